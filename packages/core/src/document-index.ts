@@ -1,0 +1,31 @@
+import type { Document } from "./document.ts";
+
+export interface WriteOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** One document that could not be written, and why. Nothing is dropped silently. */
+export interface ItemFailure {
+  readonly id: string;
+  /** Position of the document in the input array. */
+  readonly index: number;
+  readonly error: Error;
+}
+
+export interface WriteReport {
+  /** How many documents were written (added or replaced) or deleted. */
+  readonly succeeded: number;
+  readonly failed: readonly ItemFailure[];
+}
+
+/**
+ * The write side of a store. Writing a document whose id exists replaces it (upsert);
+ * invalid documents are reported item by item in `failed`, never thrown away silently.
+ */
+export interface DocumentIndex {
+  upsert(documents: readonly Document[], options?: WriteOptions): Promise<WriteReport>;
+  /** Deletes by id; unknown ids are not an error (they count as not deleted). */
+  delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport>;
+  /** Number of live (not deleted) documents. */
+  count(): Promise<number>;
+}

@@ -1,0 +1,71 @@
+import { EventEmitter } from "eventemitter3";
+import type { HybridRagError } from "./errors.ts";
+
+/** Milliseconds measured with performance.now(). */
+export type Milliseconds = number;
+
+export interface IndexProgressEvent {
+  /** Which store is being written (e.g. "bm25", "elasticsearch"). */
+  readonly index: string;
+  readonly done: number;
+  readonly total: number;
+  readonly failed: number;
+  readonly elapsedMs: Milliseconds;
+}
+
+export interface RetrieveStartEvent {
+  readonly source: string;
+  readonly query: string;
+  readonly topK: number;
+}
+
+export interface RetrieveEndEvent {
+  readonly source: string;
+  readonly count: number;
+  readonly durationMs: Milliseconds;
+}
+
+export interface FuseEndEvent {
+  readonly method: string;
+  readonly inputCounts: Readonly<Record<string, number>>;
+  readonly count: number;
+  readonly durationMs: Milliseconds;
+}
+
+export interface RerankStartEvent {
+  readonly reranker: string;
+  readonly candidates: number;
+}
+
+export interface RerankEndEvent {
+  readonly reranker: string;
+  readonly count: number;
+  readonly durationMs: Milliseconds;
+}
+
+export interface StageErrorEvent {
+  /** "retrieve:<source>", "fuse" or "rerank". */
+  readonly stage: string;
+  readonly error: HybridRagError;
+  /** True when the pipeline went on without this stage (per its failure policy). */
+  readonly recovered: boolean;
+}
+
+/** Every event hybrid-rag emits, named `<noun>-<action>`. */
+export interface HybridRagEvents {
+  "index-progress": [IndexProgressEvent];
+  "retrieve-start": [RetrieveStartEvent];
+  "retrieve-end": [RetrieveEndEvent];
+  "fuse-end": [FuseEndEvent];
+  "rerank-start": [RerankStartEvent];
+  "rerank-end": [RerankEndEvent];
+  "stage-error": [StageErrorEvent];
+}
+
+/** A typed emitter for hybrid-rag events. */
+export class HybridRagEmitter extends EventEmitter<HybridRagEvents> {}
+
+/** Anything that reports progress or stage events. */
+export interface EmitsEvents {
+  readonly events: HybridRagEmitter;
+}

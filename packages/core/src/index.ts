@@ -1,0 +1,58 @@
+export { abortError, throwIfAborted } from "./abort.ts";
+export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
+export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
+export type { Embedder, EmbedOptions } from "./embedder.ts";
+export {
+  type ErrorCode,
+  errorCodeForHttpStatus,
+  errorCodes,
+  HybridRagError,
+  type HybridRagErrorOptions,
+  isRetryableHttpStatus,
+  toHybridRagError,
+} from "./errors.ts";
+export {
+  type EmitsEvents,
+  type FuseEndEvent,
+  HybridRagEmitter,
+  type HybridRagEvents,
+  type IndexProgressEvent,
+  type Milliseconds,
+  type RerankEndEvent,
+  type RerankStartEvent,
+  type RetrieveEndEvent,
+  type RetrieveStartEvent,
+  type StageErrorEvent,
+} from "./events.ts";
+export type { FuseOptions, Fusion } from "./fusion.ts";
+export {
+  type AbsentEvidence,
+  type FailedEvidence,
+  type FoundEvidence,
+  type FusionEvidence,
+  type Hit,
+  type RankedList,
+  type RerankEvidence,
+  type SourceEvidence,
+  withConsecutiveRanks,
+} from "./hit.ts";
+export {
+  type FieldCondition,
+  isRangeCondition,
+  type MetadataFilter,
+  matchesMetadataFilter,
+  metadataValueAt,
+  type RangeCondition,
+} from "./metadata-filter.ts";
+export type { Reranker, RerankOptions } from "./reranker.ts";
+export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
+export type { RetrieveOptions, Retriever } from "./retriever.ts";
+export {
+  documentIdSchema,
+  documentSchema,
+  metadataFilterSchema,
+  parseWithSchema,
+  rangeConditionSchema,
+  retrieveOptionsSchema,
+} from "./schemas.ts";
+export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { HybridRagError } from "./errors.ts";
+
+const scalar = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
+
+const metadataValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([scalar, z.array(metadataValue), z.record(z.string(), metadataValue)]),
+);
+
+const rangeBound = z.union([z.number().finite(), z.string()]);
+
+export const rangeConditionSchema = z
+  .strictObject({
+    gt: rangeBound.optional(),
+    gte: rangeBound.optional(),
+    lt: rangeBound.optional(),
+    lte: rangeBound.optional(),
+  })
+  .refine((range) => Object.keys(range).length > 0, {
+    message: "a range needs at least one of gt, gte, lt, lte",
+  });
+
+export const metadataFilterSchema = z.record(
+  z.string().min(1, "filter field names must not be empty"),
+  z.union([scalar, z.array(scalar), rangeConditionSchema]),
+);
+
+/** Ids are non-empty strings without control characters, at most 512 UTF-8 bytes (Elasticsearch's limit). */
+export const documentIdSchema = z
+  .string({ error: "document id must be a string" })
+  .min(1, "document id must not be empty")
+  .refine(
+    (id) => ![...id].some((char) => char.charCodeAt(0) < 0x20 || char === "\u007f"),
+    "document id must not contain control characters",
+  )
+  .refine((id) => !/[\ud800-\udfff]/.test(id.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")), {
+    message: "document id contains a lone UTF-16 surrogate (not valid Unicode)",
+  })
+  .refine(
+    (id) => Buffer.byteLength(id, "utf8") <= 512,
+    "document id must be at most 512 UTF-8 bytes",
+  );
+
+export const documentSchema = z.strictObject({
+  id: documentIdSchema,
+  text: z.string({ error: 'document text must be a string (use "" for none)' }),
+  title: z.string().optional(),
+  metadata: z.record(z.string(), metadataValue).optional(),
+});
+
+export const retrieveOptionsSchema = z.strictObject({
+  topK: z
+    .number({ error: "topK must be a number" })
+    .int("topK must be a whole number")
+    .min(1, "topK must be at least 1")
+    .max(10_000, "topK must be at most 10000"),
+  filter: metadataFilterSchema.optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+  includeDocuments: z.boolean().optional(),
+});
+
+/**
+ * Parses input against a schema, throwing an `invalid-argument` HybridRagError whose message
+ * names each offending path and value and what was expected.
+ */
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    const received = describeValueAt(input, issue.path);
+    return `${path}: ${issue.message}${received === undefined ? "" : ` (got ${received})`}`;
+  });
+  throw new HybridRagError("invalid-argument", `Invalid ${what}: ${problems.join("; ")}.`, {
+    details: { issues: result.error.issues },
+  });
+}
+
+function describeValueAt(input: unknown, path: readonly PropertyKey[]): string | undefined {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  if (current === undefined) return "undefined";
+  if (typeof current === "function") return "a function";
+  try {
+    const text = typeof current === "number" ? String(current) : JSON.stringify(current);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(current);
+  }
+}

@@ -1,0 +1,19 @@
+export { contractCorpus, contractDocument } from "./contract-corpus.ts";
+export { type EmbedderContractOptions, runEmbedderContract } from "./embedder-contract.ts";
+export { expectErrorCode } from "./expect-error.ts";
+export { expectWellFormedRanking } from "./expect-ranked.ts";
+export { type FusionContractOptions, rankedList, runFusionContract } from "./fusion-contract.ts";
+export { HashingEmbedder } from "./hashing-embedder.ts";
+export { InMemoryKeywordRetriever } from "./in-memory-keyword-retriever.ts";
+export {
+  contractCandidates,
+  type RerankerContractOptions,
+  runRerankerContract,
+} from "./reranker-contract.ts";
+export {
+  type RetrieverContractOptions,
+  type RetrieverUnderTest,
+  runRetrieverContract,
+} from "./retriever-contract.ts";
+export { simpleTokens } from "./simple-tokens.ts";
+export { WordOverlapReranker } from "./word-overlap-reranker.ts";
