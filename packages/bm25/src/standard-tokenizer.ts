@@ -10,6 +10,8 @@
  * - emoji and pictographic symbols (© ® ™ ↔ 🙂 …) are tokens (ICU reports them as non-words);
  * - a token longer than 255 UTF-16 code units is split into 255-unit pieces.
  */
+import { icuOnlyWord, loneRegionalIndicator, luceneOnlySymbol } from "./lucene-symbol-tables.ts";
+
 const maxTokenLength = 255;
 
 const segmenter = new Intl.Segmenter("en", { granularity: "word" });
@@ -33,10 +35,11 @@ export function standardTokens(text: string): string[] {
       pushLimited(tokens, southEastAsianRun);
       southEastAsianRun = "";
     }
+    if (icuOnlyWord.test(segment) || loneRegionalIndicator.test(segment)) continue;
     if (isWordLike) {
       if (hanOrHiragana.test(segment)) splitIdeographs(tokens, segment);
       else pushLimited(tokens, segment);
-    } else if (pictographic.test(segment)) {
+    } else if (pictographic.test(segment) || luceneOnlySymbol.test(segment)) {
       tokens.push(segment);
     }
   }
