@@ -40,7 +40,8 @@ export function standardTokens(text: string): string[] {
       if (hanOrHiragana.test(segment)) splitIdeographs(tokens, segment);
       else pushLimited(tokens, segment);
     } else if (pictographic.test(segment) || luceneOnlySymbol.test(segment)) {
-      tokens.push(segment);
+      // ICU glues a lone emoji modifier (skin tone) to the space before it.
+      tokens.push(segment.trimStart());
     }
   }
   if (southEastAsianRun !== "") pushLimited(tokens, southEastAsianRun);
