@@ -170,9 +170,9 @@ describe("pruning never changes results", () => {
         fc.array(fc.nat(59), { maxLength: 10 }),
         (documents, query, topK, deletions) => {
           const index = new InvertedIndex();
-          documents.forEach((tokens, i) =>
-            index.add({ id: `d${i}`, text: tokens.join(" ") }, tokens),
-          );
+          for (const [i, tokens] of documents.entries()) {
+            index.add({ id: `d${i}`, text: tokens.join(" ") }, tokens);
+          }
           for (const number of deletions) {
             if (number < documents.length) index.remove(number, documents[number]!);
           }
