@@ -119,7 +119,7 @@ describe("Elasticsearch bulk ingestion", () => {
     const { fake, store } = fakeElasticsearchIndex({
       bulk: { maxDocuments: 7, concurrency: 2, maxRetries: 6 },
     });
-    let bulkCalls = 0;
+    const attempts = new Map<string, number>();
     const faults = [
       () => new clientErrors.ConnectionError("socket hang up (ECONNRESET)"),
       () => new clientErrors.TimeoutError("Request timed out"),
@@ -127,15 +127,19 @@ describe("Elasticsearch bulk ingestion", () => {
       () => responseError(429, "es_rejected_execution_exception", "rejected execution of bulk"),
       () => responseError(503, "unavailable_shards_exception", "primary shard is not active"),
     ];
-    fake.requestFault = (path) => {
+    // Each batch (known by its first id) meets all five faults before it goes through.
+    fake.requestFault = (path, body) => {
       if (!path.endsWith("/_bulk")) return undefined;
-      const fault = faults[bulkCalls++ % 8];
-      return fault?.();
+      const first = JSON.stringify((body as unknown[])[0]);
+      const attempt = (attempts.get(first) ?? 0) + 1;
+      attempts.set(first, attempt);
+      return faults[attempt - 1]?.();
     };
     const input = documents(100);
     const report = await store.upsert(input);
     expect(report).toEqual({ succeeded: 100, failed: [] });
     expect(await store.count()).toBe(100);
+    expect([...attempts.values()].every((count) => count === faults.length + 1)).toBe(true);
   });
 
   it("reports a whole batch when the cluster stays down, and keeps going with the others", async () => {

@@ -29,7 +29,7 @@ interface FakeIndex {
 /** Decides the fate of one bulk item: a status to answer instead of applying it, or nothing. */
 export type BulkItemFault = (id: string, attempt: number) => number | undefined;
 /** Fails a whole request: return an error (ResponseError, ConnectionError, TimeoutError) or nothing. */
-export type RequestFault = (path: string) => Error | undefined;
+export type RequestFault = (path: string, body: unknown) => Error | undefined;
 
 /**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
@@ -55,7 +55,7 @@ export class FakeElasticsearch {
       this.mock.add({ method, path }, (params: unknown) => {
         const typed = params as unknown as Params;
         this.requests.push({ method: typed.method, path: typed.path, body: typed.body });
-        const fault = this.requestFault?.(typed.path);
+        const fault = this.requestFault?.(typed.path, typed.body);
         if (fault) return fault as never;
         return handler(typed) as never;
       });
