@@ -4,8 +4,8 @@ import {
   HybridRagError,
   type ItemFailure,
   isRetryableHttpStatus,
+  sleepBeforeRetry,
 } from "@hybrid-rag/core";
-import { backoff } from "./backoff.ts";
 import { type BulkAction, bulkBatches } from "./bulk-batches.ts";
 import { type BulkItemResult, parseBulkResponse } from "./bulk-response.ts";
 import { reasonOf, toElasticsearchError } from "./elasticsearch-error.ts";
@@ -71,7 +71,8 @@ async function sendBatch(
   const what = `Elasticsearch bulk write to ${options.index}`;
   let pending = batch;
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await backoff(attempt, bulk.initialBackoffMs, bulk.maxBackoffMs, signal, what);
+    if (attempt > 0)
+      await sleepBeforeRetry(attempt, bulk.initialBackoffMs, bulk.maxBackoffMs, signal, what);
     let results: BulkItemResult[];
     try {
       const body = await options.client.bulk(

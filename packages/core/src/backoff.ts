@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { abortError } from "@hybrid-rag/core";
+import { abortError } from "./abort.ts";
 
 /**
- * Waits before retry number `attempt` (1-based): exponential with full jitter, so many clients
- * hitting one overloaded server spread out instead of retrying in lockstep.
+ * Waits before retry number `attempt` (1-based): a random time up to
+ * `min(maxMs, initialMs × 2^(attempt − 1))` (exponential backoff with full jitter), so clients
+ * hitting one overloaded server spread out instead of retrying in lockstep. A fired signal
+ * ends the wait with an `aborted`/`timeout` HybridRagError.
  */
-export async function backoff(
+export async function sleepBeforeRetry(
   attempt: number,
   initialMs: number,
   maxMs: number,
