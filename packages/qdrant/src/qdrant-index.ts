@@ -108,7 +108,10 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        succeeded += await this.#writeBatch(batch, failed, signal);
+        // Not `succeeded += await …`: that reads `succeeded` before the await and loses the
+        // other workers' counts.
+        const written = await this.#writeBatch(batch, failed, signal);
+        succeeded += written;
         done += batch.length;
         this.events.emit("index-progress", {
           index: this.name,
