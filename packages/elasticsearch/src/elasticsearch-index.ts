@@ -136,8 +136,6 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
               filter: metadataFilterClauses(filter),
             },
           },
-          // Ties go to the smaller id, as in the embedded engines.
-          sort: [{ _score: { order: "desc" } }, { id: { order: "asc" } }],
           _source: includeDocuments ? ["id", "title", "text", "metadata"] : false,
         },
         { ...this.#request(signal), maxRetries: this.#options.searchMaxRetries },

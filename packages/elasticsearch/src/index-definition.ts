@@ -10,7 +10,8 @@ const similarityName = "hybrid_rag_bm25";
  * analyzer, BM25 with the same k1/b, and one shard so term statistics are global.
  * Metadata is a mapped object whose strings are `keyword` (exact `term` filters, lexicographic
  * ranges such as ISO dates) and whose numbers are `double` (a first integer must not fix the
- * field to `long`); `id` is a keyword used to break score ties, as the embedded engines do.
+ * field to `long`). Equal scores are ordered by Lucene's internal document order, as in the
+ * embedded BM25 (which breaks ties by insertion order for that reason).
  */
 export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
   return {

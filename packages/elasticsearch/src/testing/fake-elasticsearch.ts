@@ -1,8 +1,14 @@
 import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
+import {
+  type Analyzer,
+  englishAnalyzer,
+  lengthToNorm,
+  normToLength,
+  standardAnalyzer,
+} from "@hybrid-rag/bm25";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
-import { simpleTokens } from "@hybrid-rag/core/testing";
 
 // The mock is CommonJS and tests a returned error with instanceof against the CommonJS build
 // of the client, so the fake builds its errors from that build too.
@@ -33,8 +39,10 @@ export type RequestFault = (path: string, body: unknown) => Error | undefined;
 
 /**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
- * memory and answer like a single-node cluster (BM25 scoring with the index's k1/b on the
- * analysed `content` field, keyword/double/boolean dynamic mapping of metadata with mapping
+ * memory and answer like a single-node cluster (Lucene's BM25 with the index's k1/b on the
+ * `content` field, analysed by the embedded BM25's analyzer of the same name, with one-byte
+ * length norms and float32 steps; ties in Lucene's document order, where an update moves a
+ * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
  * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
  * injected per bulk item (429, 5xx) or per request.
  */
@@ -157,6 +165,8 @@ export class FakeElasticsearch {
         continue;
       }
       const created = !index.written.has(id);
+      // Lucene updates are a delete plus an append: the document moves to the end.
+      index.written.delete(id);
       index.written.set(id, source!);
       items.push({
         index: { _id: id, status: created ? 201 : 200, result: created ? "created" : "updated" },
@@ -179,32 +189,38 @@ export class FakeElasticsearch {
       query: { bool: { must: { match: Record<string, { query: string }> }; filter: object[] } };
       _source: string[] | false;
     };
-    const queryTokens = simpleTokens(Object.values(body.query.bool.must.match)[0]!.query);
+    const analyzer = analyzerOf(index);
+    const queryTokens = analyzer.analyze(Object.values(body.query.bool.must.match)[0]!.query);
     const similarity = Object.values(
       (index.definition.settings as { similarity: Record<string, { k1: number; b: number }> })
         .similarity,
     )[0]!;
     const documents = [...index.visible.values()];
-    const tokenized = documents.map((source) => simpleTokens(source.content ?? ""));
-    const averageLength =
-      tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(1, documents.length);
+    const tokenized = documents.map((source) => analyzer.analyze(source.content ?? ""));
+    const withField = tokenized.filter((tokens) => tokens.length > 0).length;
+    const averageLength = Math.fround(
+      tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(1, withField),
+    );
     const scored: Array<{ source: Source; score: number }> = [];
     documents.forEach((source, position) => {
       if (!body.query.bool.filter.every((clause) => matchesClause(source, clause))) return;
       const tokens = tokenized[position]!;
+      const length = normToLength(lengthToNorm(tokens.length));
       let score = 0;
       for (const term of queryTokens) {
         const frequency = tokens.filter((token) => token === term).length;
         if (frequency === 0) continue;
         const withTerm = tokenized.filter((other) => other.includes(term)).length;
-        const idf = Math.log(1 + (documents.length - withTerm + 0.5) / (withTerm + 0.5));
-        const norm =
-          similarity.k1 * (1 - similarity.b + (similarity.b * tokens.length) / averageLength);
-        score += idf * (frequency / (frequency + norm));
+        const idf = Math.fround(Math.log(1 + (withField - withTerm + 0.5) / (withTerm + 0.5)));
+        const cache = Math.fround(
+          1 / (similarity.k1 * (1 - similarity.b + (similarity.b * length) / averageLength)),
+        );
+        score = Math.fround(score + Math.fround(idf - idf / (1 + frequency * cache)));
       }
       if (score > 0) scored.push({ source, score });
     });
-    scored.sort((a, b) => b.score - a.score || (a.source.id < b.source.id ? -1 : 1));
+    // Stable sort: equal scores keep Lucene's document order.
+    scored.sort((a, b) => b.score - a.score);
     const hits = scored.slice(0, body.size).map(({ source, score }) => ({
       _index: indexName(params),
       _id: source.id,
@@ -216,10 +232,14 @@ export class FakeElasticsearch {
               Object.entries(source).filter(([key]) => (body._source as string[]).includes(key)),
             ),
           }),
-      sort: [score, source.id],
     }));
     return { took: 1, timed_out: false, hits: { max_score: hits[0]?._score ?? null, hits } };
   }
+}
+
+function analyzerOf(index: FakeIndex): Analyzer {
+  const mappings = index.definition.mappings as { properties: { content: { analyzer: string } } };
+  return mappings.properties.content.analyzer === "english" ? englishAnalyzer : standardAnalyzer;
 }
 
 function indexName(params: Params): string {
