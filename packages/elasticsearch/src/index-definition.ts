@@ -3,6 +3,9 @@ import type { ResolvedElasticsearchIndexOptions } from "./elasticsearch-options.
 /** The one analysed field: title and text joined by a space, as the embedded BM25 indexes them. */
 export const contentField = "content";
 
+/** The dense vector field, when the index has one (`dense` option). */
+export const vectorField = "vector";
+
 const similarityName = "hybrid_rag_bm25";
 
 /**
@@ -23,7 +26,7 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
     mappings: {
       dynamic: "strict" as const,
       // The analysed copy is not needed in hits: keep it out of _source.
-      _source: { excludes: [contentField] },
+      _source: { excludes: [contentField, vectorField] },
       properties: {
         id: { type: "keyword" as const },
         // Stored for hits only: not searchable on their own (the content field is).
@@ -35,6 +38,16 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
           similarity: similarityName,
         },
         metadata: { type: "object" as const, dynamic: true },
+        ...(options.dense
+          ? {
+              [vectorField]: {
+                type: "dense_vector" as const,
+                dims: options.dense.embedder.dimension,
+                index: true,
+                similarity: options.dense.similarity,
+              },
+            }
+          : {}),
       },
       date_detection: false,
       numeric_detection: false,
