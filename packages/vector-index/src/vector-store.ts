@@ -1,15 +1,20 @@
 import type { VectorMetric } from "./metric.ts";
 import { TopKHeap } from "./top-k-heap.ts";
+import { WasmScanner } from "./wasm-scanner.ts";
+
+const scoreBlock = 4096;
 
 /**
- * Vectors of one dimension in a single contiguous Float32Array (slot i at i × dimension), so a
- * query is one sequential pass over memory. Deleting moves the last slot into the hole, which
- * keeps the live slots dense: no tombstones to skip and no compaction pass.
+ * Vectors of one dimension in one contiguous block of WebAssembly memory (slot i at
+ * i × stride floats, rows zero-padded to the SIMD stride), so a query is one sequential SIMD
+ * pass over memory. Deleting moves the last slot into the hole, which keeps the live slots
+ * dense: no tombstones to skip and no compaction pass.
  */
 export class VectorStore<Payload> {
   readonly dimension: number;
   readonly metric: VectorMetric;
-  #vectors: Float32Array;
+  readonly #scanner: WasmScanner;
+  #rows: Float32Array;
   #payloads: Payload[] = [];
   #ids: string[] = [];
   readonly #slotById = new Map<string, number>();
@@ -17,16 +22,26 @@ export class VectorStore<Payload> {
   constructor(dimension: number, metric: VectorMetric, initialCapacity = 1024) {
     this.dimension = dimension;
     this.metric = metric;
-    this.#vectors = new Float32Array(Math.max(1, initialCapacity) * dimension);
+    this.#scanner = new WasmScanner(dimension, scoreBlock, Math.max(1, initialCapacity));
+    this.#rows = this.#scanner.rows();
   }
 
   get size(): number {
     return this.#ids.length;
   }
 
-  /** The live vectors, slot order (a view, not a copy). */
+  /** The live vectors in slot order, `dimension` floats each (without the SIMD padding). */
   get vectors(): Float32Array {
-    return this.#vectors.subarray(0, this.size * this.dimension);
+    const { stride } = this.#scanner;
+    if (stride === this.dimension) return this.#rows.subarray(0, this.size * stride);
+    const packed = new Float32Array(this.size * this.dimension);
+    for (let slot = 0; slot < this.size; slot++) {
+      packed.set(
+        this.#rows.subarray(slot * stride, slot * stride + this.dimension),
+        slot * this.dimension,
+      );
+    }
+    return packed;
   }
 
   get ids(): readonly string[] {
@@ -46,31 +61,33 @@ export class VectorStore<Payload> {
     let slot = this.#slotById.get(id);
     if (slot === undefined) {
       slot = this.size;
-      this.#ensureCapacity(slot + 1);
+      if (slot + 1 > this.#scanner.capacity) {
+        this.#scanner.reserve(slot + 1);
+        this.#rows = this.#scanner.rows();
+      }
       this.#slotById.set(id, slot);
       this.#ids.push(id);
       this.#payloads.push(payload);
     } else {
       this.#payloads[slot] = payload;
     }
-    this.#vectors.set(vector, slot * this.dimension);
+    // Padding floats stay zero: fresh memory is zeroed and rows only ever move whole.
+    this.#rows.set(vector, slot * this.#scanner.stride);
   }
 
   delete(id: string): boolean {
     const slot = this.#slotById.get(id);
     if (slot === undefined) return false;
     const last = this.size - 1;
+    const { stride } = this.#scanner;
     if (slot !== last) {
       const lastId = this.#ids[last]!;
-      this.#vectors.copyWithin(
-        slot * this.dimension,
-        last * this.dimension,
-        (last + 1) * this.dimension,
-      );
+      this.#rows.copyWithin(slot * stride, last * stride, (last + 1) * stride);
       this.#ids[slot] = lastId;
       this.#payloads[slot] = this.#payloads[last]!;
       this.#slotById.set(lastId, slot);
     }
+    this.#rows.fill(0, last * stride, (last + 1) * stride);
     this.#ids.pop();
     this.#payloads.pop();
     this.#slotById.delete(id);
@@ -90,36 +107,23 @@ export class VectorStore<Payload> {
     if (count === 0) return [];
     const ids = this.#ids;
     const heap = new TopKHeap(Math.min(topK, count), (slotA, slotB) => ids[slotA]! < ids[slotB]!);
-    // Score in blocks into a scratch array, then feed the heap: the scoring loop stays small
-    // and monomorphic, which V8 optimises far better than a loop that also calls the heap.
-    const scores = new Float64Array(Math.min(count, scoreBlock));
-    const slots = candidateSlots ?? noSlots;
-    const scoreBlockOf = this.metric === "l2" ? scoreEuclidean : scoreDot;
-    let threshold = heap.threshold;
-    for (let start = 0; start < count; start += scoreBlock) {
-      const end = Math.min(count, start + scoreBlock);
-      scoreBlockOf(
-        this.#vectors,
-        this.dimension,
-        query,
-        slots,
-        start,
-        end,
-        scores,
-        candidateSlots === undefined,
-      );
-      for (let position = start; position < end; position++) {
-        const value = scores[position - start]!;
-        // Most candidates lose to the current k-th best: skip the heap call for them.
-        if (value < threshold) continue;
-        heap.offer(value, candidateSlots ? candidateSlots[position]! : position);
-        threshold = heap.threshold;
+    const metric = this.metric === "l2" ? "l2" : "dot";
+    this.#scanner.loadQuery(query);
+    if (candidateSlots) {
+      // Same SIMD kernel, one row per call, so filtered and unfiltered scores are identical.
+      const scores = new Float32Array(count);
+      this.#scanner.scoreSlots(metric, candidateSlots, scores);
+      offerAll(heap, scores, (position) => candidateSlots[position]!);
+    } else {
+      for (let start = 0; start < count; start += scoreBlock) {
+        const scores = this.#scanner.score(metric, start, Math.min(scoreBlock, count - start));
+        offerAll(heap, scores, (position) => start + position);
       }
     }
     return heap.takeSorted();
   }
 
-  /** Replaces the whole content (used when loading a file). */
+  /** Builds a store from saved parts (used when loading a file). */
   static fromParts<Payload>(
     dimension: number,
     metric: VectorMetric,
@@ -128,7 +132,10 @@ export class VectorStore<Payload> {
     payloads: Payload[],
   ): VectorStore<Payload> {
     const store = new VectorStore<Payload>(dimension, metric, ids.length);
-    store.#vectors.set(vectors.subarray(0, ids.length * dimension));
+    const { stride } = store.#scanner;
+    for (let slot = 0; slot < ids.length; slot++) {
+      store.#rows.set(vectors.subarray(slot * dimension, (slot + 1) * dimension), slot * stride);
+    }
     store.#ids = ids;
     store.#payloads = payloads;
     ids.forEach((id, slot) => {
@@ -136,77 +143,19 @@ export class VectorStore<Payload> {
     });
     return store;
   }
-
-  #ensureCapacity(slots: number): void {
-    if (slots * this.dimension <= this.#vectors.length) return;
-    const grown = new Float32Array(
-      Math.max(slots, (this.#vectors.length / this.dimension) * 2) * this.dimension,
-    );
-    grown.set(this.#vectors);
-    this.#vectors = grown;
-  }
 }
 
-const scoreBlock = 4096;
-
-const noSlots = new Int32Array(0);
-
-// Each row is read through its own subarray so V8 can drop the bounds checks (the loop limit
-// is the row's length); two accumulators let the CPU overlap the multiply-adds. Measured in
-// benchmarks/vector-index: about 3× faster than indexing the big array with an offset.
-function scoreDot(
-  vectors: Float32Array,
-  dimension: number,
-  query: Float32Array,
-  slots: Int32Array,
-  start: number,
-  end: number,
-  scores: Float64Array,
-  contiguous: boolean,
+function offerAll(
+  heap: TopKHeap,
+  scores: Float32Array,
+  slotAt: (position: number) => number,
 ): void {
-  for (let position = start; position < end; position++) {
-    const offset = (contiguous ? position : slots[position]!) * dimension;
-    const row = vectors.subarray(offset, offset + dimension);
-    const pairs = row.length - 1;
-    let sum0 = 0;
-    let sum1 = 0;
-    let i = 0;
-    for (; i < pairs; i += 2) {
-      sum0 += row[i]! * query[i]!;
-      sum1 += row[i + 1]! * query[i + 1]!;
-    }
-    if (i < row.length) sum0 += row[i]! * query[i]!;
-    scores[position - start] = sum0 + sum1;
-  }
-}
-
-function scoreEuclidean(
-  vectors: Float32Array,
-  dimension: number,
-  query: Float32Array,
-  slots: Int32Array,
-  start: number,
-  end: number,
-  scores: Float64Array,
-  contiguous: boolean,
-): void {
-  for (let position = start; position < end; position++) {
-    const offset = (contiguous ? position : slots[position]!) * dimension;
-    const row = vectors.subarray(offset, offset + dimension);
-    const pairs = row.length - 1;
-    let sum0 = 0;
-    let sum1 = 0;
-    let i = 0;
-    for (; i < pairs; i += 2) {
-      const difference0 = row[i]! - query[i]!;
-      const difference1 = row[i + 1]! - query[i + 1]!;
-      sum0 += difference0 * difference0;
-      sum1 += difference1 * difference1;
-    }
-    if (i < row.length) {
-      const difference = row[i]! - query[i]!;
-      sum0 += difference * difference;
-    }
-    scores[position - start] = -Math.sqrt(sum0 + sum1);
+  let threshold = heap.threshold;
+  for (let position = 0; position < scores.length; position++) {
+    const value = scores[position]!;
+    // Most candidates lose to the current k-th best: skip the heap call for them.
+    if (value < threshold) continue;
+    heap.offer(value, slotAt(position));
+    threshold = heap.threshold;
   }
 }
