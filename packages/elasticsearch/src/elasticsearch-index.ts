@@ -11,6 +11,7 @@ import {
   type RetrieveOptions,
   type Retriever,
   throwIfAborted,
+  titleAndText,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -239,7 +240,7 @@ function toSource(document: Document) {
     text: document.text,
     ...(document.title === undefined ? {} : { title: document.title }),
     ...(document.metadata === undefined ? {} : { metadata: document.metadata }),
-    [contentField]: document.title ? `${document.title} ${document.text}` : document.text,
+    [contentField]: titleAndText(document),
   };
 }
 

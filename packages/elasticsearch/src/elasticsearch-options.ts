@@ -1,17 +1,6 @@
 import { Client } from "@elastic/elasticsearch";
-import type { Embedder } from "@hybrid-rag/core";
+import { embedderSchema } from "@hybrid-rag/core";
 import { z } from "zod";
-
-const embedderSchema = z.custom<Embedder>(
-  (value) =>
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Embedder).embedPassages === "function" &&
-    typeof (value as Embedder).embedQueries === "function" &&
-    Number.isInteger((value as Embedder).dimension) &&
-    (value as Embedder).dimension > 0,
-  { message: "embedder must implement Embedder (embedQueries, embedPassages, dimension > 0)" },
-);
 
 /** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
 export const denseFieldOptionsSchema = z.strictObject({

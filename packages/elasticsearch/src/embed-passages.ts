@@ -2,6 +2,7 @@ import {
   type Document,
   HybridRagError,
   type ItemFailure,
+  titleAndText,
   toHybridRagError,
 } from "@hybrid-rag/core";
 import type { DenseFieldOptions } from "./elasticsearch-options.ts";
@@ -24,9 +25,7 @@ export async function embedPassages(
     const batch = valid.slice(start, start + embedBatchSize);
     let vectors: Float32Array[];
     try {
-      const texts = batch.map(({ document }) =>
-        document.title ? `${document.title} ${document.text}` : document.text,
-      );
+      const texts = batch.map(({ document }) => titleAndText(document));
       vectors = await embedder.embedPassages(texts, signal ? { signal } : undefined);
     } catch (error) {
       const failure = toHybridRagError(error, `embedding passages with ${embedder.name}`);

@@ -13,6 +13,7 @@ import {
   type Retriever,
   sleepBeforeRetry,
   throwIfAborted,
+  titleAndText,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -247,10 +248,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     const reportAll = (error: HybridRagError) => {
       for (const { document, index } of batch) failed.push({ id: document.id, index, error });
     };
-    const passageText =
-      this.#options.passageText ??
-      ((document: Document) =>
-        document.title ? `${document.title} ${document.text}` : document.text);
+    const passageText = this.#options.passageText ?? titleAndText;
     let vectors: Float32Array[];
     try {
       vectors = await this.embedder.embedPassages(
