@@ -1,6 +1,6 @@
 // Throughput of @hybrid-rag/vector-index (exact search) against the memory-bandwidth bound and
 // against peers measured in the same run. Run on demand, not in CI:
-//   pnpm --filter @hybrid-rag/benchmark-vector-index bench -- --sizes 10000,100000 --dimension 384
+//   pnpm --filter @hybrid-rag/benchmark-vector-index bench --sizes 10000,50000,200000 --peer-dir /tmp/peers
 import { parseArgs } from "node:util";
 import type { Embedder } from "@hybrid-rag/core";
 import { createVectorIndex } from "@hybrid-rag/vector-index";
