@@ -18,7 +18,7 @@ import { pointsToHits } from "./qdrant-payload.ts";
  * Our fusion options mapped onto Qdrant's query API (prefetch + fusion):
  * - `{ method: "rrf", k }`: our RRF is Σ 1 / (k + rank) with 1-based ranks; Qdrant's is
  *   Σ 1 / (k' + pos) with 0-based positions, so we send k' = k + 1 (`{ rrf: { k } }`,
- *   Qdrant ≥ 1.16). Without `k`, Qdrant's own default (k' = 2) applies.
+ *   parametrised RRF of recent Qdrant versions). Without `k`, Qdrant's own default (k' = 2) applies.
  * - `{ method: "dbsf" }`: Qdrant's distribution-based score fusion (mean ± 3σ per list), the
  *   same method as `distributionBasedScoreFusion` in @hybrid-rag/fusion.
  */
