@@ -84,10 +84,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     }
     try {
       const retrievers = [
-        spec.dense ? valueOf(dense) : undefined,
-        spec.sparse ? valueOf(sparse) : undefined,
+        spec.dense ? builtValue(dense) : undefined,
+        spec.sparse ? builtValue(sparse) : undefined,
       ].filter((retriever): retriever is IndexedRetriever => retriever !== undefined);
-      const rerankerValue = spec.rerank ? valueOf(reranker) : undefined;
+      const rerankerValue = spec.rerank ? builtValue(reranker) : undefined;
       const pipeline = engines.createPipeline({
         retrievers,
         ...(rerankerValue ? { reranker: rerankerValue } : {}),
