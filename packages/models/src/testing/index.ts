@@ -1,0 +1,9 @@
+export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
+export {
+  createTinyBertModel,
+  defaultVocabularyPath,
+  type TinyBertModel,
+  type TinyBertOptions,
+} from "./create-tiny-bert-model.ts";
+export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export { SeededRandom } from "./seeded-random.ts";
