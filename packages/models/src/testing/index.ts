@@ -7,3 +7,10 @@ export {
 } from "./create-tiny-bert-model.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 export { SeededRandom } from "./seeded-random.ts";
+export {
+  type LoopbackHandler,
+  type LoopbackServer,
+  type RecordedRequest,
+  sendJson,
+  startLoopbackServer,
+} from "./loopback-server.ts";
