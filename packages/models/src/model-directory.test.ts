@@ -10,8 +10,18 @@ let root: string;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "model-directory-"));
-  await createTinyBertModel(join(root, "cross"), { kind: "cross-encoder", layers: 1, hidden: 8, maxPositions: 128 });
-  await createTinyBertModel(join(root, "bi"), { kind: "bi-encoder", layers: 1, hidden: 8, pooling: "cls" });
+  await createTinyBertModel(join(root, "cross"), {
+    kind: "cross-encoder",
+    layers: 1,
+    hidden: 8,
+    maxPositions: 128,
+  });
+  await createTinyBertModel(join(root, "bi"), {
+    kind: "bi-encoder",
+    layers: 1,
+    hidden: 8,
+    pooling: "cls",
+  });
 });
 
 afterAll(async () => {
@@ -41,13 +51,19 @@ describe("loadModelDirectory", () => {
   it("caps the length by sentence_bert_config.json", async () => {
     const copy = join(root, "bi-short");
     await cp(join(root, "bi"), copy, { recursive: true });
-    await writeFile(join(copy, "sentence_bert_config.json"), JSON.stringify({ max_seq_length: 64 }));
+    await writeFile(
+      join(copy, "sentence_bert_config.json"),
+      JSON.stringify({ max_seq_length: 64 }),
+    );
     expect((await loadModelDirectory(copy)).maxLength).toBe(64);
   });
 
   it("explains what is missing or broken", async () => {
     await expectErrorCode(loadModelDirectory(join(root, "nowhere", "model")), "not-found");
-    await expectErrorCode(loadModelDirectory(join(root, "cross"), { onnxFile: "onnx/model_fp16.onnx" }), "not-found");
+    await expectErrorCode(
+      loadModelDirectory(join(root, "cross"), { onnxFile: "onnx/model_fp16.onnx" }),
+      "not-found",
+    );
     const broken = join(root, "broken");
     await cp(join(root, "cross"), broken, { recursive: true });
     await writeFile(join(broken, "config.json"), "{ not json");

@@ -12,11 +12,15 @@ let modelPath: string;
 
 // This suite runs where onnxruntime-node has no CUDA libraries (its install script never ran),
 // so asking for CUDA exercises the real "GPU requested but unavailable" path.
-const cudaInstalled = ort.listSupportedBackends().some((backend) => backend.name === "cuda" && backend.bundled);
+const cudaInstalled = ort
+  .listSupportedBackends()
+  .some((backend) => backend.name === "cuda" && backend.bundled);
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "onnx-session-"));
-  modelPath = (await createTinyBertModel(join(root, "model"), { kind: "cross-encoder", layers: 1, hidden: 8 })).modelPath;
+  modelPath = (
+    await createTinyBertModel(join(root, "model"), { kind: "cross-encoder", layers: 1, hidden: 8 })
+  ).modelPath;
 });
 
 afterAll(async () => {
@@ -40,7 +44,9 @@ describe("createOnnxSession", () => {
     it("fails with unavailable by default, naming the provider and the fix", async () => {
       const promise = createOnnxSession(modelPath, { executionProvider: "cuda" });
       await expectErrorCode(promise, "unavailable");
-      await expect(promise).rejects.toThrow(/"cuda" was requested but could not load.*onProviderUnavailable/);
+      await expect(promise).rejects.toThrow(
+        /"cuda" was requested but could not load.*onProviderUnavailable/,
+      );
     });
 
     it("falls back loudly with onProviderUnavailable: warn", async () => {
@@ -51,13 +57,18 @@ describe("createOnnxSession", () => {
       });
       expect(session.provider).toBe("cpu");
       expect(session.fallbackReason).toMatch(/cuda could not load/);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/WARNING: execution provider "cuda" unavailable/));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/WARNING: execution provider "cuda" unavailable/),
+      );
       warn.mockRestore();
       await session.release();
     });
 
     it("treats TensorRT the same way", async () => {
-      await expectErrorCode(createOnnxSession(modelPath, { executionProvider: "tensorrt" }), "unavailable");
+      await expectErrorCode(
+        createOnnxSession(modelPath, { executionProvider: "tensorrt" }),
+        "unavailable",
+      );
     });
 
     it("auto reports CPU and why CUDA was not used", async () => {
@@ -69,7 +80,10 @@ describe("createOnnxSession", () => {
   });
 
   it("rejects unknown providers and bad thread counts", async () => {
-    await expectErrorCode(createOnnxSession(modelPath, { executionProvider: "gpu" as "cuda" }), "invalid-argument");
+    await expectErrorCode(
+      createOnnxSession(modelPath, { executionProvider: "gpu" as "cuda" }),
+      "invalid-argument",
+    );
     await expectErrorCode(createOnnxSession(modelPath, { intraOpThreads: -1 }), "invalid-argument");
   });
 

@@ -49,7 +49,7 @@ describe("TextTokenizer parity with transformers.js", () => {
         const theirs = reference(query, { text_pair: passage });
         const ours = model.tokenizer.encode(query, passage);
         expect(ours.ids).toEqual(theirs.input_ids.tolist()[0].map(Number));
-        expect(ours.typeIds).toEqual(theirs.token_type_ids.tolist()[0].map(Number));
+        expect(ours.typeIds).toEqual(theirs.token_type_ids!.tolist()[0].map(Number));
       }
     }
   });

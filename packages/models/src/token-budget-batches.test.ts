@@ -4,7 +4,10 @@ import { tokenBudgetBatches } from "./token-budget-batches.ts";
 
 describe("tokenBudgetBatches", () => {
   it("groups items of similar length, longest first", () => {
-    expect(tokenBudgetBatches([10, 200, 12, 190, 11], 400)).toEqual([[1, 3], [2, 4, 0]]);
+    expect(tokenBudgetBatches([10, 200, 12, 190, 11], 400)).toEqual([
+      [1, 3],
+      [2, 4, 0],
+    ]);
   });
 
   it("respects the item cap", () => {

@@ -5,8 +5,6 @@ export {
   type TinyBertModel,
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
-export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
-export { SeededRandom } from "./seeded-random.ts";
 export {
   type LoopbackHandler,
   type LoopbackServer,
@@ -14,3 +12,5 @@ export {
   sendJson,
   startLoopbackServer,
 } from "./loopback-server.ts";
+export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export { SeededRandom } from "./seeded-random.ts";
