@@ -31,11 +31,11 @@ export interface TinyBertModel {
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-/** Where the shared bert-base-uncased vocabulary lives: `../shared/models` beside the repository. */
-export const defaultVocabularyPath = resolve(
-  repositoryRoot,
-  "../shared/models/bert-base-uncased-vocab.txt",
-);
+/** `../shared` beside the repository root: read-only datasets and model assets. */
+export const sharedDirectory = resolve(repositoryRoot, "../shared");
+
+/** Where the shared bert-base-uncased vocabulary lives. */
+export const defaultVocabularyPath = join(sharedDirectory, "models/bert-base-uncased-vocab.txt");
 
 /**
  * Writes a Hugging Face–style directory holding a random-weight BERT model: config.json,
