@@ -202,7 +202,7 @@ function reasonOf<T>(component: Component<T> | undefined, what: string): string 
   return `${what} unavailable: ${component.reason}`;
 }
 
-function valueOf<T>(component: Component<T> | undefined): T | undefined {
+function builtValue<T>(component: Component<T> | undefined): T | undefined {
   return component && "built" in component ? component.built.value : undefined;
 }
 

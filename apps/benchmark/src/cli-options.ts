@@ -1,0 +1,130 @@
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import type { FusionConfig } from "@hybrid-rag/fusion";
+import { executionProviders } from "@hybrid-rag/models";
+import { z } from "zod";
+import {
+  defaultEmbeddingModel,
+  defaultRerankerModel,
+  type EngineSettings,
+} from "./engine-settings.ts";
+import { defaultPipelines, type PipelineSpec, parsePipelines } from "./pipelines.ts";
+
+const integer = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const number = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .refine(Number.isFinite, `${name} must be finite`);
+
+/** The raw command-line values, validated where they enter the program. */
+export const cliOptionsSchema = z.strictObject({
+  dataset: z.string().min(1, "--dataset is required"),
+  split: z.string().min(1).default("test"),
+  pipelines: z.string().default(defaultPipelines),
+  topK: integer("--top-k", 1, 10_000).default(100),
+  rerankTop: integer("--rerank-top", 1, 10_000).optional(),
+  out: z.string().min(1).default("bench-results"),
+  backend: z
+    .enum(["embedded", "servers"], { error: '--backend must be "embedded" or "servers"' })
+    .default("embedded"),
+  analyzer: z
+    .enum(["standard", "english"], { error: '--analyzer must be "standard" or "english"' })
+    .default("standard"),
+  k1: number("--k1").pipe(z.number().min(0, "--k1 must be ≥ 0")).default(1.2),
+  b: number("--b")
+    .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
+    .default(0.75),
+  embeddingModel: z.string().default(defaultEmbeddingModel),
+  rerankerModel: z.string().default(defaultRerankerModel),
+  executionProvider: z.enum(executionProviders).default("auto"),
+  fusion: z
+    .enum(["rrf", "linear", "dbsf", "max", "concatenate"], {
+      error: "--fusion must be rrf, linear, dbsf, max or concatenate",
+    })
+    .default("rrf"),
+  rrfK: number("--rrf-k").pipe(z.number().gt(0, "--rrf-k must be > 0")).default(60),
+  normalizer: z
+    .enum(["min-max", "z-score", "l2", "rank"], {
+      error: "--normalizer must be min-max, z-score, l2 or rank",
+    })
+    .default("min-max"),
+  fusionWeights: z.string().optional(),
+  maxQueries: integer("--max-queries", 1, Number.MAX_SAFE_INTEGER).optional(),
+  cacheDir: z.string().optional(),
+  beirUrl: z.url({ error: "--beir-url must be a URL" }).optional(),
+  elasticsearchUrl: z.url({ error: "--elasticsearch-url must be a URL" }).optional(),
+  qdrantUrl: z.url({ error: "--qdrant-url must be a URL" }).optional(),
+  progress: z.boolean().default(true),
+});
+
+export type CliOptions = z.output<typeof cliOptionsSchema>;
+
+export interface BenchmarkRequest {
+  readonly options: CliOptions;
+  readonly pipelines: readonly PipelineSpec[];
+  readonly engineSettings: EngineSettings;
+  readonly rerankTop: number;
+}
+
+export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest {
+  const defined = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined),
+  );
+  const options = parseWithSchema(cliOptionsSchema, defined, "benchmark options");
+  const pipelines = parsePipelines(options.pipelines);
+  const engineSettings: EngineSettings = {
+    analyzer: options.analyzer,
+    k1: options.k1,
+    b: options.b,
+    embeddingModel: options.embeddingModel,
+    rerankerModel: options.rerankerModel,
+    executionProvider: options.executionProvider,
+    fusion: fusionConfig(options),
+    ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
+    ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),
+  };
+  return { options, pipelines, engineSettings, rerankTop: options.rerankTop ?? options.topK };
+}
+
+function fusionConfig(options: CliOptions): FusionConfig {
+  const weights =
+    options.fusionWeights === undefined ? undefined : parseWeights(options.fusionWeights);
+  const withWeights = weights ? { weights } : {};
+  switch (options.fusion) {
+    case "rrf":
+      return { method: "rrf", k: options.rrfK, ...withWeights };
+    case "linear":
+      return { method: "linear", normalizer: options.normalizer, ...withWeights };
+    case "dbsf":
+      return { method: "dbsf", ...withWeights };
+    case "max":
+      return { method: "max", ...withWeights };
+    case "concatenate":
+      return { method: "concatenate" };
+  }
+}
+
+/** `dense=0.7,bm25=0.3` → { dense: 0.7, bm25: 0.3 } (the retrievers are named "dense" and "bm25"). */
+export function parseWeights(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const pair of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name, value] = pair.split("=").map((part) => part.trim());
+    const weight = Number(value);
+    if (!name || value === undefined || value === "" || !Number.isFinite(weight) || weight < 0) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `--fusion-weights: "${pair}" is not name=weight with a weight ≥ 0; e.g. --fusion-weights dense=0.7,bm25=0.3`,
+      );
+    }
+    weights[name] = weight;
+  }
+  return weights;
+}

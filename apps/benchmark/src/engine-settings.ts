@@ -1,0 +1,19 @@
+import type { FusionConfig } from "@hybrid-rag/fusion";
+import type { ExecutionProviderChoice } from "@hybrid-rag/models";
+
+/** What the command line chose for the engines (recorded verbatim in the JSON report). */
+export interface EngineSettings {
+  readonly analyzer: "standard" | "english";
+  readonly k1: number;
+  readonly b: number;
+  /** A model directory, a Hugging Face id, an http(s) endpoint, or "none". */
+  readonly embeddingModel: string;
+  readonly rerankerModel: string;
+  readonly executionProvider: ExecutionProviderChoice;
+  readonly fusion: FusionConfig;
+  readonly elasticsearchUrl?: string;
+  readonly qdrantUrl?: string;
+}
+
+export const defaultEmbeddingModel = "BAAI/bge-small-en-v1.5";
+export const defaultRerankerModel = "cross-encoder/ms-marco-MiniLM-L-6-v2";
