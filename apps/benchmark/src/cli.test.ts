@@ -1,0 +1,186 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { HashingEmbedder } from "@hybrid-rag/core/testing";
+import { readTrecRun } from "@hybrid-rag/eval";
+import { createTinyBertModel } from "@hybrid-rag/models/testing";
+import { createVectorIndex } from "@hybrid-rag/vector-index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmbeddedEngines } from "./embedded-engines.ts";
+import { type CliIo, runCli } from "./main.ts";
+import type { BenchmarkReport } from "./results.ts";
+import { writeTinyBeir } from "./tiny-beir.ts";
+
+let root = "";
+let dataset = "";
+let crossEncoder = "";
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "hybrid-rag-bench-"));
+  dataset = join(root, "tiny");
+  await writeTinyBeir(dataset);
+  crossEncoder = (await createTinyBertModel(join(root, "cross-encoder"), { kind: "cross-encoder" }))
+    .directory;
+}, 60_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function capture(extra: Partial<CliIo> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    ...extra,
+  };
+  return { io, out, err };
+}
+
+async function readReport(directory: string): Promise<BenchmarkReport> {
+  return JSON.parse(await readFile(join(directory, "results.json"), "utf8")) as BenchmarkReport;
+}
+
+describe("bench CLI, end to end on a generated BEIR folder", () => {
+  it("runs what it can, skips the rest with the reason, and writes every output", async () => {
+    const out = join(root, "out-real");
+    const { io, out: stdout } = capture();
+    const code = await runCli(
+      [
+        "--dataset",
+        dataset,
+        "--pipelines",
+        "sparse,sparse+rerank,dense,dense+sparse+rerank",
+        "--top-k",
+        "10",
+        "--out",
+        out,
+        "--reranker-model",
+        crossEncoder,
+        "--embedding-model",
+        "none",
+        "--no-progress",
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const table = stdout.join("");
+    expect(table).toMatch(/\| Sparse \| 1\.0000 \| 0\.\d{4} \| 1\.0000 \|/);
+    expect(table).toMatch(/\| Sparse \+ Reranking \| \d\.\d{4} \|/);
+    expect(table).toMatch(/\| Dense \| skipped \| skipped \| skipped \|/);
+    expect(table).toContain(
+      "- Dense skipped: dense retriever unavailable: no embedding model (--embedding-model none).",
+    );
+    const report = await readReport(out);
+    expect(report.dataset).toMatchObject({
+      documents: 30,
+      queries: 6,
+      judgements: 30,
+      split: "test",
+    });
+    expect(report.configurations.map((result) => [result.name, result.status])).toEqual([
+      ["sparse", "ok"],
+      ["sparse+rerank", "ok"],
+      ["dense", "skipped"],
+      ["dense+sparse+rerank", "skipped"],
+    ]);
+    expect(report.components.sparse).toMatchObject({
+      status: "ok",
+      configuration: { analyzer: "standard", k1: 1.2, b: 0.75 },
+    });
+    expect(report.components.reranker).toMatchObject({
+      status: "ok",
+      configuration: { onnxSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    const reranked = report.configurations[1];
+    expect(reranked?.status === "ok" && Object.keys(reranked.latency)).toEqual(
+      expect.arrayContaining(["retrieve", "rerank", "total"]),
+    );
+    const run = await readTrecRun(join(out, "runs", "sparse.trec"));
+    expect(run.size).toBe(6);
+    expect(run.get("q-solar")?.[0]?.docId).toMatch(/^solar-/);
+    const svg = await readFile(join(out, "chart.svg"), "utf8");
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain("Sparse + Reranking");
+    expect(await readFile(join(out, "results.md"), "utf8")).toBe(table);
+  }, 60_000);
+
+  it("runs all five seed configurations when every engine is there", async () => {
+    const out = join(root, "out-all");
+    const { io, out: stdout } = capture({
+      engines: (settings) => ({
+        ...createEmbeddedEngines(settings),
+        async createDense() {
+          return {
+            value: createVectorIndex({ embedder: new HashingEmbedder(64) }),
+            configuration: { embedder: "hashing" },
+          };
+        },
+      }),
+    });
+    const code = await runCli(
+      [
+        "--dataset",
+        dataset,
+        "--top-k",
+        "10",
+        "--out",
+        out,
+        "--reranker-model",
+        crossEncoder,
+        "--no-progress",
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const report = await readReport(out);
+    expect(report.configurations.map((result) => `${result.label}:${result.status}`)).toEqual([
+      "Dense:ok",
+      "Dense + Reranking:ok",
+      "Dense + Sparse:ok",
+      "Dense + Sparse + Reranking:ok",
+      "Sparse:ok",
+    ]);
+    const fused = report.configurations[2];
+    expect(fused?.status === "ok" && fused.configuration).toMatchObject({
+      fusion: { method: "rrf", k: 60 },
+      retrievers: ["dense", "bm25"],
+    });
+    expect(fused?.status === "ok" && fused.comparedTo?.name).toBe("dense");
+    expect(stdout.join("")).toMatch(/fuse p50 \(ms\)/);
+  }, 60_000);
+
+  it("rejects bad arguments with exit code 2 and a message", async () => {
+    const { io, err } = capture();
+    expect(await runCli(["--dataset", dataset, "--pipelines", "dense+bogus"], io)).toBe(2);
+    expect(err.join("")).toMatch(/Unknown pipeline "dense\+bogus"/);
+    const second = capture();
+    expect(await runCli(["--dataset", dataset, "--b", "2"], second.io)).toBe(2);
+    expect(second.err.join("")).toMatch(/--b must be between 0 and 1/);
+    const third = capture();
+    expect(await runCli(["--pipelines", "sparse"], third.io)).toBe(2);
+    expect(third.err.join("")).toMatch(/--dataset/);
+  });
+
+  it("works as a command (node runs the TypeScript entry point directly)", async () => {
+    const out = join(root, "out-process");
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(import.meta.dirname, "cli.ts"),
+        "--dataset",
+        dataset,
+        "--pipelines",
+        "sparse",
+        "--out",
+        out,
+        "--no-progress",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(stdout).toMatch(/\| Sparse \| 1\.0000 \|/);
+  }, 60_000);
+});
