@@ -19,6 +19,6 @@ export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranke
 export {
   type RemoteRerankerOptions,
   remoteRerankerOptionsSchema,
-} from "./remote/remote-options.ts";
+} from "./remote/remote-reranker.ts";
 export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
 export { defaultPassageText, rerankHits } from "./rerank-hits.ts";

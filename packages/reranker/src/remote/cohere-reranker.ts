@@ -3,8 +3,7 @@ import { parseWithSchema } from "@hybrid-rag/core";
 import { requestJson } from "@hybrid-rag/models";
 import { z } from "zod";
 import { scoresInRequestOrder } from "./indexed-scores.ts";
-import { remoteRerankerOptionsSchema } from "./remote-options.ts";
-import { createRemoteReranker } from "./remote-reranker.ts";
+import { createRemoteReranker, remoteRerankerOptionsSchema } from "./remote-reranker.ts";
 
 const cohereOptionsSchema = remoteRerankerOptionsSchema.extend({
   baseUrl: z.url().default("https://api.cohere.com"),
@@ -21,12 +20,6 @@ const rerankResponseSchema = z.looseObject({
   results: z.array(z.looseObject({ index: z.number().int(), relevance_score: z.number() })),
 });
 
-/** Cohere errors: `{"message"}`. */
-export function describeCohereError(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("message" in body)) return undefined;
-  return String((body as { message: unknown }).message);
-}
-
 /**
  * Cohere-compatible `POST /v2/rerank` (Cohere, and servers that copy its API). Every score is
  * requested (top_n = all passages) so split requests can be merged; topN applies after merging.
@@ -39,8 +32,7 @@ export function createCohereReranker(options: CohereRerankerOptions): Reranker {
     name: resolved.name ?? "cohere",
     options: resolved,
     maxPassagesPerRequest: resolved.maxPassagesPerRequest ?? 1000,
-    describeError: describeCohereError,
-    ...(passageText ? { passageText } : {}),
+    passageText,
     scoreChunk: async (query, passages, request) => {
       const body = {
         model: resolved.model,

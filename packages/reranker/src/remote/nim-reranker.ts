@@ -4,8 +4,7 @@ import { requestJson } from "@hybrid-rag/models";
 import { z } from "zod";
 import { truncateModes } from "../cross-encoder-options.ts";
 import { scoresInRequestOrder } from "./indexed-scores.ts";
-import { remoteRerankerOptionsSchema } from "./remote-options.ts";
-import { createRemoteReranker } from "./remote-reranker.ts";
+import { createRemoteReranker, remoteRerankerOptionsSchema } from "./remote-reranker.ts";
 
 const nimOptionsSchema = remoteRerankerOptionsSchema.extend({
   model: z.string().min(1),
@@ -20,18 +19,6 @@ const rankingResponseSchema = z.looseObject({
   rankings: z.array(z.looseObject({ index: z.number().int(), logit: z.number() })),
 });
 
-/** NIM errors: `{"object":"error","message"}` (2.x) or FastAPI's `{"detail"}`. */
-export function describeNimError(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const record = body as { message?: unknown; detail?: unknown; error?: unknown };
-  const value = record.message ?? record.detail ?? record.error;
-  return value === undefined
-    ? undefined
-    : typeof value === "string"
-      ? value
-      : JSON.stringify(value);
-}
-
 /**
  * NVIDIA Reranking NIM, `POST /v1/ranking`: raw logits; lists over 512 passages (the
  * self-hosted limit) are split; `truncate: "NONE"` makes over-length passages an error.
@@ -43,8 +30,7 @@ export function createNimReranker(options: NimRerankerOptions): Reranker {
     name: resolved.name ?? "nim",
     options: resolved,
     maxPassagesPerRequest: resolved.maxPassagesPerRequest ?? 512,
-    describeError: describeNimError,
-    ...(passageText ? { passageText } : {}),
+    passageText,
     scoreChunk: async (query, passages, request) => {
       const body = {
         model: resolved.model,

@@ -1,7 +1,22 @@
 import type { Document, Hit, Reranker, RerankOptions } from "@hybrid-rag/core";
-import { ConcurrencyLimit, type HttpRequest } from "@hybrid-rag/models";
+import {
+  ConcurrencyLimit,
+  chunked,
+  describeErrorBody,
+  type HttpRequest,
+  type ResolvedRemoteClientOptions,
+  remoteClientOptionsSchema,
+  remotePost,
+} from "@hybrid-rag/models";
+import { z } from "zod";
 import { defaultPassageText, rerankHits } from "../rerank-hits.ts";
-import { joinUrl, type ResolvedRemoteOptions, requestHeaders } from "./remote-options.ts";
+
+export const remoteRerankerOptionsSchema = remoteClientOptionsSchema.extend({
+  /** Split larger candidate lists into requests of at most this many passages. */
+  maxPassagesPerRequest: z.number().int().min(1).optional(),
+});
+
+export type RemoteRerankerOptions = z.input<typeof remoteRerankerOptionsSchema>;
 
 /** Scores one request's worth of passages, in request order. */
 export type ScoreChunk = (
@@ -12,11 +27,10 @@ export type ScoreChunk = (
 
 export interface RemoteRerankerDefinition {
   readonly name: string;
-  readonly options: ResolvedRemoteOptions;
+  readonly options: ResolvedRemoteClientOptions;
   readonly maxPassagesPerRequest: number;
-  readonly describeError: (body: unknown) => string | undefined;
   readonly scoreChunk: ScoreChunk;
-  readonly passageText?: (document: Document) => string;
+  readonly passageText: ((document: Document) => string) | undefined;
 }
 
 /**
@@ -26,6 +40,7 @@ export interface RemoteRerankerDefinition {
 export function createRemoteReranker(definition: RemoteRerankerDefinition): Reranker {
   const { name, options } = definition;
   const limit = new ConcurrencyLimit(options.concurrency);
+  const passageText = definition.passageText ?? defaultPassageText;
   return {
     name,
     rerank(
@@ -33,33 +48,19 @@ export function createRemoteReranker(definition: RemoteRerankerDefinition): Rera
       candidates: readonly Hit[],
       rerankOptions?: RerankOptions,
     ): Promise<Hit[]> {
-      const signal = rerankOptions?.signal;
-      const request = (path: string, body: unknown): HttpRequest => ({
-        url: joinUrl(options.baseUrl, path),
-        body,
-        headers: requestHeaders(options),
+      const context = {
         what: `${name} request`,
-        timeoutMs: options.timeoutMs,
-        describeError: definition.describeError,
-        ...(options.retry ? { retry: options.retry } : {}),
-        ...(signal ? { signal } : {}),
+        describeError: describeErrorBody,
+        signal: rerankOptions?.signal,
+      };
+      const request = (path: string, body: unknown) => remotePost(options, path, body, context);
+      return rerankHits(name, candidates, rerankOptions, passageText, async (passages) => {
+        const chunks = chunked(passages, definition.maxPassagesPerRequest);
+        const chunkScores = await Promise.all(
+          chunks.map((chunk) => limit.run(() => definition.scoreChunk(query, chunk, request))),
+        );
+        return chunkScores.flatMap((scores) => Array.from(scores));
       });
-      return rerankHits(
-        name,
-        candidates,
-        rerankOptions,
-        definition.passageText ?? defaultPassageText,
-        async (passages) => {
-          const size = definition.maxPassagesPerRequest;
-          const chunks: string[][] = [];
-          for (let start = 0; start < passages.length; start += size)
-            chunks.push(passages.slice(start, start + size));
-          const chunkScores = await Promise.all(
-            chunks.map((chunk) => limit.run(() => definition.scoreChunk(query, chunk, request))),
-          );
-          return chunkScores.flatMap((scores) => Array.from(scores));
-        },
-      );
     },
   };
 }

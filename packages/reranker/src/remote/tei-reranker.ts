@@ -3,8 +3,7 @@ import { parseWithSchema } from "@hybrid-rag/core";
 import { requestJson } from "@hybrid-rag/models";
 import { z } from "zod";
 import { scoresInRequestOrder } from "./indexed-scores.ts";
-import { remoteRerankerOptionsSchema } from "./remote-options.ts";
-import { createRemoteReranker } from "./remote-reranker.ts";
+import { createRemoteReranker, remoteRerankerOptionsSchema } from "./remote-reranker.ts";
 
 const teiOptionsSchema = remoteRerankerOptionsSchema.extend({
   /** Let the server truncate over-length inputs (else it answers 413/422). */
@@ -20,13 +19,6 @@ export type TeiRerankerOptions = z.input<typeof teiOptionsSchema> & {
 
 const rerankResponseSchema = z.array(z.looseObject({ index: z.number().int(), score: z.number() }));
 
-/** TEI errors: `{"error", "error_type"}`. */
-export function describeTeiError(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("error" in body)) return undefined;
-  const { error, error_type: type } = body as { error: unknown; error_type?: unknown };
-  return `${String(error)}${type ? ` (${String(type)})` : ""}`;
-}
-
 /**
  * Hugging Face Text Embeddings Inference, `POST /rerank`. TEI's default client batch limit is
  * 32 texts (`--max-client-batch-size`), so longer lists are split at 32 unless told otherwise.
@@ -38,8 +30,7 @@ export function createTeiReranker(options: TeiRerankerOptions): Reranker {
     name: resolved.name ?? "tei",
     options: resolved,
     maxPassagesPerRequest: resolved.maxPassagesPerRequest ?? 32,
-    describeError: describeTeiError,
-    ...(passageText ? { passageText } : {}),
+    passageText,
     scoreChunk: async (query, passages, request) => {
       const body = {
         query,
