@@ -4,6 +4,7 @@ import { executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 import {
   defaultEmbeddingModel,
+  defaultPrefixes,
   defaultRerankerModel,
   type EngineSettings,
 } from "./engine-settings.ts";
@@ -42,6 +43,9 @@ export const cliOptionsSchema = z.strictObject({
   embeddingModel: z.string().default(defaultEmbeddingModel),
   rerankerModel: z.string().default(defaultRerankerModel),
   executionProvider: z.enum(executionProviders).default("auto"),
+  embeddingPrefixes: z
+    .enum(["none", "e5", "bge"], { error: "--embedding-prefixes must be none, e5 or bge" })
+    .optional(),
   fusion: z
     .enum(["rrf", "linear", "dbsf", "max", "concatenate"], {
       error: "--fusion must be rrf, linear, dbsf, max or concatenate",
@@ -84,6 +88,7 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
     embeddingModel: options.embeddingModel,
     rerankerModel: options.rerankerModel,
     executionProvider: options.executionProvider,
+    embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
     ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),

@@ -3,12 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { HashingEmbedder } from "@hybrid-rag/core/testing";
 import { readTrecRun } from "@hybrid-rag/eval";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
-import { createVectorIndex } from "@hybrid-rag/vector-index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmbeddedEngines } from "./embedded-engines.ts";
 import { type CliIo, runCli } from "./main.ts";
 import type { BenchmarkReport } from "./results.ts";
 import { writeTinyBeir } from "./tiny-beir.ts";
@@ -16,12 +13,15 @@ import { writeTinyBeir } from "./tiny-beir.ts";
 let root = "";
 let dataset = "";
 let crossEncoder = "";
+let biEncoder = "";
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "hybrid-rag-bench-"));
   dataset = join(root, "tiny");
   await writeTinyBeir(dataset);
   crossEncoder = (await createTinyBertModel(join(root, "cross-encoder"), { kind: "cross-encoder" }))
+    .directory;
+  biEncoder = (await createTinyBertModel(join(root, "bi-encoder"), { kind: "bi-encoder" }))
     .directory;
 }, 60_000);
 
@@ -108,19 +108,9 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     expect(await readFile(join(out, "results.md"), "utf8")).toBe(table);
   }, 60_000);
 
-  it("runs all five seed configurations when every engine is there", async () => {
+  it("runs all five seed configurations when every model is there (tiny ONNX models)", async () => {
     const out = join(root, "out-all");
-    const { io, out: stdout } = capture({
-      engines: (settings) => ({
-        ...createEmbeddedEngines(settings),
-        async createDense() {
-          return {
-            value: createVectorIndex({ embedder: new HashingEmbedder(64) }),
-            configuration: { embedder: "hashing" },
-          };
-        },
-      }),
-    });
+    const { io, out: stdout } = capture();
     const code = await runCli(
       [
         "--dataset",
@@ -131,6 +121,8 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
         out,
         "--reranker-model",
         crossEncoder,
+        "--embedding-model",
+        biEncoder,
         "--no-progress",
       ],
       io,
@@ -151,6 +143,11 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     });
     expect(fused?.status === "ok" && fused.comparedTo?.name).toBe("dense");
     expect(stdout.join("")).toMatch(/fuse p50 \(ms\)/);
+    expect(report.components.dense).toMatchObject({
+      status: "ok",
+      configuration: { onnxSha256: expect.stringMatching(/^[0-9a-f]{64}$/), prefixes: "none" },
+      indexing: { documents: 30, failed: 0 },
+    });
   }, 60_000);
 
   it("rejects bad arguments with exit code 2 and a message", async () => {

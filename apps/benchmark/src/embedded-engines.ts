@@ -1,12 +1,14 @@
 import { createBm25Index } from "@hybrid-rag/bm25";
 import { HybridRagError } from "@hybrid-rag/core";
+import { createOnnxEmbedder } from "@hybrid-rag/embeddings";
 import { createFusion } from "@hybrid-rag/fusion";
 import { createCrossEncoderReranker } from "@hybrid-rag/reranker";
+import { createVectorIndex } from "@hybrid-rag/vector-index";
+import { composePipeline } from "./compose-pipeline.ts";
 import type { EngineSettings } from "./engine-settings.ts";
-import type { BenchmarkEngines, Built } from "./engines.ts";
+import type { BenchmarkEngines } from "./engines.ts";
 import { sha256File } from "./file-hash.ts";
 import { parseModelSpec } from "./model-spec.ts";
-import { stagePipeline } from "./stage-pipeline.ts";
 
 /**
  * Everything in this process: the Lucene-exact embedded BM25, the embedded vector index with an
@@ -16,72 +18,76 @@ export function createEmbeddedEngines(settings: EngineSettings): BenchmarkEngine
   return {
     backend: "embedded",
     async createSparse() {
-      const index = createBm25Index({
-        name: "bm25",
-        analyzer: settings.analyzer,
-        k1: settings.k1,
-        b: settings.b,
-      });
+      const { analyzer, k1, b } = settings;
       return {
-        value: index,
-        configuration: {
-          engine: "@hybrid-rag/bm25",
-          analyzer: settings.analyzer,
-          k1: settings.k1,
-          b: settings.b,
-          fields: ["title", "text"],
-        },
+        value: createBm25Index({ name: "bm25", analyzer, k1, b }),
+        configuration: { engine: "@hybrid-rag/bm25", analyzer, k1, b, fields: ["title", "text"] },
       };
     },
     async createDense() {
-      const spec = parseModelSpec(settings.embeddingModel, "--embedding-model");
-      if (spec.kind === "none")
-        throw new HybridRagError("unavailable", "no embedding model (--embedding-model none).");
-      throw new HybridRagError(
-        "unsupported",
-        `the embedded dense retriever needs @hybrid-rag/embeddings, which this build does not include yet (model ${settings.embeddingModel}).`,
-      );
+      const model = localModel(settings.embeddingModel, "--embedding-model", "embedding");
+      const embedder = await createOnnxEmbedder({
+        model,
+        name: "onnx-embedder",
+        executionProvider: settings.executionProvider,
+        prefixes: settings.embeddingPrefixes,
+      });
+      return {
+        value: createVectorIndex({ embedder, metric: "cosine", name: "dense" }),
+        configuration: {
+          engine: "@hybrid-rag/vector-index (exact, cosine) + @hybrid-rag/embeddings (onnxruntime)",
+          model: embedder.model.source,
+          revision: embedder.model.revision ?? null,
+          onnxFile: embedder.model.onnxPath,
+          onnxSha256: await sha256File(embedder.model.onnxPath),
+          dimension: embedder.dimension,
+          pooling: embedder.pooling,
+          normalize: embedder.normalize,
+          prefixes: settings.embeddingPrefixes,
+          executionProvider: embedder.provider,
+          providerFallback: embedder.fallbackReason ?? null,
+        },
+      };
     },
     async createReranker() {
-      const spec = parseModelSpec(settings.rerankerModel, "--reranker-model");
-      if (spec.kind === "none")
-        throw new HybridRagError("unavailable", "no reranker model (--reranker-model none).");
-      if (spec.kind === "endpoint") {
-        throw new HybridRagError(
-          "unsupported",
-          `remote rerankers (${spec.url}) are not available in this build yet.`,
-        );
-      }
+      const model = localModel(settings.rerankerModel, "--reranker-model", "reranker");
       const reranker = await createCrossEncoderReranker({
-        model: spec.model,
+        model,
         executionProvider: settings.executionProvider,
       });
-      const model = reranker.crossEncoder.model;
+      const loaded = reranker.crossEncoder.model;
       return {
         value: reranker,
         configuration: {
           engine: "@hybrid-rag/reranker cross-encoder (onnxruntime)",
-          model: model.source,
-          revision: model.revision ?? null,
-          onnxFile: model.onnxPath,
-          onnxSha256: await sha256File(model.onnxPath),
+          model: loaded.source,
+          revision: loaded.revision ?? null,
+          onnxFile: loaded.onnxPath,
+          onnxSha256: await sha256File(loaded.onnxPath),
           maxLength: reranker.crossEncoder.maxLength,
           executionProvider: settings.executionProvider,
         },
-      } satisfies Built<typeof reranker>;
-    },
-    createPipeline(parts) {
-      const fusion = createFusion(settings.fusion);
-      return {
-        value: stagePipeline({ ...parts, fusion }),
-        configuration: {
-          retrievers: parts.retrievers.map((retriever) => retriever.name),
-          fusion: parts.retrievers.length > 1 ? settings.fusion : null,
-          reranker: parts.reranker?.name ?? null,
-          topK: parts.topK,
-          rerankTop: parts.reranker ? parts.rerankTop : null,
-        },
       };
     },
+    createPipeline(parts) {
+      return composePipeline(parts, {
+        value: createFusion(settings.fusion),
+        configuration: settings.fusion,
+      });
+    },
   };
+}
+
+/** The model folder or Hub id; "none" and endpoints are reasons to skip, said plainly. */
+function localModel(value: string, option: string, what: string): string {
+  const spec = parseModelSpec(value, option);
+  if (spec.kind === "none")
+    throw new HybridRagError("unavailable", `no ${what} model (${option} none).`);
+  if (spec.kind === "endpoint") {
+    throw new HybridRagError(
+      "unsupported",
+      `remote ${what} endpoints (${spec.url}) are not wired into the benchmark yet; pass a model folder or a Hugging Face id to ${option}.`,
+    );
+  }
+  return spec.model;
 }

@@ -1,3 +1,4 @@
+import type { PrefixPreset } from "@hybrid-rag/embeddings";
 import type { FusionConfig } from "@hybrid-rag/fusion";
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
 
@@ -10,6 +11,8 @@ export interface EngineSettings {
   readonly embeddingModel: string;
   readonly rerankerModel: string;
   readonly executionProvider: ExecutionProviderChoice;
+  /** Query/passage prefixes the embedding model was trained with. */
+  readonly embeddingPrefixes: PrefixPreset;
   readonly fusion: FusionConfig;
   readonly elasticsearchUrl?: string;
   readonly qdrantUrl?: string;
@@ -17,3 +20,11 @@ export interface EngineSettings {
 
 export const defaultEmbeddingModel = "BAAI/bge-small-en-v1.5";
 export const defaultRerankerModel = "cross-encoder/ms-marco-MiniLM-L-6-v2";
+
+/** bge and e5 models need their prefixes; others none (override with --embedding-prefixes). */
+export function defaultPrefixes(model: string): PrefixPreset {
+  const name = model.toLowerCase();
+  if (/(^|[/_-])bge/.test(name)) return "bge";
+  if (/(^|[/_-])e5/.test(name)) return "e5";
+  return "none";
+}
