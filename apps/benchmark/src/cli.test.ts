@@ -150,6 +150,33 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     });
   }, 60_000);
 
+  it("--backend servers without server URLs: skipped, saying which option is missing", async () => {
+    const out = join(root, "out-servers");
+    const { io, out: stdout } = capture();
+    const code = await runCli(
+      [
+        "--dataset",
+        dataset,
+        "--backend",
+        "servers",
+        "--pipelines",
+        "sparse,dense",
+        "--out",
+        out,
+        "--no-progress",
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const table = stdout.join("");
+    expect(table).toContain(
+      "- Sparse skipped: sparse retriever unavailable: --backend servers needs --elasticsearch-url",
+    );
+    expect(table).toContain(
+      "- Dense skipped: dense retriever unavailable: --backend servers needs --qdrant-url",
+    );
+  });
+
   it("rejects bad arguments with exit code 2 and a message", async () => {
     const { io, err } = capture();
     expect(await runCli(["--dataset", dataset, "--pipelines", "dense+bogus"], io)).toBe(2);
