@@ -42,6 +42,15 @@ export const cliOptionsSchema = z.strictObject({
     .default(0.75),
   embeddingModel: z.string().default(defaultEmbeddingModel),
   rerankerModel: z.string().default(defaultRerankerModel),
+  embeddingApi: z
+    .enum(["nim", "tei", "openai"], { error: "--embedding-api must be nim, tei or openai" })
+    .default("nim"),
+  embeddingEndpointModel: z.string().min(1).optional(),
+  embeddingDimension: integer("--embedding-dimension", 1, 65_536).optional(),
+  rerankerApi: z
+    .enum(["nim", "tei", "cohere"], { error: "--reranker-api must be nim, tei or cohere" })
+    .default("nim"),
+  rerankerEndpointModel: z.string().min(1).optional(),
   executionProvider: z.enum(executionProviders).default("auto"),
   embeddingPrefixes: z
     .enum(["none", "e5", "bge"], { error: "--embedding-prefixes must be none, e5 or bge" })
@@ -87,12 +96,22 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
     b: options.b,
     embeddingModel: options.embeddingModel,
     rerankerModel: options.rerankerModel,
+    embeddingApi: options.embeddingApi,
+    rerankerApi: options.rerankerApi,
+    ...(options.embeddingEndpointModel
+      ? { embeddingEndpointModel: options.embeddingEndpointModel }
+      : {}),
+    ...(options.embeddingDimension ? { embeddingDimension: options.embeddingDimension } : {}),
+    ...(options.rerankerEndpointModel
+      ? { rerankerEndpointModel: options.rerankerEndpointModel }
+      : {}),
     executionProvider: options.executionProvider,
     embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
     ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),
   };
+  checkEndpoints(engineSettings, pipelines);
   return { options, pipelines, engineSettings, rerankTop: options.rerankTop ?? options.topK };
 }
 
@@ -132,4 +151,36 @@ export function parseWeights(text: string): Record<string, number> {
     weights[name] = weight;
   }
   return weights;
+}
+
+/** An endpoint needs what the server cannot tell us up front: the model name and vector length. */
+function checkEndpoints(settings: EngineSettings, pipelines: readonly PipelineSpec[]): void {
+  const problems: string[] = [];
+  if (pipelines.some((spec) => spec.dense) && isEndpoint(settings.embeddingModel)) {
+    if (settings.embeddingDimension === undefined) {
+      problems.push("--embedding-dimension <n> (the length of the vectors the endpoint returns)");
+    }
+    if (settings.embeddingApi !== "tei" && settings.embeddingEndpointModel === undefined) {
+      problems.push(
+        `--embedding-endpoint-model <name> (the model the ${settings.embeddingApi} endpoint serves)`,
+      );
+    }
+  }
+  if (pipelines.some((spec) => spec.rerank) && isEndpoint(settings.rerankerModel)) {
+    if (settings.rerankerApi !== "tei" && settings.rerankerEndpointModel === undefined) {
+      problems.push(
+        `--reranker-endpoint-model <name> (the model the ${settings.rerankerApi} endpoint serves)`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `A remote model endpoint also needs ${problems.join(" and ")}.`,
+    );
+  }
+}
+
+function isEndpoint(model: string): boolean {
+  return /^https?:\/\//i.test(model.trim());
 }

@@ -6,7 +6,8 @@ import { promisify } from "node:util";
 import { readTrecRun } from "@hybrid-rag/eval";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIo, runCli } from "./main.ts";
+import { cliOptionsSchema } from "./cli-options.ts";
+import { type CliIo, program, runCli } from "./main.ts";
 import type { BenchmarkReport } from "./results.ts";
 import { writeTinyBeir } from "./tiny-beir.ts";
 
@@ -175,6 +176,12 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     expect(table).toContain(
       "- Dense skipped: dense retriever unavailable: --backend servers needs --qdrant-url",
     );
+  });
+
+  it("offers a command-line option for every validated setting, and no other", () => {
+    const { io } = capture();
+    const names = program(io).options.map((option) => option.attributeName());
+    expect(new Set(names)).toEqual(new Set(Object.keys(cliOptionsSchema.shape)));
   });
 
   it("rejects bad arguments with exit code 2 and a message", async () => {

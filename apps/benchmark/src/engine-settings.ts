@@ -10,6 +10,13 @@ export interface EngineSettings {
   /** A model directory, a Hugging Face id, an http(s) endpoint, or "none". */
   readonly embeddingModel: string;
   readonly rerankerModel: string;
+  /** Which API an http(s) `embeddingModel` speaks, the model name it serves, its vector length. */
+  readonly embeddingApi: "nim" | "tei" | "openai";
+  readonly embeddingEndpointModel?: string;
+  readonly embeddingDimension?: number;
+  /** Which API an http(s) `rerankerModel` speaks and the model name it serves. */
+  readonly rerankerApi: "nim" | "tei" | "cohere";
+  readonly rerankerEndpointModel?: string;
   readonly executionProvider: ExecutionProviderChoice;
   /** Query/passage prefixes the embedding model was trained with. */
   readonly embeddingPrefixes: PrefixPreset;

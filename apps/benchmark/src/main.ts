@@ -28,7 +28,7 @@ export interface CliIo {
   ) => BenchmarkEngines;
 }
 
-function program(io: CliIo): Command {
+export function program(io: CliIo): Command {
   return new Command("bench")
     .description(
       "Benchmark hybrid-rag pipelines on a BEIR collection: recall@5, nDCG@10, recall@100 and per-stage latency.",
@@ -71,6 +71,21 @@ function program(io: CliIo): Command {
       "--reranker-model <dir|hub-id|url|none>",
       "cross-encoder for reranking",
       defaultRerankerModel,
+    )
+    .option(
+      "--embedding-prefixes <preset>",
+      "query/passage prefixes: none, e5, bge (default: from the model name)",
+    )
+    .option("--embedding-api <api>", "API of an --embedding-model URL: nim, tei, openai", "nim")
+    .option(
+      "--embedding-endpoint-model <name>",
+      "model name the embedding endpoint serves (nim, openai)",
+    )
+    .option("--embedding-dimension <n>", "vector length of the embedding endpoint")
+    .option("--reranker-api <api>", "API of a --reranker-model URL: nim, tei, cohere", "nim")
+    .option(
+      "--reranker-endpoint-model <name>",
+      "model name the reranking endpoint serves (nim, cohere)",
     )
     .option(
       "--execution-provider <name>",

@@ -1,16 +1,33 @@
+import type { Embedder, Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
-import { createOnnxEmbedder, type OnnxEmbedder } from "@hybrid-rag/embeddings";
-import { type CrossEncoderReranker, createCrossEncoderReranker } from "@hybrid-rag/reranker";
+import {
+  createNimEmbedder,
+  createOnnxEmbedder,
+  createOpenAiEmbedder,
+  createTeiEmbedder,
+} from "@hybrid-rag/embeddings";
+import {
+  createCohereReranker,
+  createCrossEncoderReranker,
+  createNimReranker,
+  createTeiReranker,
+} from "@hybrid-rag/reranker";
 import type { EngineSettings } from "./engine-settings.ts";
 import type { Built } from "./engines.ts";
 import { sha256File } from "./file-hash.ts";
 import { parseModelSpec } from "./model-spec.ts";
 
-/** The ONNX bi-encoder of `--embedding-model`, with what the JSON report records about it. */
-export async function loadEmbedder(settings: EngineSettings): Promise<Built<OnnxEmbedder>> {
-  const model = localModel(settings.embeddingModel, "--embedding-model", "embedding");
+/** API keys come from the environment only, so they never reach the JSON report. */
+const embeddingKey = () => process.env.HYBRID_RAG_EMBEDDING_API_KEY;
+const rerankerKey = () => process.env.HYBRID_RAG_RERANKER_API_KEY;
+
+/** The bi-encoder of `--embedding-model` (in-process ONNX or an endpoint) and what to record about it. */
+export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embedder>> {
+  const spec = parseModelSpec(settings.embeddingModel, "--embedding-model");
+  if (spec.kind === "none") throw noModel("embedding", "--embedding-model");
+  if (spec.kind === "endpoint") return remoteEmbedder(settings, spec.url);
   const embedder = await createOnnxEmbedder({
-    model,
+    model: spec.model,
     name: "onnx-embedder",
     executionProvider: settings.executionProvider,
     prefixes: settings.embeddingPrefixes,
@@ -32,11 +49,38 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Onnx
   };
 }
 
-/** The ONNX cross-encoder of `--reranker-model`. */
-export async function loadReranker(settings: EngineSettings): Promise<Built<CrossEncoderReranker>> {
-  const model = localModel(settings.rerankerModel, "--reranker-model", "reranker");
+function remoteEmbedder(settings: EngineSettings, baseUrl: string): Built<Embedder> {
+  const apiKey = embeddingKey();
+  const common = {
+    baseUrl,
+    dimension: settings.embeddingDimension ?? 0,
+    ...(apiKey ? { apiKey } : {}),
+  };
+  const model = settings.embeddingEndpointModel ?? "";
+  const embedder =
+    settings.embeddingApi === "tei"
+      ? createTeiEmbedder(common)
+      : settings.embeddingApi === "openai"
+        ? createOpenAiEmbedder({ ...common, model })
+        : createNimEmbedder({ ...common, model });
+  return {
+    value: embedder,
+    configuration: {
+      endpoint: baseUrl,
+      api: settings.embeddingApi,
+      model: model || null,
+      dimension: embedder.dimension,
+    },
+  };
+}
+
+/** The reranker of `--reranker-model`: an in-process ONNX cross-encoder or an endpoint. */
+export async function loadReranker(settings: EngineSettings): Promise<Built<Reranker>> {
+  const spec = parseModelSpec(settings.rerankerModel, "--reranker-model");
+  if (spec.kind === "none") throw noModel("reranker", "--reranker-model");
+  if (spec.kind === "endpoint") return remoteReranker(settings, spec.url);
   const reranker = await createCrossEncoderReranker({
-    model,
+    model: spec.model,
     executionProvider: settings.executionProvider,
   });
   const loaded = reranker.crossEncoder.model;
@@ -54,17 +98,22 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Cros
   };
 }
 
-/** The model folder or Hub id; "none" and endpoints are reasons to skip, said plainly. */
-function localModel(value: string, option: string, what: string): string {
-  const spec = parseModelSpec(value, option);
-  if (spec.kind === "none") {
-    throw new HybridRagError("unavailable", `no ${what} model (${option} none).`);
-  }
-  if (spec.kind === "endpoint") {
-    throw new HybridRagError(
-      "unsupported",
-      `remote ${what} endpoints (${spec.url}) are not wired into the benchmark yet; pass a model folder or a Hugging Face id to ${option}.`,
-    );
-  }
-  return spec.model;
+function remoteReranker(settings: EngineSettings, baseUrl: string): Built<Reranker> {
+  const apiKey = rerankerKey();
+  const common = { baseUrl, ...(apiKey ? { apiKey } : {}) };
+  const model = settings.rerankerEndpointModel ?? "";
+  const reranker =
+    settings.rerankerApi === "tei"
+      ? createTeiReranker(common)
+      : settings.rerankerApi === "cohere"
+        ? createCohereReranker({ ...common, model })
+        : createNimReranker({ ...common, model });
+  return {
+    value: reranker,
+    configuration: { endpoint: baseUrl, api: settings.rerankerApi, model: model || null },
+  };
+}
+
+function noModel(what: string, option: string): HybridRagError {
+  return new HybridRagError("unavailable", `no ${what} model (${option} none).`);
 }
