@@ -30,6 +30,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** The arguments every run here shares: the tiny set, 10 hits, no bars. */
+function common(out: string): string[] {
+  return ["--dataset", dataset, "--top-k", "10", "--out", out, "--no-progress"];
+}
+
 function capture(extra: Partial<CliIo> = {}) {
   const out: string[] = [];
   const err: string[] = [];
@@ -51,19 +56,13 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     const { io, out: stdout } = capture();
     const code = await runCli(
       [
-        "--dataset",
-        dataset,
+        ...common(out),
         "--pipelines",
         "sparse,sparse+rerank,dense,dense+sparse+rerank",
-        "--top-k",
-        "10",
-        "--out",
-        out,
         "--reranker-model",
         crossEncoder,
         "--embedding-model",
         "none",
-        "--no-progress",
       ],
       io,
     );
@@ -113,19 +112,7 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     const out = join(root, "out-all");
     const { io, out: stdout } = capture();
     const code = await runCli(
-      [
-        "--dataset",
-        dataset,
-        "--top-k",
-        "10",
-        "--out",
-        out,
-        "--reranker-model",
-        crossEncoder,
-        "--embedding-model",
-        biEncoder,
-        "--no-progress",
-      ],
+      [...common(out), "--reranker-model", crossEncoder, "--embedding-model", biEncoder],
       io,
     );
     expect(code).toBe(0);
@@ -155,17 +142,7 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     const out = join(root, "out-servers");
     const { io, out: stdout } = capture();
     const code = await runCli(
-      [
-        "--dataset",
-        dataset,
-        "--backend",
-        "servers",
-        "--pipelines",
-        "sparse,dense",
-        "--out",
-        out,
-        "--no-progress",
-      ],
+      [...common(out), "--backend", "servers", "--pipelines", "sparse,dense"],
       io,
     );
     expect(code).toBe(0);
