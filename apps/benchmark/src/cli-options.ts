@@ -1,4 +1,5 @@
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { parseMetric } from "@hybrid-rag/eval";
 import type { FusionConfig } from "@hybrid-rag/fusion";
 import { executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
@@ -73,6 +74,11 @@ export const cliOptionsSchema = z.strictObject({
   elasticsearchUrl: z.url({ error: "--elasticsearch-url must be a URL" }).optional(),
   qdrantUrl: z.url({ error: "--qdrant-url must be a URL" }).optional(),
   progress: z.boolean().default(true),
+  tuneFusion: z.boolean().default(false),
+  tuneMetric: z
+    .string()
+    .refine(isMetric, "--tune-metric must be a metric such as ndcg@10, recall@5 or mrr")
+    .default("ndcg@10"),
 });
 
 export type CliOptions = z.output<typeof cliOptionsSchema>;
@@ -183,4 +189,13 @@ function checkEndpoints(settings: EngineSettings, pipelines: readonly PipelineSp
 
 function isEndpoint(model: string): boolean {
   return /^https?:\/\//i.test(model.trim());
+}
+
+function isMetric(name: string): boolean {
+  try {
+    parseMetric(name);
+    return true;
+  } catch {
+    return false;
+  }
 }

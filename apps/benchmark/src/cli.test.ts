@@ -112,7 +112,14 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     const out = join(root, "out-all");
     const { io, out: stdout } = capture();
     const code = await runCli(
-      [...common(out), "--reranker-model", crossEncoder, "--embedding-model", biEncoder],
+      [
+        ...common(out),
+        "--reranker-model",
+        crossEncoder,
+        "--embedding-model",
+        biEncoder,
+        "--tune-fusion",
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -131,6 +138,16 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     });
     expect(fused?.status === "ok" && fused.comparedTo?.name).toBe("dense");
     expect(stdout.join("")).toMatch(/fuse p50 \(ms\)/);
+    expect(report.fusionTuning).toMatchObject({
+      metric: "ndcg@10",
+      candidates: 54,
+      split: { tuneQueries: 3, heldOutQueries: 3 },
+      baseline: { config: { method: "rrf", k: 60 } },
+      heldOut: { best: expect.any(Number) },
+    });
+    expect(stdout.join("")).toMatch(
+      /Fusion tuning \(ndcg@10, 54 settings, 3 tuning queries\): best \{/,
+    );
     expect(report.components.dense).toMatchObject({
       status: "ok",
       configuration: { onnxSha256: expect.stringMatching(/^[0-9a-f]{64}$/), prefixes: "none" },

@@ -113,6 +113,11 @@ export function program(io: CliIo): Command {
     .option("--elasticsearch-url <url>", "for --backend servers")
     .option("--qdrant-url <url>", "for --backend servers")
     .option("--no-progress", "no progress bars")
+    .option(
+      "--tune-fusion",
+      "also grid-search the fusion of dense and sparse (RRF k, linear weights and normaliser, DBSF) on half the queries",
+    )
+    .option("--tune-metric <metric>", "what --tune-fusion maximises", "ndcg@10")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError(false);
@@ -150,6 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       progress,
       settings: { ...options, datasetDirectory, engines: request.engineSettings },
       commandLine: argv,
+      ...(options.tuneFusion ? { tuneFusion: { metric: options.tuneMetric } } : {}),
     });
     const written = await writeReport(report, outDirectory);
     io.stdout(written.markdown);

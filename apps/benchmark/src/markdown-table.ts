@@ -31,7 +31,22 @@ export function markdownTable(report: BenchmarkReport): string {
     lines.push("");
     for (const result of notRun) lines.push(`- ${result.label} ${result.status}: ${result.reason}`);
   }
+  if (report.fusionTuning) lines.push("", ...tuningLines(report.fusionTuning));
   return `${lines.join("\n")}\n`;
+}
+
+function tuningLines(tuning: NonNullable<BenchmarkReport["fusionTuning"]>): string[] {
+  if ("skipped" in tuning) return [`Fusion tuning skipped: ${tuning.skipped}`];
+  const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+  const lines = [
+    `Fusion tuning (${tuning.metric}, ${tuning.candidates} settings, ${tuning.split.tuneQueries} tuning queries): best ${JSON.stringify(tuning.best.config)} ${tuning.best.score.toFixed(4)} vs ${JSON.stringify(tuning.baseline.config)} ${tuning.baseline.score.toFixed(4)} (${signed(tuning.gain)}${tuning.pValues ? `, paired t-test p = ${tuning.pValues.tTest.toPrecision(2)}, randomisation p = ${tuning.pValues.randomization.toPrecision(2)}` : ""}).`,
+  ];
+  if (tuning.heldOut) {
+    lines.push(
+      `On the ${tuning.split.heldOutQueries} held-out queries: ${tuning.heldOut.best.toFixed(4)} vs ${tuning.heldOut.baseline.toFixed(4)} (${signed(tuning.heldOut.gain)}).`,
+    );
+  }
+  return lines;
 }
 
 function cells(result: ConfigurationResult, stages: readonly string[]): string[] {

@@ -1,5 +1,6 @@
 import type { RunComparison } from "@hybrid-rag/eval";
 import type { IndexingReport } from "./index-corpus.ts";
+import type { FusionTuningReport } from "./tune-fusion-stage.ts";
 
 export interface StageLatency {
   readonly medianMs: number;
@@ -47,6 +48,8 @@ export interface BenchmarkReport {
   readonly metrics: readonly string[];
   readonly components: Readonly<Record<string, ComponentReport>>;
   readonly configurations: readonly ConfigurationResult[];
+  /** With --tune-fusion: the best fusion of dense and sparse, or why tuning did not run. */
+  readonly fusionTuning?: FusionTuningReport | { readonly skipped: string };
 }
 
 export type ComponentReport =

@@ -24,6 +24,7 @@ import {
 } from "./results.ts";
 import { runConfiguration } from "./run-configuration.ts";
 import { median, quantile } from "./statistics.ts";
+import { type FusionTuningReport, tuneFusionStage } from "./tune-fusion-stage.ts";
 import { toolVersions } from "./versions.ts";
 
 export interface BenchmarkOptions {
@@ -40,6 +41,8 @@ export interface BenchmarkOptions {
   /** Everything the user chose, recorded verbatim in the JSON. */
   readonly settings: Readonly<Record<string, unknown>>;
   readonly commandLine?: readonly string[];
+  /** Grid-search the fusion of dense and sparse on half the queries (metric to maximise). */
+  readonly tuneFusion?: { readonly metric: string };
 }
 
 type Component<T> =
@@ -129,6 +132,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       });
     }
   }
+  const fusionTuning = options.tuneFusion
+    ? await tuneIfPossible(options.tuneFusion.metric, {
+        dense,
+        sparse,
+        queries,
+        qrels,
+        topK: options.topK,
+        progress,
+      })
+    : undefined;
   for (const component of [sparse, dense, reranker]) {
     if (component && "built" in component) await component.built.close?.();
   }
@@ -153,7 +166,41 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     metrics: reportedMetrics,
     components,
     configurations,
+    ...(fusionTuning ? { fusionTuning } : {}),
   };
+}
+
+async function tuneIfPossible(
+  metric: string,
+  parts: {
+    dense: Component<IndexedRetriever> | undefined;
+    sparse: Component<IndexedRetriever> | undefined;
+    queries: ReadonlyMap<string, string>;
+    qrels: Qrels;
+    topK: number;
+    progress: Progress;
+  },
+): Promise<FusionTuningReport | { readonly skipped: string }> {
+  const dense = builtValue(parts.dense);
+  const sparse = builtValue(parts.sparse);
+  if (!dense || !sparse) {
+    const reasons = [
+      reasonOf(parts.dense, "dense retriever"),
+      reasonOf(parts.sparse, "sparse retriever"),
+    ];
+    const known = reasons.filter((reason) => reason !== undefined);
+    return {
+      skipped:
+        known.length > 0
+          ? known.join("; ")
+          : "fusion tuning needs a pipeline with both dense and sparse in --pipelines",
+    };
+  }
+  try {
+    return await tuneFusionStage({ ...parts, dense, sparse, metric });
+  } catch (error) {
+    return { skipped: toHybridRagError(error, "Fusion tuning").message };
+  }
 }
 
 function selectQueries(
