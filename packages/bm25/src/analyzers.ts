@@ -41,6 +41,15 @@ export const englishAnalyzer: Analyzer = {
  * the "ed" rule, so "eed" (and "eeds") stay "eed", where `stemmer` strips "ed".
  */
 export function porterStem(term: string): string {
-  if (term === "eed" || term === "eeds") return "eed";
-  return stemmer(term);
+  let stem = stemCache.get(term);
+  if (stem === undefined) {
+    stem = term === "eed" || term === "eeds" ? "eed" : stemmer(term);
+    // Vocabularies follow Zipf's law: a bounded cache answers most lookups.
+    if (stemCache.size >= stemCacheLimit) stemCache.clear();
+    stemCache.set(term, stem);
+  }
+  return stem;
 }
+
+const stemCacheLimit = 100_000;
+const stemCache = new Map<string, string>();
