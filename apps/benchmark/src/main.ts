@@ -110,8 +110,10 @@ export function program(io: CliIo): Command {
       "where downloaded BEIR sets are kept (default ~/.cache/hybrid-rag/datasets)",
     )
     .option("--beir-url <url>", "base URL of the BEIR zips")
-    .option("--elasticsearch-url <url>", "for --backend servers")
-    .option("--qdrant-url <url>", "for --backend servers")
+    .addOption(
+      new Option("--elasticsearch-url <url>", "for --backend servers").env("ELASTICSEARCH_URL"),
+    )
+    .addOption(new Option("--qdrant-url <url>", "for --backend servers").env("QDRANT_URL"))
     .option("--no-progress", "no progress bars")
     .option(
       "--tune-fusion",
