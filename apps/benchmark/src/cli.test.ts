@@ -32,7 +32,17 @@ afterAll(async () => {
 
 /** The arguments every run here shares: the tiny set, 10 hits, no bars. */
 function common(out: string): string[] {
-  return ["--dataset", dataset, "--top-k", "10", "--out", out, "--no-progress"];
+  return [
+    "--dataset",
+    dataset,
+    "--top-k",
+    "10",
+    "--out",
+    out,
+    "--no-progress",
+    "--execution-provider",
+    "cpu",
+  ];
 }
 
 function capture(extra: Partial<CliIo> = {}) {
