@@ -85,7 +85,10 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
       "- Dense skipped: dense retriever unavailable: no embedding model (--embedding-model none).",
     );
     const report = await readReport(out);
-    expect(report.tool.versions).toMatchObject({ "@hybrid-rag/bm25": "0.1.0", "onnxruntime-node": "1.30.0" });
+    expect(report.tool.versions).toMatchObject({
+      "@hybrid-rag/bm25": "0.1.0",
+      "onnxruntime-node": "1.30.0",
+    });
     expect(report.dataset).toMatchObject({
       documents: 30,
       queries: 6,
