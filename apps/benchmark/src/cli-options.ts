@@ -1,0 +1,201 @@
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { parseMetric } from "@hybrid-rag/eval";
+import type { FusionConfig } from "@hybrid-rag/fusion";
+import { executionProviders } from "@hybrid-rag/models";
+import { z } from "zod";
+import {
+  defaultEmbeddingModel,
+  defaultPrefixes,
+  defaultRerankerModel,
+  type EngineSettings,
+} from "./engine-settings.ts";
+import { defaultPipelines, type PipelineSpec, parsePipelines } from "./pipelines.ts";
+
+const integer = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const number = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .refine(Number.isFinite, `${name} must be finite`);
+
+/** The raw command-line values, validated where they enter the program. */
+export const cliOptionsSchema = z.strictObject({
+  dataset: z.string().min(1, "--dataset is required"),
+  split: z.string().min(1).default("test"),
+  pipelines: z.string().default(defaultPipelines),
+  topK: integer("--top-k", 1, 10_000).default(100),
+  rerankTop: integer("--rerank-top", 1, 10_000).optional(),
+  out: z.string().min(1).default("bench-results"),
+  backend: z
+    .enum(["embedded", "servers"], { error: '--backend must be "embedded" or "servers"' })
+    .default("embedded"),
+  analyzer: z
+    .enum(["standard", "english"], { error: '--analyzer must be "standard" or "english"' })
+    .default("standard"),
+  k1: number("--k1").pipe(z.number().min(0, "--k1 must be ≥ 0")).default(1.2),
+  b: number("--b")
+    .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
+    .default(0.75),
+  embeddingModel: z.string().default(defaultEmbeddingModel),
+  rerankerModel: z.string().default(defaultRerankerModel),
+  embeddingApi: z
+    .enum(["nim", "tei", "openai"], { error: "--embedding-api must be nim, tei or openai" })
+    .default("nim"),
+  embeddingEndpointModel: z.string().min(1).optional(),
+  embeddingDimension: integer("--embedding-dimension", 1, 65_536).optional(),
+  rerankerApi: z
+    .enum(["nim", "tei", "cohere"], { error: "--reranker-api must be nim, tei or cohere" })
+    .default("nim"),
+  rerankerEndpointModel: z.string().min(1).optional(),
+  executionProvider: z.enum(executionProviders).default("auto"),
+  embeddingPrefixes: z
+    .enum(["none", "e5", "bge"], { error: "--embedding-prefixes must be none, e5 or bge" })
+    .optional(),
+  fusion: z
+    .enum(["rrf", "linear", "dbsf", "max", "concatenate"], {
+      error: "--fusion must be rrf, linear, dbsf, max or concatenate",
+    })
+    .default("rrf"),
+  rrfK: number("--rrf-k").pipe(z.number().gt(0, "--rrf-k must be > 0")).default(60),
+  normalizer: z
+    .enum(["min-max", "z-score", "l2", "rank"], {
+      error: "--normalizer must be min-max, z-score, l2 or rank",
+    })
+    .default("min-max"),
+  fusionWeights: z.string().optional(),
+  maxQueries: integer("--max-queries", 1, Number.MAX_SAFE_INTEGER).optional(),
+  cacheDir: z.string().optional(),
+  beirUrl: z.url({ error: "--beir-url must be a URL" }).optional(),
+  elasticsearchUrl: z.url({ error: "--elasticsearch-url must be a URL" }).optional(),
+  qdrantUrl: z.url({ error: "--qdrant-url must be a URL" }).optional(),
+  progress: z.boolean().default(true),
+  tuneFusion: z.boolean().default(false),
+  tuneMetric: z
+    .string()
+    .refine(isMetric, "--tune-metric must be a metric such as ndcg@10, recall@5 or mrr")
+    .default("ndcg@10"),
+});
+
+export type CliOptions = z.output<typeof cliOptionsSchema>;
+
+export interface BenchmarkRequest {
+  readonly options: CliOptions;
+  readonly pipelines: readonly PipelineSpec[];
+  readonly engineSettings: EngineSettings;
+  readonly rerankTop: number;
+}
+
+export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest {
+  const defined = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined),
+  );
+  const options = parseWithSchema(cliOptionsSchema, defined, "benchmark options");
+  const pipelines = parsePipelines(options.pipelines);
+  const engineSettings: EngineSettings = {
+    analyzer: options.analyzer,
+    k1: options.k1,
+    b: options.b,
+    embeddingModel: options.embeddingModel,
+    rerankerModel: options.rerankerModel,
+    embeddingApi: options.embeddingApi,
+    rerankerApi: options.rerankerApi,
+    ...(options.embeddingEndpointModel
+      ? { embeddingEndpointModel: options.embeddingEndpointModel }
+      : {}),
+    ...(options.embeddingDimension ? { embeddingDimension: options.embeddingDimension } : {}),
+    ...(options.rerankerEndpointModel
+      ? { rerankerEndpointModel: options.rerankerEndpointModel }
+      : {}),
+    executionProvider: options.executionProvider,
+    embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
+    fusion: fusionConfig(options),
+    ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
+    ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),
+  };
+  checkEndpoints(engineSettings, pipelines);
+  return { options, pipelines, engineSettings, rerankTop: options.rerankTop ?? options.topK };
+}
+
+function fusionConfig(options: CliOptions): FusionConfig {
+  const weights =
+    options.fusionWeights === undefined ? undefined : parseWeights(options.fusionWeights);
+  const withWeights = weights ? { weights } : {};
+  switch (options.fusion) {
+    case "rrf":
+      return { method: "rrf", k: options.rrfK, ...withWeights };
+    case "linear":
+      return { method: "linear", normalizer: options.normalizer, ...withWeights };
+    case "dbsf":
+      return { method: "dbsf", ...withWeights };
+    case "max":
+      return { method: "max", ...withWeights };
+    case "concatenate":
+      return { method: "concatenate" };
+  }
+}
+
+/** `dense=0.7,bm25=0.3` → { dense: 0.7, bm25: 0.3 } (the retrievers are named "dense" and "bm25"). */
+export function parseWeights(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const pair of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [name, value] = pair.split("=").map((part) => part.trim());
+    const weight = Number(value);
+    if (!name || value === undefined || value === "" || !Number.isFinite(weight) || weight < 0) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `--fusion-weights: "${pair}" is not name=weight with a weight ≥ 0; e.g. --fusion-weights dense=0.7,bm25=0.3`,
+      );
+    }
+    weights[name] = weight;
+  }
+  return weights;
+}
+
+/** An endpoint needs what the server cannot tell us up front: the model name and vector length. */
+function checkEndpoints(settings: EngineSettings, pipelines: readonly PipelineSpec[]): void {
+  const problems: string[] = [];
+  if (pipelines.some((spec) => spec.dense) && isEndpoint(settings.embeddingModel)) {
+    if (settings.embeddingDimension === undefined) {
+      problems.push("--embedding-dimension <n> (the length of the vectors the endpoint returns)");
+    }
+    if (settings.embeddingApi !== "tei" && settings.embeddingEndpointModel === undefined) {
+      problems.push(
+        `--embedding-endpoint-model <name> (the model the ${settings.embeddingApi} endpoint serves)`,
+      );
+    }
+  }
+  if (pipelines.some((spec) => spec.rerank) && isEndpoint(settings.rerankerModel)) {
+    if (settings.rerankerApi !== "tei" && settings.rerankerEndpointModel === undefined) {
+      problems.push(
+        `--reranker-endpoint-model <name> (the model the ${settings.rerankerApi} endpoint serves)`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `A remote model endpoint also needs ${problems.join(" and ")}.`,
+    );
+  }
+}
+
+function isEndpoint(model: string): boolean {
+  return /^https?:\/\//i.test(model.trim());
+}
+
+function isMetric(name: string): boolean {
+  try {
+    parseMetric(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

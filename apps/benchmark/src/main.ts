@@ -1,0 +1,178 @@
+import { resolve } from "node:path";
+import { toHybridRagError } from "@hybrid-rag/core";
+import { Command, CommanderError, Option } from "commander";
+import { parseCliOptions } from "./cli-options.ts";
+import { resolveDataset } from "./dataset-source.ts";
+import { createEmbeddedEngines } from "./embedded-engines.ts";
+import {
+  defaultEmbeddingModel,
+  defaultRerankerModel,
+  type EngineSettings,
+} from "./engine-settings.ts";
+import type { BenchmarkEngines } from "./engines.ts";
+import { defaultPipelines } from "./pipelines.ts";
+import { type Progress, silentProgress, terminalProgress } from "./progress.ts";
+import { runBenchmark } from "./run-benchmark.ts";
+import { createServerEngines } from "./server-engines.ts";
+import { writeReport } from "./write-report.ts";
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Progress bars (default: on stderr when it is a terminal). */
+  readonly progress?: Progress;
+  /** Replaces the engine factories (tests). */
+  readonly engines?: (
+    settings: EngineSettings,
+    backend: "embedded" | "servers",
+  ) => BenchmarkEngines;
+}
+
+export function program(io: CliIo): Command {
+  return new Command("bench")
+    .description(
+      "Benchmark hybrid-rag pipelines on a BEIR collection: recall@5, nDCG@10, recall@100 and per-stage latency.",
+    )
+    .requiredOption(
+      "--dataset <folder|name>",
+      "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a BEIR name to download (scifact, nfcorpus, fiqa, nq, …)",
+    )
+    .option("--split <name>", "qrels split", "test")
+    .option(
+      "--pipelines <list>",
+      "comma-separated: dense, dense+rerank, dense+sparse, dense+sparse+rerank, sparse, sparse+rerank",
+      defaultPipelines,
+    )
+    .option("--top-k <n>", "hits per retriever and in the final list", "100")
+    .option("--rerank-top <n>", "candidates the reranker scores (default: --top-k)")
+    .option(
+      "--out <dir>",
+      "where results.md, results.json, chart.svg and runs/ go",
+      "bench-results",
+    )
+    .addOption(
+      new Option("--backend <kind>", "where the engines run")
+        .choices(["embedded", "servers"])
+        .default("embedded"),
+    )
+    .addOption(
+      new Option("--analyzer <name>", "BM25 analyzer")
+        .choices(["standard", "english"])
+        .default("standard"),
+    )
+    .option("--k1 <n>", "BM25 k1", "1.2")
+    .option("--b <n>", "BM25 b", "0.75")
+    .option(
+      "--embedding-model <dir|hub-id|url|none>",
+      "bi-encoder for dense retrieval",
+      defaultEmbeddingModel,
+    )
+    .option(
+      "--reranker-model <dir|hub-id|url|none>",
+      "cross-encoder for reranking",
+      defaultRerankerModel,
+    )
+    .option(
+      "--embedding-prefixes <preset>",
+      "query/passage prefixes: none, e5, bge (default: from the model name)",
+    )
+    .option("--embedding-api <api>", "API of an --embedding-model URL: nim, tei, openai", "nim")
+    .option(
+      "--embedding-endpoint-model <name>",
+      "model name the embedding endpoint serves (nim, openai)",
+    )
+    .option("--embedding-dimension <n>", "vector length of the embedding endpoint")
+    .option("--reranker-api <api>", "API of a --reranker-model URL: nim, tei, cohere", "nim")
+    .option(
+      "--reranker-endpoint-model <name>",
+      "model name the reranking endpoint serves (nim, cohere)",
+    )
+    .option(
+      "--execution-provider <name>",
+      "onnxruntime provider: auto, cpu, cuda, tensorrt, webgpu",
+      "auto",
+    )
+    .addOption(
+      new Option("--fusion <method>", "how dense and sparse lists are fused")
+        .choices(["rrf", "linear", "dbsf", "max", "concatenate"])
+        .default("rrf"),
+    )
+    .option("--rrf-k <n>", "RRF rank constant (paper formula, 1-based ranks)", "60")
+    .option(
+      "--normalizer <name>",
+      "score normaliser for --fusion linear: min-max, z-score, l2, rank",
+      "min-max",
+    )
+    .option("--fusion-weights <list>", "per-retriever weights, e.g. dense=0.7,bm25=0.3")
+    .option("--max-queries <n>", "only the first n queries (quick runs)")
+    .option(
+      "--cache-dir <dir>",
+      "where downloaded BEIR sets are kept (default ~/.cache/hybrid-rag/datasets)",
+    )
+    .option("--beir-url <url>", "base URL of the BEIR zips")
+    .addOption(
+      new Option("--elasticsearch-url <url>", "for --backend servers").env("ELASTICSEARCH_URL"),
+    )
+    .addOption(new Option("--qdrant-url <url>", "for --backend servers").env("QDRANT_URL"))
+    .option("--no-progress", "no progress bars")
+    .option(
+      "--tune-fusion",
+      "also grid-search the fusion of dense and sparse (RRF k, linear weights and normaliser, DBSF) on half the queries",
+    )
+    .option("--tune-metric <metric>", "what --tune-fusion maximises", "ndcg@10")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError(false);
+}
+
+/** Runs the benchmark CLI; returns the exit code (0 ok, 1 failed, 2 bad arguments). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const command = program(io);
+  try {
+    command.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  try {
+    const request = parseCliOptions(command.opts());
+    const { options } = request;
+    const progress = io.progress ?? (options.progress ? terminalProgress() : silentProgress);
+    const datasetDirectory = await resolveDataset(options.dataset, {
+      progress,
+      ...(options.cacheDir ? { cacheDirectory: options.cacheDir } : {}),
+      ...(options.beirUrl ? { baseUrl: options.beirUrl } : {}),
+    });
+    const engines = (io.engines ?? defaultEngines)(request.engineSettings, options.backend);
+    const outDirectory = resolve(options.out);
+    const report = await runBenchmark({
+      datasetDirectory,
+      split: options.split,
+      pipelines: request.pipelines,
+      topK: options.topK,
+      rerankTop: request.rerankTop,
+      ...(options.maxQueries ? { maxQueries: options.maxQueries } : {}),
+      outDirectory,
+      engines,
+      progress,
+      settings: { ...options, datasetDirectory, engines: request.engineSettings },
+      commandLine: argv,
+      ...(options.tuneFusion ? { tuneFusion: { metric: options.tuneMetric } } : {}),
+    });
+    const written = await writeReport(report, outDirectory);
+    io.stdout(written.markdown);
+    io.stderr(`\nWrote ${[...written.files, `${outDirectory}/runs/`].join(", ")}\n`);
+    return report.configurations.some((result) => result.status === "failed") ? 1 : 0;
+  } catch (error) {
+    const failure = toHybridRagError(error);
+    io.stderr(`error: ${failure.message}\n`);
+    return failure.code === "invalid-argument" ? 2 : 1;
+  }
+}
+
+function defaultEngines(
+  settings: EngineSettings,
+  backend: "embedded" | "servers",
+): BenchmarkEngines {
+  return backend === "servers" ? createServerEngines(settings) : createEmbeddedEngines(settings);
+}

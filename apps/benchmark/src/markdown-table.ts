@@ -1,0 +1,72 @@
+import type { BenchmarkReport, ConfigurationResult } from "./results.ts";
+
+const metricColumns = [
+  ["recall@5", "recall@5"],
+  ["ndcg@10", "nDCG@10"],
+  ["recall@100", "recall@100"],
+] as const;
+
+const stageColumns = ["retrieve", "fuse", "rerank", "total"] as const;
+
+/** The seed's table: configuration × recall@5, nDCG@10, recall@100, plus median latency per stage. */
+export function markdownTable(report: BenchmarkReport): string {
+  const ran = report.configurations.filter((result) => result.status === "ok");
+  const stages = stageColumns.filter((stage) =>
+    ran.some((result) => result.latency[stage] !== undefined),
+  );
+  const header = [
+    "Configuration",
+    ...metricColumns.map(([, title]) => title),
+    ...stages.map((stage) => `${stage} p50 (ms)`),
+  ];
+  const lines = [
+    `Dataset: ${report.dataset.directory} (split ${report.dataset.split}: ${report.dataset.queries} queries, ${report.dataset.documents} documents), top_k ${String(report.settings.topK)}, backend ${report.backend}`,
+    "",
+    row(header),
+    row(header.map((_, index) => (index === 0 ? "---" : "---:"))),
+    ...report.configurations.map((result) => row(cells(result, stages))),
+  ];
+  const notRun = report.configurations.filter((result) => result.status !== "ok");
+  if (notRun.length > 0) {
+    lines.push("");
+    for (const result of notRun) lines.push(`- ${result.label} ${result.status}: ${result.reason}`);
+  }
+  if (report.fusionTuning) lines.push("", ...tuningLines(report.fusionTuning));
+  return `${lines.join("\n")}\n`;
+}
+
+function tuningLines(tuning: NonNullable<BenchmarkReport["fusionTuning"]>): string[] {
+  if ("skipped" in tuning) return [`Fusion tuning skipped: ${tuning.skipped}`];
+  const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+  const lines = [
+    `Fusion tuning (${tuning.metric}, ${tuning.candidates} settings, ${tuning.split.tuneQueries} tuning queries): best ${JSON.stringify(tuning.best.config)} ${tuning.best.score.toFixed(4)} vs ${JSON.stringify(tuning.baseline.config)} ${tuning.baseline.score.toFixed(4)} (${signed(tuning.gain)}${tuning.pValues ? `, paired t-test p = ${tuning.pValues.tTest.toPrecision(2)}, randomisation p = ${tuning.pValues.randomization.toPrecision(2)}` : ""}).`,
+  ];
+  if (tuning.heldOut) {
+    lines.push(
+      `On the ${tuning.split.heldOutQueries} held-out queries: ${tuning.heldOut.best.toFixed(4)} vs ${tuning.heldOut.baseline.toFixed(4)} (${signed(tuning.heldOut.gain)}).`,
+    );
+  }
+  return lines;
+}
+
+function cells(result: ConfigurationResult, stages: readonly string[]): string[] {
+  if (result.status !== "ok") {
+    return [result.label, ...metricColumns.map(() => result.status), ...stages.map(() => "–")];
+  }
+  return [
+    result.label,
+    ...metricColumns.map(([metric]) => (result.metrics[metric] ?? Number.NaN).toFixed(4)),
+    ...stages.map((stage) => {
+      const latency = result.latency[stage];
+      return latency ? formatMilliseconds(latency.medianMs) : "–";
+    }),
+  ];
+}
+
+function formatMilliseconds(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function row(values: readonly string[]): string {
+  return `| ${values.map((value) => value.replaceAll("|", "\\|")).join(" | ")} |`;
+}

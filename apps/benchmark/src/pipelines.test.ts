@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { parseWeights } from "./cli-options.ts";
+import { defaultPrefixes } from "./engine-settings.ts";
+import { defaultPipelines, parsePipelines } from "./pipelines.ts";
+
+describe("--pipelines", () => {
+  it("parses the seed's five configurations with the seed's labels", () => {
+    expect(parsePipelines(defaultPipelines).map((spec) => spec.label)).toEqual([
+      "Dense",
+      "Dense + Reranking",
+      "Dense + Sparse",
+      "Dense + Sparse + Reranking",
+      "Sparse",
+    ]);
+  });
+
+  it("normalises the order of parts and refuses repeats, unknown parts and rerank alone", () => {
+    expect(parsePipelines("sparse+dense")[0]).toMatchObject({
+      name: "dense+sparse",
+      dense: true,
+      sparse: true,
+      rerank: false,
+    });
+    expect(() => parsePipelines("dense,dense")).toThrow(/twice/);
+    expect(() => parsePipelines("dense+sparse,sparse+dense")).toThrow(/twice/);
+    expect(() => parsePipelines("rerank")).toThrow(/Unknown pipeline "rerank"/);
+    expect(() => parsePipelines("dense+colbert")).toThrow(/Unknown pipeline/);
+    expect(() => parsePipelines(" , ")).toThrow(/empty/);
+  });
+});
+
+describe("--fusion-weights and prefixes", () => {
+  it("reads name=weight pairs and refuses anything else", () => {
+    expect(parseWeights("dense=0.7, bm25=0.3")).toEqual({ dense: 0.7, bm25: 0.3 });
+    expect(() => parseWeights("dense")).toThrow(/name=weight/);
+    expect(() => parseWeights("dense=-1")).toThrow(/≥ 0/);
+  });
+
+  it("picks the prefixes bge and e5 models were trained with", () => {
+    expect(defaultPrefixes("BAAI/bge-small-en-v1.5")).toBe("bge");
+    expect(defaultPrefixes("intfloat/e5-base-v2")).toBe("e5");
+    expect(defaultPrefixes("sentence-transformers/all-MiniLM-L6-v2")).toBe("none");
+  });
+});

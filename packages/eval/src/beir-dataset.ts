@@ -1,0 +1,154 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { type Document, HybridRagError, type MetadataValue } from "@hybrid-rag/core";
+import { corpusRecordSchema, queryRecordSchema } from "./beir-records.ts";
+import { parseJsonLine } from "./json-lines.ts";
+import { type NumberedQrels, readNumberedQrels } from "./qrels-io.ts";
+import { lineError, readLines } from "./read-lines.ts";
+import type { Qrels } from "./types.ts";
+
+export interface LoadBeirOptions {
+  /** Which `qrels/<split>.tsv` to use (default "test"). */
+  readonly split?: string;
+  /**
+   * Judgements naming a document that is not in the corpus: `"error"` (default) stops with the
+   * qrels line; `"warn"` keeps them (BEIR's loader does, so they count in recall's denominator)
+   * and lists them in `warnings`. Unknown query ids are always an error.
+   */
+  readonly unknownDocumentIds?: "error" | "warn";
+}
+
+export interface BeirDataset {
+  readonly directory: string;
+  readonly split: string;
+  /** The split's queries (those with judgements), in `queries.jsonl` order: id → text. */
+  readonly queries: ReadonlyMap<string, string>;
+  readonly qrels: Qrels;
+  /** Number of documents in `corpus.jsonl` (counted while checking it). */
+  readonly documentCount: number;
+  readonly warnings: readonly string[];
+  /** Streams the corpus again, one document at a time: never the whole file in memory. */
+  documents(): AsyncGenerator<Document>;
+}
+
+/**
+ * Loads a BEIR folder (`corpus.jsonl`, `queries.jsonl`, `qrels/<split>.tsv`). The corpus is read
+ * once up front as a stream to validate every line and collect ids (so a malformed line fails
+ * before hours of embedding), then streamed again by `documents()`.
+ */
+export async function loadBeirDataset(
+  directory: string,
+  options: LoadBeirOptions = {},
+): Promise<BeirDataset> {
+  const split = options.split ?? "test";
+  await requireDirectory(directory);
+  const corpusPath = join(directory, "corpus.jsonl");
+  const qrelsPath = join(directory, "qrels", `${split}.tsv`);
+  const numbered = await readSplitQrels(qrelsPath, split);
+  const queries = await readQueries(join(directory, "queries.jsonl"), numbered, qrelsPath);
+  const warnings: string[] = [];
+  const documentIds = new Set<string>();
+  for await (const { document, line } of streamCorpus(corpusPath)) {
+    if (documentIds.has(document.id)) {
+      warnings.push(
+        `${corpusPath}:${line}: document id "${document.id}" appears again; the later one replaces the earlier (upsert).`,
+      );
+    }
+    documentIds.add(document.id);
+  }
+  const policy = options.unknownDocumentIds ?? "error";
+  checkDocumentIds(numbered, documentIds, policy, warnings, qrelsPath);
+  return {
+    directory,
+    split,
+    queries,
+    qrels: numbered.qrels,
+    documentCount: documentIds.size,
+    warnings,
+    async *documents() {
+      for await (const { document } of streamCorpus(corpusPath)) yield document;
+    },
+  };
+}
+
+async function requireDirectory(directory: string): Promise<void> {
+  const info = await stat(directory).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new HybridRagError(
+      "not-found",
+      `BEIR dataset folder ${directory} does not exist. It must contain corpus.jsonl, queries.jsonl and qrels/<split>.tsv.`,
+    );
+  }
+}
+
+async function readSplitQrels(path: string, split: string): Promise<NumberedQrels> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) {
+    throw new HybridRagError(
+      "not-found",
+      `No judgements for split "${split}": ${path} does not exist. Choose a split that has a qrels/<split>.tsv file.`,
+    );
+  }
+  return readNumberedQrels(path);
+}
+
+async function readQueries(
+  path: string,
+  numbered: NumberedQrels,
+  qrelsPath: string,
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for await (const { number, text } of readLines(path, "BEIR queries")) {
+    if (text.trim().length === 0) continue;
+    const record = parseJsonLine(queryRecordSchema, text, path, number);
+    if (numbered.qrels.has(record._id)) texts.set(record._id, record.text);
+  }
+  for (const [queryId, lines] of numbered.lines) {
+    if (texts.has(queryId)) continue;
+    const [line] = lines.values();
+    throw lineError(
+      qrelsPath,
+      line ?? 0,
+      `query id "${queryId}" is judged but not in ${path}; fix the qrels or add the query.`,
+    );
+  }
+  return texts;
+}
+
+async function* streamCorpus(path: string): AsyncGenerator<{ document: Document; line: number }> {
+  for await (const { number, text } of readLines(path, "BEIR corpus")) {
+    if (text.trim().length === 0) continue;
+    const record = parseJsonLine(corpusRecordSchema, text, path, number);
+    const document: Document = {
+      id: record._id,
+      text: record.text,
+      ...(record.title ? { title: record.title } : {}),
+      ...(record.metadata && Object.keys(record.metadata).length > 0
+        ? { metadata: record.metadata as Record<string, MetadataValue> }
+        : {}),
+    };
+    yield { document, line: number };
+  }
+}
+
+function checkDocumentIds(
+  numbered: NumberedQrels,
+  documentIds: ReadonlySet<string>,
+  policy: "error" | "warn",
+  warnings: string[],
+  qrelsPath: string,
+): void {
+  for (const [queryId, lines] of numbered.lines) {
+    for (const [docId, line] of lines) {
+      if (documentIds.has(docId)) continue;
+      const problem = `query "${queryId}" judges document "${docId}", which is not in corpus.jsonl`;
+      if (policy === "warn") warnings.push(`${qrelsPath}:${line}: ${problem} (kept).`);
+      else
+        throw lineError(
+          qrelsPath,
+          line,
+          `${problem}; fix the qrels or load with unknownDocumentIds: "warn".`,
+        );
+    }
+  }
+}

@@ -1,0 +1,24 @@
+export {
+  CrossEncoder,
+  type CrossEncoderOptions,
+  createCrossEncoder,
+  type ScorePairsOptions,
+} from "./cross-encoder.ts";
+export {
+  type CrossEncoderSettings,
+  type TruncateMode,
+  truncateModes,
+} from "./cross-encoder-options.ts";
+export {
+  type CrossEncoderReranker,
+  type CrossEncoderRerankerOptions,
+  createCrossEncoderReranker,
+} from "./cross-encoder-reranker.ts";
+export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
+export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
+export {
+  type RemoteRerankerOptions,
+  remoteRerankerOptionsSchema,
+} from "./remote/remote-reranker.ts";
+export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
+export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
