@@ -1,0 +1,46 @@
+import type { PairScorer } from "../pair-scorer.ts";
+import {
+  createRerankerServer,
+  type RerankerServer,
+  type RerankerServerSettings,
+} from "../server.ts";
+
+export const testSettings: RerankerServerSettings = {
+  modelId: "tiny-cross-encoder",
+  host: "127.0.0.1",
+  port: 0,
+  apiKey: undefined,
+  maxPassagesPerRequest: 512,
+  maxQueuedRequests: 1024,
+  maxBatchTokens: 16_384,
+  maxBatchPairs: 64,
+  maxWaitMs: 1,
+  requestTimeoutMs: 120_000,
+  maxBodyBytes: 1024 * 1024,
+  logLevel: "silent",
+};
+
+export interface TestServer {
+  readonly server: RerankerServer;
+  readonly url: string;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** Starts a reranker server on a free loopback port. */
+export async function startTestServer(
+  loadScorer: () => Promise<PairScorer>,
+  overrides: Partial<RerankerServerSettings> = {},
+): Promise<TestServer> {
+  const server = createRerankerServer({ settings: { ...testSettings, ...overrides }, loadScorer });
+  const url = await server.listen();
+  return {
+    server,
+    url,
+    post: (path, body, headers = {}) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+  };
+}
