@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { gateScorer } from "./testing/gated-scorer.ts";
 import { loadTestScorer } from "./testing/test-scorer.ts";
 import { startTestServer, type TestServer } from "./testing/test-server.ts";
 
