@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { endianness } from "node:os";
+import { crc32 } from "node:zlib";
+import { type Document, documentSchema, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { z } from "zod";
+import { type VectorMetric, vectorMetrics } from "./metric.ts";
+import type { VectorStore } from "./vector-store.ts";
+
+/**
+ * File layout (version 1, little-endian):
+ *   0  "HRVECIDX"                     8 bytes magic
+ *   8  format version                 u32
+ *  12  metric (0 cosine, 1 dot, 2 l2) u32
+ *  16  dimension                      u32
+ *  20  vector count                   u32
+ *  24  JSON byte length               u32 ({ name, embedder, documents } in slot order)
+ *  28  reserved (0)                   u32
+ *  32  JSON, zero-padded to a multiple of 4
+ *   …  count × dimension float32
+ *   …  CRC-32 of everything before it u32
+ */
+const magic = Buffer.from("HRVECIDX", "latin1");
+export const vectorIndexFormatVersion = 1;
+const headerBytes = 32;
+
+const fileMetadataSchema = z.strictObject({
+  name: z.string().min(1),
+  embedder: z.string(),
+  documents: z.array(documentSchema),
+});
+
+export interface VectorIndexFileContent {
+  readonly name: string;
+  readonly embedderName: string;
+  readonly metric: VectorMetric;
+  readonly store: VectorStore<Document>;
+}
+
+/** Writes the index to `path` atomically (a temporary file renamed over the target). */
+export async function writeVectorIndexFile(
+  path: string,
+  content: VectorIndexFileContent,
+): Promise<void> {
+  assertLittleEndian();
+  const { store } = content;
+  const json = Buffer.from(
+    JSON.stringify({
+      name: content.name,
+      embedder: content.embedderName,
+      documents: store.payloads,
+    }),
+    "utf8",
+  );
+  const paddedJsonBytes = Math.ceil(json.length / 4) * 4;
+  const vectorBytes = store.size * store.dimension * 4;
+  const file = Buffer.alloc(headerBytes + paddedJsonBytes + vectorBytes + 4);
+  magic.copy(file, 0);
+  file.writeUInt32LE(vectorIndexFormatVersion, 8);
+  file.writeUInt32LE(vectorMetrics.indexOf(content.metric), 12);
+  file.writeUInt32LE(store.dimension, 16);
+  file.writeUInt32LE(store.size, 20);
+  file.writeUInt32LE(json.length, 24);
+  json.copy(file, headerBytes);
+  const vectors = store.vectors;
+  Buffer.from(vectors.buffer, vectors.byteOffset, vectorBytes).copy(
+    file,
+    headerBytes + paddedJsonBytes,
+  );
+  file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, file);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new HybridRagError(
+      "unavailable",
+      `Could not write the vector index to ${path}: ${String(error)}.`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+export interface VectorIndexFileData {
+  readonly name: string;
+  readonly embedderName: string;
+  readonly metric: VectorMetric;
+  readonly dimension: number;
+  readonly vectors: Float32Array;
+  readonly documents: Document[];
+}
+
+/**
+ * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum
+ * and the JSON schema are all verified before anything is returned.
+ */
+export async function readVectorIndexFile(path: string): Promise<VectorIndexFileData> {
+  assertLittleEndian();
+  let file: Buffer;
+  try {
+    file = await readFile(path);
+  } catch (error) {
+    throw new HybridRagError(
+      "not-found",
+      `Could not read the vector index file ${path}: ${String(error)}.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const corrupt = (problem: string) =>
+    new HybridRagError("corrupt-data", `${path} is not a usable vector index file: ${problem}.`);
+  if (file.length < headerBytes + 4 || !file.subarray(0, 8).equals(magic)) {
+    throw corrupt("it does not start with the HRVECIDX header (not written by vectorIndex.save?)");
+  }
+  const version = file.readUInt32LE(8);
+  if (version !== vectorIndexFormatVersion) {
+    throw new HybridRagError(
+      "unsupported",
+      `${path} uses vector index format version ${version}; this build reads version ${vectorIndexFormatVersion}. Re-create the index with this version.`,
+    );
+  }
+  const metric = vectorMetrics[file.readUInt32LE(12)];
+  const dimension = file.readUInt32LE(16);
+  const count = file.readUInt32LE(20);
+  const jsonBytes = file.readUInt32LE(24);
+  const vectorStart = headerBytes + Math.ceil(jsonBytes / 4) * 4;
+  const expectedLength = vectorStart + count * dimension * 4 + 4;
+  if (metric === undefined) throw corrupt(`unknown metric code ${file.readUInt32LE(12)}`);
+  if (dimension === 0 || file.length !== expectedLength) {
+    throw corrupt(
+      `expected ${expectedLength} bytes for ${count} vectors of dimension ${dimension}, found ${file.length} (truncated?)`,
+    );
+  }
+  if (crc32(file.subarray(0, file.length - 4)) !== file.readUInt32LE(file.length - 4)) {
+    throw corrupt("the checksum does not match (the file was modified or damaged)");
+  }
+  let metadata: z.output<typeof fileMetadataSchema>;
+  try {
+    metadata = parseWithSchema(
+      fileMetadataSchema,
+      JSON.parse(file.toString("utf8", headerBytes, headerBytes + jsonBytes)),
+      "vector index file metadata",
+    );
+  } catch (error) {
+    throw corrupt(error instanceof Error ? error.message : String(error));
+  }
+  if (metadata.documents.length !== count) {
+    throw corrupt(`${metadata.documents.length} documents for ${count} vectors`);
+  }
+  if (new Set(metadata.documents.map((document) => document.id)).size !== count) {
+    throw corrupt("document ids are not unique");
+  }
+  // Copy out of the file buffer: its offset is not guaranteed to be 4-byte aligned.
+  const vectors = new Float32Array(count * dimension);
+  new Uint8Array(vectors.buffer).set(
+    file.subarray(vectorStart, vectorStart + count * dimension * 4),
+  );
+  return {
+    name: metadata.name,
+    embedderName: metadata.embedder,
+    metric,
+    dimension,
+    vectors,
+    documents: metadata.documents as Document[],
+  };
+}
+
+function assertLittleEndian(): void {
+  if (endianness() !== "LE") {
+    throw new HybridRagError(
+      "unsupported",
+      "The vector index file format is little-endian; this machine is big-endian.",
+    );
+  }
+}

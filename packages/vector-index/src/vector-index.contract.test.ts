@@ -1,0 +1,12 @@
+import { HashingEmbedder, runRetrieverContract } from "@hybrid-rag/core/testing";
+import { createVectorIndex } from "./vector-index.ts";
+
+for (const metric of ["cosine", "dot", "l2"] as const) {
+  runRetrieverContract({
+    name: `vector index (${metric})`,
+    create: async () => {
+      const index = createVectorIndex({ embedder: new HashingEmbedder(256), metric });
+      return { retriever: index, index };
+    },
+  });
+}

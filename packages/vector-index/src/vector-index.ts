@@ -1,0 +1,221 @@
+import {
+  type Document,
+  type DocumentIndex,
+  type Embedder,
+  type EmitsEvents,
+  type Hit,
+  HybridRagEmitter,
+  HybridRagError,
+  type ItemFailure,
+  isBlankQuery,
+  type MetadataFilter,
+  matchesMetadataFilter,
+  parseWithSchema,
+  type RetrieveOptions,
+  type Retriever,
+  throwIfAborted,
+  toHybridRagError,
+  validateDocuments,
+  validateRetrieveCall,
+  type WriteOptions,
+  type WriteReport,
+} from "@hybrid-rag/core";
+import { normalizeInPlace, type VectorMetric } from "./metric.ts";
+import { writeVectorIndexFile } from "./vector-index-file.ts";
+import {
+  defaultPassageText,
+  type ResolvedVectorIndexOptions,
+  type VectorIndexOptions,
+  vectorIndexOptionsSchema,
+} from "./vector-index-options.ts";
+import { VectorStore } from "./vector-store.ts";
+
+export interface VectorSearchOptions {
+  readonly topK: number;
+  readonly filter?: MetadataFilter;
+  readonly includeDocuments?: boolean;
+}
+
+/**
+ * The embedded dense retriever: exact search over one contiguous Float32Array. Exact is the
+ * right tool up to a few hundred thousand vectors (see benchmarks/vector-index); beyond that
+ * use the Qdrant adapter.
+ */
+export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
+  readonly name: string;
+  readonly metric: VectorMetric;
+  readonly embedder: Embedder;
+  readonly events = new HybridRagEmitter();
+  readonly #options: ResolvedVectorIndexOptions;
+  readonly #passageText: (document: Document) => string;
+  #store: VectorStore<Document>;
+
+  constructor(options: VectorIndexOptions, store?: VectorStore<Document>) {
+    this.#options = parseWithSchema(vectorIndexOptionsSchema, options, "vector index options");
+    this.name = this.#options.name;
+    this.metric = this.#options.metric;
+    this.embedder = this.#options.embedder;
+    this.#passageText = this.#options.passageText ?? defaultPassageText;
+    this.#store =
+      store ?? new VectorStore(this.embedder.dimension, this.metric, this.#options.initialCapacity);
+  }
+
+  get dimension(): number {
+    return this.#store.dimension;
+  }
+
+  /** Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it. */
+  async save(path: string): Promise<void> {
+    await writeVectorIndexFile(path, {
+      name: this.name,
+      embedderName: this.embedder.name,
+      metric: this.metric,
+      store: this.#store,
+    });
+  }
+
+  async upsert(documents: readonly Document[], options?: WriteOptions): Promise<WriteReport> {
+    throwIfAborted(options?.signal, `${this.name} upsert`);
+    const { valid, failed: invalid } = validateDocuments(documents);
+    const failed: ItemFailure[] = [...invalid];
+    const started = performance.now();
+    const batchSize = this.#options.embedBatchSize;
+    let succeeded = 0;
+    for (let start = 0; start < valid.length; start += batchSize) {
+      throwIfAborted(options?.signal, `${this.name} upsert`);
+      const batch = valid.slice(start, start + batchSize);
+      const vectors = await this.#embedBatch(batch, failed, options?.signal);
+      batch.forEach(({ document, index }, position) => {
+        const vector = vectors?.[position];
+        if (vector === undefined) return;
+        const problem = this.#vectorProblem(vector);
+        if (problem) {
+          failed.push({ id: document.id, index, error: new HybridRagError("internal", problem) });
+          return;
+        }
+        const stored =
+          this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
+        this.#store.set(document.id, stored, document);
+        succeeded++;
+      });
+      this.events.emit("index-progress", {
+        index: this.name,
+        done: Math.min(start + batchSize, valid.length),
+        total: valid.length,
+        failed: failed.length,
+        elapsedMs: performance.now() - started,
+      });
+    }
+    failed.sort((a, b) => a.index - b.index);
+    return { succeeded, failed };
+  }
+
+  async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
+    throwIfAborted(options?.signal, `${this.name} delete`);
+    if (!Array.isArray(ids)) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `${this.name} delete: expected an array of ids, got ${typeof ids}.`,
+      );
+    }
+    const succeeded = ids.filter((id) => this.#store.delete(id)).length;
+    return { succeeded, failed: [] };
+  }
+
+  async count(): Promise<number> {
+    return this.#store.size;
+  }
+
+  async retrieve(query: string, options: RetrieveOptions): Promise<Hit[]> {
+    const parsed = validateRetrieveCall(this.name, query, options);
+    if (isBlankQuery(query) || this.#store.size === 0) return [];
+    let vectors: Float32Array[];
+    try {
+      vectors = await this.embedder.embedQueries([query], {
+        ...(parsed.signal ? { signal: parsed.signal } : {}),
+      });
+    } catch (error) {
+      throw toHybridRagError(error, `${this.name}: embedding the query failed`);
+    }
+    throwIfAborted(parsed.signal, `${this.name} retrieve`);
+    const vector = vectors[0];
+    const problem =
+      vector === undefined ? "the embedder returned no vector" : this.#vectorProblem(vector);
+    if (problem || vector === undefined) {
+      throw new HybridRagError("internal", `${this.name}: query embedding rejected: ${problem}.`);
+    }
+    return this.searchByVector(vector, parsed);
+  }
+
+  /** Exact search with a vector you already have (no embedder call). */
+  searchByVector(vector: Float32Array, options: VectorSearchOptions): Hit[] {
+    const problem = this.#vectorProblem(vector);
+    if (problem) throw new HybridRagError("invalid-argument", `${this.name}: ${problem}.`);
+    const query = this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
+    const candidates = options.filter ? this.#slotsMatching(options.filter) : undefined;
+    const best = this.#store.search(query, options.topK, candidates);
+    const includeDocuments = options.includeDocuments ?? true;
+    const payloads = this.#store.payloads;
+    return best.map(({ score, slot }, position) => {
+      const document = payloads[slot]!;
+      return {
+        id: document.id,
+        score,
+        rank: position + 1,
+        ...(includeDocuments ? { document } : {}),
+        sources: { [this.name]: { status: "found", rank: position + 1, score } },
+      };
+    });
+  }
+
+  async #embedBatch(
+    batch: ReadonlyArray<{ document: Document; index: number }>,
+    failed: ItemFailure[],
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array[] | undefined> {
+    try {
+      const texts = batch.map(({ document }) => this.#passageText(document));
+      const vectors = await this.embedder.embedPassages(texts, signal ? { signal } : undefined);
+      if (vectors.length !== batch.length) {
+        throw new HybridRagError(
+          "internal",
+          `${this.embedder.name} returned ${vectors.length} vectors for ${batch.length} passages.`,
+        );
+      }
+      return vectors;
+    } catch (error) {
+      const wrapped = toHybridRagError(error, `${this.name}: embedding passages failed`);
+      if (wrapped.code === "aborted" || wrapped.code === "timeout") throw wrapped;
+      // One failed embedder call must not lose the batch silently: report every document in it.
+      for (const { document, index } of batch)
+        failed.push({ id: document.id, index, error: wrapped });
+      return undefined;
+    }
+  }
+
+  #slotsMatching(filter: MetadataFilter): Int32Array {
+    const payloads = this.#store.payloads;
+    const slots = new Int32Array(payloads.length);
+    let count = 0;
+    for (let slot = 0; slot < payloads.length; slot++) {
+      if (matchesMetadataFilter(payloads[slot]!.metadata, filter)) slots[count++] = slot;
+    }
+    return slots.subarray(0, count);
+  }
+
+  #vectorProblem(vector: Float32Array): string | undefined {
+    if (!(vector instanceof Float32Array)) return `expected a Float32Array, got ${typeof vector}`;
+    if (vector.length !== this.dimension) {
+      return `vector has ${vector.length} dimensions, the index has ${this.dimension} (use the same embedder for documents and queries)`;
+    }
+    for (let i = 0; i < vector.length; i++) {
+      if (!Number.isFinite(vector[i])) return `vector component ${i} is ${vector[i]} (not finite)`;
+    }
+    return undefined;
+  }
+}
+
+/** Creates an empty embedded dense index. */
+export function createVectorIndex(options: VectorIndexOptions): VectorIndex {
+  return new VectorIndex(options);
+}
