@@ -121,7 +121,13 @@ export class DemoEngine {
     if (lists.length === 0) return this.#offStage("fused");
     try {
       const hits = this.components.fusion.fuse(lists, { topK });
-      return { stage: "fused", status: "on", description, hits, durationMs: performance.now() - started };
+      return {
+        stage: "fused",
+        status: "on",
+        description,
+        hits,
+        durationMs: performance.now() - started,
+      };
     } catch (error) {
       return this.#failed("fused", error, started);
     }

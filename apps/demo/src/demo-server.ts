@@ -6,7 +6,9 @@ import { type DemoEngine, stageNames } from "./demo-engine.ts";
 import { toPageHits } from "./page-hit.ts";
 
 const searchRequestSchema = z.strictObject({
-  query: z.string({ error: "query must be a string" }).max(2000, "query must be at most 2000 characters"),
+  query: z
+    .string({ error: "query must be a string" })
+    .max(2000, "query must be at most 2000 characters"),
   topK: z.number().int().min(1).max(100).default(10),
   candidates: z.number().int().min(1).max(1000).default(50),
 });
@@ -26,7 +28,10 @@ export interface DemoServerOptions {
 
 /** The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`). */
 export function createDemoServer(options: DemoServerOptions): FastifyInstance {
-  const app = Fastify({ logger: { level: options.logLevel ?? "info" }, forceCloseConnections: true });
+  const app = Fastify({
+    logger: { level: options.logLevel ?? "info" },
+    forceCloseConnections: true,
+  });
   const { engine } = options;
 
   for (const [path, { file, type }] of Object.entries(pageFiles)) {
@@ -63,7 +68,9 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
       : typeof framework === "number"
         ? framework
         : 500;
-    return reply.code(status).send({ error: error instanceof Error ? error.message : String(error) });
+    return reply
+      .code(status)
+      .send({ error: error instanceof Error ? error.message : String(error) });
   });
   return app;
 }

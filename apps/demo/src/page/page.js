@@ -54,7 +54,9 @@ function evidenceBadges(hit) {
     }
   }
   if (hit.fusion) {
-    badges.append(element("span", undefined, `${hit.fusion.method} ${formatScore(hit.fusion.score)}`));
+    badges.append(
+      element("span", undefined, `${hit.fusion.method} ${formatScore(hit.fusion.score)}`),
+    );
   }
   if (hit.rerank) {
     const moved = hit.rerank.previousRank - hit.rank;
@@ -97,7 +99,8 @@ function drawStage(stage) {
   const timing = stage.status === "off" ? "off" : `${stage.durationMs.toFixed(1)} ms`;
   drawHeading(section, stage.stage, stage, timing);
   if (stage.status === "off") drawOff(section, stage.off);
-  else if (stage.status === "failed") section.append(element("p", "error", `Failed: ${stage.error}`));
+  else if (stage.status === "failed")
+    section.append(element("p", "error", `Failed: ${stage.error}`));
   else drawHits(section, stage.hits);
 }
 

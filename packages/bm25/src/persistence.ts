@@ -1,0 +1,291 @@
+import { randomBytes } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { crc32 } from "node:zlib";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { z } from "zod";
+import type { Bm25Field } from "./bm25-options.ts";
+import { InvertedIndex } from "./inverted-index.ts";
+
+/**
+ * On-disk format, version 1 (all integers little-endian):
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents JSON | terms JSON |
+ *   i32[terms] postings sizes | i32[...] postings (document, frequency pairs) |
+ *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ * The header records the settings and the byte length of every section.
+ */
+export const formatVersion = 1;
+const magic = Buffer.from("HRAGBM25", "latin1");
+
+export interface SavedSettings {
+  readonly name: string;
+  readonly analyzer: string;
+  readonly k1: number;
+  readonly b: number;
+  readonly fields: readonly Bm25Field[];
+}
+
+const headerSchema = z.strictObject({
+  name: z.string().min(1),
+  analyzer: z.string().min(1),
+  k1: z.number().finite().min(0),
+  b: z.number().min(0).max(1),
+  fields: z.array(z.enum(["title", "text"])).min(1),
+  documentCount: z.number().int().min(0),
+  termCount: z.number().int().min(0),
+  documentsBytes: z.number().int().min(0),
+  termsBytes: z.number().int().min(0),
+  postingsInts: z.number().int().min(0),
+});
+
+export async function saveIndex(
+  path: string,
+  index: InvertedIndex,
+  settings: SavedSettings,
+): Promise<void> {
+  const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
+  const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
+  const sizes = index.postingSizes.slice(0, index.terms.length);
+  const postingsInts = sizes.reduce((sum, size) => sum + size, 0);
+  const postings = new Int32Array(postingsInts);
+  let offset = 0;
+  index.postings.forEach((list, term) => {
+    postings.set(list.subarray(0, sizes[term]!), offset);
+    offset += sizes[term]!;
+  });
+  const header = Buffer.from(
+    JSON.stringify({
+      ...settings,
+      documentCount: index.size,
+      termCount: index.terms.length,
+      documentsBytes: documents.length,
+      termsBytes: terms.length,
+      postingsInts,
+    }),
+    "utf8",
+  );
+  const prefix = Buffer.alloc(16);
+  magic.copy(prefix, 0);
+  prefix.writeUInt32LE(formatVersion, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  const body = Buffer.concat([
+    prefix,
+    header,
+    documents,
+    terms,
+    bytesOf(sizes),
+    bytesOf(postings),
+    bytesOf(index.norms.subarray(0, index.size)),
+    bytesOf(index.lengths.subarray(0, index.size)),
+  ]);
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32LE(crc32(body), 0);
+  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temporary, Buffer.concat([body, checksum]));
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw fileError(error, path, "save the BM25 index to");
+  }
+}
+
+export interface LoadedIndex {
+  readonly settings: SavedSettings;
+  readonly index: InvertedIndex;
+}
+
+/** Reads and fully validates a saved index before building anything from it. */
+export async function readIndexFile(path: string): Promise<LoadedIndex> {
+  let file: Buffer;
+  try {
+    file = await readFile(path);
+  } catch (error) {
+    throw fileError(error, path, "read the BM25 index from");
+  }
+  if (file.length < 20 || !file.subarray(0, 8).equals(magic)) {
+    throw corrupt(path, "it does not start with the BM25 index signature (not an index file)");
+  }
+  const version = file.readUInt32LE(8);
+  if (version !== formatVersion) {
+    throw new HybridRagError(
+      "unsupported",
+      `${path} is a BM25 index in format version ${version}; this version of @hybrid-rag/bm25 reads version ${formatVersion}. Rebuild the index from the documents.`,
+      { details: { path, version, supported: formatVersion } },
+    );
+  }
+  const stored = file.readUInt32LE(file.length - 4);
+  if (crc32(file.subarray(0, file.length - 4)) !== stored) {
+    throw corrupt(path, "its checksum does not match (truncated or modified)");
+  }
+  const reader = new SectionReader(file, 16, file.length - 4, path);
+  const header = parseWithSchema(
+    headerSchema,
+    reader.json(file.readUInt32LE(12)),
+    `header of ${path}`,
+  );
+  const documents = reader.json(header.documentsBytes);
+  const terms = reader.json(header.termsBytes);
+  if (!Array.isArray(documents) || documents.length !== header.documentCount) {
+    throw corrupt(path, "the documents section does not match the header");
+  }
+  if (
+    !Array.isArray(terms) ||
+    terms.length !== header.termCount ||
+    !terms.every((term) => typeof term === "string")
+  ) {
+    throw corrupt(path, "the terms section does not match the header");
+  }
+  const sizes = new Int32Array(reader.bytes(header.termCount * 4));
+  const postings = new Int32Array(reader.bytes(header.postingsInts * 4));
+  const norms = new Uint8Array(reader.bytes(header.documentCount));
+  const lengths = new Uint32Array(reader.bytes(header.documentCount * 4));
+  reader.expectEnd();
+  const index = buildIndex(
+    path,
+    documents as Document[],
+    terms as string[],
+    sizes,
+    postings,
+    norms,
+    lengths,
+  );
+  const {
+    documentCount: _count,
+    termCount: _terms,
+    documentsBytes: _d,
+    termsBytes: _t,
+    postingsInts: _p,
+    ...settings
+  } = header;
+  return { settings, index };
+}
+
+type Document = import("@hybrid-rag/core").Document;
+
+function buildIndex(
+  path: string,
+  documents: Document[],
+  terms: string[],
+  sizes: Int32Array,
+  postings: Int32Array,
+  norms: Uint8Array,
+  lengths: Uint32Array,
+): InvertedIndex {
+  const index = new InvertedIndex();
+  index.documents = documents;
+  index.ids = documents.map((document) => document.id);
+  index.ids.forEach((id, number) => {
+    if (typeof id !== "string") throw corrupt(path, `document ${number} has no id`);
+    index.numberById.set(id, number);
+  });
+  index.norms = norms;
+  index.lengths = lengths;
+  index.live = new Uint8Array(documents.length).fill(1);
+  for (const length of lengths) {
+    if (length > 0) index.documentsWithTerms++;
+    index.totalTerms += length;
+  }
+  let offset = 0;
+  for (const term of terms) {
+    const number = index.termNumber(term);
+    const size = sizes[number]!;
+    if (size < 0 || size % 2 !== 0 || offset + size > postings.length) {
+      throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
+    }
+    const list = postings.slice(offset, offset + size);
+    offset += size;
+    let previous = -1;
+    let maxFrequency = 0;
+    for (let position = 0; position < size; position += 2) {
+      const document = list[position]!;
+      if (document <= previous || document >= documents.length || list[position + 1]! < 1) {
+        throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid`);
+      }
+      previous = document;
+      maxFrequency = Math.max(maxFrequency, list[position + 1]!);
+    }
+    index.postings[number] = list;
+    index.postingSizes[number] = size;
+    index.documentFrequencies[number] = size / 2;
+    index.maxFrequencies[number] = maxFrequency;
+  }
+  return index;
+}
+
+class SectionReader {
+  #offset: number;
+  readonly #file: Buffer;
+  readonly #end: number;
+  readonly #path: string;
+
+  constructor(file: Buffer, offset: number, end: number, path: string) {
+    this.#file = file;
+    this.#offset = offset;
+    this.#end = end;
+    this.#path = path;
+  }
+
+  bytes(length: number): ArrayBuffer {
+    if (this.#offset + length > this.#end)
+      throw corrupt(this.#path, "a section runs past the end of the file");
+    const copy = new Uint8Array(length);
+    copy.set(this.#file.subarray(this.#offset, this.#offset + length));
+    this.#offset += length;
+    return copy.buffer;
+  }
+
+  json(length: number): unknown {
+    const text = Buffer.from(this.bytes(length)).toString("utf8");
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw corrupt(this.#path, `a JSON section does not parse (${(error as Error).message})`);
+    }
+  }
+
+  expectEnd(): void {
+    if (this.#offset !== this.#end)
+      throw corrupt(this.#path, "it has unexpected bytes after the last section");
+  }
+}
+
+function bytesOf(array: Int32Array | Uint32Array | Uint8Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function corrupt(path: string, why: string): HybridRagError {
+  return new HybridRagError(
+    "corrupt-data",
+    `${path} cannot be loaded as a BM25 index: ${why}. Nothing was loaded; rebuild or restore the file.`,
+    { details: { path } },
+  );
+}
+
+function fileError(error: unknown, path: string, action: string): HybridRagError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = (error as Error).message;
+  if (code === "ENOENT") {
+    return new HybridRagError(
+      "not-found",
+      `Could not ${action} ${path}: the file or its folder does not exist (${reason}).`,
+      { cause: error },
+    );
+  }
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+    return new HybridRagError(
+      "permission-denied",
+      `Could not ${action} ${path}: permission denied (${reason}). Choose a writable location.`,
+      { cause: error },
+    );
+  }
+  if (code === "EISDIR" || code === "ENOTDIR") {
+    return new HybridRagError(
+      "invalid-argument",
+      `Could not ${action} ${path}: the path is not a regular file (${reason}).`,
+      { cause: error },
+    );
+  }
+  return new HybridRagError("unavailable", `Could not ${action} ${path}: ${reason}.`, {
+    cause: error,
+  });
+}

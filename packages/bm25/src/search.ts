@@ -1,0 +1,160 @@
+import { countTerms, type InvertedIndex } from "./inverted-index.ts";
+import { averageLength, idf, normCache, termScore } from "./similarity.ts";
+import { TopKHeap } from "./top-k-heap.ts";
+
+export interface SearchRequest {
+  readonly tokens: readonly string[];
+  readonly topK: number;
+  readonly k1: number;
+  readonly b: number;
+  /** Only documents for which this returns true (metadata filters). */
+  readonly accept?: (document: number) => boolean;
+  /** Score every matching document (no pruning): the reference the pruned path is tested against. */
+  readonly exhaustive?: boolean;
+}
+
+export interface ScoredDocument {
+  readonly document: number;
+  readonly score: number;
+}
+
+interface QueryTerm {
+  readonly postings: Int32Array;
+  readonly size: number;
+  readonly weight: number;
+  /** No document can score more than this on the term. */
+  readonly bound: number;
+}
+
+/**
+ * Term-at-a-time BM25 over typed arrays with MaxScore-style pruning that cannot change results.
+ *
+ * Terms are scored in order of their upper bound, highest first, into a double accumulator
+ * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
+ * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
+ * document can reach the top k, even on a tie, so the remaining terms only update documents
+ * already touched: by binary search in their postings, or by a scan that skips the others.
+ */
+export class Searcher {
+  #scores = new Float64Array(0);
+  #touched = new Int32Array(0);
+
+  search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
+    const terms = queryTerms(index, request);
+    if (terms.length === 0) return [];
+    if (this.#scores.length < index.size) {
+      this.#scores = new Float64Array(index.size);
+      this.#touched = new Int32Array(index.size);
+    }
+    const scores = this.#scores;
+    const touched = this.#touched;
+    const cache = normCache(
+      request.k1,
+      request.b,
+      averageLength(index.totalTerms, index.documentsWithTerms),
+    );
+    const { norms, live } = index;
+    let touchedCount = 0;
+    const remainingBounds = suffixSums(terms.map((term) => term.bound));
+    let onlyTouched = false;
+    for (const [termIndex, term] of terms.entries()) {
+      const { postings, size, weight } = term;
+      if (!onlyTouched) {
+        for (let position = 0; position < size; position += 2) {
+          const document = postings[position]!;
+          if (live[document] === 0) continue;
+          const score = termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          if (scores[document] === 0) touched[touchedCount++] = document;
+          scores[document]! += score;
+        }
+        onlyTouched =
+          !request.exhaustive &&
+          request.accept === undefined &&
+          touchedCount >= request.topK &&
+          kthBest(scores, touched, touchedCount, request.topK) >
+            Math.fround(remainingBounds[termIndex + 1]! * (1 + 2 ** -40));
+      } else if (touchedCount * Math.log2(size) < size) {
+        for (let slot = 0; slot < touchedCount; slot++) {
+          const document = touched[slot]!;
+          const position = findPosting(postings, size, document);
+          if (position < 0) continue;
+          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+        }
+      } else {
+        for (let position = 0; position < size; position += 2) {
+          const document = postings[position]!;
+          if (scores[document] === 0 || live[document] === 0) continue;
+          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+        }
+      }
+    }
+    const heap = new TopKHeap(request.topK);
+    for (let slot = 0; slot < touchedCount; slot++) {
+      const document = touched[slot]!;
+      const score = Math.fround(scores[document]!);
+      scores[document] = 0;
+      if (!heap.accepts(score, document)) continue;
+      if (request.accept && !request.accept(document)) continue;
+      heap.push(score, document);
+    }
+    return heap.sorted();
+  }
+}
+
+function queryTerms(index: InvertedIndex, request: SearchRequest): QueryTerm[] {
+  const documentCount = index.documentsWithTerms;
+  if (documentCount === 0) return [];
+  const cache = normCache(request.k1, request.b, averageLength(index.totalTerms, documentCount));
+  const largestInverseNorm = cache.reduce((max, value) => Math.max(max, value), 0);
+  const terms: QueryTerm[] = [];
+  // A term repeated in the query is one clause boosted by its count, as Lucene's
+  // BooleanQuery rewrite merges duplicate SHOULD clauses.
+  for (const [term, count] of countTerms(request.tokens)) {
+    const number = index.termNumbers.get(term);
+    if (number === undefined) continue;
+    const documentFrequency = index.documentFrequencies[number]!;
+    if (documentFrequency === 0) continue;
+    const weight = Math.fround(count * idf(documentFrequency, documentCount));
+    const bound = termScore(weight, index.maxFrequencies[number]!, largestInverseNorm);
+    terms.push({
+      postings: index.postings[number]!,
+      size: index.postingSizes[number]!,
+      weight,
+      bound,
+    });
+  }
+  return terms.sort((a, b) => b.bound - a.bound);
+}
+
+/** sums[i] = values[i] + … + values[n - 1], summed from scratch (no subtraction error). */
+function suffixSums(values: readonly number[]): Float64Array {
+  const sums = new Float64Array(values.length + 1);
+  for (let index = values.length - 1; index >= 0; index--) {
+    sums[index] = sums[index + 1]! + values[index]!;
+  }
+  return sums;
+}
+
+/** The k-th best partial score, rounded to float as final scores are. */
+function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
+  const heap = new TopKHeap(k);
+  for (let slot = 0; slot < count; slot++) {
+    const document = touched[slot]!;
+    heap.push(Math.fround(scores[document]!), document);
+  }
+  return heap.threshold;
+}
+
+/** Position of `document` in sorted interleaved postings, or -1. */
+function findPosting(postings: Int32Array, size: number, document: number): number {
+  let low = 0;
+  let high = size / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = postings[middle * 2]!;
+    if (value === document) return middle * 2;
+    if (value < document) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
