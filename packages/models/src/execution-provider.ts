@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+export const executionProviders = ["auto", "cpu", "cuda", "tensorrt", "webgpu"] as const;
+
+/** Which hardware runs the model. "auto" tries CUDA, then CPU, and reports what it got. */
+export type ExecutionProviderChoice = (typeof executionProviders)[number];
+
+/** A provider a session really runs on. */
+export type ExecutionProvider = Exclude<ExecutionProviderChoice, "auto">;
+
+export const graphOptimizationLevels = ["disabled", "basic", "extended", "all"] as const;
+
+export const sessionOptionsSchema = z.strictObject({
+  executionProvider: z.enum(executionProviders).default("auto"),
+  /**
+   * When an explicitly requested GPU provider cannot load: "fail" throws `unavailable`,
+   * "warn" runs on CPU and says so on stderr and in the session's `fallbackReason`.
+   */
+  onProviderUnavailable: z.enum(["fail", "warn"]).default("fail"),
+  /** CUDA / TensorRT device index. */
+  deviceId: z.number().int().min(0).default(0),
+  /** Threads inside one operator (0 or absent: onnxruntime's default, one per core). */
+  intraOpThreads: z.number().int().min(0).optional(),
+  interOpThreads: z.number().int().min(0).optional(),
+  graphOptimizationLevel: z.enum(graphOptimizationLevels).default("all"),
+  executionMode: z.enum(["sequential", "parallel"]).default("sequential"),
+});
+
+export type SessionOptions = z.input<typeof sessionOptionsSchema>;
+export type ResolvedSessionOptions = z.output<typeof sessionOptionsSchema>;
+
+/** The providers to try in order for a choice: a GPU request never silently becomes CPU. */
+export function providerCandidates(choice: ExecutionProviderChoice): ExecutionProvider[] {
+  if (choice === "auto") return ["cuda", "cpu"];
+  return [choice];
+}

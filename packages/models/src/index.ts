@@ -1,0 +1,35 @@
+export { ConcurrencyLimit } from "./concurrency-limit.ts";
+export {
+  type ExecutionProvider,
+  type ExecutionProviderChoice,
+  executionProviders,
+  graphOptimizationLevels,
+  type SessionOptions,
+  sessionOptionsSchema,
+} from "./execution-provider.ts";
+export {
+  fetchWithRetry,
+  type HttpRequest,
+  parseRetryAfter,
+  type RetryPolicy,
+  requestJson,
+} from "./http-retry.ts";
+export { defaultHubCacheDirectory, isOfflineByEnvironment } from "./hub-cache.ts";
+export {
+  downloadFromHub,
+  type HubOptions,
+  type HubSnapshot,
+  isHubModelId,
+} from "./hub-download.ts";
+export {
+  type LoadModelOptions,
+  loadModelDirectory,
+  type ModelDirectory,
+  type PoolingMode,
+  type SentenceTransformersConfig,
+} from "./model-directory.ts";
+export { createOnnxSession, type OnnxSession } from "./onnx-session.ts";
+export { batchFeeds, int64Tensor, type PaddedBatch, padBatch } from "./padded-batch.ts";
+export { assertStrings, type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
+export { tokenBudgetBatches } from "./token-budget-batches.ts";
+export { longestFirstLengths } from "./truncation.ts";

@@ -1,0 +1,18 @@
+export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
+export {
+  createTinyBertModel,
+  defaultVocabularyPath,
+  sharedDirectory,
+  type TinyBertModel,
+  type TinyBertOptions,
+} from "./create-tiny-bert-model.ts";
+export {
+  type LoopbackHandler,
+  type LoopbackServer,
+  type RecordedRequest,
+  sendJson,
+  startLoopbackServer,
+} from "./loopback-server.ts";
+export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export { readSciFactSample, type SciFactText } from "./scifact-sample.ts";
+export { SeededRandom } from "./seeded-random.ts";

@@ -1,0 +1,32 @@
+/**
+ * Groups items into batches for a padded model run. Items are sorted by length so each batch
+ * holds items of similar length (little padding), and a batch closes when its padded size
+ * (items × longest item) would exceed `maxTokensPerBatch` or it holds `maxItemsPerBatch`.
+ * Returns indices into `lengths`; every index appears exactly once.
+ */
+export function tokenBudgetBatches(
+  lengths: readonly number[],
+  maxTokensPerBatch: number,
+  maxItemsPerBatch: number = Number.POSITIVE_INFINITY,
+): number[][] {
+  const order = lengths.map((_, index) => index).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let longest = 0;
+  for (const index of order) {
+    const length = lengths[index]!;
+    const candidateLongest = Math.max(longest, length);
+    const full =
+      current.length >= maxItemsPerBatch ||
+      (current.length + 1) * candidateLongest > maxTokensPerBatch;
+    if (current.length > 0 && full) {
+      batches.push(current);
+      current = [];
+      longest = 0;
+    }
+    current.push(index);
+    longest = Math.max(longest, length);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,20 @@
+import { sessionOptionsSchema } from "@hybrid-rag/models";
+import { z } from "zod";
+
+export const truncateModes = ["END", "NONE"] as const;
+
+/** NIM's semantics: END cuts the passage (then the query) to fit; NONE rejects over-length pairs. */
+export type TruncateMode = (typeof truncateModes)[number];
+
+export const crossEncoderOptionsSchema = sessionOptionsSchema.extend({
+  /** Longest pair in tokens, special tokens included; default and maximum: the model's limit. */
+  maxLength: z.number().int().min(4).optional(),
+  /** Padded tokens (pairs × longest pair) per model run; bounds memory and latency. */
+  maxTokensPerBatch: z.number().int().min(1).default(16_384),
+  /** Pairs per model run at most. */
+  maxBatchSize: z.number().int().min(1).default(64),
+  /** Model runs in flight at once, across all callers of this encoder (1 suits CPUs). */
+  concurrency: z.number().int().min(1).default(1),
+});
+
+export type CrossEncoderSettings = z.input<typeof crossEncoderOptionsSchema>;

@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AutoModelForSequenceClassification, AutoTokenizer, env } from "@huggingface/transformers";
+import { expectErrorCode, runRerankerContract } from "@hybrid-rag/core/testing";
+import { createTinyBertModel, readSciFactSample } from "@hybrid-rag/models/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CrossEncoder } from "./cross-encoder.ts";
+import { createCrossEncoderReranker } from "./cross-encoder-reranker.ts";
+
+let root: string;
+let modelDirectory: string;
+let encoder: CrossEncoder;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "cross-encoder-"));
+  modelDirectory = join(root, "model");
+  await createTinyBertModel(modelDirectory, {
+    kind: "cross-encoder",
+    layers: 2,
+    hidden: 32,
+    heads: 4,
+    seed: 3,
+  });
+  encoder = await CrossEncoder.create({
+    model: modelDirectory,
+    executionProvider: "cpu",
+    intraOpThreads: 1,
+    maxTokensPerBatch: 2048,
+  });
+  env.allowRemoteModels = false;
+  env.localModelPath = root;
+});
+
+afterAll(async () => {
+  await encoder.release();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("CrossEncoder", () => {
+  it("matches transformers.js logits on SciFact passages within 1e-4", async () => {
+    const [query] = await readSciFactSample(1, "queries.jsonl");
+    // Passages that fit the model without truncation (transformers.js cuts a pair's final [SEP]).
+    const passages = (await readSciFactSample(40))
+      .map((document) => document.text)
+      .filter((text) => encoder.countTokens(query!.text, text) <= 512)
+      .slice(0, 24);
+    expect(passages.length).toBeGreaterThan(10);
+    const tokenizer = await AutoTokenizer.from_pretrained("model");
+    const model = await AutoModelForSequenceClassification.from_pretrained("model", {
+      dtype: "fp32",
+    });
+    const inputs = tokenizer(
+      passages.map(() => query!.text),
+      { text_pair: passages, padding: true, truncation: true },
+    );
+    const theirs = (await model(inputs)).logits.data as Float32Array;
+    const ours = await encoder.scorePairs(query!.text, passages);
+    let worst = 0;
+    for (const [index, logit] of ours.entries())
+      worst = Math.max(worst, Math.abs(logit - theirs[index]!));
+    console.log(
+      `cross-encoder parity: ${passages.length} SciFact pairs, max |Δlogit| = ${worst.toExponential(2)}`,
+    );
+    expect(worst).toBeLessThan(1e-4);
+    // The scores are not all alike: random weights still tell passages apart.
+    expect(new Set([...ours].map((logit) => logit.toFixed(4))).size).toBeGreaterThan(
+      passages.length / 2,
+    );
+  });
+
+  it("scores a pair the same alone or in any batch", async () => {
+    const passages = [
+      "short one",
+      "a considerably longer passage about solar panels and electricity prices",
+      "mid length text here",
+      "",
+    ];
+    const all = await encoder.scorePairs("solar", passages);
+    for (const [index, passage] of passages.entries()) {
+      const [alone] = await encoder.scorePairs("solar", [passage]);
+      expect(Math.abs(alone! - all[index]!)).toBeLessThan(1e-5);
+    }
+    const tinyBatches = await CrossEncoder.create({
+      model: encoder.model,
+      executionProvider: "cpu",
+      maxBatchSize: 1,
+      concurrency: 3,
+    });
+    const again = await tinyBatches.scorePairs("solar", passages);
+    for (const [index, logit] of again.entries())
+      expect(Math.abs(logit - all[index]!)).toBeLessThan(1e-5);
+    await tinyBatches.release();
+  });
+
+  it("counts tokens with special tokens", () => {
+    expect(encoder.countTokens("hello world", "solar panels")).toBe(3 + 2 + 2);
+  });
+
+  describe("truncation", () => {
+    const longPassage = "electricity ".repeat(700);
+
+    it("END cuts over-length passages to the model limit", async () => {
+      expect(encoder.countTokens("query", longPassage)).toBe(704);
+      const [truncated] = await encoder.scorePairs("query", [longPassage], { truncate: "END" });
+      const [fitted] = await encoder.scorePairs("query", ["electricity ".repeat(509)]);
+      expect(Math.abs(truncated! - fitted!)).toBeLessThan(1e-5);
+    });
+
+    it("NONE rejects an over-length pair, naming the passage", async () => {
+      const promise = encoder.scorePairs("query", ["fine", "also fine", longPassage], {
+        truncate: "NONE",
+      });
+      await expectErrorCode(promise, "invalid-argument");
+      await expect(promise).rejects.toThrow(/Passage 2 is 704 tokens .* limit of 512/);
+    });
+
+    it("rejects an unknown mode", async () => {
+      await expectErrorCode(
+        encoder.scorePairs("q", ["p"], { truncate: "START" as "END" }),
+        "invalid-argument",
+      );
+    });
+  });
+
+  it("honours an abort signal before and between batches", async () => {
+    await expectErrorCode(
+      encoder.scorePairs("q", ["p"], { signal: AbortSignal.abort() }),
+      "aborted",
+    );
+    const oneByOne = await CrossEncoder.create({
+      model: encoder.model,
+      executionProvider: "cpu",
+      maxBatchSize: 1,
+    });
+    const controller = new AbortController();
+    const pending = oneByOne.scorePairs("q", ["a", "b c", "d e f", "g h i j"], {
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expectErrorCode(pending, "aborted");
+    await oneByOne.release();
+  });
+
+  it("reports the provider it runs on", () => {
+    expect(encoder.provider).toBe("cpu");
+    expect(encoder.fallbackReason).toBeUndefined();
+  });
+
+  it("rejects a maxLength beyond the model's", async () => {
+    await expectErrorCode(
+      CrossEncoder.create({ model: encoder.model, maxLength: 4096 }),
+      "invalid-argument",
+    );
+  });
+});
+
+runRerankerContract({
+  name: "ONNX cross-encoder",
+  create: () => createCrossEncoderReranker({ crossEncoder: encoder }),
+});
+
+describe("createCrossEncoderReranker", () => {
+  it("applies sigmoid when asked and keeps raw logits by default", async () => {
+    const raw = await createCrossEncoderReranker({ crossEncoder: encoder });
+    const sigmoid = await createCrossEncoderReranker({
+      crossEncoder: encoder,
+      activation: "sigmoid",
+      name: "ce-sigmoid",
+    });
+    const candidates = [
+      { id: "a", score: 2, rank: 1, sources: {}, document: { id: "a", text: "solar power" } },
+      {
+        id: "b",
+        score: 1,
+        rank: 2,
+        sources: {},
+        document: { id: "b", text: "chess openings", title: "Games" },
+      },
+    ];
+    const rawHits = await raw.rerank("sun", candidates);
+    const sigmoidHits = await sigmoid.rerank("sun", candidates);
+    expect(sigmoidHits.map((hit) => hit.id)).toEqual(rawHits.map((hit) => hit.id));
+    for (const [index, hit] of sigmoidHits.entries()) {
+      expect(hit.score).toBeCloseTo(1 / (1 + Math.exp(-rawHits[index]!.score)), 6);
+      expect(hit.rerank?.reranker).toBe("ce-sigmoid");
+    }
+  });
+
+  it("loads a model by path", async () => {
+    const reranker = await createCrossEncoderReranker({
+      model: modelDirectory,
+      executionProvider: "cpu",
+    });
+    expect(reranker.crossEncoder.provider).toBe("cpu");
+    await reranker.crossEncoder.release();
+  });
+});

@@ -1,0 +1,204 @@
+import { HybridRagError, parseWithSchema, throwIfAborted } from "@hybrid-rag/core";
+import {
+  assertStrings,
+  batchFeeds,
+  ConcurrencyLimit,
+  createOnnxSession,
+  type EncodedText,
+  type ExecutionProvider,
+  type LoadModelOptions,
+  loadModelDirectory,
+  longestFirstLengths,
+  type ModelDirectory,
+  type OnnxSession,
+  padBatch,
+  tokenBudgetBatches,
+} from "@hybrid-rag/models";
+import {
+  type CrossEncoderSettings,
+  crossEncoderOptionsSchema,
+  type TruncateMode,
+  truncateModes,
+} from "./cross-encoder-options.ts";
+
+export interface CrossEncoderOptions extends CrossEncoderSettings {
+  /** A model directory path, a Hub id, or an already loaded directory. */
+  readonly model: string | ModelDirectory;
+  /** Hub settings (revision, cache, offline, …) when `model` is a Hub id. */
+  readonly hub?: LoadModelOptions;
+}
+
+export interface ScorePairsOptions {
+  readonly truncate?: TruncateMode;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A cross-encoder on onnxruntime: scores (query, passage) pairs with the model's raw logit.
+ * Pairs are tokenised once, sorted by length and cut into batches by a padded-token budget,
+ * so short passages are not padded to the longest one; batches from every caller share one
+ * concurrency limit.
+ */
+export class CrossEncoder {
+  readonly model: ModelDirectory;
+  readonly maxLength: number;
+  readonly #session: OnnxSession;
+  readonly #limit: ConcurrencyLimit;
+  readonly #maxTokensPerBatch: number;
+  readonly #maxBatchSize: number;
+
+  private constructor(
+    model: ModelDirectory,
+    session: OnnxSession,
+    settings: {
+      maxLength: number;
+      maxTokensPerBatch: number;
+      maxBatchSize: number;
+      concurrency: number;
+    },
+  ) {
+    this.model = model;
+    this.#session = session;
+    this.maxLength = settings.maxLength;
+    this.#maxTokensPerBatch = settings.maxTokensPerBatch;
+    this.#maxBatchSize = settings.maxBatchSize;
+    this.#limit = new ConcurrencyLimit(settings.concurrency);
+  }
+
+  static async create(options: CrossEncoderOptions): Promise<CrossEncoder> {
+    const { model: modelOption, hub, ...rest } = options;
+    const settings = parseWithSchema(crossEncoderOptionsSchema, rest, "cross-encoder options");
+    const model =
+      typeof modelOption === "string" ? await loadModelDirectory(modelOption, hub) : modelOption;
+    if (settings.maxLength !== undefined && settings.maxLength > model.maxLength) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `maxLength ${settings.maxLength} exceeds what ${model.source} supports (${model.maxLength} tokens).`,
+      );
+    }
+    const { maxLength, maxTokensPerBatch, maxBatchSize, concurrency, ...sessionOptions } = settings;
+    const session = await createOnnxSession(model.onnxPath, sessionOptions);
+    return new CrossEncoder(model, session, {
+      maxLength: maxLength ?? model.maxLength,
+      maxTokensPerBatch,
+      maxBatchSize,
+      concurrency,
+    });
+  }
+
+  /** The execution provider the model runs on. */
+  get provider(): ExecutionProvider {
+    return this.#session.provider;
+  }
+
+  /** Set when the session runs on a fallback provider (see onProviderUnavailable). */
+  get fallbackReason(): string | undefined {
+    return this.#session.fallbackReason;
+  }
+
+  /** Tokens of the pair, special tokens included, before any truncation. */
+  countTokens(query: string, passage: string): number {
+    assertStrings([query, passage], "countTokens");
+    const tokenizer = this.model.tokenizer;
+    return (
+      tokenizer.tokenize(query).length +
+      tokenizer.tokenize(passage).length +
+      tokenizer.specialTokensPair
+    );
+  }
+
+  /** Raw logits, one per passage, in input order. */
+  async scorePairs(
+    query: string,
+    passages: readonly string[],
+    options: ScorePairsOptions = {},
+  ): Promise<Float32Array> {
+    const truncate = options.truncate ?? "END";
+    if (!truncateModes.includes(truncate)) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
+      );
+    }
+    throwIfAborted(options.signal, "cross-encoder scoring");
+    assertStrings([query], "cross-encoder query");
+    assertStrings(passages, "cross-encoder passages");
+    const scores = new Float32Array(passages.length);
+    if (passages.length === 0) return scores;
+    const encoded = this.#encodePairs(query, passages, truncate);
+    const batches = tokenBudgetBatches(
+      encoded.map((item) => item.ids.length),
+      this.#maxTokensPerBatch,
+      this.#maxBatchSize,
+    );
+    await Promise.all(
+      batches.map((batch) =>
+        this.#limit.run(async () => {
+          throwIfAborted(options.signal, "cross-encoder scoring");
+          const logits = await this.#run(batch.map((index) => encoded[index]!));
+          for (const [row, index] of batch.entries()) scores[index] = logits[row]!;
+        }),
+      ),
+    );
+    return scores;
+  }
+
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+
+  #encodePairs(query: string, passages: readonly string[], truncate: TruncateMode): EncodedText[] {
+    const tokenizer = this.model.tokenizer;
+    const queryTokens = tokenizer.tokenize(query);
+    const budget = this.maxLength - tokenizer.specialTokensPair;
+    return passages.map((passage, index) => {
+      const passageTokens = tokenizer.tokenize(passage);
+      const total = queryTokens.length + passageTokens.length;
+      if (total <= budget) return tokenizer.assemble(queryTokens, passageTokens);
+      if (truncate === "NONE") {
+        throw new HybridRagError(
+          "invalid-argument",
+          `Passage ${index} is ${total + tokenizer.specialTokensPair} tokens with the query, over the ` +
+            `model's limit of ${this.maxLength}, and truncate is "NONE": shorten it or use truncate "END".`,
+          {
+            details: {
+              index,
+              tokens: total + tokenizer.specialTokensPair,
+              maxLength: this.maxLength,
+            },
+          },
+        );
+      }
+      const [keepQuery, keepPassage] = longestFirstLengths(
+        queryTokens.length,
+        passageTokens.length,
+        budget,
+      );
+      return tokenizer.assemble(
+        queryTokens.slice(0, keepQuery),
+        passageTokens.slice(0, keepPassage),
+      );
+    });
+  }
+
+  async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {
+    const batch = padBatch(encoded, this.model.tokenizer.padId);
+    const outputs = await this.#session.session.run(batchFeeds(batch, this.#session.inputNames));
+    const logits = outputs.logits ?? outputs[this.#session.outputNames[0]!];
+    if (!logits || !(logits.data instanceof Float32Array)) {
+      throw new HybridRagError("unsupported", `${this.model.source} has no float "logits" output.`);
+    }
+    const labels = logits.dims.length === 2 ? Number(logits.dims[1]) : 1;
+    if (labels !== 1) {
+      throw new HybridRagError(
+        "unsupported",
+        `${this.model.source} outputs ${labels} logits per pair; a reranking cross-encoder has one.`,
+      );
+    }
+    return logits.data;
+  }
+}
+
+export function createCrossEncoder(options: CrossEncoderOptions): Promise<CrossEncoder> {
+  return CrossEncoder.create(options);
+}
