@@ -1,0 +1,29 @@
+import {
+  concatenateFusion,
+  distributionBasedScoreFusion,
+  linearFusion,
+  maxScoreFusion,
+  qdrantReciprocalRankFusion,
+  reciprocalRankFusion,
+} from "@hybrid-rag/fusion";
+import { bareReciprocalRankFusion } from "./bare-rrf.ts";
+import { twoLists } from "./inputs.ts";
+import { type Measurement, type MeasureOptions, measure } from "./measure.ts";
+
+/** Measures every method on two lists of `size` hits; the first entry is the bare-RRF floor. */
+export function runFusionSuite(size: number, options: MeasureOptions): Measurement[] {
+  const lists = twoLists(size);
+  const fusions = [
+    reciprocalRankFusion(),
+    qdrantReciprocalRankFusion(),
+    linearFusion({ normalizer: "min-max" }),
+    linearFusion({ normalizer: "z-score" }),
+    distributionBasedScoreFusion(),
+    maxScoreFusion(),
+    concatenateFusion(),
+  ];
+  return [
+    measure("bare RRF (floor, no provenance)", () => bareReciprocalRankFusion(lists), options),
+    ...fusions.map((fusion) => measure(fusion.name, () => fusion.fuse(lists), options)),
+  ];
+}

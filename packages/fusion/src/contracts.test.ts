@@ -1,0 +1,6 @@
+import { runFusionContract } from "@hybrid-rag/core/testing";
+import { everyFusion } from "./all-methods.ts";
+
+for (const { label, create } of everyFusion) {
+  runFusionContract({ name: label, create: () => create() });
+}
