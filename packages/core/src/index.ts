@@ -1,4 +1,5 @@
 export { abortError, throwIfAborted } from "./abort.ts";
+export { sleepBeforeRetry } from "./backoff.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";

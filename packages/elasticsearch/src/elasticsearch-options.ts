@@ -1,0 +1,54 @@
+import { Client } from "@elastic/elasticsearch";
+import { z } from "zod";
+
+/** How bulk ingestion batches, parallelises and retries. */
+export const bulkOptionsSchema = z.strictObject({
+  /** Documents per _bulk request at most. */
+  maxDocuments: z.number().int().min(1).max(100_000).default(500),
+  /** Bytes of NDJSON per _bulk request at most (a single larger document still goes alone). */
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  /** _bulk requests in flight at once. */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  /** Retries per document (whole request failures and per-item 429/5xx). */
+  maxRetries: z.number().int().min(0).max(100).default(5),
+  /** First backoff; doubles per attempt, with full jitter, capped at maxBackoffMs. */
+  initialBackoffMs: z.number().min(0).default(250),
+  maxBackoffMs: z.number().min(0).default(15_000),
+});
+
+export const elasticsearchIndexOptionsSchema = z.strictObject({
+  /** An `@elastic/elasticsearch` Client; or give `node` and one is created. */
+  client: z.instanceof(Client).optional(),
+  node: z.string().url().optional(),
+  /** The Elasticsearch index name (lowercase, as Elasticsearch requires). */
+  index: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, "index names are lowercase letters, digits, '.', '_' or '-'"),
+  /** Source name in `hit.sources` and in events. */
+  name: z.string().min(1).default("elasticsearch"),
+  analyzer: z.enum(["standard", "english"]).default("standard"),
+  k1: z.number().min(0).default(1.2),
+  b: z.number().min(0).max(1).default(0.75),
+  /** One shard keeps term statistics global, so scores equal the embedded BM25's. */
+  shards: z.number().int().min(1).default(1),
+  replicas: z.number().int().min(0).default(0),
+  /** `dfs_query_then_fetch` gathers global statistics first: needed for exact scores with shards > 1. */
+  searchType: z.enum(["query_then_fetch", "dfs_query_then_fetch"]).default("query_then_fetch"),
+  /** Refresh after each upsert/delete call so the writes are searchable when it returns. */
+  refresh: z.boolean().default(true),
+  /** Retries of a failed search by the client (connection errors, 502/503/504). */
+  searchMaxRetries: z.number().int().min(0).max(10).default(2),
+  /** Per-request timeout (ms). */
+  requestTimeoutMs: z.number().int().min(1).default(30_000),
+  bulk: bulkOptionsSchema.default(bulkOptionsSchema.parse({})),
+});
+
+export type ElasticsearchIndexOptions = z.input<typeof elasticsearchIndexOptionsSchema>;
+export type ResolvedElasticsearchIndexOptions = z.output<typeof elasticsearchIndexOptionsSchema>;
+export type BulkOptions = z.output<typeof bulkOptionsSchema>;
