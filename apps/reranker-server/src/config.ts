@@ -1,5 +1,6 @@
 import { basename, resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
+import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 
 const positiveInteger = (name: string) =>
@@ -22,7 +23,7 @@ const environmentSchema = z.object({
     .max(65_535, "NIM_HTTP_API_PORT must be 0..65535")
     .default(8000),
   RERANKER_HOST: z.string().min(1).default("0.0.0.0"),
-  RERANKER_EXECUTION_PROVIDER: z.enum(["cpu", "cuda"]).default("cpu"),
+  RERANKER_EXECUTION_PROVIDER: z.enum(executionProviders).default("auto"),
   RERANKER_API_KEY: z.string().min(1, "RERANKER_API_KEY must not be empty when set").optional(),
   RERANKER_MAX_PASSAGES: positiveInteger("RERANKER_MAX_PASSAGES").default(512),
   RERANKER_MAX_QUEUED_REQUESTS: positiveInteger("RERANKER_MAX_QUEUED_REQUESTS").default(1024),
@@ -46,7 +47,8 @@ export interface ServerConfig {
   readonly modelPath: string;
   /** The id clients send as `model` and `/v1/models` lists. */
   readonly modelId: string;
-  readonly executionProvider: "cpu" | "cuda";
+  /** "auto" tries CUDA, then the CPU; an explicit GPU provider never falls back silently. */
+  readonly executionProvider: ExecutionProviderChoice;
   readonly host: string;
   readonly port: number;
   readonly apiKey: string | undefined;

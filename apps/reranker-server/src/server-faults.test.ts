@@ -63,7 +63,7 @@ describe("readiness", () => {
     const loading = new Promise<PairScorer>((resolve) => {
       finishLoading = resolve;
     });
-    const { post, url, server } = await start(() => loading);
+    const { post, url, server } = await start(() => loading, {}, { waitForModel: false });
     expect((await fetch(`${url}/v1/health/live`)).status).toBe(200);
     expect((await fetch(`${url}/v1/health/ready`)).status).toBe(503);
     const early = await post("/v1/ranking", body("sun"));

@@ -1,16 +1,31 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTinyBertModel } from "@hybrid-rag/models/testing";
+import { type CrossEncoder, createCrossEncoder } from "@hybrid-rag/reranker";
+import { crossEncoderScorer } from "../cross-encoder-scorer.ts";
 import type { PairScorer } from "../pair-scorer.ts";
 
-/** Placeholder until the real cross-encoder lands: shared-word count as the logit. */
+/** Longest pair the test model accepts: small, so over-length inputs are cheap to build. */
+export const testMaxTokens = 64;
+
+let shared: Promise<CrossEncoder> | undefined;
+
+/** A real cross-encoder on a generated tiny BERT (random weights), loaded once per test file. */
+export function loadTestCrossEncoder(): Promise<CrossEncoder> {
+  shared ??= (async () => {
+    const directory = await mkdtemp(join(tmpdir(), "reranker-server-model-"));
+    await createTinyBertModel(directory, { kind: "cross-encoder", seed: 7 });
+    return createCrossEncoder({
+      model: directory,
+      executionProvider: "cpu",
+      maxLength: testMaxTokens,
+      intraOpThreads: 1,
+    });
+  })();
+  return shared;
+}
+
 export async function loadTestScorer(): Promise<PairScorer> {
-  const words = (text: string) => text.toLowerCase().match(/\w+/g) ?? [];
-  return {
-    maxTokens: 64,
-    countTokens: (query, passage) => words(query).length + words(passage).length + 3,
-    async scorePairs(pairs) {
-      return Float32Array.from(pairs, ({ query, passage }) => {
-        const passageWords = new Set(words(passage));
-        return words(query).filter((word) => passageWords.has(word)).length - 0.5;
-      });
-    },
-  };
+  return crossEncoderScorer(await loadTestCrossEncoder());
 }

@@ -26,13 +26,15 @@ export interface TestServer {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
 }
 
-/** Starts a reranker server on a free loopback port. */
+/** Starts a reranker server on a free loopback port; waits for the model unless told not to. */
 export async function startTestServer(
   loadScorer: () => Promise<PairScorer>,
   overrides: Partial<RerankerServerSettings> = {},
+  { waitForModel = true } = {},
 ): Promise<TestServer> {
   const server = createRerankerServer({ settings: { ...testSettings, ...overrides }, loadScorer });
   const url = await server.listen();
+  if (waitForModel) await server.modelLoaded;
   return {
     server,
     url,
