@@ -1,0 +1,75 @@
+import {
+  HybridRagError,
+  isRangeCondition,
+  type MetadataFilter,
+  type MetadataScalar,
+  type RangeCondition,
+} from "@hybrid-rag/core";
+
+/** The subset of Qdrant's `Filter` schema this adapter produces. */
+export type QdrantCondition =
+  | { key: string; match: { value: string | number | boolean } }
+  | { key: string; match: { any: string[] | number[] } }
+  | { key: string; range: { gt?: number; gte?: number; lt?: number; lte?: number } }
+  | { key: string; datetime_range: { gt?: string; gte?: string; lt?: string; lte?: string } }
+  | { is_null: { key: string } }
+  | { should: QdrantCondition[] }
+  | { must_not: [{ is_empty: { key: string } }, ...QdrantCondition[]] };
+
+export interface QdrantFilter {
+  must: QdrantCondition[];
+}
+
+/**
+ * Maps core's MetadataFilter to a Qdrant payload filter on `metadata.<field>`. Qdrant's `match`
+ * only compares keywords, integers and booleans, so non-integer numbers become a closed range
+ * and mixed lists a `should` of single matches. String ranges are datetime ranges (ISO dates,
+ * what string ranges are for); other string ranges are unsupported by Qdrant and rejected.
+ */
+export function toQdrantFilter(filter: MetadataFilter | undefined): QdrantFilter | undefined {
+  if (filter === undefined || Object.keys(filter).length === 0) return undefined;
+  return {
+    must: Object.entries(filter).map(([field, condition]) => {
+      const key = `metadata.${field}`;
+      if (Array.isArray(condition)) return anyOf(key, condition);
+      if (isRangeCondition(condition)) return rangeOf(key, condition);
+      return equals(key, condition as MetadataScalar);
+    }),
+  };
+}
+
+function equals(key: string, value: MetadataScalar): QdrantCondition {
+  if (value === null) return { is_null: { key } };
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return { key, range: { gte: value, lte: value } };
+  }
+  return { key, match: { value } };
+}
+
+function anyOf(key: string, values: readonly MetadataScalar[]): QdrantCondition {
+  if (values.length > 0 && values.every((value) => typeof value === "string")) {
+    return { key, match: { any: values as string[] } };
+  }
+  if (
+    values.length > 0 &&
+    values.every((value) => typeof value === "number" && Number.isInteger(value))
+  ) {
+    return { key, match: { any: values as number[] } };
+  }
+  // An empty `should` matches nothing in Qdrant, as an empty any-of list should.
+  return { should: values.map((value) => equals(key, value)) };
+}
+
+function rangeOf(key: string, range: RangeCondition): QdrantCondition {
+  const bounds = Object.entries(range).filter(([, bound]) => bound !== undefined);
+  if (bounds.every(([, bound]) => typeof bound === "number")) {
+    return { key, range: Object.fromEntries(bounds) as Record<string, number> };
+  }
+  if (bounds.every(([, bound]) => typeof bound === "string" && !Number.isNaN(Date.parse(bound)))) {
+    return { key, datetime_range: Object.fromEntries(bounds) as Record<string, string> };
+  }
+  throw new HybridRagError(
+    "unsupported",
+    `Qdrant filter on ${key}: ranges must be all numbers or all ISO dates, got ${JSON.stringify(range)}. Qdrant has no range over arbitrary strings.`,
+  );
+}

@@ -1,0 +1,380 @@
+import {
+  type Document,
+  type DocumentIndex,
+  type Embedder,
+  type EmitsEvents,
+  type Hit,
+  HybridRagEmitter,
+  HybridRagError,
+  type ItemFailure,
+  isBlankQuery,
+  parseWithSchema,
+  type RetrieveOptions,
+  type Retriever,
+  sleepBeforeRetry,
+  throwIfAborted,
+  validateDocuments,
+  validateRetrieveCall,
+  type WriteOptions,
+  type WriteReport,
+} from "@hybrid-rag/core";
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { pointIdFor } from "./point-id.ts";
+import { abortable, toQdrantError } from "./qdrant-error.ts";
+import { toQdrantFilter } from "./qdrant-filter.ts";
+import {
+  type QdrantIndexOptions,
+  qdrantDistance,
+  qdrantIndexOptionsSchema,
+  type ResolvedQdrantIndexOptions,
+} from "./qdrant-options.ts";
+import { documentFromPayload, payloadFor } from "./qdrant-payload.ts";
+
+type Valid = { readonly document: Document; readonly index: number };
+
+/**
+ * A dense retriever and document index on one Qdrant collection (one unnamed vector per
+ * point). Document ids become deterministic UUIDs; the document rides in the payload.
+ */
+export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
+  readonly name: string;
+  readonly collection: string;
+  readonly client: QdrantClient;
+  readonly embedder: Embedder;
+  readonly events = new HybridRagEmitter();
+  readonly #options: ResolvedQdrantIndexOptions;
+  #ensured: Promise<void> | undefined;
+
+  constructor(options: QdrantIndexOptions) {
+    this.#options = parseWithSchema(qdrantIndexOptionsSchema, options, "Qdrant index options");
+    const { client, url, apiKey, timeoutMs } = this.#options;
+    if (client === undefined && url === undefined) {
+      throw new HybridRagError(
+        "invalid-argument",
+        "Qdrant index options: give either `client` (a QdrantClient) or `url` (e.g. http://localhost:6333).",
+      );
+    }
+    this.name = this.#options.name;
+    this.collection = this.#options.collection;
+    this.embedder = this.#options.embedder;
+    this.client =
+      client ??
+      new QdrantClient({
+        url: url!,
+        ...(apiKey ? { apiKey } : {}),
+        timeout: timeoutMs,
+        checkCompatibility: false,
+      });
+  }
+
+  /** Creates the collection (dimension and distance from the embedder) unless it exists. */
+  async ensureCollection(signal?: AbortSignal): Promise<void> {
+    this.#ensured ??= this.#createIfMissing(signal).catch((error: unknown) => {
+      this.#ensured = undefined;
+      throw error;
+    });
+    return this.#ensured;
+  }
+
+  /** Deletes the collection and its points. */
+  async drop(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.#call(
+        () => this.client.deleteCollection(this.collection),
+        `deleting collection ${this.collection}`,
+        signal,
+      );
+    } catch (error) {
+      if (!(HybridRagError.isInstance(error) && error.code === "not-found")) throw error;
+    }
+    this.#ensured = undefined;
+  }
+
+  async upsert(documents: readonly Document[], options?: WriteOptions): Promise<WriteReport> {
+    const signal = options?.signal;
+    throwIfAborted(signal, `${this.name} upsert`);
+    const { valid, failed: invalid } = validateDocuments(documents);
+    const failed: ItemFailure[] = [...invalid];
+    if (valid.length === 0) return { succeeded: 0, failed };
+    await this.ensureCollection(signal);
+    const batches: Valid[][] = [];
+    for (let start = 0; start < valid.length; start += this.#options.batchSize) {
+      batches.push(valid.slice(start, start + this.#options.batchSize));
+    }
+    const started = performance.now();
+    let succeeded = 0;
+    let done = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        succeeded += await this.#writeBatch(batch, failed, signal);
+        done += batch.length;
+        this.events.emit("index-progress", {
+          index: this.name,
+          done,
+          total: valid.length,
+          failed: failed.length,
+          elapsedMs: performance.now() - started,
+        });
+      }
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(this.#options.concurrency, batches.length) }, worker),
+    );
+    const rejection = results.find((result) => result.status === "rejected");
+    if (rejection) throw (rejection as PromiseRejectedResult).reason;
+    failed.sort((a, b) => a.index - b.index);
+    return { succeeded, failed };
+  }
+
+  async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
+    const signal = options?.signal;
+    throwIfAborted(signal, `${this.name} delete`);
+    if (!Array.isArray(ids)) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `${this.name} delete: expected an array of ids, got ${typeof ids}.`,
+      );
+    }
+    if (ids.length === 0 || !(await this.#exists(signal))) return { succeeded: 0, failed: [] };
+    const pointIds = [...new Set(ids.map(pointIdFor))];
+    // Qdrant's delete does not say which points existed: look them up first, so the count is honest.
+    const existing = await this.#call(
+      () =>
+        this.client.retrieve(this.collection, {
+          ids: pointIds,
+          with_payload: false,
+          with_vector: false,
+        }),
+      `${this.name} delete (lookup)`,
+      signal,
+    );
+    if (existing.length === 0) return { succeeded: 0, failed: [] };
+    await this.#call(
+      () =>
+        this.client.delete(this.collection, {
+          wait: true,
+          points: existing.map((point) => point.id),
+        }),
+      `${this.name} delete`,
+      signal,
+    );
+    return { succeeded: existing.length, failed: [] };
+  }
+
+  async count(): Promise<number> {
+    if (!(await this.#exists(undefined))) return 0;
+    const result = await this.#call(
+      () => this.client.count(this.collection, { exact: true }),
+      `${this.name} count`,
+    );
+    return result.count;
+  }
+
+  async retrieve(query: string, options: RetrieveOptions): Promise<Hit[]> {
+    const { topK, filter, includeDocuments, signal } = validateRetrieveCall(
+      this.name,
+      query,
+      options,
+    );
+    if (isBlankQuery(query)) return [];
+    const qdrantFilter = toQdrantFilter(filter);
+    const [vector] = await this.#call(
+      () => this.embedder.embedQueries([query], signal ? { signal } : undefined),
+      `${this.name}: embedding the query`,
+      signal,
+    );
+    this.#checkVector(vector, "query");
+    const { search } = this.#options;
+    let points: Array<{
+      id: string | number;
+      score: number;
+      payload?: Record<string, unknown> | null;
+    }>;
+    try {
+      const response = await abortable(
+        this.client.query(this.collection, {
+          query: Array.from(vector!),
+          limit: topK,
+          with_payload: includeDocuments ? true : ["id"],
+          with_vector: false,
+          ...(qdrantFilter ? { filter: qdrantFilter } : {}),
+          ...(search.hnswEf !== undefined || search.exact !== undefined
+            ? {
+                params: {
+                  ...(search.hnswEf ? { hnsw_ef: search.hnswEf } : {}),
+                  ...(search.exact ? { exact: true } : {}),
+                },
+              }
+            : {}),
+        }),
+        signal,
+        `${this.name} search`,
+      );
+      points = response.points;
+    } catch (error) {
+      const failure = toQdrantError(error, `${this.name} search in ${this.collection}`, signal);
+      // A collection that does not exist yet is an empty one, as for the embedded engines.
+      if (failure.code === "not-found") return [];
+      throw failure;
+    }
+    // Qdrant's Euclid score is a distance (smaller is closer): negate so higher is better everywhere.
+    const sign = this.#options.metric === "l2" ? -1 : 1;
+    return points.map((point, position) => {
+      const score = sign * point.score;
+      const document = includeDocuments ? documentFromPayload(point.payload, point.id) : undefined;
+      const id = document?.id ?? String((point.payload as { id?: unknown } | null)?.id ?? point.id);
+      return {
+        id,
+        score,
+        rank: position + 1,
+        ...(document ? { document } : {}),
+        sources: { [this.name]: { status: "found", rank: position + 1, score } },
+      };
+    });
+  }
+
+  /** Embeds and upserts one batch with retries; reports the whole batch if it cannot be written. */
+  async #writeBatch(
+    batch: readonly Valid[],
+    failed: ItemFailure[],
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    const reportAll = (error: HybridRagError) => {
+      for (const { document, index } of batch) failed.push({ id: document.id, index, error });
+    };
+    const passageText =
+      this.#options.passageText ??
+      ((document: Document) =>
+        document.title ? `${document.title} ${document.text}` : document.text);
+    let vectors: Float32Array[];
+    try {
+      vectors = await this.embedder.embedPassages(
+        batch.map(({ document }) => passageText(document)),
+        signal ? { signal } : undefined,
+      );
+      if (vectors.length !== batch.length) {
+        throw new HybridRagError(
+          "internal",
+          `${this.embedder.name} returned ${vectors.length} vectors for ${batch.length} passages.`,
+        );
+      }
+    } catch (error) {
+      const failure = toQdrantError(error, `${this.name}: embedding passages failed`, signal);
+      if (failure.code === "aborted" || signal?.aborted) throw failure;
+      reportAll(failure);
+      return 0;
+    }
+    const points: Array<{ id: string; vector: number[]; payload: Record<string, unknown> }> = [];
+    batch.forEach(({ document, index }, position) => {
+      const problem = this.#vectorProblem(vectors[position]);
+      if (problem)
+        failed.push({
+          id: document.id,
+          index,
+          error: new HybridRagError("internal", `${document.id}: ${problem}`),
+        });
+      else
+        points.push({
+          id: pointIdFor(document.id),
+          vector: Array.from(vectors[position]!),
+          payload: payloadFor(document),
+        });
+    });
+    if (points.length === 0) return 0;
+    const what = `${this.name} upsert of ${points.length} points into ${this.collection}`;
+    const { maxRetries, initialBackoffMs, maxBackoffMs } = this.#options;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0)
+        await sleepBeforeRetry(attempt, initialBackoffMs, maxBackoffMs, signal, what);
+      try {
+        await abortable(this.client.upsert(this.collection, { wait: true, points }), signal, what);
+        return points.length;
+      } catch (error) {
+        const failure = toQdrantError(error, what, signal);
+        if (failure.code === "aborted" || signal?.aborted) throw failure;
+        if (failure.isRetryable && attempt < maxRetries) continue;
+        const written = new Set(points.map((point) => point.id));
+        for (const { document, index } of batch) {
+          if (written.has(pointIdFor(document.id)))
+            failed.push({ id: document.id, index, error: failure });
+        }
+        return 0;
+      }
+    }
+  }
+
+  async #exists(signal: AbortSignal | undefined): Promise<boolean> {
+    const result = await this.#call(
+      () => this.client.collectionExists(this.collection),
+      `checking collection ${this.collection}`,
+      signal,
+    );
+    return result.exists;
+  }
+
+  async #createIfMissing(signal: AbortSignal | undefined): Promise<void> {
+    const dimension = this.embedder.dimension;
+    if (await this.#exists(signal)) {
+      const info = await this.#call(
+        () => this.client.getCollection(this.collection),
+        `reading collection ${this.collection}`,
+        signal,
+      );
+      const vectors = info.config.params.vectors as { size?: number } | undefined;
+      if (vectors?.size !== undefined && vectors.size !== dimension) {
+        throw new HybridRagError(
+          "invalid-argument",
+          `Qdrant collection ${this.collection} holds ${vectors.size}-dimensional vectors but embedder ${this.embedder.name} returns ${dimension}. Use another collection name or drop it.`,
+        );
+      }
+      return;
+    }
+    const { hnsw, quantization, metric } = this.#options;
+    try {
+      await abortable(
+        this.client.createCollection(this.collection, {
+          vectors: { size: dimension, distance: qdrantDistance[metric] },
+          ...(hnsw ? { hnsw_config: hnsw } : {}),
+          ...(quantization ? { quantization_config: quantization } : {}),
+        }),
+        signal,
+        `creating collection ${this.collection}`,
+      );
+    } catch (error) {
+      const failure = toQdrantError(error, `creating collection ${this.collection}`, signal);
+      // Created by another writer in the meantime: fine.
+      if (failure.code === "already-exists" || /already exists/.test(failure.message)) return;
+      throw failure;
+    }
+  }
+
+  async #call<T>(operation: () => Promise<T>, what: string, signal?: AbortSignal): Promise<T> {
+    try {
+      return await abortable(operation(), signal, what);
+    } catch (error) {
+      throw toQdrantError(error, what, signal);
+    }
+  }
+
+  #checkVector(vector: Float32Array | undefined, what: string): void {
+    const problem = this.#vectorProblem(vector);
+    if (problem)
+      throw new HybridRagError("internal", `${this.name}: ${what} embedding rejected: ${problem}.`);
+  }
+
+  #vectorProblem(vector: Float32Array | undefined): string | undefined {
+    if (!(vector instanceof Float32Array)) return "the embedder returned no Float32Array";
+    if (vector.length !== this.embedder.dimension) {
+      return `vector has ${vector.length} dimensions, expected ${this.embedder.dimension}`;
+    }
+    if (!vector.every(Number.isFinite)) return "vector has a non-finite component";
+    return undefined;
+  }
+}
+
+/** Creates an adapter for one Qdrant collection (created on first write). */
+export function createQdrantIndex(options: QdrantIndexOptions): QdrantIndex {
+  return new QdrantIndex(options);
+}

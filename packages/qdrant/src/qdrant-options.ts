@@ -1,0 +1,81 @@
+import type { Document, Embedder } from "@hybrid-rag/core";
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { z } from "zod";
+
+const embedderSchema = z.custom<Embedder>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Embedder).embedPassages === "function" &&
+    typeof (value as Embedder).embedQueries === "function" &&
+    Number.isInteger((value as Embedder).dimension) &&
+    (value as Embedder).dimension > 0,
+  { message: "embedder must implement Embedder (embedQueries, embedPassages, dimension > 0)" },
+);
+
+/** Qdrant's `hnsw_config` (collection creation): graph degree and build beam width. */
+const hnswSchema = z.strictObject({
+  m: z.number().int().min(0).optional(),
+  ef_construct: z.number().int().min(4).optional(),
+  full_scan_threshold: z.number().int().min(10).optional(),
+  on_disk: z.boolean().optional(),
+});
+
+/** Qdrant's `quantization_config`: scalar (int8), product or binary quantisation. */
+const quantizationSchema = z.union([
+  z.strictObject({
+    scalar: z.strictObject({
+      type: z.literal("int8"),
+      quantile: z.number().min(0.5).max(1).optional(),
+      always_ram: z.boolean().optional(),
+    }),
+  }),
+  z.strictObject({
+    product: z.strictObject({
+      compression: z.enum(["x4", "x8", "x16", "x32", "x64"]),
+      always_ram: z.boolean().optional(),
+    }),
+  }),
+  z.strictObject({ binary: z.strictObject({ always_ram: z.boolean().optional() }) }),
+]);
+
+export const qdrantIndexOptionsSchema = z.strictObject({
+  /** A QdrantClient; or give `url` (and `apiKey`) and one is created. */
+  client: z.instanceof(QdrantClient).optional(),
+  url: z.string().url().optional(),
+  apiKey: z.string().optional(),
+  collection: z.string().min(1).max(255),
+  embedder: embedderSchema,
+  metric: z.enum(["cosine", "dot", "l2"]).default("cosine"),
+  /** Source name in `hit.sources` and events. */
+  name: z.string().min(1).default("qdrant"),
+  hnsw: hnswSchema.optional(),
+  quantization: quantizationSchema.optional(),
+  /** Search-time HNSW beam width (`params.hnsw_ef`); `exact: true` scans without the graph. */
+  search: z
+    .strictObject({
+      hnswEf: z.number().int().min(1).optional(),
+      exact: z.boolean().optional(),
+    })
+    .default({}),
+  /** Points per upsert request (and per embedder call). */
+  batchSize: z.number().int().min(1).max(10_000).default(256),
+  /** Upsert requests in flight at once. */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  maxRetries: z.number().int().min(0).max(100).default(5),
+  initialBackoffMs: z.number().min(0).default(250),
+  maxBackoffMs: z.number().min(0).default(15_000),
+  /** Per-request timeout (ms) for a client this adapter creates. */
+  timeoutMs: z.number().int().min(1).default(30_000),
+  passageText: z
+    .custom<(document: Document) => string>((value) => typeof value === "function", {
+      message: "passageText must be a function (document) => string",
+    })
+    .optional(),
+});
+
+export type QdrantIndexOptions = z.input<typeof qdrantIndexOptionsSchema>;
+export type ResolvedQdrantIndexOptions = z.output<typeof qdrantIndexOptionsSchema>;
+
+/** Our metric names → Qdrant's distance names. */
+export const qdrantDistance = { cosine: "Cosine", dot: "Dot", l2: "Euclid" } as const;
