@@ -29,12 +29,14 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
   const model = config.embeddingModelPath.split("/").at(-1);
   if (config.qdrantUrl) {
     const { createQdrantIndex } = await import("@hybrid-rag/qdrant");
-    const store = await createQdrantIndex({
+    const store = createQdrantIndex({
       url: config.qdrantUrl,
       collection: config.indexName,
       embedder,
       name: "dense",
     });
+    // A fresh collection per start: the page shows exactly the corpus just ingested.
+    await store.drop();
     return {
       component: store,
       description: `cosine (Qdrant at ${config.qdrantUrl}, collection ${config.indexName}, ${model})`,

@@ -15,15 +15,17 @@ export async function buildSparseStage(config: DemoConfig): Promise<RetrieverSta
 
 async function buildElasticsearchStage(url: string, index: string): Promise<RetrieverStage> {
   const { createElasticsearchIndex } = await import("@hybrid-rag/elasticsearch");
-  const store = await createElasticsearchIndex({
+  const store = createElasticsearchIndex({
     node: url,
     index,
     name: "sparse",
     analyzer: "english",
   });
+  // A fresh index per start: the page shows exactly the corpus just ingested.
+  await store.drop();
   return {
     component: store,
     description: `BM25 (Elasticsearch at ${url}, index ${index}, english analyzer)`,
-    close: async () => store.close?.(),
+    close: () => store.client.close(),
   };
 }

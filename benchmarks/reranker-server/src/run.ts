@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// Load test of the reranking server against the in-process cross-encoder, same model, same run.
+//   pnpm --filter @hybrid-rag/benchmark-reranker-server bench [--model <dir>] [--seconds 10]
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { createTinyBertModel } from "@hybrid-rag/models/testing";
+import { createCrossEncoder } from "@hybrid-rag/reranker";
+import { measureInProcess, type ThroughputResult } from "./in-process.ts";
+import { runLoad } from "./load.ts";
+import { residentMemoryBytes, startServerProcess } from "./server-process.ts";
+import { loadWorkloads } from "./workload.ts";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string" },
+    seconds: { type: "string", default: "10" },
+    passages: { type: "string", default: "16" },
+    words: { type: "string", default: "60" },
+    concurrency: { type: "string", default: "1,8,64" },
+    "overload-connections": { type: "string", default: "256" },
+    "overload-queue": { type: "string", default: "32" },
+  },
+});
+const seconds = Number(values.seconds);
+const passagesPerRequest = Number(values.passages);
+const levels = values.concurrency.split(",").map(Number);
+
+const scratch = await mkdtemp(join(tmpdir(), "reranker-bench-"));
+let modelPath = values.model;
+let modelLabel = modelPath ?? "";
+if (!modelPath) {
+  // MiniLM-L6-H384 shape (ms-marco-MiniLM-L-6-v2's architecture) with random weights: speed does
+  // not depend on the weight values.
+  modelPath = join(scratch, "minilm-l6-h384");
+  await createTinyBertModel(modelPath, {
+    kind: "cross-encoder",
+    layers: 6,
+    hidden: 384,
+    heads: 12,
+  });
+  modelLabel = "generated MiniLM-L6-H384 shape (random weights)";
+}
+
+const { workloads, source } = await loadWorkloads(64, passagesPerRequest, Number(values.words));
+console.log(
+  `model: ${modelLabel}\nworkload: ${workloads.length} requests × ${passagesPerRequest} passages of ≤ ${values.words} words (${source})\n` +
+    `machine: ${availableParallelism()} cores, node ${process.version}; ${seconds} s per measurement\n`,
+);
+
+type Row = { concurrency: number; inProcess: ThroughputResult; server: ThroughputResult };
+const rows: Row[] = [];
+const crossEncoder = await createCrossEncoder({ model: modelPath, executionProvider: "cpu" });
+await measureInProcess(crossEncoder, workloads, 1, 1000); // warm-up
+const serverEnvironment = { NIM_MODEL_PATH: modelPath, RERANKER_EXECUTION_PROVIDER: "cpu" };
+const model = modelPath.split("/").at(-1)!;
+
+for (const concurrency of levels) {
+  const inProcess = await measureInProcess(crossEncoder, workloads, concurrency, seconds * 1000);
+  // The library's model is idle while the server runs (one model busy at a time).
+  const server = await startServerProcess(serverEnvironment);
+  await runLoad(server.url, model, workloads, 1, 1); // warm-up
+  const loaded = await runLoad(server.url, model, workloads, concurrency, seconds);
+  await server.stop();
+  rows.push({ concurrency, inProcess, server: loaded });
+  console.log(
+    `c=${concurrency}: in-process ${inProcess.pairsPerSecond.toFixed(0)} pairs/s, server ${loaded.pairsPerSecond.toFixed(0)} pairs/s (${((100 * loaded.pairsPerSecond) / inProcess.pairsPerSecond).toFixed(0)} %)`,
+  );
+}
+await crossEncoder.release();
+
+// Overload: far more clients than the queue admits. Expect 503s, no crash, memory flat.
+const overloadServer = await startServerProcess({
+  ...serverEnvironment,
+  RERANKER_MAX_QUEUED_REQUESTS: values["overload-queue"],
+});
+const memoryBefore = await residentMemoryBytes(overloadServer.url);
+const memorySamples: number[] = [];
+let stopSampling = false;
+const sampler = (async () => {
+  while (overloadServer.child.exitCode === null && memorySamples.length < 10_000) {
+    memorySamples.push(await residentMemoryBytes(overloadServer.url).catch(() => Number.NaN));
+    await sleep(500);
+    if (stopSampling) break;
+  }
+})();
+const overload = await runLoad(
+  overloadServer.url,
+  model,
+  workloads,
+  Number(values["overload-connections"]),
+  seconds,
+);
+stopSampling = true;
+await sampler;
+const healthyAfter = (await fetch(`${overloadServer.url}/v1/health/ready`)).ok;
+const memoryAfter = await residentMemoryBytes(overloadServer.url);
+const exitCode = await overloadServer.stop();
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+console.log(
+  "\n| concurrency | in-process pairs/s | server pairs/s | server / in-process | server p50 ms | server p99 ms | in-process p50 ms | in-process p99 ms |",
+);
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const { concurrency, inProcess, server } of rows) {
+  console.log(
+    `| ${concurrency} | ${inProcess.pairsPerSecond.toFixed(0)} | ${server.pairsPerSecond.toFixed(0)} | ${((100 * server.pairsPerSecond) / inProcess.pairsPerSecond).toFixed(0)} % | ${server.p50Ms.toFixed(0)} | ${server.p99Ms.toFixed(0)} | ${inProcess.p50Ms.toFixed(0)} | ${inProcess.p99Ms.toFixed(0)} |`,
+  );
+}
+const peak = Math.max(...memorySamples.filter(Number.isFinite));
+console.log(
+  `\noverload: ${values["overload-connections"]} connections, queue ${values["overload-queue"]}: ` +
+    `status counts ${JSON.stringify(overload.statusCounts)}, socket errors ${overload.errors}, ` +
+    `${overload.pairsPerSecond.toFixed(0)} pairs/s served, p99 of all answers ${overload.p99Ms.toFixed(0)} ms; ` +
+    `ready afterwards: ${healthyAfter}; RSS ${mib(memoryBefore)} → peak ${mib(peak)} → ${mib(memoryAfter)} MiB; ` +
+    `exit code after SIGTERM: ${exitCode}`,
+);
+
+const resultsDirectory = new URL("../results/", import.meta.url);
+await mkdir(resultsDirectory, { recursive: true });
+await writeFile(
+  new URL(`run-${new Date().toISOString().replaceAll(":", "-")}.json`, resultsDirectory),
+  JSON.stringify(
+    {
+      model: modelLabel,
+      source,
+      seconds,
+      passagesPerRequest,
+      rows,
+      overload,
+      memory: { memoryBefore, peak, memoryAfter },
+      healthyAfter,
+      exitCode,
+    },
+    null,
+    2,
+  ),
+);
+await rm(scratch, { recursive: true, force: true });

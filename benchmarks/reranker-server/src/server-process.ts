@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+
+const serverMain = fileURLToPath(
+  new URL("../../../apps/reranker-server/src/main.ts", import.meta.url),
+);
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** SIGTERM, then waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `apps/reranker-server` as its own process on a free loopback port and waits until ready. */
+export async function startServerProcess(
+  environment: Readonly<Record<string, string>>,
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [serverMain], {
+    env: {
+      ...process.env,
+      RERANKER_HOST: "127.0.0.1",
+      NIM_HTTP_API_PORT: String(port),
+      RERANKER_LOG_LEVEL: "warn",
+      ...environment,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the reranker server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/v1/health/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await sleep(50);
+  }
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      const [code] = (await once(child, "exit")) as [number | null];
+      return code;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Resident memory of the server process, as its own /v1/metrics reports it. */
+export async function residentMemoryBytes(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/v1/metrics`)).text();
+  const line = text.split("\n").find((entry) => entry.startsWith("process_resident_memory_bytes "));
+  return Number(line?.split(" ")[1] ?? Number.NaN);
+}
