@@ -56,7 +56,10 @@ describe("demo API with every stage on", () => {
       sparse,
       dense,
       fusion: reciprocalRankFusion({ k: 60 }),
-      reranker: await createCrossEncoderReranker({ model: workDirectory, executionProvider: "cpu" }),
+      reranker: await createCrossEncoderReranker({
+        model: workDirectory,
+        executionProvider: "cpu",
+      }),
       indexes: [sparse, dense],
       descriptions,
       off: {},
@@ -69,7 +72,10 @@ describe("demo API with every stage on", () => {
   });
 
   it("returns the sparse, dense, fused and reranked lists with provenance and timings", async () => {
-    const { status, body } = await search(served.url, { query: "electricity from the sun", topK: 5 });
+    const { status, body } = await search(served.url, {
+      query: "electricity from the sun",
+      topK: 5,
+    });
     expect(status).toBe(200);
     expect(body.stages.map((stage: { stage: string }) => stage.stage)).toEqual([
       "sparse",
@@ -128,7 +134,10 @@ describe("demo API with stages off or failing", () => {
       const { body } = await search(url, { query: "wind turbines" });
       const [sparseStage, denseStage, fusedStage, rerankedStage] = body.stages;
       expect(sparseStage.status).toBe("on");
-      expect(denseStage).toMatchObject({ status: "failed", error: expect.stringMatching(/Qdrant is down/) });
+      expect(denseStage).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/Qdrant is down/),
+      });
       expect(fusedStage.status).toBe("on");
       expect(fusedStage.hits[0].sources.dense.status).toBe("failed");
       expect(rerankedStage.status).toBe("off");

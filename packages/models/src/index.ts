@@ -30,6 +30,14 @@ export {
 } from "./model-directory.ts";
 export { createOnnxSession, type OnnxSession } from "./onnx-session.ts";
 export { batchFeeds, int64Tensor, type PaddedBatch, padBatch } from "./padded-batch.ts";
+export {
+  chunked,
+  describeErrorBody,
+  type RemoteClientOptions,
+  type ResolvedRemoteClientOptions,
+  remoteClientOptionsSchema,
+  remotePost,
+} from "./remote-client-options.ts";
 export { assertStrings, type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
 export { tokenBudgetBatches } from "./token-budget-batches.ts";
 export { longestFirstLengths } from "./truncation.ts";

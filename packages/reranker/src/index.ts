@@ -14,4 +14,11 @@ export {
   type CrossEncoderRerankerOptions,
   createCrossEncoderReranker,
 } from "./cross-encoder-reranker.ts";
+export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
+export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
+export {
+  type RemoteRerankerOptions,
+  remoteRerankerOptionsSchema,
+} from "./remote/remote-reranker.ts";
+export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
 export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
