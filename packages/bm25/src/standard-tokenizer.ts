@@ -10,6 +10,8 @@
  * - emoji and pictographic symbols (© ® ™ ↔ 🙂 …) are tokens (ICU reports them as non-words);
  * - a token longer than 255 UTF-16 code units is split into 255-unit pieces.
  */
+import { icuOnlyWord, loneRegionalIndicator, luceneOnlySymbol } from "./lucene-symbol-tables.ts";
+
 const maxTokenLength = 255;
 
 const segmenter = new Intl.Segmenter("en", { granularity: "word" });
@@ -33,11 +35,13 @@ export function standardTokens(text: string): string[] {
       pushLimited(tokens, southEastAsianRun);
       southEastAsianRun = "";
     }
+    if (icuOnlyWord.test(segment) || loneRegionalIndicator.test(segment)) continue;
     if (isWordLike) {
       if (hanOrHiragana.test(segment)) splitIdeographs(tokens, segment);
       else pushLimited(tokens, segment);
-    } else if (pictographic.test(segment)) {
-      tokens.push(segment);
+    } else if (pictographic.test(segment) || luceneOnlySymbol.test(segment)) {
+      // ICU glues a lone emoji modifier (skin tone) to the space before it.
+      tokens.push(segment.trimStart());
     }
   }
   if (southEastAsianRun !== "") pushLimited(tokens, southEastAsianRun);

@@ -77,14 +77,16 @@ export function fuseScored(
         entry.copyRank = rank;
       }
       entry.found += 1;
-      const normalizedScore = normalized?.[position];
-      entry.evidence[listIndex] = {
-        status: "found",
-        rank,
-        score: hit.score,
-        ...(normalizedScore === undefined ? {} : { normalizedScore }),
-        contribution,
-      };
+      entry.evidence[listIndex] =
+        normalized === undefined
+          ? { status: "found", rank, score: hit.score, contribution }
+          : {
+              status: "found",
+              rank,
+              score: hit.score,
+              normalizedScore: normalized[position]!,
+              contribution,
+            };
       if (list.weight <= 0) return;
       if (rank < entry.bestRank) entry.bestRank = rank;
       if (spec.combine === "sum") entry.score = spec.round(entry.score + contribution);

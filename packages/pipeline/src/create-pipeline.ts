@@ -1,0 +1,101 @@
+import {
+  type Hit,
+  HybridRagEmitter,
+  type MetadataFilter,
+  type RankedList,
+  toHybridRagError,
+  withConsecutiveRanks,
+} from "@hybrid-rag/core";
+import { reciprocalRankFusion } from "@hybrid-rag/fusion";
+import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";
+import { rerankStage } from "./rerank-stage.ts";
+import { retrieveStage } from "./retrieve-stage.ts";
+import type { StageContext } from "./stage-context.ts";
+import { withDeadline } from "./with-deadline.ts";
+
+export interface PipelineRunOptions {
+  readonly signal?: AbortSignal;
+  /** Passed to every retriever. */
+  readonly filter?: MetadataFilter;
+}
+
+export interface PipelineResult {
+  readonly hits: Hit[];
+  /** Milliseconds per stage: "retrieve:<source>", "retrieve", "fuse", "rerank", "total". */
+  readonly timings: Record<string, number>;
+  /** What went wrong without failing the query (a source left out, a reranker fallback). */
+  readonly warnings: string[];
+}
+
+export interface Pipeline {
+  run(query: string, options?: PipelineRunOptions): Promise<PipelineResult>;
+  /** retrieve-start, retrieve-end, fuse-end, rerank-start, rerank-end, stage-error. */
+  readonly events: HybridRagEmitter;
+}
+
+/**
+ * Retrievers (in parallel) → fusion → optional reranker → top `final` hits.
+ * `createPipeline({ retrievers: [bm25, dense], reranker })` is the whole hybrid setup.
+ */
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const resolved = resolvePipelineOptions(options);
+  const fusion =
+    resolved.fusion ?? (resolved.retrievers.length > 1 ? reciprocalRankFusion() : undefined);
+  const events = new HybridRagEmitter();
+  const { topK, timeouts } = resolved;
+
+  async function runStages(context: StageContext): Promise<Hit[]> {
+    const lists = await retrieveStage(context, {
+      retrievers: resolved.retrievers,
+      topK: topK.retrieve,
+      timeoutMs: timeouts.retrieve,
+      policyFor: resolved.policyFor,
+    });
+    const fused =
+      fusion === undefined ? lists[0]!.hits.slice(0, topK.fuse) : fuseStage(context, lists);
+    if (resolved.reranker === undefined) return withConsecutiveRanks(fused.slice(0, topK.final));
+    return rerankStage(context, fused.slice(0, topK.rerank), {
+      reranker: resolved.reranker,
+      final: topK.final,
+      timeoutMs: timeouts.rerank,
+      onFailure: resolved.onRerankFailure,
+    });
+  }
+
+  function fuseStage(context: StageContext, lists: RankedList[]): Hit[] {
+    const started = performance.now();
+    try {
+      const hits = fusion!.fuse(lists, { topK: topK.fuse });
+      const durationMs = performance.now() - started;
+      context.timings.fuse = durationMs;
+      const inputCounts = Object.fromEntries(lists.map((list) => [list.source, list.hits.length]));
+      events.emit("fuse-end", {
+        method: fusion!.name,
+        inputCounts,
+        count: hits.length,
+        durationMs,
+      });
+      return hits;
+    } catch (caught) {
+      const error = toHybridRagError(caught, `fusion "${fusion!.name}"`);
+      events.emit("stage-error", { stage: "fuse", error, recovered: false });
+      throw error;
+    }
+  }
+
+  return {
+    events,
+    async run(query, runOptions = {}) {
+      const started = performance.now();
+      const timings: Record<string, number> = {};
+      const warnings: string[] = [];
+      const hits = await withDeadline(
+        (signal) =>
+          runStages({ query, filter: runOptions.filter, signal, events, timings, warnings }),
+        { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
+      );
+      timings.total = performance.now() - started;
+      return { hits, timings, warnings };
+    },
+  };
+}

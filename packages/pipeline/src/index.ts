@@ -1,0 +1,21 @@
+export {
+  createPipeline,
+  type Pipeline,
+  type PipelineResult,
+  type PipelineRunOptions,
+} from "./create-pipeline.ts";
+export {
+  type ComponentRegistry,
+  createPipelineFromDefinition,
+  type PipelineDefinition,
+  pipelineDefinitionSchema,
+} from "./pipeline-definition.ts";
+export type { PipelineOptions } from "./pipeline-options.ts";
+export type {
+  PipelineSettings,
+  RerankFailurePolicy,
+  SourceFailurePolicy,
+  StageTimeouts,
+  StageTopK,
+} from "./pipeline-settings.ts";
+export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";

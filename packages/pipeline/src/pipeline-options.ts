@@ -1,0 +1,107 @@
+import {
+  type Fusion,
+  HybridRagError,
+  parseWithSchema,
+  type Reranker,
+  type Retriever,
+} from "@hybrid-rag/core";
+import { z } from "zod";
+import {
+  type PipelineSettings,
+  pipelineSettingsShape,
+  type SourceFailurePolicy,
+} from "./pipeline-settings.ts";
+
+export interface PipelineOptions extends PipelineSettings {
+  /** Run in parallel; each one's `name` is its source name in provenance. */
+  readonly retrievers: readonly Retriever[];
+  /** Combines the retrievers' lists (default with two or more: reciprocalRankFusion(), k = 60). */
+  readonly fusion?: Fusion;
+  readonly reranker?: Reranker;
+}
+
+/** The options with every default applied. */
+export interface ResolvedPipelineOptions {
+  readonly retrievers: readonly Retriever[];
+  readonly fusion: Fusion | undefined;
+  readonly reranker: Reranker | undefined;
+  readonly topK: { retrieve: number; fuse: number; rerank: number; final: number };
+  readonly timeouts: { retrieve?: number; rerank?: number; total?: number };
+  readonly policyFor: (source: string) => SourceFailurePolicy;
+  readonly onRerankFailure: "fail" | "fallback";
+}
+
+const hasMethod = (method: string) => (value: unknown) =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as Record<string, unknown>)[method] === "function";
+
+const optionsSchema = z.strictObject({
+  retrievers: z
+    .array(
+      z.custom<Retriever>(
+        (value) => hasMethod("retrieve")(value) && typeof (value as Retriever).name === "string",
+        "each retriever needs a name and a retrieve(query, options) method",
+      ),
+      { error: "retrievers must be an array" },
+    )
+    .min(1, "a pipeline needs at least one retriever"),
+  fusion: z.custom<Fusion>(hasMethod("fuse"), "fusion needs a fuse(lists) method").optional(),
+  reranker: z
+    .custom<Reranker>(hasMethod("rerank"), "reranker needs a rerank(query, hits) method")
+    .optional(),
+  ...pipelineSettingsShape,
+});
+
+/** Validates pipeline options and applies the defaults (retrieve 100, fuse 100, rerank 100, final 10). */
+export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipelineOptions {
+  const parsed = parseWithSchema(optionsSchema, options, "pipeline options");
+  const names = parsed.retrievers.map((retriever) => retriever.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    fail(`two retrievers are named "${repeated}"; each needs its own name (it keys provenance).`);
+  }
+  const retrieve = parsed.topK?.retrieve ?? 100;
+  const fuse = parsed.topK?.fuse ?? retrieve;
+  const rerank = parsed.topK?.rerank ?? fuse;
+  const final = parsed.topK?.final ?? Math.min(10, parsed.reranker ? rerank : fuse);
+  if (parsed.reranker === undefined && parsed.topK?.rerank !== undefined) {
+    fail("topK.rerank is set but there is no reranker; add one or remove topK.rerank.");
+  }
+  if (parsed.reranker !== undefined && rerank > fuse) {
+    fail(
+      `topK.rerank (${rerank}) exceeds topK.fuse (${fuse}): the reranker only gets ${fuse} candidates.`,
+    );
+  }
+  const limit = parsed.reranker ? rerank : fuse;
+  if (final > limit) {
+    const stage = parsed.reranker ? "topK.rerank" : "topK.fuse";
+    fail(`topK.final (${final}) exceeds ${stage} (${limit}); raise ${stage} or lower topK.final.`);
+  }
+  const policies = parsed.onSourceFailure ?? "fail";
+  if (typeof policies === "object") {
+    const unknown = Object.keys(policies).filter((name) => !names.includes(name));
+    if (unknown.length > 0) {
+      fail(
+        `onSourceFailure names unknown retriever${unknown.length > 1 ? "s" : ""} ${quoteAll(unknown)}; the retrievers are ${quoteAll(names)}.`,
+      );
+    }
+  }
+  return {
+    retrievers: parsed.retrievers,
+    fusion: parsed.fusion,
+    reranker: parsed.reranker,
+    topK: { retrieve, fuse, rerank, final },
+    timeouts: parsed.timeouts ?? {},
+    policyFor: (source) => (typeof policies === "string" ? policies : (policies[source] ?? "fail")),
+    onRerankFailure: parsed.onRerankFailure ?? "fallback",
+  };
+}
+
+function fail(message: string): never {
+  throw new HybridRagError("invalid-argument", `Invalid pipeline options: ${message}`);
+}
+
+export function quoteAll(names: readonly string[]): string {
+  return names.map((name) => `"${name}"`).join(", ");
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/** What to do when a retriever fails or times out: fail the query, or go on without it (with a warning). */
+export type SourceFailurePolicy = "fail" | "continue";
+/** What to do when the reranker fails or times out: fail the query, or return the fused order (with a warning). */
+export type RerankFailurePolicy = "fail" | "fallback";
+
+export interface StageTopK {
+  /** Hits asked of each retriever (default 100). */
+  readonly retrieve?: number;
+  /** Hits kept after fusion (default: topK.retrieve). */
+  readonly fuse?: number;
+  /** Candidates handed to the reranker (default: topK.fuse). */
+  readonly rerank?: number;
+  /** Hits returned (default 10). */
+  readonly final?: number;
+}
+
+export interface StageTimeouts {
+  /** Milliseconds each retriever may take. */
+  readonly retrieve?: number;
+  /** Milliseconds the reranker may take. */
+  readonly rerank?: number;
+  /** Milliseconds the whole run may take. */
+  readonly total?: number;
+}
+
+const count = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(10_000, `${what} must be at most 10000`);
+
+const milliseconds = (what: string) =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .positive(`${what} must be more than 0 ms`);
+
+const sourcePolicySchema = z.enum(["fail", "continue"], {
+  error: 'a source failure policy must be "fail" or "continue"',
+});
+
+/** The settings a pipeline definition shares with the code API (everything but the components). */
+export const pipelineSettingsShape = {
+  topK: z
+    .strictObject({
+      retrieve: count("topK.retrieve").optional(),
+      fuse: count("topK.fuse").optional(),
+      rerank: count("topK.rerank").optional(),
+      final: count("topK.final").optional(),
+    })
+    .optional(),
+  timeouts: z
+    .strictObject({
+      retrieve: milliseconds("timeouts.retrieve").optional(),
+      rerank: milliseconds("timeouts.rerank").optional(),
+      total: milliseconds("timeouts.total").optional(),
+    })
+    .optional(),
+  onSourceFailure: z
+    .union([sourcePolicySchema, z.record(z.string().min(1), sourcePolicySchema)])
+    .optional(),
+  onRerankFailure: z
+    .enum(["fail", "fallback"], { error: 'onRerankFailure must be "fail" or "fallback"' })
+    .optional(),
+};
+
+export interface PipelineSettings {
+  readonly topK?: StageTopK;
+  readonly timeouts?: StageTimeouts;
+  /** One policy for every retriever, or one per retriever name (unnamed ones: "fail"). Default "fail". */
+  readonly onSourceFailure?: SourceFailurePolicy | Readonly<Record<string, SourceFailurePolicy>>;
+  /** Default "fallback": the fused order, with a warning. */
+  readonly onRerankFailure?: RerankFailurePolicy;
+}

@@ -1,0 +1,89 @@
+import { HybridRagError, type RankedList, type Retriever } from "@hybrid-rag/core";
+import type { SourceFailurePolicy } from "./pipeline-settings.ts";
+import type { StageContext } from "./stage-context.ts";
+import { withDeadline } from "./with-deadline.ts";
+
+export interface RetrieveStageOptions {
+  readonly retrievers: readonly Retriever[];
+  readonly topK: number;
+  readonly timeoutMs: number | undefined;
+  readonly policyFor: (source: string) => SourceFailurePolicy;
+}
+
+/**
+ * Runs every retriever at once (never one after another). A failed or timed-out source either
+ * fails the query or, under "continue", becomes a list with `error` set plus a warning. A fired
+ * caller signal always fails the query.
+ */
+export async function retrieveStage(
+  context: StageContext,
+  options: RetrieveStageOptions,
+): Promise<RankedList[]> {
+  const started = performance.now();
+  const outcomes = await Promise.all(
+    options.retrievers.map((retriever) => retrieveOne(context, options, retriever)),
+  );
+  context.timings.retrieve = performance.now() - started;
+  const failures = outcomes.filter((outcome) => outcome.error !== undefined) as Failure[];
+  const fatal = failures.find(
+    (failure) => context.signal?.aborted || options.policyFor(failure.source) === "fail",
+  );
+  const everyOneFailed = failures.length > 0 && failures.length === outcomes.length;
+  const recovered = fatal === undefined && !everyOneFailed;
+  for (const { source, error } of failures) {
+    context.events.emit("stage-error", { stage: `retrieve:${source}`, error, recovered });
+    if (recovered)
+      context.warnings.push(`retriever "${source}" failed and was left out: ${error.message}`);
+  }
+  if (fatal) throw fatal.error;
+  if (everyOneFailed) throw allFailed(failures);
+  return outcomes.map(({ source, hits, error }) =>
+    error === undefined ? { source, hits } : { source, hits: [], error },
+  );
+}
+
+interface Outcome {
+  readonly source: string;
+  readonly hits: RankedList["hits"];
+  readonly error?: HybridRagError;
+}
+
+type Failure = Outcome & { readonly error: HybridRagError };
+
+async function retrieveOne(
+  context: StageContext,
+  options: RetrieveStageOptions,
+  retriever: Retriever,
+): Promise<Outcome> {
+  const source = retriever.name;
+  const started = performance.now();
+  context.events.emit("retrieve-start", { source, query: context.query, topK: options.topK });
+  try {
+    const hits = await withDeadline(
+      (signal) =>
+        retriever.retrieve(context.query, {
+          topK: options.topK,
+          signal,
+          ...(context.filter === undefined ? {} : { filter: context.filter }),
+        }),
+      { signal: context.signal, timeoutMs: options.timeoutMs, what: `retriever "${source}"` },
+    );
+    const durationMs = performance.now() - started;
+    context.timings[`retrieve:${source}`] = durationMs;
+    context.events.emit("retrieve-end", { source, count: hits.length, durationMs });
+    return { source, hits };
+  } catch (error) {
+    context.timings[`retrieve:${source}`] = performance.now() - started;
+    return { source, hits: [], error: error as HybridRagError };
+  }
+}
+
+function allFailed(failures: readonly Failure[]): HybridRagError {
+  const first = failures[0]!.error;
+  const summary = failures.map(({ source, error }) => `"${source}": ${error.message}`).join("; ");
+  return new HybridRagError(
+    first.code,
+    `Every retriever failed, so there is nothing to return (${summary}).`,
+    { cause: first, isRetryable: first.isRetryable },
+  );
+}
