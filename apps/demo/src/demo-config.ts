@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
+import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 
 const optionalUrl = (name: string) =>
@@ -15,6 +16,7 @@ const environmentSchema = z.object({
     .default("hybrid-rag-demo"),
   EMBEDDING_MODEL_PATH: z.string().min(1).optional(),
   RERANKER_MODEL_PATH: z.string().min(1).optional(),
+  DEMO_EXECUTION_PROVIDER: z.enum(executionProviders).default("auto"),
   ELASTICSEARCH_URL: optionalUrl("ELASTICSEARCH_URL"),
   QDRANT_URL: optionalUrl("QDRANT_URL"),
   RERANKER_URL: optionalUrl("RERANKER_URL"),
@@ -32,6 +34,8 @@ export interface DemoConfig {
   readonly indexName: string;
   readonly embeddingModelPath: string | undefined;
   readonly rerankerModelPath: string | undefined;
+  /** Where in-process models run: "auto" tries CUDA, then the CPU. */
+  readonly executionProvider: ExecutionProviderChoice;
   readonly elasticsearchUrl: string | undefined;
   readonly qdrantUrl: string | undefined;
   readonly rerankerUrl: string | undefined;
@@ -60,6 +64,7 @@ export function demoConfigFromEnvironment(
     indexName: values.DEMO_INDEX_NAME,
     embeddingModelPath: path(values.EMBEDDING_MODEL_PATH),
     rerankerModelPath: path(values.RERANKER_MODEL_PATH),
+    executionProvider: values.DEMO_EXECUTION_PROVIDER,
     elasticsearchUrl: values.ELASTICSEARCH_URL,
     qdrantUrl: values.QDRANT_URL,
     rerankerUrl: values.RERANKER_URL,

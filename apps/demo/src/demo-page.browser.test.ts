@@ -40,6 +40,7 @@ describe.skipIf(!haveChromium)("demo page in headless Chromium", () => {
       {
         DEMO_PORT: "0",
         DEMO_LOG_LEVEL: "silent",
+        DEMO_EXECUTION_PROVIDER: "cpu",
         RERANKER_MODEL_PATH: crossEncoder,
         EMBEDDING_MODEL_PATH: biEncoder,
       },

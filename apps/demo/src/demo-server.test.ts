@@ -15,6 +15,10 @@ import { type DemoComponents, DemoEngine } from "./demo-engine.ts";
 import { createDemoServer } from "./demo-server.ts";
 import { loadDocuments } from "./load-documents.ts";
 
+/** The JSON the API answers, loosely: the assertions check its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions below
+type SearchBody = Record<string, any>;
+
 const descriptions = {
   sparse: "BM25",
   dense: "hashing embedder",
@@ -40,7 +44,7 @@ async function search(url: string, body: unknown) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as SearchBody };
 }
 
 describe("demo API with every stage on", () => {
@@ -125,7 +129,7 @@ describe("demo API with stages off or failing", () => {
       off: { reranked: { reason: "no cross-encoder", howToEnable: "RERANKER_MODEL_PATH=…" } },
     });
     try {
-      const status = (await (await fetch(`${url}/api/status`)).json()) as Record<string, any>;
+      const status = (await (await fetch(`${url}/api/status`)).json()) as SearchBody;
       expect(status.stages[3]).toMatchObject({
         stage: "reranked",
         status: "off",

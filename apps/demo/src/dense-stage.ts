@@ -25,7 +25,10 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
     };
   }
   const { createOnnxEmbedder } = await import("@hybrid-rag/embeddings");
-  const embedder: Embedder = await createOnnxEmbedder({ model: config.embeddingModelPath });
+  const embedder: Embedder = await createOnnxEmbedder({
+    model: config.embeddingModelPath,
+    executionProvider: config.executionProvider,
+  });
   const model = config.embeddingModelPath.split("/").at(-1);
   if (config.qdrantUrl) {
     const { createQdrantIndex } = await import("@hybrid-rag/qdrant");

@@ -16,7 +16,12 @@ const snippetLength = 240;
 
 export function toPageHits(hits: readonly Hit[]): PageHit[] {
   return hits.map((hit) => {
-    const text = hit.document?.text.replace(/\s+/g, " ").trim() ?? "";
+    // Markdown heading marks repeat the title: leave them out of the snippet.
+    const text =
+      hit.document?.text
+        .replace(/^#+\s+/gm, "")
+        .replace(/\s+/g, " ")
+        .trim() ?? "";
     return {
       id: hit.id,
       rank: hit.rank,

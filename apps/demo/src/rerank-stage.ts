@@ -12,7 +12,8 @@ export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<R
     return {
       component: createNimReranker({
         baseUrl: config.rerankerUrl,
-        ...(config.rerankerModelName ? { model: config.rerankerModelName } : {}),
+        // The id the server lists at GET /v1/models (compose serves it as "reranker").
+        model: config.rerankerModelName ?? "reranker",
         ...(config.rerankerApiKey ? { apiKey: config.rerankerApiKey } : {}),
       }),
       description: `cross-encoder behind the NIM API at ${config.rerankerUrl}`,
@@ -22,7 +23,10 @@ export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<R
     const { createCrossEncoderReranker } = await import("@hybrid-rag/reranker");
     const model = config.rerankerModelPath.split("/").at(-1);
     return {
-      component: await createCrossEncoderReranker({ model: config.rerankerModelPath }),
+      component: await createCrossEncoderReranker({
+        model: config.rerankerModelPath,
+        executionProvider: config.executionProvider,
+      }),
       description: `cross-encoder ${model} (in-process ONNX), raw logits`,
     };
   }

@@ -65,7 +65,7 @@ function evidenceBadges(hit) {
       element(
         "span",
         className,
-        `was #${hit.rerank.previousRank} (${formatScore(hit.rerank.previousScore)}) → logit ${formatScore(hit.rerank.score)}`,
+        `was #${hit.rerank.previousRank} (${formatScore(hit.rerank.previousScore)}) → ${formatScore(hit.rerank.score)}`,
       ),
     );
   }
