@@ -64,8 +64,17 @@ async function freePort(): Promise<number> {
 }
 
 /** Resident memory of the server process, as its own /v1/metrics reports it. */
-export async function residentMemoryBytes(url: string): Promise<number> {
+export function residentMemoryBytes(url: string): Promise<number> {
+  return metric(url, "process_resident_memory_bytes");
+}
+
+/** Requests the server has admitted and not answered yet. */
+export function pendingRequests(url: string): Promise<number> {
+  return metric(url, "reranker_pending_requests");
+}
+
+async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/v1/metrics`)).text();
-  const line = text.split("\n").find((entry) => entry.startsWith("process_resident_memory_bytes "));
+  const line = text.split("\n").find((entry) => entry.startsWith(`${name} `));
   return Number(line?.split(" ")[1] ?? Number.NaN);
 }
