@@ -7,6 +7,8 @@ export interface ThroughputResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
+  /** Pairs per CPU-second of the process doing the work: robust to other load on the machine. */
+  readonly pairsPerCpuSecond: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function measureInProcess(
   const latencies: number[] = [];
   let next = 0;
   let pairs = 0;
+  const cpuBefore = process.cpuUsage();
   // Calls still queued at the deadline are cancelled and not counted, as autocannon does.
   const signal = AbortSignal.timeout(durationMs);
   await Promise.all(
@@ -44,6 +47,8 @@ export async function measureInProcess(
     }),
   );
   const seconds = durationMs / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
@@ -53,5 +58,6 @@ export async function measureInProcess(
     p50Ms: percentile(0.5),
     p99Ms: percentile(0.99),
     requests: latencies.length,
+    pairsPerCpuSecond: pairs / cpuSeconds,
   };
 }

@@ -1,5 +1,6 @@
 import autocannon from "autocannon";
 import type { ThroughputResult } from "./in-process.ts";
+import { cpuSeconds } from "./server-process.ts";
 import type { RankingWorkload } from "./workload.ts";
 
 export interface LoadResult extends ThroughputResult {
@@ -15,6 +16,7 @@ export async function runLoad(
   connections: number,
   durationSeconds: number,
 ): Promise<LoadResult> {
+  const cpuBefore = await cpuSeconds(url);
   const result = await autocannon({
     url,
     connections,
@@ -33,6 +35,7 @@ export async function runLoad(
       }),
     })),
   });
+  const serverCpuSeconds = (await cpuSeconds(url)) - cpuBefore;
   const statusCounts: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) {
     statusCounts[status] = count ?? 0;
@@ -46,6 +49,7 @@ export async function runLoad(
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: ok,
+    pairsPerCpuSecond: (ok * passagesPerRequest) / serverCpuSeconds,
     statusCounts,
     errors: result.errors ?? 0,
   };

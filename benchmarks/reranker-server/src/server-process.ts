@@ -68,6 +68,11 @@ export function residentMemoryBytes(url: string): Promise<number> {
   return metric(url, "process_resident_memory_bytes");
 }
 
+/** CPU time the server process has used (user + system), from its /v1/metrics. */
+export function cpuSeconds(url: string): Promise<number> {
+  return metric(url, "process_cpu_seconds_total");
+}
+
 /** Requests the server has admitted and not answered yet. */
 export function pendingRequests(url: string): Promise<number> {
   return metric(url, "reranker_pending_requests");
