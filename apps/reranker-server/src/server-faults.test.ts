@@ -1,10 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PairScorer } from "./pair-scorer.ts";
 import { gateScorer } from "./testing/gated-scorer.ts";
 import { loadTestScorer } from "./testing/test-scorer.ts";
-import { startTestServer, type TestServer } from "./testing/test-server.ts";
+import { closingAfterEachTest, startTestServer } from "./testing/test-server.ts";
 
 const body = (query: string, count = 2) => ({
   model: "tiny-cross-encoder",
@@ -15,16 +15,7 @@ const body = (query: string, count = 2) => ({
   truncate: "END",
 });
 
-const servers: TestServer[] = [];
-async function start(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const started = await startTestServer(...args);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((entry) => entry.server.close()));
-});
+const start = closingAfterEachTest();
 
 /** Reads a gauge from /v1/metrics until it has the wanted value (the server's own view). */
 async function waitForGauge(url: string, name: string, value: number): Promise<void> {
@@ -99,12 +90,11 @@ describe("load and faults", () => {
   it("batches pairs of concurrent requests together and answers each with its own scores", async () => {
     const scorer = await loadTestScorer();
     const gated = gateScorer(scorer);
-    const { post } = await start(async () => gated.scorer);
+    const { post, url } = await start(async () => gated.scorer);
     const first = post("/v1/ranking", body("first"));
     await gated.waitForBatches(1);
     const queries = ["solar", "wind", "chess", "tides", "coal", "rivers"];
     const later = queries.map((query) => post("/v1/ranking", body(query)));
-    const { url } = servers[0]!;
     await waitForGauge(url, "reranker_pending_requests", queries.length + 1);
     gated.open();
     const answers = await Promise.all([first, ...later]);

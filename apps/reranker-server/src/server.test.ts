@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadTestScorer } from "./testing/test-scorer.ts";
-import { startTestServer, type TestServer } from "./testing/test-server.ts";
+import { closingAfterEachTest } from "./testing/test-server.ts";
 
 const passages = [
   { text: "Chess openings such as the Sicilian defence." },
@@ -14,16 +14,7 @@ const rankingBody = {
   truncate: "END",
 };
 
-const servers: TestServer[] = [];
-async function start(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const started = await startTestServer(...args);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((entry) => entry.server.close()));
-});
+const start = closingAfterEachTest();
 
 describe("POST /v1/ranking (NIM)", () => {
   it("answers with every passage's raw logit, best first, and token usage", async () => {

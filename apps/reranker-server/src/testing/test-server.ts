@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import type { PairScorer } from "../pair-scorer.ts";
 import {
   createRerankerServer,
@@ -44,5 +45,18 @@ export async function startTestServer(
         headers: { "content-type": "application/json", ...headers },
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
+  };
+}
+
+/** `startTestServer` for a test file: every server it starts is closed after each test. */
+export function closingAfterEachTest(): typeof startTestServer {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((entry) => entry.server.close()));
+  });
+  return async (...args) => {
+    const started = await startTestServer(...args);
+    servers.push(started);
+    return started;
   };
 }
