@@ -7,6 +7,7 @@ import {
   type SessionOptions,
   sessionOptionsSchema,
 } from "./execution-provider.ts";
+import { onnxRuntimeBinaryDirectory, providerLibraryInstalled } from "./provider-libraries.ts";
 
 /** An onnxruntime session plus the provider it actually runs on. */
 export interface OnnxSession {
@@ -34,6 +35,12 @@ export async function createOnnxSession(
   const resolved = parseWithSchema(sessionOptionsSchema, options, "ONNX session options");
   const failures: string[] = [];
   for (const provider of providerCandidates(resolved.executionProvider)) {
+    if (resolved.executionProvider === "auto" && !providerLibraryInstalled(provider)) {
+      failures.push(
+        `${provider}: not installed (no ${provider} provider library in ${onnxRuntimeBinaryDirectory()})`,
+      );
+      continue;
+    }
     try {
       const session = await ort.InferenceSession.create(modelPath, ortOptions(provider, resolved));
       const fallbackReason = failures.length > 0 ? failures.join("; ") : undefined;
