@@ -2,34 +2,52 @@ export interface Measurement {
   readonly name: string;
   /** Median time of one call, in milliseconds. */
   readonly medianMs: number;
+  /** 10th percentile: close to the cost on a quiet machine. */
+  readonly p10Ms: number;
   readonly p90Ms: number;
 }
 
 export interface MeasureOptions {
-  /** Calls before measuring (lets the JIT settle). */
+  /** Calls of each candidate before measuring (lets the JIT settle). */
   readonly warmupCalls: number;
-  /** Samples taken; each is the mean of `callsPerSample` calls (the timer is too coarse for one). */
-  readonly samples: number;
+  /** Rounds; each round takes one sample of every candidate, so load spikes hit all alike. */
+  readonly rounds: number;
+  /** Calls per sample; a sample is their mean (the timer is too coarse for one call). */
   readonly callsPerSample: number;
 }
 
-/** Times `run` and returns the median and 90th percentile of per-call time. */
-export function measure(name: string, run: () => unknown, options: MeasureOptions): Measurement {
+export interface Candidate {
+  readonly name: string;
+  readonly run: () => unknown;
+}
+
+/** Times the candidates in interleaved rounds and returns per-call quantiles for each. */
+export function measureInterleaved(
+  candidates: readonly Candidate[],
+  options: MeasureOptions,
+): Measurement[] {
   let sink = 0;
-  for (let call = 0; call < options.warmupCalls; call++) sink += keep(run());
-  const perCall: number[] = [];
-  for (let sample = 0; sample < options.samples; sample++) {
-    const start = performance.now();
-    for (let call = 0; call < options.callsPerSample; call++) sink += keep(run());
-    perCall.push((performance.now() - start) / options.callsPerSample);
+  for (const candidate of candidates) {
+    for (let call = 0; call < options.warmupCalls; call++) sink += keep(candidate.run());
+  }
+  const samples = candidates.map(() => [] as number[]);
+  for (let round = 0; round < options.rounds; round++) {
+    candidates.forEach((candidate, index) => {
+      const start = performance.now();
+      for (let call = 0; call < options.callsPerSample; call++) sink += keep(candidate.run());
+      samples[index]!.push((performance.now() - start) / options.callsPerSample);
+    });
   }
   if (sink === -1) console.log("unreachable");
-  perCall.sort((a, b) => a - b);
-  return {
-    name,
-    medianMs: quantile(perCall, 0.5),
-    p90Ms: quantile(perCall, 0.9),
-  };
+  return candidates.map((candidate, index) => {
+    const sorted = samples[index]!.sort((a, b) => a - b);
+    return {
+      name: candidate.name,
+      medianMs: quantile(sorted, 0.5),
+      p10Ms: quantile(sorted, 0.1),
+      p90Ms: quantile(sorted, 0.9),
+    };
+  });
 }
 
 /** Uses the result so the engine cannot drop the call. */

@@ -12,7 +12,7 @@ describe("fusion benchmark", () => {
   });
 
   it("runs every method", () => {
-    const results = runFusionSuite(10, { warmupCalls: 1, samples: 2, callsPerSample: 1 });
+    const results = runFusionSuite(10, { warmupCalls: 1, rounds: 2, callsPerSample: 1 });
     expect(results.map((result) => result.name)).toContain("rrf");
     expect(results).toHaveLength(8);
   });

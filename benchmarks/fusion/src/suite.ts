@@ -8,7 +8,7 @@ import {
 } from "@hybrid-rag/fusion";
 import { bareReciprocalRankFusion } from "./bare-rrf.ts";
 import { twoLists } from "./inputs.ts";
-import { type Measurement, type MeasureOptions, measure } from "./measure.ts";
+import { type Measurement, type MeasureOptions, measureInterleaved } from "./measure.ts";
 
 /** Measures every method on two lists of `size` hits; the first entry is the bare-RRF floor. */
 export function runFusionSuite(size: number, options: MeasureOptions): Measurement[] {
@@ -22,8 +22,11 @@ export function runFusionSuite(size: number, options: MeasureOptions): Measureme
     maxScoreFusion(),
     concatenateFusion(),
   ];
-  return [
-    measure("bare RRF (floor, no provenance)", () => bareReciprocalRankFusion(lists), options),
-    ...fusions.map((fusion) => measure(fusion.name, () => fusion.fuse(lists), options)),
-  ];
+  return measureInterleaved(
+    [
+      { name: "bare RRF (floor, no provenance)", run: () => bareReciprocalRankFusion(lists) },
+      ...fusions.map((fusion) => ({ name: fusion.name, run: () => fusion.fuse(lists) })),
+    ],
+    options,
+  );
 }

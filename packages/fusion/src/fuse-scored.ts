@@ -49,10 +49,12 @@ export function fuseScored(
 ): Hit[] {
   const topK = checkTopK(spec.method, options);
   const entries = new Map<string, Entry>();
-  lists.forEach((list, listIndex) => {
-    if (list.hits.length === 0) return;
+  for (let listIndex = 0; listIndex < lists.length; listIndex++) {
+    const list = lists[listIndex]!;
+    if (list.hits.length === 0) continue;
     const { normalized, contributions } = spec.scoreList(list);
-    list.hits.forEach((hit, position) => {
+    for (let position = 0; position < list.hits.length; position++) {
+      const hit = list.hits[position]!;
       const rank = position + 1;
       const contribution = contributions[position]!;
       let entry = entries.get(hit.id);
@@ -87,13 +89,13 @@ export function fuseScored(
               normalizedScore: normalized[position]!,
               contribution,
             };
-      if (list.weight <= 0) return;
+      if (list.weight <= 0) continue;
       if (rank < entry.bestRank) entry.bestRank = rank;
       if (spec.combine === "sum") entry.score = spec.round(entry.score + contribution);
       else entry.score = entry.contributed ? Math.max(entry.score, contribution) : contribution;
       entry.contributed = true;
-    });
-  });
+    }
+  }
   const ranked = [...entries.values()].filter((entry) => entry.found >= spec.minSources);
   ranked.sort(compareEntries);
   const kept = topK === undefined ? ranked : ranked.slice(0, topK);

@@ -87,8 +87,8 @@ function prepareList(method: string, list: RankedList, settings: PrepareSettings
   const window = settings.rankWindow ?? Number.POSITIVE_INFINITY;
   const seen = new Set<string>();
   const hits: Hit[] = [];
-  for (const [position, hit] of list.hits.entries()) {
-    if (hits.length >= window) break;
+  for (let position = 0; position < list.hits.length && hits.length < window; position++) {
+    const hit = list.hits[position]!;
     checkHit(method, list.source, position, hit);
     if (seen.has(hit.id)) continue;
     seen.add(hit.id);

@@ -191,6 +191,15 @@ describe("options", () => {
     expect(() => createPipeline(options as never)).toThrow(message);
   });
 
+  it("rejects a fusion whose weights name no retriever, at creation", () => {
+    expect(() =>
+      createPipeline({
+        retrievers: [dense, sparse],
+        fusion: linearFusion({ weights: { bm25: 0.3, dense: 0.7 } }),
+      }),
+    ).toThrow(/weights name unknown source "bm25"; the lists come from "dense", "sparse"/);
+  });
+
   it("rejects a bad query with invalid-argument", async () => {
     await expectErrorCode(
       createPipeline({ retrievers: [dense] }).run(42 as never),

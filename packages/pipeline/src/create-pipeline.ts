@@ -1,8 +1,11 @@
 import {
+  type Fusion,
   type Hit,
   HybridRagEmitter,
+  HybridRagError,
   type MetadataFilter,
   type RankedList,
+  type Retriever,
   toHybridRagError,
   withConsecutiveRanks,
 } from "@hybrid-rag/core";
@@ -41,6 +44,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const resolved = resolvePipelineOptions(options);
   const fusion =
     resolved.fusion ?? (resolved.retrievers.length > 1 ? reciprocalRankFusion() : undefined);
+  if (fusion !== undefined) checkFusionFits(fusion, resolved.retrievers);
   const events = new HybridRagEmitter();
   const { topK, timeouts } = resolved;
 
@@ -98,4 +102,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return { hits, timings, warnings };
     },
   };
+}
+
+/**
+ * Fuses one empty list per retriever once, at creation: a fusion whose options name a source
+ * no retriever has (a misspelt weight) fails here rather than on the first query.
+ */
+function checkFusionFits(fusion: Fusion, retrievers: readonly Retriever[]): void {
+  try {
+    fusion.fuse(retrievers.map((retriever) => ({ source: retriever.name, hits: [] })));
+  } catch (caught) {
+    const error = toHybridRagError(caught, `fusion "${fusion.name}"`);
+    throw new HybridRagError(
+      "invalid-argument",
+      `Invalid pipeline options: the fusion does not fit the retrievers: ${error.message}`,
+      { cause: error },
+    );
+  }
 }

@@ -99,6 +99,18 @@ describe("a failing source", () => {
   });
 });
 
+describe("a failing fusion", () => {
+  it("fails the query with the fusion's error and a stage-error event", async () => {
+    const nonsense = scriptedRetriever("dense", async () =>
+      hitsFor("dense", ["x"]).map((hit) => ({ ...hit, score: Number.NaN })),
+    );
+    const pipeline = createPipeline({ retrievers: [healthy(), nonsense] });
+    const errors = stageErrors(pipeline);
+    await expect(pipeline.run("q")).rejects.toThrow(/hit "x" of source "dense" has score NaN/);
+    expect(errors).toMatchObject([{ stage: "fuse", recovered: false }]);
+  });
+});
+
 describe("aborting", () => {
   it("rejects with aborted when the caller aborts mid-run, even under continue", async () => {
     const controller = new AbortController();
