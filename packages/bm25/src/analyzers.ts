@@ -1,23 +1,23 @@
 import { stemmer } from "stemmer";
 import type { Analyzer } from "./analyzer.ts";
 import { englishStopWords } from "./english-stop-words.ts";
-import { lowercase } from "./lowercase.ts";
 import { standardTokens } from "./standard-tokenizer.ts";
 
 /** Elasticsearch / Lucene `standard`: UAX#29 words, lowercased per code point, no stop words. */
 export const standardAnalyzer: Analyzer = {
   name: "standard",
   analyze(text: string): string[] {
-    const tokens = standardTokens(text);
-    for (let index = 0; index < tokens.length; index++) {
-      tokens[index] = lowercase(tokens[index]!);
-    }
-    return tokens;
+    return standardTokens(text, true);
   },
 };
 
-// Lucene's EnglishPossessiveFilter: a trailing 's / ’s / ＇s (either case of s) is dropped.
-const possessive = /['\u2019\uff07][sS]$/u;
+/** Lucene's EnglishPossessiveFilter: a trailing 's / ’s / ＇s is dropped (tokens are lowercased). */
+function isPossessive(token: string): boolean {
+  const length = token.length;
+  if (length < 2 || token.charCodeAt(length - 1) !== 115) return false;
+  const apostrophe = token.charCodeAt(length - 2);
+  return apostrophe === 0x27 || apostrophe === 0x2019 || apostrophe === 0xff07;
+}
 
 /**
  * Elasticsearch / Lucene `english`: standard tokenizer → possessive filter → lowercase →
@@ -27,8 +27,9 @@ export const englishAnalyzer: Analyzer = {
   name: "english",
   analyze(text: string): string[] {
     const terms: string[] = [];
-    for (const token of standardTokens(text)) {
-      const term = lowercase(token.replace(possessive, ""));
+    // Lowercasing before the possessive filter is equivalent: it drops 's and 'S alike.
+    for (const token of standardTokens(text, true)) {
+      const term = isPossessive(token) ? token.slice(0, -2) : token;
       if (!englishStopWords.has(term)) terms.push(porterStem(term));
     }
     return terms;
@@ -41,6 +42,15 @@ export const englishAnalyzer: Analyzer = {
  * the "ed" rule, so "eed" (and "eeds") stay "eed", where `stemmer` strips "ed".
  */
 export function porterStem(term: string): string {
-  if (term === "eed" || term === "eeds") return "eed";
-  return stemmer(term);
+  let stem = stemCache.get(term);
+  if (stem === undefined) {
+    stem = term === "eed" || term === "eeds" ? "eed" : stemmer(term);
+    // Vocabularies follow Zipf's law: a bounded cache answers most lookups.
+    if (stemCache.size >= stemCacheLimit) stemCache.clear();
+    stemCache.set(term, stem);
+  }
+  return stem;
 }
+
+const stemCacheLimit = 100_000;
+const stemCache = new Map<string, string>();

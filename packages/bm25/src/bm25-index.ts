@@ -23,7 +23,9 @@ import { InvertedIndex } from "./inverted-index.ts";
 import { saveIndex } from "./persistence.ts";
 import { Searcher } from "./search.ts";
 
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+/** False when a string has a lone UTF-16 surrogate (String.prototype.isWellFormed, ES2024). */
+const isWellFormed = (text: string): boolean =>
+  (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * An embedded BM25 retriever that scores exactly as Lucene 8+ / Elasticsearch do (see README).
@@ -165,7 +167,9 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
 
   /** The text indexed for a document: the configured fields joined by one space. */
   indexedText(document: Document): string {
-    return this.fields.map((field) => document[field] ?? "").join(" ");
+    const fields = this.fields;
+    if (fields.length === 2) return `${document[fields[0]!] ?? ""} ${document[fields[1]!] ?? ""}`;
+    return fields.map((field) => document[field] ?? "").join(" ");
   }
 
   /** Internal statistics, for tests and diagnostics. */
@@ -187,7 +191,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
   #write(document: Document): void {
     for (const field of ["text", "title"] as const) {
       const value = document[field];
-      if (value !== undefined && loneSurrogate.test(value)) {
+      if (value !== undefined && !isWellFormed(value)) {
         throw new HybridRagError(
           "invalid-argument",
           `document ${JSON.stringify(document.id)}: ${field} contains a lone UTF-16 surrogate (not valid Unicode, cannot be stored as UTF-8); fix or drop the character.`,

@@ -37,6 +37,8 @@ export class InvertedIndex {
   /** Sum of the lengths of live documents (Lucene's sumTotalTermFreq). */
   totalTerms = 0;
   deletedCount = 0;
+  #counts: Int32Array = new Int32Array(0);
+  #distinct: Int32Array = new Int32Array(0);
 
   get size(): number {
     return this.ids.length;
@@ -60,8 +62,16 @@ export class InvertedIndex {
     this.live[number] = 1;
     if (tokens.length > 0) this.documentsWithTerms++;
     this.totalTerms += tokens.length;
-    for (const [term, frequency] of countTerms(tokens)) {
-      this.appendPosting(this.termNumber(term), number, frequency);
+    // Count with reusable typed arrays rather than a Map per document (indexing hot path).
+    let distinct = 0;
+    for (const token of tokens) {
+      const term = this.termNumber(token);
+      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+    }
+    for (let slot = 0; slot < distinct; slot++) {
+      const term = this.#distinct[slot]!;
+      this.appendPosting(term, number, this.#counts[term]!);
+      this.#counts[term] = 0;
     }
     return number;
   }
@@ -135,6 +145,8 @@ export class InvertedIndex {
       this.postingSizes = ensureCapacity(this.postingSizes, number + 1);
       this.documentFrequencies = ensureCapacity(this.documentFrequencies, number + 1);
       this.maxFrequencies = ensureCapacity(this.maxFrequencies, number + 1);
+      this.#counts = ensureCapacity(this.#counts, number + 1);
+      this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
   }

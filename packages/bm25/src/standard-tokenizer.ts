@@ -9,7 +9,11 @@
  *   it into dictionary words);
  * - emoji and pictographic symbols (© ® ™ ↔ 🙂 …) are tokens (ICU reports them as non-words);
  * - a token longer than 255 UTF-16 code units is split into 255-unit pieces.
+ * With `lowercased`, tokens come out lowercased as Lucene's LowerCaseFilter does (ASCII
+ * tokens by the fast path, others per code point).
  */
+import { asciiWords } from "./ascii-words.ts";
+import { lowercase } from "./lowercase.ts";
 import { icuOnlyWord, loneRegionalIndicator, luceneOnlySymbol } from "./lucene-symbol-tables.ts";
 
 const maxTokenLength = 255;
@@ -22,9 +26,36 @@ const southEastAsian =
   /^[\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Khmer}\p{Script=Tai_Tham}\p{Script=Tai_Viet}\p{Script=New_Tai_Lue}\p{Script=Tai_Le}]/u;
 const pictographic = /\p{Extended_Pictographic}|\p{Emoji_Presentation}|\p{Regional_Indicator}/u;
 const wordCharacter = /[\p{L}\p{N}]/u;
+const connectorsOnly = /^\p{Pc}+$/u;
 
-export function standardTokens(text: string): string[] {
+export function standardTokens(text: string, lowercased = false): string[] {
   const tokens: string[] = [];
+  // Word boundaries never cross ASCII whitespace, so each whitespace-separated chunk is
+  // segmented on its own: pure-ASCII chunks by the fast scanner, the rest by Intl.Segmenter.
+  const emit = lowercased
+    ? (from: number, to: number) => pushLimited(tokens, text.slice(from, to).toLowerCase())
+    : (from: number, to: number) => pushLimited(tokens, text.slice(from, to));
+  let chunkStart = 0;
+  let ascii = true;
+  for (let position = 0; position <= text.length; position++) {
+    const code = position < text.length ? text.charCodeAt(position) : 32;
+    if (code === 32 || (code >= 9 && code <= 13)) {
+      if (position > chunkStart) {
+        if (ascii) asciiWords(text, chunkStart, position, emit);
+        else segmentWords(text.slice(chunkStart, position), tokens, lowercased);
+      }
+      chunkStart = position + 1;
+      ascii = true;
+    } else if (code > 127) {
+      ascii = false;
+    }
+  }
+  return tokens;
+}
+
+/** Tokens of a text by Intl.Segmenter plus Lucene's rules (see the file comment). */
+export function segmentWords(text: string, tokens: string[] = [], lowercased = false): string[] {
+  const start = tokens.length;
   let southEastAsianRun = "";
   for (const { segment, isWordLike } of segmenter.segment(text)) {
     if (isWordLike && southEastAsian.test(segment)) {
@@ -37,6 +68,8 @@ export function standardTokens(text: string): string[] {
     }
     if (icuOnlyWord.test(segment) || loneRegionalIndicator.test(segment)) continue;
     if (isWordLike) {
+      // ICU calls a run of "_" (ExtendNumLet) a word; Lucene needs a letter or digit.
+      if (connectorsOnly.test(segment)) continue;
       if (hanOrHiragana.test(segment)) splitIdeographs(tokens, segment);
       else pushLimited(tokens, segment);
     } else if (pictographic.test(segment) || luceneOnlySymbol.test(segment)) {
@@ -45,6 +78,10 @@ export function standardTokens(text: string): string[] {
     }
   }
   if (southEastAsianRun !== "") pushLimited(tokens, southEastAsianRun);
+  if (lowercased) {
+    for (let index = start; index < tokens.length; index++)
+      tokens[index] = lowercase(tokens[index]!);
+  }
   return tokens;
 }
 

@@ -152,4 +152,9 @@ export const analyzerCases: ReadonlyArray<{
     standard: ["snake_case", "camelcase", "foo.bar", "foo:bar"],
     english: ["snake_cas", "camelcas", "foo.bar", "foo:bar"],
   },
+  {
+    text: "a __ b _a a_ _1_ x_.y a.__",
+    standard: ["a", "b", "_a", "a_", "_1_", "x_", "y", "a"],
+    english: ["b", "_a", "a_", "_1_", "x_", "y"],
+  },
 ];

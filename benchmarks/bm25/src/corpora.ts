@@ -1,0 +1,95 @@
+import { readBeir } from "@hybrid-rag/bm25/testing";
+import type { Document } from "@hybrid-rag/core";
+
+export interface Corpus {
+  readonly name: string;
+  readonly documents: Document[];
+  readonly queries: string[];
+}
+
+export function scifact(folder: string): Corpus {
+  const data = readBeir(folder);
+  return {
+    name: "SciFact",
+    documents: data.documents,
+    queries: data.queries.map((query) => query.text),
+  };
+}
+
+/** Mulberry32: a small seeded generator, so the synthetic corpus is the same on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A deterministic synthetic corpus: a 200k-word vocabulary of pronounceable pseudo-words with
+ * Zipf(1.0) frequencies, document lengths log-normal around 120 tokens (like abstracts), and
+ * 1,000 queries of 2–8 words drawn from the same distribution.
+ */
+export function synthetic(documentCount: number): Corpus {
+  const next = random(42);
+  const syllables = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "pe",
+    "da",
+    "gu",
+    "ha",
+    "zi",
+    "bo",
+    "fe",
+    "ya",
+  ];
+  const vocabularySize = 200_000;
+  const vocabulary = Array.from({ length: vocabularySize }, (_, rank) => {
+    let word = "";
+    let value = rank + 1;
+    while (value > 0) {
+      word += syllables[value % syllables.length];
+      value = Math.floor(value / syllables.length);
+    }
+    return word;
+  });
+  const cumulative = new Float64Array(vocabularySize);
+  let total = 0;
+  for (let rank = 0; rank < vocabularySize; rank++) {
+    total += 1 / (rank + 1);
+    cumulative[rank] = total;
+  }
+  const drawWord = () => {
+    const target = next() * total;
+    let low = 0;
+    let high = vocabularySize - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (cumulative[middle]! < target) low = middle + 1;
+      else high = middle;
+    }
+    return vocabulary[low]!;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+  const documents: Document[] = [];
+  for (let index = 0; index < documentCount; index++) {
+    const length = Math.max(5, Math.min(2000, Math.round(Math.exp(4.6 + 0.5 * gaussian()))));
+    const words = new Array<string>(length);
+    for (let position = 0; position < length; position++) words[position] = drawWord();
+    documents.push({ id: `s${index}`, text: words.join(" ") });
+  }
+  const queries = Array.from({ length: 1000 }, () =>
+    Array.from({ length: 2 + Math.floor(next() * 7) }, drawWord).join(" "),
+  );
+  return { name: `synthetic ${documentCount.toLocaleString("en")}`, documents, queries };
+}

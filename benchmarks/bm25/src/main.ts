@@ -1,0 +1,56 @@
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Corpus, scifact, synthetic } from "./corpora.ts";
+import {
+  type EngineResult,
+  runHybridRag,
+  runLucene,
+  runMiniSearch,
+  runOrama,
+  runWink,
+} from "./engines.ts";
+import { printTable } from "./table.ts";
+
+/**
+ * pnpm --filter @hybrid-rag/benchmark-bm25 bench [--corpus scifact|synthetic|all] [--docs N]
+ *   [--peer-max-docs N] [--rounds N] [--top-k N]
+ * Single-threaded; needs Java + liblucene8-java for the Lucene column.
+ */
+const { values } = parseArgs({
+  options: {
+    corpus: { type: "string", default: "all" },
+    docs: { type: "string", default: "1000000" },
+    "peer-max-docs": { type: "string", default: "200000" },
+    rounds: { type: "string", default: "5" },
+    "top-k": { type: "string", default: "10" },
+  },
+});
+const settings = { topK: Number(values["top-k"]), rounds: Number(values.rounds) };
+const peerMaxDocs = Number(values["peer-max-docs"]);
+const corpora: Array<() => Corpus> = [];
+if (values.corpus === "scifact" || values.corpus === "all") {
+  corpora.push(() =>
+    scifact(fileURLToPath(new URL("../../../../shared/datasets/scifact", import.meta.url))),
+  );
+}
+if (values.corpus === "synthetic" || values.corpus === "all")
+  corpora.push(() => synthetic(Number(values.docs)));
+
+for (const load of corpora) {
+  const corpus = load();
+  console.log(
+    `\n${corpus.name}: ${corpus.documents.length} documents, ${corpus.queries.length} queries, top-${settings.topK}, ${settings.rounds} timed rounds`,
+  );
+  const results: EngineResult[] = [
+    runLucene(corpus, settings),
+    await runHybridRag(corpus, settings),
+  ];
+  if (corpus.documents.length <= peerMaxDocs) {
+    results.push(await runMiniSearch(corpus, settings));
+    results.push(await runOrama(corpus, settings));
+    results.push(await runWink(corpus, settings));
+  } else {
+    console.log(`(JS peers skipped above --peer-max-docs ${peerMaxDocs})`);
+  }
+  printTable(results);
+}
