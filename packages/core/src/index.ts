@@ -3,6 +3,7 @@ export { sleepBeforeRetry } from "./backoff.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
+export { embedderSchema, passageTextSchema, titleAndText } from "./embedder-schema.ts";
 export {
   type ErrorCode,
   errorCodeForHttpStatus,

@@ -11,6 +11,7 @@ import {
   type RetrieveOptions,
   type Retriever,
   throwIfAborted,
+  titleAndText,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -24,8 +25,9 @@ import {
   elasticsearchIndexOptionsSchema,
   type ResolvedElasticsearchIndexOptions,
 } from "./elasticsearch-options.ts";
-import { contentField, indexDefinition } from "./index-definition.ts";
-import { metadataFilterClauses } from "./metadata-filter-query.ts";
+import { embedPassages } from "./embed-passages.ts";
+import { contentField, indexDefinition, vectorField } from "./index-definition.ts";
+import { lexicalQuery } from "./lexical-query.ts";
 import { parseSearchResponse } from "./search-response.ts";
 
 /**
@@ -85,13 +87,19 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     throwIfAborted(signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
     await this.ensureIndex(signal);
-    const actions = valid.map(({ document, index }) =>
-      bulkAction(document.id, index, [{ index: { _id: document.id } }, toSource(document)]),
+    const { embedded, failed: notEmbedded } = this.#options.dense
+      ? await embedPassages(valid, this.#options.dense, signal)
+      : { embedded: valid.map((item) => ({ ...item, vector: undefined })), failed: [] };
+    const actions = embedded.map(({ document, index, vector }) =>
+      bulkAction(document.id, index, [
+        { index: { _id: document.id } },
+        { ...toSource(document), ...(vector ? { [vectorField]: Array.from(vector) } : {}) },
+      ]),
     );
     const outcome = await this.#bulk(actions, signal);
     return {
       succeeded: outcome.succeeded,
-      failed: [...invalid, ...outcome.failed].sort((a, b) => a.index - b.index),
+      failed: [...invalid, ...notEmbedded, ...outcome.failed].sort((a, b) => a.index - b.index),
     };
   }
 
@@ -130,14 +138,7 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
           search_type: this.#options.searchType,
           size: topK,
           track_total_hits: false,
-          query: {
-            bool: {
-              must: { match: { [contentField]: { query, operator: "or" } } },
-              filter: metadataFilterClauses(filter),
-            },
-          },
-          // Ties go to the smaller id, as in the embedded engines.
-          sort: [{ _score: { order: "desc" } }, { id: { order: "asc" } }],
+          query: lexicalQuery(query, filter),
           _source: includeDocuments ? ["id", "title", "text", "metadata"] : false,
         },
         { ...this.#request(signal), maxRetries: this.#options.searchMaxRetries },
@@ -218,6 +219,16 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     }
   }
 
+  /** Whether the index stores dense vectors (the `dense` option). */
+  get dense() {
+    return this.#options.dense;
+  }
+
+  /** Options for one request: the configured timeout and the caller's signal. */
+  requestOptions(signal?: AbortSignal) {
+    return this.#request(signal);
+  }
+
   #request(signal?: AbortSignal) {
     return { requestTimeout: this.#options.requestTimeoutMs, ...(signal ? { signal } : {}) };
   }
@@ -229,7 +240,7 @@ function toSource(document: Document) {
     text: document.text,
     ...(document.title === undefined ? {} : { title: document.title }),
     ...(document.metadata === undefined ? {} : { metadata: document.metadata }),
-    [contentField]: document.title ? `${document.title} ${document.text}` : document.text,
+    [contentField]: titleAndText(document),
   };
 }
 

@@ -1,5 +1,14 @@
 import { Client } from "@elastic/elasticsearch";
+import { embedderSchema } from "@hybrid-rag/core";
 import { z } from "zod";
+
+/** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
+export const denseFieldOptionsSchema = z.strictObject({
+  embedder: embedderSchema,
+  similarity: z.enum(["cosine", "dot_product", "l2_norm"]).default("cosine"),
+  /** Passages per embedPassages call. */
+  embedBatchSize: z.number().int().min(1).default(64),
+});
 
 /** How bulk ingestion batches, parallelises and retries. */
 export const bulkOptionsSchema = z.strictObject({
@@ -47,8 +56,11 @@ export const elasticsearchIndexOptionsSchema = z.strictObject({
   /** Per-request timeout (ms). */
   requestTimeoutMs: z.number().int().min(1).default(30_000),
   bulk: bulkOptionsSchema.default(bulkOptionsSchema.parse({})),
+  /** Optional: a `dense_vector` field filled by this embedder (see ElasticsearchHybridRetriever). */
+  dense: denseFieldOptionsSchema.optional(),
 });
 
 export type ElasticsearchIndexOptions = z.input<typeof elasticsearchIndexOptionsSchema>;
 export type ResolvedElasticsearchIndexOptions = z.output<typeof elasticsearchIndexOptionsSchema>;
 export type BulkOptions = z.output<typeof bulkOptionsSchema>;
+export type DenseFieldOptions = z.output<typeof denseFieldOptionsSchema>;

@@ -3,6 +3,9 @@ import type { ResolvedElasticsearchIndexOptions } from "./elasticsearch-options.
 /** The one analysed field: title and text joined by a space, as the embedded BM25 indexes them. */
 export const contentField = "content";
 
+/** The dense vector field, when the index has one (`dense` option). */
+export const vectorField = "vector";
+
 const similarityName = "hybrid_rag_bm25";
 
 /**
@@ -10,7 +13,8 @@ const similarityName = "hybrid_rag_bm25";
  * analyzer, BM25 with the same k1/b, and one shard so term statistics are global.
  * Metadata is a mapped object whose strings are `keyword` (exact `term` filters, lexicographic
  * ranges such as ISO dates) and whose numbers are `double` (a first integer must not fix the
- * field to `long`); `id` is a keyword used to break score ties, as the embedded engines do.
+ * field to `long`). Equal scores are ordered by Lucene's internal document order, as in the
+ * embedded BM25 (which breaks ties by insertion order for that reason).
  */
 export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
   return {
@@ -22,7 +26,7 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
     mappings: {
       dynamic: "strict" as const,
       // The analysed copy is not needed in hits: keep it out of _source.
-      _source: { excludes: [contentField] },
+      _source: { excludes: [contentField, vectorField] },
       properties: {
         id: { type: "keyword" as const },
         // Stored for hits only: not searchable on their own (the content field is).
@@ -34,6 +38,16 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
           similarity: similarityName,
         },
         metadata: { type: "object" as const, dynamic: true },
+        ...(options.dense
+          ? {
+              [vectorField]: {
+                type: "dense_vector" as const,
+                dims: options.dense.embedder.dimension,
+                index: true,
+                similarity: options.dense.similarity,
+              },
+            }
+          : {}),
       },
       date_detection: false,
       numeric_detection: false,

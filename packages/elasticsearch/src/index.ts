@@ -1,10 +1,18 @@
 export { toElasticsearchError } from "./elasticsearch-error.ts";
+export {
+  createElasticsearchHybridRetriever,
+  ElasticsearchHybridRetriever,
+  type HybridOptions,
+  hybridOptionsSchema,
+} from "./elasticsearch-hybrid-retriever.ts";
 export { createElasticsearchIndex, ElasticsearchIndex } from "./elasticsearch-index.ts";
 export {
   type BulkOptions,
   bulkOptionsSchema,
+  type DenseFieldOptions,
+  denseFieldOptionsSchema,
   type ElasticsearchIndexOptions,
   elasticsearchIndexOptionsSchema,
 } from "./elasticsearch-options.ts";
-export { contentField, indexDefinition } from "./index-definition.ts";
+export { contentField, indexDefinition, vectorField } from "./index-definition.ts";
 export { type FilterClause, metadataFilterClauses } from "./metadata-filter-query.ts";

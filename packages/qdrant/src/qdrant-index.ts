@@ -13,6 +13,7 @@ import {
   type Retriever,
   sleepBeforeRetry,
   throwIfAborted,
+  titleAndText,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -108,7 +109,10 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        succeeded += await this.#writeBatch(batch, failed, signal);
+        // Not `succeeded += await …`: that reads `succeeded` before the await and loses the
+        // other workers' counts.
+        const written = await this.#writeBatch(batch, failed, signal);
+        succeeded += written;
         done += batch.length;
         this.events.emit("index-progress", {
           index: this.name,
@@ -244,10 +248,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     const reportAll = (error: HybridRagError) => {
       for (const { document, index } of batch) failed.push({ id: document.id, index, error });
     };
-    const passageText =
-      this.#options.passageText ??
-      ((document: Document) =>
-        document.title ? `${document.title} ${document.text}` : document.text);
+    const passageText = this.#options.passageText ?? titleAndText;
     let vectors: Float32Array[];
     try {
       vectors = await this.embedder.embedPassages(

@@ -1,17 +1,6 @@
-import type { Document, Embedder } from "@hybrid-rag/core";
+import { embedderSchema, passageTextSchema } from "@hybrid-rag/core";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
-
-const embedderSchema = z.custom<Embedder>(
-  (value) =>
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Embedder).embedPassages === "function" &&
-    typeof (value as Embedder).embedQueries === "function" &&
-    Number.isInteger((value as Embedder).dimension) &&
-    (value as Embedder).dimension > 0,
-  { message: "embedder must implement Embedder (embedQueries, embedPassages, dimension > 0)" },
-);
 
 /** Qdrant's `hnsw_config` (collection creation): graph degree and build beam width. */
 const hnswSchema = z.strictObject({
@@ -67,11 +56,7 @@ export const qdrantIndexOptionsSchema = z.strictObject({
   maxBackoffMs: z.number().min(0).default(15_000),
   /** Per-request timeout (ms) for a client this adapter creates. */
   timeoutMs: z.number().int().min(1).default(30_000),
-  passageText: z
-    .custom<(document: Document) => string>((value) => typeof value === "function", {
-      message: "passageText must be a function (document) => string",
-    })
-    .optional(),
+  passageText: passageTextSchema.optional(),
 });
 
 export type QdrantIndexOptions = z.input<typeof qdrantIndexOptionsSchema>;

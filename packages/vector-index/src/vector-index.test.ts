@@ -52,7 +52,13 @@ describe("createVectorIndex", () => {
             embedder: new TableEmbedder({ ...table, q: query }),
             metric,
           });
-          await index.upsert(vectors.map((_, i) => ({ id: `d${i}`, text: `d${i}` })));
+          await index.upsert(
+            vectors.map((_, i) => ({
+              id: `d${i}`,
+              text: `d${i}`,
+              metadata: { even: i % 2 === 0 },
+            })),
+          );
           const hits = index.searchByVector(Float32Array.from(query), { topK });
           const expected = bruteForce(vectors, query, metric);
           expect(hits).toHaveLength(Math.min(topK, vectors.length));
@@ -61,6 +67,15 @@ describe("createVectorIndex", () => {
           }
           const best = Math.max(...expected);
           expect(hits[0]!.score).toBeCloseTo(best, 4);
+          // The filtered path scores with the same kernel: identical scores, same order.
+          const filtered = index.searchByVector(Float32Array.from(query), {
+            topK,
+            filter: { even: true },
+          });
+          const evenHits = hits.filter((hit) => Number(hit.id.slice(1)) % 2 === 0);
+          expect(filtered.slice(0, evenHits.length).map((hit) => [hit.id, hit.score])).toEqual(
+            evenHits.map((hit) => [hit.id, hit.score]),
+          );
         },
       ),
       { numRuns: 150 },

@@ -1,15 +1,20 @@
 import type { VectorMetric } from "./metric.ts";
 import { TopKHeap } from "./top-k-heap.ts";
+import { WasmScanner } from "./wasm-scanner.ts";
+
+const scoreBlock = 4096;
 
 /**
- * Vectors of one dimension in a single contiguous Float32Array (slot i at i × dimension), so a
- * query is one sequential pass over memory. Deleting moves the last slot into the hole, which
- * keeps the live slots dense: no tombstones to skip and no compaction pass.
+ * Vectors of one dimension in one contiguous block of WebAssembly memory (slot i at
+ * i × stride floats, rows zero-padded to the SIMD stride), so a query is one sequential SIMD
+ * pass over memory. Deleting moves the last slot into the hole, which keeps the live slots
+ * dense: no tombstones to skip and no compaction pass.
  */
 export class VectorStore<Payload> {
   readonly dimension: number;
   readonly metric: VectorMetric;
-  #vectors: Float32Array;
+  readonly #scanner: WasmScanner;
+  #rows: Float32Array;
   #payloads: Payload[] = [];
   #ids: string[] = [];
   readonly #slotById = new Map<string, number>();
@@ -17,16 +22,26 @@ export class VectorStore<Payload> {
   constructor(dimension: number, metric: VectorMetric, initialCapacity = 1024) {
     this.dimension = dimension;
     this.metric = metric;
-    this.#vectors = new Float32Array(Math.max(1, initialCapacity) * dimension);
+    this.#scanner = new WasmScanner(dimension, scoreBlock, Math.max(1, initialCapacity));
+    this.#rows = this.#scanner.rows();
   }
 
   get size(): number {
     return this.#ids.length;
   }
 
-  /** The live vectors, slot order (a view, not a copy). */
+  /** The live vectors in slot order, `dimension` floats each (without the SIMD padding). */
   get vectors(): Float32Array {
-    return this.#vectors.subarray(0, this.size * this.dimension);
+    const { stride } = this.#scanner;
+    if (stride === this.dimension) return this.#rows.subarray(0, this.size * stride);
+    const packed = new Float32Array(this.size * this.dimension);
+    for (let slot = 0; slot < this.size; slot++) {
+      packed.set(
+        this.#rows.subarray(slot * stride, slot * stride + this.dimension),
+        slot * this.dimension,
+      );
+    }
+    return packed;
   }
 
   get ids(): readonly string[] {
@@ -46,31 +61,33 @@ export class VectorStore<Payload> {
     let slot = this.#slotById.get(id);
     if (slot === undefined) {
       slot = this.size;
-      this.#ensureCapacity(slot + 1);
+      if (slot + 1 > this.#scanner.capacity) {
+        this.#scanner.reserve(slot + 1);
+        this.#rows = this.#scanner.rows();
+      }
       this.#slotById.set(id, slot);
       this.#ids.push(id);
       this.#payloads.push(payload);
     } else {
       this.#payloads[slot] = payload;
     }
-    this.#vectors.set(vector, slot * this.dimension);
+    // Padding floats stay zero: fresh memory is zeroed and rows only ever move whole.
+    this.#rows.set(vector, slot * this.#scanner.stride);
   }
 
   delete(id: string): boolean {
     const slot = this.#slotById.get(id);
     if (slot === undefined) return false;
     const last = this.size - 1;
+    const { stride } = this.#scanner;
     if (slot !== last) {
       const lastId = this.#ids[last]!;
-      this.#vectors.copyWithin(
-        slot * this.dimension,
-        last * this.dimension,
-        (last + 1) * this.dimension,
-      );
+      this.#rows.copyWithin(slot * stride, last * stride, (last + 1) * stride);
       this.#ids[slot] = lastId;
       this.#payloads[slot] = this.#payloads[last]!;
       this.#slotById.set(lastId, slot);
     }
+    this.#rows.fill(0, last * stride, (last + 1) * stride);
     this.#ids.pop();
     this.#payloads.pop();
     this.#slotById.delete(id);
@@ -90,22 +107,23 @@ export class VectorStore<Payload> {
     if (count === 0) return [];
     const ids = this.#ids;
     const heap = new TopKHeap(Math.min(topK, count), (slotA, slotB) => ids[slotA]! < ids[slotB]!);
-    const score = this.metric === "l2" ? negativeEuclideanDistance : dotProduct;
-    const vectors = this.#vectors;
-    const dimension = this.dimension;
-    let threshold = heap.threshold;
-    for (let position = 0; position < count; position++) {
-      const slot = candidateSlots ? candidateSlots[position]! : position;
-      const value = score(vectors, slot * dimension, query, dimension);
-      // Most candidates lose to the current k-th best: skip the heap call for them.
-      if (value < threshold) continue;
-      heap.offer(value, slot);
-      threshold = heap.threshold;
+    const metric = this.metric === "l2" ? "l2" : "dot";
+    this.#scanner.loadQuery(query);
+    if (candidateSlots) {
+      // Same SIMD kernel, one row per call, so filtered and unfiltered scores are identical.
+      const scores = new Float32Array(count);
+      this.#scanner.scoreSlots(metric, candidateSlots, scores);
+      offerAll(heap, scores, (position) => candidateSlots[position]!);
+    } else {
+      for (let start = 0; start < count; start += scoreBlock) {
+        const scores = this.#scanner.score(metric, start, Math.min(scoreBlock, count - start));
+        offerAll(heap, scores, (position) => start + position);
+      }
     }
     return heap.takeSorted();
   }
 
-  /** Replaces the whole content (used when loading a file). */
+  /** Builds a store from saved parts (used when loading a file). */
   static fromParts<Payload>(
     dimension: number,
     metric: VectorMetric,
@@ -114,7 +132,10 @@ export class VectorStore<Payload> {
     payloads: Payload[],
   ): VectorStore<Payload> {
     const store = new VectorStore<Payload>(dimension, metric, ids.length);
-    store.#vectors.set(vectors.subarray(0, ids.length * dimension));
+    const { stride } = store.#scanner;
+    for (let slot = 0; slot < ids.length; slot++) {
+      store.#rows.set(vectors.subarray(slot * dimension, (slot + 1) * dimension), slot * stride);
+    }
     store.#ids = ids;
     store.#payloads = payloads;
     ids.forEach((id, slot) => {
@@ -122,58 +143,19 @@ export class VectorStore<Payload> {
     });
     return store;
   }
-
-  #ensureCapacity(slots: number): void {
-    if (slots * this.dimension <= this.#vectors.length) return;
-    const grown = new Float32Array(
-      Math.max(slots, (this.#vectors.length / this.dimension) * 2) * this.dimension,
-    );
-    grown.set(this.#vectors);
-    this.#vectors = grown;
-  }
 }
 
-// Independent accumulators break the floating-point dependency chain so the CPU can overlap
-// the multiply-adds (benchmarks/vector-index measures the scan against memory bandwidth).
-function dotProduct(
-  vectors: Float32Array,
-  offset: number,
-  query: Float32Array,
-  dimension: number,
-): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let sum2 = 0;
-  let sum3 = 0;
-  let i = 0;
-  for (; i + 3 < dimension; i += 4) {
-    sum0 += vectors[offset + i]! * query[i]!;
-    sum1 += vectors[offset + i + 1]! * query[i + 1]!;
-    sum2 += vectors[offset + i + 2]! * query[i + 2]!;
-    sum3 += vectors[offset + i + 3]! * query[i + 3]!;
+function offerAll(
+  heap: TopKHeap,
+  scores: Float32Array,
+  slotAt: (position: number) => number,
+): void {
+  let threshold = heap.threshold;
+  for (let position = 0; position < scores.length; position++) {
+    const value = scores[position]!;
+    // Most candidates lose to the current k-th best: skip the heap call for them.
+    if (value < threshold) continue;
+    heap.offer(value, slotAt(position));
+    threshold = heap.threshold;
   }
-  for (; i < dimension; i++) sum0 += vectors[offset + i]! * query[i]!;
-  return sum0 + sum1 + sum2 + sum3;
-}
-
-function negativeEuclideanDistance(
-  vectors: Float32Array,
-  offset: number,
-  query: Float32Array,
-  dimension: number,
-): number {
-  let sum0 = 0;
-  let sum1 = 0;
-  let i = 0;
-  for (; i + 1 < dimension; i += 2) {
-    const difference0 = vectors[offset + i]! - query[i]!;
-    const difference1 = vectors[offset + i + 1]! - query[i + 1]!;
-    sum0 += difference0 * difference0;
-    sum1 += difference1 * difference1;
-  }
-  for (; i < dimension; i++) {
-    const difference = vectors[offset + i]! - query[i]!;
-    sum0 += difference * difference;
-  }
-  return -Math.sqrt(sum0 + sum1);
 }

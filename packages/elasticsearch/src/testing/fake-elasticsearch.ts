@@ -1,8 +1,14 @@
 import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
+import {
+  type Analyzer,
+  englishAnalyzer,
+  lengthToNorm,
+  normToLength,
+  standardAnalyzer,
+} from "@hybrid-rag/bm25";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
-import { simpleTokens } from "@hybrid-rag/core/testing";
 
 // The mock is CommonJS and tests a returned error with instanceof against the CommonJS build
 // of the client, so the fake builds its errors from that build too.
@@ -33,8 +39,10 @@ export type RequestFault = (path: string, body: unknown) => Error | undefined;
 
 /**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
- * memory and answer like a single-node cluster (BM25 scoring with the index's k1/b on the
- * analysed `content` field, keyword/double/boolean dynamic mapping of metadata with mapping
+ * memory and answer like a single-node cluster (Lucene's BM25 with the index's k1/b on the
+ * `content` field, analysed by the embedded BM25's analyzer of the same name, with one-byte
+ * length norms and float32 steps; ties in Lucene's document order, where an update moves a
+ * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
  * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
  * injected per bulk item (429, 5xx) or per request.
  */
@@ -157,6 +165,8 @@ export class FakeElasticsearch {
         continue;
       }
       const created = !index.written.has(id);
+      // Lucene updates are a delete plus an append: the document moves to the end.
+      index.written.delete(id);
       index.written.set(id, source!);
       items.push({
         index: { _id: id, status: created ? 201 : 200, result: created ? "created" : "updated" },
@@ -176,35 +186,13 @@ export class FakeElasticsearch {
     if (!index) return notFound(params);
     const body = params.body as {
       size: number;
-      query: { bool: { must: { match: Record<string, { query: string }> }; filter: object[] } };
+      query?: LexicalQuery;
+      retriever?: Record<string, unknown>;
       _source: string[] | false;
     };
-    const queryTokens = simpleTokens(Object.values(body.query.bool.must.match)[0]!.query);
-    const similarity = Object.values(
-      (index.definition.settings as { similarity: Record<string, { k1: number; b: number }> })
-        .similarity,
-    )[0]!;
-    const documents = [...index.visible.values()];
-    const tokenized = documents.map((source) => simpleTokens(source.content ?? ""));
-    const averageLength =
-      tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(1, documents.length);
-    const scored: Array<{ source: Source; score: number }> = [];
-    documents.forEach((source, position) => {
-      if (!body.query.bool.filter.every((clause) => matchesClause(source, clause))) return;
-      const tokens = tokenized[position]!;
-      let score = 0;
-      for (const term of queryTokens) {
-        const frequency = tokens.filter((token) => token === term).length;
-        if (frequency === 0) continue;
-        const withTerm = tokenized.filter((other) => other.includes(term)).length;
-        const idf = Math.log(1 + (documents.length - withTerm + 0.5) / (withTerm + 0.5));
-        const norm =
-          similarity.k1 * (1 - similarity.b + (similarity.b * tokens.length) / averageLength);
-        score += idf * (frequency / (frequency + norm));
-      }
-      if (score > 0) scored.push({ source, score });
-    });
-    scored.sort((a, b) => b.score - a.score || (a.source.id < b.source.id ? -1 : 1));
+    const scored = body.retriever
+      ? fuseRetrievers(index, body.retriever)
+      : lexicalHits(index, body.query!);
     const hits = scored.slice(0, body.size).map(({ source, score }) => ({
       _index: indexName(params),
       _id: source.id,
@@ -216,10 +204,138 @@ export class FakeElasticsearch {
               Object.entries(source).filter(([key]) => (body._source as string[]).includes(key)),
             ),
           }),
-      sort: [score, source.id],
     }));
     return { took: 1, timed_out: false, hits: { max_score: hits[0]?._score ?? null, hits } };
   }
+}
+
+type LexicalQuery = {
+  bool: { must: { match: Record<string, { query: string }> }; filter: object[] };
+};
+type Scored = { source: Source; score: number };
+
+/** Lucene's BM25 over the visible documents; equal scores in document order. */
+function lexicalHits(index: FakeIndex, query: LexicalQuery): Scored[] {
+  const analyzer = analyzerOf(index);
+  const queryTokens = analyzer.analyze(Object.values(query.bool.must.match)[0]!.query);
+  const similarity = Object.values(
+    (index.definition.settings as { similarity: Record<string, { k1: number; b: number }> })
+      .similarity,
+  )[0]!;
+  const documents = [...index.visible.values()];
+  const tokenized = documents.map((source) => analyzer.analyze(source.content ?? ""));
+  const withField = tokenized.filter((tokens) => tokens.length > 0).length;
+  const averageLength = Math.fround(
+    tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(1, withField),
+  );
+  const scored: Scored[] = [];
+  documents.forEach((source, position) => {
+    if (!query.bool.filter.every((clause) => matchesClause(source, clause))) return;
+    const tokens = tokenized[position]!;
+    const length = normToLength(lengthToNorm(tokens.length));
+    let score = 0;
+    for (const term of queryTokens) {
+      const frequency = tokens.filter((token) => token === term).length;
+      if (frequency === 0) continue;
+      const withTerm = tokenized.filter((other) => other.includes(term)).length;
+      const idf = Math.fround(Math.log(1 + (withField - withTerm + 0.5) / (withTerm + 0.5)));
+      const cache = Math.fround(
+        1 / (similarity.k1 * (1 - similarity.b + (similarity.b * length) / averageLength)),
+      );
+      score = Math.fround(score + Math.fround(idf - idf / (1 + frequency * cache)));
+    }
+    if (score > 0) scored.push({ source, score });
+  });
+  // Stable sort: equal scores keep Lucene's document order.
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+type KnnSpec = {
+  field: string;
+  query_vector: number[];
+  k: number;
+  filter?: { bool: { filter: object[] } };
+};
+
+/** Exact kNN with Elasticsearch's cosine score, (1 + cos) / 2. */
+function knnHits(index: FakeIndex, knn: KnnSpec): Scored[] {
+  const clauses = knn.filter?.bool.filter ?? [];
+  const norm = (vector: number[]) => Math.hypot(...vector) || 1;
+  const queryNorm = norm(knn.query_vector);
+  return [...index.visible.values()]
+    .filter(
+      (source) =>
+        Array.isArray(source[knn.field]) &&
+        clauses.every((clause) => matchesClause(source, clause)),
+    )
+    .map((source) => {
+      const vector = source[knn.field] as number[];
+      const cosine =
+        vector.reduce((sum, value, i) => sum + value * knn.query_vector[i]!, 0) /
+        norm(vector) /
+        queryNorm;
+      return { source, score: (1 + cosine) / 2 };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, knn.k);
+}
+
+function hitsOf(index: FakeIndex, retriever: Record<string, unknown>): Scored[] {
+  if ("standard" in retriever)
+    return lexicalHits(index, (retriever.standard as { query: LexicalQuery }).query);
+  return knnHits(index, retriever.knn as KnnSpec);
+}
+
+/** The `rrf` and `linear` retrievers as Elasticsearch documents them. */
+function fuseRetrievers(index: FakeIndex, retriever: Record<string, unknown>): Scored[] {
+  const fused = new Map<string, Scored>();
+  const add = (source: Source, score: number) => {
+    const entry = fused.get(source.id) ?? { source, score: 0 };
+    entry.score += score;
+    fused.set(source.id, entry);
+  };
+  if ("rrf" in retriever) {
+    const rrf = retriever.rrf as {
+      retrievers: Array<Record<string, unknown>>;
+      rank_constant: number;
+      rank_window_size: number;
+    };
+    for (const child of rrf.retrievers) {
+      hitsOf(index, child)
+        .slice(0, rrf.rank_window_size)
+        .forEach(({ source }, position) => {
+          add(source, 1 / (rrf.rank_constant + position + 1));
+        });
+    }
+  } else {
+    const linear = retriever.linear as {
+      retrievers: Array<{ retriever: Record<string, unknown>; weight: number; normalizer: string }>;
+      rank_window_size: number;
+    };
+    for (const child of linear.retrievers) {
+      const hits = hitsOf(index, child.retriever).slice(0, linear.rank_window_size);
+      const scores = hits.map((hit) => hit.score);
+      const [min, max] = [Math.min(...scores), Math.max(...scores)];
+      const l2 = Math.hypot(...scores) || 1;
+      for (const { source, score } of hits) {
+        const normalized =
+          child.normalizer === "minmax"
+            ? max - min < 1e-6
+              ? 1
+              : (score - min) / (max - min)
+            : child.normalizer === "l2_norm"
+              ? score / l2
+              : score;
+        add(source, child.weight * normalized);
+      }
+    }
+  }
+  return [...fused.values()].sort((a, b) => b.score - a.score);
+}
+
+function analyzerOf(index: FakeIndex): Analyzer {
+  const mappings = index.definition.mappings as { properties: { content: { analyzer: string } } };
+  return mappings.properties.content.analyzer === "english" ? englishAnalyzer : standardAnalyzer;
 }
 
 function indexName(params: Params): string {

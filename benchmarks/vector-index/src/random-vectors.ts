@@ -1,0 +1,32 @@
+/**
+ * Deterministic pseudo-random unit vectors (mulberry32 + Box–Muller), so every run and every
+ * peer sees the same data. Gaussian components make directions uniform on the sphere.
+ */
+export function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array {
+  const next = mulberry32(seed);
+  const vectors = new Float32Array(count * dimension);
+  for (let row = 0; row < count; row++) {
+    let sumOfSquares = 0;
+    for (let column = 0; column < dimension; column++) {
+      const u = Math.max(next(), Number.EPSILON);
+      const value = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+      vectors[row * dimension + column] = value;
+      sumOfSquares += value * value;
+    }
+    const inverse = 1 / Math.sqrt(sumOfSquares);
+    for (let column = 0; column < dimension; column++)
+      vectors[row * dimension + column]! *= inverse;
+  }
+  return vectors;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
