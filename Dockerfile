@@ -12,6 +12,7 @@ ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 # ---- the workspace sources, without anything built or installed
 FROM ${NODE_IMAGE} AS workspace
 ENV CI=true \
+    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
     ONNXRUNTIME_NODE_INSTALL=skip \
     ONNXRUNTIME_NODE_INSTALL_CUDA=skip
 RUN corepack enable
@@ -42,9 +43,11 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=30 \
 CMD ["node", "apps/reranker-server/src/main.ts"]
 
 # ---- the reranking service on an NVIDIA GPU: CUDA runtime + onnxruntime's CUDA provider
+# onnxruntime-node's own install script fetches its CUDA 12 provider libraries; the environment
+# variables that skip it elsewhere take precedence over its flags, so they are overridden here.
 FROM reranker-server-dependencies AS reranker-server-gpu-dependencies
-RUN node "$(dirname "$(find node_modules/.pnpm -path '*onnxruntime-node/package.json' | head -n 1)")/script/install.js" \
-      --onnxruntime-node-install-cuda=v12
+RUN ONNXRUNTIME_NODE_INSTALL= ONNXRUNTIME_NODE_INSTALL_CUDA=v12 \
+      node "$(dirname "$(find node_modules/.pnpm -path '*/onnxruntime-node/package.json' | head -n 1)")/script/install.js"
 
 FROM ${CUDA_IMAGE} AS reranker-server-gpu
 COPY --from=workspace /usr/local/bin/node /usr/local/bin/node
