@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
   cohereRerankRequestSchema,
   type RankingResponse,
@@ -9,7 +9,7 @@ import {
 import { modelNotReadyError, type RankingResult, type Truncation } from "./ranking-service.ts";
 import type { RouteContext } from "./route-context.ts";
 
-/** `POST /v1/ranking` (NIM) and `POST /v1/rerank` (Cohere-compatible). */
+/** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
 export function registerRankingRoutes(app: FastifyInstance, context: RouteContext): void {
   const rank = async (
     reply: FastifyReply,
@@ -36,7 +36,8 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     return response;
   });
 
-  app.post("/v1/rerank", async (request, reply) => {
+  // Cohere's v1 and v2 rerank share this shape; its v2 client (and ours) calls /v2/rerank.
+  const cohereRerank = async (request: FastifyRequest, reply: FastifyReply) => {
     await context.authenticate(request.headers.authorization);
     const body = parseWithSchema(cohereRerankRequestSchema, request.body, "rerank request");
     if (body.model !== undefined) checkModel(body.model, context.settings.modelId);
@@ -60,7 +61,9 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
         tokens: { input_tokens: result.promptTokens, output_tokens: 0 },
       },
     };
-  });
+  };
+  app.post("/v1/rerank", cohereRerank);
+  app.post("/v2/rerank", cohereRerank);
 }
 
 /** Fires when the client goes away before the answer is sent, or when the request times out. */
