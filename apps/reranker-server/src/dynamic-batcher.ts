@@ -9,7 +9,11 @@ export interface DynamicBatcherOptions {
   /** Padded size of a batch at most: pairs × longest pair, in tokens. */
   readonly maxBatchTokens: number;
   readonly maxBatchPairs: number;
-  /** How long an idle batcher waits for concurrent requests to join the first pairs. */
+  /**
+   * How long an idle batcher waits for concurrent requests to join the first pairs. It waits only
+   * once it has seen concurrent requests (its last batch held more than one): a lone client never
+   * pays the wait, and busy servers form batches from what arrives while the model runs anyway.
+   */
   readonly maxWaitMs: number;
   readonly onBatch?: (batch: BatchReport) => void;
 }
@@ -52,6 +56,7 @@ export class DynamicBatcher {
   readonly #waiting: Job[] = [];
   #admitted = 0;
   #running = false;
+  #lastBatchRequests = 0;
 
   constructor(options: DynamicBatcherOptions) {
     this.#options = options;
@@ -107,7 +112,7 @@ export class DynamicBatcher {
   async #run(): Promise<void> {
     this.#running = true;
     try {
-      if (this.#options.maxWaitMs > 0 && !this.#hasFullBatch()) {
+      if (this.#options.maxWaitMs > 0 && this.#lastBatchRequests > 1 && !this.#hasFullBatch()) {
         await sleep(this.#options.maxWaitMs);
       }
       while (this.#waiting.length > 0) {
@@ -163,6 +168,7 @@ export class DynamicBatcher {
     const started = performance.now();
     const report = { pairs: pairs.length, paddedTokens: pairs.length * longest };
     const requests = new Set(live.map((slice) => slice.job)).size;
+    this.#lastBatchRequests = requests;
     try {
       const scores = await this.#options.scorer.scorePairs(pairs);
       if (scores.length !== pairs.length) {
