@@ -10,7 +10,12 @@ import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { createCrossEncoder } from "@hybrid-rag/reranker";
 import { measureInProcess, type ThroughputResult } from "./in-process.ts";
 import { runLoad } from "./load.ts";
-import { pendingRequests, residentMemoryBytes, startServerProcess } from "./server-process.ts";
+import {
+  heapUsedBytes,
+  pendingRequests,
+  residentMemoryBytes,
+  startServerProcess,
+} from "./server-process.ts";
 import { loadWorkloads } from "./workload.ts";
 
 const { values } = parseArgs({
@@ -24,12 +29,14 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "1,8,64" },
     "overload-connections": { type: "string", default: "256" },
     "overload-queue": { type: "string", default: "32" },
+    "overload-rounds": { type: "string", default: "5" },
   },
 });
 const seconds = Number(values.seconds);
 const passagesPerRequest = Number(values.passages);
 const levels = values.concurrency.split(",").map(Number);
 const rounds = Number(values.rounds);
+const overloadRoundCount = Number(values["overload-rounds"]);
 
 const scratch = await mkdtemp(join(tmpdir(), "reranker-bench-"));
 let modelPath = values.model;
@@ -67,12 +74,12 @@ const serverEnvironment = { NIM_MODEL_PATH: modelPath, RERANKER_EXECUTION_PROVID
 const model = modelPath.split("/").at(-1)!;
 
 // One server for every level; measurements alternate (library, server, library, server, …) and
-// the best round of each counts, so a burst of load from elsewhere on the machine hurts neither
-// side more than the other.
+// the median round of each counts, so a burst of load from elsewhere on the machine (in either
+// direction) moves neither side more than the other.
 const server = await startServerProcess(serverEnvironment);
 await runLoad(server.url, model, workloads, 1, 1); // warm-up
-const best = (results: ThroughputResult[]) =>
-  results.reduce((a, b) => (b.pairsPerSecond > a.pairsPerSecond ? b : a));
+const median = (results: ThroughputResult[]) =>
+  [...results].sort((a, b) => a.pairsPerSecond - b.pairsPerSecond)[Math.floor(results.length / 2)]!;
 for (const concurrency of levels) {
   const inProcessRounds: ThroughputResult[] = [];
   const serverRounds: ThroughputResult[] = [];
@@ -82,12 +89,12 @@ for (const concurrency of levels) {
     );
     serverRounds.push(await runLoad(server.url, model, workloads, concurrency, seconds));
   }
-  const inProcess = best(inProcessRounds);
-  const loaded = best(serverRounds);
+  const inProcess = median(inProcessRounds);
+  const loaded = median(serverRounds);
   rows.push({ concurrency, inProcess, server: loaded });
   console.log(
     `c=${concurrency}: in-process ${inProcessRounds.map((r) => r.pairsPerSecond.toFixed(0)).join("/")} pairs/s, ` +
-      `server ${serverRounds.map((r) => r.pairsPerSecond.toFixed(0)).join("/")} pairs/s → best ${((100 * loaded.pairsPerSecond) / inProcess.pairsPerSecond).toFixed(0)} %`,
+      `server ${serverRounds.map((r) => r.pairsPerSecond.toFixed(0)).join("/")} pairs/s → median ${((100 * loaded.pairsPerSecond) / inProcess.pairsPerSecond).toFixed(0)} %`,
   );
 }
 await server.stop();
@@ -99,10 +106,13 @@ const overloadServer = await startServerProcess({
   RERANKER_MAX_QUEUED_REQUESTS: values["overload-queue"],
 });
 const memoryBefore = await residentMemoryBytes(overloadServer.url);
-// Three rounds of overload: memory that is stable stops growing after the first.
-const overloadRounds: Array<{ load: Awaited<ReturnType<typeof runLoad>>; memoryAfter: number }> =
-  [];
-for (let round = 0; round < 3; round++) {
+// Rounds of overload: memory that is stable levels off after the first ones.
+const overloadRounds: Array<{
+  load: Awaited<ReturnType<typeof runLoad>>;
+  memoryAfter: number;
+  heapAfter: number;
+}> = [];
+for (let round = 0; round < overloadRoundCount; round++) {
   const load = await runLoad(
     overloadServer.url,
     model,
@@ -112,7 +122,11 @@ for (let round = 0; round < 3; round++) {
   );
   // Let the admitted requests drain before measuring.
   while ((await pendingRequests(overloadServer.url)) > 0) await sleep(200);
-  overloadRounds.push({ load, memoryAfter: await residentMemoryBytes(overloadServer.url) });
+  overloadRounds.push({
+    load,
+    memoryAfter: await residentMemoryBytes(overloadServer.url),
+    heapAfter: await heapUsedBytes(overloadServer.url),
+  });
 }
 const healthyAfter = (await fetch(`${overloadServer.url}/v1/health/ready`)).ok;
 const exitCode = await overloadServer.stop();
@@ -128,12 +142,12 @@ for (const { concurrency, inProcess, server } of rows) {
   );
 }
 console.log(
-  `\noverload: ${values["overload-connections"]} connections for ${seconds} s, three times, queue limit ${values["overload-queue"]}:`,
+  `\noverload: ${values["overload-connections"]} connections for ${seconds} s, ${overloadRoundCount} times, queue limit ${values["overload-queue"]}:`,
 );
-for (const [round, { load, memoryAfter }] of overloadRounds.entries()) {
+for (const [round, { load, memoryAfter, heapAfter }] of overloadRounds.entries()) {
   console.log(
     `  round ${round + 1}: status counts ${JSON.stringify(load.statusCounts)}, socket errors ${load.errors}, ` +
-      `${load.pairsPerSecond.toFixed(0)} pairs/s served; RSS after ${mib(memoryAfter)} MiB`,
+      `${load.pairsPerSecond.toFixed(0)} pairs/s served; RSS after ${mib(memoryAfter)} MiB, JS heap used ${mib(heapAfter)} MiB`,
   );
 }
 console.log(

@@ -68,6 +68,11 @@ export function residentMemoryBytes(url: string): Promise<number> {
   return metric(url, "process_resident_memory_bytes");
 }
 
+/** V8 heap in use in the server process, from its /v1/metrics. */
+export function heapUsedBytes(url: string): Promise<number> {
+  return metric(url, "nodejs_heap_size_used_bytes");
+}
+
 /** CPU time the server process has used (user + system), from its /v1/metrics. */
 export function cpuSeconds(url: string): Promise<number> {
   return metric(url, "process_cpu_seconds_total");
