@@ -13,7 +13,7 @@ import { printTable } from "./table.ts";
 
 /**
  * pnpm --filter @hybrid-rag/benchmark-bm25 bench [--corpus scifact|synthetic|all] [--docs N]
- *   [--peer-max-docs N] [--rounds N] [--top-k N]
+ *   [--peer-max-docs N] [--rounds N] [--top-k N] [--engines lucene,hybrid-rag,minisearch,orama,wink]
  * Single-threaded; needs Java + liblucene8-java for the Lucene column.
  */
 const { values } = parseArgs({
@@ -23,10 +23,12 @@ const { values } = parseArgs({
     "peer-max-docs": { type: "string", default: "200000" },
     rounds: { type: "string", default: "5" },
     "top-k": { type: "string", default: "10" },
+    engines: { type: "string", default: "lucene,hybrid-rag,minisearch,orama,wink" },
   },
 });
 const settings = { topK: Number(values["top-k"]), rounds: Number(values.rounds) };
 const peerMaxDocs = Number(values["peer-max-docs"]);
+const engines = new Set(values.engines.split(","));
 const corpora: Array<() => Corpus> = [];
 if (values.corpus === "scifact" || values.corpus === "all") {
   corpora.push(() =>
