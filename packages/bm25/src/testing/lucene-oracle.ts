@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,7 +54,16 @@ export function writeRecords(
   records: ReadonlyArray<readonly [string, string]>,
 ): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, records.map(([id, text]) => `${id}\t${escapeRecord(text)}\n`).join(""));
+  // In slices: one string of a million documents would exceed V8's string length limit.
+  const file = openSync(path, "w");
+  try {
+    for (let start = 0; start < records.length; start += 10_000) {
+      const slice = records.slice(start, start + 10_000);
+      writeSync(file, slice.map(([id, text]) => `${id}\t${escapeRecord(text)}\n`).join(""));
+    }
+  } finally {
+    closeSync(file);
+  }
 }
 
 /** Lucene's analysed tokens of each text. */
