@@ -43,16 +43,21 @@ for (const load of corpora) {
   console.log(
     `\n${corpus.name}: ${corpus.documents.length} documents, ${corpus.queries.length} queries, top-${settings.topK}, ${settings.rounds} timed rounds`,
   );
-  const results: EngineResult[] = [
-    runLucene(corpus, settings),
-    await runHybridRag(corpus, settings),
-  ];
-  if (corpus.documents.length <= peerMaxDocs) {
-    results.push(await runMiniSearch(corpus, settings));
-    results.push(await runOrama(corpus, settings));
-    results.push(await runWink(corpus, settings));
-  } else {
-    console.log(`(JS peers skipped above --peer-max-docs ${peerMaxDocs})`);
+  const results: EngineResult[] = [];
+  if (engines.has("lucene")) results.push(runLucene(corpus, settings));
+  if (engines.has("hybrid-rag")) results.push(await runHybridRag(corpus, settings));
+  const peers = [
+    ["minisearch", runMiniSearch],
+    ["orama", runOrama],
+    ["wink", runWink],
+  ] as const;
+  for (const [name, run] of peers) {
+    if (!engines.has(name)) continue;
+    if (corpus.documents.length > peerMaxDocs) {
+      console.log(`(${name} skipped above --peer-max-docs ${peerMaxDocs})`);
+    } else {
+      results.push(await run(corpus, settings));
+    }
   }
   printTable(results);
 }
