@@ -24,12 +24,15 @@ import { pointIdFor } from "./point-id.ts";
 import { abortable, toQdrantError } from "./qdrant-error.ts";
 import { toQdrantFilter } from "./qdrant-filter.ts";
 import {
+  denseVectorName,
   type QdrantIndexOptions,
   qdrantDistance,
   qdrantIndexOptionsSchema,
   type ResolvedQdrantIndexOptions,
+  sparseVectorName,
 } from "./qdrant-options.ts";
-import { documentFromPayload, payloadFor } from "./qdrant-payload.ts";
+import { payloadFor, pointsToHits } from "./qdrant-payload.ts";
+import type { SparseEncoder, SparseVector } from "./sparse-encoder.ts";
 
 type Valid = { readonly document: Document; readonly index: number };
 
@@ -75,6 +78,16 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       throw error;
     });
     return this.#ensured;
+  }
+
+  /** The sparse encoder, when the collection has sparse vectors (the `sparse` option). */
+  get sparseEncoder(): SparseEncoder | undefined {
+    return this.#options.sparse?.encoder;
+  }
+
+  /** Options the hybrid retriever needs: metric and search parameters. */
+  get metric() {
+    return this.#options.metric;
   }
 
   /** Deletes the collection and its points. */
@@ -200,6 +213,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       const response = await abortable(
         this.client.query(this.collection, {
           query: Array.from(vector!),
+          ...(this.#options.sparse ? { using: denseVectorName } : {}),
           limit: topK,
           with_payload: includeDocuments ? true : ["id"],
           with_vector: false,
@@ -224,19 +238,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       throw failure;
     }
     // Qdrant's Euclid score is a distance (smaller is closer): negate so higher is better everywhere.
-    const sign = this.#options.metric === "l2" ? -1 : 1;
-    return points.map((point, position) => {
-      const score = sign * point.score;
-      const document = includeDocuments ? documentFromPayload(point.payload, point.id) : undefined;
-      const id = document?.id ?? String((point.payload as { id?: unknown } | null)?.id ?? point.id);
-      return {
-        id,
-        score,
-        rank: position + 1,
-        ...(document ? { document } : {}),
-        sources: { [this.name]: { status: "found", rank: position + 1, score } },
-      };
-    });
+    return pointsToHits(
+      points,
+      this.name,
+      includeDocuments,
+      this.#options.metric === "l2" ? -1 : 1,
+    );
   }
 
   /** Embeds and upserts one batch with retries; reports the whole batch if it cannot be written. */
@@ -267,7 +274,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       reportAll(failure);
       return 0;
     }
-    const points: Array<{ id: string; vector: number[]; payload: Record<string, unknown> }> = [];
+    const sparse = this.#options.sparse?.encoder;
+    const points: Array<{
+      id: string;
+      vector: number[] | Record<string, number[] | SparseVector>;
+      payload: Record<string, unknown>;
+    }> = [];
     batch.forEach(({ document, index }, position) => {
       const problem = this.#vectorProblem(vectors[position]);
       if (problem)
@@ -279,7 +291,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       else
         points.push({
           id: pointIdFor(document.id),
-          vector: Array.from(vectors[position]!),
+          vector: sparse
+            ? {
+                [denseVectorName]: Array.from(vectors[position]!),
+                [sparseVectorName]: sparse.encodeDocument(passageText(document)),
+              }
+            : Array.from(vectors[position]!),
           payload: payloadFor(document),
         });
     });
@@ -323,7 +340,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
         `reading collection ${this.collection}`,
         signal,
       );
-      const vectors = info.config.params.vectors as { size?: number } | undefined;
+      const configured = info.config.params.vectors as
+        | { size?: number; [name: string]: unknown }
+        | undefined;
+      const vectors = (this.#options.sparse ? configured?.[denseVectorName] : configured) as
+        | { size?: number }
+        | undefined;
       if (vectors?.size !== undefined && vectors.size !== dimension) {
         throw new HybridRagError(
           "invalid-argument",
@@ -336,7 +358,14 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     try {
       await abortable(
         this.client.createCollection(this.collection, {
-          vectors: { size: dimension, distance: qdrantDistance[metric] },
+          ...(this.#options.sparse
+            ? {
+                vectors: {
+                  [denseVectorName]: { size: dimension, distance: qdrantDistance[metric] },
+                },
+                sparse_vectors: { [sparseVectorName]: { modifier: "idf" as const } },
+              }
+            : { vectors: { size: dimension, distance: qdrantDistance[metric] } }),
           ...(hnsw ? { hnsw_config: hnsw } : {}),
           ...(quantization ? { quantization_config: quantization } : {}),
         }),

@@ -1,6 +1,7 @@
 import { embedderSchema, passageTextSchema } from "@hybrid-rag/core";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
+import type { SparseEncoder } from "./sparse-encoder.ts";
 
 /** Qdrant's `hnsw_config` (collection creation): graph degree and build beam width. */
 const hnswSchema = z.strictObject({
@@ -57,10 +58,30 @@ export const qdrantIndexOptionsSchema = z.strictObject({
   /** Per-request timeout (ms) for a client this adapter creates. */
   timeoutMs: z.number().int().min(1).default(30_000),
   passageText: passageTextSchema.optional(),
+  /**
+   * Also store a sparse (lexical) vector per point, for server-side hybrid search. The
+   * collection then has a named dense vector "dense" and a sparse vector "bm25" (IDF modifier).
+   */
+  sparse: z
+    .strictObject({
+      encoder: z.custom<SparseEncoder>(
+        (value) =>
+          typeof value === "object" &&
+          value !== null &&
+          typeof (value as SparseEncoder).encodeDocument === "function" &&
+          typeof (value as SparseEncoder).encodeQuery === "function",
+        { message: "sparse.encoder must have encodeDocument(text) and encodeQuery(text)" },
+      ),
+    })
+    .optional(),
 });
 
 export type QdrantIndexOptions = z.input<typeof qdrantIndexOptionsSchema>;
 export type ResolvedQdrantIndexOptions = z.output<typeof qdrantIndexOptionsSchema>;
+
+/** Vector names in a collection created with the `sparse` option. */
+export const denseVectorName = "dense";
+export const sparseVectorName = "bm25";
 
 /** Our metric names → Qdrant's distance names. */
 export const qdrantDistance = { cosine: "Cosine", dot: "Dot", l2: "Euclid" } as const;

@@ -37,9 +37,9 @@ export interface VectorSearchOptions {
 }
 
 /**
- * The embedded dense retriever: exact search over one contiguous Float32Array. Exact is the
- * right tool up to a few hundred thousand vectors (see benchmarks/vector-index); beyond that
- * use the Qdrant adapter.
+ * The embedded dense retriever: exact search, a SIMD scan over one contiguous block of vectors.
+ * Its target is corpora up to about 100,000 passages, where the scan runs at memory bandwidth
+ * in tens of milliseconds (benchmarks/vector-index); beyond that use the Qdrant adapter.
  */
 export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly name: string;

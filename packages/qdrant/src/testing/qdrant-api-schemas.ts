@@ -69,12 +69,25 @@ const withPayload = z.union([
   z.strictObject({ exclude: z.array(z.string()) }),
 ]);
 
+const vectorParams = z.strictObject({
+  size: z.number().int().min(1),
+  distance: z.enum(["Cosine", "Euclid", "Dot", "Manhattan"]),
+  on_disk: z.boolean().optional(),
+});
+
+const sparseVector = z
+  .strictObject({ indices: z.array(z.number().int().min(0)), values: z.array(z.number()) })
+  .refine(
+    (vector) => vector.indices.length === vector.values.length,
+    "indices and values differ in length",
+  );
+
 export const createCollectionRequest = z.strictObject({
-  vectors: z.strictObject({
-    size: z.number().int().min(1),
-    distance: z.enum(["Cosine", "Euclid", "Dot", "Manhattan"]),
-    on_disk: z.boolean().optional(),
-  }),
+  /** One unnamed vector, or named vectors. */
+  vectors: z.union([vectorParams, z.record(z.string().min(1), vectorParams)]),
+  sparse_vectors: z
+    .record(z.string().min(1), z.strictObject({ modifier: z.enum(["none", "idf"]).optional() }))
+    .optional(),
   hnsw_config: z
     .strictObject({
       m: z.number().int().min(0).optional(),
@@ -108,7 +121,10 @@ export const upsertPointsRequest = z.strictObject({
     .array(
       z.strictObject({
         id: pointId,
-        vector: z.array(z.number()),
+        vector: z.union([
+          z.array(z.number()),
+          z.record(z.string().min(1), z.union([z.array(z.number()), sparseVector])),
+        ]),
         payload: z.record(z.string(), z.unknown()).nullable().optional(),
       }),
     )
@@ -128,8 +144,24 @@ export const countPointsRequest = z.strictObject({
   exact: z.boolean().optional(),
 });
 
+const queryInterface = z.union([
+  z.array(z.number()),
+  sparseVector,
+  z.strictObject({ fusion: z.enum(["rrf", "dbsf"]) }),
+  z.strictObject({ rrf: z.strictObject({ k: z.number().int().min(1).optional() }) }),
+]);
+
+const prefetch = z.strictObject({
+  query: queryInterface.optional(),
+  using: z.string().optional(),
+  filter: filter.nullable().optional(),
+  limit: z.number().int().min(1).optional(),
+});
+
 export const queryPointsRequest = z.strictObject({
-  query: z.array(z.number()).optional(),
+  query: queryInterface.optional(),
+  using: z.string().optional(),
+  prefetch: z.union([prefetch, z.array(prefetch)]).optional(),
   filter: filter.nullable().optional(),
   params: z
     .strictObject({ hnsw_ef: z.number().int().min(0).optional(), exact: z.boolean().optional() })

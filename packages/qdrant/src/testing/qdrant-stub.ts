@@ -13,12 +13,17 @@ import {
   upsertPointsRequest,
 } from "./qdrant-api-schemas.ts";
 
-type Point = { id: string | number; vector: number[]; payload: Record<string, unknown> };
+type Sparse = { indices: number[]; values: number[] };
+/** Vectors by name; the unnamed vector of a single-vector collection is "". */
+type Point = {
+  id: string | number;
+  vectors: Record<string, number[] | Sparse>;
+  payload: Record<string, unknown>;
+};
 type Collection = {
-  size: number;
-  distance: string;
+  dense: Map<string, { size: number; distance: string }>;
+  sparse: Map<string, "idf" | "none">;
   points: Map<string | number, Point>;
-  config: unknown;
 };
 
 /** What to do to one request instead of answering it. */
@@ -103,12 +108,18 @@ export class QdrantStub {
           409,
           qdrantError(`Wrong input: Collection \`${collectionName}\` already exists!`),
         );
-      this.collections.set(collectionName, {
-        size: create.vectors.size,
-        distance: create.vectors.distance,
-        points: new Map(),
-        config: create,
-      });
+      const dense =
+        "size" in create.vectors
+          ? new Map([["", create.vectors as { size: number; distance: string }]])
+          : new Map(
+              Object.entries(create.vectors as Record<string, { size: number; distance: string }>),
+            );
+      const sparse = new Map(
+        Object.entries(create.sparse_vectors ?? {}).map(
+          ([name, params]) => [name, params.modifier ?? "none"] as const,
+        ),
+      );
+      this.collections.set(collectionName, { dense, sparse, points: new Map() });
       return ok(true);
     }
     if (!collection)
@@ -122,7 +133,13 @@ export class QdrantStub {
         status: "green",
         optimizer_status: "ok",
         points_count: collection.points.size,
-        config: { params: { vectors: { size: collection.size, distance: collection.distance } } },
+        config: {
+          params: {
+            vectors: collection.dense.has("")
+              ? collection.dense.get("")
+              : Object.fromEntries(collection.dense),
+          },
+        },
         payload_schema: {},
       });
     }
@@ -133,20 +150,29 @@ export class QdrantStub {
     if (route === "PUT points") {
       const upsert = this.#parse(upsertPointsRequest, body, route, response);
       if (!upsert) return;
-      const wrong = upsert.points.find((point) => point.vector.length !== collection.size);
-      if (wrong) {
-        return send(
-          response,
-          400,
-          qdrantError(
-            `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${wrong.vector.length}`,
-          ),
-        );
-      }
+      const points: Point[] = [];
       for (const point of upsert.points) {
-        const vector = collection.distance === "Cosine" ? normalized(point.vector) : point.vector;
-        collection.points.set(point.id, { id: point.id, vector, payload: point.payload ?? {} });
+        const vectors: Record<string, number[] | Sparse> = Array.isArray(point.vector)
+          ? { "": point.vector }
+          : (point.vector as Record<string, number[] | Sparse>);
+        for (const [name, vector] of Object.entries(vectors)) {
+          const dense = collection.dense.get(name);
+          const problem = Array.isArray(vector)
+            ? dense === undefined
+              ? `Not existing vector name error: ${name || "(unnamed)"}`
+              : vector.length !== dense.size
+                ? `Vector dimension error: expected dim: ${dense.size}, got ${vector.length}`
+                : undefined
+            : collection.sparse.has(name)
+              ? undefined
+              : `Not existing vector name error: ${name}`;
+          if (problem) return send(response, 400, qdrantError(`Wrong input: ${problem}`));
+          if (Array.isArray(vector) && dense?.distance === "Cosine")
+            vectors[name] = normalized(vector);
+        }
+        points.push({ id: point.id, vectors, payload: point.payload ?? {} });
       }
+      for (const point of points) collection.points.set(point.id, point);
       return ok({ operation_id: 1, status: "completed" });
     }
     if (route === "POST points") {
@@ -191,25 +217,139 @@ export class QdrantStub {
   }
 }
 
-function search(collection: Collection, query: z.output<typeof queryPointsRequest>) {
-  const vector =
-    collection.distance === "Cosine" ? normalized(query.query ?? []) : (query.query ?? []);
-  const euclid = collection.distance === "Euclid";
-  const scored = [...collection.points.values()]
-    .filter((point) => matchesFilter(point, query.filter))
-    .map((point) => {
-      const score = euclid
-        ? Math.hypot(...point.vector.map((value, i) => value - vector[i]!))
-        : point.vector.reduce((sum, value, i) => sum + value * vector[i]!, 0);
-      return { point, score };
-    })
-    .sort((a, b) => (euclid ? a.score - b.score : b.score - a.score));
-  return scored.slice(0, query.limit ?? 10).map(({ point, score }) => ({
+type QueryRequest = z.output<typeof queryPointsRequest>;
+type Scored = { point: Point; score: number };
+
+function search(collection: Collection, query: QueryRequest) {
+  const scored = rank(collection, query, query.limit ?? 10);
+  return scored.map(({ point, score }) => ({
     id: point.id,
     version: 0,
     score,
     payload: selectPayload(point.payload, query.with_payload),
   }));
+}
+
+/** One query step: nearest neighbours (dense or sparse), or a fusion of its prefetches. */
+function rank(
+  collection: Collection,
+  step: {
+    query?: unknown;
+    using?: string;
+    filter?: FilterInput | null;
+    limit?: number;
+    prefetch?: unknown;
+  },
+  limit: number,
+): Scored[] {
+  const candidates = [...collection.points.values()].filter((point) =>
+    matchesFilter(point, step.filter),
+  );
+  const query = step.query as
+    | number[]
+    | Sparse
+    | { fusion: string }
+    | { rrf: { k?: number } }
+    | undefined;
+  if (query && ("fusion" in query || "rrf" in query)) {
+    const lists = (Array.isArray(step.prefetch) ? step.prefetch : [step.prefetch]).map((prefetch) =>
+      rank(
+        collection,
+        prefetch as Parameters<typeof rank>[1],
+        (prefetch as { limit?: number }).limit ?? 10,
+      ),
+    );
+    const allowed = new Set(candidates.map((point) => point.id));
+    const fused =
+      "rrf" in query || query.fusion === "rrf"
+        ? reciprocalRank(lists, "rrf" in query ? (query.rrf.k ?? 2) : 2)
+        : distributionBased(lists);
+    return fused.filter(({ point }) => allowed.has(point.id)).slice(0, limit);
+  }
+  const name = step.using ?? "";
+  if (query && !Array.isArray(query) && "indices" in query) {
+    return sparseScores(collection, name, query, candidates).slice(0, limit);
+  }
+  const dense = collection.dense.get(name)!;
+  const raw = (query as number[] | undefined) ?? [];
+  const vector = dense.distance === "Cosine" ? normalized(raw) : raw;
+  const euclid = dense.distance === "Euclid";
+  return candidates
+    .map((point) => {
+      const stored = point.vectors[name] as number[];
+      const score = euclid
+        ? Math.hypot(...stored.map((value, i) => value - vector[i]!))
+        : stored.reduce((sum, value, i) => sum + value * vector[i]!, 0);
+      return { point, score };
+    })
+    .sort((a, b) => (euclid ? a.score - b.score : b.score - a.score))
+    .slice(0, limit);
+}
+
+/** Sparse dot product; with the IDF modifier each term is weighted ln((N − n + 0.5) / (n + 0.5) + 1). */
+function sparseScores(
+  collection: Collection,
+  name: string,
+  query: Sparse,
+  candidates: Point[],
+): Scored[] {
+  const withVector = [...collection.points.values()].filter(
+    (point) => point.vectors[name] !== undefined,
+  );
+  const idf = (term: number) => {
+    if (collection.sparse.get(name) !== "idf") return 1;
+    const containing = withVector.filter((point) =>
+      (point.vectors[name] as Sparse).indices.includes(term),
+    ).length;
+    return Math.log((withVector.length - containing + 0.5) / (containing + 0.5) + 1);
+  };
+  return candidates
+    .map((point) => {
+      const stored = point.vectors[name] as Sparse | undefined;
+      let score = 0;
+      query.indices.forEach((term, position) => {
+        const at = stored?.indices.indexOf(term) ?? -1;
+        if (at >= 0) score += query.values[position]! * stored!.values[at]! * idf(term);
+      });
+      return { point, score };
+    })
+    .filter(({ score }) => score > 0)
+    .sort((a, b) => b.score - a.score);
+}
+
+/** Qdrant's RRF: Σ 1 / (k + pos) over 0-based positions. */
+function reciprocalRank(lists: Scored[][], k: number): Scored[] {
+  const fused = new Map<string | number, Scored>();
+  for (const list of lists) {
+    list.forEach(({ point }, position) => {
+      const entry = fused.get(point.id) ?? { point, score: 0 };
+      entry.score += 1 / (k + position);
+      fused.set(point.id, entry);
+    });
+  }
+  return [...fused.values()].sort((a, b) => b.score - a.score);
+}
+
+/** Qdrant's DBSF: per list, (s − (μ − 3σ)) / 6σ with the sample σ; one point or σ = 0 → 0.5. */
+function distributionBased(lists: Scored[][]): Scored[] {
+  const fused = new Map<string | number, Scored>();
+  for (const list of lists) {
+    const scores = list.map((item) => item.score);
+    const mean = scores.reduce((sum, value) => sum + value, 0) / Math.max(1, scores.length);
+    const variance =
+      scores.length > 1
+        ? scores.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (scores.length - 1)
+        : 0;
+    const low = mean - 3 * Math.sqrt(variance);
+    const high = mean + 3 * Math.sqrt(variance);
+    for (const { point, score } of list) {
+      const normalizedScore = high === low ? 0.5 : (score - low) / (high - low);
+      const entry = fused.get(point.id) ?? { point, score: 0 };
+      entry.score += normalizedScore;
+      fused.set(point.id, entry);
+    }
+  }
+  return [...fused.values()].sort((a, b) => b.score - a.score);
 }
 
 function selectPayload(payload: Record<string, unknown>, selector: unknown) {
