@@ -22,7 +22,8 @@ const server = createRerankerServer({
     const crossEncoder = await createCrossEncoder({
       model: modelPath,
       executionProvider,
-      maxTokensPerBatch: settings.maxBatchTokens,
+      // The encoder sorts each batch by length and cuts it into model runs with its own
+      // provider-dependent padded-token budget.
       maxBatchSize: settings.maxBatchPairs,
     });
     release = () => crossEncoder.release();
