@@ -30,7 +30,7 @@ function random(seed: number): () => number {
 
 /**
  * A deterministic synthetic corpus: a 200k-word vocabulary of pronounceable pseudo-words with
- * Zipf(1.0) frequencies, document lengths log-normal around 120 tokens (like abstracts), and
+ * Zipf(1.0) frequencies, document lengths log-normal with median 100 tokens (like abstracts), and
  * 1,000 queries of 2–8 words drawn from the same distribution.
  */
 export function synthetic(documentCount: number): Corpus {

@@ -112,7 +112,7 @@ export function runLucene(corpus: Corpus, settings: RunSettings): EngineResult {
       queries,
       String(settings.rounds),
     ]);
-    const output = execFileSync("java", ["-Xmx24g", "-XX:+UseParallelGC", ...args], {
+    const output = execFileSync("java", ["-Xmx10g", "-XX:+UseParallelGC", ...args], {
       maxBuffer: 1 << 26,
     }).toString("utf8");
     const stats = JSON.parse(output.trim().split("\n").pop()!) as Record<string, number>;

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { englishAnalyzer, porterStem, standardAnalyzer } from "./analyzers.ts";
 import { analyzerCases } from "./testing/analyzer-cases.ts";
 import { readBeir } from "./testing/beir.ts";
-import { luceneAnalyze, oracleUnavailableReason } from "./testing/lucene-oracle.ts";
+import { luceneAnalyze } from "./testing/lucene-oracle.ts";
+import { oracleAvailability, scifactFolder } from "./testing/oracle-availability.ts";
 
 describe("analyzers on hard cases (expectations produced by Lucene 8.7)", () => {
   for (const { text, standard, english } of analyzerCases) {
@@ -31,31 +30,19 @@ describe("analyzers on hard cases (expectations produced by Lucene 8.7)", () => 
   });
 });
 
-const scifact = fileURLToPath(new URL("../../../../shared/datasets/scifact", import.meta.url));
-const unavailable = existsSync(scifact)
-  ? oracleUnavailableReason()
-  : `SciFact not found at ${scifact}`;
-const skip = unavailable !== undefined && !process.env.CI;
-if (skip)
-  console.warn(
-    `Skipping analyzer checks against Lucene: ${unavailable}. (They fail instead when CI is set.)`,
-  );
+const oracle = oracleAvailability("analyzer checks against Lucene");
 
-describe.skipIf(skip)("analyzers against Lucene itself", () => {
-  const requireOracle = () => {
-    if (unavailable) throw new Error(`The Lucene oracle cannot run: ${unavailable}.`);
-  };
-
+describe.skipIf(oracle.skip)("analyzers against Lucene itself", () => {
   it("the hard-case expectations are what Lucene produces", { timeout: 60_000 }, () => {
-    requireOracle();
+    oracle.require();
     const texts = analyzerCases.map((entry) => entry.text);
     expect(luceneAnalyze("standard", texts)).toEqual(analyzerCases.map((entry) => entry.standard));
     expect(luceneAnalyze("english", texts)).toEqual(analyzerCases.map((entry) => entry.english));
   });
 
   it("every SciFact document and query analyses to Lucene's tokens", { timeout: 120_000 }, () => {
-    requireOracle();
-    const data = readBeir(scifact);
+    oracle.require();
+    const data = readBeir(scifactFolder);
     const texts = [
       ...data.documents.map((document) => `${document.title} ${document.text}`),
       ...data.queries.map((query) => query.text),
@@ -75,7 +62,7 @@ describe.skipIf(skip)("analyzers against Lucene itself", () => {
   it("every Unicode symbol and punctuation character tokenizes as in Lucene", {
     timeout: 120_000,
   }, () => {
-    requireOracle();
+    oracle.require();
     const texts: string[] = [];
     for (let codePoint = 0x20; codePoint < 0x30000; codePoint++) {
       if (codePoint >= 0xd800 && codePoint < 0xe000) continue;

@@ -95,6 +95,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
       );
     }
     const failed: ItemFailure[] = [];
+    const started = performance.now();
     let succeeded = 0;
     ids.forEach((id: unknown, index) => {
       if (typeof id !== "string") {
@@ -115,7 +116,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
       done: ids.length,
       total: ids.length,
       failed: failed.length,
-      elapsedMs: 0,
+      elapsedMs: performance.now() - started,
     });
     this.#compactIfWasteful();
     return { succeeded, failed };

@@ -1,28 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBm25Index } from "./bm25-index.ts";
 import { type BeirData, readBeir } from "./testing/beir.ts";
-import {
-  luceneSearch,
-  type OracleHit,
-  oracleUnavailableReason,
-  writeRecords,
-} from "./testing/lucene-oracle.ts";
+import { luceneSearch, type OracleHit, writeRecords } from "./testing/lucene-oracle.ts";
+import { oracleAvailability, scifactFolder } from "./testing/oracle-availability.ts";
 import { meanNdcg, meanRecall, type Run } from "./testing/trec-metrics.ts";
 
-const scifact = fileURLToPath(new URL("../../../../shared/datasets/scifact", import.meta.url));
-const unavailable = existsSync(scifact)
-  ? oracleUnavailableReason()
-  : `SciFact not found at ${scifact}`;
-// CI installs the oracle (.ci/system-packages), so there a missing oracle fails the run.
-const skip = unavailable !== undefined && !process.env.CI;
-if (skip)
-  console.warn(
-    `Skipping the Lucene oracle test: ${unavailable}. (It fails instead when CI is set.)`,
-  );
+const oracle = oracleAvailability("the Lucene oracle parity test");
 
 // Reference table of ../shared/datasets/README.md (Lucene 8.7, top-100, trec_eval).
 const configurations = [
@@ -31,13 +17,13 @@ const configurations = [
   { analyzer: "english", k1: 0.9, b: 0.4, ndcg10: 0.6789, recall5: 0.7426, recall100: 0.9253 },
 ] as const;
 
-describe.skipIf(skip)("Lucene oracle parity on SciFact (top-100)", () => {
+describe.skipIf(oracle.skip)("Lucene oracle parity on SciFact (top-100)", () => {
   let data: BeirData;
   let folder: string;
 
   beforeAll(() => {
-    if (unavailable) throw new Error(`The Lucene oracle cannot run: ${unavailable}.`);
-    data = readBeir(scifact);
+    oracle.require();
+    data = readBeir(scifactFolder);
     folder = mkdtempSync(join(tmpdir(), "bm25-oracle-"));
     writeRecords(
       join(folder, "docs.tsv"),

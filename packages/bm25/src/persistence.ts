@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { type Document, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
+import { corrupt, fileError } from "./file-errors.ts";
 import { InvertedIndex } from "./inverted-index.ts";
+import { SectionReader } from "./section-reader.ts";
 
 /**
  * On-disk format, version 1 (all integers little-endian):
@@ -160,8 +162,6 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
   return { settings, index };
 }
 
-type Document = import("@hybrid-rag/core").Document;
-
 function buildIndex(
   path: string,
   documents: Document[],
@@ -212,80 +212,6 @@ function buildIndex(
   return index;
 }
 
-class SectionReader {
-  #offset: number;
-  readonly #file: Buffer;
-  readonly #end: number;
-  readonly #path: string;
-
-  constructor(file: Buffer, offset: number, end: number, path: string) {
-    this.#file = file;
-    this.#offset = offset;
-    this.#end = end;
-    this.#path = path;
-  }
-
-  bytes(length: number): ArrayBuffer {
-    if (this.#offset + length > this.#end)
-      throw corrupt(this.#path, "a section runs past the end of the file");
-    const copy = new Uint8Array(length);
-    copy.set(this.#file.subarray(this.#offset, this.#offset + length));
-    this.#offset += length;
-    return copy.buffer;
-  }
-
-  json(length: number): unknown {
-    const text = Buffer.from(this.bytes(length)).toString("utf8");
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw corrupt(this.#path, `a JSON section does not parse (${(error as Error).message})`);
-    }
-  }
-
-  expectEnd(): void {
-    if (this.#offset !== this.#end)
-      throw corrupt(this.#path, "it has unexpected bytes after the last section");
-  }
-}
-
 function bytesOf(array: Int32Array | Uint32Array | Uint8Array): Buffer {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-}
-
-function corrupt(path: string, why: string): HybridRagError {
-  return new HybridRagError(
-    "corrupt-data",
-    `${path} cannot be loaded as a BM25 index: ${why}. Nothing was loaded; rebuild or restore the file.`,
-    { details: { path } },
-  );
-}
-
-function fileError(error: unknown, path: string, action: string): HybridRagError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = (error as Error).message;
-  if (code === "ENOENT") {
-    return new HybridRagError(
-      "not-found",
-      `Could not ${action} ${path}: the file or its folder does not exist (${reason}).`,
-      { cause: error },
-    );
-  }
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
-    return new HybridRagError(
-      "permission-denied",
-      `Could not ${action} ${path}: permission denied (${reason}). Choose a writable location.`,
-      { cause: error },
-    );
-  }
-  if (code === "EISDIR" || code === "ENOTDIR") {
-    return new HybridRagError(
-      "invalid-argument",
-      `Could not ${action} ${path}: the path is not a regular file (${reason}).`,
-      { cause: error },
-    );
-  }
-  return new HybridRagError("unavailable", `Could not ${action} ${path}: ${reason}.`, {
-    cause: error,
-  });
 }

@@ -36,6 +36,8 @@ interface QueryTerm {
  * already touched: by binary search in their postings, or by a scan that skips the others.
  */
 export class Searcher {
+  /** Whether the last search stopped admitting new candidates early (for tests). */
+  pruned = false;
   #scores = new Float64Array(0);
   #touched = new Int32Array(0);
 
@@ -56,6 +58,8 @@ export class Searcher {
     const { norms, live } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
+    this.pruned = false;
+    const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
     for (const [termIndex, term] of terms.entries()) {
       const { postings, size, weight } = term;
@@ -67,12 +71,6 @@ export class Searcher {
           if (scores[document] === 0) touched[touchedCount++] = document;
           scores[document]! += score;
         }
-        onlyTouched =
-          !request.exhaustive &&
-          request.accept === undefined &&
-          touchedCount >= request.topK &&
-          kthBest(scores, touched, touchedCount, request.topK) >
-            Math.fround(remainingBounds[termIndex + 1]! * (1 + 2 ** -40));
       } else if (touchedCount * Math.log2(size) < size) {
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
@@ -87,6 +85,12 @@ export class Searcher {
           scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
         }
       }
+      if (!prunable || touchedCount < request.topK || termIndex === terms.length - 1) continue;
+      const remaining = remainingBounds[termIndex + 1]! * inflation;
+      const threshold = kthBest(scores, touched, touchedCount, request.topK);
+      if (!onlyTouched) onlyTouched = this.pruned = threshold > Math.fround(remaining);
+      if (onlyTouched)
+        touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
     }
     const heap = new TopKHeap(request.topK);
     for (let slot = 0; slot < touchedCount; slot++) {
@@ -124,6 +128,30 @@ function queryTerms(index: InvertedIndex, request: SearchRequest): QueryTerm[] {
     });
   }
   return terms.sort((a, b) => b.bound - a.bound);
+}
+
+/** Sums of bounds are inflated so that double rounding can never make a bound too small. */
+const inflation = 1 + 2 ** -40;
+
+/**
+ * Forgets candidates that cannot reach the top k even with every remaining term at its bound
+ * (strictly below the k-th best partial score, so ties stay). Returns the new candidate count.
+ */
+function dropHopeless(
+  scores: Float64Array,
+  touched: Int32Array,
+  count: number,
+  remaining: number,
+  threshold: number,
+): number {
+  let kept = 0;
+  for (let slot = 0; slot < count; slot++) {
+    const document = touched[slot]!;
+    if (Math.fround((scores[document]! + remaining) * inflation) >= threshold)
+      touched[kept++] = document;
+    else scores[document] = 0;
+  }
+  return kept;
 }
 
 /** sums[i] = values[i] + … + values[n - 1], summed from scratch (no subtraction error). */

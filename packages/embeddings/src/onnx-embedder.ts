@@ -10,6 +10,7 @@ import {
   batchFeeds,
   ConcurrencyLimit,
   createOnnxSession,
+  defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
   type LoadModelOptions,
@@ -38,7 +39,8 @@ const onnxEmbedderSchema = sessionOptionsSchema.extend({
     ])
     .default("none"),
   maxLength: z.number().int().min(2).optional(),
-  maxTokensPerBatch: z.number().int().min(1).default(16_384),
+  /** Padded tokens per model run; default 4096 on CPU, 16384 on GPUs. */
+  maxTokensPerBatch: z.number().int().min(1).optional(),
   maxBatchSize: z.number().int().min(1).default(64),
   concurrency: z.number().int().min(1).default(1),
 });
@@ -92,6 +94,7 @@ export async function createOnnxEmbedder(options: OnnxEmbedderOptions): Promise<
   const pooling = poolingOption ?? model.sentenceTransformers?.pooling ?? "mean";
   const normalize = normalizeOption ?? model.sentenceTransformers?.normalize ?? true;
   const prefixes = typeof prefixOption === "string" ? prefixPresets[prefixOption] : prefixOption;
+  const tokensPerBatch = maxTokensPerBatch ?? defaultTokensPerBatch(session.provider);
   const limit = new ConcurrencyLimit(concurrency);
   const tokenizer = model.tokenizer;
   const budget = maxLength - tokenizer.specialTokensSingle;
@@ -128,7 +131,7 @@ export async function createOnnxEmbedder(options: OnnxEmbedderOptions): Promise<
     const vectors: Float32Array[] = new Array(texts.length);
     const batches = tokenBudgetBatches(
       encoded.map((item) => item.ids.length),
-      maxTokensPerBatch,
+      tokensPerBatch,
       maxBatchSize,
     );
     await Promise.all(

@@ -39,5 +39,5 @@ export {
   remotePost,
 } from "./remote-client-options.ts";
 export { assertStrings, type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
-export { tokenBudgetBatches } from "./token-budget-batches.ts";
+export { defaultTokensPerBatch, tokenBudgetBatches } from "./token-budget-batches.ts";
 export { longestFirstLengths } from "./truncation.ts";

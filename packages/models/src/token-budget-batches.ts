@@ -1,3 +1,5 @@
+import type { ExecutionProvider } from "./execution-provider.ts";
+
 /**
  * Groups items into batches for a padded model run. Items are sorted by length so each batch
  * holds items of similar length (little padding), and a batch closes when its padded size
@@ -29,4 +31,13 @@ export function tokenBudgetBatches(
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * Padded tokens per model run when the caller sets none. On CPUs small batches cost little
+ * (each run is already a large matrix product) and buckets of similar length waste less on
+ * padding; GPUs need larger batches to be busy.
+ */
+export function defaultTokensPerBatch(provider: ExecutionProvider): number {
+  return provider === "cpu" ? 4096 : 16_384;
 }

@@ -27,32 +27,36 @@ export async function createCrossEncoderReranker(
     name = "cross-encoder",
     activation = "none",
     truncate = "END",
+    passageText = defaultPassageText,
+    ...encoderOptions
   } = options;
-  const passageText = options.passageText ?? defaultPassageText;
   if (activation !== "none" && activation !== "sigmoid") {
     throw new HybridRagError(
       "invalid-argument",
       `activation must be "none" or "sigmoid", got ${JSON.stringify(activation)}.`,
     );
   }
-  let crossEncoder = given;
-  if (!crossEncoder) {
-    const {
-      name: _name,
-      activation: _activation,
-      truncate: _truncate,
-      passageText: _text,
-      crossEncoder: _given,
-      ...rest
-    } = options;
-    if (!rest.model) {
-      throw new HybridRagError(
-        "invalid-argument",
-        "createCrossEncoderReranker needs `model` (a path or Hub id) or `crossEncoder`.",
-      );
-    }
-    crossEncoder = await CrossEncoder.create(rest as CrossEncoderOptions);
+  if (!["END", "NONE"].includes(truncate)) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
+    );
   }
+  const ignored = Object.keys(encoderOptions);
+  if (given && ignored.length > 0) {
+    // Settings for a model that will not be loaded would be silently ignored.
+    throw new HybridRagError(
+      "invalid-argument",
+      `createCrossEncoderReranker got crossEncoder and also ${ignored.join(", ")}; pass either a crossEncoder or the options to create one.`,
+    );
+  }
+  if (!given && !encoderOptions.model) {
+    throw new HybridRagError(
+      "invalid-argument",
+      "createCrossEncoderReranker needs `model` (a path or Hub id) or `crossEncoder`.",
+    );
+  }
+  const crossEncoder = given ?? (await CrossEncoder.create(encoderOptions as CrossEncoderOptions));
   const encoder = crossEncoder;
   return {
     name,

@@ -187,6 +187,18 @@ describe("createCrossEncoderReranker", () => {
     }
   });
 
+  it("rejects conflicting or missing model options", async () => {
+    await expectErrorCode(
+      createCrossEncoderReranker({ crossEncoder: encoder, maxBatchSize: 4 }),
+      "invalid-argument",
+    );
+    await expectErrorCode(createCrossEncoderReranker({}), "invalid-argument");
+    await expectErrorCode(
+      createCrossEncoderReranker({ crossEncoder: encoder, activation: "softmax" as "none" }),
+      "invalid-argument",
+    );
+  });
+
   it("loads a model by path", async () => {
     const reranker = await createCrossEncoderReranker({
       model: modelDirectory,

@@ -4,6 +4,7 @@ import {
   batchFeeds,
   ConcurrencyLimit,
   createOnnxSession,
+  defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
   type LoadModelOptions,
@@ -80,7 +81,7 @@ export class CrossEncoder {
     const session = await createOnnxSession(model.onnxPath, sessionOptions);
     return new CrossEncoder(model, session, {
       maxLength: maxLength ?? model.maxLength,
-      maxTokensPerBatch,
+      maxTokensPerBatch: maxTokensPerBatch ?? defaultTokensPerBatch(session.provider),
       maxBatchSize,
       concurrency,
     });

@@ -1,6 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,8 +45,14 @@ function classPath(): string {
   const output = join(tmpdir(), `hybrid-rag-lucene-oracle-${hash}`);
   const jars = jarNames.map((jar) => join(jarFolder, jar)).join(":");
   if (!existsSync(join(output, "LuceneOracle.class"))) {
-    mkdirSync(output, { recursive: true });
-    execFileSync("javac", ["-d", output, "-cp", jars, oracleSource], { stdio: "inherit" });
+    // Test files run in parallel: compile aside, then move into place in one rename.
+    const staging = mkdtempSync(`${output}-staging-`);
+    execFileSync("javac", ["-d", staging, "-cp", jars, oracleSource], { stdio: "inherit" });
+    try {
+      renameSync(staging, output);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another worker was first
+    }
   }
   return `${output}:${jars}`;
 }
@@ -54,7 +70,16 @@ export function writeRecords(
   records: ReadonlyArray<readonly [string, string]>,
 ): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, records.map(([id, text]) => `${id}\t${escapeRecord(text)}\n`).join(""));
+  // In slices: one string of a million documents would exceed V8's string length limit.
+  const file = openSync(path, "w");
+  try {
+    for (let start = 0; start < records.length; start += 10_000) {
+      const slice = records.slice(start, start + 10_000);
+      writeSync(file, slice.map(([id, text]) => `${id}\t${escapeRecord(text)}\n`).join(""));
+    }
+  } finally {
+    closeSync(file);
+  }
 }
 
 /** Lucene's analysed tokens of each text. */

@@ -1,0 +1,76 @@
+# syntax=docker/dockerfile:1
+# Images of the hybrid-rag apps. Build from the repository root:
+#   docker build --target reranker-server -t hybrid-rag/reranker-server .
+#   docker build --target reranker-server-gpu -t hybrid-rag/reranker-server:gpu .
+#   docker build --target demo -t hybrid-rag/demo .
+# docker-compose.yml builds them for you. Node runs the TypeScript sources directly (type
+# stripping), so there is no compile step; workspace packages stay outside node_modules.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+
+# ---- the workspace sources, without anything built or installed
+FROM ${NODE_IMAGE} AS workspace
+ENV CI=true \
+    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
+    ONNXRUNTIME_NODE_INSTALL=skip \
+    ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+RUN corepack enable
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json ./
+COPY packages packages
+COPY apps apps
+COPY benchmarks benchmarks
+
+# ---- production dependencies of one app each
+FROM workspace AS reranker-server-dependencies
+RUN pnpm install --frozen-lockfile --prod --filter "@hybrid-rag/reranker-server..."
+
+FROM workspace AS demo-dependencies
+RUN pnpm install --frozen-lockfile --prod --filter "@hybrid-rag/demo..."
+
+# ---- the reranking service (CPU)
+FROM ${NODE_IMAGE} AS reranker-server
+ENV NODE_ENV=production \
+    NIM_MODEL_PATH=/models/reranker \
+    NIM_HTTP_API_PORT=8000
+WORKDIR /app
+COPY --from=reranker-server-dependencies --chown=node:node /app /app
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=30 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.NIM_HTTP_API_PORT||8000)+'/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "apps/reranker-server/src/main.ts"]
+
+# ---- the reranking service on an NVIDIA GPU: CUDA runtime + onnxruntime's CUDA provider
+# onnxruntime-node's own install script fetches its CUDA 12 provider libraries; the environment
+# variables that skip it elsewhere take precedence over its flags, so they are overridden here.
+FROM reranker-server-dependencies AS reranker-server-gpu-dependencies
+RUN ONNXRUNTIME_NODE_INSTALL= ONNXRUNTIME_NODE_INSTALL_CUDA=v12 \
+      node "$(dirname "$(find node_modules/.pnpm -path '*/onnxruntime-node/package.json' | head -n 1)")/script/install.js"
+
+FROM ${CUDA_IMAGE} AS reranker-server-gpu
+COPY --from=workspace /usr/local/bin/node /usr/local/bin/node
+ENV NODE_ENV=production \
+    NIM_MODEL_PATH=/models/reranker \
+    NIM_HTTP_API_PORT=8000 \
+    RERANKER_EXECUTION_PROVIDER=cuda
+RUN useradd --create-home --uid 10001 reranker
+WORKDIR /app
+COPY --from=reranker-server-gpu-dependencies --chown=reranker:reranker /app /app
+USER reranker
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=30 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.NIM_HTTP_API_PORT||8000)+'/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "apps/reranker-server/src/main.ts"]
+
+# ---- the demo web app
+FROM ${NODE_IMAGE} AS demo
+ENV NODE_ENV=production \
+    DEMO_HOST=0.0.0.0 \
+    DEMO_PORT=3000
+WORKDIR /app
+COPY --from=demo-dependencies --chown=node:node /app /app
+USER node
+EXPOSE 3000
+CMD ["node", "apps/demo/src/main.ts"]

@@ -1,0 +1,46 @@
+import type { DocumentIndex, Fusion, Reranker, Retriever } from "@hybrid-rag/core";
+import type { DemoConfig } from "./demo-config.ts";
+import type { DemoComponents, StageName, StageOff } from "./demo-engine.ts";
+import { buildDenseStage } from "./dense-stage.ts";
+import { buildFusion } from "./fusion-stage.ts";
+import { buildRerankStage } from "./rerank-stage.ts";
+import { buildSparseStage } from "./sparse-stage.ts";
+
+/** One built stage: the component, or why it is off. */
+export type BuiltStage<T> =
+  | { readonly component: T; readonly description: string; readonly close?: () => Promise<void> }
+  | { readonly off: StageOff; readonly description: string };
+
+export type RetrieverStage = BuiltStage<Retriever & DocumentIndex>;
+
+/** Chooses each stage's engine from the configuration: embedded unless a server URL is set. */
+export async function buildDemoComponents(config: DemoConfig): Promise<DemoComponents> {
+  const [sparse, dense, reranked] = await Promise.all([
+    buildSparseStage(config),
+    buildDenseStage(config),
+    buildRerankStage(config),
+  ]);
+  const fusion: Fusion = buildFusion();
+  const off: Partial<Record<StageName, StageOff>> = {};
+  if ("off" in sparse) off.sparse = sparse.off;
+  if ("off" in dense) off.dense = dense.off;
+  if ("off" in reranked) off.reranked = reranked.off;
+  const stages: Array<BuiltStage<unknown>> = [sparse, dense, reranked];
+  return {
+    ...("component" in sparse ? { sparse: sparse.component } : {}),
+    ...("component" in dense ? { dense: dense.component } : {}),
+    ...("component" in reranked ? { reranker: reranked.component as Reranker } : {}),
+    fusion,
+    indexes: [sparse, dense].flatMap((stage) => ("component" in stage ? [stage.component] : [])),
+    descriptions: {
+      sparse: sparse.description,
+      dense: dense.description,
+      fused: `${fusion.name}: reciprocal rank fusion, k = 60, of the lists that are on`,
+      reranked: reranked.description,
+    },
+    off,
+    async close() {
+      await Promise.all(stages.map((stage) => ("close" in stage ? stage.close?.() : undefined)));
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { resolve } from "node:path";
+import { parseWithSchema } from "@hybrid-rag/core";
+import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
+import { z } from "zod";
+
+const optionalUrl = (name: string) =>
+  z.url({ error: `${name} must be a URL such as http://localhost:9200` }).optional();
+
+const environmentSchema = z.object({
+  DEMO_CORPUS: z.string().min(1).optional(),
+  DEMO_HOST: z.string().min(1).default("127.0.0.1"),
+  DEMO_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DEMO_INDEX_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "DEMO_INDEX_NAME must be lowercase letters, digits, - and _")
+    .default("hybrid-rag-demo"),
+  EMBEDDING_MODEL_PATH: z.string().min(1).optional(),
+  RERANKER_MODEL_PATH: z.string().min(1).optional(),
+  DEMO_EXECUTION_PROVIDER: z.enum(executionProviders).default("auto"),
+  ELASTICSEARCH_URL: optionalUrl("ELASTICSEARCH_URL"),
+  QDRANT_URL: optionalUrl("QDRANT_URL"),
+  RERANKER_URL: optionalUrl("RERANKER_URL"),
+  RERANKER_API_KEY: z.string().min(1).optional(),
+  RERANKER_MODEL_NAME: z.string().min(1).optional(),
+  DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+});
+
+/** Where the demo's documents, models and (optionally) servers are. */
+export interface DemoConfig {
+  readonly corpusPath: string;
+  readonly host: string;
+  readonly port: number;
+  /** Elasticsearch index and Qdrant collection name. */
+  readonly indexName: string;
+  readonly embeddingModelPath: string | undefined;
+  readonly rerankerModelPath: string | undefined;
+  /** Where in-process models run: "auto" tries CUDA, then the CPU. */
+  readonly executionProvider: ExecutionProviderChoice;
+  readonly elasticsearchUrl: string | undefined;
+  readonly qdrantUrl: string | undefined;
+  readonly rerankerUrl: string | undefined;
+  readonly rerankerApiKey: string | undefined;
+  readonly rerankerModelName: string | undefined;
+  readonly logLevel: string;
+}
+
+/** The sample corpus shipped with the demo, used when no corpus is given. */
+export const sampleCorpusPath = new URL("../sample-corpus", import.meta.url).pathname;
+
+/** Reads the configuration from environment variables; the corpus may also come as an argument. */
+export function demoConfigFromEnvironment(
+  environment: NodeJS.ProcessEnv = process.env,
+  corpusArgument?: string,
+): DemoConfig {
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const values = parseWithSchema(environmentSchema, present, "demo environment");
+  const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
+  return {
+    corpusPath: resolve(corpusArgument ?? values.DEMO_CORPUS ?? sampleCorpusPath),
+    host: values.DEMO_HOST,
+    port: values.DEMO_PORT,
+    indexName: values.DEMO_INDEX_NAME,
+    embeddingModelPath: path(values.EMBEDDING_MODEL_PATH),
+    rerankerModelPath: path(values.RERANKER_MODEL_PATH),
+    executionProvider: values.DEMO_EXECUTION_PROVIDER,
+    elasticsearchUrl: values.ELASTICSEARCH_URL,
+    qdrantUrl: values.QDRANT_URL,
+    rerankerUrl: values.RERANKER_URL,
+    rerankerApiKey: values.RERANKER_API_KEY,
+    rerankerModelName: values.RERANKER_MODEL_NAME,
+    logLevel: values.DEMO_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import Fastify, { type FastifyInstance } from "fastify";
+import { z } from "zod";
+import { type DemoEngine, stageNames } from "./demo-engine.ts";
+import { toPageHits } from "./page-hit.ts";
+
+const searchRequestSchema = z.strictObject({
+  query: z
+    .string({ error: "query must be a string" })
+    .max(2000, "query must be at most 2000 characters"),
+  topK: z.number().int().min(1).max(100).default(10),
+  candidates: z.number().int().min(1).max(1000).default(50),
+});
+
+const pageFiles: Readonly<Record<string, { file: string; type: string }>> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/page.js": { file: "page.js", type: "text/javascript; charset=utf-8" },
+  "/page.css": { file: "page.css", type: "text/css; charset=utf-8" },
+};
+
+export interface DemoServerOptions {
+  readonly engine: DemoEngine;
+  /** Shown on the page: where the documents came from and how many there are. */
+  readonly corpus: { readonly source: string; readonly documents: number };
+  readonly logLevel?: string;
+}
+
+/** The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`). */
+export function createDemoServer(options: DemoServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? "info" },
+    forceCloseConnections: true,
+  });
+  const { engine } = options;
+
+  for (const [path, { file, type }] of Object.entries(pageFiles)) {
+    app.get(path, async (_request, reply) =>
+      reply.type(type).send(await readFile(new URL(`./page/${file}`, import.meta.url))),
+    );
+  }
+
+  app.get("/api/status", async () => ({
+    corpus: options.corpus,
+    stages: stageNames.map((stage) => ({
+      stage,
+      status: engine.components.off[stage] ? "off" : "on",
+      description: engine.components.descriptions[stage],
+      off: engine.components.off[stage],
+    })),
+  }));
+
+  app.post("/api/search", async (request) => {
+    const body = parseWithSchema(searchRequestSchema, request.body, "search request");
+    const response = await engine.search(body.query, body);
+    return {
+      ...response,
+      stages: response.stages.map((stage) => ({ ...stage, hits: toPageHits(stage.hits) })),
+    };
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    const framework = (error as { statusCode?: unknown }).statusCode;
+    const status = HybridRagError.isInstance(error)
+      ? error.code === "invalid-argument"
+        ? 400
+        : 500
+      : typeof framework === "number"
+        ? framework
+        : 500;
+    return reply
+      .code(status)
+      .send({ error: error instanceof Error ? error.message : String(error) });
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+import { readdir } from "node:fs/promises";
+import type { Embedder } from "@hybrid-rag/core";
+import { createVectorIndex } from "@hybrid-rag/vector-index";
+import type { RetrieverStage } from "./build-demo-components.ts";
+import type { DemoConfig } from "./demo-config.ts";
+
+const howToEnable =
+  "EMBEDDING_MODEL_PATH=<folder of a bi-encoder with onnx/model.onnx, e.g. bge-small-en-v1.5> pnpm demo";
+
+/** Dense vectors: Qdrant when QDRANT_URL is set, else the embedded exact index; needs an embedder. */
+export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStage> {
+  if (!config.embeddingModelPath) {
+    return {
+      off: { reason: "no embedding model is configured", howToEnable },
+      description: "dense retrieval with a bi-encoder",
+    };
+  }
+  if (await isEmptyFolder(config.embeddingModelPath)) {
+    return {
+      off: {
+        reason: `the model folder ${config.embeddingModelPath} is empty`,
+        howToEnable: `put a bi-encoder (config.json, tokenizer.json, onnx/model.onnx) in ${config.embeddingModelPath}`,
+      },
+      description: "dense retrieval with a bi-encoder",
+    };
+  }
+  const { createOnnxEmbedder } = await import("@hybrid-rag/embeddings");
+  const embedder: Embedder = await createOnnxEmbedder({
+    model: config.embeddingModelPath,
+    executionProvider: config.executionProvider,
+  });
+  const model = config.embeddingModelPath.split("/").at(-1);
+  if (config.qdrantUrl) {
+    const { createQdrantIndex } = await import("@hybrid-rag/qdrant");
+    const store = createQdrantIndex({
+      url: config.qdrantUrl,
+      collection: config.indexName,
+      embedder,
+      name: "dense",
+    });
+    // A fresh collection per start: the page shows exactly the corpus just ingested.
+    await store.drop();
+    return {
+      component: store,
+      description: `cosine (Qdrant at ${config.qdrantUrl}, collection ${config.indexName}, ${model})`,
+    };
+  }
+  return {
+    component: createVectorIndex({ embedder, name: "dense", metric: "cosine" }),
+    description: `cosine, exact (embedded, ${model}, ${embedder.dimension} dimensions)`,
+  };
+}
+
+/** Compose mounts an empty folder when none is provided: that means "off", not an error. */
+async function isEmptyFolder(path: string): Promise<boolean> {
+  const entries = await readdir(path).catch(() => undefined);
+  return entries !== undefined && entries.length === 0;
+}

@@ -1,0 +1,12 @@
+export { buildDemoComponents } from "./build-demo-components.ts";
+export { type DemoConfig, demoConfigFromEnvironment, sampleCorpusPath } from "./demo-config.ts";
+export {
+  type DemoComponents,
+  DemoEngine,
+  type SearchResponse,
+  type StageName,
+  type StageResult,
+} from "./demo-engine.ts";
+export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
+export { loadDocuments } from "./load-documents.ts";
+export { type RunningDemo, startDemo } from "./start-demo.ts";

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { demoConfigFromEnvironment } from "./demo-config.ts";
+import { startDemo } from "./start-demo.ts";
+
+// `pnpm demo [corpus folder | corpus.jsonl | BEIR folder]`; everything else by environment.
+try {
+  const config = demoConfigFromEnvironment(process.env, process.argv[2]);
+  const demo = await startDemo(config);
+  console.log(`hybrid-rag demo: open ${demo.url}`);
+  const stop = async () => {
+    await demo.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

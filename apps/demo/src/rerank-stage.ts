@@ -1,0 +1,37 @@
+import type { Reranker } from "@hybrid-rag/core";
+import type { BuiltStage } from "./build-demo-components.ts";
+import type { DemoConfig } from "./demo-config.ts";
+
+const howToEnable =
+  "RERANKER_MODEL_PATH=<folder of a cross-encoder with onnx/model.onnx, e.g. ms-marco-MiniLM-L-6-v2> pnpm demo (or RERANKER_URL=<reranker-server URL>)";
+
+/** The cross-encoder: a reranking server when RERANKER_URL is set, else in-process ONNX. */
+export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<Reranker>> {
+  if (config.rerankerUrl) {
+    const { createNimReranker } = await import("@hybrid-rag/reranker");
+    return {
+      component: createNimReranker({
+        baseUrl: config.rerankerUrl,
+        // The id the server lists at GET /v1/models (compose serves it as "reranker").
+        model: config.rerankerModelName ?? "reranker",
+        ...(config.rerankerApiKey ? { apiKey: config.rerankerApiKey } : {}),
+      }),
+      description: `cross-encoder behind the NIM API at ${config.rerankerUrl}`,
+    };
+  }
+  if (config.rerankerModelPath) {
+    const { createCrossEncoderReranker } = await import("@hybrid-rag/reranker");
+    const model = config.rerankerModelPath.split("/").at(-1);
+    return {
+      component: await createCrossEncoderReranker({
+        model: config.rerankerModelPath,
+        executionProvider: config.executionProvider,
+      }),
+      description: `cross-encoder ${model} (in-process ONNX), raw logits`,
+    };
+  }
+  return {
+    off: { reason: "no cross-encoder is configured", howToEnable },
+    description: "cross-encoder reranking of the fused list",
+  };
+}

@@ -1,0 +1,66 @@
+import { expectErrorCode } from "@hybrid-rag/core/testing";
+import { describe, expect, it } from "vitest";
+import { configFromEnvironment } from "./config.ts";
+
+describe("configFromEnvironment", () => {
+  it("applies NIM-like defaults and names the model after its folder", () => {
+    const config = configFromEnvironment({ NIM_MODEL_PATH: "/models/ms-marco-MiniLM-L-6-v2" });
+    expect(config).toMatchObject({
+      modelPath: "/models/ms-marco-MiniLM-L-6-v2",
+      modelId: "ms-marco-MiniLM-L-6-v2",
+      port: 8000,
+      executionProvider: "auto",
+      apiKey: undefined,
+      maxPassagesPerRequest: 512,
+      maxQueuedRequests: 1024,
+      requestTimeoutMs: 120_000,
+    });
+  });
+
+  it("reads every limit, and treats empty variables as unset", () => {
+    const config = configFromEnvironment({
+      NIM_MODEL_PATH: "/m",
+      NIM_SERVED_MODEL_NAME: "nvidia/llama-3.2-nv-rerankqa-1b-v2",
+      NIM_HTTP_API_PORT: "9000",
+      RERANKER_EXECUTION_PROVIDER: "cuda",
+      RERANKER_API_KEY: "",
+      RERANKER_MAX_PASSAGES: "100",
+      RERANKER_MAX_QUEUED_REQUESTS: "8",
+      RERANKER_MAX_BATCH_TOKENS: "4096",
+      RERANKER_MAX_BATCH_PAIRS: "16",
+      RERANKER_MAX_WAIT_MS: "0",
+      RERANKER_REQUEST_TIMEOUT_MS: "5000",
+    });
+    expect(config).toMatchObject({
+      modelId: "nvidia/llama-3.2-nv-rerankqa-1b-v2",
+      port: 9000,
+      executionProvider: "cuda",
+      apiKey: undefined,
+      maxPassagesPerRequest: 100,
+      maxQueuedRequests: 8,
+      maxBatchTokens: 4096,
+      maxBatchPairs: 16,
+      maxWaitMs: 0,
+      requestTimeoutMs: 5000,
+    });
+  });
+
+  it("refuses a missing model path and bad numbers, naming each variable", () => {
+    expect(() => configFromEnvironment({})).toThrow(/NIM_MODEL_PATH/);
+    expect(() =>
+      configFromEnvironment({
+        NIM_MODEL_PATH: "/m",
+        RERANKER_MAX_QUEUED_REQUESTS: "lots",
+        RERANKER_EXECUTION_PROVIDER: "tpu",
+      }),
+    ).toThrow(
+      /RERANKER_MAX_QUEUED_REQUESTS.*RERANKER_EXECUTION_PROVIDER|RERANKER_EXECUTION_PROVIDER.*RERANKER_MAX_QUEUED_REQUESTS/,
+    );
+    return expectErrorCode(
+      Promise.resolve().then(() =>
+        configFromEnvironment({ NIM_MODEL_PATH: "/m", NIM_HTTP_API_PORT: "70000" }),
+      ),
+      "invalid-argument",
+    );
+  });
+});

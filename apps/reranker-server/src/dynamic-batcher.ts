@@ -1,0 +1,219 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { abortError, HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import type { PairScorer, ScoringPair } from "./pair-scorer.ts";
+
+export interface DynamicBatcherOptions {
+  readonly scorer: PairScorer;
+  /** Requests admitted (waiting or being scored) at most; more are refused with `resource-exhausted`. */
+  readonly maxQueuedRequests: number;
+  /** Padded size of a batch at most: pairs × longest pair, in tokens. */
+  readonly maxBatchTokens: number;
+  readonly maxBatchPairs: number;
+  /**
+   * How long an idle batcher waits for concurrent requests to join the first pairs. It waits only
+   * once it has seen concurrent requests (its last batch held more than one): a lone client never
+   * pays the wait, and busy servers form batches from what arrives while the model runs anyway.
+   */
+  readonly maxWaitMs: number;
+  readonly onBatch?: (batch: BatchReport) => void;
+}
+
+export interface BatchReport {
+  readonly pairs: number;
+  readonly paddedTokens: number;
+  readonly requests: number;
+  readonly durationMs: number;
+  readonly error?: HybridRagError;
+}
+
+interface Job {
+  readonly query: string;
+  readonly passages: readonly string[];
+  readonly tokens: readonly number[];
+  readonly scores: Float32Array;
+  /** Index of the first pair not yet handed to a batch. */
+  nextPair: number;
+  scoredPairs: number;
+  settled: boolean;
+  readonly resolve: (scores: Float32Array) => void;
+  readonly reject: (error: HybridRagError) => void;
+  readonly detach: () => void;
+}
+
+interface BatchSlice {
+  readonly job: Job;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Collects (query, passage) pairs from concurrent requests into batches bounded by a token
+ * budget, scores one batch at a time, and hands each request its own scores. A request may
+ * span several batches; a cancelled request leaves the queue at once.
+ */
+export class DynamicBatcher {
+  readonly #options: DynamicBatcherOptions;
+  readonly #waiting: Job[] = [];
+  #admitted = 0;
+  #running = false;
+  #lastBatchRequests = 0;
+
+  constructor(options: DynamicBatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Requests admitted and not yet answered. */
+  get pendingRequests(): number {
+    return this.#admitted;
+  }
+
+  /**
+   * Scores every passage against the query. `tokens[i]` is the length of pair i (already checked
+   * against the model's limit by the caller). Rejects with `resource-exhausted` when the queue is
+   * full and with `aborted`/`timeout` when the signal fires first.
+   */
+  score(
+    query: string,
+    passages: readonly string[],
+    tokens: readonly number[],
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    if (signal?.aborted) return Promise.reject(abortError(signal, "ranking request"));
+    if (passages.length === 0) return Promise.resolve(new Float32Array(0));
+    if (this.#admitted >= this.#options.maxQueuedRequests) {
+      return Promise.reject(
+        new HybridRagError(
+          "resource-exhausted",
+          `The ranking queue is full (${this.#admitted} requests waiting, limit ${this.#options.maxQueuedRequests}): retry later or raise RERANKER_MAX_QUEUED_REQUESTS.`,
+        ),
+      );
+    }
+    return new Promise<Float32Array>((resolve, reject) => {
+      const onAbort = () => this.#fail(job, abortError(signal!, "ranking request"));
+      const job: Job = {
+        query,
+        passages,
+        tokens: tokens.map((count) => Math.min(count, this.#options.scorer.maxTokens)),
+        scores: new Float32Array(passages.length),
+        nextPair: 0,
+        scoredPairs: 0,
+        settled: false,
+        resolve,
+        reject,
+        detach: () => signal?.removeEventListener("abort", onAbort),
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#admitted++;
+      this.#waiting.push(job);
+      if (!this.#running) void this.#run();
+    });
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      if (this.#options.maxWaitMs > 0 && this.#lastBatchRequests > 1 && !this.#hasFullBatch()) {
+        await sleep(this.#options.maxWaitMs);
+      }
+      while (this.#waiting.length > 0) {
+        await this.#scoreBatch(this.#takeBatch());
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #hasFullBatch(): boolean {
+    let pairs = 0;
+    for (const job of this.#waiting) pairs += job.passages.length - job.nextPair;
+    return pairs >= this.#options.maxBatchPairs;
+  }
+
+  #takeBatch(): BatchSlice[] {
+    const { maxBatchPairs, maxBatchTokens } = this.#options;
+    const slices: BatchSlice[] = [];
+    let pairs = 0;
+    let longest = 0;
+    while (this.#waiting.length > 0 && pairs < maxBatchPairs) {
+      const job = this.#waiting[0]!;
+      const start = job.nextPair;
+      let end = start;
+      while (end < job.passages.length && pairs < maxBatchPairs) {
+        const widest = Math.max(longest, job.tokens[end]!);
+        // Always take one pair, even one longer than the budget, so nothing waits forever.
+        if (pairs > 0 && widest * (pairs + 1) > maxBatchTokens) break;
+        longest = widest;
+        pairs++;
+        end++;
+      }
+      if (end > start) slices.push({ job, start, end });
+      job.nextPair = end;
+      if (end < job.passages.length) break;
+      this.#waiting.shift();
+    }
+    return slices;
+  }
+
+  async #scoreBatch(slices: readonly BatchSlice[]): Promise<void> {
+    const live = slices.filter((slice) => !slice.job.settled);
+    if (live.length === 0) return;
+    const pairs: ScoringPair[] = [];
+    let longest = 0;
+    for (const { job, start, end } of live) {
+      for (let index = start; index < end; index++) {
+        pairs.push({ query: job.query, passage: job.passages[index]! });
+        longest = Math.max(longest, job.tokens[index]!);
+      }
+    }
+    const started = performance.now();
+    const report = { pairs: pairs.length, paddedTokens: pairs.length * longest };
+    const requests = new Set(live.map((slice) => slice.job)).size;
+    this.#lastBatchRequests = requests;
+    try {
+      const scores = await this.#options.scorer.scorePairs(pairs);
+      if (scores.length !== pairs.length) {
+        throw new HybridRagError(
+          "internal",
+          `The cross-encoder returned ${scores.length} scores for ${pairs.length} pairs.`,
+        );
+      }
+      this.#options.onBatch?.({ ...report, requests, durationMs: performance.now() - started });
+      let offset = 0;
+      for (const { job, start, end } of live) {
+        job.scores.set(scores.subarray(offset, offset + end - start), start);
+        offset += end - start;
+        job.scoredPairs += end - start;
+        if (job.scoredPairs === job.passages.length) this.#succeed(job);
+      }
+    } catch (caught) {
+      const error = toHybridRagError(caught, "scoring a batch");
+      this.#options.onBatch?.({
+        ...report,
+        requests,
+        durationMs: performance.now() - started,
+        error,
+      });
+      for (const { job } of live) this.#fail(job, error);
+    }
+  }
+
+  #succeed(job: Job): void {
+    if (job.settled) return;
+    this.#settle(job);
+    job.resolve(job.scores);
+  }
+
+  #fail(job: Job, error: HybridRagError): void {
+    if (job.settled) return;
+    this.#settle(job);
+    const position = this.#waiting.indexOf(job);
+    if (position >= 0) this.#waiting.splice(position, 1);
+    job.reject(error);
+  }
+
+  #settle(job: Job): void {
+    job.settled = true;
+    job.detach();
+    this.#admitted--;
+  }
+}

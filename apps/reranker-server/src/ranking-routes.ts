@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import {
+  cohereRerankRequestSchema,
+  type RankingResponse,
+  rankingRequestSchema,
+} from "./ranking-api.ts";
+import { modelNotReadyError, type RankingResult, type Truncation } from "./ranking-service.ts";
+import type { RouteContext } from "./route-context.ts";
+
+/** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
+export function registerRankingRoutes(app: FastifyInstance, context: RouteContext): void {
+  const rank = async (
+    reply: FastifyReply,
+    query: string,
+    passages: readonly string[],
+    truncate: Truncation,
+  ): Promise<RankingResult> => {
+    const service = context.getService();
+    if (!service) throw modelNotReadyError();
+    const signal = requestSignal(reply, context.settings.requestTimeoutMs);
+    return service.rank(query, passages, truncate, signal);
+  };
+
+  app.post("/v1/ranking", async (request, reply) => {
+    await context.authenticate(request.headers.authorization);
+    const body = parseWithSchema(rankingRequestSchema, request.body, "ranking request");
+    checkModel(body.model, context.settings.modelId);
+    const passages = body.passages.map((passage) => passage.text);
+    const result = await rank(reply, body.query.text, passages, body.truncate);
+    const response: RankingResponse = {
+      rankings: result.rankings,
+      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+    };
+    return response;
+  });
+
+  // Cohere's v1 and v2 rerank share this shape; its v2 client (and ours) calls /v2/rerank.
+  const cohereRerank = async (request: FastifyRequest, reply: FastifyReply) => {
+    await context.authenticate(request.headers.authorization);
+    const body = parseWithSchema(cohereRerankRequestSchema, request.body, "rerank request");
+    if (body.model !== undefined) checkModel(body.model, context.settings.modelId);
+    const documents = body.documents.map((document) =>
+      typeof document === "string" ? document : document.text,
+    );
+    // Cohere truncates long documents rather than failing.
+    const result = await rank(reply, body.query, documents, "END");
+    const top = result.rankings.slice(0, body.top_n ?? result.rankings.length);
+    return {
+      id: randomUUID(),
+      results: top.map(({ index, logit }) => ({
+        index,
+        // Cohere's scores lie in [0, 1]: the logit through a sigmoid keeps the order.
+        relevance_score: 1 / (1 + Math.exp(-logit)),
+        ...(body.return_documents ? { document: { text: documents[index] } } : {}),
+      })),
+      meta: {
+        api_version: { version: "2" },
+        billed_units: { search_units: 1 },
+        tokens: { input_tokens: result.promptTokens, output_tokens: 0 },
+      },
+    };
+  };
+  app.post("/v1/rerank", cohereRerank);
+  app.post("/v2/rerank", cohereRerank);
+}
+
+/** Fires when the client goes away before the answer is sent, or when the request times out. */
+function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
+  const disconnected = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) {
+      disconnected.abort(
+        new HybridRagError("aborted", "The client closed the connection before the answer."),
+      );
+    }
+  });
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () =>
+      timeout.abort(
+        new HybridRagError(
+          "timeout",
+          `The request took longer than ${timeoutMs} ms (RERANKER_REQUEST_TIMEOUT_MS); send fewer passages or retry when the server is less busy.`,
+        ),
+      ),
+    timeoutMs,
+  );
+  reply.raw.once("close", () => clearTimeout(timer));
+  return AbortSignal.any([disconnected.signal, timeout.signal]);
+}
+
+function checkModel(requested: string, served: string): void {
+  if (requested !== served) {
+    throw new HybridRagError(
+      "not-found",
+      `The model "${requested}" is not served here; this server serves "${served}" (GET /v1/models).`,
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { HybridRagError } from "@hybrid-rag/core";
+import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
+import { clientError } from "./http-errors.ts";
+import type { PairScorer } from "./pair-scorer.ts";
+
+export interface RankingLimits {
+  readonly maxPassagesPerRequest: number;
+}
+
+export interface RankedPassage {
+  readonly index: number;
+  readonly logit: number;
+}
+
+export interface RankingResult {
+  /** Every passage, best first (ties keep request order). */
+  readonly rankings: RankedPassage[];
+  /** Tokens the model read (after truncation). */
+  readonly promptTokens: number;
+}
+
+export type Truncation = "NONE" | "END";
+
+/** Validates a ranking request against the model's limits and scores it through the batcher. */
+export class RankingService {
+  readonly #scorer: PairScorer;
+  readonly #batcher: DynamicBatcher;
+  readonly #limits: RankingLimits;
+
+  constructor(
+    scorer: PairScorer,
+    limits: RankingLimits,
+    batching: Omit<DynamicBatcherOptions, "scorer">,
+  ) {
+    this.#scorer = scorer;
+    this.#limits = limits;
+    this.#batcher = new DynamicBatcher({ ...batching, scorer });
+  }
+
+  get pendingRequests(): number {
+    return this.#batcher.pendingRequests;
+  }
+
+  async rank(
+    query: string,
+    passages: readonly string[],
+    truncate: Truncation,
+    signal?: AbortSignal,
+  ): Promise<RankingResult> {
+    const limit = this.#limits.maxPassagesPerRequest;
+    if (passages.length > limit) {
+      throw clientError(
+        422,
+        `Too many passages: ${passages.length} exceeds the limit of ${limit} per request; split the request or raise RERANKER_MAX_PASSAGES.`,
+      );
+    }
+    const maxTokens = this.#scorer.maxTokens;
+    const tokens = passages.map((passage) => this.#scorer.countTokens(query, passage));
+    if (truncate === "NONE") {
+      const index = tokens.findIndex((count) => count > maxTokens);
+      if (index >= 0) {
+        throw clientError(
+          422,
+          `Input length ${tokens[index]} exceeds maximum allowed token size ${maxTokens} (query with passage ${index}); shorten it or send "truncate": "END".`,
+        );
+      }
+    }
+    const scores = await this.#batcher.score(query, passages, tokens, signal);
+    const rankings = Array.from(scores, (logit, index) => ({ index, logit }));
+    rankings.sort((a, b) => b.logit - a.logit || a.index - b.index);
+    const promptTokens = tokens.reduce((sum, count) => sum + Math.min(count, maxTokens), 0);
+    return { rankings, promptTokens };
+  }
+}
+
+/** The error for requests that arrive before the model has loaded. */
+export function modelNotReadyError(): HybridRagError {
+  return new HybridRagError(
+    "unavailable",
+    "The model is still loading: wait until GET /v1/health/ready answers 200.",
+  );
+}

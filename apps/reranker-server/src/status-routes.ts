@@ -1,0 +1,55 @@
+import type { FastifyInstance } from "fastify";
+import type { RouteContext } from "./route-context.ts";
+
+export interface StatusRouteContext extends RouteContext {
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+const startedAt = Math.floor(Date.now() / 1000);
+
+/** Health, model list, metadata and Prometheus metrics, as the NIM exposes them. */
+export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteContext): void {
+  const { settings } = context;
+
+  app.get("/v1/health/live", async () => ({
+    object: "health.response",
+    message: "Service is live.",
+  }));
+
+  app.get("/v1/health/ready", async (_request, reply) => {
+    if (context.getService()) return { object: "health.response", message: "Service is ready." };
+    return reply
+      .code(503)
+      .send({ object: "health.response", message: "Service is not ready: the model is loading." });
+  });
+
+  app.get("/v1/models", async (request) => {
+    await context.authenticate(request.headers.authorization);
+    return {
+      object: "list",
+      data: [{ id: settings.modelId, object: "model", created: startedAt, owned_by: "hybrid-rag" }],
+    };
+  });
+
+  app.get("/v1/metadata", async (request) => {
+    await context.authenticate(request.headers.authorization);
+    return {
+      version: "0.1.0",
+      modelInfo: [{ shortName: settings.modelId, ...context.metadata }],
+      limits: {
+        maxPassagesPerRequest: settings.maxPassagesPerRequest,
+        maxQueuedRequests: settings.maxQueuedRequests,
+        maxBatchTokens: settings.maxBatchTokens,
+        maxBatchPairs: settings.maxBatchPairs,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        maxBodyBytes: settings.maxBodyBytes,
+      },
+      ready: context.getService() !== undefined,
+    };
+  });
+
+  app.get("/v1/metrics", async (_request, reply) => {
+    const text = await context.metrics.registry.metrics();
+    return reply.type(context.metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,48 @@
+import type { PairScorer, ScoringPair } from "../pair-scorer.ts";
+
+export interface GatedScorer {
+  readonly scorer: PairScorer;
+  /** Batches that reached the model so far (each a list of pairs). */
+  readonly batches: ScoringPair[][];
+  /** Lets every held and future batch through. */
+  open(): void;
+  /** Resolves once `count` batches have reached the gate. */
+  waitForBatches(count: number): Promise<void>;
+}
+
+/**
+ * Wraps a real scorer so a test can hold batches at the model's door: requests pile up in the
+ * queue exactly as they would behind a slow model, without timing assumptions.
+ */
+export function gateScorer(inner: PairScorer): GatedScorer {
+  const batches: ScoringPair[][] = [];
+  let opened = false;
+  let openGate: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  return {
+    batches,
+    scorer: {
+      maxTokens: inner.maxTokens,
+      countTokens: (query, passage) => inner.countTokens(query, passage),
+      async scorePairs(pairs, signal) {
+        batches.push([...pairs]);
+        for (const waiter of waiters.filter((entry) => batches.length >= entry.count)) {
+          waiter.resolve();
+        }
+        if (!opened) await gate;
+        return inner.scorePairs(pairs, signal);
+      },
+    },
+    open() {
+      opened = true;
+      openGate();
+    },
+    waitForBatches(count) {
+      if (batches.length >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+  };
+}

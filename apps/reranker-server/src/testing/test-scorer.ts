@@ -1,0 +1,31 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTinyBertModel } from "@hybrid-rag/models/testing";
+import { type CrossEncoder, createCrossEncoder } from "@hybrid-rag/reranker";
+import { crossEncoderScorer } from "../cross-encoder-scorer.ts";
+import type { PairScorer } from "../pair-scorer.ts";
+
+/** Longest pair the test model accepts: small, so over-length inputs are cheap to build. */
+export const testMaxTokens = 64;
+
+let shared: Promise<CrossEncoder> | undefined;
+
+/** A real cross-encoder on a generated tiny BERT (random weights), loaded once per test file. */
+export function loadTestCrossEncoder(): Promise<CrossEncoder> {
+  shared ??= (async () => {
+    const directory = await mkdtemp(join(tmpdir(), "reranker-server-model-"));
+    await createTinyBertModel(directory, { kind: "cross-encoder", seed: 7 });
+    return createCrossEncoder({
+      model: directory,
+      executionProvider: "cpu",
+      maxLength: testMaxTokens,
+      intraOpThreads: 1,
+    });
+  })();
+  return shared;
+}
+
+export async function loadTestScorer(): Promise<PairScorer> {
+  return crossEncoderScorer(await loadTestCrossEncoder());
+}
