@@ -42,7 +42,13 @@ export class Searcher {
   #touched = new Int32Array(0);
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
-    const terms = queryTerms(index, request);
+    if (index.documentsWithTerms === 0) return [];
+    const cache = normCache(
+      request.k1,
+      request.b,
+      averageLength(index.totalTerms, index.documentsWithTerms),
+    );
+    const terms = queryTerms(index, request.tokens, cache);
     if (terms.length === 0) return [];
     if (this.#scores.length < index.size) {
       this.#scores = new Float64Array(index.size);
@@ -50,11 +56,6 @@ export class Searcher {
     }
     const scores = this.#scores;
     const touched = this.#touched;
-    const cache = normCache(
-      request.k1,
-      request.b,
-      averageLength(index.totalTerms, index.documentsWithTerms),
-    );
     const { norms, live } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
@@ -93,27 +94,33 @@ export class Searcher {
         touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
     }
     const heap = new TopKHeap(request.topK);
-    for (let slot = 0; slot < touchedCount; slot++) {
-      const document = touched[slot]!;
-      const score = Math.fround(scores[document]!);
-      scores[document] = 0;
-      if (!heap.accepts(score, document)) continue;
-      if (request.accept && !request.accept(document)) continue;
-      heap.push(score, document);
+    try {
+      for (let slot = 0; slot < touchedCount; slot++) {
+        const document = touched[slot]!;
+        const score = Math.fround(scores[document]!);
+        if (!heap.accepts(score, document)) continue;
+        if (request.accept && !request.accept(document)) continue;
+        heap.push(score, document);
+      }
+    } finally {
+      // The accumulator is reused by the next query: leave it all zeros, even on a throw.
+      for (let slot = 0; slot < touchedCount; slot++) scores[touched[slot]!] = 0;
     }
     return heap.sorted();
   }
 }
 
-function queryTerms(index: InvertedIndex, request: SearchRequest): QueryTerm[] {
+function queryTerms(
+  index: InvertedIndex,
+  tokens: readonly string[],
+  cache: Float32Array,
+): QueryTerm[] {
   const documentCount = index.documentsWithTerms;
-  if (documentCount === 0) return [];
-  const cache = normCache(request.k1, request.b, averageLength(index.totalTerms, documentCount));
   const largestInverseNorm = cache.reduce((max, value) => Math.max(max, value), 0);
   const terms: QueryTerm[] = [];
   // A term repeated in the query is one clause boosted by its count, as Lucene's
   // BooleanQuery rewrite merges duplicate SHOULD clauses.
-  for (const [term, count] of countTerms(request.tokens)) {
+  for (const [term, count] of countTerms(tokens)) {
     const number = index.termNumbers.get(term);
     if (number === undefined) continue;
     const documentFrequency = index.documentFrequencies[number]!;
