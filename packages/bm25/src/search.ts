@@ -19,8 +19,9 @@ export interface ScoredDocument {
 }
 
 interface QueryTerm {
-  readonly postings: Int32Array;
-  readonly size: number;
+  /** The term's block in the index's postings pool: [start, end). */
+  readonly start: number;
+  readonly end: number;
   readonly weight: number;
   /** No document can score more than this on the term. */
   readonly bound: number;
@@ -56,16 +57,17 @@ export class Searcher {
     }
     const scores = this.#scores;
     const touched = this.#touched;
-    const { norms, live } = index;
+    const { norms, live, pool: postings } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
     this.pruned = false;
     const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
     for (const [termIndex, term] of terms.entries()) {
-      const { postings, size, weight } = term;
+      const { start, end, weight } = term;
+      const size = (end - start) / 2;
       if (!onlyTouched) {
-        for (let position = 0; position < size; position += 2) {
+        for (let position = start; position < end; position += 2) {
           const document = postings[position]!;
           if (live[document] === 0) continue;
           const score = termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
@@ -75,12 +77,12 @@ export class Searcher {
       } else if (touchedCount * Math.log2(size) < size) {
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
-          const position = findPosting(postings, size, document);
+          const position = findPosting(postings, start, end, document);
           if (position < 0) continue;
           scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
         }
       } else {
-        for (let position = 0; position < size; position += 2) {
+        for (let position = start; position < end; position += 2) {
           const document = postings[position]!;
           if (scores[document] === 0 || live[document] === 0) continue;
           scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
@@ -127,9 +129,10 @@ function queryTerms(
     if (documentFrequency === 0) continue;
     const weight = Math.fround(count * idf(documentFrequency, documentCount));
     const bound = termScore(weight, index.maxFrequencies[number]!, largestInverseNorm);
+    const start = index.postingStarts[number]!;
     terms.push({
-      postings: index.postings[number]!,
-      size: index.postingSizes[number]!,
+      start,
+      end: start + index.postingSizes[number]!,
       weight,
       bound,
     });
@@ -180,14 +183,14 @@ function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: nu
   return heap.threshold;
 }
 
-/** Position of `document` in sorted interleaved postings, or -1. */
-function findPosting(postings: Int32Array, size: number, document: number): number {
+/** Position of `document` in the sorted interleaved postings pool[start, end), or -1. */
+function findPosting(pool: Int32Array, start: number, end: number, document: number): number {
   let low = 0;
-  let high = size / 2 - 1;
+  let high = (end - start) / 2 - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const value = postings[middle * 2]!;
-    if (value === document) return middle * 2;
+    const value = pool[start + middle * 2]!;
+    if (value === document) return start + middle * 2;
     if (value < document) low = middle + 1;
     else high = middle - 1;
   }
