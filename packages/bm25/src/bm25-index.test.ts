@@ -78,6 +78,30 @@ describe("Bm25Index", () => {
     expect(await index.count()).toBe(2);
   });
 
+  it("indexes only the configured fields, joined by one space", async () => {
+    const index = createBm25Index({ fields: ["text"] });
+    await index.upsert([{ id: "a", title: "volcano", text: "glacier" }]);
+    expect(await index.retrieve("volcano", { topK: 5 })).toEqual([]);
+    expect(index.indexedText({ id: "a", title: "t", text: "x" })).toBe("x");
+    expect(createBm25Index().indexedText({ id: "a", title: "t", text: "x" })).toBe("t x");
+  });
+
+  it("ranks equal scores by write order, an update moving to the end", async () => {
+    const index = createBm25Index();
+    await index.upsert(["a", "b", "c"].map((id) => ({ id, text: "same words" })));
+    expect((await index.retrieve("same", { topK: 3 })).map((hit) => hit.id)).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
+    await index.upsert([{ id: "a", text: "same words" }]);
+    expect((await index.retrieve("same", { topK: 3 })).map((hit) => hit.id)).toEqual([
+      "b",
+      "c",
+      "a",
+    ]);
+  });
+
   it("rejects invalid options", () => {
     expect(() => createBm25Index({ k1: -1 })).toThrow(/k1/);
     expect(() => createBm25Index({ b: 2 })).toThrow(/b must be between 0 and 1/);
@@ -177,6 +201,7 @@ describe("pruning never changes results", () => {
           for (const number of deletions) {
             if (number < documents.length) index.remove(number, documents[number]!);
           }
+          if (deletions.length > 5) index.compact();
           const searcher = new Searcher();
           const request = { tokens: query, topK, k1: 1.2, b: 0.75 };
           const pruned = searcher.search(index, request);

@@ -82,6 +82,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
       });
     }
     this.#compactIfWasteful();
+    this.#index.packIfWasteful();
     failed.sort((a, b) => a.index - b.index);
     return { succeeded, failed };
   }

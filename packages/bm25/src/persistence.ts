@@ -46,14 +46,10 @@ export async function saveIndex(
 ): Promise<void> {
   const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
   const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
+  index.pack();
   const sizes = index.postingSizes.slice(0, index.terms.length);
-  const postingsInts = sizes.reduce((sum, size) => sum + size, 0);
-  const postings = new Int32Array(postingsInts);
-  let offset = 0;
-  index.postings.forEach((list, term) => {
-    postings.set(list.subarray(0, sizes[term]!), offset);
-    offset += sizes[term]!;
-  });
+  const postingsInts = index.postingsTotal;
+  const postings = index.pool.subarray(0, postingsInts);
   const header = Buffer.from(
     JSON.stringify({
       ...settings,
@@ -185,29 +181,36 @@ function buildIndex(
     if (length > 0) index.documentsWithTerms++;
     index.totalTerms += length;
   }
+  if (sizes.reduce((sum, size) => sum + size, 0) !== postings.length) {
+    throw corrupt(path, "the postings sizes do not add up to the postings section");
+  }
+  index.pool = postings;
+  index.poolUsed = postings.length;
+  index.postingsTotal = postings.length;
   let offset = 0;
-  for (const term of terms) {
+  for (const [expected, term] of terms.entries()) {
     const number = index.termNumber(term);
+    if (number !== expected) throw corrupt(path, `the term ${JSON.stringify(term)} appears twice`);
     const size = sizes[number]!;
     if (size < 0 || size % 2 !== 0 || offset + size > postings.length) {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
     }
-    const list = postings.slice(offset, offset + size);
-    offset += size;
     let previous = -1;
     let maxFrequency = 0;
-    for (let position = 0; position < size; position += 2) {
-      const document = list[position]!;
-      if (document <= previous || document >= documents.length || list[position + 1]! < 1) {
+    for (let position = offset; position < offset + size; position += 2) {
+      const document = postings[position]!;
+      if (document <= previous || document >= documents.length || postings[position + 1]! < 1) {
         throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid`);
       }
       previous = document;
-      maxFrequency = Math.max(maxFrequency, list[position + 1]!);
+      maxFrequency = Math.max(maxFrequency, postings[position + 1]!);
     }
-    index.postings[number] = list;
+    index.postingStarts[number] = offset;
+    index.postingCapacities[number] = size;
     index.postingSizes[number] = size;
     index.documentFrequencies[number] = size / 2;
     index.maxFrequencies[number] = maxFrequency;
+    offset += size;
   }
   return index;
 }

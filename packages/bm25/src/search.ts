@@ -19,8 +19,9 @@ export interface ScoredDocument {
 }
 
 interface QueryTerm {
-  readonly postings: Int32Array;
-  readonly size: number;
+  /** The term's block in the index's postings pool: [start, end). */
+  readonly start: number;
+  readonly end: number;
   readonly weight: number;
   /** No document can score more than this on the term. */
   readonly bound: number;
@@ -42,7 +43,13 @@ export class Searcher {
   #touched = new Int32Array(0);
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
-    const terms = queryTerms(index, request);
+    if (index.documentsWithTerms === 0) return [];
+    const cache = normCache(
+      request.k1,
+      request.b,
+      averageLength(index.totalTerms, index.documentsWithTerms),
+    );
+    const terms = queryTerms(index, request.tokens, cache);
     if (terms.length === 0) return [];
     if (this.#scores.length < index.size) {
       this.#scores = new Float64Array(index.size);
@@ -50,21 +57,17 @@ export class Searcher {
     }
     const scores = this.#scores;
     const touched = this.#touched;
-    const cache = normCache(
-      request.k1,
-      request.b,
-      averageLength(index.totalTerms, index.documentsWithTerms),
-    );
-    const { norms, live } = index;
+    const { norms, live, pool: postings } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
     this.pruned = false;
     const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
     for (const [termIndex, term] of terms.entries()) {
-      const { postings, size, weight } = term;
+      const { start, end, weight } = term;
+      const size = (end - start) / 2;
       if (!onlyTouched) {
-        for (let position = 0; position < size; position += 2) {
+        for (let position = start; position < end; position += 2) {
           const document = postings[position]!;
           if (live[document] === 0) continue;
           const score = termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
@@ -74,12 +77,12 @@ export class Searcher {
       } else if (touchedCount * Math.log2(size) < size) {
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
-          const position = findPosting(postings, size, document);
+          const position = findPosting(postings, start, end, document);
           if (position < 0) continue;
           scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
         }
       } else {
-        for (let position = 0; position < size; position += 2) {
+        for (let position = start; position < end; position += 2) {
           const document = postings[position]!;
           if (scores[document] === 0 || live[document] === 0) continue;
           scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
@@ -93,36 +96,43 @@ export class Searcher {
         touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
     }
     const heap = new TopKHeap(request.topK);
-    for (let slot = 0; slot < touchedCount; slot++) {
-      const document = touched[slot]!;
-      const score = Math.fround(scores[document]!);
-      scores[document] = 0;
-      if (!heap.accepts(score, document)) continue;
-      if (request.accept && !request.accept(document)) continue;
-      heap.push(score, document);
+    try {
+      for (let slot = 0; slot < touchedCount; slot++) {
+        const document = touched[slot]!;
+        const score = Math.fround(scores[document]!);
+        if (!heap.accepts(score, document)) continue;
+        if (request.accept && !request.accept(document)) continue;
+        heap.push(score, document);
+      }
+    } finally {
+      // The accumulator is reused by the next query: leave it all zeros, even on a throw.
+      for (let slot = 0; slot < touchedCount; slot++) scores[touched[slot]!] = 0;
     }
     return heap.sorted();
   }
 }
 
-function queryTerms(index: InvertedIndex, request: SearchRequest): QueryTerm[] {
+function queryTerms(
+  index: InvertedIndex,
+  tokens: readonly string[],
+  cache: Float32Array,
+): QueryTerm[] {
   const documentCount = index.documentsWithTerms;
-  if (documentCount === 0) return [];
-  const cache = normCache(request.k1, request.b, averageLength(index.totalTerms, documentCount));
   const largestInverseNorm = cache.reduce((max, value) => Math.max(max, value), 0);
   const terms: QueryTerm[] = [];
   // A term repeated in the query is one clause boosted by its count, as Lucene's
   // BooleanQuery rewrite merges duplicate SHOULD clauses.
-  for (const [term, count] of countTerms(request.tokens)) {
+  for (const [term, count] of countTerms(tokens)) {
     const number = index.termNumbers.get(term);
     if (number === undefined) continue;
     const documentFrequency = index.documentFrequencies[number]!;
     if (documentFrequency === 0) continue;
     const weight = Math.fround(count * idf(documentFrequency, documentCount));
     const bound = termScore(weight, index.maxFrequencies[number]!, largestInverseNorm);
+    const start = index.postingStarts[number]!;
     terms.push({
-      postings: index.postings[number]!,
-      size: index.postingSizes[number]!,
+      start,
+      end: start + index.postingSizes[number]!,
       weight,
       bound,
     });
@@ -173,14 +183,14 @@ function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: nu
   return heap.threshold;
 }
 
-/** Position of `document` in sorted interleaved postings, or -1. */
-function findPosting(postings: Int32Array, size: number, document: number): number {
+/** Position of `document` in the sorted interleaved postings pool[start, end), or -1. */
+function findPosting(pool: Int32Array, start: number, end: number, document: number): number {
   let low = 0;
-  let high = size / 2 - 1;
+  let high = (end - start) / 2 - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
-    const value = postings[middle * 2]!;
-    if (value === document) return middle * 2;
+    const value = pool[start + middle * 2]!;
+    if (value === document) return start + middle * 2;
     if (value < document) low = middle + 1;
     else high = middle - 1;
   }
