@@ -1,5 +1,5 @@
-import { readBeir } from "@hybrid-rag/bm25/testing";
 import type { Document } from "@hybrid-rag/core";
+import { loadBeirInMemory } from "@hybrid-rag/eval";
 
 export interface Corpus {
   readonly name: string;
@@ -7,8 +7,8 @@ export interface Corpus {
   readonly queries: string[];
 }
 
-export function scifact(folder: string): Corpus {
-  const data = readBeir(folder);
+export async function scifact(folder: string): Promise<Corpus> {
+  const data = await loadBeirInMemory(folder);
   return {
     name: "SciFact",
     documents: data.documents,

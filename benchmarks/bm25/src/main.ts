@@ -29,7 +29,7 @@ const { values } = parseArgs({
 const settings = { topK: Number(values["top-k"]), rounds: Number(values.rounds) };
 const peerMaxDocs = Number(values["peer-max-docs"]);
 const engines = new Set(values.engines.split(","));
-const corpora: Array<() => Corpus> = [];
+const corpora: Array<() => Corpus | Promise<Corpus>> = [];
 if (values.corpus === "scifact" || values.corpus === "all") {
   corpora.push(() =>
     scifact(fileURLToPath(new URL("../../../../shared/datasets/scifact", import.meta.url))),
@@ -39,7 +39,7 @@ if (values.corpus === "synthetic" || values.corpus === "all")
   corpora.push(() => synthetic(Number(values.docs)));
 
 for (const load of corpora) {
-  const corpus = load();
+  const corpus = await load();
   console.log(
     `\n${corpus.name}: ${corpus.documents.length} documents, ${corpus.queries.length} queries, top-${settings.topK}, ${settings.rounds} timed rounds`,
   );

@@ -1,7 +1,7 @@
+import { loadBeirInMemory } from "@hybrid-rag/eval";
 import { describe, expect, it } from "vitest";
 import { englishAnalyzer, porterStem, standardAnalyzer } from "./analyzers.ts";
 import { analyzerCases } from "./testing/analyzer-cases.ts";
-import { readBeir } from "./testing/beir.ts";
 import { luceneAnalyze } from "./testing/lucene-oracle.ts";
 import { oracleAvailability, scifactFolder } from "./testing/oracle-availability.ts";
 
@@ -40,11 +40,13 @@ describe.skipIf(oracle.skip)("analyzers against Lucene itself", () => {
     expect(luceneAnalyze("english", texts)).toEqual(analyzerCases.map((entry) => entry.english));
   });
 
-  it("every SciFact document and query analyses to Lucene's tokens", { timeout: 120_000 }, () => {
+  it("every SciFact document and query analyses to Lucene's tokens", {
+    timeout: 120_000,
+  }, async () => {
     oracle.require();
-    const data = readBeir(scifactFolder);
+    const data = await loadBeirInMemory(scifactFolder);
     const texts = [
-      ...data.documents.map((document) => `${document.title} ${document.text}`),
+      ...data.documents.map((document) => `${document.title ?? ""} ${document.text}`),
       ...data.queries.map((query) => query.text),
     ];
     for (const [name, analyzer] of [

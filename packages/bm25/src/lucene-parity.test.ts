@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type BeirInMemory, evaluateRun, loadBeirInMemory, type Run } from "@hybrid-rag/eval";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBm25Index } from "./bm25-index.ts";
-import { type BeirData, readBeir } from "./testing/beir.ts";
 import { luceneSearch, type OracleHit, writeRecords } from "./testing/lucene-oracle.ts";
 import { oracleAvailability, scifactFolder } from "./testing/oracle-availability.ts";
-import { meanNdcg, meanRecall, type Run } from "./testing/trec-metrics.ts";
 
 const oracle = oracleAvailability("the Lucene oracle parity test");
 
@@ -18,16 +17,16 @@ const configurations = [
 ] as const;
 
 describe.skipIf(oracle.skip)("Lucene oracle parity on SciFact (top-100)", () => {
-  let data: BeirData;
+  let data: BeirInMemory;
   let folder: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     oracle.require();
-    data = readBeir(scifactFolder);
+    data = await loadBeirInMemory(scifactFolder);
     folder = mkdtempSync(join(tmpdir(), "bm25-oracle-"));
     writeRecords(
       join(folder, "docs.tsv"),
-      data.documents.map((d) => [d.id, `${d.title} ${d.text}`]),
+      data.documents.map((d) => [d.id, `${d.title ?? ""} ${d.text}`]),
     );
     writeRecords(
       join(folder, "queries.tsv"),
@@ -82,10 +81,11 @@ describe.skipIf(oracle.skip)("Lucene oracle parity on SciFact (top-100)", () => 
           );
         }
       }
+      const { mean } = evaluateRun(ours, data.qrels, ["ndcg@10", "recall@5", "recall@100"]);
       const metrics = {
-        ndcg10: round4(meanNdcg(ours, data.qrels, 10)),
-        recall5: round4(meanRecall(ours, data.qrels, 5)),
-        recall100: round4(meanRecall(ours, data.qrels, 100)),
+        ndcg10: round4(mean["ndcg@10"]!),
+        recall5: round4(mean["recall@5"]!),
+        recall100: round4(mean["recall@100"]!),
       };
       console.info(
         `bm25 vs Lucene, ${analyzer} k1=${k1} b=${b}: ${identical}/${data.queries.length} identical top-100, ` +

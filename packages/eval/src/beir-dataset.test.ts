@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBeirDataset } from "./beir-dataset.ts";
+import { loadBeirInMemory } from "./load-beir-in-memory.ts";
 
 let root = "";
 beforeAll(async () => {
@@ -60,6 +61,16 @@ describe("loadBeirDataset", () => {
       { id: "d2", text: "Dogs bark." },
       { id: "d3", text: "Birds sing." },
     ]);
+  });
+
+  it("loads a small collection whole with loadBeirInMemory", async () => {
+    const data = await loadBeirInMemory(await folder());
+    expect(data.queries).toEqual([
+      { id: "q1", text: "purring" },
+      { id: "q3", text: "barking" },
+    ]);
+    expect(data.documents.map((document) => document.id)).toEqual(["d1", "d2", "d3"]);
+    expect(data.qrels.get("q1")).toEqual(new Map([["d1", 1]]));
   });
 
   it("names the line of malformed JSON and of a missing field", async () => {

@@ -1,6 +1,7 @@
 export { type BeirDataset, type LoadBeirOptions, loadBeirDataset } from "./beir-dataset.ts";
 export { compareEvaluations, type RunComparison } from "./compare-evaluations.ts";
 export { type EvaluateOptions, evaluateRun, type RunEvaluation } from "./evaluate-run.ts";
+export { type BeirInMemory, loadBeirInMemory } from "./load-beir-in-memory.ts";
 export { type MetricKind, type MetricSpec, metricKinds, parseMetric } from "./metric-name.ts";
 export { type PairedTestResult, type PairedTTestResult, pairedTTest } from "./paired-t-test.ts";
 export { readQrels, writeQrels } from "./qrels-io.ts";

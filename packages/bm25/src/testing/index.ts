@@ -1,4 +1,3 @@
-export { type BeirData, readBeir } from "./beir.ts";
 export {
   escapeRecord,
   luceneAnalyze,
