@@ -106,10 +106,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  async function run(
-    query: string,
-    runOptions: PipelineRunOptions = {},
-  ): Promise<PipelineResultWithStages> {
+  async function run(query: string, runOptions: PipelineRunOptions = {}): Promise<PipelineResult> {
     const started = performance.now();
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
@@ -122,9 +119,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     timings.total = performance.now() - started;
     return runOptions.includeStages
       ? { hits, timings, warnings, stages }
-      : ({ hits, timings, warnings } as PipelineResultWithStages);
+      : { hits, timings, warnings };
   }
 
+  // The overloads only narrow the result type: `stages` is there exactly when asked for.
   return { events, run: run as Pipeline["run"] };
 }
 
