@@ -3,11 +3,11 @@ import {
   type DocumentIndex,
   type Fusion,
   type Hit,
-  type RankedList,
   type Reranker,
   type Retriever,
   toHybridRagError,
 } from "@hybrid-rag/core";
+import { createPipeline, type PipelineStages } from "@hybrid-rag/pipeline";
 
 export const stageNames = ["sparse", "dense", "fused", "reranked"] as const;
 export type StageName = (typeof stageNames)[number];
@@ -57,9 +57,10 @@ export interface SearchOptions {
 }
 
 /**
- * Runs the stages one query goes through and keeps every intermediate list, so the page can
- * show why each hit is where it is. Retrievers run in parallel; a failing stage is reported, and
- * the later stages go on without it.
+ * Runs each query through `@hybrid-rag/pipeline` with `includeStages` and turns its stages into
+ * the page's four lists. The pipeline runs the retrievers in parallel, leaves a failing one out
+ * ("continue") and returns the fused order when the reranker fails ("fallback"); the engine only
+ * adds what the page shows besides: stages that are off, and descriptions.
  */
 export class DemoEngine {
   readonly components: DemoComponents;
@@ -84,95 +85,89 @@ export class DemoEngine {
     const topK = options.topK ?? 10;
     const candidates = Math.max(options.candidates ?? 50, topK);
     const started = performance.now();
-    const [sparse, dense] = await Promise.all([
-      this.#retrieve("sparse", this.components.sparse, query, candidates),
-      this.#retrieve("dense", this.components.dense, query, candidates),
-    ]);
-    const lists: RankedList[] = [sparse, dense]
-      .filter((result) => result.status !== "off")
-      .map((result) => ({
-        source: result.stage,
-        hits: result.hits,
-        ...(result.error ? { error: new Error(result.error) } : {}),
-      }));
-    const fused = this.#fuse(lists, candidates);
-    const reranked = await this.#rerank(query, fused, topK);
+    const stages = await this.#runPipeline(query, topK, candidates);
     const shown = (result: StageResult) => ({ ...result, hits: result.hits.slice(0, topK) });
+    return { query, stages: stages.map(shown), totalMs: performance.now() - started };
+  }
+
+  /** The retrieval stages that are on, in the page's order. */
+  #retrievers(): Array<{ stage: StageName; retriever: Retriever }> {
+    const { sparse, dense } = this.components;
+    return [
+      ...(sparse ? [{ stage: "sparse" as const, retriever: sparse }] : []),
+      ...(dense ? [{ stage: "dense" as const, retriever: dense }] : []),
+    ];
+  }
+
+  async #runPipeline(query: string, topK: number, candidates: number): Promise<StageResult[]> {
+    const { fusion, reranker } = this.components;
+    const retrievers = this.#retrievers();
+    if (retrievers.length === 0) return stageNames.map((stage) => this.#offStage(stage));
+    // Built per query because the page chooses topK and candidates per query; creating a
+    // pipeline only validates its options.
+    const pipeline = createPipeline({
+      retrievers: retrievers.map(({ retriever }) => retriever),
+      // Given even for one retriever, so a lone list still shows as fused (with its RRF score).
+      fusion,
+      ...(reranker ? { reranker } : {}),
+      topK: { retrieve: candidates, fuse: candidates, final: topK },
+      onSourceFailure: "continue",
+      onRerankFailure: "fallback",
+    });
+    let stages: PipelineStages;
+    try {
+      ({ stages } = await pipeline.run(query, { includeStages: true }));
+    } catch (error) {
+      // Every retriever failed, or the fusion did: each stage that is on shows the error.
+      const message = toHybridRagError(error, "search").message;
+      const on = new Set<StageName>([...retrievers.map(({ stage }) => stage), "fused"]);
+      if (reranker) on.add("reranked");
+      return stageNames.map((stage) =>
+        on.has(stage) ? this.#failed(stage, message, 0) : this.#offStage(stage),
+      );
+    }
+    const results = new Map<StageName, StageResult>();
+    retrievers.forEach(({ stage }, index) => {
+      const list = stages.retrievers[index]!;
+      results.set(
+        stage,
+        list.status === "ok"
+          ? this.#on(stage, list.hits, list.durationMs)
+          : this.#failed(stage, list.error ?? "failed", list.durationMs),
+      );
+    });
+    if (stages.fused)
+      results.set("fused", this.#on("fused", stages.fused.hits, stages.fused.durationMs));
+    const reranked = stages.reranked;
+    if (reranked) {
+      results.set(
+        "reranked",
+        reranked.status === "ok"
+          ? this.#on("reranked", reranked.hits, reranked.durationMs)
+          : this.#failed("reranked", reranked.error ?? "failed", reranked.durationMs),
+      );
+    }
+    return stageNames.map((stage) => results.get(stage) ?? this.#offStage(stage));
+  }
+
+  #on(stage: StageName, hits: readonly Hit[], durationMs: number): StageResult {
     return {
-      query,
-      stages: [sparse, dense, fused, reranked].map(shown),
-      totalMs: performance.now() - started,
+      stage,
+      status: "on",
+      description: this.components.descriptions[stage],
+      hits,
+      durationMs,
     };
   }
 
-  async #retrieve(
-    stage: StageName,
-    retriever: Retriever | undefined,
-    query: string,
-    topK: number,
-  ): Promise<StageResult> {
-    if (!retriever) return this.#offStage(stage);
-    return this.#timed(stage, () => retriever.retrieve(query, { topK }));
-  }
-
-  #fuse(lists: readonly RankedList[], topK: number): StageResult {
-    const started = performance.now();
-    const description = this.components.descriptions.fused;
-    if (lists.length === 0) return this.#offStage("fused");
-    try {
-      const hits = this.components.fusion.fuse(lists, { topK });
-      return {
-        stage: "fused",
-        status: "on",
-        description,
-        hits,
-        durationMs: performance.now() - started,
-      };
-    } catch (error) {
-      return this.#failed("fused", error, started);
-    }
-  }
-
-  async #rerank(query: string, fused: StageResult, topK: number): Promise<StageResult> {
-    const reranker = this.components.reranker;
-    if (!reranker) return this.#offStage("reranked");
-    if (fused.status !== "on") {
-      return {
-        stage: "reranked",
-        status: "failed",
-        description: this.components.descriptions.reranked,
-        hits: [],
-        durationMs: 0,
-        error: "nothing to rerank: the fused list is empty or failed",
-      };
-    }
-    return this.#timed("reranked", () => reranker.rerank(query, fused.hits, { topN: topK }));
-  }
-
-  async #timed(stage: StageName, run: () => Promise<Hit[]>): Promise<StageResult> {
-    const started = performance.now();
-    try {
-      const hits = await run();
-      return {
-        stage,
-        status: "on",
-        description: this.components.descriptions[stage],
-        hits,
-        durationMs: performance.now() - started,
-      };
-    } catch (error) {
-      return this.#failed(stage, error, started);
-    }
-  }
-
-  #failed(stage: StageName, error: unknown, started: number): StageResult {
+  #failed(stage: StageName, error: string, durationMs: number): StageResult {
     return {
       stage,
       status: "failed",
       description: this.components.descriptions[stage],
       hits: [],
-      durationMs: performance.now() - started,
-      error: toHybridRagError(error, stage).message,
+      durationMs,
+      error,
     };
   }
 

@@ -11,6 +11,7 @@ import {
 } from "@hybrid-rag/core";
 import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";
+import type { PipelineStages, StageRecord } from "./pipeline-stages.ts";
 import { rerankStage } from "./rerank-stage.ts";
 import { retrieveStage } from "./retrieve-stage.ts";
 import type { StageContext } from "./stage-context.ts";
@@ -20,6 +21,12 @@ export interface PipelineRunOptions {
   readonly signal?: AbortSignal;
   /** Passed to every retriever. */
   readonly filter?: MetadataFilter;
+  /**
+   * Also return `stages`: every retriever's list, the fused list and the reranked list, each
+   * with its duration and status. Off by default so that results passed on as they are (sent as
+   * JSON, cached) do not grow by every candidate list.
+   */
+  readonly includeStages?: boolean;
 }
 
 export interface PipelineResult {
@@ -28,9 +35,20 @@ export interface PipelineResult {
   readonly timings: Record<string, number>;
   /** What went wrong without failing the query (a source left out, a reranker fallback). */
   readonly warnings: string[];
+  /** Every intermediate list; only when the run was asked for it with `includeStages: true`. */
+  readonly stages?: PipelineStages;
+}
+
+/** A result asked for with `includeStages: true`. */
+export interface PipelineResultWithStages extends PipelineResult {
+  readonly stages: PipelineStages;
 }
 
 export interface Pipeline {
+  run(
+    query: string,
+    options: PipelineRunOptions & { readonly includeStages: true },
+  ): Promise<PipelineResultWithStages>;
   run(query: string, options?: PipelineRunOptions): Promise<PipelineResult>;
   /** retrieve-start, retrieve-end, fuse-end, rerank-start, rerank-end, stage-error. */
   readonly events: HybridRagEmitter;
@@ -72,6 +90,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const hits = fusion!.fuse(lists, { topK: topK.fuse });
       const durationMs = performance.now() - started;
       context.timings.fuse = durationMs;
+      context.stages.fused = { method: fusion!.name, hits, durationMs };
       const inputCounts = Object.fromEntries(lists.map((list) => [list.source, list.hits.length]));
       events.emit("fuse-end", {
         method: fusion!.name,
@@ -87,21 +106,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     }
   }
 
-  return {
-    events,
-    async run(query, runOptions = {}) {
-      const started = performance.now();
-      const timings: Record<string, number> = {};
-      const warnings: string[] = [];
-      const hits = await withDeadline(
-        (signal) =>
-          runStages({ query, filter: runOptions.filter, signal, events, timings, warnings }),
-        { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
-      );
-      timings.total = performance.now() - started;
-      return { hits, timings, warnings };
-    },
-  };
+  async function run(query: string, runOptions: PipelineRunOptions = {}): Promise<PipelineResult> {
+    const started = performance.now();
+    const timings: Record<string, number> = {};
+    const warnings: string[] = [];
+    const stages: StageRecord = { retrievers: [] };
+    const hits = await withDeadline(
+      (signal) =>
+        runStages({ query, filter: runOptions.filter, signal, events, timings, warnings, stages }),
+      { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
+    );
+    timings.total = performance.now() - started;
+    return runOptions.includeStages
+      ? { hits, timings, warnings, stages }
+      : { hits, timings, warnings };
+  }
+
+  // The overloads only narrow the result type: `stages` is there exactly when asked for.
+  return { events, run: run as Pipeline["run"] };
 }
 
 /**

@@ -2,6 +2,7 @@ export {
   createPipeline,
   type Pipeline,
   type PipelineResult,
+  type PipelineResultWithStages,
   type PipelineRunOptions,
 } from "./create-pipeline.ts";
 export {
@@ -18,4 +19,10 @@ export type {
   StageTimeouts,
   StageTopK,
 } from "./pipeline-settings.ts";
+export type {
+  FusionStageResult,
+  PipelineStages,
+  RerankStageResult,
+  RetrieverStageResult,
+} from "./pipeline-stages.ts";
 export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";

@@ -24,8 +24,11 @@ export async function rerankStage(
   candidates: readonly Hit[],
   options: RerankStageOptions,
 ): Promise<Hit[]> {
-  if (candidates.length === 0) return [];
   const { reranker } = options;
+  if (candidates.length === 0) {
+    context.stages.reranked = { reranker: reranker.name, status: "ok", hits: [], durationMs: 0 };
+    return [];
+  }
   const started = performance.now();
   context.events.emit("rerank-start", { reranker: reranker.name, candidates: candidates.length });
   try {
@@ -40,9 +43,12 @@ export async function rerankStage(
       count: reranked.length,
       durationMs,
     });
-    return reranked.slice(0, options.final);
+    const hits = reranked.slice(0, options.final);
+    context.stages.reranked = { reranker: reranker.name, status: "ok", hits, durationMs };
+    return hits;
   } catch (caught) {
-    context.timings.rerank = performance.now() - started;
+    const durationMs = performance.now() - started;
+    context.timings.rerank = durationMs;
     const error = caught as HybridRagError;
     const recovered = !context.signal?.aborted && options.onFailure === "fallback";
     context.events.emit("stage-error", { stage: "rerank", error, recovered });
@@ -50,6 +56,14 @@ export async function rerankStage(
     context.warnings.push(
       `reranker "${reranker.name}" failed, so the fused order is returned: ${error.message}`,
     );
-    return withConsecutiveRanks(candidates.slice(0, options.final));
+    const hits = withConsecutiveRanks(candidates.slice(0, options.final));
+    context.stages.reranked = {
+      reranker: reranker.name,
+      status: "fallback",
+      hits,
+      durationMs,
+      error: error.message,
+    };
+    return hits;
   }
 }

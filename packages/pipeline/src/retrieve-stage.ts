@@ -24,6 +24,11 @@ export async function retrieveStage(
     options.retrievers.map((retriever) => retrieveOne(context, options, retriever)),
   );
   context.timings.retrieve = performance.now() - started;
+  context.stages.retrievers = outcomes.map(({ source, hits, durationMs, error }) =>
+    error === undefined
+      ? { source, status: "ok", hits, durationMs }
+      : { source, status: "failed", hits, durationMs, error: error.message },
+  );
   const failures = outcomes.filter((outcome) => outcome.error !== undefined) as Failure[];
   const fatal = failures.find(
     (failure) => context.signal?.aborted || options.policyFor(failure.source) === "fail",
@@ -45,6 +50,7 @@ export async function retrieveStage(
 interface Outcome {
   readonly source: string;
   readonly hits: RankedList["hits"];
+  readonly durationMs: number;
   readonly error?: HybridRagError;
 }
 
@@ -71,10 +77,11 @@ async function retrieveOne(
     const durationMs = performance.now() - started;
     context.timings[`retrieve:${source}`] = durationMs;
     context.events.emit("retrieve-end", { source, count: hits.length, durationMs });
-    return { source, hits };
+    return { source, hits, durationMs };
   } catch (error) {
-    context.timings[`retrieve:${source}`] = performance.now() - started;
-    return { source, hits: [], error: error as HybridRagError };
+    const durationMs = performance.now() - started;
+    context.timings[`retrieve:${source}`] = durationMs;
+    return { source, hits: [], durationMs, error: error as HybridRagError };
   }
 }
 

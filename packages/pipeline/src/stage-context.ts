@@ -1,4 +1,5 @@
 import type { HybridRagEmitter, MetadataFilter } from "@hybrid-rag/core";
+import type { StageRecord } from "./pipeline-stages.ts";
 
 /** What every stage of one run needs. */
 export interface StageContext {
@@ -9,4 +10,6 @@ export interface StageContext {
   readonly events: HybridRagEmitter;
   readonly timings: Record<string, number>;
   readonly warnings: string[];
+  /** Each stage's list, duration and status; references to lists the stages built anyway. */
+  readonly stages: StageRecord;
 }
