@@ -10,6 +10,8 @@ import { summarize, timeInterleaved } from "./statistics.ts";
 import { createTransformersJsScorer, type PairScorer } from "./transformers-js-scorer.ts";
 
 const { values } = parseArgs({
+  // `pnpm bench -- --flag` passes the `--` through.
+  args: process.argv.slice(2).filter((argument) => argument !== "--"),
   options: {
     models: { type: "string", default: "minilm-l6,bert-base" },
     sizes: { type: "string", default: "100,500" },
