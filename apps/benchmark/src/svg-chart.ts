@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { BenchmarkReport } from "./results.ts";
 
 const series = [
@@ -17,13 +18,15 @@ const bottom = 86;
 export function svgChart(report: BenchmarkReport): string {
   const groups = report.configurations;
   const groupWidth = series.length * barWidth + groupGap;
-  const width = Math.max(left + groups.length * groupWidth + 24, 420);
+  const title = `Retrieval quality on ${basename(report.dataset.directory)}, top_k ${String(report.settings.topK)}`;
+  // Wide enough for the bars and for the title (about 8 px per bold 14 px character).
+  const width = Math.max(left + groups.length * groupWidth + 24, left + title.length * 8, 420);
   const height = top + plotHeight + bottom;
   const y = (value: number) => top + plotHeight - value * plotHeight;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(`Retrieval quality, top_k ${String(report.settings.topK)} — ${report.dataset.directory}`)}</text>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
   ];
   series.forEach((entry, index) => {
     const x = left + index * 110;
@@ -42,8 +45,18 @@ export function svgChart(report: BenchmarkReport): string {
   groups.forEach((result, groupIndex) => {
     const groupX = left + 12 + groupIndex * groupWidth;
     const center = groupX + (series.length * barWidth) / 2;
+    // "Dense + Sparse + Reranking" on three lines, so neighbouring labels never overlap.
+    const lines = result.label
+      .split(" + ")
+      .map((part, index) => (index === 0 ? part : `+ ${part}`));
+    const tspans = lines
+      .map(
+        (line, index) =>
+          `<tspan x="${center}" dy="${index === 0 ? 0 : 14}">${escapeXml(line)}</tspan>`,
+      )
+      .join("");
     parts.push(
-      `<text x="${center}" y="${top + plotHeight + 18}" text-anchor="middle">${escapeXml(result.label)}</text>`,
+      `<text x="${center}" y="${top + plotHeight + 18}" text-anchor="middle"><title>${escapeXml(result.label)}</title>${tspans}</text>`,
     );
     if (result.status !== "ok") {
       parts.push(
