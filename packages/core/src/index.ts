@@ -1,5 +1,5 @@
 export { abortError, throwIfAborted } from "./abort.ts";
-export { sleepBeforeRetry } from "./backoff.ts";
+export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
 export { compareCodePoints } from "./code-point-order.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
