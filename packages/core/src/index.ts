@@ -27,6 +27,7 @@ export {
   type RetrieveStartEvent,
   type StageErrorEvent,
 } from "./events.ts";
+export { fnv1a } from "./fnv1a.ts";
 export type { FuseOptions, Fusion } from "./fusion.ts";
 export {
   type AbsentEvidence,
@@ -47,6 +48,7 @@ export {
   metadataValueAt,
   type RangeCondition,
 } from "./metadata-filter.ts";
+export { mulberry32 } from "./mulberry32.ts";
 export type { Reranker, RerankOptions } from "./reranker.ts";
 export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
 export type { RetrieveOptions, Retriever } from "./retriever.ts";
