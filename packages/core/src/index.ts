@@ -60,4 +60,5 @@ export {
   rangeConditionSchema,
   retrieveOptionsSchema,
 } from "./schemas.ts";
+export { validateDeleteCall } from "./validate-delete-call.ts";
 export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";
