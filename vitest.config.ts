@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // (with a message) when ELASTICSEARCH_URL / QDRANT_URL are not set.
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*", "benchmarks/*"],
+    projects: ["packages/*", "apps/*", "benchmarks/*", "examples"],
     reporters: ["default", "./tools/summary-reporter.ts"],
   },
 });

@@ -1,4 +1,4 @@
-import type { Document } from "@hybrid-rag/core";
+import { type Document, mulberry32 } from "@hybrid-rag/core";
 import { loadBeirInMemory } from "@hybrid-rag/eval";
 
 export interface Corpus {
@@ -16,25 +16,13 @@ export async function scifact(folder: string): Promise<Corpus> {
   };
 }
 
-/** Mulberry32: a small seeded generator, so the synthetic corpus is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A deterministic synthetic corpus: a 200k-word vocabulary of pronounceable pseudo-words with
  * Zipf(1.0) frequencies, document lengths log-normal with median 100 tokens (like abstracts), and
  * 1,000 queries of 2–8 words drawn from the same distribution.
  */
 export function synthetic(documentCount: number): Corpus {
-  const next = random(42);
+  const next = mulberry32(42);
   const syllables = [
     "ka",
     "lo",

@@ -1,3 +1,5 @@
+import { mulberry32 } from "@hybrid-rag/core";
+
 /**
  * Deterministic pseudo-random unit vectors (mulberry32 + Box–Muller), so every run and every
  * peer sees the same data. Gaussian components make directions uniform on the sphere.
@@ -18,15 +20,4 @@ export function randomUnitVectors(count: number, dimension: number, seed: number
       vectors[row * dimension + column]! *= inverse;
   }
   return vectors;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

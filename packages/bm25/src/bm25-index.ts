@@ -12,6 +12,7 @@ import {
   type Retriever,
   throwIfAborted,
   toHybridRagError,
+  validateDeleteCall,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -88,13 +89,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
-    throwIfAborted(options?.signal, `${this.name} delete`);
-    if (!Array.isArray(ids)) {
-      throw new HybridRagError(
-        "invalid-argument",
-        `${this.name} delete: expected an array of ids, got ${typeof ids}.`,
-      );
-    }
+    validateDeleteCall(this.name, ids, options);
     const failed: ItemFailure[] = [];
     const started = performance.now();
     let succeeded = 0;

@@ -1,5 +1,6 @@
 export { abortError, throwIfAborted } from "./abort.ts";
-export { sleepBeforeRetry } from "./backoff.ts";
+export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
+export { compareCodePoints } from "./code-point-order.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
@@ -26,6 +27,7 @@ export {
   type RetrieveStartEvent,
   type StageErrorEvent,
 } from "./events.ts";
+export { fnv1a } from "./fnv1a.ts";
 export type { FuseOptions, Fusion } from "./fusion.ts";
 export {
   type AbsentEvidence,
@@ -46,6 +48,7 @@ export {
   metadataValueAt,
   type RangeCondition,
 } from "./metadata-filter.ts";
+export { mulberry32 } from "./mulberry32.ts";
 export type { Reranker, RerankOptions } from "./reranker.ts";
 export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
 export type { RetrieveOptions, Retriever } from "./retriever.ts";
@@ -57,4 +60,5 @@ export {
   rangeConditionSchema,
   retrieveOptionsSchema,
 } from "./schemas.ts";
+export { validateDeleteCall } from "./validate-delete-call.ts";
 export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";

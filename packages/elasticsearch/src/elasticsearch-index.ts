@@ -12,6 +12,7 @@ import {
   type Retriever,
   throwIfAborted,
   titleAndText,
+  validateDeleteCall,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -104,8 +105,7 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
-    const signal = options?.signal;
-    throwIfAborted(signal, `${this.name} delete`);
+    const signal = validateDeleteCall(this.name, ids, options);
     if (!(await this.#exists(signal))) return { succeeded: 0, failed: [] };
     const actions = ids.map((id, index) => bulkAction(id, index, [{ delete: { _id: id } }]));
     const outcome = await this.#bulk(actions, signal);

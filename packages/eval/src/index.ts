@@ -11,7 +11,7 @@ export {
   randomizationTest,
 } from "./randomization-test.ts";
 export { splitQrels } from "./split-qrels.ts";
-export { compareCodePoints, rankLikeTrecEval } from "./trec-order.ts";
+export { rankLikeTrecEval } from "./trec-order.ts";
 export { readTrecRun, type WriteTrecRunOptions, writeTrecRun } from "./trec-run-io.ts";
 export {
   type FusionTrial,

@@ -1,6 +1,5 @@
-import { type Fusion, parseWithSchema } from "@hybrid-rag/core";
+import { compareCodePoints, type Fusion, parseWithSchema } from "@hybrid-rag/core";
 import { z } from "zod";
-import { compareCodePoints } from "./code-point-order.ts";
 import { commonFusionOptionsShape } from "./fusion-options.ts";
 import { checkNamedSources } from "./prepare-lists.ts";
 import { scoredFusion } from "./scored-fusion.ts";

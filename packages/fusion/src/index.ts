@@ -1,4 +1,3 @@
-export { compareCodePoints } from "./code-point-order.ts";
 export {
   type ConcatenateFusionOptions,
   concatenateFusion,

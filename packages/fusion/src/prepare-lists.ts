@@ -1,5 +1,4 @@
-import { type Hit, HybridRagError, type RankedList } from "@hybrid-rag/core";
-import { compareCodePoints } from "./code-point-order.ts";
+import { compareCodePoints, type Hit, HybridRagError, type RankedList } from "@hybrid-rag/core";
 
 /** One input list, checked and cut: distinct ids in list order (rank = position + 1). */
 export interface PreparedList {

@@ -1,7 +1,7 @@
 import { expectErrorCode } from "@hybrid-rag/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { fetchWithRetry, parseRetryAfter, requestJson } from "./http-retry.ts";
+import { fetchWithRetry, requestJson } from "./http-retry.ts";
 import { type LoopbackServer, sendJson, startLoopbackServer } from "./testing/loopback-server.ts";
 
 let server: LoopbackServer;
@@ -24,16 +24,6 @@ beforeEach(() => {
 });
 
 afterAll(() => server.close());
-
-describe("parseRetryAfter", () => {
-  it("reads seconds and HTTP dates", () => {
-    expect(parseRetryAfter("2")).toBe(2000);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter("soon")).toBeUndefined();
-    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
-    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
-  });
-});
 
 describe("fetchWithRetry", () => {
   it("retries 408, 429 and 5xx, then succeeds", async () => {

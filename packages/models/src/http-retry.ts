@@ -3,7 +3,9 @@ import {
   errorCodeForHttpStatus,
   HybridRagError,
   isRetryableHttpStatus,
+  parseRetryAfter,
   parseWithSchema,
+  sleepBeforeRetry,
   toHybridRagError,
 } from "@hybrid-rag/core";
 import type { z } from "zod";
@@ -11,7 +13,7 @@ import type { z } from "zod";
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */
   readonly maxRetries?: number;
-  /** First backoff delay; doubles per retry, with jitter (default 250 ms). */
+  /** Backoff ceiling of the first retry; doubles per retry, full jitter (default 250 ms). */
   readonly initialDelayMs?: number;
   /** Longest wait between attempts, Retry-After included (default 10 s). */
   readonly maxDelayMs?: number;
@@ -56,7 +58,16 @@ export async function fetchWithRetry(request: HttpRequest): Promise<Response> {
       if (!converted.isRetryable) throw converted;
       lastError = converted;
     }
-    if (attempt < maxRetries) await sleep(backoffMs(attempt, retryAfterMs, request.retry), request);
+    if (attempt < maxRetries) {
+      await sleepBeforeRetry(
+        attempt + 1,
+        request.retry?.initialDelayMs ?? 250,
+        request.retry?.maxDelayMs ?? 10_000,
+        request.signal,
+        request.what,
+        retryAfterMs,
+      );
+    }
   }
   throw new HybridRagError(
     lastError!.code,
@@ -141,40 +152,6 @@ async function responseError(request: HttpRequest, response: Response): Promise<
     `${request.what}: ${request.url} answered ${response.status} ${response.statusText}${detail ? `: ${detail}` : ""}`,
     { statusCode: response.status, isRetryable: isRetryableHttpStatus(response.status) },
   );
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function backoffMs(
-  attempt: number,
-  retryAfterMs: number | undefined,
-  policy?: RetryPolicy,
-): number {
-  const maxDelay = policy?.maxDelayMs ?? 10_000;
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, maxDelay);
-  const base = (policy?.initialDelayMs ?? 250) * 2 ** attempt;
-  return Math.min(maxDelay, base / 2 + (Math.random() * base) / 2);
-}
-
-function sleep(ms: number, request: HttpRequest): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      request.signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(request.signal!, request.what));
-    };
-    request.signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function describeNetworkError(error: unknown): string {

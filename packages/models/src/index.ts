@@ -10,7 +10,6 @@ export {
 export {
   fetchWithRetry,
   type HttpRequest,
-  parseRetryAfter,
   type RetryPolicy,
   requestJson,
 } from "./http-retry.ts";

@@ -68,22 +68,7 @@ export class QdrantHybridRetriever implements Retriever {
     const qdrantFilter = toQdrantFilter(filter);
     const index = this.#index;
     const what = `${this.name} search in ${index.collection}`;
-    let dense: Float32Array | undefined;
-    try {
-      [dense] = await abortable(
-        index.embedder.embedQueries([query], signal ? { signal } : undefined),
-        signal,
-        what,
-      );
-    } catch (error) {
-      throw toQdrantError(error, `${this.name}: embedding the query`, signal);
-    }
-    if (!(dense instanceof Float32Array) || dense.length !== index.embedder.dimension) {
-      throw new HybridRagError(
-        "internal",
-        `${this.name}: ${index.embedder.name} returned no usable query vector.`,
-      );
-    }
+    const dense = await index.embedQuery(query, signal, this.name);
     const limit = Math.max(this.#options.prefetchLimit, topK);
     const withFilter = qdrantFilter ? { filter: qdrantFilter } : {};
     const { fusion } = this.#options;

@@ -14,6 +14,7 @@ import {
   sleepBeforeRetry,
   throwIfAborted,
   titleAndText,
+  validateDeleteCall,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -146,14 +147,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
-    const signal = options?.signal;
-    throwIfAborted(signal, `${this.name} delete`);
-    if (!Array.isArray(ids)) {
-      throw new HybridRagError(
-        "invalid-argument",
-        `${this.name} delete: expected an array of ids, got ${typeof ids}.`,
-      );
-    }
+    const signal = validateDeleteCall(this.name, ids, options);
     if (ids.length === 0 || !(await this.#exists(signal))) return { succeeded: 0, failed: [] };
     const pointIds = [...new Set(ids.map(pointIdFor))];
     // Qdrant's delete does not say which points existed: look them up first, so the count is honest.
@@ -189,6 +183,27 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     return result.count;
   }
 
+  /**
+   * Embeds one query with this collection's embedder and checks the vector (dimension, finite
+   * components); `caller` names the retriever in errors (the index or its hybrid retriever).
+   */
+  async embedQuery(
+    query: string,
+    signal: AbortSignal | undefined,
+    caller: string = this.name,
+  ): Promise<Float32Array> {
+    const [vector] = await this.#call(
+      () => this.embedder.embedQueries([query], signal ? { signal } : undefined),
+      `${caller}: embedding the query`,
+      signal,
+    );
+    const problem = this.#vectorProblem(vector);
+    if (problem) {
+      throw new HybridRagError("internal", `${caller}: query embedding rejected: ${problem}.`);
+    }
+    return vector!;
+  }
+
   async retrieve(query: string, options: RetrieveOptions): Promise<Hit[]> {
     const { topK, filter, includeDocuments, signal } = validateRetrieveCall(
       this.name,
@@ -197,12 +212,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     );
     if (isBlankQuery(query)) return [];
     const qdrantFilter = toQdrantFilter(filter);
-    const [vector] = await this.#call(
-      () => this.embedder.embedQueries([query], signal ? { signal } : undefined),
-      `${this.name}: embedding the query`,
-      signal,
-    );
-    this.#checkVector(vector, "query");
+    const vector = await this.embedQuery(query, signal);
     const { search } = this.#options;
     let points: Array<{
       id: string | number;
@@ -386,12 +396,6 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     } catch (error) {
       throw toQdrantError(error, what, signal);
     }
-  }
-
-  #checkVector(vector: Float32Array | undefined, what: string): void {
-    const problem = this.#vectorProblem(vector);
-    if (problem)
-      throw new HybridRagError("internal", `${this.name}: ${what} embedding rejected: ${problem}.`);
   }
 
   #vectorProblem(vector: Float32Array | undefined): string | undefined {

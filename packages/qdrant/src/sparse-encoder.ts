@@ -1,3 +1,5 @@
+import { fnv1a } from "@hybrid-rag/core";
+
 /** A sparse vector as Qdrant takes it: term indices and their weights. */
 export interface SparseVector {
   readonly indices: number[];
@@ -56,13 +58,4 @@ function countByIndex(terms: readonly string[]): Map<number, number> {
 function toSparse(counts: Map<number, number>, weight: (count: number) => number): SparseVector {
   const indices = [...counts.keys()].sort((x, y) => x - y);
   return { indices, values: indices.map((index) => weight(counts.get(index)!)) };
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
 }

@@ -15,6 +15,7 @@ import {
   type Retriever,
   throwIfAborted,
   toHybridRagError,
+  validateDeleteCall,
   validateDocuments,
   validateRetrieveCall,
   type WriteOptions,
@@ -111,13 +112,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
-    throwIfAborted(options?.signal, `${this.name} delete`);
-    if (!Array.isArray(ids)) {
-      throw new HybridRagError(
-        "invalid-argument",
-        `${this.name} delete: expected an array of ids, got ${typeof ids}.`,
-      );
-    }
+    validateDeleteCall(this.name, ids, options);
     const succeeded = ids.filter((id) => this.#store.delete(id)).length;
     return { succeeded, failed: [] };
   }

@@ -1,6 +1,7 @@
 import { throwIfAborted } from "../abort.ts";
 import type { Embedder, EmbedOptions } from "../embedder.ts";
 import { HybridRagError } from "../errors.ts";
+import { fnv1a } from "../fnv1a.ts";
 import { simpleTokens } from "./simple-tokens.ts";
 
 /**
@@ -42,13 +43,4 @@ export class HashingEmbedder implements Embedder {
       return vector;
     });
   }
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
 }

@@ -1,22 +1,16 @@
+import { mulberry32 } from "@hybrid-rag/core";
+
 /**
  * A seeded normal-distribution generator (mulberry32 + Box–Muller), so generated test models
  * are identical from run to run and machine to machine.
  */
 export class SeededRandom {
-  #state: number;
+  /** Uniform in [0, 1). */
+  readonly uniform: () => number;
   #spare: number | undefined;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  uniform(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let value = this.#state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+    this.uniform = mulberry32(seed);
   }
 
   normal(): number {
