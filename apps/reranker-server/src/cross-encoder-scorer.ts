@@ -1,44 +1,38 @@
-import type { CrossEncoder } from "@hybrid-rag/reranker";
-import type { PairScorer, ScoringPair } from "./pair-scorer.ts";
+import type { CrossEncoder, EncodedPair } from "@hybrid-rag/reranker";
+import type { PairScorer, TokenizedPair } from "./pair-scorer.ts";
 
-/**
- * Serves a `CrossEncoder` to the batcher. A batch holds pairs of several requests; the pairs of
- * each query go to `scorePairs` together (the encoder sorts them by length and bounds padding),
- * and the encoder's own concurrency limit decides how many model runs overlap.
- */
-export function crossEncoderScorer(crossEncoder: CrossEncoder): PairScorer {
-  return {
-    maxTokens: crossEncoder.maxLength,
-    countTokens: (query, passage) => crossEncoder.countTokens(query, passage),
-    async scorePairs(pairs, signal) {
-      const groups = groupByQuery(pairs);
-      const scores = new Float32Array(pairs.length);
-      await Promise.all(
-        groups.map(async ({ query, positions }) => {
-          const logits = await crossEncoder.scorePairs(
-            query,
-            positions.map((position) => pairs[position]!.passage),
-            // Over-length pairs with truncate NONE were refused before they were queued.
-            { truncate: "END", ...(signal ? { signal } : {}) },
-          );
-          positions.forEach((position, index) => {
-            scores[position] = logits[index]!;
-          });
-        }),
-      );
-      return scores;
-    },
-  };
+/** A pair with the cross-encoder's encoding, made once at admission. */
+export interface CrossEncoderPair extends TokenizedPair {
+  readonly encoded: EncodedPair;
 }
 
-function groupByQuery(
-  pairs: readonly ScoringPair[],
-): Array<{ query: string; positions: number[] }> {
-  const groups = new Map<string, number[]>();
-  pairs.forEach(({ query }, position) => {
-    const positions = groups.get(query);
-    if (positions) positions.push(position);
-    else groups.set(query, [position]);
-  });
-  return [...groups].map(([query, positions]) => ({ query, positions }));
+/**
+ * Serves a `CrossEncoder` to the batcher. Pairs are tokenised once, at admission; a batch that
+ * mixes several requests' queries is scored with one `scoreEncoded` call, which sorts its pairs
+ * by length and cuts them into model runs by the encoder's token budget.
+ */
+export function crossEncoderScorer(crossEncoder: CrossEncoder): PairScorer<CrossEncoderPair> {
+  return {
+    maxTokens: crossEncoder.maxLength,
+    tokenizePairs(pairs) {
+      // Over-length pairs with truncate NONE are refused from `untruncatedTokens` before queueing.
+      const encoded = crossEncoder.tokenizePairs(pairs, { truncate: "END" });
+      return pairs.map(({ query, passage }, index) => {
+        const pair = encoded[index]!;
+        return {
+          query,
+          passage,
+          tokens: pair.length,
+          untruncatedTokens: pair.untruncatedLength,
+          encoded: pair,
+        };
+      });
+    },
+    scoreTokenized(pairs, signal) {
+      return crossEncoder.scoreEncoded(
+        pairs.map((pair) => pair.encoded),
+        signal ? { signal } : {},
+      );
+    },
+  };
 }

@@ -3,21 +3,33 @@ import { expectErrorCode } from "@hybrid-rag/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
-import type { PairScorer, ScoringPair } from "./pair-scorer.ts";
+import type { PairScorer, ScoringPair, TokenizedPair } from "./pair-scorer.ts";
 import { gateScorer } from "./testing/gated-scorer.ts";
+
+const maxTokens = 32;
 
 /** A stand-in model: the logit is a pure function of the pair, so mixing pairs is visible. */
 function pureScorer(): PairScorer & { batches: ScoringPair[][] } {
   const batches: ScoringPair[][] = [];
   return {
     batches,
-    maxTokens: 32,
-    countTokens: (query, passage) => query.length + passage.length,
-    async scorePairs(pairs) {
+    maxTokens,
+    tokenizePairs: (pairs) => pairs.map(({ query, passage }) => tokenized(query, passage)),
+    async scoreTokenized(pairs) {
       batches.push([...pairs]);
       return Float32Array.from(pairs, ({ query, passage }) => logitOf(query, passage));
     },
   };
+}
+
+/** The stand-in tokeniser: one token per character. */
+function tokenized(query: string, passage: string): TokenizedPair {
+  const untruncatedTokens = query.length + passage.length;
+  return { query, passage, tokens: Math.min(maxTokens, untruncatedTokens), untruncatedTokens };
+}
+
+function pairsOf(query: string, passages: readonly string[]): TokenizedPair[] {
+  return passages.map((passage) => tokenized(query, passage));
 }
 
 function logitOf(query: string, passage: string): number {
@@ -52,13 +64,7 @@ describe("DynamicBatcher", () => {
           const scorer = pureScorer();
           const queue = batcher(scorer, { maxBatchPairs, maxBatchTokens });
           const results = await Promise.all(
-            requests.map(({ query, passages }) =>
-              queue.score(
-                query,
-                passages,
-                passages.map((passage) => scorer.countTokens(query, passage)),
-              ),
-            ),
+            requests.map(({ query, passages }) => queue.score(pairsOf(query, passages))),
           );
           results.forEach((scores, index) => {
             const { query, passages } = requests[index]!;
@@ -81,12 +87,12 @@ describe("DynamicBatcher", () => {
   it("joins concurrent requests into one batch and splits a large one", async () => {
     const gated = gateScorer(pureScorer());
     const queue = batcher(gated.scorer, { maxBatchPairs: 4 });
-    const first = queue.score("a", ["x"], [2]);
+    const first = queue.score(pairsOf("a", ["x"]));
     await gated.waitForBatches(1);
     const rest = [
-      queue.score("b", ["1", "2"], [2, 2]),
-      queue.score("c", ["3"], [2]),
-      queue.score("d", ["4", "5", "6"], [2, 2, 2]),
+      queue.score(pairsOf("b", ["1", "2"])),
+      queue.score(pairsOf("c", ["3"])),
+      queue.score(pairsOf("d", ["4", "5", "6"])),
     ];
     gated.open();
     await Promise.all([first, ...rest]);
@@ -100,21 +106,21 @@ describe("DynamicBatcher", () => {
   it("refuses requests beyond the queue limit with resource-exhausted", async () => {
     const gated = gateScorer(pureScorer());
     const queue = batcher(gated.scorer, { maxQueuedRequests: 2 });
-    const admitted = [queue.score("a", ["x"], [2]), queue.score("b", ["y"], [2])];
-    await expectErrorCode(queue.score("c", ["z"], [2]), "resource-exhausted");
+    const admitted = [queue.score(pairsOf("a", ["x"])), queue.score(pairsOf("b", ["y"]))];
+    await expectErrorCode(queue.score(pairsOf("c", ["z"])), "resource-exhausted");
     gated.open();
     await Promise.all(admitted);
-    await expect(queue.score("c", ["z"], [2])).resolves.toHaveLength(1);
+    await expect(queue.score(pairsOf("c", ["z"]))).resolves.toHaveLength(1);
   });
 
   it("drops a cancelled request from the queue before it reaches the model", async () => {
     const gated = gateScorer(pureScorer());
     const queue = batcher(gated.scorer);
-    const first = queue.score("a", ["x"], [2]);
+    const first = queue.score(pairsOf("a", ["x"]));
     await gated.waitForBatches(1);
     const controller = new AbortController();
-    const cancelled = queue.score("b", ["y"], [2], controller.signal);
-    const kept = queue.score("c", ["z"], [2]);
+    const cancelled = queue.score(pairsOf("b", ["y"]), controller.signal);
+    const kept = queue.score(pairsOf("c", ["z"]));
     controller.abort(new HybridRagError("aborted", "client left"));
     await expectErrorCode(cancelled, "aborted");
     expect(queue.pendingRequests).toBe(2);
@@ -128,15 +134,15 @@ describe("DynamicBatcher", () => {
     const inner = pureScorer();
     const flaky: PairScorer = {
       ...inner,
-      async scorePairs(pairs) {
+      async scoreTokenized(pairs) {
         calls++;
         if (calls === 1) throw new Error("CUDA out of memory");
-        return inner.scorePairs(pairs);
+        return inner.scoreTokenized(pairs);
       },
     };
     const queue = batcher(flaky);
-    await expect(queue.score("a", ["x"], [2])).rejects.toThrow(/CUDA out of memory/);
-    await expect(queue.score("a", ["x"], [2])).resolves.toHaveLength(1);
+    await expect(queue.score(pairsOf("a", ["x"]))).rejects.toThrow(/CUDA out of memory/);
+    await expect(queue.score(pairsOf("a", ["x"]))).resolves.toHaveLength(1);
     expect(queue.pendingRequests).toBe(0);
   });
 });

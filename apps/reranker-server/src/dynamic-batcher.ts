@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { abortError, HybridRagError, toHybridRagError } from "@hybrid-rag/core";
-import type { PairScorer, ScoringPair } from "./pair-scorer.ts";
+import type { PairScorer, TokenizedPair } from "./pair-scorer.ts";
 
 export interface DynamicBatcherOptions {
   readonly scorer: PairScorer;
@@ -27,9 +27,7 @@ export interface BatchReport {
 }
 
 interface Job {
-  readonly query: string;
-  readonly passages: readonly string[];
-  readonly tokens: readonly number[];
+  readonly pairs: readonly TokenizedPair[];
   readonly scores: Float32Array;
   /** Index of the first pair not yet handed to a batch. */
   nextPair: number;
@@ -47,9 +45,10 @@ interface BatchSlice {
 }
 
 /**
- * Collects (query, passage) pairs from concurrent requests into batches bounded by a token
- * budget, scores one batch at a time, and hands each request its own scores. A request may
- * span several batches; a cancelled request leaves the queue at once.
+ * Collects tokenised (query, passage) pairs from concurrent requests into batches bounded by a
+ * token budget, scores each batch with one scorer call, one batch at a time, and hands each
+ * request its own scores. A request may span several batches; a cancelled request leaves the
+ * queue at once.
  */
 export class DynamicBatcher {
   readonly #options: DynamicBatcherOptions;
@@ -68,33 +67,32 @@ export class DynamicBatcher {
   }
 
   /**
-   * Scores every passage against the query. `tokens[i]` is the length of pair i (already checked
-   * against the model's limit by the caller). Rejects with `resource-exhausted` when the queue is
+   * The `resource-exhausted` error when the queue is full, else undefined. Callers check it
+   * before tokenising a request, so an overloaded server refuses work cheaply.
+   */
+  queueFullError(): HybridRagError | undefined {
+    if (this.#admitted < this.#options.maxQueuedRequests) return undefined;
+    return new HybridRagError(
+      "resource-exhausted",
+      `The ranking queue is full (${this.#admitted} requests waiting, limit ${this.#options.maxQueuedRequests}): retry later or raise RERANKER_MAX_QUEUED_REQUESTS.`,
+    );
+  }
+
+  /**
+   * Scores pairs the scorer tokenised (`scorer.tokenizePairs`; over-length pairs already
+   * refused or truncated by the caller). Rejects with `resource-exhausted` when the queue is
    * full and with `aborted`/`timeout` when the signal fires first.
    */
-  score(
-    query: string,
-    passages: readonly string[],
-    tokens: readonly number[],
-    signal?: AbortSignal,
-  ): Promise<Float32Array> {
+  score(pairs: readonly TokenizedPair[], signal?: AbortSignal): Promise<Float32Array> {
     if (signal?.aborted) return Promise.reject(abortError(signal, "ranking request"));
-    if (passages.length === 0) return Promise.resolve(new Float32Array(0));
-    if (this.#admitted >= this.#options.maxQueuedRequests) {
-      return Promise.reject(
-        new HybridRagError(
-          "resource-exhausted",
-          `The ranking queue is full (${this.#admitted} requests waiting, limit ${this.#options.maxQueuedRequests}): retry later or raise RERANKER_MAX_QUEUED_REQUESTS.`,
-        ),
-      );
-    }
+    if (pairs.length === 0) return Promise.resolve(new Float32Array(0));
+    const full = this.queueFullError();
+    if (full) return Promise.reject(full);
     return new Promise<Float32Array>((resolve, reject) => {
       const onAbort = () => this.#fail(job, abortError(signal!, "ranking request"));
       const job: Job = {
-        query,
-        passages,
-        tokens: tokens.map((count) => Math.min(count, this.#options.scorer.maxTokens)),
-        scores: new Float32Array(passages.length),
+        pairs,
+        scores: new Float32Array(pairs.length),
         nextPair: 0,
         scoredPairs: 0,
         settled: false,
@@ -125,7 +123,7 @@ export class DynamicBatcher {
 
   #hasFullBatch(): boolean {
     let pairs = 0;
-    for (const job of this.#waiting) pairs += job.passages.length - job.nextPair;
+    for (const job of this.#waiting) pairs += job.pairs.length - job.nextPair;
     return pairs >= this.#options.maxBatchPairs;
   }
 
@@ -138,8 +136,8 @@ export class DynamicBatcher {
       const job = this.#waiting[0]!;
       const start = job.nextPair;
       let end = start;
-      while (end < job.passages.length && pairs < maxBatchPairs) {
-        const widest = Math.max(longest, job.tokens[end]!);
+      while (end < job.pairs.length && pairs < maxBatchPairs) {
+        const widest = Math.max(longest, job.pairs[end]!.tokens);
         // Always take one pair, even one longer than the budget, so nothing waits forever.
         if (pairs > 0 && widest * (pairs + 1) > maxBatchTokens) break;
         longest = widest;
@@ -148,7 +146,7 @@ export class DynamicBatcher {
       }
       if (end > start) slices.push({ job, start, end });
       job.nextPair = end;
-      if (end < job.passages.length) break;
+      if (end < job.pairs.length) break;
       this.#waiting.shift();
     }
     return slices;
@@ -157,12 +155,13 @@ export class DynamicBatcher {
   async #scoreBatch(slices: readonly BatchSlice[]): Promise<void> {
     const live = slices.filter((slice) => !slice.job.settled);
     if (live.length === 0) return;
-    const pairs: ScoringPair[] = [];
+    const pairs: TokenizedPair[] = [];
     let longest = 0;
     for (const { job, start, end } of live) {
       for (let index = start; index < end; index++) {
-        pairs.push({ query: job.query, passage: job.passages[index]! });
-        longest = Math.max(longest, job.tokens[index]!);
+        const pair = job.pairs[index]!;
+        pairs.push(pair);
+        longest = Math.max(longest, pair.tokens);
       }
     }
     const started = performance.now();
@@ -170,7 +169,7 @@ export class DynamicBatcher {
     const requests = new Set(live.map((slice) => slice.job)).size;
     this.#lastBatchRequests = requests;
     try {
-      const scores = await this.#options.scorer.scorePairs(pairs);
+      const scores = await this.#options.scorer.scoreTokenized(pairs);
       if (scores.length !== pairs.length) {
         throw new HybridRagError(
           "internal",
@@ -183,7 +182,7 @@ export class DynamicBatcher {
         job.scores.set(scores.subarray(offset, offset + end - start), start);
         offset += end - start;
         job.scoredPairs += end - start;
-        if (job.scoredPairs === job.passages.length) this.#succeed(job);
+        if (job.scoredPairs === job.pairs.length) this.#succeed(job);
       }
     } catch (caught) {
       const error = toHybridRagError(caught, "scoring a batch");

@@ -1,7 +1,7 @@
 export { configFromEnvironment, type ServerConfig } from "./config.ts";
-export { crossEncoderScorer } from "./cross-encoder-scorer.ts";
+export { type CrossEncoderPair, crossEncoderScorer } from "./cross-encoder-scorer.ts";
 export { type BatchReport, DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
-export type { PairScorer, ScoringPair } from "./pair-scorer.ts";
+export type { PairScorer, ScoringPair, TokenizedPair } from "./pair-scorer.ts";
 export type { CohereRerankRequest, RankingRequest, RankingResponse } from "./ranking-api.ts";
 export {
   createRerankerServer,

@@ -4,15 +4,27 @@ export interface ScoringPair {
   readonly passage: string;
 }
 
+/** A pair tokenised at admission: its lengths decide the batch budget, the limit check and `usage`. */
+export interface TokenizedPair extends ScoringPair {
+  /** Tokens the model reads, at most `maxTokens` (longer pairs are cut at the end). */
+  readonly tokens: number;
+  /** Tokens of the pair before truncation (special tokens included). */
+  readonly untruncatedTokens: number;
+}
+
 /**
  * What the server needs from a cross-encoder. `@hybrid-rag/reranker`'s `CrossEncoder` provides
- * it (see `crossEncoderScorer`); tests may wrap one to hold batches back.
+ * it (see `crossEncoderScorer`); tests may wrap one to hold batches back. A scorer may carry its
+ * own encoding in the pairs it tokenises (`Pair`): the batcher hands exactly those objects back.
  */
-export interface PairScorer {
+export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
   /** Longest input the model accepts, in tokens (special tokens included). */
   readonly maxTokens: number;
-  /** Tokens of the pair as the model would see it before truncation (special tokens included). */
-  countTokens(query: string, passage: string): number;
-  /** Raw logits, one per pair, in order; inputs longer than `maxTokens` are cut at the end. */
-  scorePairs(pairs: readonly ScoringPair[], signal?: AbortSignal): Promise<Float32Array>;
+  /** Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. */
+  tokenizePairs(pairs: readonly ScoringPair[]): Pair[];
+  /**
+   * Raw logits, one per pair, in order, for pairs this scorer tokenised (method syntax on
+   * purpose: a `PairScorer<Encoded>` serves where a `PairScorer` is expected).
+   */
+  scoreTokenized(pairs: readonly Pair[], signal?: AbortSignal): Promise<Float32Array>;
 }

@@ -54,21 +54,26 @@ export class RankingService {
         `Too many passages: ${passages.length} exceeds the limit of ${limit} per request; split the request or raise RERANKER_MAX_PASSAGES.`,
       );
     }
+    // Refuse before tokenising: an overloaded server should spend nothing on work it turns away.
+    const full = this.#batcher.queueFullError();
+    if (full) throw full;
     const maxTokens = this.#scorer.maxTokens;
-    const tokens = passages.map((passage) => this.#scorer.countTokens(query, passage));
+    // Each pair is tokenised once, here: the batch budget, the limit check, `usage` and the
+    // model all read this encoding.
+    const pairs = this.#scorer.tokenizePairs(passages.map((passage) => ({ query, passage })));
     if (truncate === "NONE") {
-      const index = tokens.findIndex((count) => count > maxTokens);
+      const index = pairs.findIndex((pair) => pair.untruncatedTokens > maxTokens);
       if (index >= 0) {
         throw clientError(
           422,
-          `Input length ${tokens[index]} exceeds maximum allowed token size ${maxTokens} (query with passage ${index}); shorten it or send "truncate": "END".`,
+          `Input length ${pairs[index]!.untruncatedTokens} exceeds maximum allowed token size ${maxTokens} (query with passage ${index}); shorten it or send "truncate": "END".`,
         );
       }
     }
-    const scores = await this.#batcher.score(query, passages, tokens, signal);
+    const scores = await this.#batcher.score(pairs, signal);
     const rankings = Array.from(scores, (logit, index) => ({ index, logit }));
     rankings.sort((a, b) => b.logit - a.logit || a.index - b.index);
-    const promptTokens = tokens.reduce((sum, count) => sum + Math.min(count, maxTokens), 0);
+    const promptTokens = pairs.reduce((sum, pair) => sum + pair.tokens, 0);
     return { rankings, promptTokens };
   }
 }

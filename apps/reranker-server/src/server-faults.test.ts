@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import type { PairScorer } from "./pair-scorer.ts";
 import { gateScorer } from "./testing/gated-scorer.ts";
-import { loadTestScorer } from "./testing/test-scorer.ts";
+import { loadTestScorer, scoreDirectly } from "./testing/test-scorer.ts";
 import { closingAfterEachTest, startTestServer } from "./testing/test-server.ts";
 
 const body = (query: string, count = 2) => ({
@@ -107,7 +107,8 @@ describe("load and faults", () => {
       const { rankings } = (await response.json()) as {
         rankings: Array<{ index: number; logit: number }>;
       };
-      const alone = await scorer.scorePairs(
+      const alone = await scoreDirectly(
+        scorer,
         body(query).passages.map(({ text }) => ({ query, passage: text })),
       );
       for (const { index, logit } of rankings) expect(logit).toBeCloseTo(alone[index]!, 5);

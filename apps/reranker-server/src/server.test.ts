@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadTestScorer } from "./testing/test-scorer.ts";
+import { countTokens, loadTestScorer, scoreDirectly } from "./testing/test-scorer.ts";
 import { closingAfterEachTest } from "./testing/test-server.ts";
 
 const passages = [
@@ -26,7 +26,8 @@ describe("POST /v1/ranking (NIM)", () => {
       rankings: Array<{ index: number; logit: number }>;
       usage: { prompt_tokens: number; total_tokens: number };
     };
-    const expected = await scorer.scorePairs(
+    const expected = await scoreDirectly(
+      scorer,
       passages.map(({ text }) => ({ query: rankingBody.query.text, passage: text })),
     );
     expect(body.rankings.map((entry) => entry.index).sort()).toEqual([0, 1, 2]);
@@ -34,7 +35,7 @@ describe("POST /v1/ranking (NIM)", () => {
     const logits = body.rankings.map((entry) => entry.logit);
     expect(logits).toEqual([...logits].sort((a, b) => b - a));
     const tokens = passages.reduce(
-      (sum, { text }) => sum + scorer.countTokens(rankingBody.query.text, text),
+      (sum, { text }) => sum + countTokens(scorer, rankingBody.query.text, text),
       0,
     );
     expect(body.usage).toEqual({ prompt_tokens: tokens, total_tokens: tokens });

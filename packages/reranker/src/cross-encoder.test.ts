@@ -93,6 +93,116 @@ describe("CrossEncoder", () => {
     await tinyBatches.release();
   });
 
+  describe("tokenizePairs and scoreEncoded", () => {
+    const requests = [
+      { query: "solar", passages: ["short one", "panels on roofs turn sunlight into power", ""] },
+      { query: "how do tides work", passages: ["the moon pulls the oceans", "chess"] },
+      { query: "wind", passages: ["turbines", "a long passage about wind farms ".repeat(6)] },
+    ];
+
+    it("scores a batch mixing queries exactly as per-query scorePairs does", async () => {
+      // One pair per model run on both sides, so every run sees the same input tensor and the
+      // logits must agree to the bit; with default budgets they share runs (below).
+      const oneByOne = await CrossEncoder.create({
+        model: encoder.model,
+        executionProvider: "cpu",
+        intraOpThreads: 1,
+        maxBatchSize: 1,
+      });
+      const mixed = requests.flatMap(({ query, passages }) =>
+        passages.map((passage) => ({ query, passage })),
+      );
+      // Interleave the queries so input order differs from any grouping by query.
+      const interleaved = [...mixed.entries()].sort(([a], [b]) => (a % 3) - (b % 3) || a - b);
+      const scores = await oneByOne.scoreEncoded(
+        oneByOne.tokenizePairs(interleaved.map(([, pair]) => pair)),
+      );
+      const perQuery = await Promise.all(
+        requests.map(({ query, passages }) => oneByOne.scorePairs(query, passages)),
+      );
+      const expected = perQuery.flatMap((logits) => [...logits]);
+      expect([...scores]).toEqual(interleaved.map(([index]) => expected[index]!));
+      const shared = await encoder.scoreEncoded(encoder.tokenizePairs(mixed));
+      for (const [index, logit] of shared.entries()) {
+        expect(Math.abs(logit - expected[index]!)).toBeLessThan(1e-5);
+      }
+      await oneByOne.release();
+    });
+
+    it("keeps input order whatever the lengths and batch boundaries", async () => {
+      const passages = Array.from({ length: 20 }, (_, index) => "word ".repeat((index * 7) % 23));
+      const pairs = passages.map((passage, index) => ({ query: `q${index % 4}`, passage }));
+      const tiny = await CrossEncoder.create({
+        model: encoder.model,
+        executionProvider: "cpu",
+        maxTokensPerBatch: 64,
+        concurrency: 2,
+      });
+      const batched = await tiny.scoreEncoded(tiny.tokenizePairs(pairs));
+      for (const [index, pair] of pairs.entries()) {
+        const [alone] = await encoder.scorePairs(pair.query, [pair.passage]);
+        expect(Math.abs(batched[index]! - alone!)).toBeLessThan(1e-5);
+      }
+      await tiny.release();
+    });
+
+    it("reports each pair's length before and after truncation", () => {
+      const [short, long] = encoder.tokenizePairs([
+        { query: "hello world", passage: "solar panels" },
+        { query: "query", passage: "electricity ".repeat(700) },
+      ]);
+      expect(short).toMatchObject({ length: 7, untruncatedLength: 7 });
+      expect(short!.ids).toHaveLength(7);
+      expect(short!.typeIds).toEqual([0, 0, 0, 0, 1, 1, 1]);
+      expect(long).toMatchObject({ length: 512, untruncatedLength: 704 });
+    });
+
+    it("with truncate NONE refuses an over-length pair, naming it", () => {
+      const pairs = [
+        { query: "a", passage: "fine" },
+        { query: "b", passage: "electricity ".repeat(700) },
+      ];
+      expect(() => encoder.tokenizePairs(pairs, { truncate: "NONE" })).toThrow(
+        /Passage 1 is 704 tokens with its query, over the model's limit of 512/,
+      );
+      expect(encoder.tokenizePairs(pairs.slice(0, 1), { truncate: "NONE" })).toHaveLength(1);
+    });
+
+    it("rejects inputs that are not pairs of strings or encodings of this model", async () => {
+      expect(() =>
+        encoder.tokenizePairs([{ query: "q", passage: 3 as unknown as string }]),
+      ).toThrow(/passages: input 0 must be a string/);
+      await expectErrorCode(
+        encoder.scoreEncoded([
+          { ids: new Array(600).fill(1), typeIds: [], length: 600, untruncatedLength: 600 },
+        ]),
+        "invalid-argument",
+      );
+      await expect(encoder.scoreEncoded([])).resolves.toHaveLength(0);
+    });
+
+    it("honours an abort signal before and between model runs", async () => {
+      const encoded = encoder.tokenizePairs([{ query: "q", passage: "p" }]);
+      await expectErrorCode(
+        encoder.scoreEncoded(encoded, { signal: AbortSignal.abort() }),
+        "aborted",
+      );
+      const oneByOne = await CrossEncoder.create({
+        model: encoder.model,
+        executionProvider: "cpu",
+        maxBatchSize: 1,
+      });
+      const controller = new AbortController();
+      const pending = oneByOne.scoreEncoded(
+        oneByOne.tokenizePairs(["a", "b c", "d e f"].map((passage) => ({ query: "q", passage }))),
+        { signal: controller.signal },
+      );
+      controller.abort();
+      await expectErrorCode(pending, "aborted");
+      await oneByOne.release();
+    });
+  });
+
   it("counts tokens with special tokens", () => {
     expect(encoder.countTokens("hello world", "solar panels")).toBe(3 + 2 + 2);
   });

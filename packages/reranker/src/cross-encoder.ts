@@ -9,7 +9,6 @@ import {
   type ExecutionProvider,
   type LoadModelOptions,
   loadModelDirectory,
-  longestFirstLengths,
   type ModelDirectory,
   type OnnxSession,
   padBatch,
@@ -21,6 +20,7 @@ import {
   type TruncateMode,
   truncateModes,
 } from "./cross-encoder-options.ts";
+import { type EncodedPair, encodePairs, type QueryPassagePair } from "./encode-pairs.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -29,16 +29,22 @@ export interface CrossEncoderOptions extends CrossEncoderSettings {
   readonly hub?: LoadModelOptions;
 }
 
-export interface ScorePairsOptions {
+export interface TokenizePairsOptions {
   readonly truncate?: TruncateMode;
+}
+
+export interface ScoreEncodedOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface ScorePairsOptions extends TokenizePairsOptions, ScoreEncodedOptions {}
+
 /**
  * A cross-encoder on onnxruntime: scores (query, passage) pairs with the model's raw logit.
- * Pairs are tokenised once, sorted by length and cut into batches by a padded-token budget,
- * so short passages are not padded to the longest one; batches from every caller share one
- * concurrency limit.
+ * Pairs are tokenised once (`tokenizePairs`), then sorted by length and cut into batches by a
+ * padded-token budget (`scoreEncoded`), so short passages are not padded to the longest one and
+ * pairs of different queries share model runs; batches from every caller share one concurrency
+ * limit.
  */
 export class CrossEncoder {
   readonly model: ModelDirectory;
@@ -114,6 +120,29 @@ export class CrossEncoder {
     passages: readonly string[],
     options: ScorePairsOptions = {},
   ): Promise<Float32Array> {
+    throwIfAborted(options.signal, "cross-encoder scoring");
+    assertStrings([query], "cross-encoder query");
+    assertStrings(passages, "cross-encoder passages");
+    const encoded = this.tokenizePairs(
+      passages.map((passage) => ({ query, passage })),
+      options.truncate === undefined ? {} : { truncate: options.truncate },
+    );
+    return this.scoreEncoded(
+      encoded,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+  }
+
+  /**
+   * Tokenises (query, passage) pairs, queries free to differ, for `scoreEncoded`. Callers that
+   * need each pair's length before scoring (a server's batch budget, `usage`) tokenise once here.
+   * truncate `"END"` (default) cuts over-length pairs with `longest_first`; `"NONE"` throws
+   * `invalid-argument` naming the first over-length pair.
+   */
+  tokenizePairs(
+    pairs: readonly QueryPassagePair[],
+    options: TokenizePairsOptions = {},
+  ): EncodedPair[] {
     const truncate = options.truncate ?? "END";
     if (!truncateModes.includes(truncate)) {
       throw new HybridRagError(
@@ -121,14 +150,23 @@ export class CrossEncoder {
         `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
       );
     }
+    return encodePairs(this.model.tokenizer, pairs, this.maxLength, truncate);
+  }
+
+  /**
+   * Raw logits of pairs from `tokenizePairs`, in input order. Pairs of every query are sorted
+   * by length and cut into model runs by the padded-token budget together, so a batch mixing
+   * many queries costs the model runs of one query with as many pairs.
+   */
+  async scoreEncoded(
+    pairs: readonly EncodedPair[],
+    options: ScoreEncodedOptions = {},
+  ): Promise<Float32Array> {
     throwIfAborted(options.signal, "cross-encoder scoring");
-    assertStrings([query], "cross-encoder query");
-    assertStrings(passages, "cross-encoder passages");
-    const scores = new Float32Array(passages.length);
-    if (passages.length === 0) return scores;
-    const encoded = this.#encodePairs(query, passages, truncate);
+    this.#assertEncoded(pairs);
+    const scores = new Float32Array(pairs.length);
     const batches = tokenBudgetBatches(
-      encoded.map((item) => item.ids.length),
+      pairs.map((pair) => pair.ids.length),
       this.#maxTokensPerBatch,
       this.#maxBatchSize,
     );
@@ -136,7 +174,7 @@ export class CrossEncoder {
       batches.map((batch) =>
         this.#limit.run(async () => {
           throwIfAborted(options.signal, "cross-encoder scoring");
-          const logits = await this.#run(batch.map((index) => encoded[index]!));
+          const logits = await this.#run(batch.map((index) => pairs[index]!));
           for (const [row, index] of batch.entries()) scores[index] = logits[row]!;
         }),
       ),
@@ -148,38 +186,18 @@ export class CrossEncoder {
     await this.#session.release();
   }
 
-  #encodePairs(query: string, passages: readonly string[], truncate: TruncateMode): EncodedText[] {
-    const tokenizer = this.model.tokenizer;
-    const queryTokens = tokenizer.tokenize(query);
-    const budget = this.maxLength - tokenizer.specialTokensPair;
-    return passages.map((passage, index) => {
-      const passageTokens = tokenizer.tokenize(passage);
-      const total = queryTokens.length + passageTokens.length;
-      if (total <= budget) return tokenizer.assemble(queryTokens, passageTokens);
-      if (truncate === "NONE") {
+  #assertEncoded(pairs: readonly EncodedPair[]): void {
+    for (const [index, pair] of pairs.entries()) {
+      const length = pair?.ids?.length;
+      if (length === undefined || length > this.maxLength) {
         throw new HybridRagError(
           "invalid-argument",
-          `Passage ${index} is ${total + tokenizer.specialTokensPair} tokens with the query, over the ` +
-            `model's limit of ${this.maxLength}, and truncate is "NONE": shorten it or use truncate "END".`,
-          {
-            details: {
-              index,
-              tokens: total + tokenizer.specialTokensPair,
-              maxLength: this.maxLength,
-            },
-          },
+          `Encoded pair ${index} has ${length ?? "no"} token ids; scoreEncoded takes pairs from ` +
+            `tokenizePairs (at most ${this.maxLength} tokens).`,
+          { details: { index } },
         );
       }
-      const [keepQuery, keepPassage] = longestFirstLengths(
-        queryTokens.length,
-        passageTokens.length,
-        budget,
-      );
-      return tokenizer.assemble(
-        queryTokens.slice(0, keepQuery),
-        passageTokens.slice(0, keepPassage),
-      );
-    });
+    }
   }
 
   async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {

@@ -2,7 +2,9 @@ export {
   CrossEncoder,
   type CrossEncoderOptions,
   createCrossEncoder,
+  type ScoreEncodedOptions,
   type ScorePairsOptions,
+  type TokenizePairsOptions,
 } from "./cross-encoder.ts";
 export {
   type CrossEncoderSettings,
@@ -14,6 +16,7 @@ export {
   type CrossEncoderRerankerOptions,
   createCrossEncoderReranker,
 } from "./cross-encoder-reranker.ts";
+export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
 export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
 export {

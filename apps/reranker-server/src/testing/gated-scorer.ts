@@ -1,7 +1,7 @@
-import type { PairScorer, ScoringPair } from "../pair-scorer.ts";
+import type { PairScorer, ScoringPair, TokenizedPair } from "../pair-scorer.ts";
 
-export interface GatedScorer {
-  readonly scorer: PairScorer;
+export interface GatedScorer<Pair extends TokenizedPair = TokenizedPair> {
+  readonly scorer: PairScorer<Pair>;
   /** Batches that reached the model so far (each a list of pairs). */
   readonly batches: ScoringPair[][];
   /** Lets every held and future batch through. */
@@ -14,7 +14,7 @@ export interface GatedScorer {
  * Wraps a real scorer so a test can hold batches at the model's door: requests pile up in the
  * queue exactly as they would behind a slow model, without timing assumptions.
  */
-export function gateScorer(inner: PairScorer): GatedScorer {
+export function gateScorer<Pair extends TokenizedPair>(inner: PairScorer<Pair>): GatedScorer<Pair> {
   const batches: ScoringPair[][] = [];
   let opened = false;
   let openGate: () => void = () => {};
@@ -26,14 +26,14 @@ export function gateScorer(inner: PairScorer): GatedScorer {
     batches,
     scorer: {
       maxTokens: inner.maxTokens,
-      countTokens: (query, passage) => inner.countTokens(query, passage),
-      async scorePairs(pairs, signal) {
+      tokenizePairs: (pairs) => inner.tokenizePairs(pairs),
+      async scoreTokenized(pairs, signal) {
         batches.push([...pairs]);
         for (const waiter of waiters.filter((entry) => batches.length >= entry.count)) {
           waiter.resolve();
         }
         if (!opened) await gate;
-        return inner.scorePairs(pairs, signal);
+        return inner.scoreTokenized(pairs, signal);
       },
     },
     open() {

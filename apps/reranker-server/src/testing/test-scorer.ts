@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { type CrossEncoder, createCrossEncoder } from "@hybrid-rag/reranker";
-import { crossEncoderScorer } from "../cross-encoder-scorer.ts";
-import type { PairScorer } from "../pair-scorer.ts";
+import { type CrossEncoderPair, crossEncoderScorer } from "../cross-encoder-scorer.ts";
+import type { PairScorer, ScoringPair, TokenizedPair } from "../pair-scorer.ts";
 
 /** Longest pair the test model accepts: small, so over-length inputs are cheap to build. */
 export const testMaxTokens = 64;
@@ -26,6 +26,19 @@ export function loadTestCrossEncoder(): Promise<CrossEncoder> {
   return shared;
 }
 
-export async function loadTestScorer(): Promise<PairScorer> {
+export async function loadTestScorer(): Promise<PairScorer<CrossEncoderPair>> {
   return crossEncoderScorer(await loadTestCrossEncoder());
+}
+
+/** Scores pairs straight through a scorer, past any batcher: the reference answers of tests. */
+export function scoreDirectly<Pair extends TokenizedPair>(
+  scorer: PairScorer<Pair>,
+  pairs: readonly ScoringPair[],
+): Promise<Float32Array> {
+  return scorer.scoreTokenized(scorer.tokenizePairs(pairs));
+}
+
+/** Tokens of a pair before truncation, special tokens included. */
+export function countTokens(scorer: PairScorer, query: string, passage: string): number {
+  return scorer.tokenizePairs([{ query, passage }])[0]!.untruncatedTokens;
 }
