@@ -87,3 +87,16 @@ export function abortable<T>(
     );
   });
 }
+
+/** Runs one client call, abortable by the signal, and maps what it throws to a HybridRagError. */
+export async function callQdrant<T>(
+  operation: () => Promise<T>,
+  what: string,
+  signal?: AbortSignal,
+): Promise<T> {
+  try {
+    return await abortable(operation(), signal, what);
+  } catch (error) {
+    throw toQdrantError(error, what, signal);
+  }
+}

@@ -22,12 +22,16 @@ import {
 } from "@hybrid-rag/core";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { pointIdFor } from "./point-id.ts";
-import { abortable, toQdrantError } from "./qdrant-error.ts";
+import {
+  type CollectionContext,
+  collectionExists,
+  createCollectionIfMissing,
+} from "./qdrant-collection.ts";
+import { abortable, callQdrant, toQdrantError } from "./qdrant-error.ts";
 import { toQdrantFilter } from "./qdrant-filter.ts";
 import {
   denseVectorName,
   type QdrantIndexOptions,
-  qdrantDistance,
   qdrantIndexOptionsSchema,
   type ResolvedQdrantIndexOptions,
   sparseVectorName,
@@ -74,10 +78,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
 
   /** Creates the collection (dimension and distance from the embedder) unless it exists. */
   async ensureCollection(signal?: AbortSignal): Promise<void> {
-    this.#ensured ??= this.#createIfMissing(signal).catch((error: unknown) => {
-      this.#ensured = undefined;
-      throw error;
-    });
+    this.#ensured ??= createCollectionIfMissing(this.#collectionContext(), signal).catch(
+      (error: unknown) => {
+        this.#ensured = undefined;
+        throw error;
+      },
+    );
     return this.#ensured;
   }
 
@@ -94,7 +100,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
   /** Deletes the collection and its points. */
   async drop(signal?: AbortSignal): Promise<void> {
     try {
-      await this.#call(
+      await callQdrant(
         () => this.client.deleteCollection(this.collection),
         `deleting collection ${this.collection}`,
         signal,
@@ -148,10 +154,11 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
     const signal = validateDeleteCall(this.name, ids, options);
-    if (ids.length === 0 || !(await this.#exists(signal))) return { succeeded: 0, failed: [] };
+    if (ids.length === 0 || !(await collectionExists(this.#collectionContext(), signal)))
+      return { succeeded: 0, failed: [] };
     const pointIds = [...new Set(ids.map(pointIdFor))];
     // Qdrant's delete does not say which points existed: look them up first, so the count is honest.
-    const existing = await this.#call(
+    const existing = await callQdrant(
       () =>
         this.client.retrieve(this.collection, {
           ids: pointIds,
@@ -162,7 +169,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
       signal,
     );
     if (existing.length === 0) return { succeeded: 0, failed: [] };
-    await this.#call(
+    await callQdrant(
       () =>
         this.client.delete(this.collection, {
           wait: true,
@@ -175,8 +182,8 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   async count(): Promise<number> {
-    if (!(await this.#exists(undefined))) return 0;
-    const result = await this.#call(
+    if (!(await collectionExists(this.#collectionContext(), undefined))) return 0;
+    const result = await callQdrant(
       () => this.client.count(this.collection, { exact: true }),
       `${this.name} count`,
     );
@@ -192,7 +199,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     signal: AbortSignal | undefined,
     caller: string = this.name,
   ): Promise<Float32Array> {
-    const [vector] = await this.#call(
+    const [vector] = await callQdrant(
       () => this.embedder.embedQueries([query], signal ? { signal } : undefined),
       `${caller}: embedding the query`,
       signal,
@@ -333,69 +340,10 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     }
   }
 
-  async #exists(signal: AbortSignal | undefined): Promise<boolean> {
-    const result = await this.#call(
-      () => this.client.collectionExists(this.collection),
-      `checking collection ${this.collection}`,
-      signal,
-    );
-    return result.exists;
-  }
-
-  async #createIfMissing(signal: AbortSignal | undefined): Promise<void> {
-    const dimension = this.embedder.dimension;
-    if (await this.#exists(signal)) {
-      const info = await this.#call(
-        () => this.client.getCollection(this.collection),
-        `reading collection ${this.collection}`,
-        signal,
-      );
-      const configured = info.config.params.vectors as
-        | { size?: number; [name: string]: unknown }
-        | undefined;
-      const vectors = (this.#options.sparse ? configured?.[denseVectorName] : configured) as
-        | { size?: number }
-        | undefined;
-      if (vectors?.size !== undefined && vectors.size !== dimension) {
-        throw new HybridRagError(
-          "invalid-argument",
-          `Qdrant collection ${this.collection} holds ${vectors.size}-dimensional vectors but embedder ${this.embedder.name} returns ${dimension}. Use another collection name or drop it.`,
-        );
-      }
-      return;
-    }
-    const { hnsw, quantization, metric } = this.#options;
-    try {
-      await abortable(
-        this.client.createCollection(this.collection, {
-          ...(this.#options.sparse
-            ? {
-                vectors: {
-                  [denseVectorName]: { size: dimension, distance: qdrantDistance[metric] },
-                },
-                sparse_vectors: { [sparseVectorName]: { modifier: "idf" as const } },
-              }
-            : { vectors: { size: dimension, distance: qdrantDistance[metric] } }),
-          ...(hnsw ? { hnsw_config: hnsw } : {}),
-          ...(quantization ? { quantization_config: quantization } : {}),
-        }),
-        signal,
-        `creating collection ${this.collection}`,
-      );
-    } catch (error) {
-      const failure = toQdrantError(error, `creating collection ${this.collection}`, signal);
-      // Created by another writer in the meantime: fine.
-      if (failure.code === "already-exists" || /already exists/.test(failure.message)) return;
-      throw failure;
-    }
-  }
-
-  async #call<T>(operation: () => Promise<T>, what: string, signal?: AbortSignal): Promise<T> {
-    try {
-      return await abortable(operation(), signal, what);
-    } catch (error) {
-      throw toQdrantError(error, what, signal);
-    }
+  #collectionContext(): CollectionContext {
+    const { client, collection, embedder } = this;
+    const { hnsw, quantization, metric, sparse } = this.#options;
+    return { client, collection, embedder, hnsw, quantization, metric, sparse: Boolean(sparse) };
   }
 
   #vectorProblem(vector: Float32Array | undefined): string | undefined {
