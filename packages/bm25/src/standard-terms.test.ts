@@ -40,6 +40,14 @@ describe("forEachStandardTerm (indexing without a string per token)", () => {
     expect(new Set(index.terms).size).toBe(words.length);
   });
 
+  it("finds terms added as strings (as loading a saved index does)", () => {
+    const index = new InvertedIndex();
+    const loaded = ["hello", "world", "é東"].map((term) => index.termNumber(term));
+    expect(termsOf(index, "HELLO World é東 new")).toEqual(["hello", "world", "é", "東", "new"]);
+    expect(loaded).toEqual([0, 1, 2]);
+    expect(index.terms).toEqual(["hello", "world", "é東", "é", "東", "new"]);
+  });
+
   it("splits ASCII tokens longer than 255 code units as Lucene does", () => {
     const index = new InvertedIndex();
     const text = `${"X".repeat(600)} ok`;
