@@ -19,6 +19,7 @@ import {
   type WriteReport,
 } from "@hybrid-rag/core";
 import type { Analyzer } from "./analyzer.ts";
+import { standardAnalyzer } from "./analyzers.ts";
 import { type Bm25Field, type Bm25IndexOptions, resolveOptions } from "./bm25-options.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 import { saveIndex } from "./persistence.ts";
@@ -195,16 +196,27 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
         );
       }
     }
-    const tokens = this.analyzer.analyze(this.indexedText(document));
+    const text = this.indexedText(document);
+    if (this.analyzer === standardAnalyzer) {
+      // Same terms as standardAnalyzer.analyze(text), without a string per ASCII token.
+      this.#removeExisting(document.id);
+      this.#index.addStandardText(document, text);
+      return;
+    }
+    const tokens = this.analyzer.analyze(text);
     if (!Array.isArray(tokens)) {
       throw new HybridRagError(
         "internal",
         `analyzer ${this.analyzer.name} returned ${typeof tokens}, not an array of strings.`,
       );
     }
-    const existing = this.#index.numberById.get(document.id);
-    if (existing !== undefined) this.#remove(existing);
+    this.#removeExisting(document.id);
     this.#index.add(document, tokens);
+  }
+
+  #removeExisting(id: string): void {
+    const existing = this.#index.numberById.get(id);
+    if (existing !== undefined) this.#remove(existing);
   }
 
   #remove(number: number): void {

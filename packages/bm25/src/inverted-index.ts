@@ -1,6 +1,8 @@
 import type { Document } from "@hybrid-rag/core";
 import { ensureCapacity } from "./growable.ts";
 import { lengthToNorm } from "./small-float.ts";
+import { forEachStandardTerm, type TermNumbering } from "./standard-terms.ts";
+import { hashRange, TermTable } from "./term-table.ts";
 
 /**
  * The in-memory index: per-term postings in typed arrays, per-document norms and lengths.
@@ -16,7 +18,7 @@ import { lengthToNorm } from "./small-float.ts";
  * its stored text to decrement the document frequency of each of its terms. (Lucene keeps
  * deleted documents in its statistics until a merge drops them; we do not.)
  */
-export class InvertedIndex {
+export class InvertedIndex implements TermNumbering {
   /** Internal document number → external id (undefined once deleted). */
   ids: Array<string | undefined> = [];
   documents: Array<Document | undefined> = [];
@@ -48,6 +50,7 @@ export class InvertedIndex {
   deletedCount = 0;
   #counts: Int32Array = new Int32Array(0);
   #distinct: Int32Array = new Int32Array(0);
+  readonly #table = new TermTable();
 
   get size(): number {
     return this.ids.length;
@@ -59,6 +62,30 @@ export class InvertedIndex {
 
   /** Appends a document whose tokens were already analysed. Returns its internal number. */
   add(document: Document, tokens: readonly string[]): number {
+    let distinct = 0;
+    for (const token of tokens) {
+      const term = this.termNumber(token);
+      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+    }
+    return this.#append(document, tokens.length, distinct);
+  }
+
+  /**
+   * `add(document, standardAnalyzer.analyze(text))` with the same terms and statistics, but
+   * ASCII tokens go from the text to their term number without becoming strings.
+   */
+  addStandardText(document: Document, text: string): number {
+    let length = 0;
+    let distinct = 0;
+    forEachStandardTerm(text, this, (term) => {
+      length++;
+      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+    });
+    return this.#append(document, length, distinct);
+  }
+
+  /** Registers a document of `length` tokens whose `distinct` terms were just counted. */
+  #append(document: Document, length: number, distinct: number): number {
     const number = this.ids.length;
     this.ids.push(document.id);
     this.documents.push(document);
@@ -66,17 +93,12 @@ export class InvertedIndex {
     this.norms = ensureCapacity(this.norms, number + 1);
     this.lengths = ensureCapacity(this.lengths, number + 1);
     this.live = ensureCapacity(this.live, number + 1);
-    this.norms[number] = lengthToNorm(tokens.length);
-    this.lengths[number] = tokens.length;
+    this.norms[number] = lengthToNorm(length);
+    this.lengths[number] = length;
     this.live[number] = 1;
-    if (tokens.length > 0) this.documentsWithTerms++;
-    this.totalTerms += tokens.length;
-    // Count with reusable typed arrays rather than a Map per document (indexing hot path).
-    let distinct = 0;
-    for (const token of tokens) {
-      const term = this.termNumber(token);
-      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
-    }
+    if (length > 0) this.documentsWithTerms++;
+    this.totalTerms += length;
+    // Counted with reusable typed arrays rather than a Map per document (indexing hot path).
     for (let slot = 0; slot < distinct; slot++) {
       const term = this.#distinct[slot]!;
       this.appendPosting(term, number, this.#counts[term]!);
@@ -152,6 +174,7 @@ export class InvertedIndex {
       number = this.terms.length;
       this.termNumbers.set(term, number);
       this.terms.push(term);
+      this.#table.insert(number, term);
       this.postingStarts = ensureCapacity(this.postingStarts, number + 1);
       this.postingCapacities = ensureCapacity(this.postingCapacities, number + 1);
       this.postingSizes = ensureCapacity(this.postingSizes, number + 1);
@@ -161,6 +184,12 @@ export class InvertedIndex {
       this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
+  }
+
+  asciiTermNumber(text: string, from: number, to: number): number {
+    const hash = hashRange(text, from, to);
+    const found = this.#table.findLowercasedAscii(text, from, to, hash);
+    return found >= 0 ? found : this.termNumber(text.slice(from, to).toLowerCase());
   }
 
   /** Rewrites the pool with every block exactly as long as its postings, in term order. */

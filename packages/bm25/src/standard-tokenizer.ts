@@ -16,7 +16,7 @@ import { asciiWords } from "./ascii-words.ts";
 import { lowercase } from "./lowercase.ts";
 import { icuOnlyWord, loneRegionalIndicator, luceneOnlySymbol } from "./lucene-symbol-tables.ts";
 
-const maxTokenLength = 255;
+export const maxTokenLength = 255;
 
 const segmenter = new Intl.Segmenter("en", { granularity: "word" });
 

@@ -1,0 +1,99 @@
+/**
+ * Term number lookup straight from a range of ASCII text, so the indexing hot path finds an
+ * existing term without slicing, lowercasing or hashing a new string per token (a `Map` needs
+ * a string key). Open addressing; a hit is confirmed by comparing the term's stored characters,
+ * so lookups are exact whatever the hash. The `Map` in InvertedIndex stays the lookup by string.
+ */
+export class TermTable {
+  /**
+   * Four ints per slot, so one probe reads one cache line: hash, term number + 1 (0 = empty),
+   * offset and length of the term's characters in `#characters`. Slot count: a power of two.
+   */
+  #slots = new Int32Array(4 << 12);
+  /** The UTF-16 code units of all terms, back to back (compared without touching the strings). */
+  #characters = new Uint16Array(1 << 14);
+  #charactersUsed = 0;
+  #count = 0;
+
+  /** The term whose characters equal text[from, to) with A–Z lowercased, or -1. */
+  findLowercasedAscii(text: string, from: number, to: number, hash: number): number {
+    const slots = this.#slots;
+    const mask = (slots.length >> 2) - 1;
+    const length = to - from;
+    for (let slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = slots[at + 1]!;
+      if (entry === 0) return -1;
+      if (slots[at] !== hash || slots[at + 3] !== length) continue;
+      const characters = this.#characters;
+      const offset = slots[at + 2]! - from;
+      let index = from;
+      while (index < to && characters[offset + index] === lowerAscii(text, index)) index++;
+      if (index === to) return entry - 1;
+    }
+  }
+
+  /** Records term number `term` under its string (each term once). */
+  insert(term: number, text: string): void {
+    const length = text.length;
+    if (this.#charactersUsed + length > this.#characters.length) {
+      const grown = new Uint16Array(
+        Math.max(this.#characters.length * 2, this.#charactersUsed + length),
+      );
+      grown.set(this.#characters.subarray(0, this.#charactersUsed));
+      this.#characters = grown;
+    }
+    const offset = this.#charactersUsed;
+    for (let index = 0; index < length; index++) {
+      this.#characters[offset + index] = text.charCodeAt(index);
+    }
+    this.#charactersUsed += length;
+    this.#count++;
+    // Keep the load factor at most one half so probe runs stay short.
+    if (this.#count * 2 > this.#slots.length >> 2) this.#rehash(this.#slots.length * 2);
+    this.#place(hashRange(text, 0, length), term + 1, offset, length);
+  }
+
+  #place(hash: number, entry: number, offset: number, length: number): void {
+    const slots = this.#slots;
+    const mask = (slots.length >> 2) - 1;
+    let slot = spread(hash) & mask;
+    while (slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    slots[at] = hash;
+    slots[at + 1] = entry;
+    slots[at + 2] = offset;
+    slots[at + 3] = length;
+  }
+
+  #rehash(size: number): void {
+    const old = this.#slots;
+    this.#slots = new Int32Array(size);
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 1] !== 0) this.#place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    }
+  }
+}
+
+/** The char code at `index` with A–Z lowercased (the only change LowerCaseFilter makes to ASCII). */
+export function lowerAscii(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/**
+ * FNV-1a over the UTF-16 code units of text[from, to) with A–Z lowercased; the same value as
+ * for the lowercased string, which is what `insert` hashes.
+ */
+export function hashRange(text: string, from: number, to: number): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let index = from; index < to; index++) {
+    hash = Math.imul(hash ^ lowerAscii(text, index), 0x01000193);
+  }
+  return hash;
+}
+
+/** Mixes the high bits of an FNV hash into the low ones that pick the slot. */
+function spread(hash: number): number {
+  return Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) ^ (hash >>> 13);
+}
