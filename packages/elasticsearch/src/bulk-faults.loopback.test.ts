@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Client } from "@elastic/elasticsearch";
 import type { Document } from "@hybrid-rag/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,6 @@ class FlakyElasticsearch {
   bulkRequests = 0;
   fault: (bulkRequest: number) => Fault = () => undefined;
   readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
 
   constructor() {
     this.#server = createServer(async (request, response) => {
@@ -56,10 +55,6 @@ class FlakyElasticsearch {
       if (path.endsWith("/_count")) return reply(200, { count: this.stored.size });
       return reply(404, { error: { type: "not_found", reason: path }, status: 404 });
     });
-    this.#server.on("connection", (socket) => {
-      this.#sockets.add(socket);
-      socket.on("close", () => this.#sockets.delete(socket));
-    });
   }
 
   async start(): Promise<string> {
@@ -68,7 +63,8 @@ class FlakyElasticsearch {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
+    // Hung requests (injected timeouts) would keep close() waiting: drop every connection.
+    this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }

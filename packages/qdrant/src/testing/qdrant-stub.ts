@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
 import type { z } from "zod";
 import {
@@ -45,17 +45,12 @@ export class QdrantStub {
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   fault: ((method: string, path: string, body: unknown) => StubFault | undefined) | undefined;
   readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
 
   constructor() {
     this.#server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         send(response, 500, { status: { error: String(error) }, time: 0 });
       });
-    });
-    this.#server.on("connection", (socket) => {
-      this.#sockets.add(socket);
-      socket.on("close", () => this.#sockets.delete(socket));
     });
   }
 
@@ -65,7 +60,8 @@ export class QdrantStub {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
+    // Hung requests (injected timeouts) would keep close() waiting: drop every connection.
+    this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
