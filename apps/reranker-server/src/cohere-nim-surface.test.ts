@@ -1,8 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countTokens, loadTestScorer, scoreDirectly } from "./testing/test-scorer.ts";
 import { closingAfterEachTest } from "./testing/test-server.ts";
 
 const start = closingAfterEachTest();
+
+// Generate and load the test model once, outside any single test's time limit.
+beforeAll(async () => {
+  await loadTestScorer();
+}, 120_000);
 
 type CohereBody = {
   results: Array<{ index: number; relevance_score: number; document?: unknown }>;

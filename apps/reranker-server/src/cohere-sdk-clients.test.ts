@@ -28,7 +28,7 @@ let crossEncoder: CrossEncoder;
 beforeAll(async () => {
   crossEncoder = await loadTestCrossEncoder();
   served = await startTestServer(loadTestScorer);
-});
+}, 120_000);
 afterAll(async () => {
   await served.server.close();
 });
