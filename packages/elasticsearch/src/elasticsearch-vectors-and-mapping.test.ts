@@ -197,6 +197,12 @@ describe("filter values checked against the mapped types", () => {
       filter: { year: { gte: 2021 }, lang: ["en", "fr"], draft: false, ratio: 0.1 },
     });
     expect(hits.map((hit) => hit.id)).toEqual(["a"]);
+    // Mapped types are cached: filtering on the same fields again asks for no mapping.
+    const mappingRequests = () =>
+      fake.requests.filter((request) => request.path.includes("/_mapping/field/")).length;
+    const before = mappingRequests();
+    await store.retrieve("wind", { topK: 5, filter: { year: 2020, lang: "de" } });
+    expect(mappingRequests()).toBe(before);
     // A field no document has is not mapped: it matches nothing, as in the embedded engines.
     expect(await store.retrieve("solar", { topK: 5, filter: { missing: "x" } })).toEqual([]);
   });
