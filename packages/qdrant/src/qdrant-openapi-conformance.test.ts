@@ -1,5 +1,7 @@
+import { HashingEmbedder } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import { toQdrantFilter } from "./qdrant-filter.ts";
+import { createQdrantIndex } from "./qdrant-index.ts";
 import { QdrantOpenApiValidator } from "./testing/qdrant-openapi.ts";
 
 // The adapter's requests against Qdrant's published OpenAPI document (v1.19.x), strict.
@@ -70,5 +72,20 @@ describe("Qdrant requests against the published OpenAPI document", () => {
   it("refuses unknown routes and bodies on routes that take none", () => {
     expect(validator.problems("POST", "/collections/docs/points/nearest", {})).not.toEqual([]);
     expect(validator.problems("GET", "/collections/docs/exists", undefined)).toEqual([]);
+  });
+
+  it("refuses the deprecated option names when the adapter is configured, naming the replacement", () => {
+    const create = (options: object) => () =>
+      createQdrantIndex({
+        url: "http://127.0.0.1:6333",
+        collection: "docs",
+        embedder: new HashingEmbedder(8),
+        ...options,
+      });
+    expect(create({ hnsw: { on_disk: true } })).toThrow(/hnsw\.memory/);
+    expect(create({ quantization: { scalar: { type: "int8", always_ram: true } } })).toThrow(
+      /memory \("pinned"/,
+    );
+    expect(create({ hnsw: { memory: "cold" } })).not.toThrow();
   });
 });

@@ -26,23 +26,30 @@ const quantizedMemory = {
   always_ram: deprecated("always_ram", 'memory ("pinned" for always in RAM)'),
 };
 
-/** Qdrant's `quantization_config`: scalar (int8), product or binary quantisation. */
-const quantizationSchema = z.union([
-  z.strictObject({
-    scalar: z.strictObject({
-      type: z.literal("int8"),
-      quantile: z.number().min(0.5).max(1).optional(),
-      ...quantizedMemory,
-    }),
-  }),
-  z.strictObject({
-    product: z.strictObject({
-      compression: z.enum(["x4", "x8", "x16", "x32", "x64"]),
-      ...quantizedMemory,
-    }),
-  }),
-  z.strictObject({ binary: z.strictObject({ ...quantizedMemory }) }),
-]);
+/**
+ * Qdrant's `quantization_config`: exactly one of scalar (int8), product or binary quantisation.
+ * One object rather than a union, so a bad field inside is reported by name.
+ */
+const quantizationSchema = z
+  .strictObject({
+    scalar: z
+      .strictObject({
+        type: z.literal("int8"),
+        quantile: z.number().min(0.5).max(1).optional(),
+        ...quantizedMemory,
+      })
+      .optional(),
+    product: z
+      .strictObject({
+        compression: z.enum(["x4", "x8", "x16", "x32", "x64"]),
+        ...quantizedMemory,
+      })
+      .optional(),
+    binary: z.strictObject({ ...quantizedMemory }).optional(),
+  })
+  .refine((config) => Object.values(config).filter((value) => value !== undefined).length === 1, {
+    error: "quantization takes exactly one of scalar, product or binary",
+  });
 
 export const qdrantIndexOptionsSchema = z.strictObject({
   /** A QdrantClient; or give `url` (and `apiKey`) and one is created. */
