@@ -2,6 +2,8 @@
 export interface ScoringPair {
   readonly query: string;
   readonly passage: string;
+  /** Cut the passage to this many tokens before pairing (Cohere's `max_tokens_per_doc`). */
+  readonly maxPassageTokens?: number;
 }
 
 /** A pair tokenised at admission: its lengths decide the batch budget, the limit check and `usage`. */

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import {
-  cohereRerankRequestSchema,
-  type RankingResponse,
-  rankingRequestSchema,
-} from "./ranking-api.ts";
+import { documentTexts } from "./cohere-documents.ts";
+import { type CohereRerankResponse, cohereRerankRequestSchema } from "./cohere-rerank-api.ts";
+import { type RankingResponse, rankingRequestSchema } from "./ranking-api.ts";
 import { modelNotReadyError, type RankingResult, type Truncation } from "./ranking-service.ts";
 import type { RouteContext } from "./route-context.ts";
 
@@ -16,11 +14,12 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     query: string,
     passages: readonly string[],
     truncate: Truncation,
+    maxPassageTokens?: number,
   ): Promise<RankingResult> => {
     const service = context.getService();
     if (!service) throw modelNotReadyError();
     const signal = requestSignal(reply, context.settings.requestTimeoutMs);
-    return service.rank(query, passages, truncate, signal);
+    return service.rank(query, passages, truncate, signal, maxPassageTokens);
   };
 
   app.post("/v1/ranking", async (request, reply) => {
@@ -37,24 +36,32 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
   });
 
   // Cohere's v1 and v2 rerank share this shape; its v2 client (and ours) calls /v2/rerank.
-  const cohereRerank = async (request: FastifyRequest, reply: FastifyReply) => {
+  const cohereRerank = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<CohereRerankResponse> => {
     await context.authenticate(request.headers.authorization);
     const body = parseWithSchema(cohereRerankRequestSchema, request.body, "rerank request");
     if (body.model !== undefined) checkModel(body.model, context.settings.modelId);
-    const documents = body.documents.map((document) =>
-      typeof document === "string" ? document : document.text,
-    );
-    // Cohere truncates long documents rather than failing.
-    const result = await rank(reply, body.query, documents, "END");
+    const texts = documentTexts(body.documents, body.rank_fields);
+    // Cohere truncates long documents rather than failing: each document is first cut to
+    // max_tokens_per_doc, then the pair to the model's limit.
+    const result = await rank(reply, body.query, texts, "END", body.max_tokens_per_doc);
     const top = result.rankings.slice(0, body.top_n ?? result.rankings.length);
     return {
       id: randomUUID(),
-      results: top.map(({ index, logit }) => ({
-        index,
-        // Cohere's scores lie in [0, 1]: the logit through a sigmoid keeps the order.
-        relevance_score: 1 / (1 + Math.exp(-logit)),
-        ...(body.return_documents ? { document: { text: documents[index] } } : {}),
-      })),
+      results: top.map(({ index, logit }) => {
+        const sent = body.documents[index]!;
+        return {
+          index,
+          // Cohere's scores lie in [0, 1]: the logit through a sigmoid keeps the order.
+          relevance_score: 1 / (1 + Math.exp(-logit)),
+          // As sent: Cohere returns a string document as {text}, an object with all its fields.
+          ...(body.return_documents
+            ? { document: typeof sent === "string" ? { text: sent } : sent }
+            : {}),
+        };
+      }),
       meta: {
         api_version: { version: "2" },
         billed_units: { search_units: 1 },

@@ -46,6 +46,7 @@ export class RankingService {
     passages: readonly string[],
     truncate: Truncation,
     signal?: AbortSignal,
+    maxPassageTokens?: number,
   ): Promise<RankingResult> {
     const limit = this.#limits.maxPassagesPerRequest;
     if (passages.length > limit) {
@@ -60,7 +61,12 @@ export class RankingService {
     const maxTokens = this.#scorer.maxTokens;
     // Each pair is tokenised once, here: the batch budget, the limit check, `usage` and the
     // model all read this encoding.
-    const pairs = this.#scorer.tokenizePairs(passages.map((passage) => ({ query, passage })));
+    // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
+    const pairs = this.#scorer.tokenizePairs(
+      passages.map((passage) =>
+        maxPassageTokens === undefined ? { query, passage } : { query, passage, maxPassageTokens },
+      ),
+    );
     if (truncate === "NONE") {
       const index = pairs.findIndex((pair) => pair.untruncatedTokens > maxTokens);
       if (index >= 0) {

@@ -14,13 +14,18 @@ export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteC
   app.get("/v1/health/live", async () => ({
     object: "health.response",
     message: "Service is live.",
+    status: "live",
   }));
 
   app.get("/v1/health/ready", async (_request, reply) => {
-    if (context.getService()) return { object: "health.response", message: "Service is ready." };
-    return reply
-      .code(503)
-      .send({ object: "health.response", message: "Service is not ready: the model is loading." });
+    if (context.getService()) {
+      return { object: "health.response", message: "Service is ready.", status: "ready" };
+    }
+    return reply.code(503).send({
+      object: "health.response",
+      message: "Service is not ready: the model is loading.",
+      status: "not-ready",
+    });
   });
 
   app.get("/v1/models", async (request) => {

@@ -37,6 +37,8 @@ describe("ElasticsearchHybridRetriever", () => {
       dims: 64,
       index: true,
       similarity: "cosine",
+      // Explicit: Elasticsearch 9.1+ would otherwise quantise (int8_hnsw / bbq_hnsw).
+      index_options: { type: "hnsw" },
     });
 
     await createElasticsearchHybridRetriever(store, {

@@ -10,6 +10,7 @@ import {
   validateRetrieveCall,
 } from "@hybrid-rag/core";
 import { z } from "zod";
+import { checkedVector } from "./dense-vector-checks.ts";
 import { toElasticsearchError } from "./elasticsearch-error.ts";
 import type { ElasticsearchIndex } from "./elasticsearch-index.ts";
 import { vectorField } from "./index-definition.ts";
@@ -89,6 +90,8 @@ export class ElasticsearchHybridRetriever implements Retriever {
         `${this.name}: ${embedder.name} returned no usable query vector.`,
       );
     }
+    vector = checkedVector(vector, this.#index.dense!, `${this.name}: the query vector`);
+    if (filter) await this.#index.checkFilter(filter, signal);
     const rankWindow = Math.max(this.#options.rankWindow, topK);
     let body: unknown;
     try {

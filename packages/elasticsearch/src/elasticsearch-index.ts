@@ -7,6 +7,7 @@ import {
   HybridRagEmitter,
   HybridRagError,
   isBlankQuery,
+  type MetadataFilter,
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
@@ -29,6 +30,7 @@ import {
 import { embedPassages } from "./embed-passages.ts";
 import { contentField, indexDefinition, vectorField } from "./index-definition.ts";
 import { lexicalQuery } from "./lexical-query.ts";
+import { checkFilterTypes, filterPaths, MetadataFieldTypes } from "./metadata-field-types.ts";
 import { parseSearchResponse } from "./search-response.ts";
 
 /**
@@ -41,6 +43,7 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
   readonly client: Client;
   readonly events = new HybridRagEmitter();
   readonly #options: ResolvedElasticsearchIndexOptions;
+  readonly #fieldTypes = new MetadataFieldTypes();
   #ensured: Promise<void> | undefined;
 
   constructor(options: ElasticsearchIndexOptions) {
@@ -78,6 +81,7 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
         this.#request(signal),
       );
       this.#ensured = undefined;
+      this.#fieldTypes.clear();
     } catch (error) {
       throw toElasticsearchError(error, `deleting Elasticsearch index ${this.index}`, signal);
     }
@@ -87,10 +91,11 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     const signal = options?.signal;
     throwIfAborted(signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
-    await this.ensureIndex(signal);
+    // Vectors are embedded and checked first: a batch whose every vector is refused sends nothing.
     const { embedded, failed: notEmbedded } = this.#options.dense
       ? await embedPassages(valid, this.#options.dense, signal)
       : { embedded: valid.map((item) => ({ ...item, vector: undefined })), failed: [] };
+    if (embedded.length > 0 || valid.length === 0) await this.ensureIndex(signal);
     const actions = embedded.map(({ document, index, vector }) =>
       bulkAction(document.id, index, [
         { index: { _id: document.id } },
@@ -130,6 +135,7 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
       options,
     );
     if (isBlankQuery(query)) return [];
+    if (filter) await this.checkFilter(filter, signal);
     let body: unknown;
     try {
       body = await this.client.search(
@@ -217,6 +223,22 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
       if (/resource_already_exists/.test(failure.message)) return;
       throw failure;
     }
+  }
+
+  /**
+   * Checks a filter's values against the mapped types of its fields (one mapping request per
+   * field not seen mapped before); throws `invalid-argument` naming the field and the fix.
+   */
+  async checkFilter(filter: MetadataFilter, signal?: AbortSignal): Promise<void> {
+    const paths = filterPaths(filter);
+    if (paths.length === 0) return;
+    const types = await this.#fieldTypes.typesOf(
+      this.client,
+      this.index,
+      paths,
+      this.#request(signal),
+    );
+    checkFilterTypes(filter, types, this.index);
   }
 
   /** Whether the index stores dense vectors (the `dense` option). */

@@ -2,13 +2,57 @@ import { Client } from "@elastic/elasticsearch";
 import { embedderSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 
-/** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
-export const denseFieldOptionsSchema = z.strictObject({
-  embedder: embedderSchema,
-  similarity: z.enum(["cosine", "dot_product", "l2_norm"]).default("cosine"),
-  /** Passages per embedPassages call. */
-  embedBatchSize: z.number().int().min(1).default(64),
+/** Elasticsearch's largest `dense_vector` dimension count. */
+export const maxDenseVectorDims = 4096;
+
+/**
+ * `dense_vector.index_options`, always sent explicitly: without it Elasticsearch 9.1+ picks a
+ * quantised index (`bbq_hnsw` from 384 dimensions, `int8_hnsw` below), whose kNN scores are
+ * approximate twice over. `hnsw` (float vectors, approximate graph search) is the default;
+ * `flat` searches exactly by brute force; the quantised types trade recall for memory.
+ */
+export const denseIndexOptionsSchema = z.strictObject({
+  type: z
+    .enum([
+      "hnsw",
+      "int8_hnsw",
+      "int4_hnsw",
+      "bbq_hnsw",
+      "flat",
+      "int8_flat",
+      "int4_flat",
+      "bbq_flat",
+    ])
+    .default("hnsw"),
+  /** HNSW graph degree (hnsw types only). */
+  m: z.number().int().min(2).max(512).optional(),
+  /** HNSW build beam width (hnsw types only). */
+  ef_construction: z.number().int().min(2).max(3200).optional(),
+  /** Quantile for int8/int4 quantisation (0 lets Elasticsearch choose, else 0.9–1). */
+  confidence_interval: z.number().min(0).max(1).optional(),
 });
+
+/** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
+export const denseFieldOptionsSchema = z
+  .strictObject({
+    embedder: embedderSchema,
+    similarity: z.enum(["cosine", "dot_product", "l2_norm"]).default("cosine"),
+    /** Scale every vector to unit length before sending it (what `dot_product` requires). */
+    normalize: z.boolean().default(false),
+    indexOptions: denseIndexOptionsSchema.default({ type: "hnsw" }),
+    /** Passages per embedPassages call. */
+    embedBatchSize: z.number().int().min(1).default(64),
+  })
+  .refine((dense) => dense.embedder.dimension <= maxDenseVectorDims, {
+    error: (issue) =>
+      `dense.embedder has ${(issue.input as { embedder: { dimension: number } }).embedder.dimension} dimensions; Elasticsearch's dense_vector takes at most ${maxDenseVectorDims}: use a smaller embedder (or Qdrant, which has no such limit)`,
+  })
+  .refine(
+    (dense) =>
+      (dense.indexOptions.m === undefined && dense.indexOptions.ef_construction === undefined) ||
+      dense.indexOptions.type.endsWith("hnsw"),
+    { error: "dense.indexOptions: m and ef_construction apply to the *_hnsw types only" },
+  );
 
 /** How bulk ingestion batches, parallelises and retries. */
 export const bulkOptionsSchema = z.strictObject({
@@ -64,3 +108,4 @@ export type ElasticsearchIndexOptions = z.input<typeof elasticsearchIndexOptions
 export type ResolvedElasticsearchIndexOptions = z.output<typeof elasticsearchIndexOptionsSchema>;
 export type BulkOptions = z.output<typeof bulkOptionsSchema>;
 export type DenseFieldOptions = z.output<typeof denseFieldOptionsSchema>;
+export type DenseIndexOptions = z.output<typeof denseIndexOptionsSchema>;

@@ -5,13 +5,15 @@ import {
   titleAndText,
   toHybridRagError,
 } from "@hybrid-rag/core";
+import { checkedVector } from "./dense-vector-checks.ts";
 import type { DenseFieldOptions } from "./elasticsearch-options.ts";
 
 type Valid = { readonly document: Document; readonly index: number };
 
 /**
  * Embeds documents (title + " " + text) in batches for the dense field. A failed embedder call
- * reports every document of its batch; a malformed vector reports its document. Aborts throw.
+ * reports every document of its batch; a malformed vector, or one the field's similarity
+ * refuses (`checkedVector`), reports its document before anything is sent. Aborts throw.
  */
 export async function embedPassages(
   valid: readonly Valid[],
@@ -41,7 +43,12 @@ export async function embedPassages(
         vector.length === embedder.dimension &&
         vector.every(Number.isFinite)
       ) {
-        embedded.push({ ...item, vector });
+        try {
+          const what = `The vector of document ${item.document.id}`;
+          embedded.push({ ...item, vector: checkedVector(vector, dense, what) });
+        } catch (error) {
+          failed.push({ id: item.document.id, index: item.index, error: toHybridRagError(error) });
+        }
       } else {
         const error = new HybridRagError(
           "internal",

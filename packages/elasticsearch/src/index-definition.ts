@@ -12,8 +12,9 @@ const similarityName = "hybrid_rag_bm25";
  * Settings and mappings that make Elasticsearch score like the embedded BM25: the same
  * analyzer, BM25 with the same k1/b, and one shard so term statistics are global.
  * Metadata is a mapped object whose strings are `keyword` (exact `term` filters, lexicographic
- * ranges such as ISO dates) and whose numbers are `double` (a first integer must not fix the
- * field to `long`). Equal scores are ordered by Lucene's internal document order, as in the
+ * ranges such as ISO dates) and whose numbers are `double`: integers (a first integer must not
+ * fix the field to `long`) and floating-point values alike (dynamic mapping would make those
+ * `float`, losing precision in filters). The dense vector's `index_options` are explicit. Equal scores are ordered by Lucene's internal document order, as in the
  * embedded BM25 (which breaks ties by insertion order for that reason).
  */
 export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
@@ -45,6 +46,7 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
                 dims: options.dense.embedder.dimension,
                 index: true,
                 similarity: options.dense.similarity,
+                index_options: options.dense.indexOptions,
               },
             }
           : {}),
@@ -63,6 +65,13 @@ export function indexDefinition(options: ResolvedElasticsearchIndexOptions) {
           metadata_numbers: {
             path_match: "metadata.*",
             match_mapping_type: "long" as const,
+            mapping: { type: "double" as const },
+          },
+        },
+        {
+          metadata_floats: {
+            path_match: "metadata.*",
+            match_mapping_type: "double" as const,
             mapping: { type: "double" as const },
           },
         },

@@ -10,9 +10,12 @@ export {
   type BulkOptions,
   bulkOptionsSchema,
   type DenseFieldOptions,
+  type DenseIndexOptions,
   denseFieldOptionsSchema,
+  denseIndexOptionsSchema,
   type ElasticsearchIndexOptions,
   elasticsearchIndexOptionsSchema,
+  maxDenseVectorDims,
 } from "./elasticsearch-options.ts";
 export { contentField, indexDefinition, vectorField } from "./index-definition.ts";
 export { type FilterClause, metadataFilterClauses } from "./metadata-filter-query.ts";

@@ -3,31 +3,53 @@ import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
 import type { SparseEncoder } from "./sparse-encoder.ts";
 
-/** Qdrant's `hnsw_config` (collection creation): graph degree and build beam width. */
+/** Where Qdrant holds a component in RAM (1.19's `memory`; data always persists on disk). */
+const memorySchema = z.enum(["cold", "cached", "pinned"]);
+
+/** Names Qdrant 1.19 deprecates, refused with the replacement instead of being sent. */
+const deprecated = (name: string, replacement: string) =>
+  z
+    .undefined({ error: `${name} is deprecated since Qdrant 1.19: use ${replacement} instead` })
+    .optional();
+
+/** Qdrant's `hnsw_config` (collection creation): graph degree, build beam width, placement. */
 const hnswSchema = z.strictObject({
   m: z.number().int().min(0).optional(),
   ef_construct: z.number().int().min(4).optional(),
   full_scan_threshold: z.number().int().min(10).optional(),
-  on_disk: z.boolean().optional(),
+  memory: memorySchema.optional(),
+  on_disk: deprecated("hnsw.on_disk", 'hnsw.memory ("cold" for on disk)'),
 });
 
-/** Qdrant's `quantization_config`: scalar (int8), product or binary quantisation. */
-const quantizationSchema = z.union([
-  z.strictObject({
-    scalar: z.strictObject({
-      type: z.literal("int8"),
-      quantile: z.number().min(0.5).max(1).optional(),
-      always_ram: z.boolean().optional(),
-    }),
-  }),
-  z.strictObject({
-    product: z.strictObject({
-      compression: z.enum(["x4", "x8", "x16", "x32", "x64"]),
-      always_ram: z.boolean().optional(),
-    }),
-  }),
-  z.strictObject({ binary: z.strictObject({ always_ram: z.boolean().optional() }) }),
-]);
+const quantizedMemory = {
+  memory: memorySchema.optional(),
+  always_ram: deprecated("always_ram", 'memory ("pinned" for always in RAM)'),
+};
+
+/**
+ * Qdrant's `quantization_config`: exactly one of scalar (int8), product or binary quantisation.
+ * One object rather than a union, so a bad field inside is reported by name.
+ */
+const quantizationSchema = z
+  .strictObject({
+    scalar: z
+      .strictObject({
+        type: z.literal("int8"),
+        quantile: z.number().min(0.5).max(1).optional(),
+        ...quantizedMemory,
+      })
+      .optional(),
+    product: z
+      .strictObject({
+        compression: z.enum(["x4", "x8", "x16", "x32", "x64"]),
+        ...quantizedMemory,
+      })
+      .optional(),
+    binary: z.strictObject({ ...quantizedMemory }).optional(),
+  })
+  .refine((config) => Object.values(config).filter((value) => value !== undefined).length === 1, {
+    error: "quantization takes exactly one of scalar, product or binary",
+  });
 
 export const qdrantIndexOptionsSchema = z.strictObject({
   /** A QdrantClient; or give `url` (and `apiKey`) and one is created. */

@@ -11,6 +11,11 @@ import type { TruncateMode } from "./cross-encoder-options.ts";
 export interface QueryPassagePair {
   readonly query: string;
   readonly passage: string;
+  /**
+   * Cut the passage to this many tokens before pairing it with the query (what Cohere's
+   * `max_tokens_per_doc` does); the pair is then cut to the model's limit as usual.
+   */
+  readonly maxPassageTokens?: number;
 }
 
 /** A pair tokenised for the model: what `CrossEncoder.scoreEncoded` takes. */
@@ -42,13 +47,15 @@ export function encodePairs(
   );
   const queryTokens = new Map<string, string[]>();
   const budget = maxLength - tokenizer.specialTokensPair;
-  return pairs.map(({ query, passage }, index) => {
+  return pairs.map(({ query, passage, maxPassageTokens }, index) => {
     let queryPart = queryTokens.get(query);
     if (queryPart === undefined) {
       queryPart = tokenizer.tokenize(query);
       queryTokens.set(query, queryPart);
     }
-    const passagePart = tokenizer.tokenize(passage);
+    const passageTokens = tokenizer.tokenize(passage);
+    const passagePart =
+      maxPassageTokens === undefined ? passageTokens : passageTokens.slice(0, maxPassageTokens);
     const untruncatedLength = queryPart.length + passagePart.length + tokenizer.specialTokensPair;
     if (untruncatedLength <= maxLength) {
       return withLengths(tokenizer.assemble(queryPart, passagePart), untruncatedLength);

@@ -86,6 +86,26 @@ export class FakeElasticsearch {
       return index ? { count: index.visible.size } : notFound(params);
     });
     route(["POST", "GET"], "/:index/_search", (params) => this.#search(params));
+    route("GET", "/:index/_mapping/field/:fields", (params) => this.#fieldMapping(params));
+  }
+
+  /** `GET /<index>/_mapping/field/<a,b>`: the dynamically mapped type of each field asked for. */
+  #fieldMapping(params: Params) {
+    const index = this.#index(params);
+    if (!index) return notFound(params);
+    const fields = decodeURIComponent(params.path.split("/")[4] ?? "").split(",");
+    const mappings = Object.fromEntries(
+      fields
+        .filter((field) => index.fieldTypes.has(field))
+        .map((field) => [
+          field,
+          {
+            full_name: field,
+            mapping: { [field.split(".").at(-1)!]: { type: index.fieldTypes.get(field) } },
+          },
+        ]),
+    );
+    return { [indexName(params)]: { mappings } };
   }
 
   connection() {

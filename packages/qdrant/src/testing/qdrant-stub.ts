@@ -1,19 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
-import type { z } from "zod";
-import {
-  type ConditionInput,
-  countPointsRequest,
-  createCollectionRequest,
-  deletePointsRequest,
-  type FilterInput,
-  queryPointsRequest,
-  retrievePointsRequest,
-  upsertPointsRequest,
-} from "./qdrant-api-schemas.ts";
+import { QdrantOpenApiValidator } from "./qdrant-openapi.ts";
+import type {
+  Condition as ConditionInput,
+  CountPointsRequest,
+  CreateCollectionRequest,
+  DeletePointsRequest,
+  Filter as FilterInput,
+  QueryPointsRequest,
+  QueryStep,
+  RetrievePointsRequest,
+  SparseVector as Sparse,
+  UpsertPointsRequest,
+} from "./qdrant-request-types.ts";
 
-type Sparse = { indices: number[]; values: number[] };
+let sharedValidator: QdrantOpenApiValidator | undefined;
 /** Vectors by name; the unnamed vector of a single-vector collection is "". */
 type Point = {
   id: string | number;
@@ -35,9 +37,10 @@ export type StubFault =
 /**
  * A loopback HTTP server speaking the parts of Qdrant's REST API the adapter uses: collection
  * exists/create/get/delete, points upsert/retrieve/delete/count/query (exact scoring with the
- * collection's distance, payload filters). Every request body is checked against zod schemas
- * written from Qdrant's OpenAPI description; violations answer 400 as Qdrant does and are
- * recorded in `violations`. `fault` injects connection resets, hangs (timeouts) and statuses.
+ * collection's distance, payload filters). Every request (method, path and body) is validated
+ * against Qdrant's published OpenAPI document (`QdrantOpenApiValidator`, strict: undeclared and
+ * deprecated properties are refused); violations answer 400 as Qdrant does and are recorded in
+ * `violations`. `fault` injects connection resets, hangs (timeouts) and statuses.
  */
 export class QdrantStub {
   readonly collections = new Map<string, Collection>();
@@ -45,8 +48,12 @@ export class QdrantStub {
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   fault: ((method: string, path: string, body: unknown) => StubFault | undefined) | undefined;
   readonly #server: Server;
+  readonly #validator: QdrantOpenApiValidator;
 
   constructor() {
+    // Compiling the document takes a moment: one validator serves every stub of a test file.
+    sharedValidator ??= new QdrantOpenApiValidator();
+    this.#validator = sharedValidator;
     this.#server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         send(response, 500, { status: { error: String(error) }, time: 0 });
@@ -87,6 +94,12 @@ export class QdrantStub {
       send(response, fault.status, { status: { error: "injected fault" }, time: 0 }, headers);
       return;
     }
+    const problems = this.#validator.problems(method, url.pathname, body);
+    if (problems.length > 0) {
+      this.violations.push(...problems);
+      send(response, 400, qdrantError(`Format error in JSON body: ${problems.join("; ")}`));
+      return;
+    }
     const [, collections, name, ...rest] = url.pathname.split("/");
     if (collections !== "collections" || name === undefined)
       return notFound(response, url.pathname);
@@ -96,8 +109,7 @@ export class QdrantStub {
     const ok = (result: unknown) => send(response, 200, { result, status: "ok", time: 0.0001 });
     if (route === "GET exists") return ok({ exists: collection !== undefined });
     if (route === "PUT ") {
-      const create = this.#parse(createCollectionRequest, body, route, response);
-      if (!create) return;
+      const create = body as CreateCollectionRequest;
       if (collection)
         return send(
           response,
@@ -144,8 +156,7 @@ export class QdrantStub {
       return ok(true);
     }
     if (route === "PUT points") {
-      const upsert = this.#parse(upsertPointsRequest, body, route, response);
-      if (!upsert) return;
+      const upsert = body as UpsertPointsRequest;
       const points: Point[] = [];
       for (const point of upsert.points) {
         const vectors: Record<string, number[] | Sparse> = Array.isArray(point.vector)
@@ -172,51 +183,32 @@ export class QdrantStub {
       return ok({ operation_id: 1, status: "completed" });
     }
     if (route === "POST points") {
-      const retrieve = this.#parse(retrievePointsRequest, body, route, response);
-      if (!retrieve) return;
+      const retrieve = body as RetrievePointsRequest;
       return ok(retrieve.ids.filter((id) => collection.points.has(id)).map((id) => ({ id })));
     }
     if (route === "POST points/delete") {
-      const remove = this.#parse(deletePointsRequest, body, route, response);
-      if (!remove) return;
+      const remove = body as DeletePointsRequest;
       for (const id of remove.points) collection.points.delete(id);
       return ok({ operation_id: 2, status: "completed" });
     }
     if (route === "POST points/count") {
-      const count = this.#parse(countPointsRequest, body, route, response);
-      if (!count) return;
+      const count = body as CountPointsRequest;
       return ok({
         count: [...collection.points.values()].filter((point) => matchesFilter(point, count.filter))
           .length,
       });
     }
     if (route === "POST points/query") {
-      const query = this.#parse(queryPointsRequest, body, route, response);
-      if (!query) return;
+      const query = body as QueryPointsRequest;
       return ok({ points: search(collection, query) });
     }
     return notFound(response, url.pathname);
   }
-
-  #parse<S extends z.ZodType>(
-    schema: S,
-    body: unknown,
-    route: string,
-    response: ServerResponse,
-  ): z.output<S> | undefined {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const problem = `${route}: ${result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`;
-    this.violations.push(problem);
-    send(response, 400, qdrantError(`Format error in JSON body: ${problem}`));
-    return undefined;
-  }
 }
 
-type QueryRequest = z.output<typeof queryPointsRequest>;
 type Scored = { point: Point; score: number };
 
-function search(collection: Collection, query: QueryRequest) {
+function search(collection: Collection, query: QueryPointsRequest) {
   const scored = rank(collection, query, query.limit ?? 10);
   return scored.map(({ point, score }) => ({
     id: point.id,
@@ -227,33 +219,14 @@ function search(collection: Collection, query: QueryRequest) {
 }
 
 /** One query step: nearest neighbours (dense or sparse), or a fusion of its prefetches. */
-function rank(
-  collection: Collection,
-  step: {
-    query?: unknown;
-    using?: string;
-    filter?: FilterInput | null;
-    limit?: number;
-    prefetch?: unknown;
-  },
-  limit: number,
-): Scored[] {
+function rank(collection: Collection, step: QueryStep, limit: number): Scored[] {
   const candidates = [...collection.points.values()].filter((point) =>
     matchesFilter(point, step.filter),
   );
-  const query = step.query as
-    | number[]
-    | Sparse
-    | { fusion: string }
-    | { rrf: { k?: number } }
-    | undefined;
+  const query = step.query ?? undefined;
   if (query && ("fusion" in query || "rrf" in query)) {
-    const lists = (Array.isArray(step.prefetch) ? step.prefetch : [step.prefetch]).map((prefetch) =>
-      rank(
-        collection,
-        prefetch as Parameters<typeof rank>[1],
-        (prefetch as { limit?: number }).limit ?? 10,
-      ),
+    const lists = asList(step.prefetch).map((prefetch) =>
+      rank(collection, prefetch, prefetch.limit ?? 10),
     );
     const allowed = new Set(candidates.map((point) => point.id));
     const fused =
@@ -387,8 +360,7 @@ function matchesCondition(point: Point, condition: ConditionInput): boolean {
   const field = condition as {
     key: string;
     match?: Record<string, unknown>;
-    range?: Record<string, number | null>;
-    datetime_range?: Record<string, string | null>;
+    range?: Record<string, number | string | null>;
   };
   const value = metadataValueAt(payload, field.key);
   const values = (Array.isArray(value) ? value : [value]).filter(
@@ -398,13 +370,17 @@ function matchesCondition(point: Point, condition: ConditionInput): boolean {
     return values.some((item) => item === field.match!.value);
   if (field.match && "any" in field.match)
     return values.some((item) => (field.match!.any as unknown[]).includes(item));
-  const range = field.range ?? field.datetime_range;
+  const range = field.range;
   if (range) {
-    const toNumber = (item: unknown) =>
-      field.datetime_range ? Date.parse(String(item)) : Number(item);
+    // Qdrant's RangeInterface: numbers compare numeric payload values, RFC 3339 strings
+    // (a DatetimeRange) compare payload strings parsed as date-times.
+    const bounds = Object.values(range).filter((bound) => bound !== null && bound !== undefined);
+    const datetime = bounds.some((bound) => typeof bound === "string");
+    const toNumber = (item: unknown) => (datetime ? Date.parse(String(item)) : Number(item));
     return values.some((item) => {
-      if (field.range ? typeof item !== "number" : typeof item !== "string") return false;
+      if (datetime ? typeof item !== "string" : typeof item !== "number") return false;
       const v = toNumber(item);
+      if (Number.isNaN(v)) return false;
       const bound = (key: string) =>
         range[key] === null || range[key] === undefined ? undefined : toNumber(range[key]);
       const [gt, gte, lt, lte] = ["gt", "gte", "lt", "lte"].map(bound);
