@@ -32,7 +32,24 @@ export function markdownTable(report: BenchmarkReport): string {
     for (const result of notRun) lines.push(`- ${result.label} ${result.status}: ${result.reason}`);
   }
   if (report.fusionTuning) lines.push("", ...tuningLines(report.fusionTuning));
+  lines.push(...datasetWarningLines(report.dataset.warnings));
   return `${lines.join("\n")}\n`;
+}
+
+/** Dataset warnings are shown where people look (the table on stdout and results.md), not only in the JSON. */
+const warningsShown = 20;
+
+function datasetWarningLines(warnings: readonly string[]): string[] {
+  if (warnings.length === 0) return [];
+  const shown = warnings.slice(0, warningsShown).map((warning) => `- ${warning}`);
+  const more = warnings.length - shown.length;
+  return [
+    "",
+    `Dataset warnings (${warnings.length}):`,
+    "",
+    ...shown,
+    ...(more > 0 ? [`- … and ${more} more (all of them in results.json)`] : []),
+  ];
 }
 
 function tuningLines(tuning: NonNullable<BenchmarkReport["fusionTuning"]>): string[] {

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { toHybridRagError } from "@hybrid-rag/core";
+import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
 import {
   type BeirDataset,
   compareEvaluations,
@@ -58,6 +58,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const startedAt = new Date().toISOString();
   const dataset = await loadBeirDataset(options.datasetDirectory, { split: options.split });
   const { queries, qrels } = selectQueries(dataset, options.maxQueries);
+  requireJudgedQueries(qrels, options);
   const { engines, progress, pipelines } = options;
   const needs = (part: "dense" | "sparse" | "rerank") => pipelines.some((spec) => spec[part]);
   const sparse = needs("sparse")
@@ -201,6 +202,22 @@ async function tuneIfPossible(
   } catch (error) {
     return { skipped: toHybridRagError(error, "Fusion tuning").message };
   }
+}
+
+/**
+ * Refuses to benchmark when no query has a relevant judgement: every metric would be 0 and the
+ * table would look like a result.
+ */
+function requireJudgedQueries(qrels: Qrels, options: BenchmarkOptions): void {
+  const judged = [...qrels.values()].filter((grades) =>
+    [...grades.values()].some((grade) => grade > 0),
+  ).length;
+  if (judged > 0) return;
+  throw new HybridRagError(
+    "invalid-argument",
+    `No judged queries: split "${options.split}" of ${options.datasetDirectory} has no query with a relevant document (qrels/${options.split}.tsv is empty or grades everything 0${options.maxQueries === undefined ? "" : `, among the first ${options.maxQueries} queries`}), so every metric would be 0. Choose another --split or fix the qrels.`,
+    { details: { split: options.split } },
+  );
 }
 
 function selectQueries(

@@ -8,5 +8,12 @@ export {
   type StageResult,
 } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
-export { loadDocuments } from "./load-documents.ts";
+export {
+  type DuplicateId,
+  type DuplicateIdPolicy,
+  type LoadCorpusOptions,
+  type LoadedCorpus,
+  loadCorpus,
+  loadDocuments,
+} from "./load-documents.ts";
 export { type RunningDemo, startDemo } from "./start-demo.ts";

@@ -1,52 +1,120 @@
-import { createReadStream } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, extname, join, relative } from "node:path";
-import { createInterface } from "node:readline";
-import { type Document, documentSchema, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
-import { z } from "zod";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, extname, join, relative } from "node:path";
+import { type Document, HybridRagError } from "@hybrid-rag/core";
+import { jsonlDocument } from "./jsonl-document.ts";
+import { listCorpusFiles, type SkippedPath } from "./list-corpus-files.ts";
+import { formatBytes, readBoundedLines } from "./read-bounded-lines.ts";
 
 const textExtensions = new Set([".txt", ".md", ".markdown"]);
+const jsonlExtensions = new Set([".jsonl", ".ndjson"]);
 
-/** A JSONL line: BEIR's `_id` or a plain `id`, `text`, optional `title` and `metadata`. */
-const jsonlLineSchema = z
-  .object({
-    _id: z.union([z.string(), z.number()]).optional(),
-    id: z.union([z.string(), z.number()]).optional(),
-    title: z.string().optional(),
-    text: z.string({ error: "each JSONL line needs a text string" }),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .refine((line) => line._id !== undefined || line.id !== undefined, {
-    message: "each JSONL line needs an _id or id",
-  });
+/** What to do when two records have the same id. */
+export type DuplicateIdPolicy = "last-wins" | "error";
+
+export interface LoadCorpusOptions {
+  /**
+   * `"error"` (default) refuses the corpus at the second record of an id; `"last-wins"` keeps
+   * the later record (as an upsert would) and reports every replaced one in `duplicates`.
+   */
+  readonly onDuplicateId?: DuplicateIdPolicy;
+  /** The most bytes one document (a JSONL line or a text file) may take; default 32 MiB. */
+  readonly maxDocumentBytes?: number;
+}
+
+/** A record whose id an earlier record already had. */
+export interface DuplicateId {
+  readonly id: string;
+  /** Where the replaced record was ("file:line", or the file for a text file). */
+  readonly replaced: string;
+  /** Where the record that was kept is. */
+  readonly keptFrom: string;
+}
+
+export interface LoadedCorpus {
+  /** One per id, in the order read (a replaced id at its later position). */
+  readonly documents: Document[];
+  /** Records read, duplicates included. */
+  readonly records: number;
+  readonly duplicates: DuplicateId[];
+  /** Files in the folder that were not read, and why (other file types, broken links, …). */
+  readonly skipped: SkippedPath[];
+}
+
+export const defaultMaxDocumentBytes = 32 * 1024 * 1024;
 
 /**
  * Reads the documents to search: a BEIR folder (its corpus.jsonl), a folder of .txt/.md/.jsonl
- * files (walked recursively; a text file is one document whose id is its relative path), or one
- * .jsonl file.
+ * files (walked recursively, symbolic links followed; a text file is one document whose id is
+ * its relative path), one .jsonl file or one .txt/.md file. Nothing is lost silently: duplicate
+ * ids follow `onDuplicateId` and are reported, skipped files are listed with the reason.
  */
-export async function loadDocuments(path: string): Promise<Document[]> {
+export async function loadCorpus(
+  path: string,
+  options: LoadCorpusOptions = {},
+): Promise<LoadedCorpus> {
   const info = await stat(path).catch((error: unknown) => {
     throw new HybridRagError(
       "not-found",
-      `Cannot read the corpus at ${path}: ${String(error)}. Pass a folder of .txt/.md/.jsonl files or a BEIR folder.`,
+      `Cannot read the corpus at ${path}: ${String(error)}. Pass a folder of .txt/.md/.jsonl files, one such file, or a BEIR folder.`,
       { cause: error },
     );
   });
-  if (info.isFile()) return readJsonl(path);
-  const beirCorpus = join(path, "corpus.jsonl");
-  if (await isFile(beirCorpus)) return readJsonl(beirCorpus);
-  const documents: Document[] = [];
-  for (const file of await listFiles(path)) {
-    const extension = extname(file).toLowerCase();
-    if (extension === ".jsonl") documents.push(...(await readJsonl(file)));
-    else if (textExtensions.has(extension)) documents.push(await readTextFile(path, file));
+  const collector = new CorpusCollector(options.onDuplicateId ?? "error");
+  const maxBytes = options.maxDocumentBytes ?? defaultMaxDocumentBytes;
+  let skipped: SkippedPath[] = [];
+  if (info.isFile()) {
+    if (!(await readFileInto(collector, dirname(path), path, maxBytes))) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `Cannot read the corpus at ${path}: a "${extname(path)}" file is neither JSONL (.jsonl, .ndjson) nor text (.txt, .md, .markdown). Pass one of those, or a folder.`,
+      );
+    }
+  } else {
+    const beirCorpus = join(path, "corpus.jsonl");
+    if (await isFile(beirCorpus)) await readJsonl(collector, beirCorpus, maxBytes);
+    else {
+      const listed = await listCorpusFiles(path);
+      skipped = listed.skipped;
+      for (const file of listed.files) {
+        if (!(await readFileInto(collector, path, file, maxBytes))) {
+          skipped.push({ path: file, reason: "not a .txt, .md, .markdown or .jsonl file" });
+        }
+      }
+    }
   }
-  return documents;
+  return { ...collector.result(), skipped };
 }
 
-async function readTextFile(root: string, file: string): Promise<Document> {
-  const text = await readFile(file, "utf8");
+/** The documents of `loadCorpus(path)`; a repeated id is an error (use `loadCorpus` to see and keep duplicates). */
+export async function loadDocuments(path: string): Promise<Document[]> {
+  return (await loadCorpus(path)).documents;
+}
+
+/** Returns false for a file type the corpus does not read. */
+async function readFileInto(
+  collector: CorpusCollector,
+  root: string,
+  file: string,
+  maxBytes: number,
+): Promise<boolean> {
+  const extension = extname(file).toLowerCase();
+  if (jsonlExtensions.has(extension)) await readJsonl(collector, file, maxBytes);
+  else if (textExtensions.has(extension)) {
+    collector.add(await readTextFile(root, file, maxBytes), file);
+  } else return false;
+  return true;
+}
+
+async function readTextFile(root: string, file: string, maxBytes: number): Promise<Document> {
+  const { size } = await stat(file);
+  if (size > maxBytes) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${file} is ${size} bytes, more than ${formatBytes(maxBytes)}, the most one document may take; split it into smaller files. Nothing was indexed.`,
+    );
+  }
+  let text = await readFile(file, "utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const heading = /^#\s+(.+)$/m.exec(text)?.[1]?.trim();
   return {
     id: relative(root, file).split("\\").join("/"),
@@ -55,45 +123,49 @@ async function readTextFile(root: string, file: string): Promise<Document> {
   };
 }
 
-async function readJsonl(file: string): Promise<Document[]> {
-  const documents: Document[] = [];
-  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new HybridRagError(
-        "corrupt-data",
-        `${file}:${lineNumber} is not valid JSON (${String(error)}); each line must be one JSON object.`,
-      );
-    }
-    const parsed = parseWithSchema(jsonlLineSchema, value, `document at ${file}:${lineNumber}`);
-    documents.push(
-      parseWithSchema(
-        documentSchema,
-        {
-          id: String(parsed._id ?? parsed.id),
-          text: parsed.text,
-          ...(parsed.title ? { title: parsed.title } : {}),
-          ...(parsed.metadata ? { metadata: parsed.metadata } : {}),
-        },
-        `document at ${file}:${lineNumber}`,
-      ) as Document,
-    );
+async function readJsonl(collector: CorpusCollector, file: string, maxBytes: number) {
+  for await (const { number, text } of readBoundedLines(file, maxBytes)) {
+    if (text.trim() === "") continue;
+    const where = `${file}:${number}`;
+    collector.add(jsonlDocument(text, where), where);
   }
-  return documents;
 }
 
-async function listFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
+/** Keeps one document per id under the duplicate policy, remembering where each came from. */
+class CorpusCollector {
+  readonly #byId = new Map<string, { document: Document; from: string }>();
+  readonly #duplicates: DuplicateId[] = [];
+  #records = 0;
+  readonly policy: DuplicateIdPolicy;
+
+  constructor(policy: DuplicateIdPolicy) {
+    this.policy = policy;
+  }
+
+  add(document: Document, from: string): void {
+    this.#records++;
+    const earlier = this.#byId.get(document.id);
+    if (earlier !== undefined) {
+      if (this.policy === "error") {
+        throw new HybridRagError(
+          "invalid-argument",
+          `${from}: the id ${JSON.stringify(document.id)} was already used at ${earlier.from}; ids must be unique (or load with onDuplicateId: "last-wins" to keep the later record).`,
+          { details: { id: document.id, first: earlier.from, again: from } },
+        );
+      }
+      this.#duplicates.push({ id: document.id, replaced: earlier.from, keptFrom: from });
+      this.#byId.delete(document.id);
+    }
+    this.#byId.set(document.id, { document, from });
+  }
+
+  result(): Omit<LoadedCorpus, "skipped"> {
+    return {
+      documents: [...this.#byId.values()].map(({ document }) => document),
+      records: this.#records,
+      duplicates: this.#duplicates,
+    };
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { buildDemoComponents } from "./build-demo-components.ts";
+import { corpusReport } from "./corpus-report.ts";
 import type { DemoConfig } from "./demo-config.ts";
 import { DemoEngine } from "./demo-engine.ts";
 import { createDemoServer } from "./demo-server.ts";
-import { loadDocuments } from "./load-documents.ts";
+import { loadCorpus } from "./load-documents.ts";
 
 export interface RunningDemo {
   readonly url: string;
@@ -15,12 +16,15 @@ export async function startDemo(config: DemoConfig): Promise<RunningDemo> {
   const components = await buildDemoComponents(config);
   const engine = new DemoEngine(components);
   try {
-    const documents = await loadDocuments(config.corpusPath);
+    const corpus = await loadCorpus(config.corpusPath, { onDuplicateId: "last-wins" });
+    const { documents } = corpus;
+    const { warnings, counts } = corpusReport(corpus);
+    for (const warning of warnings) console.warn(warning);
     const started = performance.now();
     const report = await engine.ingest(documents);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `indexed ${report.written - report.failed} of ${documents.length} documents from ${config.corpusPath} in ${seconds} s`,
+      `indexed ${report.written - report.failed} of ${documents.length} documents from ${config.corpusPath} in ${seconds} s (${counts})`,
     );
     const app = createDemoServer({
       engine,

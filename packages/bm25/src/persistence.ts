@@ -1,11 +1,16 @@
-import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { type Document, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import {
+  type Document,
+  HybridRagError,
+  removeLeftoverTemporaryFiles,
+  writeFileAtomically,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
 import { corrupt, fileError } from "./file-errors.ts";
 import { InvertedIndex } from "./inverted-index.ts";
+import { checkSavedDocuments } from "./saved-documents.ts";
 import { SectionReader } from "./section-reader.ts";
 
 /**
@@ -77,14 +82,7 @@ export async function saveIndex(
   ]);
   const checksum = Buffer.alloc(4);
   checksum.writeUInt32LE(crc32(body), 0);
-  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, Buffer.concat([body, checksum]));
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw fileError(error, path, "save the BM25 index to");
-  }
+  await writeFileAtomically(path, [body, checksum], "the BM25 index");
 }
 
 export interface LoadedIndex {
@@ -92,8 +90,14 @@ export interface LoadedIndex {
   readonly index: InvertedIndex;
 }
 
-/** Reads and fully validates a saved index before building anything from it. */
+/**
+ * Reads and fully validates a saved index before building anything from it: after the checksum,
+ * the header, the documents (valid, unique ids; text present) and every postings list. Any
+ * failure of the file's content is `corrupt-data`. Leftover temporary files of a save that was
+ * killed midway are removed first.
+ */
 export async function readIndexFile(path: string): Promise<LoadedIndex> {
+  await removeLeftoverTemporaryFiles(path);
   let file: Buffer;
   try {
     file = await readFile(path);
@@ -116,14 +120,10 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     throw corrupt(path, "its checksum does not match (truncated or modified)");
   }
   const reader = new SectionReader(file, 16, file.length - 4, path);
-  const header = parseWithSchema(
-    headerSchema,
-    reader.json(file.readUInt32LE(12)),
-    `header of ${path}`,
-  );
-  const documents = reader.json(header.documentsBytes);
+  const header = checkHeader(path, reader.json(file.readUInt32LE(12)));
+  const documents = checkSavedDocuments(path, reader.json(header.documentsBytes));
   const terms = reader.json(header.termsBytes);
-  if (!Array.isArray(documents) || documents.length !== header.documentCount) {
+  if (documents.length !== header.documentCount) {
     throw corrupt(path, "the documents section does not match the header");
   }
   if (
@@ -138,15 +138,7 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
   const norms = new Uint8Array(reader.bytes(header.documentCount));
   const lengths = new Uint32Array(reader.bytes(header.documentCount * 4));
   reader.expectEnd();
-  const index = buildIndex(
-    path,
-    documents as Document[],
-    terms as string[],
-    sizes,
-    postings,
-    norms,
-    lengths,
-  );
+  const index = buildIndex(path, documents, terms as string[], sizes, postings, norms, lengths);
   const {
     documentCount: _count,
     termCount: _terms,
@@ -156,6 +148,14 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     ...settings
   } = header;
   return { settings, index };
+}
+
+function checkHeader(path: string, value: unknown): z.output<typeof headerSchema> {
+  const parsed = headerSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+  throw corrupt(path, `its header is not valid (${field}: ${issue.message})`);
 }
 
 function buildIndex(

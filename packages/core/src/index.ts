@@ -1,4 +1,5 @@
 export { abortError, throwIfAborted } from "./abort.ts";
+export { removeLeftoverTemporaryFiles, writeFileAtomically } from "./atomic-file.ts";
 export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
 export { compareCodePoints } from "./code-point-order.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
@@ -60,5 +61,6 @@ export {
   rangeConditionSchema,
   retrieveOptionsSchema,
 } from "./schemas.ts";
+export { checkTimeoutMs, maxTimeoutMs, timeoutMsSchema } from "./timeout-ms.ts";
 export { validateDeleteCall } from "./validate-delete-call.ts";
 export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";

@@ -40,13 +40,18 @@ export async function loadBeirDataset(
   directory: string,
   options: LoadBeirOptions = {},
 ): Promise<BeirDataset> {
-  const split = options.split ?? "test";
+  const split = checkSplitName(options.split ?? "test");
   await requireDirectory(directory);
   const corpusPath = join(directory, "corpus.jsonl");
   const qrelsPath = join(directory, "qrels", `${split}.tsv`);
   const numbered = await readSplitQrels(qrelsPath, split);
-  const queries = await readQueries(join(directory, "queries.jsonl"), numbered, qrelsPath);
   const warnings: string[] = [];
+  const queries = await readQueries(
+    join(directory, "queries.jsonl"),
+    numbered,
+    qrelsPath,
+    warnings,
+  );
   const documentIds = new Set<string>();
   for await (const { document, line } of streamCorpus(corpusPath)) {
     if (documentIds.has(document.id)) {
@@ -92,15 +97,37 @@ async function readSplitQrels(path: string, split: string): Promise<NumberedQrel
   return readNumberedQrels(path);
 }
 
+/** Split names are file names in `qrels/`: letters, digits, `.`, `_` and `-`, no path. */
+const splitName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkSplitName(split: string): string {
+  if (splitName.test(split) && !split.includes("..")) return split;
+  throw new HybridRagError(
+    "invalid-argument",
+    `Invalid split ${JSON.stringify(split)}: a split names a file qrels/<split>.tsv inside the dataset folder, so it may hold only letters, digits, ".", "_" and "-" (no "/" or ".."), e.g. test, dev, train.`,
+    { details: { split } },
+  );
+}
+
 async function readQueries(
   path: string,
   numbered: NumberedQrels,
   qrelsPath: string,
+  warnings: string[],
 ): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
+  const lineOf = new Map<string, number>();
   for await (const { number, text } of readLines(path, "BEIR queries")) {
     if (text.trim().length === 0) continue;
     const record = parseJsonLine(queryRecordSchema, text, path, number);
+    const earlier = lineOf.get(record._id);
+    if (earlier !== undefined) {
+      const judged = numbered.qrels.has(record._id);
+      warnings.push(
+        `${path}:${number}: query id "${record._id}" appears again (first at line ${earlier})${judged && texts.get(record._id) !== record.text ? "; its later text is the one evaluated" : ""}.`,
+      );
+    }
+    lineOf.set(record._id, number);
     if (numbered.qrels.has(record._id)) texts.set(record._id, record.text);
   }
   for (const [queryId, lines] of numbered.lines) {

@@ -1,7 +1,7 @@
 import {
   type Fusion,
   type Hit,
-  HybridRagEmitter,
+  type HybridRagEmitter,
   HybridRagError,
   type MetadataFilter,
   type RankedList,
@@ -10,6 +10,7 @@ import {
   withConsecutiveRanks,
 } from "@hybrid-rag/core";
 import { reciprocalRankFusion } from "@hybrid-rag/fusion";
+import { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";
 import type { PipelineStages, StageRecord } from "./pipeline-stages.ts";
 import { rerankStage } from "./rerank-stage.ts";
@@ -50,7 +51,10 @@ export interface Pipeline {
     options: PipelineRunOptions & { readonly includeStages: true },
   ): Promise<PipelineResultWithStages>;
   run(query: string, options?: PipelineRunOptions): Promise<PipelineResult>;
-  /** retrieve-start, retrieve-end, fuse-end, rerank-start, rerank-end, stage-error. */
+  /**
+   * retrieve-start, retrieve-end, fuse-end, rerank-start, rerank-end, stage-error. A listener that
+   * throws (or rejects) never fails the run: the run's `warnings` say which event's listener failed.
+   */
   readonly events: HybridRagEmitter;
 }
 
@@ -63,7 +67,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const fusion =
     resolved.fusion ?? (resolved.retrievers.length > 1 ? reciprocalRankFusion() : undefined);
   if (fusion !== undefined) checkFusionFits(fusion, resolved.retrievers);
-  const events = new HybridRagEmitter();
+  const events = new ListenerSafeEmitter();
   const { topK, timeouts } = resolved;
 
   async function runStages(context: StageContext): Promise<Hit[]> {
@@ -92,7 +96,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       context.timings.fuse = durationMs;
       context.stages.fused = { method: fusion!.name, hits, durationMs };
       const inputCounts = Object.fromEntries(lists.map((list) => [list.source, list.hits.length]));
-      events.emit("fuse-end", {
+      context.emit("fuse-end", {
         method: fusion!.name,
         inputCounts,
         count: hits.length,
@@ -101,7 +105,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return hits;
     } catch (caught) {
       const error = toHybridRagError(caught, `fusion "${fusion!.name}"`);
-      events.emit("stage-error", { stage: "fuse", error, recovered: false });
+      context.emit("stage-error", { stage: "fuse", error, recovered: false });
       throw error;
     }
   }
@@ -111,11 +115,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
     const stages: StageRecord = { retrievers: [] };
+    let finished = false;
+    const reportListenerError: ListenerErrorSink = (event, error) => {
+      const message = `a "${event}" event listener threw and was skipped (the run went on): ${error instanceof Error ? error.message : String(error)}`;
+      if (finished) process.emitWarning(message, "HybridRagListenerWarning");
+      else warnings.push(message);
+    };
+    const emit: StageContext["emit"] = (event, ...args) =>
+      events.emitReporting(event, reportListenerError, ...args);
     const hits = await withDeadline(
       (signal) =>
-        runStages({ query, filter: runOptions.filter, signal, events, timings, warnings, stages }),
+        runStages({ query, filter: runOptions.filter, signal, emit, timings, warnings, stages }),
       { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
-    );
+    ).finally(() => {
+      finished = true;
+    });
     timings.total = performance.now() - started;
     return runOptions.includeStages
       ? { hits, timings, warnings, stages }

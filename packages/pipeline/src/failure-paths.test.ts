@@ -101,12 +101,19 @@ describe("a failing source", () => {
 
 describe("a failing fusion", () => {
   it("fails the query with the fusion's error and a stage-error event", async () => {
-    const nonsense = scriptedRetriever("dense", async () =>
-      hitsFor("dense", ["x"]).map((hit) => ({ ...hit, score: Number.NaN })),
-    );
-    const pipeline = createPipeline({ retrievers: [healthy(), nonsense] });
+    const throwing = {
+      name: "throwing-fusion",
+      fuse: (lists: readonly { hits: readonly unknown[] }[]) => {
+        if (lists.some((list) => list.hits.length > 0)) throw new Error("fusion bug");
+        return [];
+      },
+    };
+    const pipeline = createPipeline({
+      retrievers: [healthy(), scriptedRetriever("dense", async () => hitsFor("dense", ["x"]))],
+      fusion: throwing,
+    });
     const errors = stageErrors(pipeline);
-    await expect(pipeline.run("q")).rejects.toThrow(/hit "x" of source "dense" has score NaN/);
+    await expect(pipeline.run("q")).rejects.toThrow(/fusion "throwing-fusion": fusion bug/);
     expect(errors).toMatchObject([{ stage: "fuse", recovered: false }]);
   });
 });

@@ -1,3 +1,4 @@
+import { timeoutMsSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 
 /** What to do when a retriever fails or times out: fail the query, or go on without it (with a warning). */
@@ -16,6 +17,7 @@ export interface StageTopK {
   readonly final?: number;
 }
 
+/** Each at most 2^31 - 1 ms (`maxTimeoutMs`, the longest delay setTimeout holds); unset = no limit. */
 export interface StageTimeouts {
   /** Milliseconds each retriever may take. */
   readonly retrieve?: number;
@@ -31,11 +33,6 @@ const count = (what: string) =>
     .int(`${what} must be a whole number`)
     .min(1, `${what} must be at least 1`)
     .max(10_000, `${what} must be at most 10000`);
-
-const milliseconds = (what: string) =>
-  z
-    .number({ error: `${what} must be a number of milliseconds` })
-    .positive(`${what} must be more than 0 ms`);
 
 const sourcePolicySchema = z.enum(["fail", "continue"], {
   error: 'a source failure policy must be "fail" or "continue"',
@@ -53,9 +50,9 @@ export const pipelineSettingsShape = {
     .optional(),
   timeouts: z
     .strictObject({
-      retrieve: milliseconds("timeouts.retrieve").optional(),
-      rerank: milliseconds("timeouts.rerank").optional(),
-      total: milliseconds("timeouts.total").optional(),
+      retrieve: timeoutMsSchema("timeouts.retrieve").optional(),
+      rerank: timeoutMsSchema("timeouts.rerank").optional(),
+      total: timeoutMsSchema("timeouts.total").optional(),
     })
     .optional(),
   onSourceFailure: z

@@ -6,6 +6,7 @@ import {
 } from "@hybrid-rag/core";
 import type { RerankFailurePolicy } from "./pipeline-settings.ts";
 import type { StageContext } from "./stage-context.ts";
+import { validateRerankedHits } from "./validate-component-output.ts";
 import { withDeadline } from "./with-deadline.ts";
 
 export interface RerankStageOptions {
@@ -16,7 +17,9 @@ export interface RerankStageOptions {
 }
 
 /**
- * Reranks the candidates and keeps the best `final`. On failure or timeout, "fallback" returns
+ * Reranks the candidates and keeps the best `final`. The reranker's output must be a permutation
+ * of a subset of the candidates (`validateRerankedHits`); anything else counts as a failure.
+ * On failure or timeout, "fallback" returns
  * the candidates in their fused order with a warning; a fired caller signal always fails.
  */
 export async function rerankStage(
@@ -30,20 +33,21 @@ export async function rerankStage(
     return [];
   }
   const started = performance.now();
-  context.events.emit("rerank-start", { reranker: reranker.name, candidates: candidates.length });
+  context.emit("rerank-start", { reranker: reranker.name, candidates: candidates.length });
   try {
-    const reranked = await withDeadline(
+    const output: unknown = await withDeadline(
       (signal) => reranker.rerank(context.query, candidates, { topN: options.final, signal }),
       { signal: context.signal, timeoutMs: options.timeoutMs, what: `reranker "${reranker.name}"` },
     );
+    const reranked = validateRerankedHits(reranker.name, output, candidates);
     const durationMs = performance.now() - started;
     context.timings.rerank = durationMs;
-    context.events.emit("rerank-end", {
+    context.emit("rerank-end", {
       reranker: reranker.name,
       count: reranked.length,
       durationMs,
     });
-    const hits = reranked.slice(0, options.final);
+    const hits = withConsecutiveRanks(reranked.slice(0, options.final));
     context.stages.reranked = { reranker: reranker.name, status: "ok", hits, durationMs };
     return hits;
   } catch (caught) {
@@ -51,7 +55,7 @@ export async function rerankStage(
     context.timings.rerank = durationMs;
     const error = caught as HybridRagError;
     const recovered = !context.signal?.aborted && options.onFailure === "fallback";
-    context.events.emit("stage-error", { stage: "rerank", error, recovered });
+    context.emit("stage-error", { stage: "rerank", error, recovered });
     if (!recovered) throw error;
     context.warnings.push(
       `reranker "${reranker.name}" failed, so the fused order is returned: ${error.message}`,

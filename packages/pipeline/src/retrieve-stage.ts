@@ -1,6 +1,7 @@
 import { HybridRagError, type RankedList, type Retriever } from "@hybrid-rag/core";
 import type { SourceFailurePolicy } from "./pipeline-settings.ts";
 import type { StageContext } from "./stage-context.ts";
+import { validateRetrievedHits } from "./validate-component-output.ts";
 import { withDeadline } from "./with-deadline.ts";
 
 export interface RetrieveStageOptions {
@@ -11,7 +12,8 @@ export interface RetrieveStageOptions {
 }
 
 /**
- * Runs every retriever at once (never one after another). A failed or timed-out source either
+ * Runs every retriever at once (never one after another). A source that fails, times out or
+ * returns malformed hits (see `validateRetrievedHits`) is a failed source: it either
  * fails the query or, under "continue", becomes a list with `error` set plus a warning. A fired
  * caller signal always fails the query.
  */
@@ -36,7 +38,7 @@ export async function retrieveStage(
   const everyOneFailed = failures.length > 0 && failures.length === outcomes.length;
   const recovered = fatal === undefined && !everyOneFailed;
   for (const { source, error } of failures) {
-    context.events.emit("stage-error", { stage: `retrieve:${source}`, error, recovered });
+    context.emit("stage-error", { stage: `retrieve:${source}`, error, recovered });
     if (recovered)
       context.warnings.push(`retriever "${source}" failed and was left out: ${error.message}`);
   }
@@ -63,9 +65,9 @@ async function retrieveOne(
 ): Promise<Outcome> {
   const source = retriever.name;
   const started = performance.now();
-  context.events.emit("retrieve-start", { source, query: context.query, topK: options.topK });
+  context.emit("retrieve-start", { source, query: context.query, topK: options.topK });
   try {
-    const hits = await withDeadline(
+    const output: unknown = await withDeadline(
       (signal) =>
         retriever.retrieve(context.query, {
           topK: options.topK,
@@ -74,9 +76,10 @@ async function retrieveOne(
         }),
       { signal: context.signal, timeoutMs: options.timeoutMs, what: `retriever "${source}"` },
     );
+    const hits = validateRetrievedHits(source, output);
     const durationMs = performance.now() - started;
     context.timings[`retrieve:${source}`] = durationMs;
-    context.events.emit("retrieve-end", { source, count: hits.length, durationMs });
+    context.emit("retrieve-end", { source, count: hits.length, durationMs });
     return { source, hits, durationMs };
   } catch (error) {
     const durationMs = performance.now() - started;

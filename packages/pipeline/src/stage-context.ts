@@ -1,4 +1,4 @@
-import type { HybridRagEmitter, MetadataFilter } from "@hybrid-rag/core";
+import type { HybridRagEvents, MetadataFilter } from "@hybrid-rag/core";
 import type { StageRecord } from "./pipeline-stages.ts";
 
 /** What every stage of one run needs. */
@@ -7,7 +7,8 @@ export interface StageContext {
   readonly filter: MetadataFilter | undefined;
   /** The caller's signal, combined with the total timeout. */
   readonly signal: AbortSignal | undefined;
-  readonly events: HybridRagEmitter;
+  /** Emits a pipeline event; a listener that throws becomes a warning of this run. */
+  readonly emit: <K extends keyof HybridRagEvents>(event: K, ...args: HybridRagEvents[K]) => void;
   readonly timings: Record<string, number>;
   readonly warnings: string[];
   /** Each stage's list, duration and status; references to lists the stages built anyway. */

@@ -1,9 +1,14 @@
-import { abortError, type HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import {
+  abortError,
+  checkTimeoutMs,
+  type HybridRagError,
+  toHybridRagError,
+} from "@hybrid-rag/core";
 
 export interface DeadlineOptions {
   /** Cancels the work (the caller's signal). */
   readonly signal?: AbortSignal | undefined;
-  /** Milliseconds before the work is abandoned with a `timeout` error. */
+  /** Milliseconds before the work is abandoned with a `timeout` error (at most 2^31 - 1). */
   readonly timeoutMs?: number | undefined;
   /** Names the work in error messages. */
   readonly what: string;
@@ -18,6 +23,8 @@ export async function withDeadline<T>(
   work: (signal: AbortSignal) => Promise<T>,
   options: DeadlineOptions,
 ): Promise<T> {
+  if (options.timeoutMs !== undefined)
+    checkTimeoutMs(options.timeoutMs, `the timeout of ${options.what}`);
   const controller = new AbortController();
   const { signal } = controller;
   const forward = () => controller.abort(options.signal?.reason);

@@ -1,8 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { crc32 } from "node:zlib";
-import { type Document, documentSchema, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import {
+  type Document,
+  documentSchema,
+  HybridRagError,
+  removeLeftoverTemporaryFiles,
+  writeFileAtomically,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import { type VectorMetric, vectorMetrics } from "./metric.ts";
 import type { VectorStore } from "./vector-store.ts";
@@ -37,7 +42,10 @@ export interface VectorIndexFileContent {
   readonly store: VectorStore<Document>;
 }
 
-/** Writes the index to `path` atomically (a temporary file renamed over the target). */
+/**
+ * Writes the index to `path` atomically and durably (`writeFileAtomically`: a temporary file,
+ * fsynced, renamed over the target, the folder fsynced; leftovers of killed saves removed).
+ */
 export async function writeVectorIndexFile(
   path: string,
   content: VectorIndexFileContent,
@@ -68,20 +76,7 @@ export async function writeVectorIndexFile(
     headerBytes + paddedJsonBytes,
   );
   file.writeUInt32LE(crc32(file.subarray(0, file.length - 4)), file.length - 4);
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temporary, file);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new HybridRagError(
-      "unavailable",
-      `Could not write the vector index to ${path}: ${String(error)}.`,
-      {
-        cause: error,
-      },
-    );
-  }
+  await writeFileAtomically(path, [file], "the vector index");
 }
 
 export interface VectorIndexFileData {
@@ -94,21 +89,23 @@ export interface VectorIndexFileData {
 }
 
 /**
- * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum
- * and the JSON schema are all verified before anything is returned.
+ * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum,
+ * then the content itself (documents valid with unique ids and text, every vector component
+ * finite) are all verified before anything is returned; any failure of the content is
+ * `corrupt-data`. Leftover temporary files of a save that was killed midway are removed first.
  */
 export async function readVectorIndexFile(path: string): Promise<VectorIndexFileData> {
   assertLittleEndian();
+  await removeLeftoverTemporaryFiles(path);
   let file: Buffer;
   try {
     file = await readFile(path);
   } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
     throw new HybridRagError(
-      "not-found",
+      missing ? "not-found" : "unavailable",
       `Could not read the vector index file ${path}: ${String(error)}.`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   const corrupt = (problem: string) =>
@@ -138,27 +135,41 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
   if (crc32(file.subarray(0, file.length - 4)) !== file.readUInt32LE(file.length - 4)) {
     throw corrupt("the checksum does not match (the file was modified or damaged)");
   }
-  let metadata: z.output<typeof fileMetadataSchema>;
+  let json: unknown;
   try {
-    metadata = parseWithSchema(
-      fileMetadataSchema,
-      JSON.parse(file.toString("utf8", headerBytes, headerBytes + jsonBytes)),
-      "vector index file metadata",
-    );
+    json = JSON.parse(file.toString("utf8", headerBytes, headerBytes + jsonBytes));
   } catch (error) {
-    throw corrupt(error instanceof Error ? error.message : String(error));
+    throw corrupt(`its metadata is not JSON (${(error as Error).message})`);
   }
+  const parsed = fileMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    const more =
+      parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : "";
+    throw corrupt(`its metadata is not valid: ${field}: ${issue.message}${more}`);
+  }
+  const metadata = parsed.data;
   if (metadata.documents.length !== count) {
     throw corrupt(`${metadata.documents.length} documents for ${count} vectors`);
   }
-  if (new Set(metadata.documents.map((document) => document.id)).size !== count) {
-    throw corrupt("document ids are not unique");
+  const ids = new Set<string>();
+  for (const [slot, { id }] of metadata.documents.entries()) {
+    if (ids.has(id)) throw corrupt(`document ${slot} repeats the id ${JSON.stringify(id)}`);
+    ids.add(id);
   }
   // Copy out of the file buffer: its offset is not guaranteed to be 4-byte aligned.
   const vectors = new Float32Array(count * dimension);
   new Uint8Array(vectors.buffer).set(
     file.subarray(vectorStart, vectorStart + count * dimension * 4),
   );
+  const bad = vectors.findIndex((value) => !Number.isFinite(value));
+  if (bad !== -1) {
+    const slot = Math.floor(bad / dimension);
+    throw corrupt(
+      `the vector of document ${JSON.stringify(metadata.documents[slot]!.id)} has ${vectors[bad]} at position ${bad % dimension}; vectors must be finite`,
+    );
+  }
   return {
     name: metadata.name,
     embedderName: metadata.embedder,
