@@ -45,24 +45,20 @@ describe("createOnnxSession", () => {
   });
 
   describe.skipIf(cudaInstalled)("when CUDA is requested but not installed", () => {
-    it(
-      "fails at once with unavailable, naming the install command, without asking onnxruntime",
-      async () => {
-        const create = vi.spyOn(ort.InferenceSession, "create");
-        try {
-          const promise = createOnnxSession(modelPath, { executionProvider: "cuda" });
-          await expectErrorCode(promise, "unavailable");
-          await expect(promise).rejects.toThrow(
-            /"cuda" was requested but could not load \(cuda: not installed \(libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so missing in .+\)\)\. Install .*`npx hybrid-rag-gpu install`.*onProviderUnavailable/,
-          );
-          expect(create).not.toHaveBeenCalled();
-        } finally {
-          create.mockRestore();
-        }
-      },
-      // The acceptance bound: "provider: cuda fails within a second".
-      1000,
-    );
+    it("fails at once with unavailable, naming the install command, without asking onnxruntime", async () => {
+      const create = vi.spyOn(ort.InferenceSession, "create");
+      try {
+        const promise = createOnnxSession(modelPath, { executionProvider: "cuda" });
+        await expectErrorCode(promise, "unavailable");
+        await expect(promise).rejects.toThrow(
+          /"cuda" was requested but could not load \(cuda: not installed \(libonnxruntime_providers_shared\.so, libonnxruntime_providers_cuda\.so missing in .+\)\)\. Install .*`npx hybrid-rag-gpu install`.*onProviderUnavailable/,
+        );
+        expect(create).not.toHaveBeenCalled();
+      } finally {
+        create.mockRestore();
+      }
+    }, // The acceptance bound: "provider: cuda fails within a second".
+    1000);
 
     it("falls back loudly with onProviderUnavailable: warn", async () => {
       const warn = vi.spyOn(console, "warn").mockImplementation(() => {});

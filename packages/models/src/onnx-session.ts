@@ -130,7 +130,10 @@ async function createOnProvider(
   }
   try {
     const strict = ortOptions(provider, options, true);
-    return { session: await ort.InferenceSession.create(modelPath, strict), allNodesOnProvider: true };
+    return {
+      session: await ort.InferenceSession.create(modelPath, strict),
+      allNodesOnProvider: true,
+    };
   } catch (error) {
     if (!cpuNodesRefusal.test(String(error))) throw error;
     if (options.onCpuNodes === "fail") throw cpuNodesRefusedError(provider, modelPath);
@@ -173,7 +176,11 @@ function warnAutoOnCpu(reason: string | undefined): void {
   );
 }
 
-function wrap(session: ort.InferenceSession, modelPath: string, report: ProviderReport): OnnxSession {
+function wrap(
+  session: ort.InferenceSession,
+  modelPath: string,
+  report: ProviderReport,
+): OnnxSession {
   return {
     session,
     modelPath,

@@ -35,7 +35,10 @@ export function providerUnavailableError(
   );
 }
 
-export function cpuNodesRefusedError(provider: ExecutionProvider, modelPath: string): HybridRagError {
+export function cpuNodesRefusedError(
+  provider: ExecutionProvider,
+  modelPath: string,
+): HybridRagError {
   return new HybridRagError(
     "unavailable",
     `onnxruntime would run some nodes of ${modelPath} on the CPU instead of "${provider}" (it has ` +
