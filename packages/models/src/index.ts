@@ -50,5 +50,9 @@ export {
   remotePost,
 } from "./remote-client-options.ts";
 export { assertStrings, type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
-export { defaultTokensPerBatch, tokenBudgetBatches } from "./token-budget-batches.ts";
+export {
+  defaultItemsPerBatch,
+  defaultTokensPerBatch,
+  tokenBudgetBatches,
+} from "./token-budget-batches.ts";
 export { longestFirstLengths } from "./truncation.ts";

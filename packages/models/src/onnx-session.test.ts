@@ -57,8 +57,7 @@ describe("createOnnxSession", () => {
       } finally {
         create.mockRestore();
       }
-    }, // The acceptance bound: "provider: cuda fails within a second".
-    1000);
+    }, 1000); // The acceptance bound: "provider: cuda fails within a second".
 
     it("falls back loudly with onProviderUnavailable: warn", async () => {
       const warn = vi.spyOn(console, "warn").mockImplementation(() => {});

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AutoModelForSequenceClassification, AutoTokenizer, env } from "@huggingface/transformers";
@@ -255,6 +255,74 @@ describe("CrossEncoder", () => {
   it("reports the provider it runs on", () => {
     expect(encoder.provider).toBe("cpu");
     expect(encoder.fallbackReason).toBeUndefined();
+    expect(encoder.providerReport).toEqual({
+      requestedProvider: "cpu",
+      provider: "cpu",
+      allNodesOnProvider: true,
+      fallbackReason: undefined,
+    });
+  });
+
+  it("scores a list within the token budget in one model run, never re-split", async () => {
+    const { maxTokensPerBatch, maxBatchSize } = encoder.batchLimits;
+    expect(maxTokensPerBatch).toBe(2048);
+    const pairs = encoder.tokenizePairs(
+      Array.from({ length: 200 }, () => ({ query: "tides", passage: "the moon pulls the sea" })),
+    );
+    const longest = Math.max(...pairs.map((pair) => pair.length));
+    const fits = Math.min(maxBatchSize, Math.floor(maxTokensPerBatch / longest));
+    expect(fits).toBeGreaterThan(20);
+    const before = encoder.modelRuns;
+    await encoder.scoreEncoded(pairs.slice(0, fits));
+    expect(encoder.modelRuns - before).toBe(1);
+    await encoder.scoreEncoded(pairs.slice(0, fits + 1));
+    expect(encoder.modelRuns - before).toBe(3);
+  });
+
+  it("defaults to CPU-sized batches on the CPU", async () => {
+    const defaults = await CrossEncoder.create({ model: encoder.model, executionProvider: "cpu" });
+    expect(defaults.batchLimits).toEqual({ maxTokensPerBatch: 4096, maxBatchSize: 64 });
+    await defaults.release();
+  });
+
+  describe("model precision", () => {
+    let withFp16: string;
+
+    beforeAll(async () => {
+      // A stand-in fp16 file (the fp32 graph under the fp16 name): selection is what is tested.
+      withFp16 = join(root, "with-fp16");
+      await cp(modelDirectory, withFp16, { recursive: true });
+      await copyFile(
+        join(withFp16, "onnx", "model.onnx"),
+        join(withFp16, "onnx", "model_fp16.onnx"),
+      );
+    });
+
+    it("auto keeps the fp32 file on the CPU even when an fp16 file exists", async () => {
+      const auto = await CrossEncoder.create({ model: withFp16, executionProvider: "cpu" });
+      expect(auto.modelFile).toEqual({
+        path: join(withFp16, "onnx", "model.onnx"),
+        precision: "fp32",
+      });
+      await auto.release();
+    });
+
+    it("fp16 runs onnx/model_fp16.onnx, or says how to make one", async () => {
+      const half = await CrossEncoder.create({
+        model: withFp16,
+        executionProvider: "cpu",
+        precision: "fp16",
+      });
+      expect(half.modelFile).toEqual({
+        path: join(withFp16, "onnx", "model_fp16.onnx"),
+        precision: "fp16",
+      });
+      expect((await half.scorePairs("tides", ["the moon"])).length).toBe(1);
+      await half.release();
+      const missing = CrossEncoder.create({ model: modelDirectory, precision: "fp16" });
+      await expectErrorCode(missing, "not-found");
+      await expect(missing).rejects.toThrow(/model_fp16\.onnx, which does not exist\. Convert/);
+    });
   });
 
   it("rejects a maxLength beyond the model's", async () => {

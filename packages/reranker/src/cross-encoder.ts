@@ -4,6 +4,7 @@ import {
   batchFeeds,
   ConcurrencyLimit,
   createOnnxSession,
+  defaultItemsPerBatch,
   defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
@@ -11,7 +12,9 @@ import {
   loadModelDirectory,
   type ModelDirectory,
   type OnnxSession,
+  type ProviderReport,
   padBatch,
+  providerReport,
   tokenBudgetBatches,
 } from "@hybrid-rag/models";
 import {
@@ -21,6 +24,8 @@ import {
   truncateModes,
 } from "./cross-encoder-options.ts";
 import { type EncodedPair, encodePairs, type QueryPassagePair } from "./encode-pairs.ts";
+import { float16BitsToFloat32 } from "./float16.ts";
+import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -53,10 +58,13 @@ export class CrossEncoder {
   readonly #limit: ConcurrencyLimit;
   readonly #maxTokensPerBatch: number;
   readonly #maxBatchSize: number;
+  readonly #modelFile: ChosenModelFile;
+  #modelRuns = 0;
 
   private constructor(
     model: ModelDirectory,
     session: OnnxSession,
+    modelFile: ChosenModelFile,
     settings: {
       maxLength: number;
       maxTokensPerBatch: number;
@@ -66,6 +74,7 @@ export class CrossEncoder {
   ) {
     this.model = model;
     this.#session = session;
+    this.#modelFile = modelFile;
     this.maxLength = settings.maxLength;
     this.#maxTokensPerBatch = settings.maxTokensPerBatch;
     this.#maxBatchSize = settings.maxBatchSize;
@@ -83,12 +92,26 @@ export class CrossEncoder {
         `maxLength ${settings.maxLength} exceeds what ${model.source} supports (${model.maxLength} tokens).`,
       );
     }
-    const { maxLength, maxTokensPerBatch, maxBatchSize, concurrency, ...sessionOptions } = settings;
-    const session = await createOnnxSession(model.onnxPath, sessionOptions);
-    return new CrossEncoder(model, session, {
+    const {
+      maxLength,
+      maxTokensPerBatch,
+      maxBatchSize,
+      concurrency,
+      precision,
+      ...sessionOptions
+    } = settings;
+    let modelFile = await chooseModelFile(model, precision, sessionOptions.executionProvider);
+    let session = await createOnnxSession(modelFile.path, sessionOptions);
+    if (precision === "auto" && modelFile.precision === "fp16" && session.provider === "cpu") {
+      // "auto" expected a GPU and fell back: the CPU runs the fp32 file faster.
+      await session.release();
+      modelFile = await chooseModelFile(model, "fp32", "cpu");
+      session = await createOnnxSession(modelFile.path, sessionOptions);
+    }
+    return new CrossEncoder(model, session, modelFile, {
       maxLength: maxLength ?? model.maxLength,
       maxTokensPerBatch: maxTokensPerBatch ?? defaultTokensPerBatch(session.provider),
-      maxBatchSize,
+      maxBatchSize: maxBatchSize ?? defaultItemsPerBatch(session.provider),
       concurrency,
     });
   }
@@ -101,6 +124,26 @@ export class CrossEncoder {
   /** Set when the session runs on a fallback provider (see onProviderUnavailable). */
   get fallbackReason(): string | undefined {
     return this.#session.fallbackReason;
+  }
+
+  /** Requested and actual provider, and whether every node runs on it: for reports. */
+  get providerReport(): ProviderReport {
+    return providerReport(this.#session);
+  }
+
+  /** The ONNX file the session runs and its precision. */
+  get modelFile(): ChosenModelFile {
+    return this.#modelFile;
+  }
+
+  /** The batch limits in use: a list within both is scored in one model run. */
+  get batchLimits(): { readonly maxTokensPerBatch: number; readonly maxBatchSize: number } {
+    return { maxTokensPerBatch: this.#maxTokensPerBatch, maxBatchSize: this.#maxBatchSize };
+  }
+
+  /** Model runs (onnxruntime `run` calls) since the encoder was created. */
+  get modelRuns(): number {
+    return this.#modelRuns;
   }
 
   /** Tokens of the pair, special tokens included, before any truncation. */
@@ -202,9 +245,11 @@ export class CrossEncoder {
 
   async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {
     const batch = padBatch(encoded, this.model.tokenizer.padId);
+    this.#modelRuns++;
     const outputs = await this.#session.session.run(batchFeeds(batch, this.#session.inputNames));
     const logits = outputs.logits ?? outputs[this.#session.outputNames[0]!];
-    if (!logits || !(logits.data instanceof Float32Array)) {
+    const data = logits?.type === "float16" ? float16Logits(logits.data) : logits?.data;
+    if (!logits || !(data instanceof Float32Array)) {
       throw new HybridRagError("unsupported", `${this.model.source} has no float "logits" output.`);
     }
     const labels = logits.dims.length === 2 ? Number(logits.dims[1]) : 1;
@@ -214,8 +259,16 @@ export class CrossEncoder {
         `${this.model.source} outputs ${labels} logits per pair; a reranking cross-encoder has one.`,
       );
     }
-    return logits.data;
+    return data;
   }
+}
+
+/** fp16 models' logits: raw bits (Uint16Array) or, where the runtime has one, a Float16Array. */
+function float16Logits(data: unknown): Float32Array | undefined {
+  if (data instanceof Uint16Array) return float16BitsToFloat32(data);
+  return ArrayBuffer.isView(data)
+    ? Float32Array.from(data as unknown as ArrayLike<number>)
+    : undefined;
 }
 
 export function createCrossEncoder(options: CrossEncoderOptions): Promise<CrossEncoder> {
