@@ -24,6 +24,7 @@ export async function measureRoute(options: {
   readonly shape: string;
   readonly modelDirectory: string;
   readonly route: ExecutionProvider;
+  readonly precision: "fp32" | "fp16";
   readonly query: string;
   readonly passages: readonly string[];
   readonly runs: number;
@@ -33,6 +34,7 @@ export async function measureRoute(options: {
     executionProvider: options.route,
     onProviderUnavailable: "fail",
     onCpuNodes: "report",
+    precision: options.precision,
   });
   try {
     const { query, passages } = options;
