@@ -17,6 +17,13 @@ export const crossEncoderOptionsSchema = sessionOptionsSchema.extend({
   maxTokensPerBatch: z.number().int().min(1).optional(),
   /** Pairs per model run at most; default 64 on CPU, 512 on GPUs. */
   maxBatchSize: z.number().int().min(1).optional(),
+  /**
+   * Tokenise the next chunk of a `scorePairs` list on a worker thread while the model scores the
+   * current one ("auto": on GPUs, where the device would otherwise wait for JavaScript).
+   */
+  overlapTokenization: z.enum(["auto", "on", "off"]).default("auto"),
+  /** Pairs per chunk when tokenisation overlaps inference. */
+  overlapChunkSize: z.number().int().min(1).default(128),
   /** "auto": onnx/model_fp16.onnx on a GPU when present, else the fp32 file; or force one. */
   precision: z.enum(modelPrecisions).default("auto"),
   /** Model runs in flight at once, across all callers of this encoder (1 suits CPUs). */

@@ -26,6 +26,7 @@ import {
 import { type EncodedPair, encodePairs, type QueryPassagePair } from "./encode-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
+import { PairTokenizerWorker } from "./pair-tokenizer.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -59,6 +60,8 @@ export class CrossEncoder {
   readonly #maxTokensPerBatch: number;
   readonly #maxBatchSize: number;
   readonly #modelFile: ChosenModelFile;
+  readonly #tokenizerWorker: PairTokenizerWorker | undefined;
+  readonly #overlapChunkSize: number;
   #modelRuns = 0;
 
   private constructor(
@@ -70,11 +73,18 @@ export class CrossEncoder {
       maxTokensPerBatch: number;
       maxBatchSize: number;
       concurrency: number;
+      overlapTokenization: boolean;
+      overlapChunkSize: number;
     },
   ) {
     this.model = model;
     this.#session = session;
     this.#modelFile = modelFile;
+    this.#tokenizerWorker = settings.overlapTokenization
+      ? new PairTokenizerWorker(model.path)
+      : undefined;
+    this.#tokenizerWorker?.warmUp();
+    this.#overlapChunkSize = settings.overlapChunkSize;
     this.maxLength = settings.maxLength;
     this.#maxTokensPerBatch = settings.maxTokensPerBatch;
     this.#maxBatchSize = settings.maxBatchSize;
@@ -98,6 +108,8 @@ export class CrossEncoder {
       maxBatchSize,
       concurrency,
       precision,
+      overlapTokenization,
+      overlapChunkSize,
       ...sessionOptions
     } = settings;
     let modelFile = await chooseModelFile(model, precision, sessionOptions.executionProvider);
@@ -113,6 +125,10 @@ export class CrossEncoder {
       maxTokensPerBatch: maxTokensPerBatch ?? defaultTokensPerBatch(session.provider),
       maxBatchSize: maxBatchSize ?? defaultItemsPerBatch(session.provider),
       concurrency,
+      overlapTokenization:
+        overlapTokenization === "on" ||
+        (overlapTokenization === "auto" && session.provider !== "cpu"),
+      overlapChunkSize,
     });
   }
 
@@ -166,6 +182,10 @@ export class CrossEncoder {
     throwIfAborted(options.signal, "cross-encoder scoring");
     assertStrings([query], "cross-encoder query");
     assertStrings(passages, "cross-encoder passages");
+    const truncate = options.truncate ?? "END";
+    if (this.#tokenizerWorker && truncate === "END" && passages.length > this.#overlapChunkSize) {
+      return this.#scoreOverlapped(this.#tokenizerWorker, query, passages, options.signal);
+    }
     const encoded = this.tokenizePairs(
       passages.map((passage) => ({ query, passage })),
       options.truncate === undefined ? {} : { truncate: options.truncate },
@@ -226,7 +246,37 @@ export class CrossEncoder {
   }
 
   async release(): Promise<void> {
+    await this.#tokenizerWorker?.terminate();
     await this.#session.release();
+  }
+
+  /**
+   * `scorePairs` in chunks: the first chunk is tokenised here so the model starts at once, the
+   * others on the worker while the model runs; each chunk is sorted and batched on its own.
+   */
+  async #scoreOverlapped(
+    worker: PairTokenizerWorker,
+    query: string,
+    passages: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array> {
+    const size = this.#overlapChunkSize;
+    const chunks: QueryPassagePair[][] = [];
+    for (let start = 0; start < passages.length; start += size) {
+      chunks.push(passages.slice(start, start + size).map((passage) => ({ query, passage })));
+    }
+    const later = chunks.slice(1).map((chunk) => worker.tokenize(chunk, this.maxLength));
+    // Settled below in order; an abort or a failure must not leave the rest unhandled.
+    for (const promise of later) promise.catch(() => {});
+    const scores = new Float32Array(passages.length);
+    let offset = 0;
+    for (const [index, chunk] of chunks.entries()) {
+      const encoded =
+        index === 0 ? this.tokenizePairs(chunk, { truncate: "END" }) : await later[index - 1]!;
+      scores.set(await this.scoreEncoded(encoded, signal ? { signal } : {}), offset);
+      offset += chunk.length;
+    }
+    return scores;
   }
 
   #assertEncoded(pairs: readonly EncodedPair[]): void {
