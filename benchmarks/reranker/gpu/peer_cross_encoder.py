@@ -60,13 +60,22 @@ def main():
         model.save_pretrained(folder)
         tokenizer.save_pretrained(folder)
         del model
-        encoder = CrossEncoder(folder, num_labels=1, max_length=args.max_length, device=args.device)
+        try:
+            encoder = CrossEncoder(
+                folder, num_labels=1, max_length=args.max_length, device=args.device
+            )
+        except TypeError:
+            # Releases that renamed or dropped max_length: set the tokenizer's limit instead.
+            encoder = CrossEncoder(folder, num_labels=1, device=args.device)
+            if hasattr(encoder, "max_length"):
+                encoder.max_length = args.max_length
     if args.dtype == "fp16":
         inner = getattr(encoder, "model", encoder)
         inner.half()
 
     def predict(items):
-        scores = encoder.predict(items, batch_size=args.batch_size, show_progress_bar=False)
+        with torch.inference_mode():
+            scores = encoder.predict(items, batch_size=args.batch_size, show_progress_bar=False)
         if args.device.startswith("cuda"):
             torch.cuda.synchronize()
         return scores
