@@ -11,7 +11,9 @@ const cli = fileURLToPath(new URL("./gpu-cli.ts", import.meta.url));
 describe.skipIf(providerLibraryInstalled("cuda"))(
   "hybrid-rag-gpu on a machine without CUDA",
   () => {
-    it("check prints exactly which provider libraries are missing and exits 1", async () => {
+    it("check prints exactly which provider libraries are missing and exits 1", {
+      timeout: 30_000,
+    }, async () => {
       const failure = await run(process.execPath, [cli, "check", "--json"]).catch(
         (error: { code: number; stdout: string }) => error,
       );
@@ -29,14 +31,16 @@ describe.skipIf(providerLibraryInstalled("cuda"))(
       expect(routes.map((route) => route.provider)).toEqual(["cuda", "webgpu"]);
     });
 
-    it("install --print names onnxruntime-node's own installer and the CUDA major", async () => {
+    it("install --print names onnxruntime-node's own installer and the CUDA major", {
+      timeout: 30_000,
+    }, async () => {
       const { stdout } = await run(process.execPath, [cli, "install", "--print"]);
       expect(stdout).toMatch(
         /ONNXRUNTIME_NODE_INSTALL=cuda12 node \S+onnxruntime-node[/\\]script[/\\]install\.js/,
       );
     });
 
-    it("rejects a CUDA major the installer does not offer", async () => {
+    it("rejects a CUDA major the installer does not offer", { timeout: 30_000 }, async () => {
       const failure = await run(process.execPath, [cli, "install", "--cuda", "11"]).catch(
         (error: { code: number; stderr: string }) => error,
       );
