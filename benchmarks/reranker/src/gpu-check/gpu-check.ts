@@ -79,7 +79,8 @@ try {
   for (const shapeName of plan.shapes) {
     const shape = checkShapes[shapeName]!;
     const modelDirectory = join(cacheDirectory, shape.name);
-    if (!existsSync(join(modelDirectory, "onnx", "model_fp16.onnx"))) {
+    // special_tokens_map.json is written last: a folder without it is from an interrupted run.
+    if (!existsSync(join(modelDirectory, "special_tokens_map.json"))) {
       console.log(`writing ${shape.label} (random weights) to ${modelDirectory}`);
       await createTinyBertModel(modelDirectory, {
         kind: "cross-encoder",
