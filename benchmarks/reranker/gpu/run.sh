@@ -5,7 +5,8 @@
 #   benchmarks/reranker/gpu/run.sh <out-folder>             full check (< 8 min on one H200)
 #   benchmarks/reranker/gpu/run.sh --dry-run <out-folder>   same code path on CPU, tiny sizes (CI)
 # Options after the folder go to the runner: --shared <folder> (datasets/scifact and the vocab;
-# default ../shared beside the repository), --python <exe> (default python3), --budget-s <s>.
+# default ../shared beside the repository), --python <exe> (default python3), --budget-s <s>,
+# --shapes minilm-l6,bert-base,bert-large (or tiny), --passages <n> (GPU and CPU alike).
 # Writes results.json and results.md to the folder and a summary table to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

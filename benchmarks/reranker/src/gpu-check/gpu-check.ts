@@ -25,6 +25,9 @@ const { values } = parseArgs({
     shared: { type: "string", default: sharedDirectory },
     python: { type: "string", default: "python3" },
     "budget-s": { type: "string", default: "420" },
+    // For a partial run (a rerun of one shape, a quick look): override the plan.
+    shapes: { type: "string" },
+    passages: { type: "string" },
   },
 });
 
@@ -40,7 +43,7 @@ const budgetMs = Number(values["budget-s"]) * 1000;
 const startedAt = new Date();
 const deadline = Date.now() + budgetMs;
 // Full run: 500 passages on GPUs (the NIM's ~1,750 ms figure), 100 on the CPU, 3 runs each.
-const plan = dryRun
+const defaultPlan = dryRun
   ? { shapes: ["tiny"], gpuPassages: 12, cpuPassages: 12, runs: 1 }
   : {
       shapes: ["minilm-l6", "bert-base", "bert-large"],
@@ -48,6 +51,18 @@ const plan = dryRun
       cpuPassages: 100,
       runs: 3,
     };
+const passagesOverride = values.passages === undefined ? undefined : Number(values.passages);
+const plan = {
+  ...defaultPlan,
+  ...(values.shapes ? { shapes: values.shapes.split(",") } : {}),
+  ...(passagesOverride ? { gpuPassages: passagesOverride, cpuPassages: passagesOverride } : {}),
+};
+for (const name of plan.shapes) {
+  if (!checkShapes[name]) {
+    console.error(`unknown shape ${name}: one of ${Object.keys(checkShapes).join(", ")}`);
+    process.exit(2);
+  }
+}
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const cacheDirectory = dryRun
