@@ -43,11 +43,10 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=30 \
 CMD ["node", "apps/reranker-server/src/main.ts"]
 
 # ---- the reranking service on an NVIDIA GPU: CUDA runtime + onnxruntime's CUDA provider
-# onnxruntime-node's own install script fetches its CUDA 12 provider libraries; the environment
-# variables that skip it elsewhere take precedence over its flags, so they are overridden here.
+# `hybrid-rag-gpu install` runs onnxruntime-node's own installer for the CUDA major it offers
+# (12 in onnxruntime-node 1.30; no GPU is needed at build time), as users do on a host.
 FROM reranker-server-dependencies AS reranker-server-gpu-dependencies
-RUN ONNXRUNTIME_NODE_INSTALL= ONNXRUNTIME_NODE_INSTALL_CUDA=v12 \
-      node "$(dirname "$(find node_modules/.pnpm -path '*/onnxruntime-node/package.json' | head -n 1)")/script/install.js"
+RUN cd packages/models && node src/gpu/gpu-cli.ts install --cuda 12 --no-check
 
 FROM ${CUDA_IMAGE} AS reranker-server-gpu
 COPY --from=workspace /usr/local/bin/node /usr/local/bin/node

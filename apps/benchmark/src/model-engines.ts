@@ -43,7 +43,9 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
       pooling: embedder.pooling,
       normalize: embedder.normalize,
       prefixes: settings.embeddingPrefixes,
+      // The provider in use, from the loaded model; the request is kept beside it.
       executionProvider: embedder.provider,
+      requestedExecutionProvider: settings.executionProvider,
       providerFallback: embedder.fallbackReason ?? null,
     },
   };
@@ -84,16 +86,22 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Rera
     executionProvider: settings.executionProvider,
   });
   const loaded = reranker.crossEncoder.model;
+  const device = reranker.crossEncoder.providerReport;
   return {
     value: reranker,
     configuration: {
       engine: "@hybrid-rag/reranker cross-encoder (onnxruntime)",
       model: loaded.source,
       revision: loaded.revision ?? null,
-      onnxFile: loaded.onnxPath,
-      onnxSha256: await sha256File(loaded.onnxPath),
+      onnxFile: reranker.crossEncoder.modelFile.path,
+      onnxSha256: await sha256File(reranker.crossEncoder.modelFile.path),
       maxLength: reranker.crossEncoder.maxLength,
-      executionProvider: settings.executionProvider,
+      precision: reranker.crossEncoder.modelFile.precision,
+      // The provider in use, from the loaded model; the request is kept beside it.
+      executionProvider: device.provider,
+      requestedExecutionProvider: device.requestedProvider,
+      allNodesOnProvider: device.allNodesOnProvider,
+      providerFallback: device.fallbackReason ?? null,
     },
   };
 }

@@ -1,8 +1,8 @@
 import { readdir } from "node:fs/promises";
-import type { Embedder } from "@hybrid-rag/core";
 import { createVectorIndex } from "@hybrid-rag/vector-index";
 import type { RetrieverStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
+import { describeDevice } from "./describe-device.ts";
 
 const howToEnable =
   "EMBEDDING_MODEL_PATH=<folder of a bi-encoder with onnx/model.onnx, e.g. bge-small-en-v1.5> pnpm demo";
@@ -25,11 +25,14 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
     };
   }
   const { createOnnxEmbedder } = await import("@hybrid-rag/embeddings");
-  const embedder: Embedder = await createOnnxEmbedder({
+  const embedder = await createOnnxEmbedder({
     model: config.embeddingModelPath,
     executionProvider: config.executionProvider,
   });
-  const model = config.embeddingModelPath.split("/").at(-1);
+  const model = `${config.embeddingModelPath.split("/").at(-1)} on ${describeDevice({
+    provider: embedder.provider,
+    fallbackReason: embedder.fallbackReason,
+  })}`;
   if (config.qdrantUrl) {
     const { createQdrantIndex } = await import("@hybrid-rag/qdrant");
     const store = createQdrantIndex({

@@ -1,6 +1,7 @@
 import type { Reranker } from "@hybrid-rag/core";
 import type { BuiltStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
+import { describeDevice } from "./describe-device.ts";
 
 const howToEnable =
   "RERANKER_MODEL_PATH=<folder of a cross-encoder with onnx/model.onnx, e.g. ms-marco-MiniLM-L-6-v2> pnpm demo (or RERANKER_URL=<reranker-server URL>)";
@@ -22,12 +23,14 @@ export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<R
   if (config.rerankerModelPath) {
     const { createCrossEncoderReranker } = await import("@hybrid-rag/reranker");
     const model = config.rerankerModelPath.split("/").at(-1);
+    const reranker = await createCrossEncoderReranker({
+      model: config.rerankerModelPath,
+      executionProvider: config.executionProvider,
+    });
     return {
-      component: await createCrossEncoderReranker({
-        model: config.rerankerModelPath,
-        executionProvider: config.executionProvider,
-      }),
-      description: `cross-encoder ${model} (in-process ONNX), raw logits`,
+      component: reranker,
+      // The provider in use, as the page's status shows it (never the requested "auto").
+      description: `cross-encoder ${model} (in-process ONNX on ${describeDevice(reranker.crossEncoder.providerReport)}), raw logits`,
     };
   }
   return {

@@ -12,8 +12,17 @@ export interface CrossEncoderPair extends TokenizedPair {
  * by length and cuts them into model runs by the encoder's token budget.
  */
 export function crossEncoderScorer(crossEncoder: CrossEncoder): PairScorer<CrossEncoderPair> {
+  const report = crossEncoder.providerReport;
   return {
     maxTokens: crossEncoder.maxLength,
+    device: {
+      executionProvider: report.provider,
+      requestedExecutionProvider: report.requestedProvider,
+      allNodesOnProvider: report.allNodesOnProvider,
+      providerFallback: report.fallbackReason ?? null,
+      precision: crossEncoder.modelFile.precision,
+      onnxFile: crossEncoder.modelFile.path,
+    },
     tokenizePairs(pairs) {
       // Over-length pairs with truncate NONE are refused from `untruncatedTokens` before queueing.
       const encoded = crossEncoder.tokenizePairs(pairs, { truncate: "END" });

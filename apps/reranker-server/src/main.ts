@@ -17,17 +17,17 @@ const { modelPath, executionProvider, ...settings } = config;
 let release: (() => Promise<void>) | undefined;
 const server = createRerankerServer({
   settings,
-  metadata: { modelPath, executionProvider },
+  metadata: { modelPath },
   loadScorer: async () => {
     const crossEncoder = await createCrossEncoder({
       model: modelPath,
       executionProvider,
-      // The encoder sorts each batch by length and cuts it into model runs with its own
-      // provider-dependent padded-token budget.
+      // The server's batch budget is the model run's: a batch is one run, never re-split.
+      maxTokensPerBatch: settings.maxBatchTokens,
       maxBatchSize: settings.maxBatchPairs,
     });
     release = () => crossEncoder.release();
-    server.app.log.info({ provider: crossEncoder.provider }, "execution provider");
+    server.app.log.info(crossEncoder.providerReport, "execution provider");
     return crossEncoderScorer(crossEncoder);
   },
 });

@@ -22,6 +22,11 @@ export interface TokenizedPair extends ScoringPair {
 export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
   /** Longest input the model accepts, in tokens (special tokens included). */
   readonly maxTokens: number;
+  /**
+   * What the model really runs on (provider in use, requested provider, precision, …), shown in
+   * `/v1/metadata` once the model is loaded.
+   */
+  readonly device?: Readonly<Record<string, unknown>>;
   /** Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. */
   tokenizePairs(pairs: readonly ScoringPair[]): Pair[];
   /**

@@ -16,7 +16,7 @@ export interface RerankerServerOptions {
   readonly settings: RerankerServerSettings;
   /** Loads the model; the server answers health checks while this runs and is ready after. */
   readonly loadScorer: () => Promise<PairScorer>;
-  /** Extra facts for `/v1/metadata` (model path, execution provider, …). */
+  /** Extra facts for `/v1/metadata` (model path, …); the device comes from the loaded scorer. */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -40,6 +40,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     forceCloseConnections: "idle",
   });
   let service: RankingService | undefined;
+  let device: Readonly<Record<string, unknown>> | undefined;
   const metrics = new ServerMetrics(
     () => service?.pendingRequests ?? 0,
     () => service !== undefined,
@@ -109,10 +110,12 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     authenticate,
     getService,
     metadata: options.metadata ?? {},
+    getDevice: () => device,
   });
 
   const modelLoaded = options.loadScorer().then(
     (scorer) => {
+      device = scorer.device;
       service = new RankingService(scorer, settings, {
         ...settings,
         onBatch: (batch) => metrics.recordBatch(batch),

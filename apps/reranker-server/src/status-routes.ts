@@ -3,6 +3,8 @@ import type { RouteContext } from "./route-context.ts";
 
 export interface StatusRouteContext extends RouteContext {
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** The loaded scorer's device facts (provider in use, …); undefined while loading. */
+  readonly getDevice: () => Readonly<Record<string, unknown>> | undefined;
 }
 
 const startedAt = Math.floor(Date.now() / 1000);
@@ -40,7 +42,14 @@ export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteC
     await context.authenticate(request.headers.authorization);
     return {
       version: "0.1.0",
-      modelInfo: [{ shortName: settings.modelId, ...context.metadata }],
+      // The provider in use comes from the loaded model, never from the configuration.
+      modelInfo: [
+        {
+          shortName: settings.modelId,
+          ...context.metadata,
+          ...(context.getDevice() ?? { executionProvider: null }),
+        },
+      ],
       limits: {
         maxPassagesPerRequest: settings.maxPassagesPerRequest,
         maxQueuedRequests: settings.maxQueuedRequests,

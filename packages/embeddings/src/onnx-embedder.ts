@@ -39,7 +39,7 @@ const onnxEmbedderSchema = sessionOptionsSchema.extend({
     ])
     .default("none"),
   maxLength: z.number().int().min(2).optional(),
-  /** Padded tokens per model run; default 4096 on CPU, 16384 on GPUs. */
+  /** Padded tokens per model run; default 4096 on CPU, 65,536 on GPUs. */
   maxTokensPerBatch: z.number().int().min(1).optional(),
   maxBatchSize: z.number().int().min(1).default(64),
   concurrency: z.number().int().min(1).default(1),

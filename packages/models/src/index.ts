@@ -3,6 +3,7 @@ export {
   type ExecutionProvider,
   type ExecutionProviderChoice,
   executionProviders,
+  gpuProviders,
   graphOptimizationLevels,
   type SessionOptions,
   sessionOptionsSchema,
@@ -27,8 +28,19 @@ export {
   type PoolingMode,
   type SentenceTransformersConfig,
 } from "./model-directory.ts";
-export { createOnnxSession, type OnnxSession } from "./onnx-session.ts";
+export {
+  createOnnxSession,
+  type OnnxSession,
+  type ProviderReport,
+  providerReport,
+} from "./onnx-session.ts";
 export { batchFeeds, int64Tensor, type PaddedBatch, padBatch } from "./padded-batch.ts";
+export {
+  cudaInstallCommand,
+  missingProviderLibraries,
+  onnxRuntimeBinaryDirectory,
+  providerLibraryInstalled,
+} from "./provider-libraries.ts";
 export {
   chunked,
   describeErrorBody,
@@ -38,5 +50,9 @@ export {
   remotePost,
 } from "./remote-client-options.ts";
 export { assertStrings, type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
-export { defaultTokensPerBatch, tokenBudgetBatches } from "./token-budget-batches.ts";
+export {
+  defaultItemsPerBatch,
+  defaultTokensPerBatch,
+  tokenBudgetBatches,
+} from "./token-budget-batches.ts";
 export { longestFirstLengths } from "./truncation.ts";

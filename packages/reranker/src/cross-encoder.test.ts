@@ -67,7 +67,7 @@ describe("CrossEncoder", () => {
     expect(new Set([...ours].map((logit) => logit.toFixed(4))).size).toBeGreaterThan(
       passages.length / 2,
     );
-  });
+  }, 30_000); // loads transformers.js: slow on a busy machine
 
   it("scores a pair the same alone or in any batch", async () => {
     const passages = [
@@ -255,6 +255,86 @@ describe("CrossEncoder", () => {
   it("reports the provider it runs on", () => {
     expect(encoder.provider).toBe("cpu");
     expect(encoder.fallbackReason).toBeUndefined();
+    expect(encoder.providerReport).toEqual({
+      requestedProvider: "cpu",
+      provider: "cpu",
+      allNodesOnProvider: true,
+      fallbackReason: undefined,
+    });
+  });
+
+  it("scores a list within the token budget in one model run, never re-split", async () => {
+    const { maxTokensPerBatch, maxBatchSize } = encoder.batchLimits;
+    expect(maxTokensPerBatch).toBe(2048);
+    const pairs = encoder.tokenizePairs(
+      Array.from({ length: 200 }, () => ({ query: "tides", passage: "the moon pulls the sea" })),
+    );
+    const longest = Math.max(...pairs.map((pair) => pair.length));
+    const fits = Math.min(maxBatchSize, Math.floor(maxTokensPerBatch / longest));
+    expect(fits).toBeGreaterThan(20);
+    const before = encoder.modelRuns;
+    await encoder.scoreEncoded(pairs.slice(0, fits));
+    expect(encoder.modelRuns - before).toBe(1);
+    await encoder.scoreEncoded(pairs.slice(0, fits + 1));
+    expect(encoder.modelRuns - before).toBe(3);
+  });
+
+  it("defaults to CPU-sized batches on the CPU", async () => {
+    const defaults = await CrossEncoder.create({ model: encoder.model, executionProvider: "cpu" });
+    expect(defaults.batchLimits).toEqual({ maxTokensPerBatch: 4096, maxBatchSize: 64 });
+    await defaults.release();
+  });
+
+  describe("model precision", () => {
+    let withFp16: string;
+
+    beforeAll(async () => {
+      // The same architecture and seed as the fp32 model, plus onnx/model_fp16.onnx.
+      withFp16 = join(root, "with-fp16");
+      await createTinyBertModel(withFp16, {
+        kind: "cross-encoder",
+        layers: 2,
+        hidden: 32,
+        heads: 4,
+        seed: 3,
+        fp16: true,
+      });
+    });
+
+    it("auto keeps the fp32 file on the CPU even when an fp16 file exists", async () => {
+      const auto = await CrossEncoder.create({ model: withFp16, executionProvider: "cpu" });
+      expect(auto.modelFile).toEqual({
+        path: join(withFp16, "onnx", "model.onnx"),
+        precision: "fp32",
+      });
+      await auto.release();
+    });
+
+    it("fp16 runs onnx/model_fp16.onnx, or says how to make one", async () => {
+      const half = await CrossEncoder.create({
+        model: withFp16,
+        executionProvider: "cpu",
+        precision: "fp16",
+      });
+      expect(half.modelFile).toEqual({
+        path: join(withFp16, "onnx", "model_fp16.onnx"),
+        precision: "fp16",
+      });
+      const passages = [
+        "the moon pulls the sea",
+        "solar panels on roofs",
+        "tides rise twice a day",
+      ];
+      const halfScores = await half.scorePairs("what causes tides?", passages);
+      const fullScores = await encoder.scorePairs("what causes tides?", passages);
+      for (const [index, score] of halfScores.entries()) {
+        expect(score).toBeCloseTo(fullScores[index]!, 2);
+      }
+      await half.release();
+      const missing = CrossEncoder.create({ model: modelDirectory, precision: "fp16" });
+      await expectErrorCode(missing, "not-found");
+      await expect(missing).rejects.toThrow(/model_fp16\.onnx, which does not exist\. Convert/);
+    });
   });
 
   it("rejects a maxLength beyond the model's", async () => {

@@ -4,6 +4,7 @@ import {
   batchFeeds,
   ConcurrencyLimit,
   createOnnxSession,
+  defaultItemsPerBatch,
   defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
@@ -11,7 +12,9 @@ import {
   loadModelDirectory,
   type ModelDirectory,
   type OnnxSession,
+  type ProviderReport,
   padBatch,
+  providerReport,
   tokenBudgetBatches,
 } from "@hybrid-rag/models";
 import {
@@ -21,6 +24,9 @@ import {
   truncateModes,
 } from "./cross-encoder-options.ts";
 import { type EncodedPair, encodePairs, type QueryPassagePair } from "./encode-pairs.ts";
+import { float16BitsToFloat32 } from "./float16.ts";
+import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
+import { PairTokenizerWorker } from "./pair-tokenizer.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -53,19 +59,32 @@ export class CrossEncoder {
   readonly #limit: ConcurrencyLimit;
   readonly #maxTokensPerBatch: number;
   readonly #maxBatchSize: number;
+  readonly #modelFile: ChosenModelFile;
+  readonly #tokenizerWorker: PairTokenizerWorker | undefined;
+  readonly #overlapChunkSize: number;
+  #modelRuns = 0;
 
   private constructor(
     model: ModelDirectory,
     session: OnnxSession,
+    modelFile: ChosenModelFile,
     settings: {
       maxLength: number;
       maxTokensPerBatch: number;
       maxBatchSize: number;
       concurrency: number;
+      overlapTokenization: boolean;
+      overlapChunkSize: number;
     },
   ) {
     this.model = model;
     this.#session = session;
+    this.#modelFile = modelFile;
+    this.#tokenizerWorker = settings.overlapTokenization
+      ? new PairTokenizerWorker(model.path)
+      : undefined;
+    this.#tokenizerWorker?.warmUp();
+    this.#overlapChunkSize = settings.overlapChunkSize;
     this.maxLength = settings.maxLength;
     this.#maxTokensPerBatch = settings.maxTokensPerBatch;
     this.#maxBatchSize = settings.maxBatchSize;
@@ -83,13 +102,33 @@ export class CrossEncoder {
         `maxLength ${settings.maxLength} exceeds what ${model.source} supports (${model.maxLength} tokens).`,
       );
     }
-    const { maxLength, maxTokensPerBatch, maxBatchSize, concurrency, ...sessionOptions } = settings;
-    const session = await createOnnxSession(model.onnxPath, sessionOptions);
-    return new CrossEncoder(model, session, {
-      maxLength: maxLength ?? model.maxLength,
-      maxTokensPerBatch: maxTokensPerBatch ?? defaultTokensPerBatch(session.provider),
+    const {
+      maxLength,
+      maxTokensPerBatch,
       maxBatchSize,
       concurrency,
+      precision,
+      overlapTokenization,
+      overlapChunkSize,
+      ...sessionOptions
+    } = settings;
+    let modelFile = await chooseModelFile(model, precision, sessionOptions.executionProvider);
+    let session = await createOnnxSession(modelFile.path, sessionOptions);
+    if (precision === "auto" && modelFile.precision === "fp16" && session.provider === "cpu") {
+      // "auto" expected a GPU and fell back: the CPU runs the fp32 file faster.
+      await session.release();
+      modelFile = await chooseModelFile(model, "fp32", "cpu");
+      session = await createOnnxSession(modelFile.path, sessionOptions);
+    }
+    return new CrossEncoder(model, session, modelFile, {
+      maxLength: maxLength ?? model.maxLength,
+      maxTokensPerBatch: maxTokensPerBatch ?? defaultTokensPerBatch(session.provider),
+      maxBatchSize: maxBatchSize ?? defaultItemsPerBatch(session.provider),
+      concurrency,
+      overlapTokenization:
+        overlapTokenization === "on" ||
+        (overlapTokenization === "auto" && session.provider !== "cpu"),
+      overlapChunkSize,
     });
   }
 
@@ -101,6 +140,26 @@ export class CrossEncoder {
   /** Set when the session runs on a fallback provider (see onProviderUnavailable). */
   get fallbackReason(): string | undefined {
     return this.#session.fallbackReason;
+  }
+
+  /** Requested and actual provider, and whether every node runs on it: for reports. */
+  get providerReport(): ProviderReport {
+    return providerReport(this.#session);
+  }
+
+  /** The ONNX file the session runs and its precision. */
+  get modelFile(): ChosenModelFile {
+    return this.#modelFile;
+  }
+
+  /** The batch limits in use: a list within both is scored in one model run. */
+  get batchLimits(): { readonly maxTokensPerBatch: number; readonly maxBatchSize: number } {
+    return { maxTokensPerBatch: this.#maxTokensPerBatch, maxBatchSize: this.#maxBatchSize };
+  }
+
+  /** Model runs (onnxruntime `run` calls) since the encoder was created. */
+  get modelRuns(): number {
+    return this.#modelRuns;
   }
 
   /** Tokens of the pair, special tokens included, before any truncation. */
@@ -123,6 +182,10 @@ export class CrossEncoder {
     throwIfAborted(options.signal, "cross-encoder scoring");
     assertStrings([query], "cross-encoder query");
     assertStrings(passages, "cross-encoder passages");
+    const truncate = options.truncate ?? "END";
+    if (this.#tokenizerWorker && truncate === "END" && passages.length > this.#overlapChunkSize) {
+      return this.#scoreOverlapped(this.#tokenizerWorker, query, passages, options.signal);
+    }
     const encoded = this.tokenizePairs(
       passages.map((passage) => ({ query, passage })),
       options.truncate === undefined ? {} : { truncate: options.truncate },
@@ -183,7 +246,37 @@ export class CrossEncoder {
   }
 
   async release(): Promise<void> {
+    await this.#tokenizerWorker?.terminate();
     await this.#session.release();
+  }
+
+  /**
+   * `scorePairs` in chunks: the first chunk is tokenised here so the model starts at once, the
+   * others on the worker while the model runs; each chunk is sorted and batched on its own.
+   */
+  async #scoreOverlapped(
+    worker: PairTokenizerWorker,
+    query: string,
+    passages: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array> {
+    const size = this.#overlapChunkSize;
+    const chunks: QueryPassagePair[][] = [];
+    for (let start = 0; start < passages.length; start += size) {
+      chunks.push(passages.slice(start, start + size).map((passage) => ({ query, passage })));
+    }
+    const later = chunks.slice(1).map((chunk) => worker.tokenize(chunk, this.maxLength));
+    // Settled below in order; an abort or a failure must not leave the rest unhandled.
+    for (const promise of later) promise.catch(() => {});
+    const scores = new Float32Array(passages.length);
+    let offset = 0;
+    for (const [index, chunk] of chunks.entries()) {
+      const encoded =
+        index === 0 ? this.tokenizePairs(chunk, { truncate: "END" }) : await later[index - 1]!;
+      scores.set(await this.scoreEncoded(encoded, signal ? { signal } : {}), offset);
+      offset += chunk.length;
+    }
+    return scores;
   }
 
   #assertEncoded(pairs: readonly EncodedPair[]): void {
@@ -202,9 +295,11 @@ export class CrossEncoder {
 
   async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {
     const batch = padBatch(encoded, this.model.tokenizer.padId);
+    this.#modelRuns++;
     const outputs = await this.#session.session.run(batchFeeds(batch, this.#session.inputNames));
     const logits = outputs.logits ?? outputs[this.#session.outputNames[0]!];
-    if (!logits || !(logits.data instanceof Float32Array)) {
+    const data = logits?.type === "float16" ? float16Logits(logits.data) : logits?.data;
+    if (!logits || !(data instanceof Float32Array)) {
       throw new HybridRagError("unsupported", `${this.model.source} has no float "logits" output.`);
     }
     const labels = logits.dims.length === 2 ? Number(logits.dims[1]) : 1;
@@ -214,8 +309,16 @@ export class CrossEncoder {
         `${this.model.source} outputs ${labels} logits per pair; a reranking cross-encoder has one.`,
       );
     }
-    return logits.data;
+    return data;
   }
+}
+
+/** fp16 models' logits: raw bits (Uint16Array) or, where the runtime has one, a Float16Array. */
+function float16Logits(data: unknown): Float32Array | undefined {
+  if (data instanceof Uint16Array) return float16BitsToFloat32(data);
+  return ArrayBuffer.isView(data)
+    ? Float32Array.from(data as unknown as ArrayLike<number>)
+    : undefined;
 }
 
 export function createCrossEncoder(options: CrossEncoderOptions): Promise<CrossEncoder> {

@@ -1,4 +1,4 @@
-import { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+import { type Attributes, OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 
 export interface BertArchitecture {
@@ -23,9 +23,17 @@ const maskedScore = -10_000;
  * [batch, 1]); bi-encoders output "last_hidden_state" ([batch, sequence, hidden]). The inputs
  * and outputs are named as Hugging Face Optimum exports them, so transformers.js loads the file.
  */
-export function buildBertGraph(architecture: BertArchitecture, random: SeededRandom): Uint8Array {
+export function buildBertGraph(
+  architecture: BertArchitecture,
+  random: SeededRandom,
+  precision: "fp32" | "fp16" = "fp32",
+): Uint8Array {
   const { hidden, heads } = architecture;
-  const graph = new OnnxGraphBuilder();
+  // fp16: every weight and activation in half precision; inputs (int64) and outputs (float32)
+  // keep their types, as onnxconverter-common's keep_io_types does.
+  const graph = new OnnxGraphBuilder({ weights: precision === "fp16" ? "float16" : "float32" });
+  const toOutput = precision === "fp16" ? "Cast" : "Identity";
+  const toOutputAttributes: Attributes = precision === "fp16" ? { to: 1 } : {};
   const weights = new WeightFactory(graph, random);
   const dims = ["batch_size", "sequence_length"];
   const inputIds = graph.input("input_ids", "int64", dims);
@@ -57,7 +65,7 @@ export function buildBertGraph(architecture: BertArchitecture, random: SeededRan
   let hiddenStates = layerNorm(graph, weights, "embeddings.norm", summed, architecture);
 
   // Additive attention mask: 0 where attended, maskedScore on padding; [batch, 1, 1, sequence].
-  const maskFloat = graph.node("Cast", [attentionMask], { to: 1 });
+  const maskFloat = graph.node("Cast", [attentionMask], { to: graph.weightTypeCode });
   const inverted = graph.node("Sub", [graph.floatScalar("const_float_one", 1), maskFloat]);
   const additive = graph.node("Mul", [
     inverted,
@@ -79,14 +87,14 @@ export function buildBertGraph(architecture: BertArchitecture, random: SeededRan
   }
 
   if (architecture.kind === "bi-encoder") {
-    graph.node("Identity", [hiddenStates], {}, "last_hidden_state");
+    graph.node(toOutput, [hiddenStates], toOutputAttributes, "last_hidden_state");
     graph.output("last_hidden_state", "float", ["batch_size", "sequence_length", hidden]);
     return graph.encode("bert-bi-encoder", 17);
   }
   const cls = graph.node("Gather", [hiddenStates, zero], { axis: 1 });
   const pooled = graph.node("Tanh", [dense(graph, weights, "pooler", cls, hidden, hidden)]);
   const logits = dense(graph, weights, "classifier", pooled, hidden, 1);
-  graph.node("Identity", [logits], {}, "logits");
+  graph.node(toOutput, [logits], toOutputAttributes, "logits");
   graph.output("logits", "float", ["batch_size", 1]);
   return graph.encode("bert-cross-encoder", 17);
 }

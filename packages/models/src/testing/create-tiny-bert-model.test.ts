@@ -10,6 +10,7 @@ import {
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTinyBertModel } from "./create-tiny-bert-model.ts";
+import { float32ToFloat16Bits } from "./onnx-graph-builder.ts";
 
 let root: string;
 
@@ -93,5 +94,66 @@ describe("createTinyBertModel", () => {
     const [a, b, c] = await Promise.all([first, second, third].map((m) => readFile(m.modelPath)));
     expect(a!.equals(b!)).toBe(true);
     expect(a!.equals(c!)).toBe(false);
+  });
+
+  it("writes an fp16 twin (onnx/model_fp16.onnx) whose logits match the fp32 model's", async () => {
+    const { directory, modelPath } = await createTinyBertModel(join(root, "fp16"), {
+      kind: "cross-encoder",
+      layers: 2,
+      hidden: 32,
+      heads: 4,
+      fp16: true,
+    });
+    const logitsOf = async (path: string) => {
+      const session = await ort.InferenceSession.create(path, { executionProviders: ["cpu"] });
+      const size = 3 * 10;
+      const tensor = (values: bigint[]) =>
+        new ort.Tensor("int64", BigInt64Array.from(values), [3, 10]);
+      const outputs = await session.run({
+        input_ids: tensor(Array.from({ length: size }, (_, index) => BigInt(1000 + index * 7))),
+        attention_mask: tensor(
+          Array.from({ length: size }, (_, index) => (index % 10 < 8 ? 1n : 0n)),
+        ),
+        token_type_ids: tensor(
+          Array.from({ length: size }, (_, index) => (index % 10 < 4 ? 0n : 1n)),
+        ),
+      });
+      await session.release();
+      expect(outputs.logits!.type).toBe("float32"); // io types kept
+      return Array.from(outputs.logits!.data as Float32Array);
+    };
+    const full = await logitsOf(modelPath);
+    const half = await logitsOf(join(directory, "onnx", "model_fp16.onnx"));
+    const fullBytes = (await readFile(modelPath)).length;
+    const halfBytes = (await readFile(join(directory, "onnx", "model_fp16.onnx"))).length;
+    expect(halfBytes).toBeLessThan(fullBytes * 0.6);
+    for (const [index, value] of half.entries()) expect(value).toBeCloseTo(full[index]!, 2);
+  });
+
+  it("rounds float32 to the nearest half", () => {
+    const bits = float32ToFloat16Bits(
+      Float32Array.from([
+        1,
+        -2,
+        65504,
+        1e6,
+        2 ** -24,
+        1e-9,
+        Number.NaN,
+        1 + 2 ** -11,
+        1 + 3 * 2 ** -11,
+      ]),
+    );
+    expect(Array.from(bits, (value) => value.toString(16))).toEqual([
+      "3c00", // 1
+      "c000", // -2
+      "7bff", // 65504, the largest half
+      "7c00", // overflow: infinity
+      "1", // the smallest subnormal
+      "0", // underflow: zero
+      "7e00", // NaN
+      "3c00", // 1 + 2^-11: a tie, to even
+      "3c02", // 1 + 3 · 2^-11: a tie, to even (up)
+    ]);
   });
 });

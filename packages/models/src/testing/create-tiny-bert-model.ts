@@ -18,6 +18,8 @@ export interface TinyBertOptions {
   readonly pooling?: "mean" | "cls";
   /** Bi-encoders only: whether modules.json ends with a Normalize module. */
   readonly normalize?: boolean;
+  /** Also write onnx/model_fp16.onnx: the same weights (same seed) in half precision. */
+  readonly fp16?: boolean;
   /** The WordPiece vocabulary; default `../shared/models/bert-base-uncased-vocab.txt` from the repository root. */
   readonly vocabularyPath?: string;
 }
@@ -70,6 +72,10 @@ export async function createTinyBertModel(
   const modelPath = join(directory, "onnx", "model.onnx");
   await mkdir(dirname(modelPath), { recursive: true });
   await writeFile(modelPath, onnxBytes);
+  if (options.fp16) {
+    const fp16Bytes = buildBertGraph(architecture, new SeededRandom(options.seed ?? 42), "fp16");
+    await writeFile(join(directory, "onnx", "model_fp16.onnx"), fp16Bytes);
+  }
   await writeJson(join(directory, "config.json"), bertConfig(architecture));
   await writeJson(join(directory, "tokenizer.json"), bertTokenizerJson(vocabulary));
   await writeJson(join(directory, "tokenizer_config.json"), {
