@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { type Document, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import {
+  type Document,
+  type DocumentLookup,
+  HybridRagError,
+  parseWithSchema,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
 import { corrupt, fileError } from "./file-errors.ts";
@@ -37,14 +42,20 @@ const headerSchema = z.strictObject({
   documentsBytes: z.number().int().min(0),
   termsBytes: z.number().int().min(0),
   postingsInts: z.number().int().min(0),
+  /** True when the documents section holds only ids (the text lives in a shared store). */
+  documentsExternal: z.boolean().optional(),
 });
 
 export async function saveIndex(
   path: string,
   index: InvertedIndex,
+  storeDocuments: boolean,
   settings: SavedSettings,
 ): Promise<void> {
-  const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
+  const documents = Buffer.from(
+    JSON.stringify(storeDocuments ? index.documents : index.ids),
+    "utf8",
+  );
   const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
   index.pack();
   const sizes = index.postingSizes.slice(0, index.terms.length);
@@ -58,6 +69,7 @@ export async function saveIndex(
       documentsBytes: documents.length,
       termsBytes: terms.length,
       postingsInts,
+      ...(storeDocuments ? {} : { documentsExternal: true }),
     }),
     "utf8",
   );
@@ -93,7 +105,7 @@ export interface LoadedIndex {
 }
 
 /** Reads and fully validates a saved index before building anything from it. */
-export async function readIndexFile(path: string): Promise<LoadedIndex> {
+export async function readIndexFile(path: string, lookup?: DocumentLookup): Promise<LoadedIndex> {
   let file: Buffer;
   try {
     file = await readFile(path);
@@ -121,7 +133,10 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     reader.json(file.readUInt32LE(12)),
     `header of ${path}`,
   );
-  const documents = reader.json(header.documentsBytes);
+  const documentsSection = reader.json(header.documentsBytes);
+  const documents = header.documentsExternal
+    ? resolveDocuments(path, documentsSection, lookup)
+    : documentsSection;
   const terms = reader.json(header.termsBytes);
   if (!Array.isArray(documents) || documents.length !== header.documentCount) {
     throw corrupt(path, "the documents section does not match the header");
@@ -153,9 +168,35 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     documentsBytes: _d,
     termsBytes: _t,
     postingsInts: _p,
+    documentsExternal: _e,
     ...settings
   } = header;
   return { settings, index };
+}
+
+/** The documents of an index saved without them, found by id in the shared store. */
+function resolveDocuments(
+  path: string,
+  ids: unknown,
+  lookup: DocumentLookup | undefined,
+): Document[] {
+  if (lookup === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} was saved without its documents (storeDocuments: false): pass the store that holds them as loadBm25Index(path, { documents }).`,
+    );
+  }
+  if (!Array.isArray(ids)) throw corrupt(path, "the documents section is not a list of ids");
+  return ids.map((id, number) => {
+    const document = typeof id === "string" ? lookup.get(id) : undefined;
+    if (document === undefined) {
+      throw corrupt(
+        path,
+        `document ${number} (${JSON.stringify(id)}) is not in the given document store`,
+      );
+    }
+    return document;
+  });
 }
 
 function buildIndex(

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { endianness } from "node:os";
 import { crc32 } from "node:zlib";
-import { type Document, documentSchema, HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import {
+  type Document,
+  type DocumentLookup,
+  documentSchema,
+  HybridRagError,
+  parseWithSchema,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import { type VectorMetric, vectorMetrics } from "./metric.ts";
 import type { VectorStore } from "./vector-store.ts";
@@ -14,7 +20,8 @@ import type { VectorStore } from "./vector-store.ts";
  *  12  metric (0 cosine, 1 dot, 2 l2) u32
  *  16  dimension                      u32
  *  20  vector count                   u32
- *  24  JSON byte length               u32 ({ name, embedder, documents } in slot order)
+ *  24  JSON byte length               u32 ({ name, embedder, documents } in slot order, or
+ *                                         { name, embedder, ids } when saved without documents)
  *  28  reserved (0)                   u32
  *  32  JSON, zero-padded to a multiple of 4
  *   …  count × dimension float32
@@ -27,7 +34,8 @@ const headerBytes = 32;
 const fileMetadataSchema = z.strictObject({
   name: z.string().min(1),
   embedder: z.string(),
-  documents: z.array(documentSchema),
+  documents: z.array(documentSchema).optional(),
+  ids: z.array(z.string()).optional(),
 });
 
 export interface VectorIndexFileContent {
@@ -35,6 +43,8 @@ export interface VectorIndexFileContent {
   readonly embedderName: string;
   readonly metric: VectorMetric;
   readonly store: VectorStore<Document>;
+  /** False: write only the ids (the documents live in a shared store). */
+  readonly storeDocuments?: boolean;
 }
 
 /** Writes the index to `path` atomically (a temporary file renamed over the target). */
@@ -48,7 +58,7 @@ export async function writeVectorIndexFile(
     JSON.stringify({
       name: content.name,
       embedder: content.embedderName,
-      documents: store.payloads,
+      ...(content.storeDocuments === false ? { ids: store.ids } : { documents: store.payloads }),
     }),
     "utf8",
   );
@@ -97,7 +107,10 @@ export interface VectorIndexFileData {
  * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum
  * and the JSON schema are all verified before anything is returned.
  */
-export async function readVectorIndexFile(path: string): Promise<VectorIndexFileData> {
+export async function readVectorIndexFile(
+  path: string,
+  lookup?: DocumentLookup,
+): Promise<VectorIndexFileData> {
   assertLittleEndian();
   let file: Buffer;
   try {
@@ -148,10 +161,11 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
   } catch (error) {
     throw corrupt(error instanceof Error ? error.message : String(error));
   }
-  if (metadata.documents.length !== count) {
-    throw corrupt(`${metadata.documents.length} documents for ${count} vectors`);
+  const documents = metadata.documents ?? resolveDocuments(path, metadata.ids, lookup, corrupt);
+  if (documents.length !== count) {
+    throw corrupt(`${documents.length} documents for ${count} vectors`);
   }
-  if (new Set(metadata.documents.map((document) => document.id)).size !== count) {
+  if (new Set(documents.map((document) => document.id)).size !== count) {
     throw corrupt("document ids are not unique");
   }
   // Copy out of the file buffer: its offset is not guaranteed to be 4-byte aligned.
@@ -165,8 +179,30 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
     metric,
     dimension,
     vectors,
-    documents: metadata.documents as Document[],
+    documents: documents as Document[],
   };
+}
+
+/** The documents of a file saved without them, found by id in the shared store. */
+function resolveDocuments(
+  path: string,
+  ids: readonly string[] | undefined,
+  lookup: DocumentLookup | undefined,
+  corrupt: (problem: string) => HybridRagError,
+): Document[] {
+  if (ids === undefined) throw corrupt("it holds neither documents nor ids");
+  if (lookup === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} was saved without its documents (storeDocuments: false): pass the store that holds them as loadVectorIndex(path, { embedder, documents }).`,
+    );
+  }
+  return ids.map((id, slot) => {
+    const document = lookup.get(id);
+    if (document === undefined)
+      throw corrupt(`vector ${slot} (${JSON.stringify(id)}) is not in the given document store`);
+    return document;
+  });
 }
 
 function assertLittleEndian(): void {
