@@ -106,7 +106,8 @@ describe("hybrid-rag CLI", () => {
   it("search --json returns the hits with provenance", async () => {
     const io = capture();
     const code = await runCli(
-      ["search", collection, deepFacts.markdown.query, "--embedding-model", model, "--json"],
+      // Without --embedding-model, search uses the model the collection was built with.
+      ["search", collection, deepFacts.markdown.query, "--json"],
       io,
     );
     expect(code).toBe(0);

@@ -77,14 +77,22 @@ export function createProgram(io: CliIo = processIo): Command {
       )
       .option("--json", "print JSON", false),
     "none",
-  ).action(async (directory: string, query: string, options: Record<string, unknown>) => {
-    await searchCommand(
-      directory,
-      query,
-      { ...modelFlagsFrom(options), ...(options as object) } as never,
-      io,
-    );
-  });
+  ).action(
+    async (
+      directory: string,
+      query: string,
+      options: Record<string, unknown>,
+      command: Command,
+    ) => {
+      const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
+      await searchCommand(
+        directory,
+        query,
+        { ...modelFlagsFrom(options), ...(options as object), modelGiven } as never,
+        io,
+      );
+    },
+  );
   return program;
 }
 

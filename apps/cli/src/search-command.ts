@@ -1,6 +1,11 @@
 import type { ChunkMetadata } from "@hybrid-rag/chunking";
-import { buildContext, chunkMetadataOf, openCollection } from "@hybrid-rag/collection";
-import type { Hit } from "@hybrid-rag/core";
+import {
+  buildContext,
+  chunkMetadataOf,
+  openCollection,
+  readCollectionManifest,
+} from "@hybrid-rag/collection";
+import { type Hit, HybridRagError } from "@hybrid-rag/core";
 import type { CliIo } from "./cli-io.ts";
 import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
 
@@ -10,6 +15,8 @@ export interface SearchFlags extends ModelFlags {
   readonly json: boolean;
   /** Also print a context of this many tokens for an LLM. */
   readonly context?: number;
+  /** False when --embedding-model was left at its default: the collection's own model is used. */
+  readonly modelGiven?: boolean;
 }
 
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
@@ -19,7 +26,19 @@ export async function searchCommand(
   flags: SearchFlags,
   io: CliIo,
 ): Promise<Hit[]> {
-  const { embedder, tokenCounter } = await loadEmbedder(flags);
+  // Check the collection before loading models (which may mean a download).
+  const manifest = await readCollectionManifest(directory);
+  if (!manifest) {
+    throw new HybridRagError(
+      "not-found",
+      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
+    );
+  }
+  const builtWith = manifest.embedder.name.startsWith("onnx:")
+    ? manifest.embedder.name.slice(5)
+    : undefined;
+  const embeddingModel = flags.modelGiven === false && builtWith ? builtWith : flags.embeddingModel;
+  const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
   const reranker = await loadReranker(flags);
   const collection = await openCollection(directory, {
     embedder,

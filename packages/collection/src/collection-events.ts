@@ -30,7 +30,10 @@ export interface IngestProgress {
   readonly elapsedMs: number;
 }
 
-/** What one `ingest` call did. Every input is counted in exactly one of the document counts. */
+/**
+ * What one `ingest` call did. Each document read is counted in exactly one of added, replaced,
+ * unchanged and duplicates; `failed` counts the added or replaced ones that could not be written.
+ */
 export interface IngestSummary {
   /** Documents read from the input (not counting skipped sources). */
   readonly documents: number;

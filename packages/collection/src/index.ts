@@ -6,7 +6,11 @@ export {
 } from "./build-context.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
-export { type CollectionManifest, collectionFormatVersion } from "./collection-manifest.ts";
+export {
+  type CollectionManifest,
+  collectionFormatVersion,
+  readManifest as readCollectionManifest,
+} from "./collection-manifest.ts";
 export { DocumentStore, type ParentRecord } from "./document-store.ts";
 export {
   createEmbeddedCollection,
