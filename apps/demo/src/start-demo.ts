@@ -2,7 +2,7 @@ import { buildDemoComponents } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
 import { DemoEngine } from "./demo-engine.ts";
 import { createDemoServer } from "./demo-server.ts";
-import { loadCorpusChunks } from "./load-corpus-chunks.ts";
+import { ingestCorpus } from "./ingest-corpus.ts";
 
 export interface RunningDemo {
   readonly url: string;
@@ -15,17 +15,16 @@ export async function startDemo(config: DemoConfig): Promise<RunningDemo> {
   const components = await buildDemoComponents(config);
   const engine = new DemoEngine(components);
   try {
-    const { documents, parents, skipped } = await loadCorpusChunks(config.corpusPath);
-    for (const { source, reason } of skipped) console.warn(`skipped ${source}: ${reason}`);
     const started = performance.now();
-    const report = await engine.ingest(documents);
+    const corpus = await ingestCorpus(engine, config.corpusPath);
+    for (const { source, reason } of corpus.skipped) console.warn(`skipped ${source}: ${reason}`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `indexed ${report.written - report.failed} of ${documents.length} chunks of ${parents} documents from ${config.corpusPath} in ${seconds} s (${skipped.length} files skipped)`,
+      `indexed ${corpus.chunks} chunks of ${corpus.documents} documents from ${config.corpusPath} in ${seconds} s (${corpus.skipped.length} files skipped, ${corpus.failed} failed)`,
     );
     const app = createDemoServer({
       engine,
-      corpus: { source: config.corpusPath, documents: parents, chunks: documents.length },
+      corpus: { source: config.corpusPath, documents: corpus.documents, chunks: corpus.chunks },
       logLevel: config.logLevel,
     });
     const url = await app.listen({ host: config.host, port: config.port });
