@@ -22,7 +22,7 @@ const environmentSchema = z.object({
   RERANKER_URL: optionalUrl("RERANKER_URL"),
   RERANKER_API_KEY: z.string().min(1).optional(),
   RERANKER_MODEL_NAME: z.string().min(1).optional(),
-  DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+  DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("warn"),
 });
 
 /** Where the demo's documents, models and (optionally) servers are. */

@@ -75,7 +75,9 @@ describe.skipIf(!haveChromium)("demo page in headless Chromium", () => {
   it("searches the ingested corpus and shows the four lists side by side", async () => {
     const page = await browser.newPage();
     await page.goto(demo.url);
-    await expect.poll(() => page.textContent("#corpus")).toMatch(/^\d+ documents from /);
+    await expect
+      .poll(() => page.textContent("#corpus"))
+      .toMatch(/^\d+ documents (\(\d+ chunks\) )?from /);
     await page.fill("#query", "electricity from the sun");
     await page.click("button[type=submit]");
     await page.waitForSelector("body[data-searched=true]");
@@ -88,7 +90,7 @@ describe.skipIf(!haveChromium)("demo page in headless Chromium", () => {
     }
     const sparseIds = await page
       .locator('section[data-stage="sparse"] li.hit')
-      .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
+      .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.parent));
     expect(sparseIds).toContain("solar-power.md");
     const fusedEvidence = await page
       .locator('section[data-stage="fused"] li.hit .evidence')

@@ -22,7 +22,11 @@ const pageFiles: Readonly<Record<string, { file: string; type: string }>> = {
 export interface DemoServerOptions {
   readonly engine: DemoEngine;
   /** Shown on the page: where the documents came from and how many there are. */
-  readonly corpus: { readonly source: string; readonly documents: number };
+  readonly corpus: {
+    readonly source: string;
+    readonly documents: number;
+    readonly chunks?: number;
+  };
   readonly logLevel?: string;
 }
 

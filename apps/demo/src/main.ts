@@ -14,6 +14,13 @@ try {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const port = process.env.DEMO_PORT ?? "3000";
+    console.error(
+      `Port ${port} is already in use (another demo still running?). Stop it, or pick another port: DEMO_PORT=3001 pnpm demo (DEMO_PORT=0 takes any free port).`,
+    );
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
   process.exit(1);
 }

@@ -7,6 +7,14 @@ export interface PageHit {
   readonly score: number;
   readonly title: string;
   readonly snippet: string;
+  /** The chunk's text up to 2,000 characters, so the page can show the part that matches. */
+  readonly text: string;
+  /** The document a chunk was cut from (its own id for unchunked documents). */
+  readonly parentId: string;
+  /** "p. 31", "pp. 3–4" for PDF chunks; "" otherwise. */
+  readonly pages: string;
+  /** The headings above the chunk, "Chapter 2 › Notes". */
+  readonly section: string;
   readonly sources: Readonly<Record<string, SourceEvidence>>;
   readonly fusion?: Hit["fusion"];
   readonly rerank?: Hit["rerank"];
@@ -28,9 +36,24 @@ export function toPageHits(hits: readonly Hit[]): PageHit[] {
       score: hit.score,
       title: hit.document?.title ?? hit.id,
       snippet: text.length > snippetLength ? `${text.slice(0, snippetLength - 1)}…` : text,
+      text: text.length > 2000 ? `${text.slice(0, 1999)}…` : text,
+      ...chunkOrigin(hit),
       sources: hit.sources,
       ...(hit.fusion ? { fusion: hit.fusion } : {}),
       ...(hit.rerank ? { rerank: hit.rerank } : {}),
     };
   });
+}
+
+/** Where a chunk hit comes from, read from the chunk metadata that @hybrid-rag/chunking writes. */
+function chunkOrigin(hit: Hit): { parentId: string; pages: string; section: string } {
+  const metadata = hit.document?.metadata ?? {};
+  const parentId = typeof metadata.parentId === "string" ? metadata.parentId : hit.id;
+  const first = typeof metadata.pageStart === "number" ? metadata.pageStart : undefined;
+  const last = typeof metadata.pageEnd === "number" ? metadata.pageEnd : first;
+  const pages = first === undefined ? "" : first === last ? `p. ${first}` : `pp. ${first}–${last}`;
+  const headings = Array.isArray(metadata.headingPath)
+    ? metadata.headingPath.filter((h) => typeof h === "string")
+    : [];
+  return { parentId, pages, section: headings.join(" › ") };
 }

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe("startDemo's ingest summary", () => {
-  it("counts duplicate ids (last wins) and skipped files instead of reporting all as indexed", async () => {
+  it("in a folder, counts duplicate ids (first wins) and skipped files instead of reporting all as indexed", async () => {
     const records = [
       { id: "1", text: "solar panels" },
       { id: "2", text: "wind turbines" },
@@ -23,28 +23,52 @@ describe("startDemo's ingest summary", () => {
       { id: "3", text: "coffee beans" },
       { id: "2", text: "wind turbines, corrected" },
     ];
-    await writeFile(
-      join(folder, "docs.jsonl"),
-      records.map((record) => JSON.stringify(record)).join("\n"),
-    );
+    const file = join(folder, "docs.jsonl");
+    await writeFile(file, records.map((record) => JSON.stringify(record)).join("\n"));
     await writeFile(join(folder, "logo.png"), "png");
-    const logged: string[] = [];
-    const warned: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((text: string) => logged.push(text));
-    vi.spyOn(console, "warn").mockImplementation((text: string) => warned.push(text));
+    const { logged, warned } = captureConsole();
     const demo = await startDemo(
       demoConfigFromEnvironment({ DEMO_PORT: "0", DEMO_LOG_LEVEL: "silent" }, folder),
     );
     try {
       expect(logged).toEqual([
         expect.stringMatching(
-          /^indexed 3 of 3 documents from .* in [\d.]+ s \(5 records read, 2 duplicate ids \(last wins\), 1 file skipped\)$/,
+          /^indexed 3 of 3 chunks \(3 documents\) from .* in [\d.]+ s \(5 records read, 2 duplicate ids \(first wins\), 1 file skipped, 0 failed\)$/,
         ),
       ]);
       expect(warned).toEqual([
-        `duplicate id "1": the record at ${join(folder, "docs.jsonl")}:1 was replaced by the one at ${join(folder, "docs.jsonl")}:3 (last wins)`,
-        `duplicate id "2": the record at ${join(folder, "docs.jsonl")}:2 was replaced by the one at ${join(folder, "docs.jsonl")}:5 (last wins)`,
-        `skipped ${join(folder, "logo.png")}: not a .txt, .md, .markdown or .jsonl file`,
+        `duplicate id "1" in ${file}: not indexed, the first document with this id is kept (first wins)`,
+        `duplicate id "2" in ${file}: not indexed, the first document with this id is kept (first wins)`,
+        `skipped ${join(folder, "logo.png")}: unsupported file type ".png" (supported: .txt, .md, .markdown, .html, .htm, .pdf, .jsonl)`,
+      ]);
+      const hits = JSON.stringify(await demo.engine.search("solar", { topK: 5, candidates: 10 }));
+      expect(hits).toContain("solar panels");
+      expect(hits).not.toContain("corrected");
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("in a single JSONL file, the last record of an id wins and every replaced one is reported", async () => {
+    const records = [
+      { id: "1", text: "solar panels" },
+      { id: "2", text: "wind turbines" },
+      { id: "1", text: "solar panels, corrected" },
+    ];
+    const file = join(folder, "docs.jsonl");
+    await writeFile(file, records.map((record) => JSON.stringify(record)).join("\n"));
+    const { logged, warned } = captureConsole();
+    const demo = await startDemo(
+      demoConfigFromEnvironment({ DEMO_PORT: "0", DEMO_LOG_LEVEL: "silent" }, file),
+    );
+    try {
+      expect(logged).toEqual([
+        expect.stringMatching(
+          /^indexed 2 of 2 chunks \(2 documents\) from .* in [\d.]+ s \(3 records read, 1 duplicate id \(last wins\), 0 failed\)$/,
+        ),
+      ]);
+      expect(warned).toEqual([
+        `duplicate id "1": the record at ${file}:1 was replaced by the one at ${file}:3 (last wins)`,
       ]);
       const hits = await demo.engine.search("solar", { topK: 5, candidates: 10 });
       expect(JSON.stringify(hits)).toContain("solar panels, corrected");
@@ -53,3 +77,11 @@ describe("startDemo's ingest summary", () => {
     }
   });
 });
+
+function captureConsole(): { logged: string[]; warned: string[] } {
+  const logged: string[] = [];
+  const warned: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((text: string) => logged.push(text));
+  vi.spyOn(console, "warn").mockImplementation((text: string) => warned.push(text));
+  return { logged, warned };
+}

@@ -1,9 +1,8 @@
 import { buildDemoComponents } from "./build-demo-components.ts";
-import { corpusReport } from "./corpus-report.ts";
 import type { DemoConfig } from "./demo-config.ts";
 import { DemoEngine } from "./demo-engine.ts";
 import { createDemoServer } from "./demo-server.ts";
-import { loadCorpus } from "./load-documents.ts";
+import { ingestCorpus } from "./ingest-corpus.ts";
 
 export interface RunningDemo {
   readonly url: string;
@@ -16,19 +15,16 @@ export async function startDemo(config: DemoConfig): Promise<RunningDemo> {
   const components = await buildDemoComponents(config);
   const engine = new DemoEngine(components);
   try {
-    const corpus = await loadCorpus(config.corpusPath, { onDuplicateId: "last-wins" });
-    const { documents } = corpus;
-    const { warnings, counts } = corpusReport(corpus);
-    for (const warning of warnings) console.warn(warning);
     const started = performance.now();
-    const report = await engine.ingest(documents);
+    const corpus = await ingestCorpus(engine, config.corpusPath);
+    for (const warning of corpus.warnings) console.warn(warning);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
-      `indexed ${report.written - report.failed} of ${documents.length} documents from ${config.corpusPath} in ${seconds} s (${counts})`,
+      `indexed ${corpus.chunks - corpus.failed} of ${corpus.chunks} chunks (${corpus.documents} documents) from ${config.corpusPath} in ${seconds} s (${corpus.counts}, ${corpus.failed} failed)`,
     );
     const app = createDemoServer({
       engine,
-      corpus: { source: config.corpusPath, documents: documents.length },
+      corpus: { source: config.corpusPath, documents: corpus.documents, chunks: corpus.chunks },
       logLevel: config.logLevel,
     });
     const url = await app.listen({ host: config.host, port: config.port });

@@ -151,10 +151,14 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     });
   }
 
-  /** Writes the index to `path` atomically (a temporary file renamed into place). */
-  async save(path: string): Promise<void> {
+  /**
+   * Writes the index to `path` atomically (a temporary file renamed into place). With
+   * `storeDocuments: false` only the document ids are written: load it with the same documents
+   * (`loadBm25Index(path, { documents })`), as a collection sharing one document store does.
+   */
+  async save(path: string, options: { readonly storeDocuments?: boolean } = {}): Promise<void> {
     this.#index.compact();
-    await saveIndex(path, this.#index, {
+    await saveIndex(path, this.#index, options.storeDocuments ?? true, {
       name: this.name,
       analyzer: this.analyzer.name,
       k1: this.k1,

@@ -1,4 +1,4 @@
-import { HybridRagError } from "@hybrid-rag/core";
+import { type DocumentLookup, HybridRagError } from "@hybrid-rag/core";
 import type { Analyzer } from "./analyzer.ts";
 import { englishAnalyzer, standardAnalyzer } from "./analyzers.ts";
 import { Bm25Index } from "./bm25-index.ts";
@@ -7,6 +7,8 @@ import { readIndexFile } from "./persistence.ts";
 export interface LoadBm25IndexOptions {
   /** Required when the index was saved with a custom analyzer: the same analyzer (same name). */
   readonly analyzer?: Analyzer;
+  /** Required when the index was saved with `storeDocuments: false`: where its documents are. */
+  readonly documents?: DocumentLookup;
 }
 
 /**
@@ -17,7 +19,7 @@ export async function loadBm25Index(
   path: string,
   options: LoadBm25IndexOptions = {},
 ): Promise<Bm25Index> {
-  const { settings, index } = await readIndexFile(path);
+  const { settings, index } = await readIndexFile(path, options.documents);
   const analyzer = analyzerNamed(settings.analyzer, options.analyzer, path);
   return new Bm25Index(
     { name: settings.name, analyzer, k1: settings.k1, b: settings.b, fields: settings.fields },

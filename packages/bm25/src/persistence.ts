@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import {
   type Document,
+  type DocumentLookup,
   HybridRagError,
   removeLeftoverTemporaryFiles,
   writeFileAtomically,
@@ -10,7 +11,7 @@ import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
 import { corrupt, fileError } from "./file-errors.ts";
 import { InvertedIndex } from "./inverted-index.ts";
-import { checkSavedDocuments } from "./saved-documents.ts";
+import { checkSavedDocuments, checkUniqueIds } from "./saved-documents.ts";
 import { SectionReader } from "./section-reader.ts";
 
 /**
@@ -42,14 +43,20 @@ const headerSchema = z.strictObject({
   documentsBytes: z.number().int().min(0),
   termsBytes: z.number().int().min(0),
   postingsInts: z.number().int().min(0),
+  /** True when the documents section holds only ids (the text lives in a shared store). */
+  documentsExternal: z.boolean().optional(),
 });
 
 export async function saveIndex(
   path: string,
   index: InvertedIndex,
+  storeDocuments: boolean,
   settings: SavedSettings,
 ): Promise<void> {
-  const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
+  const documents = Buffer.from(
+    JSON.stringify(storeDocuments ? index.documents : index.ids),
+    "utf8",
+  );
   const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
   index.pack();
   const sizes = index.postingSizes.slice(0, index.terms.length);
@@ -63,6 +70,7 @@ export async function saveIndex(
       documentsBytes: documents.length,
       termsBytes: terms.length,
       postingsInts,
+      ...(storeDocuments ? {} : { documentsExternal: true }),
     }),
     "utf8",
   );
@@ -92,11 +100,12 @@ export interface LoadedIndex {
 
 /**
  * Reads and fully validates a saved index before building anything from it: after the checksum,
- * the header, the documents (valid, unique ids; text present) and every postings list. Any
- * failure of the file's content is `corrupt-data`. Leftover temporary files of a save that was
- * killed midway are removed first.
+ * the header, the documents (valid, unique ids; text present — or, for an index saved without
+ * them, resolved from the given store) and every postings list. Any failure of the file's
+ * content is `corrupt-data`. Leftover temporary files of a save that was killed midway are
+ * removed first.
  */
-export async function readIndexFile(path: string): Promise<LoadedIndex> {
+export async function readIndexFile(path: string, lookup?: DocumentLookup): Promise<LoadedIndex> {
   await removeLeftoverTemporaryFiles(path);
   let file: Buffer;
   try {
@@ -121,7 +130,11 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
   }
   const reader = new SectionReader(file, 16, file.length - 4, path);
   const header = checkHeader(path, reader.json(file.readUInt32LE(12)));
-  const documents = checkSavedDocuments(path, reader.json(header.documentsBytes));
+  const documentsSection = reader.json(header.documentsBytes);
+  // Documents resolved from a shared store are used as they are (one copy of each text).
+  const documents = header.documentsExternal
+    ? checkUniqueIds(path, resolveDocuments(path, documentsSection, lookup))
+    : checkSavedDocuments(path, documentsSection);
   const terms = reader.json(header.termsBytes);
   if (documents.length !== header.documentCount) {
     throw corrupt(path, "the documents section does not match the header");
@@ -145,6 +158,7 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     documentsBytes: _d,
     termsBytes: _t,
     postingsInts: _p,
+    documentsExternal: _e,
     ...settings
   } = header;
   return { settings, index };
@@ -156,6 +170,31 @@ function checkHeader(path: string, value: unknown): z.output<typeof headerSchema
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.join(".") : "(root)";
   throw corrupt(path, `its header is not valid (${field}: ${issue.message})`);
+}
+
+/** The documents of an index saved without them, found by id in the shared store. */
+function resolveDocuments(
+  path: string,
+  ids: unknown,
+  lookup: DocumentLookup | undefined,
+): Document[] {
+  if (lookup === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} was saved without its documents (storeDocuments: false): pass the store that holds them as loadBm25Index(path, { documents }).`,
+    );
+  }
+  if (!Array.isArray(ids)) throw corrupt(path, "the documents section is not a list of ids");
+  return ids.map((id, number) => {
+    const document = typeof id === "string" ? lookup.get(id) : undefined;
+    if (document === undefined) {
+      throw corrupt(
+        path,
+        `document ${number} (${JSON.stringify(id)}) is not in the given document store`,
+      );
+    }
+    return document;
+  });
 }
 
 function buildIndex(

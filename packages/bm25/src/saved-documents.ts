@@ -24,12 +24,17 @@ export function checkSavedDocuments(path: string, documents: unknown): Document[
         : "";
     throw corrupt(path, `${where} is not valid: ${issue.message}${more}`);
   }
+  return checkUniqueIds(path, parsed.data as Document[]);
+}
+
+/** No id twice (`corrupt-data` naming the first repeat); returns the same array. */
+export function checkUniqueIds(path: string, documents: Document[]): Document[] {
   const seen = new Set<string>();
-  for (const [number, document] of parsed.data.entries()) {
+  for (const [number, document] of documents.entries()) {
     if (seen.has(document.id)) {
       throw corrupt(path, `document ${number} repeats the id ${JSON.stringify(document.id)}`);
     }
     seen.add(document.id);
   }
-  return parsed.data as Document[];
+  return documents;
 }

@@ -4,6 +4,7 @@ export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
 export { compareCodePoints } from "./code-point-order.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
+export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
 export { embedderSchema, passageTextSchema, titleAndText } from "./embedder-schema.ts";
 export {

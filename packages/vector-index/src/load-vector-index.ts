@@ -1,4 +1,4 @@
-import { HybridRagError } from "@hybrid-rag/core";
+import { type DocumentLookup, HybridRagError } from "@hybrid-rag/core";
 import type { VectorMetric } from "./metric.ts";
 import { VectorIndex } from "./vector-index.ts";
 import { readVectorIndexFile } from "./vector-index-file.ts";
@@ -8,6 +8,8 @@ import { VectorStore } from "./vector-store.ts";
 export type LoadVectorIndexOptions = Omit<VectorIndexOptions, "metric" | "initialCapacity"> & {
   /** When given, must equal the file's metric. */
   readonly metric?: VectorMetric;
+  /** Required when the file was saved with `storeDocuments: false`: where its documents are. */
+  readonly documents?: DocumentLookup;
 };
 
 /**
@@ -19,7 +21,8 @@ export async function loadVectorIndex(
   path: string,
   options: LoadVectorIndexOptions,
 ): Promise<VectorIndex> {
-  const data = await readVectorIndexFile(path);
+  const { documents: lookup, ...indexOptions } = options;
+  const data = await readVectorIndexFile(path, lookup);
   if (options.metric !== undefined && options.metric !== data.metric) {
     throw new HybridRagError(
       "invalid-argument",
@@ -47,7 +50,7 @@ export async function loadVectorIndex(
     data.documents,
   );
   return new VectorIndex(
-    { ...options, metric: data.metric, name: options.name ?? data.name },
+    { ...indexOptions, metric: data.metric, name: options.name ?? data.name },
     store,
   );
 }

@@ -3,6 +3,7 @@ import { endianness } from "node:os";
 import { crc32 } from "node:zlib";
 import {
   type Document,
+  type DocumentLookup,
   documentSchema,
   HybridRagError,
   removeLeftoverTemporaryFiles,
@@ -19,7 +20,8 @@ import type { VectorStore } from "./vector-store.ts";
  *  12  metric (0 cosine, 1 dot, 2 l2) u32
  *  16  dimension                      u32
  *  20  vector count                   u32
- *  24  JSON byte length               u32 ({ name, embedder, documents } in slot order)
+ *  24  JSON byte length               u32 ({ name, embedder, documents } in slot order, or
+ *                                         { name, embedder, ids } when saved without documents)
  *  28  reserved (0)                   u32
  *  32  JSON, zero-padded to a multiple of 4
  *   …  count × dimension float32
@@ -32,7 +34,8 @@ const headerBytes = 32;
 const fileMetadataSchema = z.strictObject({
   name: z.string().min(1),
   embedder: z.string(),
-  documents: z.array(documentSchema),
+  documents: z.array(documentSchema).optional(),
+  ids: z.array(z.string()).optional(),
 });
 
 export interface VectorIndexFileContent {
@@ -40,6 +43,8 @@ export interface VectorIndexFileContent {
   readonly embedderName: string;
   readonly metric: VectorMetric;
   readonly store: VectorStore<Document>;
+  /** False: write only the ids (the documents live in a shared store). */
+  readonly storeDocuments?: boolean;
 }
 
 /**
@@ -56,7 +61,7 @@ export async function writeVectorIndexFile(
     JSON.stringify({
       name: content.name,
       embedder: content.embedderName,
-      documents: store.payloads,
+      ...(content.storeDocuments === false ? { ids: store.ids } : { documents: store.payloads }),
     }),
     "utf8",
   );
@@ -94,7 +99,10 @@ export interface VectorIndexFileData {
  * finite) are all verified before anything is returned; any failure of the content is
  * `corrupt-data`. Leftover temporary files of a save that was killed midway are removed first.
  */
-export async function readVectorIndexFile(path: string): Promise<VectorIndexFileData> {
+export async function readVectorIndexFile(
+  path: string,
+  lookup?: DocumentLookup,
+): Promise<VectorIndexFileData> {
   assertLittleEndian();
   await removeLeftoverTemporaryFiles(path);
   let file: Buffer;
@@ -150,11 +158,12 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
     throw corrupt(`its metadata is not valid: ${field}: ${issue.message}${more}`);
   }
   const metadata = parsed.data;
-  if (metadata.documents.length !== count) {
-    throw corrupt(`${metadata.documents.length} documents for ${count} vectors`);
+  const documents = metadata.documents ?? resolveDocuments(path, metadata.ids, lookup, corrupt);
+  if (documents.length !== count) {
+    throw corrupt(`${documents.length} documents for ${count} vectors`);
   }
   const ids = new Set<string>();
-  for (const [slot, { id }] of metadata.documents.entries()) {
+  for (const [slot, { id }] of documents.entries()) {
     if (ids.has(id)) throw corrupt(`document ${slot} repeats the id ${JSON.stringify(id)}`);
     ids.add(id);
   }
@@ -167,7 +176,7 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
   if (bad !== -1) {
     const slot = Math.floor(bad / dimension);
     throw corrupt(
-      `the vector of document ${JSON.stringify(metadata.documents[slot]!.id)} has ${vectors[bad]} at position ${bad % dimension}; vectors must be finite`,
+      `the vector of document ${JSON.stringify(documents[slot]!.id)} has ${vectors[bad]} at position ${bad % dimension}; vectors must be finite`,
     );
   }
   return {
@@ -176,8 +185,30 @@ export async function readVectorIndexFile(path: string): Promise<VectorIndexFile
     metric,
     dimension,
     vectors,
-    documents: metadata.documents as Document[],
+    documents: documents as Document[],
   };
+}
+
+/** The documents of a file saved without them, found by id in the shared store. */
+function resolveDocuments(
+  path: string,
+  ids: readonly string[] | undefined,
+  lookup: DocumentLookup | undefined,
+  corrupt: (problem: string) => HybridRagError,
+): Document[] {
+  if (ids === undefined) throw corrupt("it holds neither documents nor ids");
+  if (lookup === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} was saved without its documents (storeDocuments: false): pass the store that holds them as loadVectorIndex(path, { embedder, documents }).`,
+    );
+  }
+  return ids.map((id, slot) => {
+    const document = lookup.get(id);
+    if (document === undefined)
+      throw corrupt(`vector ${slot} (${JSON.stringify(id)}) is not in the given document store`);
+    return document;
+  });
 }
 
 function assertLittleEndian(): void {

@@ -65,9 +65,14 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     return this.#store.dimension;
   }
 
-  /** Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it. */
-  async save(path: string): Promise<void> {
+  /**
+   * Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it.
+   * With `storeDocuments: false` only the ids are written, and loading needs `{ documents }`
+   * (the shared document store of a collection).
+   */
+  async save(path: string, options: { readonly storeDocuments?: boolean } = {}): Promise<void> {
     await writeVectorIndexFile(path, {
+      storeDocuments: options.storeDocuments ?? true,
       name: this.name,
       embedderName: this.embedder.name,
       metric: this.metric,

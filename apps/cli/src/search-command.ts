@@ -1,0 +1,111 @@
+import type { ChunkMetadata } from "@hybrid-rag/chunking";
+import {
+  buildContext,
+  chunkMetadataOf,
+  openCollection,
+  readCollectionManifest,
+} from "@hybrid-rag/collection";
+import { type Hit, HybridRagError } from "@hybrid-rag/core";
+import type { CliIo } from "./cli-io.ts";
+import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
+
+export interface SearchFlags extends ModelFlags {
+  readonly topK: number;
+  readonly candidates: number;
+  readonly json: boolean;
+  /** Also print a context of this many tokens for an LLM. */
+  readonly context?: number;
+  /** False when --embedding-model was left at its default: the collection's own model is used. */
+  readonly modelGiven?: boolean;
+}
+
+/** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
+export async function searchCommand(
+  directory: string,
+  query: string,
+  flags: SearchFlags,
+  io: CliIo,
+): Promise<Hit[]> {
+  // Check the collection before loading models (which may mean a download).
+  const manifest = await readCollectionManifest(directory);
+  if (!manifest) {
+    throw new HybridRagError(
+      "not-found",
+      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
+    );
+  }
+  const builtWith = manifest.embedder.name.startsWith("onnx:")
+    ? manifest.embedder.name.slice(5)
+    : undefined;
+  const embeddingModel = flags.modelGiven === false && builtWith ? builtWith : flags.embeddingModel;
+  const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
+  const reranker = await loadReranker(flags);
+  const collection = await openCollection(directory, {
+    embedder,
+    ...(tokenCounter ? { tokenCounter } : {}),
+    ...(reranker ? { reranker } : {}),
+  });
+  const result = await collection.search(query, { topK: flags.topK, candidates: flags.candidates });
+  const context = flags.context
+    ? buildContext(result.hits, {
+        maxTokens: flags.context,
+        ...(tokenCounter ? { tokenCounter } : {}),
+      })
+    : undefined;
+  if (flags.json) {
+    const hits = result.hits.map((hit) => ({
+      rank: hit.rank,
+      id: hit.id,
+      score: hit.score,
+      ...citationOf(hit),
+      title: hit.document?.title ?? null,
+      text: hit.document?.text ?? null,
+      sources: hit.sources,
+    }));
+    io.stdout.write(
+      `${JSON.stringify({ query, hits, timings: result.timings, warnings: result.warnings, ...(context ? { context } : {}) }, null, 2)}\n`,
+    );
+    return result.hits;
+  }
+  if (result.hits.length === 0) io.stdout.write(`No hits for ${JSON.stringify(query)}.\n`);
+  for (const hit of result.hits) io.stdout.write(formatHit(hit));
+  for (const warning of result.warnings) io.stdout.write(`warning: ${warning}\n`);
+  if (context)
+    io.stdout.write(
+      `\n--- context (${context.tokens} tokens, ${context.omitted.length} passages left out) ---\n${context.text}\n`,
+    );
+  return result.hits;
+}
+
+function citationOf(hit: Hit) {
+  const metadata = chunkMetadataOf(hit);
+  return {
+    parentId: metadata?.parentId ?? hit.id,
+    source: metadata?.source ?? null,
+    pageStart: metadata?.pageStart ?? null,
+    pageEnd: metadata?.pageEnd ?? null,
+    start: metadata?.start ?? null,
+    end: metadata?.end ?? null,
+    headingPath: metadata?.headingPath ?? [],
+  };
+}
+
+function formatHit(hit: Hit): string {
+  const metadata = chunkMetadataOf(hit) as ChunkMetadata;
+  const pages =
+    metadata.pageStart === null
+      ? ""
+      : metadata.pageStart === metadata.pageEnd
+        ? `, p. ${metadata.pageStart}`
+        : `, pp. ${metadata.pageStart}–${metadata.pageEnd}`;
+  const title = hit.document?.title ? `${hit.document.title} — ` : "";
+  const provenance = Object.entries(hit.sources)
+    .map(([source, evidence]) =>
+      evidence.status === "found" ? `${source} #${evidence.rank}` : `${source} –`,
+    )
+    .join(", ");
+  const snippet = (hit.document?.text ?? "").replace(/\s+/g, " ").slice(0, 240);
+  const headings =
+    metadata.headingPath.length > 0 ? `\n    § ${metadata.headingPath.join(" › ")}` : "";
+  return `[${hit.rank}] ${title}${metadata.source}${pages}, chars ${metadata.start}–${metadata.end}  (score ${hit.score.toFixed(4)}; ${provenance})${headings}\n    ${snippet}${snippet.length === 240 ? "…" : ""}\n`;
+}

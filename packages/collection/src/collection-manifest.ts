@@ -1,0 +1,70 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { z } from "zod";
+
+export const collectionFormatVersion = 1;
+export const manifestFile = "manifest.json";
+
+export const manifestSchema = z.strictObject({
+  format: z.literal("hybrid-rag-collection"),
+  formatVersion: z.number().int(),
+  /** Increases by one with every save; the data lives in `directory`. */
+  version: z.number().int().min(1),
+  directory: z.string().regex(/^v\d{6}$/),
+  savedAt: z.string(),
+  embedder: z.strictObject({ name: z.string(), dimension: z.number().int().min(1) }),
+  metric: z.enum(["cosine", "dot", "l2"]),
+  bm25: z.strictObject({ analyzer: z.string(), k1: z.number(), b: z.number() }),
+  chunking: z.strictObject({
+    maxTokens: z.number().int(),
+    overlapTokens: z.number().int(),
+    tokenCounter: z.string(),
+    modelMaxTokens: z.number().int().nullable(),
+  }),
+  counts: z.strictObject({ parents: z.number().int().min(0), chunks: z.number().int().min(0) }),
+  files: z.strictObject({
+    store: z.string(),
+    storeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    sparse: z.string(),
+    dense: z.string(),
+  }),
+});
+
+export type CollectionManifest = z.output<typeof manifestSchema>;
+
+/** The manifest of a collection directory, or undefined when there is none yet. */
+export async function readManifest(directory: string): Promise<CollectionManifest | undefined> {
+  let raw: string;
+  try {
+    raw = await readFile(join(directory, manifestFile), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new HybridRagError(
+      "unavailable",
+      `Cannot read ${join(directory, manifestFile)}: ${String(error)}.`,
+      { cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new HybridRagError(
+      "corrupt-data",
+      `${join(directory, manifestFile)} is not valid JSON (${String(error)}); restore it or re-ingest.`,
+    );
+  }
+  const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (formatVersion !== collectionFormatVersion) {
+    throw new HybridRagError(
+      "unsupported",
+      `${directory} holds a collection in format version ${String(formatVersion)}; this version of @hybrid-rag/collection reads version ${collectionFormatVersion}. Re-ingest the documents.`,
+    );
+  }
+  return parseWithSchema(
+    manifestSchema,
+    json,
+    `collection manifest ${join(directory, manifestFile)}`,
+  );
+}

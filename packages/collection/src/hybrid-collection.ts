@@ -1,0 +1,109 @@
+import type { Chunker } from "@hybrid-rag/chunking";
+import type { DocumentIndex, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
+import { createPipeline, type Pipeline, type StageTopK } from "@hybrid-rag/pipeline";
+import { EventEmitter } from "eventemitter3";
+import { collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
+import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
+import type { DocumentStore } from "./document-store.ts";
+import {
+  type IngestItem,
+  type IngestOptions,
+  ingestDocuments,
+  removeParent,
+} from "./ingest-documents.ts";
+
+/** One side of the collection: a retriever you can write to (embedded index, Elasticsearch, Qdrant). */
+export type CollectionIndex = Retriever & DocumentIndex;
+
+export interface HybridCollectionParts {
+  readonly sparse: CollectionIndex;
+  readonly dense: CollectionIndex;
+  readonly store: DocumentStore;
+  readonly chunker: Chunker;
+  readonly reranker?: Reranker;
+}
+
+export interface CollectionSearchOptions {
+  /** Chunk hits returned (default 10). */
+  readonly topK?: number;
+  /** Hits asked of each side before fusion (default 100). */
+  readonly candidates?: number;
+  readonly filter?: MetadataFilter;
+  readonly signal?: AbortSignal;
+}
+
+export interface CollectionSearchResult {
+  /** Fused (and reranked, with a reranker) chunk hits, each with its chunk document. */
+  readonly hits: Hit[];
+  /** The same hits grouped by parent document, best first. */
+  readonly parents: ParentHit[];
+  readonly timings: Record<string, number>;
+  readonly warnings: string[];
+}
+
+/**
+ * Documents in, passages out: ingest chunks each document once and writes the chunks to a
+ * sparse and a dense index over one document store; search runs both in parallel, fuses
+ * (RRF), optionally reranks, and groups the chunk hits by parent.
+ */
+export class HybridCollection {
+  readonly events = new EventEmitter<CollectionEvents>();
+  readonly sparse: CollectionIndex;
+  readonly dense: CollectionIndex;
+  readonly store: DocumentStore;
+  readonly chunker: Chunker;
+  readonly #reranker: Reranker | undefined;
+  readonly #pipelines = new Map<string, Pipeline>();
+
+  constructor(parts: HybridCollectionParts) {
+    this.sparse = parts.sparse;
+    this.dense = parts.dense;
+    this.store = parts.store;
+    this.chunker = parts.chunker;
+    this.#reranker = parts.reranker;
+  }
+
+  /** Streams documents in (see `IngestSummary` for what is counted). */
+  ingest(
+    input: AsyncIterable<IngestItem> | Iterable<IngestItem>,
+    options?: IngestOptions,
+  ): Promise<IngestSummary> {
+    return ingestDocuments(this, input, options);
+  }
+
+  /** Removes every chunk of a parent document from both sides; returns how many there were. */
+  deleteParent(parentId: string): Promise<number> {
+    return removeParent(this, parentId);
+  }
+
+  async search(
+    query: string,
+    options: CollectionSearchOptions = {},
+  ): Promise<CollectionSearchResult> {
+    const topK: StageTopK = { retrieve: options.candidates ?? 100, final: options.topK ?? 10 };
+    const result = await this.#pipeline(topK).run(query, {
+      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return {
+      hits: result.hits,
+      parents: collapseToParents(result.hits),
+      timings: result.timings,
+      warnings: result.warnings,
+    };
+  }
+
+  #pipeline(topK: StageTopK): Pipeline {
+    const key = `${topK.retrieve}/${topK.final}`;
+    let pipeline = this.#pipelines.get(key);
+    if (!pipeline) {
+      pipeline = createPipeline({
+        retrievers: [this.sparse, this.dense],
+        ...(this.#reranker ? { reranker: this.#reranker } : {}),
+        topK,
+      });
+      this.#pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+}

@@ -1,0 +1,2 @@
+export { CountingEmbedder } from "./counting-embedder.ts";
+export { deepFacts, fillerParagraph, writeSampleFolder } from "./sample-folder.ts";

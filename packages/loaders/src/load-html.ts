@@ -1,0 +1,111 @@
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import type { LoadedDocument } from "./loaded-document.ts";
+import { TextBuilder } from "./text-builder.ts";
+
+const headingLevels: Record<string, number> = { H1: 1, H2: 2, H3: 3, H4: 4, H5: 5, H6: 6 };
+const blockTags = new Set([
+  "ADDRESS",
+  "ARTICLE",
+  "ASIDE",
+  "BLOCKQUOTE",
+  "DD",
+  "DIV",
+  "DL",
+  "DT",
+  "FIGCAPTION",
+  "FIGURE",
+  "FOOTER",
+  "HEADER",
+  "LI",
+  "MAIN",
+  "NAV",
+  "OL",
+  "P",
+  "PRE",
+  "SECTION",
+  "TABLE",
+  "TBODY",
+  "TD",
+  "TH",
+  "THEAD",
+  "TR",
+  "UL",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+]);
+const ignoredTags = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
+
+/**
+ * HTML through linkedom (a spec-following parser) and Mozilla Readability (Firefox's reader
+ * view) for the main content, so navigation, ads and footers stay out of the index. When
+ * Readability finds no article, the whole body is used. Headings h1–h6 are kept as hints.
+ */
+export function parseHtml(id: string, source: string, content: string): LoadedDocument {
+  const { document } = parseHTML(content);
+  const pageTitle = document.title?.trim() || undefined;
+  // Readability mutates the document it is given: hand it its own parse.
+  const article = new Readability(parseHTML(content).document as unknown as Document).parse();
+  const root = article?.content
+    ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
+    : document.body;
+  const builder = new TextBuilder();
+  if (root) collectBlocks(root as unknown as Element, builder);
+  const { text, headings } = builder.build();
+  const title = article?.title?.trim() || pageTitle || headings[0]?.text;
+  return {
+    kind: "document",
+    id,
+    source,
+    format: "html",
+    text,
+    ...(title ? { title } : {}),
+    headings,
+    pages: [],
+  };
+}
+
+function collectBlocks(element: Element, builder: TextBuilder): void {
+  let inline = "";
+  const flushInline = () => {
+    builder.paragraph(inline);
+    inline = "";
+  };
+  for (const node of Array.from(element.childNodes)) {
+    if (node.nodeType === 3) {
+      inline += node.textContent ?? "";
+      continue;
+    }
+    if (node.nodeType !== 1) continue;
+    const child = node as Element;
+    const tag = child.tagName.toUpperCase();
+    if (ignoredTags.has(tag)) continue;
+    const level = headingLevels[tag];
+    if (level !== undefined) {
+      flushInline();
+      builder.heading(level, child.textContent ?? "");
+    } else if (tag === "BR") {
+      inline += "\n";
+    } else if (!blockTags.has(tag)) {
+      inline += child.textContent ?? "";
+    } else if (hasBlockDescendant(child)) {
+      flushInline();
+      collectBlocks(child, builder);
+    } else {
+      flushInline();
+      builder.paragraph(child.textContent ?? "");
+    }
+  }
+  flushInline();
+}
+
+function hasBlockDescendant(element: Element): boolean {
+  for (const child of Array.from(element.children)) {
+    if (blockTags.has(child.tagName.toUpperCase()) || hasBlockDescendant(child)) return true;
+  }
+  return false;
+}

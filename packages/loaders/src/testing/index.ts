@@ -1,0 +1,1 @@
+export { createTestPdf, type TestPdfOptions } from "./create-test-pdf.ts";
