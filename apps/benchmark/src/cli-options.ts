@@ -4,6 +4,7 @@ import type { FusionConfig } from "@hybrid-rag/fusion";
 import { executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 import {
+  defaultEmbeddingCache,
   defaultEmbeddingModel,
   defaultPrefixes,
   defaultRerankerModel,
@@ -42,6 +43,8 @@ export const cliOptionsSchema = z.strictObject({
     .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
     .default(0.75),
   embeddingModel: z.string().default(defaultEmbeddingModel),
+  /** A directory, or false (`--no-embedding-cache`). */
+  embeddingCache: z.union([z.string().min(1), z.boolean()]).default(true),
   rerankerModel: z.string().default(defaultRerankerModel),
   embeddingApi: z
     .enum(["nim", "tei", "openai"], { error: "--embedding-api must be nim, tei or openai" })
@@ -113,12 +116,18 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
       : {}),
     executionProvider: options.executionProvider,
     embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
+    ...embeddingCacheSetting(options.embeddingCache),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
     ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),
   };
   checkEndpoints(engineSettings, pipelines);
   return { options, pipelines, engineSettings, rerankTop: options.rerankTop ?? options.topK };
+}
+
+function embeddingCacheSetting(value: string | boolean): { embeddingCache?: string } {
+  if (value === false) return {};
+  return { embeddingCache: value === true ? defaultEmbeddingCache : value };
 }
 
 function fusionConfig(options: CliOptions): FusionConfig {

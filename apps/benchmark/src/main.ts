@@ -63,10 +63,15 @@ export function program(io: CliIo): Command {
     .option("--k1 <n>", "BM25 k1", "1.2")
     .option("--b <n>", "BM25 b", "0.75")
     .option(
-      "--embedding-model <dir|hub-id|url|none>",
+      "--embedding-model <dir|hub-id|url|use-lite|none>",
       "bi-encoder for dense retrieval",
       defaultEmbeddingModel,
     )
+    .option(
+      "--embedding-cache <dir>",
+      "where --embedding-model use-lite keeps corpus vectors between runs (default ~/.cache/hybrid-rag/embeddings)",
+    )
+    .option("--no-embedding-cache", "embed the corpus again on every run")
     .option(
       "--reranker-model <dir|hub-id|url|none>",
       "cross-encoder for reranking",
