@@ -22,6 +22,7 @@ export {
   type IndexProgressEvent,
   type Milliseconds,
   type RerankEndEvent,
+  type RerankPlanReport,
   type RerankStartEvent,
   type RetrieveEndEvent,
   type RetrieveStartEvent,

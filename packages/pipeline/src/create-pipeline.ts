@@ -6,13 +6,15 @@ import {
   type MetadataFilter,
   type RankedList,
   type Retriever,
+  titleAndText,
   toHybridRagError,
   withConsecutiveRanks,
 } from "@hybrid-rag/core";
 import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";
 import type { PipelineStages, StageRecord } from "./pipeline-stages.ts";
-import { rerankStage } from "./rerank-stage.ts";
+import { estimateTokens, plannedRerankStage, type RerankReport } from "./planned-rerank-stage.ts";
+import { RerankCostModel } from "./rerank-cost-model.ts";
 import { retrieveStage } from "./retrieve-stage.ts";
 import type { StageContext } from "./stage-context.ts";
 import { withDeadline } from "./with-deadline.ts";
@@ -37,6 +39,8 @@ export interface PipelineResult {
   readonly warnings: string[];
   /** Every intermediate list; only when the run was asked for it with `includeStages: true`. */
   readonly stages?: PipelineStages;
+  /** With a reranker: the depth reranked (fixed or chosen by the latency budget), prediction error, cache counts. */
+  readonly rerank?: RerankReport;
 }
 
 /** A result asked for with `includeStages: true`. */
@@ -65,8 +69,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   if (fusion !== undefined) checkFusionFits(fusion, resolved.retrievers);
   const events = new HybridRagEmitter();
   const { topK, timeouts } = resolved;
+  // Learned from this pipeline's own reranker calls (latency-budget mode).
+  const costModel = new RerankCostModel();
+  const rerankCost = {
+    costKey: resolved.rerankCost.costKey ?? resolved.reranker?.name ?? "",
+    countTokens: resolved.rerankCost.countTokens ?? estimateTokens,
+    passageText: resolved.rerankCost.passageText ?? titleAndText,
+  };
 
-  async function runStages(context: StageContext): Promise<Hit[]> {
+  async function runStages(context: StageContext, reports: RerankReport[]): Promise<Hit[]> {
     const lists = await retrieveStage(context, {
       retrievers: resolved.retrievers,
       topK: topK.retrieve,
@@ -76,12 +87,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const fused =
       fusion === undefined ? lists[0]!.hits.slice(0, topK.fuse) : fuseStage(context, lists);
     if (resolved.reranker === undefined) return withConsecutiveRanks(fused.slice(0, topK.final));
-    return rerankStage(context, fused.slice(0, topK.rerank), {
+    const { hits, report } = await plannedRerankStage(context, fused, {
       reranker: resolved.reranker,
       final: topK.final,
       timeoutMs: timeouts.rerank,
       onFailure: resolved.onRerankFailure,
+      plan: resolved.rerankPlan,
+      costModel,
+      cache: resolved.scoreCache,
+      ...rerankCost,
     });
+    reports.push(report);
+    return hits;
   }
 
   function fuseStage(context: StageContext, lists: RankedList[]): Hit[] {
@@ -111,15 +128,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
     const stages: StageRecord = { retrievers: [] };
+    const reports: RerankReport[] = [];
     const hits = await withDeadline(
       (signal) =>
-        runStages({ query, filter: runOptions.filter, signal, events, timings, warnings, stages }),
+        runStages(
+          { query, filter: runOptions.filter, signal, events, timings, warnings, stages },
+          reports,
+        ),
       { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
     );
     timings.total = performance.now() - started;
+    const rerank = reports[0] ? { rerank: reports[0] } : {};
     return runOptions.includeStages
-      ? { hits, timings, warnings, stages }
-      : { hits, timings, warnings };
+      ? { hits, timings, warnings, stages, ...rerank }
+      : { hits, timings, warnings, ...rerank };
   }
 
   // The overloads only narrow the result type: `stages` is there exactly when asked for.
