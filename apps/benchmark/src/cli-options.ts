@@ -78,6 +78,27 @@ export const cliOptionsSchema = z.strictObject({
   qdrantUrl: z.url({ error: "--qdrant-url must be a URL" }).optional(),
   progress: z.boolean().default(true),
   tuneFusion: z.boolean().default(false),
+  rerankDepths: z
+    .string()
+    .transform((text, context) => {
+      const depths = text.split(",").map((part) => part.trim());
+      const parsed = depths.map(Number);
+      if (
+        depths.length === 0 ||
+        parsed.some((depth) => !Number.isInteger(depth) || depth < 0 || depth > 10_000)
+      ) {
+        context.addIssue({
+          code: "custom",
+          message: `--rerank-depths must be whole numbers 0..10000 separated by commas, e.g. 0,10,20,50,100,200 (got "${text}")`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(parsed)];
+    })
+    .optional(),
+  rerankBudgetMs: number("--rerank-budget-ms")
+    .pipe(z.number().gt(0, "--rerank-budget-ms must be more than 0"))
+    .optional(),
   tuneMetric: z
     .string()
     .refine(isMetric, "--tune-metric must be a metric such as ndcg@10, recall@5 or mrr")

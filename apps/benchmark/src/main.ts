@@ -125,6 +125,14 @@ export function program(io: CliIo): Command {
       "also grid-search the fusion of dense and sparse (RRF k, linear weights and normaliser, DBSF) on half the queries",
     )
     .option("--tune-metric <metric>", "what --tune-fusion maximises", "ndcg@10")
+    .option(
+      "--rerank-depths <list>",
+      "rerank the fused top N at each depth, e.g. 0,10,20,50,100,200: quality vs latency table, JSON and rerank-depths.svg",
+    )
+    .option(
+      "--rerank-budget-ms <ms>",
+      "also run the pipeline's latency-budgeted reranking (rerank: { latencyBudgetMs }) with a score cache and report how often it held",
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError(false);
@@ -163,6 +171,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       settings: { ...options, datasetDirectory, engines: request.engineSettings },
       commandLine: argv,
       ...(options.tuneFusion ? { tuneFusion: { metric: options.tuneMetric } } : {}),
+      ...(options.rerankDepths ? { rerankDepths: options.rerankDepths } : {}),
+      ...(options.rerankBudgetMs !== undefined ? { rerankBudgetMs: options.rerankBudgetMs } : {}),
     });
     const written = await writeReport(report, outDirectory);
     io.stdout(written.markdown);

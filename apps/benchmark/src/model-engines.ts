@@ -132,7 +132,9 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Rera
       onnxFile: loaded.onnxPath,
       onnxSha256: await sha256File(loaded.onnxPath),
       maxLength: reranker.crossEncoder.maxLength,
-      executionProvider: settings.executionProvider,
+      executionProvider: reranker.crossEncoder.provider,
+      // A random-weight model from @hybrid-rag/models/testing: reports say quality is meaningless.
+      testModel: loaded.config.hybrid_rag_test_model !== undefined,
     },
   };
 }
