@@ -1,6 +1,6 @@
 import type { RerankDepthReport } from "./rerank-depth-stage.ts";
 
-const width = 640;
+const width = 760;
 const height = 400;
 const left = 64;
 const right = 24;
