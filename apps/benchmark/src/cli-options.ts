@@ -4,6 +4,7 @@ import type { FusionConfig } from "@hybrid-rag/fusion";
 import { executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 import {
+  defaultEmbeddingCache,
   defaultEmbeddingModel,
   defaultPrefixes,
   defaultRerankerModel,
@@ -42,6 +43,8 @@ export const cliOptionsSchema = z.strictObject({
     .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
     .default(0.75),
   embeddingModel: z.string().default(defaultEmbeddingModel),
+  /** A directory, or false (`--no-embedding-cache`). */
+  embeddingCache: z.union([z.string().min(1), z.boolean()]).default(true),
   rerankerModel: z.string().default(defaultRerankerModel),
   embeddingApi: z
     .enum(["nim", "tei", "openai"], { error: "--embedding-api must be nim, tei or openai" })
@@ -75,6 +78,27 @@ export const cliOptionsSchema = z.strictObject({
   qdrantUrl: z.url({ error: "--qdrant-url must be a URL" }).optional(),
   progress: z.boolean().default(true),
   tuneFusion: z.boolean().default(false),
+  rerankDepths: z
+    .string()
+    .transform((text, context) => {
+      const depths = text.split(",").map((part) => part.trim());
+      const parsed = depths.map(Number);
+      if (
+        depths.length === 0 ||
+        parsed.some((depth) => !Number.isInteger(depth) || depth < 0 || depth > 10_000)
+      ) {
+        context.addIssue({
+          code: "custom",
+          message: `--rerank-depths must be whole numbers 0..10000 separated by commas, e.g. 0,10,20,50,100,200 (got "${text}")`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(parsed)];
+    })
+    .optional(),
+  rerankBudgetMs: number("--rerank-budget-ms")
+    .pipe(z.number().gt(0, "--rerank-budget-ms must be more than 0"))
+    .optional(),
   tuneMetric: z
     .string()
     .refine(isMetric, "--tune-metric must be a metric such as ndcg@10, recall@5 or mrr")
@@ -113,12 +137,18 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
       : {}),
     executionProvider: options.executionProvider,
     embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
+    ...embeddingCacheSetting(options.embeddingCache),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
     ...(options.qdrantUrl ? { qdrantUrl: options.qdrantUrl } : {}),
   };
   checkEndpoints(engineSettings, pipelines);
   return { options, pipelines, engineSettings, rerankTop: options.rerankTop ?? options.topK };
+}
+
+function embeddingCacheSetting(value: string | boolean): { embeddingCache?: string } {
+  if (value === false) return {};
+  return { embeddingCache: value === true ? defaultEmbeddingCache : value };
 }
 
 function fusionConfig(options: CliOptions): FusionConfig {

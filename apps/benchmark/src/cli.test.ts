@@ -154,19 +154,82 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     expect(stdout.join("")).toMatch(/fuse p50 \(ms\)/);
     expect(report.fusionTuning).toMatchObject({
       metric: "ndcg@10",
-      candidates: 54,
+      candidates: 70,
       split: { tuneQueries: 3, heldOutQueries: 3 },
       baseline: { config: { method: "rrf", k: 60 } },
       heldOut: { best: expect.any(Number) },
     });
     expect(stdout.join("")).toMatch(
-      /Fusion tuning \(ndcg@10, 54 settings, 3 tuning queries\): best \{/,
+      /Fusion tuning \(ndcg@10, 70 settings, 3 tuning queries\): best \{/,
     );
+    const tuning = report.fusionTuning as unknown as { heldOutVersusSingle: unknown[] };
+    expect(tuning.heldOutVersusSingle.map((entry) => entry)).toEqual([
+      expect.objectContaining({
+        metric: "recall@5",
+        single: { dense: expect.any(Number), bm25: expect.any(Number) },
+        pValues: { tTest: expect.any(Number), randomization: expect.any(Number) },
+      }),
+      expect.objectContaining({ metric: "ndcg@10", noWorse: expect.any(Boolean) }),
+    ]);
+    expect(stdout.join("")).toMatch(/Held-out ndcg@10: tuned fusion \d\.\d{4} vs dense/);
     expect(report.components.dense).toMatchObject({
       status: "ok",
       configuration: { onnxSha256: expect.stringMatching(/^[0-9a-f]{64}$/), prefixes: "none" },
       indexing: { documents: 30, failed: 0 },
     });
+  }, 60_000);
+
+  it("--rerank-depths: a row per depth, JSON, chart with the seed's mark; a test model is named as such", async () => {
+    const out = join(root, "out-depths");
+    const { io, out: stdout } = capture();
+    const code = await runCli(
+      [
+        ...common(out),
+        "--pipelines",
+        "sparse",
+        "--reranker-model",
+        crossEncoder,
+        "--rerank-depths",
+        "0,2,5,20",
+        "--rerank-budget-ms",
+        "1000",
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const report = await readReport(out);
+    const depths = report.rerankDepths as Exclude<
+      BenchmarkReport["rerankDepths"],
+      { skipped: string } | undefined
+    >;
+    expect(depths.testModel).toBe(true);
+    expect(depths.rows.map((row) => row.depth)).toEqual([0, 2, 5, 20]);
+    expect(depths.rows[0]).toMatchObject({ perQuery: null, perPassage: null });
+    for (const row of depths.rows.slice(1)) {
+      expect(row.perQuery!.p50Ms).toBeGreaterThan(0);
+      expect(row.perPassage!.p95Ms).toBeGreaterThan(0);
+      expect(Object.keys(row.metrics)).toEqual(["recall@5", "ndcg@10", "recall@100"]);
+    }
+    // Reranking within the top-k (10) changes the order, never the set: recall at top-k stays.
+    const withinTopK = depths.rows.filter((row) => row.depth <= 10);
+    expect(new Set(withinTopK.map((row) => row.metrics["recall@100"]))).toHaveLength(1);
+    const table = stdout.join("");
+    expect(table).toContain("| depth | recall@5 | nDCG@10 | recall@100 | rerank p50 (ms/query)");
+    expect(table).toContain("Test model (random weights): latency is real, quality is meaningless");
+    const svg = await readFile(join(out, "rerank-depths.svg"), "utf8");
+    expect(svg).toContain("500 passages ≈ 1,750 ms on an H100");
+    expect(svg).toContain("quality is meaningless");
+    expect(svg.match(/<circle [^>]*r="4"/g)).toHaveLength(2 * 3);
+    const budget = report.rerankBudget as Exclude<
+      BenchmarkReport["rerankBudget"],
+      { skipped: string } | undefined
+    >;
+    expect(budget).toMatchObject({ latencyBudgetMs: 1000, minDepth: 10, maxDepth: 20 });
+    expect(budget.measuredQueries + budget.warmUpQueries).toBe(report.dataset.queries);
+    expect(budget.cache.hits + budget.cache.misses).toBeGreaterThan(0);
+    expect(table).toMatch(
+      /Latency budget 1000 ms \(depth 10\.\.20\): [\d.]+ % of \d+ queries within budget/,
+    );
   }, 60_000);
 
   it.skipIf(process.env.ELASTICSEARCH_URL || process.env.QDRANT_URL)(

@@ -24,9 +24,12 @@ export function createEmbeddedEngines(settings: EngineSettings): BenchmarkEngine
       const embedder = await loadEmbedder(settings);
       return {
         value: createVectorIndex({ embedder: embedder.value, metric: "cosine", name: "dense" }),
-        configuration: {
-          engine: "@hybrid-rag/vector-index (exact, cosine) + @hybrid-rag/embeddings (onnxruntime)",
-          ...embedder.configuration,
+        get configuration() {
+          return {
+            engine:
+              "@hybrid-rag/vector-index (exact, cosine) + @hybrid-rag/embeddings (onnxruntime)",
+            ...embedder.configuration,
+          };
         },
       };
     },

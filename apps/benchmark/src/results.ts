@@ -1,5 +1,7 @@
 import type { RunComparison } from "@hybrid-rag/eval";
 import type { IndexingReport } from "./index-corpus.ts";
+import type { RerankBudgetReport } from "./rerank-budget-stage.ts";
+import type { RerankDepthReport } from "./rerank-depth-stage.ts";
 import type { FusionTuningReport } from "./tune-fusion-stage.ts";
 
 export interface StageLatency {
@@ -50,6 +52,10 @@ export interface BenchmarkReport {
   readonly configurations: readonly ConfigurationResult[];
   /** With --tune-fusion: the best fusion of dense and sparse, or why tuning did not run. */
   readonly fusionTuning?: FusionTuningReport | { readonly skipped: string };
+  /** With --rerank-depths: quality and rerank latency per depth (table, JSON, rerank-depths.svg). */
+  readonly rerankDepths?: RerankDepthReport | { readonly skipped: string };
+  /** With --rerank-budget-ms: how often the latency budget held, depths chosen, cache hit rate. */
+  readonly rerankBudget?: RerankBudgetReport | { readonly skipped: string };
 }
 
 export type ComponentReport =

@@ -14,6 +14,7 @@ import type { BenchmarkEngines, Built, IndexedRetriever } from "./engines.ts";
 import { indexCorpus } from "./index-corpus.ts";
 import type { PipelineSpec } from "./pipelines.ts";
 import type { Progress } from "./progress.ts";
+import { type Available, runRerankStudies } from "./rerank-studies.ts";
 import {
   type BenchmarkReport,
   type ComponentReport,
@@ -43,6 +44,10 @@ export interface BenchmarkOptions {
   readonly commandLine?: readonly string[];
   /** Grid-search the fusion of dense and sparse on half the queries (metric to maximise). */
   readonly tuneFusion?: { readonly metric: string };
+  /** Rerank the fused top N at each of these depths (0 = no reranking). */
+  readonly rerankDepths?: readonly number[];
+  /** Run a pipeline with this rerank latency budget and a score cache. */
+  readonly rerankBudgetMs?: number;
 }
 
 type Component<T> =
@@ -60,7 +65,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const { queries, qrels } = selectQueries(dataset, options.maxQueries);
   requireJudgedQueries(qrels, options);
   const { engines, progress, pipelines } = options;
-  const needs = (part: "dense" | "sparse" | "rerank") => pipelines.some((spec) => spec[part]);
+  const studiesNeedRerank =
+    options.rerankDepths !== undefined || options.rerankBudgetMs !== undefined;
+  const needs = (part: "dense" | "sparse" | "rerank") =>
+    pipelines.some((spec) => spec[part]) || (part === "rerank" && studiesNeedRerank);
   const sparse = needs("sparse")
     ? await buildIndex(() => engines.createSparse(), dataset, "sparse", progress)
     : undefined;
@@ -143,6 +151,21 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         progress,
       })
     : undefined;
+  const studies = studiesNeedRerank
+    ? await runRerankStudies({
+        engines,
+        dense: available(dense),
+        sparse: available(sparse),
+        reranker: available(reranker),
+        rerankerConfiguration: reranker && "built" in reranker ? reranker.built.configuration : {},
+        ...(options.rerankDepths ? { depths: options.rerankDepths } : {}),
+        ...(options.rerankBudgetMs !== undefined ? { budgetMs: options.rerankBudgetMs } : {}),
+        queries,
+        qrels,
+        topK: options.topK,
+        progress,
+      })
+    : {};
   for (const component of [sparse, dense, reranker]) {
     if (component && "built" in component) await component.built.close?.();
   }
@@ -168,7 +191,13 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     components,
     configurations,
     ...(fusionTuning ? { fusionTuning } : {}),
+    ...studies,
   };
+}
+
+function available<T>(component: Component<T> | undefined): Available<T> {
+  if (!component) return undefined;
+  return "built" in component ? { value: component.built.value } : { reason: component.reason };
 }
 
 async function tuneIfPossible(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./main.ts";
 import type { BenchmarkReport } from "./results.ts";
 
-// The reference table of ../shared/datasets/README.md (Lucene 8.7, metrics as trec_eval computes them).
+// The reference table of ../shared/datasets/README.md (Lucene 8.8.1, metrics as trec_eval computes them).
 const scifact = resolve(import.meta.dirname, "../../../../shared/datasets/scifact");
 
 let out = "";

@@ -1,5 +1,13 @@
 import type { RankedList } from "@hybrid-rag/core";
-import { type FusionTuningResult, type Qrels, splitQrels, tuneFusion } from "@hybrid-rag/eval";
+import {
+  compareEvaluations,
+  evaluateRun,
+  type FusionTuningResult,
+  type Qrels,
+  type Run,
+  splitQrels,
+  tuneFusion,
+} from "@hybrid-rag/eval";
 import { createFusion, type FusionConfig } from "@hybrid-rag/fusion";
 import type { IndexedRetriever } from "./engines.ts";
 import { baselineFusion, fusionGrid } from "./fusion-grid.ts";
@@ -22,7 +30,28 @@ export interface FusionTuningReport {
   readonly pValues: { readonly tTest: number; readonly randomization: number } | null;
   /** The ten best settings on the tuning queries. */
   readonly top: readonly { readonly config: FusionConfig; readonly score: number }[];
+  /**
+   * On the held-out queries, per metric: the tuned fusion against each retriever alone and
+   * against the better of the two, with paired t-test and randomisation p-values.
+   */
+  readonly heldOutVersusSingle: readonly HeldOutComparison[];
 }
+
+export interface HeldOutComparison {
+  readonly metric: string;
+  readonly fused: number;
+  readonly single: Readonly<Record<string, number>>;
+  /** The retriever that is better alone on this metric. */
+  readonly betterSingle: string;
+  /** fused − better single. */
+  readonly difference: number;
+  readonly pValues: { readonly tTest: number; readonly randomization: number };
+  /** difference ≥ −0.005: the fusion is no worse than the better retriever. */
+  readonly noWorse: boolean;
+}
+
+/** Metrics the tuned fusion is compared on against each retriever alone (held-out queries). */
+const comparedMetrics = ["recall@5", "ndcg@10"] as const;
 
 /**
  * Retrieves every query once from both retrievers, then grid-searches fusion settings on half of
@@ -68,6 +97,12 @@ export async function tuneFusionStage(options: {
     metric: options.metric,
     topK,
   });
+  const heldOutVersusSingle = compareWithSingles(
+    rankedLists,
+    createFusion(result.best.config),
+    heldOut,
+    topK,
+  );
   return {
     metric: result.metric,
     split: { fraction, seed, tuneQueries: tune.size, heldOutQueries: heldOut.size },
@@ -83,5 +118,50 @@ export async function tuneFusionStage(options: {
         }
       : null,
     top: result.trials.slice(0, 10),
+    heldOutVersusSingle,
   };
+}
+
+function compareWithSingles(
+  rankedLists: ReadonlyMap<string, RankedList[]>,
+  fusion: ReturnType<typeof createFusion>,
+  qrels: Qrels,
+  topK: number,
+): HeldOutComparison[] {
+  const fusedRun: Run = new Map();
+  const singleRuns = new Map<string, Run>();
+  for (const [queryId, lists] of rankedLists) {
+    if (!qrels.has(queryId)) continue;
+    fusedRun.set(
+      queryId,
+      fusion.fuse(lists, { topK }).map((hit) => ({ docId: hit.id, score: hit.score })),
+    );
+    for (const list of lists) {
+      const run = singleRuns.get(list.source) ?? new Map();
+      run.set(
+        queryId,
+        list.hits.map((hit) => ({ docId: hit.id, score: hit.score })),
+      );
+      singleRuns.set(list.source, run);
+    }
+  }
+  const fused = evaluateRun(fusedRun, qrels, comparedMetrics);
+  const singles = [...singleRuns].map(
+    ([source, run]) => [source, evaluateRun(run, qrels, comparedMetrics)] as const,
+  );
+  return comparedMetrics.map((metric) => {
+    const [betterSingle, better] = singles.reduce((best, entry) =>
+      (entry[1].mean[metric] ?? 0) > (best[1].mean[metric] ?? 0) ? entry : best,
+    );
+    const comparison = compareEvaluations(better, fused, metric);
+    return {
+      metric,
+      fused: fused.mean[metric] ?? 0,
+      single: Object.fromEntries(singles.map(([source, e]) => [source, e.mean[metric] ?? 0])),
+      betterSingle,
+      difference: comparison.difference,
+      pValues: { tTest: comparison.tTest.pValue, randomization: comparison.randomization.pValue },
+      noWorse: comparison.difference >= -0.005,
+    };
+  });
 }

@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { markdownTable } from "./markdown-table.ts";
+import { rerankDepthChart } from "./rerank-depth-chart.ts";
 import type { BenchmarkReport } from "./results.ts";
 import { svgChart } from "./svg-chart.ts";
 
@@ -21,6 +22,9 @@ export async function writeReport(
     ["results.json", `${JSON.stringify(report, null, 2)}\n`],
     ["chart.svg", svgChart(report)],
   ];
+  if (report.rerankDepths && !("skipped" in report.rerankDepths)) {
+    outputs.push(["rerank-depths.svg", rerankDepthChart(report.rerankDepths)]);
+  }
   const files: string[] = [];
   for (const [name, content] of outputs) {
     const path = join(directory, name);

@@ -1,19 +1,24 @@
 import { readdir } from "node:fs/promises";
+import type { Embedder } from "@hybrid-rag/core";
 import { createVectorIndex } from "@hybrid-rag/vector-index";
 import type { RetrieverStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
+import type { StageOff } from "./demo-engine.ts";
 import { describeDevice } from "./describe-device.ts";
 
 const howToEnable =
   "EMBEDDING_MODEL_PATH=<folder of a bi-encoder with onnx/model.onnx, e.g. bge-small-en-v1.5> pnpm demo";
 
-/** Dense vectors: Qdrant when QDRANT_URL is set, else the embedded exact index; needs an embedder. */
+/**
+ * Dense vectors: Qdrant when QDRANT_URL is set, else the embedded exact index. The embedder is
+ * the ONNX bi-encoder of EMBEDDING_MODEL_PATH, or, without one, USE-lite from npm (an offline
+ * baseline, so dense works on a fresh machine without the Hub).
+ */
 export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStage> {
   if (!config.embeddingModelPath) {
-    return {
-      off: { reason: "no embedding model is configured", howToEnable },
-      description: "dense retrieval with a bi-encoder",
-    };
+    const useLite = await loadUseLite();
+    if ("off" in useLite) return useLite;
+    return denseStore(config, useLite.embedder, "use-lite, offline baseline");
   }
   if (await isEmptyFolder(config.embeddingModelPath)) {
     return {
@@ -33,6 +38,31 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
     provider: embedder.provider,
     fallbackReason: embedder.fallbackReason,
   })}`;
+  return denseStore(config, embedder, model);
+}
+
+async function loadUseLite(): Promise<
+  { embedder: Embedder } | { off: StageOff; description: string }
+> {
+  try {
+    const { createUseLiteEmbedder } = await import("@hybrid-rag/embeddings-use");
+    return { embedder: await createUseLiteEmbedder() };
+  } catch (error) {
+    return {
+      off: {
+        reason: `no embedding model is configured and USE-lite could not load (${error instanceof Error ? error.message : String(error)})`,
+        howToEnable,
+      },
+      description: "dense retrieval with a bi-encoder",
+    };
+  }
+}
+
+async function denseStore(
+  config: DemoConfig,
+  embedder: Embedder,
+  model: string,
+): Promise<RetrieverStage> {
   if (config.qdrantUrl) {
     const { createQdrantIndex } = await import("@hybrid-rag/qdrant");
     const store = createQdrantIndex({

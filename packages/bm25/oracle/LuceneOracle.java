@@ -32,6 +32,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.Version;
 
 /**
  * The Lucene oracle for @hybrid-rag/bm25: the reference our scores are compared against.
@@ -42,6 +43,8 @@ import org.apache.lucene.util.QueryBuilder;
  *   analyze ANALYZER < lines          prints the analysed tokens of each line, TAB-separated
  *   search ANALYZER K1 B TOPK DOCS QUERIES   prints a TREC run (scores as Float.toString)
  *   bench ANALYZER K1 B TOPK DOCS QUERIES ROUNDS   prints timings as JSON
+ *   version                           prints the Lucene version of the jars in use (their
+ *                                     manifest, e.g. Debian's 8.8.1 in jars named 8.7.0)
  *
  * Queries are built as Elasticsearch's match query (operator OR) builds them: Lucene's
  * QueryBuilder with every analysed token as a SHOULD term query.
@@ -50,6 +53,12 @@ public final class LuceneOracle {
   private static final String FIELD = "body";
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("version")) {
+      System.out.println(Version.LATEST + "\t"
+          + Version.class.getPackage().getSpecificationVersion() + "\t"
+          + Version.class.getPackage().getImplementationVersion());
+      return;
+    }
     if (args.length < 2) usage();
     Analyzer analyzer = analyzer(args[1]);
     switch (args[0]) {
@@ -72,7 +81,7 @@ public final class LuceneOracle {
   }
 
   private static void usage() {
-    System.err.println("usage: LuceneOracle analyze|search|bench standard|english [K1 B TOPK DOCS QUERIES [ROUNDS]]");
+    System.err.println("usage: LuceneOracle version | analyze|search|bench standard|english [K1 B TOPK DOCS QUERIES [ROUNDS]]");
     System.exit(2);
   }
 

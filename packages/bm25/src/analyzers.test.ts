@@ -1,11 +1,24 @@
 import { loadBeirInMemory } from "@hybrid-rag/eval";
 import { describe, expect, it } from "vitest";
 import { englishAnalyzer, porterStem, standardAnalyzer } from "./analyzers.ts";
+import { tablesMeasuredWith } from "./lucene-symbol-tables.ts";
 import { analyzerCases } from "./testing/analyzer-cases.ts";
 import { luceneAnalyze } from "./testing/lucene-oracle.ts";
 import { oracleAvailability, scifactFolder } from "./testing/oracle-availability.ts";
 
-describe("analyzers on hard cases (expectations produced by Lucene 8.7)", () => {
+describe("analyzers on hard cases (expectations produced by Lucene 8.8.1)", () => {
+  it("runs on the ICU that lucene-symbol-tables.ts was measured with", () => {
+    const found = { icu: process.versions.icu, unicode: process.versions.unicode };
+    expect(
+      found,
+      `Node's ICU is ${found.icu} (Unicode ${found.unicode}) but the symbol tables of ` +
+        `src/lucene-symbol-tables.ts were measured with ICU ${tablesMeasuredWith.icu} ` +
+        `(Unicode ${tablesMeasuredWith.unicode}): re-measure them with the Lucene oracle ` +
+        `("every Unicode symbol and punctuation character tokenizes as in Lucene" below, with ` +
+        `CI=1 so it cannot skip), update the regexes and tablesMeasuredWith, and re-run the SciFact parity test.`,
+    ).toEqual(tablesMeasuredWith);
+  });
+
   for (const { text, standard, english } of analyzerCases) {
     it(`${JSON.stringify(text.slice(0, 50))}`, () => {
       expect(standardAnalyzer.analyze(text)).toEqual(standard);

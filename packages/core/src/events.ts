@@ -41,6 +41,27 @@ export interface RerankEndEvent {
   readonly reranker: string;
   readonly count: number;
   readonly durationMs: Milliseconds;
+  /** From a pipeline: the depth it chose (fixed or by latency budget) and the score cache's counts. */
+  readonly plan?: RerankPlanReport;
+}
+
+/** How a pipeline chose its rerank depth, how the cost prediction fared, and what the cache served. */
+export interface RerankPlanReport {
+  readonly mode: "depth" | "budget";
+  /** Candidates the reranker scored (the chosen depth). */
+  readonly depth: number;
+  /** Fused candidates there were to choose from. */
+  readonly available: number;
+  readonly latencyBudgetMs?: Milliseconds;
+  /** The cost model's (safety-adjusted) prediction for the chosen depth; absent before any measurement. */
+  readonly predictedMs?: Milliseconds;
+  readonly actualMs: Milliseconds;
+  /** actualMs − predictedMs. */
+  readonly predictionErrorMs?: Milliseconds;
+  /** Tokens of the pairs not answered by the score cache (what the cost model learns from). */
+  readonly scoredTokens: number;
+  /** Pairs answered from / not found in the score cache; absent without a cache. */
+  readonly cache?: { readonly hits: number; readonly misses: number };
 }
 
 export interface StageErrorEvent {

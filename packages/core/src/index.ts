@@ -24,6 +24,7 @@ export {
   type IndexProgressEvent,
   type Milliseconds,
   type RerankEndEvent,
+  type RerankPlanReport,
   type RerankStartEvent,
   type RetrieveEndEvent,
   type RetrieveStartEvent,

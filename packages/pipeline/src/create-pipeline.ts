@@ -6,6 +6,7 @@ import {
   type MetadataFilter,
   type RankedList,
   type Retriever,
+  titleAndText,
   toHybridRagError,
   withConsecutiveRanks,
 } from "@hybrid-rag/core";
@@ -13,7 +14,8 @@ import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";
 import type { PipelineStages, StageRecord } from "./pipeline-stages.ts";
-import { rerankStage } from "./rerank-stage.ts";
+import { estimateTokens, plannedRerankStage, type RerankReport } from "./planned-rerank-stage.ts";
+import { RerankCostModel } from "./rerank-cost-model.ts";
 import { retrieveStage } from "./retrieve-stage.ts";
 import type { StageContext } from "./stage-context.ts";
 import { withDeadline } from "./with-deadline.ts";
@@ -38,6 +40,8 @@ export interface PipelineResult {
   readonly warnings: string[];
   /** Every intermediate list; only when the run was asked for it with `includeStages: true`. */
   readonly stages?: PipelineStages;
+  /** With a reranker: the depth reranked (fixed or chosen by the latency budget), prediction error, cache counts. */
+  readonly rerank?: RerankReport;
 }
 
 /** A result asked for with `includeStages: true`. */
@@ -69,8 +73,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   if (fusion !== undefined) checkFusionFits(fusion, resolved.retrievers);
   const events = new ListenerSafeEmitter();
   const { topK, timeouts } = resolved;
+  // Learned from this pipeline's own reranker calls (latency-budget mode).
+  const costModel = new RerankCostModel();
+  const rerankCost = {
+    costKey: resolved.rerankCost.costKey ?? resolved.reranker?.name ?? "",
+    countTokens: resolved.rerankCost.countTokens ?? estimateTokens,
+    passageText: resolved.rerankCost.passageText ?? titleAndText,
+  };
 
-  async function runStages(context: StageContext): Promise<Hit[]> {
+  async function runStages(context: StageContext, reports: RerankReport[]): Promise<Hit[]> {
     const lists = await retrieveStage(context, {
       retrievers: resolved.retrievers,
       topK: topK.retrieve,
@@ -80,12 +91,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const fused =
       fusion === undefined ? lists[0]!.hits.slice(0, topK.fuse) : fuseStage(context, lists);
     if (resolved.reranker === undefined) return withConsecutiveRanks(fused.slice(0, topK.final));
-    return rerankStage(context, fused.slice(0, topK.rerank), {
+    const { hits, report } = await plannedRerankStage(context, fused, {
       reranker: resolved.reranker,
       final: topK.final,
       timeoutMs: timeouts.rerank,
       onFailure: resolved.onRerankFailure,
+      plan: resolved.rerankPlan,
+      costModel,
+      cache: resolved.scoreCache,
+      ...rerankCost,
     });
+    reports.push(report);
+    return hits;
   }
 
   function fuseStage(context: StageContext, lists: RankedList[]): Hit[] {
@@ -123,17 +140,22 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     };
     const emit: StageContext["emit"] = (event, ...args) =>
       events.emitReporting(event, reportListenerError, ...args);
+    const reports: RerankReport[] = [];
     const hits = await withDeadline(
       (signal) =>
-        runStages({ query, filter: runOptions.filter, signal, emit, timings, warnings, stages }),
+        runStages(
+          { query, filter: runOptions.filter, signal, emit, timings, warnings, stages },
+          reports,
+        ),
       { signal: runOptions.signal, timeoutMs: timeouts.total, what: "pipeline run" },
     ).finally(() => {
       finished = true;
     });
     timings.total = performance.now() - started;
+    const rerank = reports[0] ? { rerank: reports[0] } : {};
     return runOptions.includeStages
-      ? { hits, timings, warnings, stages }
-      : { hits, timings, warnings };
+      ? { hits, timings, warnings, stages, ...rerank }
+      : { hits, timings, warnings, ...rerank };
   }
 
   // The overloads only narrow the result type: `stages` is there exactly when asked for.

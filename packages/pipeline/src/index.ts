@@ -25,4 +25,8 @@ export type {
   RerankStageResult,
   RetrieverStageResult,
 } from "./pipeline-stages.ts";
+export { estimateTokens, type RerankReport } from "./planned-rerank-stage.ts";
+export { type CostPrediction, RerankCostModel } from "./rerank-cost-model.ts";
+export type { RerankCostOptions, RerankPlan } from "./rerank-plan-options.ts";
+export { RerankScoreCache, type ScoreCacheStats } from "./rerank-score-cache.ts";
 export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";

@@ -11,6 +11,16 @@ import {
   pipelineSettingsShape,
   type SourceFailurePolicy,
 } from "./pipeline-settings.ts";
+import {
+  type RerankCostOptions,
+  type RerankPlan,
+  type ResolvedRerankPlan,
+  rerankCostSchema,
+  rerankPlanSchema,
+  resolveRerankPlan,
+  scoreCacheSchema,
+} from "./rerank-plan-options.ts";
+import { RerankScoreCache } from "./rerank-score-cache.ts";
 
 export interface PipelineOptions extends PipelineSettings {
   /** Run in parallel; each one's `name` is its source name in provenance. */
@@ -18,6 +28,12 @@ export interface PipelineOptions extends PipelineSettings {
   /** Combines the retrievers' lists (default with two or more: reciprocalRankFusion(), k = 60). */
   readonly fusion?: Fusion;
   readonly reranker?: Reranker;
+  /** Rerank a fixed depth, or as deep as a latency budget affords (default: depth topK.rerank). */
+  readonly rerank?: RerankPlan;
+  /** Reuse reranker scores of (model, query, passage) pairs seen before: an LRU of maxEntries. */
+  readonly scoreCache?: { readonly maxEntries: number } | RerankScoreCache;
+  /** Token counting and cost-curve key for the latency-budget cost model. */
+  readonly rerankCost?: RerankCostOptions;
 }
 
 /** The options with every default applied. */
@@ -29,6 +45,9 @@ export interface ResolvedPipelineOptions {
   readonly timeouts: { retrieve?: number; rerank?: number; total?: number };
   readonly policyFor: (source: string) => SourceFailurePolicy;
   readonly onRerankFailure: "fail" | "fallback";
+  readonly rerankPlan: ResolvedRerankPlan;
+  readonly scoreCache: RerankScoreCache | undefined;
+  readonly rerankCost: RerankCostOptions;
 }
 
 const hasMethod = (method: string) => (value: unknown) =>
@@ -51,6 +70,9 @@ const optionsSchema = z.strictObject({
     .custom<Reranker>(hasMethod("rerank"), "reranker needs a rerank(query, hits) method")
     .optional(),
   ...pipelineSettingsShape,
+  rerank: rerankPlanSchema.optional(),
+  scoreCache: scoreCacheSchema.optional(),
+  rerankCost: rerankCostSchema.optional(),
 });
 
 /** Validates pipeline options and applies the defaults (retrieve 100, fuse 100, rerank 100, final 10). */
@@ -78,6 +100,22 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
     const stage = parsed.reranker ? "topK.rerank" : "topK.fuse";
     fail(`topK.final (${final}) exceeds ${stage} (${limit}); raise ${stage} or lower topK.final.`);
   }
+  if (parsed.reranker === undefined) {
+    const unused = (["rerank", "scoreCache", "rerankCost"] as const).filter(
+      (key) => parsed[key] !== undefined,
+    );
+    if (unused.length > 0) {
+      fail(
+        `${unused.join(", ")} set but there is no reranker; add one or remove ${unused.join(", ")}.`,
+      );
+    }
+  }
+  const rerankPlan = resolveRerankPlan(parsed.rerank, { rerank, final });
+  if (typeof rerankPlan === "string") fail(rerankPlan);
+  const scoreCache =
+    parsed.scoreCache === undefined || parsed.scoreCache instanceof RerankScoreCache
+      ? parsed.scoreCache
+      : new RerankScoreCache((parsed.scoreCache as { maxEntries: number }).maxEntries);
   const policies = parsed.onSourceFailure ?? "fail";
   if (typeof policies === "object") {
     const unknown = Object.keys(policies).filter((name) => !names.includes(name));
@@ -95,6 +133,9 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
     timeouts: parsed.timeouts ?? {},
     policyFor: (source) => (typeof policies === "string" ? policies : (policies[source] ?? "fail")),
     onRerankFailure: parsed.onRerankFailure ?? "fallback",
+    rerankPlan,
+    scoreCache,
+    rerankCost: parsed.rerankCost ?? {},
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   type Hit,
   type HybridRagError,
+  type RerankEndEvent,
   type Reranker,
   withConsecutiveRanks,
 } from "@hybrid-rag/core";
@@ -14,6 +15,10 @@ export interface RerankStageOptions {
   readonly final: number;
   readonly timeoutMs: number | undefined;
   readonly onFailure: RerankFailurePolicy;
+  /** Extra fields for the rerank-end event (the depth plan and cache counts), given the duration. */
+  readonly endDetails?: (
+    durationMs: number,
+  ) => Omit<RerankEndEvent, "reranker" | "count" | "durationMs">;
 }
 
 /**
@@ -46,6 +51,7 @@ export async function rerankStage(
       reranker: reranker.name,
       count: reranked.length,
       durationMs,
+      ...options.endDetails?.(durationMs),
     });
     const hits = withConsecutiveRanks(reranked.slice(0, options.final));
     context.stages.reranked = { reranker: reranker.name, status: "ok", hits, durationMs };

@@ -38,7 +38,10 @@ afterAll(async () => {
 });
 
 describe("CrossEncoder", () => {
-  it("matches transformers.js logits on SciFact passages within 1e-4", async () => {
+  // The README's claim: within the model's length, transformers.js and this package agree to the bit.
+  it("matches transformers.js logits on SciFact passages to the bit", {
+    timeout: 60_000,
+  }, async () => {
     const [query] = await readSciFactSample(1, "queries.jsonl");
     // Passages that fit the model without truncation (transformers.js cuts a pair's final [SEP]).
     const passages = (await readSciFactSample(40))
@@ -62,12 +65,12 @@ describe("CrossEncoder", () => {
     console.log(
       `cross-encoder parity: ${passages.length} SciFact pairs, max |Δlogit| = ${worst.toExponential(2)}`,
     );
-    expect(worst).toBeLessThan(1e-4);
+    expect(worst).toBe(0);
     // The scores are not all alike: random weights still tell passages apart.
     expect(new Set([...ours].map((logit) => logit.toFixed(4))).size).toBeGreaterThan(
       passages.length / 2,
     );
-  }, 30_000); // loads transformers.js: slow on a busy machine
+  });
 
   it("scores a pair the same alone or in any batch", async () => {
     const passages = [

@@ -1,5 +1,5 @@
 /**
- * Hard cases for the analyzers with the tokens Lucene 8.7 (StandardAnalyzer / EnglishAnalyzer)
+ * Hard cases for the analyzers with the tokens Lucene 8.8.1 (StandardAnalyzer / EnglishAnalyzer)
  * produced for them; analyzers.test.ts re-checks these expectations against Lucene itself
  * whenever the oracle is available.
  */

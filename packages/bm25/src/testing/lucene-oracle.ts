@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Runs the Lucene oracle (packages/bm25/oracle/LuceneOracle.java) against Debian's
- * liblucene8-java jars: compiled once per source version into a temp folder.
+ * liblucene8-java jars (Lucene 8.8.1 per their manifest, file names ending 8.7.0): compiled
+ * once per source version into a temp folder.
  */
 const oracleSource = fileURLToPath(new URL("../../oracle/LuceneOracle.java", import.meta.url));
 const jarFolder = process.env.LUCENE_JARS ?? "/usr/share/java";
@@ -55,6 +56,26 @@ function classPath(): string {
     }
   }
   return `${output}:${jars}`;
+}
+
+export interface LuceneVersion {
+  /** `Version.LATEST` of lucene-core, e.g. "8.8.1". */
+  readonly version: string;
+  /** The jar manifest's Specification-Version and Implementation-Version. */
+  readonly specificationVersion: string;
+  readonly implementationVersion: string;
+}
+
+/**
+ * The Lucene version the oracle really runs, read from the jars (not their file names: Debian's
+ * liblucene8-java ships Lucene 8.8.1 in jars named 8.7.0).
+ */
+export function luceneVersion(): LuceneVersion {
+  const output = execFileSync("java", ["-cp", classPath(), "LuceneOracle", "version"])
+    .toString("utf8")
+    .trim();
+  const [version = "", specificationVersion = "", implementationVersion = ""] = output.split("\t");
+  return { version, specificationVersion, implementationVersion };
 }
 
 /** Escapes a text for the oracle's one-record-per-line files. */

@@ -1,14 +1,8 @@
 import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
-import {
-  type Analyzer,
-  englishAnalyzer,
-  lengthToNorm,
-  normToLength,
-  standardAnalyzer,
-} from "@hybrid-rag/bm25";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
+import { fakeAnalyze, fakeNormalizedLength } from "./fake-analysis.ts";
 
 // The mock is CommonJS and tests a returned error with instanceof against the CommonJS build
 // of the client, so the fake builds its errors from that build too.
@@ -39,9 +33,10 @@ export type RequestFault = (path: string, body: unknown) => Error | undefined;
 
 /**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
- * memory and answer like a single-node cluster (Lucene's BM25 with the index's k1/b on the
- * `content` field, analysed by the embedded BM25's analyzer of the same name, with one-byte
- * length norms and float32 steps; ties in Lucene's document order, where an update moves a
+ * memory and answer like a single-node cluster (BM25 with the index's k1/b on the `content`
+ * field, analysed by the fake's own approximate analyzer of that name (never @hybrid-rag/bm25's:
+ * the fake must not score with the engine it is compared with), with one-byte length norms and
+ * float32 steps; ties in Lucene's document order, where an update moves a
  * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
  * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
  * injected per bulk item (429, 5xx) or per request.
@@ -236,14 +231,14 @@ type Scored = { source: Source; score: number };
 
 /** Lucene's BM25 over the visible documents; equal scores in document order. */
 function lexicalHits(index: FakeIndex, query: LexicalQuery): Scored[] {
-  const analyzer = analyzerOf(index);
-  const queryTokens = analyzer.analyze(Object.values(query.bool.must.match)[0]!.query);
+  const analyze = analyzerOf(index);
+  const queryTokens = analyze(Object.values(query.bool.must.match)[0]!.query);
   const similarity = Object.values(
     (index.definition.settings as { similarity: Record<string, { k1: number; b: number }> })
       .similarity,
   )[0]!;
   const documents = [...index.visible.values()];
-  const tokenized = documents.map((source) => analyzer.analyze(source.content ?? ""));
+  const tokenized = documents.map((source) => analyze(source.content ?? ""));
   const withField = tokenized.filter((tokens) => tokens.length > 0).length;
   const averageLength = Math.fround(
     tokenized.reduce((sum, tokens) => sum + tokens.length, 0) / Math.max(1, withField),
@@ -252,7 +247,7 @@ function lexicalHits(index: FakeIndex, query: LexicalQuery): Scored[] {
   documents.forEach((source, position) => {
     if (!query.bool.filter.every((clause) => matchesClause(source, clause))) return;
     const tokens = tokenized[position]!;
-    const length = normToLength(lengthToNorm(tokens.length));
+    const length = fakeNormalizedLength(tokens.length);
     let score = 0;
     for (const term of queryTokens) {
       const frequency = tokens.filter((token) => token === term).length;
@@ -353,9 +348,10 @@ function fuseRetrievers(index: FakeIndex, retriever: Record<string, unknown>): S
   return [...fused.values()].sort((a, b) => b.score - a.score);
 }
 
-function analyzerOf(index: FakeIndex): Analyzer {
+function analyzerOf(index: FakeIndex): (text: string) => string[] {
   const mappings = index.definition.mappings as { properties: { content: { analyzer: string } } };
-  return mappings.properties.content.analyzer === "english" ? englishAnalyzer : standardAnalyzer;
+  const name = mappings.properties.content.analyzer;
+  return (text) => fakeAnalyze(name, text);
 }
 
 function indexName(params: Params): string {

@@ -115,6 +115,9 @@ function bertConfig(architecture: {
   const crossEncoder = architecture.kind === "cross-encoder";
   return {
     architectures: [crossEncoder ? "BertForSequenceClassification" : "BertModel"],
+    // Read by reports (apps/benchmark) so that numbers from this model are never taken for quality.
+    hybrid_rag_test_model:
+      "random weights from @hybrid-rag/models/testing: latency is real, quality is meaningless",
     model_type: "bert",
     vocab_size: architecture.vocabularySize,
     hidden_size: architecture.hidden,
