@@ -1,6 +1,8 @@
 export { abortError, throwIfAborted } from "./abort.ts";
 export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
+export { type JsonLimits, jsonNestingExceeds, parseJsonWithLimits } from "./bounded-json.ts";
 export { compareCodePoints } from "./code-point-order.ts";
+export { describeValue } from "./describe-value.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
@@ -56,6 +58,7 @@ export {
   documentIdSchema,
   documentSchema,
   metadataFilterSchema,
+  type ParseWithSchemaOptions,
   parseWithSchema,
   rangeConditionSchema,
   retrieveOptionsSchema,
