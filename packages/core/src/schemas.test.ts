@@ -102,7 +102,7 @@ describe("parseWithSchema bounds", () => {
     expect(error.message).toContain("and 19990 more issues");
     expect(error.message.length).toBeLessThan(4_000);
     expect(error.details).toMatchObject({ issueCount: 20_000 });
-    expect((error.details?.issues as unknown[]).length).toBe(10);
+    expect(error.details?.issues).toHaveLength(10);
   });
 
   it("describes a deeply nested value without overflowing the stack", () => {
