@@ -10,8 +10,8 @@ import type {
 
 // One cross-encoder per worker thread: tokenising and onnxruntime's run() happen here, so the
 // thread that owns the HTTP sockets never waits for them.
-const port = parentPort;
-if (!port)
+const port = parentPort!;
+if (!parentPort)
   throw new Error("cross-encoder-worker.ts runs as a worker thread of a CrossEncoderWorkerPool");
 const start = workerData as WorkerStartData;
 const send = (reply: WorkerReply) => port.postMessage(reply);
@@ -33,7 +33,7 @@ function structuredSafe(details: Readonly<Record<string, unknown>>): Record<stri
   }
 }
 
-let crossEncoder: CrossEncoder;
+let crossEncoder: CrossEncoder | undefined;
 try {
   crossEncoder = await CrossEncoder.create({
     ...start.settings,
@@ -49,41 +49,47 @@ try {
   });
 } catch (error) {
   send({ kind: "load-failed", error: serialize(error) });
+  // Closing the port ends the thread after the message is delivered (a throw could overtake it).
   port.close();
-  throw error instanceof Error ? error : new HybridRagError("internal", String(error));
 }
+if (crossEncoder) serve(crossEncoder);
 
-const cancellations = new Map<number, AbortController>();
-
-port.on("message", async (task: WorkerTask) => {
-  if (task.kind === "cancel") {
-    cancellations
-      .get(task.id)
-      ?.abort(new HybridRagError("aborted", "The caller cancelled the task."));
-    return;
-  }
-  const controller = new AbortController();
-  cancellations.set(task.id, controller);
-  try {
-    if (task.kind === "tokenize") {
-      send({ kind: "tokenized", id: task.id, pairs: crossEncoder.tokenizePairs(task.pairs, task) });
-    } else if (task.kind === "score") {
-      const scores = await crossEncoder.scoreEncoded(task.pairs, { signal: controller.signal });
-      port.postMessage({ kind: "scored", id: task.id, scores } satisfies WorkerReply, [
-        scores.buffer as ArrayBuffer,
-      ]);
-    } else {
-      const scores = await crossEncoder.scorePairs(task.query, task.passages, {
-        truncate: task.truncate,
-        signal: controller.signal,
-      });
-      port.postMessage({ kind: "scored", id: task.id, scores } satisfies WorkerReply, [
-        scores.buffer as ArrayBuffer,
-      ]);
+function serve(crossEncoder: CrossEncoder): void {
+  const cancellations = new Map<number, AbortController>();
+  port.on("message", async (task: WorkerTask) => {
+    if (task.kind === "cancel") {
+      cancellations
+        .get(task.id)
+        ?.abort(new HybridRagError("aborted", "The caller cancelled the task."));
+      return;
     }
-  } catch (error) {
-    send({ kind: "failed", id: task.id, error: serialize(error) });
-  } finally {
-    cancellations.delete(task.id);
-  }
-});
+    const controller = new AbortController();
+    cancellations.set(task.id, controller);
+    try {
+      if (task.kind === "tokenize") {
+        send({
+          kind: "tokenized",
+          id: task.id,
+          pairs: crossEncoder.tokenizePairs(task.pairs, task),
+        });
+      } else if (task.kind === "score") {
+        const scores = await crossEncoder.scoreEncoded(task.pairs, { signal: controller.signal });
+        port.postMessage({ kind: "scored", id: task.id, scores } satisfies WorkerReply, [
+          scores.buffer as ArrayBuffer,
+        ]);
+      } else {
+        const scores = await crossEncoder.scorePairs(task.query, task.passages, {
+          truncate: task.truncate,
+          signal: controller.signal,
+        });
+        port.postMessage({ kind: "scored", id: task.id, scores } satisfies WorkerReply, [
+          scores.buffer as ArrayBuffer,
+        ]);
+      }
+    } catch (error) {
+      send({ kind: "failed", id: task.id, error: serialize(error) });
+    } finally {
+      cancellations.delete(task.id);
+    }
+  });
+}
