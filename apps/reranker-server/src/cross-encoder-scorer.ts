@@ -1,4 +1,4 @@
-import type { CrossEncoder, EncodedPair } from "@hybrid-rag/reranker";
+import type { CrossEncoder, CrossEncoderWorkerPool, EncodedPair } from "@hybrid-rag/reranker";
 import type { PairScorer, TokenizedPair } from "./pair-scorer.ts";
 
 /** A pair with the cross-encoder's encoding, made once at admission. */
@@ -30,6 +30,38 @@ export function crossEncoderScorer(crossEncoder: CrossEncoder): PairScorer<Cross
     },
     scoreTokenized(pairs, signal) {
       return crossEncoder.scoreEncoded(
+        pairs.map((pair) => pair.encoded),
+        signal ? { signal } : {},
+      );
+    },
+  };
+}
+
+/**
+ * Serves a `CrossEncoderWorkerPool`: tokenising and model runs happen on worker threads, so the
+ * HTTP thread keeps answering (health checks, timeouts, new requests) while a batch is scored.
+ */
+export function workerPoolScorer(pool: CrossEncoderWorkerPool): PairScorer<CrossEncoderPair> {
+  return {
+    maxTokens: pool.maxLength,
+    async tokenizePairs(pairs, signal) {
+      const encoded = await pool.tokenizePairs(pairs, {
+        truncate: "END",
+        ...(signal ? { signal } : {}),
+      });
+      return pairs.map(({ query, passage }, index) => {
+        const pair = encoded[index]!;
+        return {
+          query,
+          passage,
+          tokens: pair.length,
+          untruncatedTokens: pair.untruncatedLength,
+          encoded: pair,
+        };
+      });
+    },
+    scoreTokenized(pairs, signal) {
+      return pool.scoreEncoded(
         pairs.map((pair) => pair.encoded),
         signal ? { signal } : {},
       );

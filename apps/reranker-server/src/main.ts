@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { createCrossEncoder } from "@hybrid-rag/reranker";
+import { createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { configFromEnvironment } from "./config.ts";
-import { crossEncoderScorer } from "./cross-encoder-scorer.ts";
+import { workerPoolScorer } from "./cross-encoder-scorer.ts";
 import { createRerankerServer } from "./server.ts";
 
 // Configuration errors end the process with the message only: it names each bad variable.
@@ -13,22 +13,25 @@ try {
   process.exit(2);
 }
 
-const { modelPath, executionProvider, ...settings } = config;
+const { modelPath, executionProvider, workers, ...settings } = config;
 let release: (() => Promise<void>) | undefined;
 const server = createRerankerServer({
   settings,
-  metadata: { modelPath, executionProvider },
+  metadata: { modelPath, executionProvider, workers },
   loadScorer: async () => {
-    const crossEncoder = await createCrossEncoder({
+    // Tokenising and the model run on worker threads: the HTTP thread stays free for health
+    // checks, timeouts and refusing overload while a batch is scored.
+    const pool = await createCrossEncoderWorkerPool({
       model: modelPath,
       executionProvider,
+      workers,
       // The encoder sorts each batch by length and cuts it into model runs with its own
       // provider-dependent padded-token budget.
       maxBatchSize: settings.maxBatchPairs,
     });
-    release = () => crossEncoder.release();
-    server.app.log.info({ provider: crossEncoder.provider }, "execution provider");
-    return crossEncoderScorer(crossEncoder);
+    release = () => pool.release();
+    server.app.log.info({ provider: pool.provider, workers }, "execution provider");
+    return workerPoolScorer(pool);
   },
 });
 
@@ -42,7 +45,15 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    server.app.log.info({ signal }, "shutting down: finishing requests in flight");
+    server.app.log.info(
+      { signal, shutdownTimeoutMs: settings.shutdownTimeoutMs },
+      "shutting down: finishing requests in flight",
+    );
+    // The last resort: whatever still holds the process a second past the deadline.
+    setTimeout(() => {
+      server.app.log.error("shutdown overran its deadline: exiting");
+      process.exit(1);
+    }, settings.shutdownTimeoutMs + 1000).unref();
     server
       .close()
       .then(() => release?.())

@@ -20,8 +20,11 @@ export interface TokenizedPair extends ScoringPair {
 export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
   /** Longest input the model accepts, in tokens (special tokens included). */
   readonly maxTokens: number;
-  /** Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. */
-  tokenizePairs(pairs: readonly ScoringPair[]): Pair[];
+  /**
+   * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
+   * so a scorer can tokenise off the event loop (`workerPoolScorer`).
+   */
+  tokenizePairs(pairs: readonly ScoringPair[], signal?: AbortSignal): Promise<Pair[]> | Pair[];
   /**
    * Raw logits, one per pair, in order, for pairs this scorer tokenised (method syntax on
    * purpose: a `PairScorer<Encoded>` serves where a `PairScorer` is expected).

@@ -34,10 +34,10 @@ describe("POST /v1/ranking (NIM)", () => {
     for (const { index, logit } of body.rankings) expect(logit).toBeCloseTo(expected[index]!, 5);
     const logits = body.rankings.map((entry) => entry.logit);
     expect(logits).toEqual([...logits].sort((a, b) => b - a));
-    const tokens = passages.reduce(
-      (sum, { text }) => sum + countTokens(scorer, rankingBody.query.text, text),
-      0,
+    const counts = await Promise.all(
+      passages.map(({ text }) => countTokens(scorer, rankingBody.query.text, text)),
     );
+    const tokens = counts.reduce((sum, count) => sum + count, 0);
     expect(body.usage).toEqual({ prompt_tokens: tokens, total_tokens: tokens });
   });
 

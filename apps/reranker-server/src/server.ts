@@ -1,16 +1,21 @@
-import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
-import Fastify, { type FastifyInstance } from "fastify";
+import { createServer } from "node:http";
+import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
 import type { ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
 import { registerRankingRoutes } from "./ranking-routes.ts";
 import { RankingService } from "./ranking-service.ts";
+import { maxJsonDepth, protectedRoutes } from "./request-limits.ts";
 import { ServerMetrics } from "./server-metrics.ts";
 import { registerStatusRoutes } from "./status-routes.ts";
 
 /** The settings `createRerankerServer` uses (a `ServerConfig` without where to find the model). */
-export type RerankerServerSettings = Omit<ServerConfig, "modelPath" | "executionProvider">;
+export type RerankerServerSettings = Omit<
+  ServerConfig,
+  "modelPath" | "executionProvider" | "workers"
+>;
 
 export interface RerankerServerOptions {
   readonly settings: RerankerServerSettings;
@@ -26,7 +31,11 @@ export interface RerankerServer {
   readonly modelLoaded: Promise<void>;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(): Promise<string>;
-  /** Stops accepting requests, finishes the ones in flight, then resolves. */
+  /**
+   * Stops accepting connections, closes idle ones and those still uploading their body at once,
+   * lets the requests in flight finish, and cuts whatever is still open after
+   * `shutdownTimeoutMs` (their work is dropped): it resolves within that deadline.
+   */
   close(): Promise<void>;
 }
 
@@ -38,6 +47,27 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     logger: { level: settings.logLevel },
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // Node's own request timeouts, set here rather than by Fastify (whose requestTimeout: 0
+    // default would let a stalled upload hold its connection, and shutdown, forever).
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: settings.bodyTimeoutMs,
+          headersTimeout: settings.headersTimeoutMs,
+          keepAliveTimeout: settings.keepAliveTimeoutMs,
+          // How often Node looks for requests past those timeouts (its default is 30 s).
+          connectionsCheckingInterval: Math.max(
+            50,
+            Math.min(1000, Math.floor(settings.bodyTimeoutMs / 4)),
+          ),
+        },
+        handler,
+      );
+      server.maxConnections = settings.maxConnections;
+      // A socket silent for longer than any request may take is dead.
+      server.setTimeout(settings.requestTimeoutMs + settings.bodyTimeoutMs);
+      return server;
+    },
   });
   let service: RankingService | undefined;
   const metrics = new ServerMetrics(
@@ -45,21 +75,38 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     () => service !== undefined,
   );
 
-  app.removeContentTypeParser("application/json");
+  // Only JSON bodies: Fastify's default text/plain parser would hand strings to the schemas
+  // (422) where the answer is 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     try {
       if (String(body).trim() === "")
         throw clientError(400, "The request body is empty: send a JSON object.");
-      done(null, JSON.parse(String(body)));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       done(
-        HybridRagError.isInstance(error)
-          ? error
-          : clientError(400, `Malformed JSON in the request body: ${reason}.`),
-        undefined,
+        null,
+        parseJsonWithLimits(String(body), { maxDepth: maxJsonDepth, what: "request body" }),
       );
+    } catch (error) {
+      const failure = toHybridRagError(error);
+      done(clientError(400, failure.message), undefined);
     }
+  });
+
+  // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
+  const receiving = new Set<FastifyRequest>();
+  app.addHook("onRequest", async (request) => {
+    if (request.method === "POST") receiving.add(request);
+  });
+  app.addHook("preValidation", async (request) => {
+    receiving.delete(request);
+  });
+  app.addHook("onResponse", async (request) => {
+    receiving.delete(request);
+  });
+  app.addHook("onRequestAbort", async (request) => {
+    receiving.delete(request);
+    // Clients that leave before their answer are counted too (as nginx's 499).
+    metrics.recordRequest(request.routeOptions.url ?? "unmatched", 499, 0);
   });
 
   let closing = false;
@@ -90,23 +137,25 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     }),
   );
 
-  const apiKeyMatches =
-    settings.apiKey === undefined ? undefined : createApiKeyCheck(settings.apiKey);
-  const authenticate = async (authorization: string | undefined) => {
-    if (apiKeyMatches && !apiKeyMatches(authorization)) {
+  if (settings.apiKey !== undefined) {
+    const apiKeyMatches = createApiKeyCheck(settings.apiKey);
+    // Before the body is read: an unauthenticated client costs a header check, not a 16 MB parse.
+    app.addHook("onRequest", async (request, reply) => {
+      if (!protectedRoutes.has(request.routeOptions.url ?? "")) return;
+      if (apiKeyMatches(request.headers.authorization)) return;
+      reply.header("www-authenticate", 'Bearer realm="reranker"');
       throw new HybridRagError(
         "permission-denied",
         "Missing or wrong API key: send the header `Authorization: Bearer <RERANKER_API_KEY>`.",
       );
-    }
-  };
+    });
+  }
 
   const getService = () => service;
-  registerRankingRoutes(app, { settings, metrics, authenticate, getService });
+  registerRankingRoutes(app, { settings, metrics, getService });
   registerStatusRoutes(app, {
     settings,
     metrics,
-    authenticate,
     getService,
     metadata: options.metadata ?? {},
   });
@@ -135,7 +184,22 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
       return app.listen({ host: settings.host, port: settings.port });
     },
     async close() {
-      await app.close();
+      closing = true;
+      // Uploads still arriving have had no work done: cut them now rather than wait.
+      for (const request of receiving) request.raw.socket?.destroy();
+      receiving.clear();
+      const deadline = setTimeout(() => {
+        app.log.warn(
+          { shutdownTimeoutMs: settings.shutdownTimeoutMs },
+          "shutdown deadline reached: closing the connections still open",
+        );
+        app.server.closeAllConnections();
+      }, settings.shutdownTimeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 }

@@ -31,14 +31,18 @@ export async function loadTestScorer(): Promise<PairScorer<CrossEncoderPair>> {
 }
 
 /** Scores pairs straight through a scorer, past any batcher: the reference answers of tests. */
-export function scoreDirectly<Pair extends TokenizedPair>(
+export async function scoreDirectly<Pair extends TokenizedPair>(
   scorer: PairScorer<Pair>,
   pairs: readonly ScoringPair[],
 ): Promise<Float32Array> {
-  return scorer.scoreTokenized(scorer.tokenizePairs(pairs));
+  return scorer.scoreTokenized(await scorer.tokenizePairs(pairs));
 }
 
 /** Tokens of a pair before truncation, special tokens included. */
-export function countTokens(scorer: PairScorer, query: string, passage: string): number {
-  return scorer.tokenizePairs([{ query, passage }])[0]!.untruncatedTokens;
+export async function countTokens(
+  scorer: PairScorer,
+  query: string,
+  passage: string,
+): Promise<number> {
+  return (await scorer.tokenizePairs([{ query, passage }]))[0]!.untruncatedTokens;
 }
