@@ -94,19 +94,22 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
 
   // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
   const receiving = new Set<FastifyRequest>();
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
     if (request.method === "POST") receiving.add(request);
+    reply.raw.once("close", () => {
+      receiving.delete(request);
+      // A client that left before its answer gets no onResponse: count it here (nginx's 499).
+      if (!reply.raw.writableFinished) {
+        metrics.recordRequest(
+          request.routeOptions.url ?? "unmatched",
+          499,
+          reply.elapsedTime / 1000,
+        );
+      }
+    });
   });
   app.addHook("preValidation", async (request) => {
     receiving.delete(request);
-  });
-  app.addHook("onResponse", async (request) => {
-    receiving.delete(request);
-  });
-  app.addHook("onRequestAbort", async (request) => {
-    receiving.delete(request);
-    // Clients that leave before their answer are counted too (as nginx's 499).
-    metrics.recordRequest(request.routeOptions.url ?? "unmatched", 499, 0);
   });
 
   let closing = false;
