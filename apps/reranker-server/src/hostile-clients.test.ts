@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { configFromEnvironment, maxTimerMs } from "./config.ts";
-import { workerPoolScorer } from "./cross-encoder-scorer.ts";
+import { type CrossEncoderPair, workerPoolScorer } from "./cross-encoder-scorer.ts";
+import type { PairScorer } from "./pair-scorer.ts";
 import { gateScorer } from "./testing/gated-scorer.ts";
 import { openSocket, rawExchange, rawPostBytes, startStalledUpload } from "./testing/raw-http.ts";
 import { loadTestScorer, loadTestWorkerPool } from "./testing/test-scorer.ts";
@@ -98,16 +99,18 @@ describe("class 2: inference and tokenising leave the event loop free", () => {
     pool = await loadTestWorkerPool(512);
     const scorer = workerPoolScorer(pool);
     let scoring = 0;
-    const { post, url } = await start(
-      async () => ({
-        ...scorer,
-        scoreTokenized(pairs, signal) {
-          scoring++;
-          return scorer.scoreTokenized(pairs, signal);
-        },
-      }),
-      { maxBatchPairs: 512, maxBatchTokens: 512 * 64, maxBodyBytes: sixteenMiB },
-    );
+    const counting: PairScorer<CrossEncoderPair> = {
+      ...scorer,
+      scoreTokenized(pairs, signal) {
+        scoring++;
+        return scorer.scoreTokenized(pairs, signal);
+      },
+    };
+    const { post, url } = await start(async () => counting, {
+      maxBatchPairs: 512,
+      maxBatchTokens: 512 * 64,
+      maxBodyBytes: sixteenMiB,
+    });
     // Long passages (cut to the model's 64 tokens) make the tokeniser work too.
     const body = {
       ...rankingBody("what moves the tides", 512),
