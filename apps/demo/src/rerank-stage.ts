@@ -20,14 +20,18 @@ export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<R
     };
   }
   if (config.rerankerModelPath) {
-    const { createCrossEncoderReranker } = await import("@hybrid-rag/reranker");
+    const { createWorkerPoolReranker } = await import("@hybrid-rag/reranker");
     const model = config.rerankerModelPath.split("/").at(-1);
+    // Tokenising and the model run on a worker thread: the page and its API stay responsive
+    // while a query is reranked.
+    const reranker = await createWorkerPoolReranker({
+      model: config.rerankerModelPath,
+      executionProvider: config.executionProvider,
+    });
     return {
-      component: await createCrossEncoderReranker({
-        model: config.rerankerModelPath,
-        executionProvider: config.executionProvider,
-      }),
-      description: `cross-encoder ${model} (in-process ONNX), raw logits`,
+      component: reranker,
+      description: `cross-encoder ${model} (ONNX on a worker thread), raw logits`,
+      close: () => reranker.workerPool.release(),
     };
   }
   return {
