@@ -52,7 +52,7 @@ const environmentSchema = z.object({
   RERANKER_WORKERS: z.coerce
     .number({ error: "RERANKER_WORKERS must be a number" })
     .int("RERANKER_WORKERS must be a whole number")
-    .min(1, "RERANKER_WORKERS must be at least 1")
+    .min(0, "RERANKER_WORKERS must be at least 0 (0: in-process, health checks wait for batches)")
     .max(64, "RERANKER_WORKERS must be at most 64")
     .default(1),
   RERANKER_MAX_BODY_BYTES: positiveInteger("RERANKER_MAX_BODY_BYTES").default(16 * 1024 * 1024),
@@ -63,7 +63,10 @@ const environmentSchema = z.object({
 
 /** Everything the server needs to run, validated. */
 export interface ServerConfig {
-  /** Worker threads running the model and tokeniser (each with its own ONNX session). */
+  /**
+   * Worker threads running the model and tokeniser (each with its own ONNX session); 0 runs
+   * them on the HTTP thread, which then answers nothing (health checks included) during a batch.
+   */
   readonly workers: number;
   /** Directory of the Hugging Face-style cross-encoder (config.json, tokenizer.json, onnx/). */
   readonly modelPath: string;

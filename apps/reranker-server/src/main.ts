@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
+import { createCrossEncoder, createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { configFromEnvironment } from "./config.ts";
-import { workerPoolScorer } from "./cross-encoder-scorer.ts";
+import { crossEncoderScorer, workerPoolScorer } from "./cross-encoder-scorer.ts";
 import { createRerankerServer } from "./server.ts";
 
 // Configuration errors end the process with the message only: it names each bad variable.
@@ -19,6 +19,19 @@ const server = createRerankerServer({
   settings,
   metadata: { modelPath, executionProvider, workers },
   loadScorer: async () => {
+    if (workers === 0) {
+      const crossEncoder = await createCrossEncoder({
+        model: modelPath,
+        executionProvider,
+        maxBatchSize: settings.maxBatchPairs,
+      });
+      release = () => crossEncoder.release();
+      server.app.log.warn(
+        { provider: crossEncoder.provider },
+        "RERANKER_WORKERS=0: the model runs on the HTTP thread; health checks wait for batches",
+      );
+      return crossEncoderScorer(crossEncoder);
+    }
     // Tokenising and the model run on worker threads: the HTTP thread stays free for health
     // checks, timeouts and refusing overload while a batch is scored.
     const pool = await createCrossEncoderWorkerPool({
