@@ -93,6 +93,7 @@ describe("createWorkerPoolReranker", () => {
       score: 1,
       rank: index + 1,
       document: { id: `d${index}`, text },
+      sources: {},
     }));
     const reranked = await reranker.rerank("what is the sun", candidates, { topN: 2 });
     const logits = await encoder.scorePairs("what is the sun", passages);
