@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
   encoder = await CrossEncoder.create({ model: root, ...settings });
   pool = await CrossEncoderWorkerPool.create({ model: root, ...settings, workers: 2 });
-});
+}, 60_000);
 
 afterAll(async () => {
   await pool?.release();
@@ -66,7 +66,9 @@ describe("CrossEncoderWorkerPool", () => {
     expect((await pool.scorePairs("q", passages)).length).toBe(passages.length);
   });
 
-  it("fails tasks in flight with unavailable when released, and refuses new ones", async () => {
+  it("fails tasks in flight with unavailable when released, and refuses new ones", {
+    timeout: 30_000,
+  }, async () => {
     const lonely = await CrossEncoderWorkerPool.create({ model: root, ...settings });
     expect(lonely.size).toBe(1);
     const inFlight = lonely.scorePairs("q", passages).catch((error: unknown) => error);
@@ -75,7 +77,7 @@ describe("CrossEncoderWorkerPool", () => {
     await expect(lonely.scorePairs("q", passages)).rejects.toMatchObject({ code: "unavailable" });
   });
 
-  it("refuses a model it cannot load with the loader's error", async () => {
+  it("refuses a model it cannot load with the loader's error", { timeout: 30_000 }, async () => {
     await expect(
       CrossEncoderWorkerPool.create({ model: join(root, "missing"), ...settings }),
     ).rejects.toMatchObject({ code: "not-found" });

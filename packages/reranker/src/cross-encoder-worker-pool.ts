@@ -1,7 +1,12 @@
 import { availableParallelism } from "node:os";
+import { relative } from "node:path";
 import { Worker } from "node:worker_threads";
 import { abortError, HybridRagError, throwIfAborted } from "@hybrid-rag/core";
-import type { ExecutionProvider, LoadModelOptions } from "@hybrid-rag/models";
+import {
+  type ExecutionProvider,
+  type LoadModelOptions,
+  loadModelDirectory,
+} from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type {
@@ -76,7 +81,14 @@ export class CrossEncoderWorkerPool {
         `workers must be a whole number from 1 to ${availableParallelism() * 4} (4 × this machine's cores), got ${workers}.`,
       );
     }
-    const start: WorkerStartData = { model, hub, settings };
+    // Resolved here once (a Hub id is downloaded once, not by every worker); the workers read
+    // the local directory, with nothing that cannot cross a thread boundary (a signal, say).
+    const directory = await loadModelDirectory(model, hub);
+    const start: WorkerStartData = {
+      model: directory.path,
+      hub: { onnxFile: relative(directory.path, directory.onnxPath) },
+      settings,
+    };
     const started = await Promise.allSettled(
       Array.from({ length: workers }, () => startWorker(start)),
     );
@@ -93,7 +105,10 @@ export class CrossEncoderWorkerPool {
     const pool = new CrossEncoderWorkerPool(
       start,
       ready.map((result) => result.value.worker),
-      ready[0]!.value.facts,
+      {
+        ...ready[0]!.value.facts,
+        source: directory.source,
+      },
     );
     for (const worker of pool.#workers) pool.#watch(worker);
     return pool;
