@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
-import type { ServerConfig } from "./config.ts";
+import { maxTimerMs, type ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
 import { registerRankingRoutes } from "./ranking-routes.ts";
@@ -65,7 +65,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
       );
       server.maxConnections = settings.maxConnections;
       // A socket silent for longer than any request may take is dead.
-      server.setTimeout(settings.requestTimeoutMs + settings.bodyTimeoutMs);
+      server.setTimeout(Math.min(maxTimerMs, settings.requestTimeoutMs + settings.bodyTimeoutMs));
       return server;
     },
   });
