@@ -128,7 +128,9 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = httpError(error);
-    if (status >= 500 && status !== 503) request.log.error({ err: error }, "request failed");
+    // Overload answers (503, 504) are expected under load: one line each, no stack.
+    if (status === 504) request.log.warn({ message: body.message }, "request timed out");
+    else if (status >= 500 && status !== 503) request.log.error({ err: error }, "request failed");
     if (status === 503) reply.header("retry-after", "1");
     return reply.code(status).send(body);
   });
