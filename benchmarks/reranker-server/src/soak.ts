@@ -63,6 +63,12 @@ if (inProcess.requests < 3) {
   );
 }
 
+// The queue's budget in pairs: what the model scores in half the request timeout, so an
+// admitted request can finish in time and the excess is refused at once (503) instead of
+// timing out late (504) after wasting model time.
+const timeoutMs = 15_000;
+const queuedPairs = Math.max(passages, Math.floor((inProcess.pairsPerSecond * timeoutMs) / 2000));
+console.log(`RERANKER_MAX_QUEUED_PAIRS=${queuedPairs}`);
 const results: Record<string, unknown>[] = [];
 const tableLines: string[] = [];
 for (const workers of values.workers.split(",")) {
@@ -71,8 +77,9 @@ for (const workers of values.workers.split(",")) {
     NIM_SERVED_MODEL_NAME: model,
     RERANKER_EXECUTION_PROVIDER: "cpu",
     RERANKER_WORKERS: workers,
-    RERANKER_REQUEST_TIMEOUT_MS: "15000",
+    RERANKER_REQUEST_TIMEOUT_MS: String(timeoutMs),
     RERANKER_MAX_QUEUED_REQUESTS: "16",
+    RERANKER_MAX_QUEUED_PAIRS: String(queuedPairs),
   });
   const requestBody = (index: number) => {
     const workload = workloads[index % workloads.length]!;

@@ -155,12 +155,26 @@ export class CrossEncoderWorkerPool {
     ) as Promise<Float32Array>;
   }
 
-  /** Stops every worker; tasks in flight fail with `unavailable`. */
-  async release(): Promise<void> {
+  /**
+   * Stops every worker: tasks in flight fail with `unavailable` at once; each worker finishes the
+   * model run in progress (a thread cannot be stopped inside onnxruntime without aborting the
+   * process), releases its session and exits. After `graceMs` a worker still running is
+   * terminated anyway.
+   */
+  async release(graceMs = 30_000): Promise<void> {
     this.#released = true;
     const workers = this.#workers.splice(0);
     for (const worker of workers) failAll(worker, "the worker pool was released");
-    await Promise.all(workers.map((worker) => worker.thread.terminate()));
+    await Promise.all(
+      workers.map(async (worker) => {
+        if (worker.thread.threadId < 0) return; // already gone
+        const exited = new Promise((resolve) => worker.thread.once("exit", resolve));
+        worker.thread.postMessage({ kind: "close" } satisfies WorkerTask);
+        const timer = setTimeout(() => void worker.thread.terminate(), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 
   #run(task: (id: number) => WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {

@@ -56,7 +56,28 @@ if (crossEncoder) serve(crossEncoder);
 
 function serve(crossEncoder: CrossEncoder): void {
   const cancellations = new Map<number, AbortController>();
+  let closing = false;
   port.on("message", async (task: WorkerTask) => {
+    if (task.kind === "close") {
+      // Terminating a thread inside onnxruntime's run() aborts the whole process: stop the
+      // runs not yet started, let the current one finish, release the session, then end.
+      closing = true;
+      for (const controller of cancellations.values()) {
+        controller.abort(new HybridRagError("unavailable", "The worker pool is closing."));
+      }
+      while (cancellations.size > 0) await new Promise((resolve) => setImmediate(resolve));
+      await crossEncoder.release();
+      port.close();
+      return;
+    }
+    if (closing) {
+      send({
+        kind: "failed",
+        id: task.id,
+        error: { code: "unavailable", message: "The worker pool is closing." },
+      });
+      return;
+    }
     if (task.kind === "cancel") {
       cancellations
         .get(task.id)

@@ -26,7 +26,9 @@ export type WorkerTask =
       readonly truncate: TruncateMode;
     }
   /** Stops a task's model runs that have not started (a running one finishes). */
-  | { readonly kind: "cancel"; readonly id: number };
+  | { readonly kind: "cancel"; readonly id: number }
+  /** Finish the run in progress, skip the others, release the session and end the thread. */
+  | { readonly kind: "close" };
 
 export interface SerializedError {
   readonly code: ErrorCode;
