@@ -84,11 +84,18 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
         throw clientError(400, "The request body is empty: send a JSON object.");
       done(
         null,
-        parseJsonWithLimits(String(body), { maxDepth: maxJsonDepth, what: "request body" }),
+        parseJsonWithLimits(String(body), {
+          maxDepth: maxJsonDepth,
+          what: "request body",
+          // Counted in the same scan: millions of items are refused before they are built.
+          maxArrayItems: settings.maxPassagesPerRequest,
+          arrayItemsHint: `send at most ${settings.maxPassagesPerRequest} passages per request, or raise RERANKER_MAX_PASSAGES`,
+        }),
       );
     } catch (error) {
       const failure = toHybridRagError(error);
-      done(clientError(400, failure.message), undefined);
+      const tooMany = failure.details?.maxArrayItems !== undefined;
+      done(clientError(tooMany ? 422 : 400, failure.message), undefined);
     }
   });
 

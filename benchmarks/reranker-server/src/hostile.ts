@@ -62,6 +62,8 @@ async function exchange(
 async function stalledUpload(port: number): Promise<Socket> {
   const socket = connect(port, "127.0.0.1");
   socket.on("error", () => {});
+  // Read (and drop) what the server sends, so its closing the connection reaches "close".
+  socket.resume();
   await once(socket, "connect");
   socket.write(
     "POST /v1/ranking HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\nContent-Length: 100000\r\n\r\n{",

@@ -39,6 +39,24 @@ describe("parseJsonWithLimits", () => {
   });
 });
 
+describe("array length limits", () => {
+  it("refuses an over-long array in the scan, before JSON.parse builds it", () => {
+    const limited = { ...limits, maxArrayItems: 3, arrayItemsHint: "send at most 3 passages" };
+    expect(
+      parseJsonWithLimits('{"a":[1,2,3],"b":{"x":1,"y":2,"z":3,"w":4},"c":"1,2,3,4"}', limited),
+    ).toEqual({
+      a: [1, 2, 3],
+      b: { x: 1, y: 2, z: 3, w: 4 },
+      c: "1,2,3,4",
+    });
+    expect(() => parseJsonWithLimits("[[1,2,3,4]]", limited)).toThrow(
+      /an array of more than 3 items \(at character 7\): send at most 3 passages/,
+    );
+    const huge = `[${"1,".repeat(4_000_000)}1]`;
+    expect(() => parseJsonWithLimits(huge, limited)).toThrow(/more than 3 items/);
+  });
+});
+
 describe("describeValue", () => {
   it("describes deeply nested and huge values in bounded length without overflowing the stack", () => {
     let deep: unknown = 1;
