@@ -62,6 +62,8 @@ export class DynamicBatcher {
   #admittedPairs = 0;
   #running = false;
   #lastBatchRequests = 0;
+  /** The batch being scored: cancelled once every request in it has failed or left. */
+  #activeBatch: { readonly jobs: readonly Job[]; readonly controller: AbortController } | undefined;
 
   constructor(options: DynamicBatcherOptions) {
     this.#options = options;
@@ -196,8 +198,10 @@ export class DynamicBatcher {
     const report = { pairs: pairs.length, paddedTokens: pairs.length * longest };
     const requests = new Set(live.map((slice) => slice.job)).size;
     this.#lastBatchRequests = requests;
+    const controller = new AbortController();
+    this.#activeBatch = { jobs: live.map((slice) => slice.job), controller };
     try {
-      const scores = await this.#options.scorer.scoreTokenized(pairs);
+      const scores = await this.#options.scorer.scoreTokenized(pairs, controller.signal);
       if (scores.length !== pairs.length) {
         throw new HybridRagError(
           "internal",
@@ -213,6 +217,8 @@ export class DynamicBatcher {
         if (job.scoredPairs === job.pairs.length) this.#succeed(job);
       }
     } catch (caught) {
+      // A batch cancelled because all its requests left is not a model failure.
+      if (controller.signal.aborted) return;
       const error = toHybridRagError(caught, "scoring a batch");
       this.#options.onBatch?.({
         ...report,
@@ -221,6 +227,8 @@ export class DynamicBatcher {
         error,
       });
       for (const { job } of live) this.#fail(job, error);
+    } finally {
+      this.#activeBatch = undefined;
     }
   }
 
@@ -236,6 +244,14 @@ export class DynamicBatcher {
     const position = this.#waiting.indexOf(job);
     if (position >= 0) this.#waiting.splice(position, 1);
     job.reject(error);
+    // Nobody waits for the batch any more (every request in it timed out or left): the scorer
+    // may skip its model runs not yet started.
+    const batch = this.#activeBatch;
+    if (batch?.jobs.includes(job) && batch.jobs.every((entry) => entry.settled)) {
+      batch.controller.abort(
+        new HybridRagError("aborted", "Every request of the batch has failed or left."),
+      );
+    }
   }
 
   #settle(job: Job): void {

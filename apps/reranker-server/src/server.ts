@@ -50,16 +50,15 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     // Node's own request timeouts, set here rather than by Fastify (whose requestTimeout: 0
     // default would let a stalled upload hold its connection, and shutdown, forever).
     serverFactory: (handler) => {
+      // How often Node looks for requests past their timeouts (its default is 30 s); the
+      // timeouts are shortened by it so a stalled upload is closed within the configured time.
+      const checkEveryMs = Math.max(25, Math.min(1000, Math.floor(settings.bodyTimeoutMs / 20)));
       const server = createServer(
         {
-          requestTimeout: settings.bodyTimeoutMs,
-          headersTimeout: settings.headersTimeoutMs,
+          requestTimeout: Math.max(1, settings.bodyTimeoutMs - checkEveryMs),
+          headersTimeout: Math.max(1, settings.headersTimeoutMs - checkEveryMs),
           keepAliveTimeout: settings.keepAliveTimeoutMs,
-          // How often Node looks for requests past those timeouts (its default is 30 s).
-          connectionsCheckingInterval: Math.max(
-            50,
-            Math.min(1000, Math.floor(settings.bodyTimeoutMs / 4)),
-          ),
+          connectionsCheckingInterval: checkEveryMs,
         },
         handler,
       );
