@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { createServer } from "node:http";
+import { HybridRagError, parseJsonWithLimits, parseWithSchema } from "@hybrid-rag/core";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type DemoEngine, stageNames } from "./demo-engine.ts";
@@ -19,6 +20,27 @@ const pageFiles: Readonly<Record<string, { file: string; type: string }>> = {
   "/page.css": { file: "page.css", type: "text/css; charset=utf-8" },
 };
 
+/** Bounds on what one client can make the demo do; the defaults suit the page's own requests. */
+export interface DemoServerLimits {
+  /** Largest request body (the page sends a query of at most 2000 characters). */
+  readonly maxBodyBytes: number;
+  /** Deepest JSON nesting in a body (a search request has 1 level). */
+  readonly maxJsonDepth: number;
+  /** The whole request (headers and body) must arrive within this; stalled uploads are closed. */
+  readonly bodyTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; more are refused at accept. */
+  readonly maxConnections: number;
+}
+
+export const defaultDemoServerLimits: DemoServerLimits = {
+  maxBodyBytes: 64 * 1024,
+  maxJsonDepth: 16,
+  bodyTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+};
+
 export interface DemoServerOptions {
   readonly engine: DemoEngine;
   /** Shown on the page: where the documents came from and how many there are. */
@@ -28,15 +50,45 @@ export interface DemoServerOptions {
     readonly chunks?: number;
   };
   readonly logLevel?: string;
+  readonly limits?: Partial<DemoServerLimits>;
 }
 
 /** The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`). */
 export function createDemoServer(options: DemoServerOptions): FastifyInstance {
+  const limits = { ...defaultDemoServerLimits, ...options.limits };
   const app = Fastify({
     logger: { level: options.logLevel ?? "info" },
     forceCloseConnections: true,
+    bodyLimit: limits.maxBodyBytes,
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: limits.bodyTimeoutMs,
+          headersTimeout: limits.bodyTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.bodyTimeoutMs / 4)),
+        },
+        handler,
+      );
+      server.maxConnections = limits.maxConnections;
+      return server;
+    },
   });
   const { engine } = options;
+
+  // JSON only (415 for anything else), depth-limited before parsing: a deeply nested body must
+  // not overflow the stack of whatever describes it next.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(
+        null,
+        parseJsonWithLimits(String(body), { maxDepth: limits.maxJsonDepth, what: "request body" }),
+      );
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)), undefined);
+    }
+  });
 
   for (const [path, { file, type }] of Object.entries(pageFiles)) {
     app.get(path, async (_request, reply) =>

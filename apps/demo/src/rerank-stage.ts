@@ -21,16 +21,19 @@ export async function buildRerankStage(config: DemoConfig): Promise<BuiltStage<R
     };
   }
   if (config.rerankerModelPath) {
-    const { createCrossEncoderReranker } = await import("@hybrid-rag/reranker");
+    const { createWorkerPoolReranker } = await import("@hybrid-rag/reranker");
     const model = config.rerankerModelPath.split("/").at(-1);
-    const reranker = await createCrossEncoderReranker({
+    // Tokenising and the model run on a worker thread: the page and its API stay responsive
+    // while a query is reranked.
+    const reranker = await createWorkerPoolReranker({
       model: config.rerankerModelPath,
       executionProvider: config.executionProvider,
     });
     return {
       component: reranker,
       // The provider in use, as the page's status shows it (never the requested "auto").
-      description: `cross-encoder ${model} (in-process ONNX on ${describeDevice(reranker.crossEncoder.providerReport)}), raw logits`,
+      description: `cross-encoder ${model} (ONNX on a worker thread, on ${describeDevice(reranker.workerPool.providerReport)}), raw logits`,
+      close: () => reranker.workerPool.release(),
     };
   }
   return {

@@ -60,11 +60,11 @@ describe("Cohere surface: what the published API accepts", () => {
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as CohereBody;
-    const cut = scorer.tokenizePairs(
+    const cut = await scorer.tokenizePairs(
       documents.map((passage) => ({ query, passage, maxPassageTokens: 2 })),
     );
     // [CLS] query [SEP] two passage tokens [SEP], per document.
-    const queryTokens = countTokens(scorer, query, "") - 3;
+    const queryTokens = (await countTokens(scorer, query, "")) - 3;
     for (const pair of cut) expect(pair.tokens).toBe(queryTokens + 2 + 3);
     expect(body.meta.tokens.input_tokens).toBe(cut.reduce((sum, pair) => sum + pair.tokens, 0));
     const logits = await scorer.scoreTokenized(cut);

@@ -45,6 +45,27 @@ describe("configFromEnvironment", () => {
     });
   });
 
+  it("bounds connections and time by default, and caps the headers timeout at the body timeout", () => {
+    expect(configFromEnvironment({ NIM_MODEL_PATH: "/m" })).toMatchObject({
+      workers: 1,
+      maxQueuedPairs: 8192,
+      bodyTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      shutdownTimeoutMs: 25_000,
+      maxConnections: 1024,
+    });
+    const config = configFromEnvironment({
+      NIM_MODEL_PATH: "/m",
+      RERANKER_BODY_TIMEOUT_MS: "2000",
+      RERANKER_WORKERS: "0",
+    });
+    expect(config).toMatchObject({ bodyTimeoutMs: 2000, headersTimeoutMs: 2000, workers: 0 });
+    expect(() => configFromEnvironment({ NIM_MODEL_PATH: "/m", RERANKER_WORKERS: "-1" })).toThrow(
+      /RERANKER_WORKERS/,
+    );
+  });
+
   it("refuses a missing model path and bad numbers, naming each variable", () => {
     expect(() => configFromEnvironment({})).toThrow(/NIM_MODEL_PATH/);
     expect(() =>

@@ -51,7 +51,7 @@ describe("crossEncoderScorer", () => {
 
   it("gives the lengths the batcher and the NONE check read", async () => {
     const scorer = crossEncoderScorer(await loadTestCrossEncoder());
-    const [short, long] = scorer.tokenizePairs([
+    const [short, long] = await scorer.tokenizePairs([
       { query: "hello world", passage: "solar panels" },
       { query: "q", passage: "word ".repeat(100) },
     ]);

@@ -145,4 +145,34 @@ describe("DynamicBatcher", () => {
     await expect(queue.score(pairsOf("a", ["x"]))).resolves.toHaveLength(1);
     expect(queue.pendingRequests).toBe(0);
   });
+
+  it("cancels the batch being scored once every request in it has left, and counts pairs", async () => {
+    const inner = pureScorer();
+    let batchSignal: AbortSignal | undefined;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holding: PairScorer = {
+      ...inner,
+      async scoreTokenized(pairs, signal) {
+        batchSignal = signal;
+        await held;
+        return inner.scoreTokenized(pairs);
+      },
+    };
+    const queue = batcher(holding, { maxQueuedPairs: 3 });
+    const controller = new AbortController();
+    const leaving = queue.score(pairsOf("a", ["x", "y"]), controller.signal);
+    expect(queue.pendingPairs).toBe(2);
+    expect(queue.queueFullError(2)?.message).toMatch(/2 pairs waiting; 2 more .* limit of 3/);
+    expect(queue.queueFullError(1)).toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batchSignal?.aborted).toBe(false);
+    controller.abort(new HybridRagError("aborted", "client left"));
+    await expectErrorCode(leaving, "aborted");
+    expect(batchSignal?.aborted).toBe(true);
+    expect(queue.pendingPairs).toBe(0);
+    release();
+  });
 });

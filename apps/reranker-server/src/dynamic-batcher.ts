@@ -6,6 +6,11 @@ export interface DynamicBatcherOptions {
   readonly scorer: PairScorer;
   /** Requests admitted (waiting or being scored) at most; more are refused with `resource-exhausted`. */
   readonly maxQueuedRequests: number;
+  /**
+   * Pairs admitted (waiting or being scored) at most, across requests: the queue's budget in
+   * work, not only in requests. Default: no limit beyond `maxQueuedRequests`.
+   */
+  readonly maxQueuedPairs?: number;
   /** Padded size of a batch at most: pairs × longest pair, in tokens. */
   readonly maxBatchTokens: number;
   readonly maxBatchPairs: number;
@@ -54,8 +59,11 @@ export class DynamicBatcher {
   readonly #options: DynamicBatcherOptions;
   readonly #waiting: Job[] = [];
   #admitted = 0;
+  #admittedPairs = 0;
   #running = false;
   #lastBatchRequests = 0;
+  /** The batch being scored: cancelled once every request in it has failed or left. */
+  #activeBatch: { readonly jobs: readonly Job[]; readonly controller: AbortController } | undefined;
 
   constructor(options: DynamicBatcherOptions) {
     this.#options = options;
@@ -66,16 +74,37 @@ export class DynamicBatcher {
     return this.#admitted;
   }
 
+  /** Pairs admitted and not yet answered. */
+  get pendingPairs(): number {
+    return this.#admittedPairs;
+  }
+
   /**
-   * The `resource-exhausted` error when the queue is full, else undefined. Callers check it
-   * before tokenising a request, so an overloaded server refuses work cheaply.
+   * The `resource-exhausted` error when admitting a request of `pairs` pairs would overfill the
+   * queue, else undefined. Callers check it before tokenising a request, so an overloaded server
+   * refuses work cheaply. A request alone in an empty queue is always admitted. `elsewhere`
+   * counts requests admitted but not yet handed to `score` (being tokenised).
    */
-  queueFullError(): HybridRagError | undefined {
-    if (this.#admitted < this.#options.maxQueuedRequests) return undefined;
-    return new HybridRagError(
-      "resource-exhausted",
-      `The ranking queue is full (${this.#admitted} requests waiting, limit ${this.#options.maxQueuedRequests}): retry later or raise RERANKER_MAX_QUEUED_REQUESTS.`,
-    );
+  queueFullError(
+    pairs = 0,
+    elsewhere: { readonly requests: number; readonly pairs: number } = { requests: 0, pairs: 0 },
+  ): HybridRagError | undefined {
+    const { maxQueuedRequests, maxQueuedPairs = Number.POSITIVE_INFINITY } = this.#options;
+    const requests = this.#admitted + elsewhere.requests;
+    const queuedPairs = this.#admittedPairs + elsewhere.pairs;
+    if (requests >= maxQueuedRequests) {
+      return new HybridRagError(
+        "resource-exhausted",
+        `The ranking queue is full (${requests} requests waiting, limit ${maxQueuedRequests}): retry later or raise RERANKER_MAX_QUEUED_REQUESTS.`,
+      );
+    }
+    if (requests > 0 && queuedPairs + pairs > maxQueuedPairs) {
+      return new HybridRagError(
+        "resource-exhausted",
+        `The ranking queue is full (${queuedPairs} pairs waiting; ${pairs} more would pass the limit of ${maxQueuedPairs}): retry later or raise RERANKER_MAX_QUEUED_PAIRS.`,
+      );
+    }
+    return undefined;
   }
 
   /**
@@ -86,7 +115,7 @@ export class DynamicBatcher {
   score(pairs: readonly TokenizedPair[], signal?: AbortSignal): Promise<Float32Array> {
     if (signal?.aborted) return Promise.reject(abortError(signal, "ranking request"));
     if (pairs.length === 0) return Promise.resolve(new Float32Array(0));
-    const full = this.queueFullError();
+    const full = this.queueFullError(pairs.length);
     if (full) return Promise.reject(full);
     return new Promise<Float32Array>((resolve, reject) => {
       const onAbort = () => this.#fail(job, abortError(signal!, "ranking request"));
@@ -102,6 +131,7 @@ export class DynamicBatcher {
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#admitted++;
+      this.#admittedPairs += pairs.length;
       this.#waiting.push(job);
       if (!this.#running) void this.#run();
     });
@@ -168,8 +198,10 @@ export class DynamicBatcher {
     const report = { pairs: pairs.length, paddedTokens: pairs.length * longest };
     const requests = new Set(live.map((slice) => slice.job)).size;
     this.#lastBatchRequests = requests;
+    const controller = new AbortController();
+    this.#activeBatch = { jobs: live.map((slice) => slice.job), controller };
     try {
-      const scores = await this.#options.scorer.scoreTokenized(pairs);
+      const scores = await this.#options.scorer.scoreTokenized(pairs, controller.signal);
       if (scores.length !== pairs.length) {
         throw new HybridRagError(
           "internal",
@@ -185,6 +217,8 @@ export class DynamicBatcher {
         if (job.scoredPairs === job.pairs.length) this.#succeed(job);
       }
     } catch (caught) {
+      // A batch cancelled because all its requests left is not a model failure.
+      if (controller.signal.aborted) return;
       const error = toHybridRagError(caught, "scoring a batch");
       this.#options.onBatch?.({
         ...report,
@@ -193,6 +227,8 @@ export class DynamicBatcher {
         error,
       });
       for (const { job } of live) this.#fail(job, error);
+    } finally {
+      this.#activeBatch = undefined;
     }
   }
 
@@ -208,11 +244,20 @@ export class DynamicBatcher {
     const position = this.#waiting.indexOf(job);
     if (position >= 0) this.#waiting.splice(position, 1);
     job.reject(error);
+    // Nobody waits for the batch any more (every request in it timed out or left): the scorer
+    // may skip its model runs not yet started.
+    const batch = this.#activeBatch;
+    if (batch?.jobs.includes(job) && batch.jobs.every((entry) => entry.settled)) {
+      batch.controller.abort(
+        new HybridRagError("aborted", "Every request of the batch has failed or left."),
+      );
+    }
   }
 
   #settle(job: Job): void {
     job.settled = true;
     job.detach();
     this.#admitted--;
+    this.#admittedPairs -= job.pairs.length;
   }
 }

@@ -57,7 +57,9 @@ describe("the server process", () => {
     expect(output()).toMatch(/shutting down/);
   });
 
-  it("exits 2 with the offending variable named when the configuration is bad", async () => {
+  it("exits 2 with the offending variable named when the configuration is bad", {
+    timeout: 30_000,
+  }, async () => {
     const { child, output } = startMain({ RERANKER_MAX_PASSAGES: "-1" });
     const [code] = await once(child, "exit");
     expect(code).toBe(2);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { createCrossEncoder } from "@hybrid-rag/reranker";
+import { createCrossEncoder, createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { configFromEnvironment } from "./config.ts";
-import { crossEncoderScorer } from "./cross-encoder-scorer.ts";
+import { crossEncoderScorer, workerPoolScorer } from "./cross-encoder-scorer.ts";
 import { createRerankerServer } from "./server.ts";
 
 // Configuration errors end the process with the message only: it names each bad variable.
@@ -13,22 +13,39 @@ try {
   process.exit(2);
 }
 
-const { modelPath, executionProvider, ...settings } = config;
+const { modelPath, executionProvider, workers, ...settings } = config;
 let release: (() => Promise<void>) | undefined;
 const server = createRerankerServer({
   settings,
-  metadata: { modelPath },
+  metadata: { modelPath, workers },
   loadScorer: async () => {
-    const crossEncoder = await createCrossEncoder({
+    if (workers === 0) {
+      const crossEncoder = await createCrossEncoder({
+        model: modelPath,
+        executionProvider,
+        maxTokensPerBatch: settings.maxBatchTokens,
+        maxBatchSize: settings.maxBatchPairs,
+      });
+      release = () => crossEncoder.release();
+      server.app.log.warn(
+        crossEncoder.providerReport,
+        "RERANKER_WORKERS=0: the model runs on the HTTP thread; health checks wait for batches",
+      );
+      return crossEncoderScorer(crossEncoder);
+    }
+    // Tokenising and the model run on worker threads: the HTTP thread stays free for health
+    // checks, timeouts and refusing overload while a batch is scored.
+    const pool = await createCrossEncoderWorkerPool({
       model: modelPath,
       executionProvider,
+      workers,
       // The server's batch budget is the model run's: a batch is one run, never re-split.
       maxTokensPerBatch: settings.maxBatchTokens,
       maxBatchSize: settings.maxBatchPairs,
     });
-    release = () => crossEncoder.release();
-    server.app.log.info(crossEncoder.providerReport, "execution provider");
-    return crossEncoderScorer(crossEncoder);
+    release = () => pool.release();
+    server.app.log.info({ ...pool.providerReport, workers }, "execution provider");
+    return workerPoolScorer(pool);
   },
 });
 
@@ -42,7 +59,17 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    server.app.log.info({ signal }, "shutting down: finishing requests in flight");
+    server.app.log.info(
+      { signal, shutdownTimeoutMs: settings.shutdownTimeoutMs },
+      "shutting down: finishing requests in flight",
+    );
+    // The last resort. Connections are cut at the deadline; then the worker finishes the model
+    // run in progress (stopping a thread inside onnxruntime aborts the process) and the process
+    // exits. Only if that takes 30 s more does it exit with 1.
+    setTimeout(() => {
+      server.app.log.error("shutdown overran its deadline by 30 s: exiting");
+      process.exit(1);
+    }, settings.shutdownTimeoutMs + 30_000).unref();
     server
       .close()
       .then(() => release?.())

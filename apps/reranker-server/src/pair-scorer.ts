@@ -27,8 +27,11 @@ export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
    * `/v1/metadata` once the model is loaded.
    */
   readonly device?: Readonly<Record<string, unknown>>;
-  /** Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. */
-  tokenizePairs(pairs: readonly ScoringPair[]): Pair[];
+  /**
+   * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
+   * so a scorer can tokenise off the event loop (`workerPoolScorer`).
+   */
+  tokenizePairs(pairs: readonly ScoringPair[], signal?: AbortSignal): Promise<Pair[]> | Pair[];
   /**
    * Raw logits, one per pair, in order, for pairs this scorer tokenised (method syntax on
    * purpose: a `PairScorer<Encoded>` serves where a `PairScorer` is expected).

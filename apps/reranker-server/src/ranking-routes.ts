@@ -4,7 +4,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { documentTexts } from "./cohere-documents.ts";
 import { type CohereRerankResponse, cohereRerankRequestSchema } from "./cohere-rerank-api.ts";
 import { type RankingResponse, rankingRequestSchema } from "./ranking-api.ts";
-import { modelNotReadyError, type RankingResult, type Truncation } from "./ranking-service.ts";
+import {
+  modelNotReadyError,
+  type RankingResult,
+  type Truncation,
+  tooManyPassagesError,
+} from "./ranking-service.ts";
 import type { RouteContext } from "./route-context.ts";
 
 /** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
@@ -22,8 +27,11 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     return service.rank(query, passages, truncate, signal, maxPassageTokens);
   };
 
+  const maxPassages = context.settings.maxPassagesPerRequest;
   app.post("/v1/ranking", async (request, reply) => {
-    await context.authenticate(request.headers.authorization);
+    // Count before validating item by item: the work of validation (and its error message)
+    // must not grow with a list the server would refuse anyway.
+    checkListLength(request.body, "passages", maxPassages);
     const body = parseWithSchema(rankingRequestSchema, request.body, "ranking request");
     checkModel(body.model, context.settings.modelId);
     const passages = body.passages.map((passage) => passage.text);
@@ -40,7 +48,7 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<CohereRerankResponse> => {
-    await context.authenticate(request.headers.authorization);
+    checkListLength(request.body, "documents", maxPassages);
     const body = parseWithSchema(cohereRerankRequestSchema, request.body, "rerank request");
     if (body.model !== undefined) checkModel(body.model, context.settings.modelId);
     const texts = documentTexts(body.documents, body.rank_fields);
@@ -96,6 +104,15 @@ function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
   );
   reply.raw.once("close", () => clearTimeout(timer));
   return AbortSignal.any([disconnected.signal, timeout.signal]);
+}
+
+/** Refuses a body whose list `field` holds more than `limit` items, before anything else. */
+function checkListLength(body: unknown, field: string, limit: number): void {
+  if (typeof body !== "object" || body === null) return;
+  const list = (body as Record<string, unknown>)[field];
+  if (Array.isArray(list) && list.length > limit) {
+    throw tooManyPassagesError(list.length, limit);
+  }
 }
 
 function checkModel(requested: string, served: string): void {

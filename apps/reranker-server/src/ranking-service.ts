@@ -26,6 +26,8 @@ export class RankingService {
   readonly #scorer: PairScorer;
   readonly #batcher: DynamicBatcher;
   readonly #limits: RankingLimits;
+  /** Requests past admission that are still being tokenised: they count against the queue. */
+  readonly #tokenizing = { requests: 0, pairs: 0 };
 
   constructor(
     scorer: PairScorer,
@@ -38,7 +40,7 @@ export class RankingService {
   }
 
   get pendingRequests(): number {
-    return this.#batcher.pendingRequests;
+    return this.#batcher.pendingRequests + this.#tokenizing.requests;
   }
 
   async rank(
@@ -49,24 +51,30 @@ export class RankingService {
     maxPassageTokens?: number,
   ): Promise<RankingResult> {
     const limit = this.#limits.maxPassagesPerRequest;
-    if (passages.length > limit) {
-      throw clientError(
-        422,
-        `Too many passages: ${passages.length} exceeds the limit of ${limit} per request; split the request or raise RERANKER_MAX_PASSAGES.`,
-      );
-    }
+    if (passages.length > limit) throw tooManyPassagesError(passages.length, limit);
     // Refuse before tokenising: an overloaded server should spend nothing on work it turns away.
-    const full = this.#batcher.queueFullError();
+    const full = this.#batcher.queueFullError(passages.length, this.#tokenizing);
     if (full) throw full;
     const maxTokens = this.#scorer.maxTokens;
     // Each pair is tokenised once, here: the batch budget, the limit check, `usage` and the
     // model all read this encoding.
-    // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
-    const pairs = this.#scorer.tokenizePairs(
-      passages.map((passage) =>
-        maxPassageTokens === undefined ? { query, passage } : { query, passage, maxPassageTokens },
-      ),
-    );
+    this.#tokenizing.requests++;
+    this.#tokenizing.pairs += passages.length;
+    let pairs: Awaited<ReturnType<PairScorer["tokenizePairs"]>>;
+    try {
+      pairs = await this.#scorer.tokenizePairs(
+        // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
+        passages.map((passage) =>
+          maxPassageTokens === undefined
+            ? { query, passage }
+            : { query, passage, maxPassageTokens },
+        ),
+        signal,
+      );
+    } finally {
+      this.#tokenizing.requests--;
+      this.#tokenizing.pairs -= passages.length;
+    }
     if (truncate === "NONE") {
       const index = pairs.findIndex((pair) => pair.untruncatedTokens > maxTokens);
       if (index >= 0) {
@@ -82,6 +90,14 @@ export class RankingService {
     const promptTokens = pairs.reduce((sum, pair) => sum + pair.tokens, 0);
     return { rankings, promptTokens };
   }
+}
+
+/** The 422 for a request with more passages than `RERANKER_MAX_PASSAGES`. */
+export function tooManyPassagesError(count: number, limit: number): HybridRagError {
+  return clientError(
+    422,
+    `Too many passages: ${count} exceeds the limit of ${limit} per request; split the request or raise RERANKER_MAX_PASSAGES.`,
+  );
 }
 
 /** The error for requests that arrive before the model has loaded. */

@@ -1,16 +1,21 @@
-import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
-import Fastify, { type FastifyInstance } from "fastify";
+import { createServer } from "node:http";
+import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
-import type { ServerConfig } from "./config.ts";
+import { maxTimerMs, type ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
 import { registerRankingRoutes } from "./ranking-routes.ts";
 import { RankingService } from "./ranking-service.ts";
+import { maxJsonDepth, protectedRoutes } from "./request-limits.ts";
 import { ServerMetrics } from "./server-metrics.ts";
 import { registerStatusRoutes } from "./status-routes.ts";
 
 /** The settings `createRerankerServer` uses (a `ServerConfig` without where to find the model). */
-export type RerankerServerSettings = Omit<ServerConfig, "modelPath" | "executionProvider">;
+export type RerankerServerSettings = Omit<
+  ServerConfig,
+  "modelPath" | "executionProvider" | "workers"
+>;
 
 export interface RerankerServerOptions {
   readonly settings: RerankerServerSettings;
@@ -26,7 +31,11 @@ export interface RerankerServer {
   readonly modelLoaded: Promise<void>;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(): Promise<string>;
-  /** Stops accepting requests, finishes the ones in flight, then resolves. */
+  /**
+   * Stops accepting connections, closes idle ones and those still uploading their body at once,
+   * lets the requests in flight finish, and cuts whatever is still open after
+   * `shutdownTimeoutMs` (their work is dropped): it resolves within that deadline.
+   */
   close(): Promise<void>;
 }
 
@@ -38,6 +47,26 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     logger: { level: settings.logLevel },
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // Node's own request timeouts, set here rather than by Fastify (whose requestTimeout: 0
+    // default would let a stalled upload hold its connection, and shutdown, forever).
+    serverFactory: (handler) => {
+      // How often Node looks for requests past their timeouts (its default is 30 s); the
+      // timeouts are shortened by it so a stalled upload is closed within the configured time.
+      const checkEveryMs = Math.max(25, Math.min(1000, Math.floor(settings.bodyTimeoutMs / 20)));
+      const server = createServer(
+        {
+          requestTimeout: Math.max(1, settings.bodyTimeoutMs - checkEveryMs),
+          headersTimeout: Math.max(1, settings.headersTimeoutMs - checkEveryMs),
+          keepAliveTimeout: settings.keepAliveTimeoutMs,
+          connectionsCheckingInterval: checkEveryMs,
+        },
+        handler,
+      );
+      server.maxConnections = settings.maxConnections;
+      // A socket silent for longer than any request may take is dead.
+      server.setTimeout(Math.min(maxTimerMs, settings.requestTimeoutMs + settings.bodyTimeoutMs));
+      return server;
+    },
   });
   let service: RankingService | undefined;
   let device: Readonly<Record<string, unknown>> | undefined;
@@ -46,21 +75,48 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     () => service !== undefined,
   );
 
-  app.removeContentTypeParser("application/json");
+  // Only JSON bodies: Fastify's default text/plain parser would hand strings to the schemas
+  // (422) where the answer is 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     try {
       if (String(body).trim() === "")
         throw clientError(400, "The request body is empty: send a JSON object.");
-      done(null, JSON.parse(String(body)));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       done(
-        HybridRagError.isInstance(error)
-          ? error
-          : clientError(400, `Malformed JSON in the request body: ${reason}.`),
-        undefined,
+        null,
+        parseJsonWithLimits(String(body), {
+          maxDepth: maxJsonDepth,
+          what: "request body",
+          // Counted in the same scan: millions of items are refused before they are built.
+          maxArrayItems: settings.maxPassagesPerRequest,
+          arrayItemsHint: `send at most ${settings.maxPassagesPerRequest} passages per request, or raise RERANKER_MAX_PASSAGES`,
+        }),
       );
+    } catch (error) {
+      const failure = toHybridRagError(error);
+      const tooMany = failure.details?.maxArrayItems !== undefined;
+      done(clientError(tooMany ? 422 : 400, failure.message), undefined);
     }
+  });
+
+  // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
+  const receiving = new Set<FastifyRequest>();
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.method === "POST") receiving.add(request);
+    reply.raw.once("close", () => {
+      receiving.delete(request);
+      // A client that left before its answer gets no onResponse: count it here (nginx's 499).
+      if (!reply.raw.writableFinished) {
+        metrics.recordRequest(
+          request.routeOptions.url ?? "unmatched",
+          499,
+          reply.elapsedTime / 1000,
+        );
+      }
+    });
+  });
+  app.addHook("preValidation", async (request) => {
+    receiving.delete(request);
   });
 
   let closing = false;
@@ -79,7 +135,9 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = httpError(error);
-    if (status >= 500 && status !== 503) request.log.error({ err: error }, "request failed");
+    // Overload answers (503, 504) are expected under load: one line each, no stack.
+    if (status === 504) request.log.warn({ message: body.message }, "request timed out");
+    else if (status >= 500 && status !== 503) request.log.error({ err: error }, "request failed");
     if (status === 503) reply.header("retry-after", "1");
     return reply.code(status).send(body);
   });
@@ -91,23 +149,25 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     }),
   );
 
-  const apiKeyMatches =
-    settings.apiKey === undefined ? undefined : createApiKeyCheck(settings.apiKey);
-  const authenticate = async (authorization: string | undefined) => {
-    if (apiKeyMatches && !apiKeyMatches(authorization)) {
+  if (settings.apiKey !== undefined) {
+    const apiKeyMatches = createApiKeyCheck(settings.apiKey);
+    // Before the body is read: an unauthenticated client costs a header check, not a 16 MB parse.
+    app.addHook("onRequest", async (request, reply) => {
+      if (!protectedRoutes.has(request.routeOptions.url ?? "")) return;
+      if (apiKeyMatches(request.headers.authorization)) return;
+      reply.header("www-authenticate", 'Bearer realm="reranker"');
       throw new HybridRagError(
         "permission-denied",
         "Missing or wrong API key: send the header `Authorization: Bearer <RERANKER_API_KEY>`.",
       );
-    }
-  };
+    });
+  }
 
   const getService = () => service;
-  registerRankingRoutes(app, { settings, metrics, authenticate, getService });
+  registerRankingRoutes(app, { settings, metrics, getService });
   registerStatusRoutes(app, {
     settings,
     metrics,
-    authenticate,
     getService,
     metadata: options.metadata ?? {},
     getDevice: () => device,
@@ -138,7 +198,22 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
       return app.listen({ host: settings.host, port: settings.port });
     },
     async close() {
-      await app.close();
+      closing = true;
+      // Uploads still arriving have had no work done: cut them now rather than wait.
+      for (const request of receiving) request.raw.socket?.destroy();
+      receiving.clear();
+      const deadline = setTimeout(() => {
+        app.log.warn(
+          { shutdownTimeoutMs: settings.shutdownTimeoutMs },
+          "shutdown deadline reached: closing the connections still open",
+        );
+        app.server.closeAllConnections();
+      }, settings.shutdownTimeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { maxJsonDepth } from "./request-limits.ts";
 import type { RouteContext } from "./route-context.ts";
 
 export interface StatusRouteContext extends RouteContext {
@@ -30,16 +31,14 @@ export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteC
     });
   });
 
-  app.get("/v1/models", async (request) => {
-    await context.authenticate(request.headers.authorization);
+  app.get("/v1/models", async () => {
     return {
       object: "list",
       data: [{ id: settings.modelId, object: "model", created: startedAt, owned_by: "hybrid-rag" }],
     };
   });
 
-  app.get("/v1/metadata", async (request) => {
-    await context.authenticate(request.headers.authorization);
+  app.get("/v1/metadata", async () => {
     return {
       version: "0.1.0",
       // The provider in use comes from the loaded model, never from the configuration.
@@ -53,9 +52,12 @@ export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteC
       limits: {
         maxPassagesPerRequest: settings.maxPassagesPerRequest,
         maxQueuedRequests: settings.maxQueuedRequests,
+        maxQueuedPairs: settings.maxQueuedPairs,
         maxBatchTokens: settings.maxBatchTokens,
         maxBatchPairs: settings.maxBatchPairs,
         requestTimeoutMs: settings.requestTimeoutMs,
+        bodyTimeoutMs: settings.bodyTimeoutMs,
+        maxJsonDepth,
         maxBodyBytes: settings.maxBodyBytes,
       },
       ready: context.getService() !== undefined,

@@ -1,7 +1,9 @@
 export { abortError, throwIfAborted } from "./abort.ts";
 export { removeLeftoverTemporaryFiles, writeFileAtomically } from "./atomic-file.ts";
 export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
+export { type JsonLimits, jsonNestingExceeds, parseJsonWithLimits } from "./bounded-json.ts";
 export { compareCodePoints } from "./code-point-order.ts";
+export { describeValue } from "./describe-value.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
@@ -59,6 +61,7 @@ export {
   documentIdSchema,
   documentSchema,
   metadataFilterSchema,
+  type ParseWithSchemaOptions,
   parseWithSchema,
   rangeConditionSchema,
   retrieveOptionsSchema,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { HybridRagError } from "./errors.ts";
 import { validateRetrieveCall } from "./retrieve-options.ts";
 import { documentSchema, parseWithSchema } from "./schemas.ts";
@@ -90,5 +91,26 @@ describe("validateDocuments", () => {
       ["b", 1],
       ["", 3],
     ]);
+  });
+});
+
+describe("parseWithSchema bounds", () => {
+  it("names the first issues only and counts the rest, whatever the input's size", () => {
+    const schema = z.array(z.object({ text: z.string() }));
+    const input = Array.from({ length: 20_000 }, () => 1);
+    const error = errorOf(() => parseWithSchema(schema, input, "passages"));
+    expect(error.message).toContain("and 19990 more issues");
+    expect(error.message.length).toBeLessThan(4_000);
+    expect(error.details).toMatchObject({ issueCount: 20_000 });
+    expect(error.details?.issues).toHaveLength(10);
+  });
+
+  it("describes a deeply nested value without overflowing the stack", () => {
+    let deep: unknown = "leaf";
+    for (let level = 0; level < 20_000; level++) deep = [deep];
+    const error = errorOf(() =>
+      parseWithSchema(z.object({ text: z.string() }), { text: deep }, "x"),
+    );
+    expect(error.message).toMatch(/text: .*\(got \[\[\[\[/);
   });
 });

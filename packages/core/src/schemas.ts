@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeValue } from "./describe-value.ts";
 import { HybridRagError } from "./errors.ts";
 
 const scalar = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
@@ -59,24 +60,40 @@ export const retrieveOptionsSchema = z.strictObject({
   includeDocuments: z.boolean().optional(),
 });
 
+export interface ParseWithSchemaOptions {
+  /** Issues named in the message at most; the rest are counted ("and 12345 more"). Default 10. */
+  readonly maxIssues?: number;
+}
+
 /**
  * Parses input against a schema, throwing an `invalid-argument` HybridRagError whose message
- * names each offending path and value and what was expected.
+ * names the offending paths and values and what was expected. The message and `details` are
+ * bounded whatever the input: the first `maxIssues` issues, then a count of the others, each
+ * value described in at most 80 characters.
  */
 export function parseWithSchema<S extends z.ZodType>(
   schema: S,
   input: unknown,
   what: string,
+  options: ParseWithSchemaOptions = {},
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const maxIssues = options.maxIssues ?? 10;
+  const { issues } = result.error;
+  const shown = issues.slice(0, maxIssues);
+  const problems = shown.map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
     const received = describeValueAt(input, issue.path);
     return `${path}: ${issue.message}${received === undefined ? "" : ` (got ${received})`}`;
   });
-  throw new HybridRagError("invalid-argument", `Invalid ${what}: ${problems.join("; ")}.`, {
-    details: { issues: result.error.issues },
+  const more = issues.length - shown.length;
+  const tail = more > 0 ? `; and ${more} more issue${more === 1 ? "" : "s"}` : "";
+  throw new HybridRagError("invalid-argument", `Invalid ${what}: ${problems.join("; ")}${tail}.`, {
+    details: {
+      issues: shown.map(({ code, path, message }) => ({ code, path, message })),
+      issueCount: issues.length,
+    },
   });
 }
 
@@ -86,12 +103,5 @@ function describeValueAt(input: unknown, path: readonly PropertyKey[]): string |
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
-  if (current === undefined) return "undefined";
-  if (typeof current === "function") return "a function";
-  try {
-    const text = typeof current === "number" ? String(current) : JSON.stringify(current);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return String(current);
-  }
+  return describeValue(current);
 }

@@ -30,18 +30,7 @@ export async function createCrossEncoderReranker(
     passageText = defaultPassageText,
     ...encoderOptions
   } = options;
-  if (activation !== "none" && activation !== "sigmoid") {
-    throw new HybridRagError(
-      "invalid-argument",
-      `activation must be "none" or "sigmoid", got ${JSON.stringify(activation)}.`,
-    );
-  }
-  if (!["END", "NONE"].includes(truncate)) {
-    throw new HybridRagError(
-      "invalid-argument",
-      `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
-    );
-  }
+  checkRerankSettings(activation, truncate);
   const ignored = Object.keys(encoderOptions);
   if (given && ignored.length > 0) {
     // Settings for a model that will not be loaded would be silently ignored.
@@ -61,20 +50,53 @@ export async function createCrossEncoderReranker(
   return {
     name,
     crossEncoder: encoder,
-    rerank(
-      query: string,
-      candidates: readonly Hit[],
-      rerankOptions?: RerankOptions,
-    ): Promise<Hit[]> {
-      return rerankHits(name, candidates, rerankOptions, passageText, async (passages) => {
-        const logits = await encoder.scorePairs(query, passages, {
-          truncate,
-          ...(rerankOptions?.signal ? { signal: rerankOptions.signal } : {}),
-        });
-        return activation === "sigmoid"
-          ? logits.map((logit) => 1 / (1 + Math.exp(-logit)))
-          : logits;
-      });
-    },
+    rerank: scoringRerank(name, encoder, { activation, truncate, passageText }),
   };
+}
+
+export interface RerankSettings {
+  readonly activation: "none" | "sigmoid";
+  readonly truncate: TruncateMode;
+  readonly passageText: (document: Document) => string;
+}
+
+/** Anything that scores one query's passages: a `CrossEncoder` or a `CrossEncoderWorkerPool`. */
+export interface PassageScorer {
+  scorePairs(
+    query: string,
+    passages: readonly string[],
+    options: { truncate?: TruncateMode; signal?: AbortSignal },
+  ): Promise<Float32Array>;
+}
+
+/** Throws `invalid-argument` for an unknown activation or truncate mode. */
+export function checkRerankSettings(activation: string, truncate: string): void {
+  if (activation !== "none" && activation !== "sigmoid") {
+    throw new HybridRagError(
+      "invalid-argument",
+      `activation must be "none" or "sigmoid", got ${JSON.stringify(activation)}.`,
+    );
+  }
+  if (!["END", "NONE"].includes(truncate)) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
+    );
+  }
+}
+
+/** The `rerank` method of a reranker that scores with `scorer`. */
+export function scoringRerank(
+  name: string,
+  scorer: PassageScorer,
+  { activation, truncate, passageText }: RerankSettings,
+): Reranker["rerank"] {
+  return (query: string, candidates: readonly Hit[], rerankOptions?: RerankOptions) =>
+    rerankHits(name, candidates, rerankOptions, passageText, async (passages) => {
+      const logits = await scorer.scorePairs(query, passages, {
+        truncate,
+        ...(rerankOptions?.signal ? { signal: rerankOptions.signal } : {}),
+      });
+      return activation === "sigmoid" ? logits.map((logit) => 1 / (1 + Math.exp(-logit))) : logits;
+    });
 }

@@ -16,7 +16,13 @@ export {
   type CrossEncoderRerankerOptions,
   createCrossEncoderReranker,
 } from "./cross-encoder-reranker.ts";
+export {
+  CrossEncoderWorkerPool,
+  type CrossEncoderWorkerPoolOptions,
+  createCrossEncoderWorkerPool,
+} from "./cross-encoder-worker-pool.ts";
 export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+export type { ChosenModelFile, ModelPrecision } from "./model-precision.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
 export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
 export {
@@ -25,3 +31,8 @@ export {
 } from "./remote/remote-reranker.ts";
 export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
 export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
+export {
+  createWorkerPoolReranker,
+  type WorkerPoolReranker,
+  type WorkerPoolRerankerOptions,
+} from "./worker-pool-reranker.ts";

@@ -26,7 +26,7 @@ export function gateScorer<Pair extends TokenizedPair>(inner: PairScorer<Pair>):
     batches,
     scorer: {
       maxTokens: inner.maxTokens,
-      tokenizePairs: (pairs) => inner.tokenizePairs(pairs),
+      tokenizePairs: (pairs, signal) => inner.tokenizePairs(pairs, signal),
       async scoreTokenized(pairs, signal) {
         batches.push([...pairs]);
         for (const waiter of waiters.filter((entry) => batches.length >= entry.count)) {

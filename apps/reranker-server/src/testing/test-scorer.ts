@@ -2,7 +2,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
-import { type CrossEncoder, createCrossEncoder } from "@hybrid-rag/reranker";
+import {
+  type CrossEncoder,
+  type CrossEncoderWorkerPool,
+  createCrossEncoder,
+  createCrossEncoderWorkerPool,
+} from "@hybrid-rag/reranker";
 import { type CrossEncoderPair, crossEncoderScorer } from "../cross-encoder-scorer.ts";
 import type { PairScorer, ScoringPair, TokenizedPair } from "../pair-scorer.ts";
 
@@ -31,14 +36,31 @@ export async function loadTestScorer(): Promise<PairScorer<CrossEncoderPair>> {
 }
 
 /** Scores pairs straight through a scorer, past any batcher: the reference answers of tests. */
-export function scoreDirectly<Pair extends TokenizedPair>(
+export async function scoreDirectly<Pair extends TokenizedPair>(
   scorer: PairScorer<Pair>,
   pairs: readonly ScoringPair[],
 ): Promise<Float32Array> {
-  return scorer.scoreTokenized(scorer.tokenizePairs(pairs));
+  return scorer.scoreTokenized(await scorer.tokenizePairs(pairs));
 }
 
 /** Tokens of a pair before truncation, special tokens included. */
-export function countTokens(scorer: PairScorer, query: string, passage: string): number {
-  return scorer.tokenizePairs([{ query, passage }])[0]!.untruncatedTokens;
+export async function countTokens(
+  scorer: PairScorer,
+  query: string,
+  passage: string,
+): Promise<number> {
+  return (await scorer.tokenizePairs([{ query, passage }]))[0]!.untruncatedTokens;
+}
+
+/** The test model on a one-thread worker pool, with model runs as large as `maxBatchPairs`. */
+export async function loadTestWorkerPool(maxBatchPairs = 64): Promise<CrossEncoderWorkerPool> {
+  const crossEncoder = await loadTestCrossEncoder();
+  return createCrossEncoderWorkerPool({
+    model: crossEncoder.model.path,
+    executionProvider: "cpu",
+    maxLength: testMaxTokens,
+    intraOpThreads: 1,
+    maxBatchSize: maxBatchPairs,
+    maxTokensPerBatch: maxBatchPairs * testMaxTokens,
+  });
 }

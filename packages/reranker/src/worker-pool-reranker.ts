@@ -1,0 +1,62 @@
+import type { Document, Reranker } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import type { TruncateMode } from "./cross-encoder-options.ts";
+import { checkRerankSettings, scoringRerank } from "./cross-encoder-reranker.ts";
+import {
+  CrossEncoderWorkerPool,
+  type CrossEncoderWorkerPoolOptions,
+} from "./cross-encoder-worker-pool.ts";
+import { defaultPassageText } from "./rerank-hits.ts";
+
+export interface WorkerPoolRerankerOptions extends Partial<CrossEncoderWorkerPoolOptions> {
+  /** Share a pool (with a reranking server, say) instead of starting one for `model`. */
+  readonly workerPool?: CrossEncoderWorkerPool;
+  readonly name?: string;
+  /** "none" keeps raw logits (as NIM returns them); "sigmoid" maps them to 0..1. */
+  readonly activation?: "none" | "sigmoid";
+  readonly truncate?: TruncateMode;
+  readonly passageText?: (document: Document) => string;
+}
+
+export interface WorkerPoolReranker extends Reranker {
+  readonly workerPool: CrossEncoderWorkerPool;
+}
+
+/**
+ * `createCrossEncoderReranker` with tokenising and the model on worker threads
+ * (`CrossEncoderWorkerPool`): same scores, and the caller's event loop stays free — what a server
+ * that reranks inside request handlers needs.
+ */
+export async function createWorkerPoolReranker(
+  options: WorkerPoolRerankerOptions,
+): Promise<WorkerPoolReranker> {
+  const {
+    workerPool: given,
+    name = "cross-encoder",
+    activation = "none",
+    truncate = "END",
+    passageText = defaultPassageText,
+    ...poolOptions
+  } = options;
+  checkRerankSettings(activation, truncate);
+  const ignored = Object.keys(poolOptions);
+  if (given && ignored.length > 0) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `createWorkerPoolReranker got workerPool and also ${ignored.join(", ")}; pass either a workerPool or the options to start one.`,
+    );
+  }
+  if (!given && !poolOptions.model) {
+    throw new HybridRagError(
+      "invalid-argument",
+      "createWorkerPoolReranker needs `model` (a path or Hub id) or `workerPool`.",
+    );
+  }
+  const workerPool =
+    given ?? (await CrossEncoderWorkerPool.create(poolOptions as CrossEncoderWorkerPoolOptions));
+  return {
+    name,
+    workerPool,
+    rerank: scoringRerank(name, workerPool, { activation, truncate, passageText }),
+  };
+}
