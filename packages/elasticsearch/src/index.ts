@@ -1,4 +1,3 @@
-export { toElasticsearchError } from "./elasticsearch-error.ts";
 export {
   createElasticsearchHybridRetriever,
   ElasticsearchHybridRetriever,
@@ -14,5 +13,3 @@ export {
   type ElasticsearchIndexOptions,
   elasticsearchIndexOptionsSchema,
 } from "./elasticsearch-options.ts";
-export { contentField, indexDefinition, vectorField } from "./index-definition.ts";
-export { type FilterClause, metadataFilterClauses } from "./metadata-filter-query.ts";

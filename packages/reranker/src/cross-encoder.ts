@@ -1,19 +1,20 @@
 import { HybridRagError, parseWithSchema, throwIfAborted } from "@hybrid-rag/core";
+import { assertStrings, ConcurrencyLimit } from "@hybrid-rag/core/internal";
 import {
-  assertStrings,
-  batchFeeds,
-  ConcurrencyLimit,
   createOnnxSession,
-  defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
   type LoadModelOptions,
   loadModelDirectory,
   type ModelDirectory,
   type OnnxSession,
+} from "@hybrid-rag/models";
+import {
+  batchFeeds,
+  defaultTokensPerBatch,
   padBatch,
   tokenBudgetBatches,
-} from "@hybrid-rag/models";
+} from "@hybrid-rag/models/internal";
 import {
   type CrossEncoderSettings,
   crossEncoderOptionsSchema,

@@ -1,13 +1,8 @@
 import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
-import {
-  type Analyzer,
-  englishAnalyzer,
-  lengthToNorm,
-  normToLength,
-  standardAnalyzer,
-} from "@hybrid-rag/bm25";
+import { type Analyzer, englishAnalyzer, standardAnalyzer } from "@hybrid-rag/bm25";
+import { lengthToNorm, normToLength } from "@hybrid-rag/bm25/internal";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
 
 // The mock is CommonJS and tests a returned error with instanceof against the CommonJS build
