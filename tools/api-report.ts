@@ -14,7 +14,10 @@ if (mode !== "--check" && mode !== "--update") {
   process.exit(2);
 }
 // A clean build: dist/ of a deleted or renamed source would otherwise linger in the report.
-execFileSync("pnpm", ["build"], { cwd: repositoryRoot, stdio: ["ignore", "ignore", "inherit"] });
+// HYBRID_RAG_BUILT=1: `pnpm build` has just run (CI runs it once for every package check).
+if (process.env.HYBRID_RAG_BUILT !== "1") {
+  execFileSync("pnpm", ["build"], { cwd: repositoryRoot, stdio: ["ignore", "ignore", "inherit"] });
+}
 
 function declarationFiles(directory: string): string[] {
   if (!existsSync(directory)) return [];
