@@ -70,7 +70,7 @@ for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
     cd "$app"
     export PATH="$node_dir/node_modules/.bin:$PATH"
     step "node $(node --version): npm install of ${#tarballs[@]} tarballs in $app"
-    npm install --no-audit --no-fund --loglevel=error
+    npm install --prefer-offline --no-audit --no-fund --loglevel=error
     node prepare-fixtures.mjs fixtures "$vocabulary"
     step "node $(node --version): README quickstart"
     EMBEDDING_MODEL=fixtures/bi-encoder RERANKER_MODEL=fixtures/cross-encoder node quickstart.mjs | tee quickstart.out
