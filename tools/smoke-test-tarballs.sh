@@ -69,6 +69,8 @@ for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
   (
     cd "$app"
     export PATH="$node_dir/node_modules/.bin:$PATH"
+    # `pnpm smoke:tarballs` passes pnpm's settings as npm_config_*; plain npm does not know them.
+    for variable in $(compgen -e | grep '^npm_config_' || true); do unset "$variable"; done
     step "node $(node --version): npm install of ${#tarballs[@]} tarballs in $app"
     npm install --prefer-offline --no-audit --no-fund --loglevel=error
     node prepare-fixtures.mjs fixtures "$vocabulary"
