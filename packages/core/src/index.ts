@@ -45,6 +45,11 @@ export {
   type SourceEvidence,
   withConsecutiveRanks,
 } from "./hit.ts";
+export type { RetryPolicy } from "./http/http-retry.ts";
+export {
+  type RemoteClientOptions,
+  remoteClientOptionsSchema,
+} from "./http/remote-client-options.ts";
 export {
   type FieldCondition,
   isRangeCondition,

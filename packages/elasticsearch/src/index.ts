@@ -1,4 +1,3 @@
-export { toElasticsearchError } from "./elasticsearch-error.ts";
 export {
   createElasticsearchHybridRetriever,
   ElasticsearchHybridRetriever,
@@ -17,5 +16,3 @@ export {
   elasticsearchIndexOptionsSchema,
   maxDenseVectorDims,
 } from "./elasticsearch-options.ts";
-export { contentField, indexDefinition, vectorField } from "./index-definition.ts";
-export { type FilterClause, metadataFilterClauses } from "./metadata-filter-query.ts";

@@ -5,22 +5,23 @@ import {
   parseWithSchema,
   throwIfAborted,
 } from "@hybrid-rag/core";
+import { assertStrings, ConcurrencyLimit } from "@hybrid-rag/core/internal";
 import {
-  assertStrings,
-  batchFeeds,
-  ConcurrencyLimit,
   createOnnxSession,
-  defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
   type LoadModelOptions,
   loadModelDirectory,
   type ModelDirectory,
   type PoolingMode,
-  padBatch,
   sessionOptionsSchema,
-  tokenBudgetBatches,
 } from "@hybrid-rag/models";
+import {
+  batchFeeds,
+  defaultTokensPerBatch,
+  padBatch,
+  tokenBudgetBatches,
+} from "@hybrid-rag/models/internal";
 import { z } from "zod";
 import { normalizeInPlace, poolHiddenStates } from "./pooling.ts";
 import { prefixPresets } from "./prefixes.ts";

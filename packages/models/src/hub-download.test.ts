@@ -2,12 +2,16 @@ import { createHash } from "node:crypto";
 import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectErrorCode } from "@hybrid-rag/core/testing";
+import {
+  expectErrorCode,
+  type LoopbackServer,
+  sendJson,
+  startLoopbackServer,
+} from "@hybrid-rag/core/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { downloadFromHub } from "./hub-download.ts";
 import { loadModelDirectory } from "./model-directory.ts";
 import { createTinyBertModel } from "./testing/create-tiny-bert-model.ts";
-import { type LoopbackServer, sendJson, startLoopbackServer } from "./testing/loopback-server.ts";
 
 const repository = "test-org/tiny-cross-encoder";
 const commit = "0123456789abcdef0123456789abcdef01234567";

@@ -4,9 +4,10 @@ import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from "node:fs/p
 import { dirname, join, relative } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { RetryPolicy } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
+import { fetchWithRetry, requestJson } from "@hybrid-rag/core/internal";
 import { z } from "zod";
-import { fetchWithRetry, type RetryPolicy, requestJson } from "./http-retry.ts";
 import {
   commitHashPattern,
   defaultHubCacheDirectory,

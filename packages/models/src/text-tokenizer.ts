@@ -1,5 +1,4 @@
 import { Tokenizer } from "@huggingface/tokenizers";
-import { HybridRagError } from "@hybrid-rag/core";
 
 /** Token ids and token type ids of one encoded text or text pair, special tokens included. */
 export interface EncodedText {
@@ -71,18 +70,5 @@ export class TextTokenizer {
           ? String((token as { content: unknown }).content)
           : undefined;
     return content === undefined ? undefined : this.#vocabulary.get(content);
-  }
-}
-
-/** Throws `invalid-argument` unless every text is a string. */
-export function assertStrings(texts: readonly unknown[], what: string): asserts texts is string[] {
-  for (const [index, text] of texts.entries()) {
-    if (typeof text !== "string") {
-      throw new HybridRagError(
-        "invalid-argument",
-        `${what}: input ${index} must be a string, got ${text === null ? "null" : typeof text}.`,
-        { details: { index } },
-      );
-    }
   }
 }

@@ -2,10 +2,7 @@ import { sessionOptionsSchema } from "@hybrid-rag/models";
 import { z } from "zod";
 import { modelPrecisions } from "./model-precision.ts";
 
-export const truncateModes = ["END", "NONE"] as const;
-
-/** NIM's semantics: END cuts the passage (then the query) to fit; NONE rejects over-length pairs. */
-export type TruncateMode = (typeof truncateModes)[number];
+export { type TruncateMode, truncateModes } from "./truncate-mode.ts";
 
 export const crossEncoderOptionsSchema = sessionOptionsSchema.extend({
   /** Longest pair in tokens, special tokens included; default and maximum: the model's limit. */

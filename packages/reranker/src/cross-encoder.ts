@@ -1,11 +1,7 @@
 import { HybridRagError, parseWithSchema, throwIfAborted } from "@hybrid-rag/core";
+import { assertStrings, ConcurrencyLimit } from "@hybrid-rag/core/internal";
 import {
-  assertStrings,
-  batchFeeds,
-  ConcurrencyLimit,
   createOnnxSession,
-  defaultItemsPerBatch,
-  defaultTokensPerBatch,
   type EncodedText,
   type ExecutionProvider,
   type LoadModelOptions,
@@ -13,10 +9,15 @@ import {
   type ModelDirectory,
   type OnnxSession,
   type ProviderReport,
-  padBatch,
   providerReport,
-  tokenBudgetBatches,
 } from "@hybrid-rag/models";
+import {
+  batchFeeds,
+  defaultItemsPerBatch,
+  defaultTokensPerBatch,
+  padBatch,
+  tokenBudgetBatches,
+} from "@hybrid-rag/models/internal";
 import {
   type CrossEncoderSettings,
   crossEncoderOptionsSchema,

@@ -1,10 +1,7 @@
 import { HybridRagError } from "@hybrid-rag/core";
-import {
-  assertStrings,
-  type EncodedText,
-  longestFirstLengths,
-  type TextTokenizer,
-} from "@hybrid-rag/models";
+import { assertStrings } from "@hybrid-rag/core/internal";
+import type { EncodedText, TextTokenizer } from "@hybrid-rag/models";
+import { longestFirstLengths } from "@hybrid-rag/models/internal";
 import type { TruncateMode } from "./cross-encoder-options.ts";
 
 /** One (query, passage) pair to score; pairs of one call may have different queries. */

@@ -1,6 +1,5 @@
 export { type LoadVectorIndexOptions, loadVectorIndex } from "./load-vector-index.ts";
 export { normalizeInPlace, type VectorMetric, vectorMetrics } from "./metric.ts";
-export { TopKHeap } from "./top-k-heap.ts";
 export {
   createVectorIndex,
   VectorIndex,

@@ -5,6 +5,14 @@ export { expectWellFormedRanking } from "./expect-ranked.ts";
 export { type FusionContractOptions, rankedList, runFusionContract } from "./fusion-contract.ts";
 export { HashingEmbedder } from "./hashing-embedder.ts";
 export { InMemoryKeywordRetriever } from "./in-memory-keyword-retriever.ts";
+export { canListNativeLibraries, nativeLibrariesLoadedBy } from "./loaded-native-libraries.ts";
+export {
+  type LoopbackHandler,
+  type LoopbackServer,
+  type RecordedRequest,
+  sendJson,
+  startLoopbackServer,
+} from "./loopback-server.ts";
 export {
   contractCandidates,
   type RerankerContractOptions,

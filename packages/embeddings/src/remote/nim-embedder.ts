@@ -1,5 +1,5 @@
 import { type Embedder, parseWithSchema } from "@hybrid-rag/core";
-import { requestJson } from "@hybrid-rag/models";
+import { requestJson } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 import {
   createRemoteEmbedder,

@@ -1,4 +1,10 @@
-import { type Embedder, type EmbedOptions, HybridRagError, throwIfAborted } from "@hybrid-rag/core";
+import {
+  type Embedder,
+  type EmbedOptions,
+  HybridRagError,
+  remoteClientOptionsSchema,
+  throwIfAborted,
+} from "@hybrid-rag/core";
 import {
   assertStrings,
   ConcurrencyLimit,
@@ -6,9 +12,8 @@ import {
   describeErrorBody,
   type HttpRequest,
   type ResolvedRemoteClientOptions,
-  remoteClientOptionsSchema,
   remotePost,
-} from "@hybrid-rag/models";
+} from "@hybrid-rag/core/internal";
 import { z } from "zod";
 
 export const remoteEmbedderOptionsSchema = remoteClientOptionsSchema.extend({

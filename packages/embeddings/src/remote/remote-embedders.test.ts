@@ -1,12 +1,14 @@
 import type { ServerResponse } from "node:http";
 import type { Embedder } from "@hybrid-rag/core";
-import { expectErrorCode, HashingEmbedder, runEmbedderContract } from "@hybrid-rag/core/testing";
 import {
+  expectErrorCode,
+  HashingEmbedder,
   type LoopbackServer,
   type RecordedRequest,
+  runEmbedderContract,
   sendJson,
   startLoopbackServer,
-} from "@hybrid-rag/models/testing";
+} from "@hybrid-rag/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createNimEmbedder } from "./nim-embedder.ts";
 import { createOpenAiEmbedder } from "./openai-embedder.ts";

@@ -6,13 +6,6 @@ export {
   type TinyBertModel,
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
-export {
-  type LoopbackHandler,
-  type LoopbackServer,
-  type RecordedRequest,
-  sendJson,
-  startLoopbackServer,
-} from "./loopback-server.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 export { readSciFactSample, type SciFactText } from "./scifact-sample.ts";
 export { SeededRandom } from "./seeded-random.ts";

@@ -1,8 +1,8 @@
 import type { Document, Reranker } from "@hybrid-rag/core";
 import { parseWithSchema } from "@hybrid-rag/core";
-import { requestJson } from "@hybrid-rag/models";
+import { requestJson } from "@hybrid-rag/core/internal";
 import { z } from "zod";
-import { truncateModes } from "../cross-encoder-options.ts";
+import { truncateModes } from "../truncate-mode.ts";
 import { scoresInRequestOrder } from "./indexed-scores.ts";
 import { createRemoteReranker, remoteRerankerOptionsSchema } from "./remote-reranker.ts";
 

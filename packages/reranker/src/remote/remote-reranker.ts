@@ -1,13 +1,13 @@
 import type { Document, Hit, Reranker, RerankOptions } from "@hybrid-rag/core";
+import { remoteClientOptionsSchema } from "@hybrid-rag/core";
 import {
   ConcurrencyLimit,
   chunked,
   describeErrorBody,
   type HttpRequest,
   type ResolvedRemoteClientOptions,
-  remoteClientOptionsSchema,
   remotePost,
-} from "@hybrid-rag/models";
+} from "@hybrid-rag/core/internal";
 import { z } from "zod";
 import { defaultPassageText, rerankHits } from "../rerank-hits.ts";
 

@@ -3,15 +3,13 @@ import type { Reranker } from "@hybrid-rag/core";
 import {
   contractCandidates,
   expectErrorCode,
-  runRerankerContract,
-  simpleTokens,
-} from "@hybrid-rag/core/testing";
-import {
   type LoopbackServer,
   type RecordedRequest,
+  runRerankerContract,
   sendJson,
+  simpleTokens,
   startLoopbackServer,
-} from "@hybrid-rag/models/testing";
+} from "@hybrid-rag/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCohereReranker } from "./cohere-reranker.ts";
 import { createNimReranker } from "./nim-reranker.ts";

@@ -1,14 +1,13 @@
+import type { z } from "zod";
+import { abortError } from "../abort.ts";
+import { parseRetryAfter, sleepBeforeRetry } from "../backoff.ts";
 import {
-  abortError,
   errorCodeForHttpStatus,
   HybridRagError,
   isRetryableHttpStatus,
-  parseRetryAfter,
-  parseWithSchema,
-  sleepBeforeRetry,
   toHybridRagError,
-} from "@hybrid-rag/core";
-import type { z } from "zod";
+} from "../errors.ts";
+import { parseWithSchema } from "../schemas.ts";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */

@@ -1,8 +1,8 @@
-import { expectErrorCode } from "@hybrid-rag/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { expectErrorCode } from "../testing/expect-error.ts";
+import { type LoopbackServer, sendJson, startLoopbackServer } from "../testing/loopback-server.ts";
 import { fetchWithRetry, requestJson } from "./http-retry.ts";
-import { type LoopbackServer, sendJson, startLoopbackServer } from "./testing/loopback-server.ts";
 
 let server: LoopbackServer;
 let statuses: number[];

@@ -1,0 +1,6 @@
+// `@hybrid-rag/reranker/remote`: the rerankers that call a server (NVIDIA NIM, Hugging Face TEI,
+// Cohere-compatible). This entry point never imports onnxruntime-node.
+export { type CohereRerankerOptions, createCohereReranker } from "./cohere-reranker.ts";
+export { createNimReranker, type NimRerankerOptions } from "./nim-reranker.ts";
+export { type RemoteRerankerOptions, remoteRerankerOptionsSchema } from "./remote-reranker.ts";
+export { createTeiReranker, type TeiRerankerOptions } from "./tei-reranker.ts";
