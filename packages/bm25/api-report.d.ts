@@ -54,8 +54,14 @@ export declare class Bm25Index implements Retriever, DocumentIndex, EmitsEvents 
     delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport>;
     count(): Promise<number>;
     retrieve(query: string, options: RetrieveOptions): Promise<Hit[]>;
-    /** Writes the index to `path` atomically (a temporary file renamed into place). */
-    save(path: string): Promise<void>;
+    /**
+     * Writes the index to `path` atomically (a temporary file renamed into place). With
+     * `storeDocuments: false` only the document ids are written: load it with the same documents
+     * (`loadBm25Index(path, { documents })`), as a collection sharing one document store does.
+     */
+    save(path: string, options?: {
+        readonly storeDocuments?: boolean;
+    }): Promise<void>;
     /** The text indexed for a document: the configured fields joined by one space. */
     indexedText(document: Document): string;
     /** Internal statistics, for tests and diagnostics. */
@@ -195,11 +201,14 @@ export declare class InvertedIndex implements TermNumbering {
 export declare function countTerms(tokens: readonly string[]): Map<string, number>;
 
 // ---- dist/load-bm25-index.d.ts
+import { type DocumentLookup } from "@hybrid-rag/core";
 import type { Analyzer } from "./analyzer.ts";
 import { Bm25Index } from "./bm25-index.ts";
 export interface LoadBm25IndexOptions {
     /** Required when the index was saved with a custom analyzer: the same analyzer (same name). */
     readonly analyzer?: Analyzer;
+    /** Required when the index was saved with `storeDocuments: false`: where its documents are. */
+    readonly documents?: DocumentLookup;
 }
 /**
  * Loads an index written by `Bm25Index.save`. A missing, corrupt or wrong-version file throws
@@ -216,11 +225,19 @@ export declare function lowercase(token: string): string;
 
 // ---- dist/lucene-symbol-tables.d.ts
 /**
- * Where Lucene 8.7's StandardTokenizer (Unicode 9 tables, its emoji rules) and ICU's word
+ * Where Lucene 8.8.1's StandardTokenizer (Unicode 9 tables, its emoji rules) and ICU's word
  * segmentation (a newer Unicode) disagree on a single symbol between spaces. Measured by
  * running the Lucene oracle on every Unicode symbol and punctuation code point (see
  * analyzers.test.ts, which re-checks these against Lucene when the oracle is available).
  */
+/**
+ * The ICU (`process.versions.icu`) and Unicode versions these tables were measured with. Another
+ * ICU segments words differently: analyzers.test.ts fails and says how to re-measure.
+ */
+export declare const tablesMeasuredWith: {
+    readonly icu: "78.3";
+    readonly unicode: "17.0";
+};
 /** Symbols Lucene emits as tokens (emoji / pictographs of Unicode 9–11, CJK radicals) that ICU calls non-words. */
 export declare const luceneOnlySymbol: RegExp;
 /** Characters ICU makes words of but Lucene drops (some modifier letters). */
@@ -229,6 +246,7 @@ export declare const icuOnlyWord: RegExp;
 export declare const loneRegionalIndicator: RegExp;
 
 // ---- dist/persistence.d.ts
+import { type DocumentLookup } from "@hybrid-rag/core";
 import type { Bm25Field } from "./bm25-options.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 /**
@@ -246,13 +264,30 @@ export interface SavedSettings {
     readonly b: number;
     readonly fields: readonly Bm25Field[];
 }
-export declare function saveIndex(path: string, index: InvertedIndex, settings: SavedSettings): Promise<void>;
+export declare function saveIndex(path: string, index: InvertedIndex, storeDocuments: boolean, settings: SavedSettings): Promise<void>;
 export interface LoadedIndex {
     readonly settings: SavedSettings;
     readonly index: InvertedIndex;
 }
-/** Reads and fully validates a saved index before building anything from it. */
-export declare function readIndexFile(path: string): Promise<LoadedIndex>;
+/**
+ * Reads and fully validates a saved index before building anything from it: after the checksum,
+ * the header, the documents (valid, unique ids; text present — or, for an index saved without
+ * them, resolved from the given store) and every postings list. Any failure of the file's
+ * content is `corrupt-data`. Leftover temporary files of a save that was killed midway are
+ * removed first.
+ */
+export declare function readIndexFile(path: string, lookup?: DocumentLookup): Promise<LoadedIndex>;
+
+// ---- dist/saved-documents.d.ts
+import { type Document } from "@hybrid-rag/core";
+/**
+ * The documents section of an index file, checked after the checksum (a crafted or buggy file
+ * can have a valid checksum): every entry a document with a valid id and a text string, and
+ * no id twice. Anything else is `corrupt-data` naming the first problem.
+ */
+export declare function checkSavedDocuments(path: string, documents: unknown): Document[];
+/** No id twice (`corrupt-data` naming the first repeat); returns the same array. */
+export declare function checkUniqueIds(path: string, documents: Document[]): Document[];
 
 // ---- dist/search.d.ts
 import { type InvertedIndex } from "./inverted-index.ts";
@@ -362,7 +397,7 @@ export declare function hashRange(text: string, from: number, to: number): numbe
 
 // ---- dist/testing/analyzer-cases.d.ts
 /**
- * Hard cases for the analyzers with the tokens Lucene 8.7 (StandardAnalyzer / EnglishAnalyzer)
+ * Hard cases for the analyzers with the tokens Lucene 8.8.1 (StandardAnalyzer / EnglishAnalyzer)
  * produced for them; analyzers.test.ts re-checks these expectations against Lucene itself
  * whenever the oracle is available.
  */
@@ -378,6 +413,18 @@ export { escapeRecord, luceneAnalyze, luceneBenchmarkCommand, luceneSearch, orac
 // ---- dist/testing/lucene-oracle.d.ts
 /** Why the oracle cannot run here, or undefined when it can. */
 export declare function oracleUnavailableReason(): string | undefined;
+export interface LuceneVersion {
+    /** `Version.LATEST` of lucene-core, e.g. "8.8.1". */
+    readonly version: string;
+    /** The jar manifest's Specification-Version and Implementation-Version. */
+    readonly specificationVersion: string;
+    readonly implementationVersion: string;
+}
+/**
+ * The Lucene version the oracle really runs, read from the jars (not their file names: Debian's
+ * liblucene8-java ships Lucene 8.8.1 in jars named 8.7.0).
+ */
+export declare function luceneVersion(): LuceneVersion;
 /** Escapes a text for the oracle's one-record-per-line files. */
 export declare function escapeRecord(text: string): string;
 /** Writes `id TAB text` records to a file for the oracle. */

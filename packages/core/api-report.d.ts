@@ -12,6 +12,25 @@ export declare function abortError(signal: AbortSignal, what: string): HybridRag
 /** Throws `invalid-argument` unless every text is a string. */
 export declare function assertStrings(texts: readonly unknown[], what: string): asserts texts is string[];
 
+// ---- dist/atomic-file.d.ts
+/**
+ * Writes `chunks` to `path` so that a reader (or a crash) sees the old file or the whole new one,
+ * never a part: the bytes go to `<path>.<pid>.<random>.tmp`, which is flushed to disk (fsync),
+ * renamed over `path`, and the folder is flushed too so that the rename itself survives a power
+ * loss. Leftovers of earlier writes that were killed midway are removed first
+ * (`removeLeftoverTemporaryFiles`). On failure the temporary file is removed and the error is a
+ * HybridRagError naming `what` and the path (`not-found`, `permission-denied`,
+ * `resource-exhausted` for a full disk, otherwise `unavailable`).
+ */
+export declare function writeFileAtomically(path: string, chunks: readonly Uint8Array[], what: string): Promise<void>;
+/**
+ * Removes `<path>.<…>.tmp` files that an earlier `writeFileAtomically` left when it was killed
+ * midway (they can be as large as the file). A temporary file whose writer is still running (this
+ * process, or another live process by the pid in its name) is left alone. Returns the removed
+ * paths; files that cannot be removed (read-only folder) are left, as they hide nothing.
+ */
+export declare function removeLeftoverTemporaryFiles(path: string): Promise<string[]>;
+
 // ---- dist/backoff.d.ts
 /**
  * Waits before retry number `attempt` (1-based): a random time up to
@@ -24,6 +43,29 @@ export declare function assertStrings(texts: readonly unknown[], what: string): 
 export declare function sleepBeforeRetry(attempt: number, initialMs: number, maxMs: number, signal: AbortSignal | undefined, what: string, retryAfterMs?: number): Promise<void>;
 /** An HTTP Retry-After value (seconds or an HTTP date) in milliseconds; undefined when absent or unreadable. */
 export declare function parseRetryAfter(value: string | null): number | undefined;
+
+// ---- dist/bounded-json.d.ts
+export interface JsonLimits {
+    /** Deepest nesting of arrays and objects accepted (the top-level value is depth 1). */
+    readonly maxDepth: number;
+    /** Names the input in error messages ("request body", "documents.jsonl line 3", …). */
+    readonly what: string;
+    /**
+     * Longest array accepted anywhere in the input, counted in the same scan: a body of millions
+     * of items is refused before `JSON.parse` builds them. Default: no limit.
+     */
+    readonly maxArrayItems?: number;
+    /** What to do about an over-long array, appended to the message ("send at most 512 passages"). */
+    readonly arrayItemsHint?: string;
+}
+/**
+ * `JSON.parse` that first refuses input nested deeper than `maxDepth`, in one linear scan:
+ * deeply nested values parse fine but overflow the stack of whatever walks them next (schema
+ * validation, error messages, logging). Throws `invalid-argument` naming the limit.
+ */
+export declare function parseJsonWithLimits(text: string, limits: JsonLimits): unknown;
+/** The offset where nesting first exceeds `maxDepth`, or undefined; brackets in strings do not count. */
+export declare function jsonNestingExceeds(text: string, maxDepth: number): number | undefined;
 
 // ---- dist/code-point-order.d.ts
 /**
@@ -44,6 +86,14 @@ export declare class ConcurrencyLimit {
     constructor(limit: number);
     run<T>(task: () => Promise<T>): Promise<T>;
 }
+
+// ---- dist/describe-value.d.ts
+/**
+ * A short, bounded description of any value for error messages: at most `maxLength` characters,
+ * nested at most a few levels, without recursion that a deeply nested or huge input could blow up
+ * (JSON.stringify and String() of a 10,000-deep array overflow the stack).
+ */
+export declare function describeValue(value: unknown, maxLength?: number): string;
 
 // ---- dist/document-index.d.ts
 import type { Document } from "./document.ts";
@@ -72,6 +122,16 @@ export interface DocumentIndex {
     delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport>;
     /** Number of live (not deleted) documents. */
     count(): Promise<number>;
+}
+
+// ---- dist/document-lookup.d.ts
+import type { Document } from "./document.ts";
+/**
+ * Finds stored documents by id. Indexes saved without their documents (`storeDocuments: false`)
+ * take one when loaded, so several indexes can share one copy of the text (one document store).
+ */
+export interface DocumentLookup {
+    get(id: string): Document | undefined;
 }
 
 // ---- dist/document.d.ts
@@ -187,6 +247,29 @@ export interface RerankEndEvent {
     readonly reranker: string;
     readonly count: number;
     readonly durationMs: Milliseconds;
+    /** From a pipeline: the depth it chose (fixed or by latency budget) and the score cache's counts. */
+    readonly plan?: RerankPlanReport;
+}
+/** How a pipeline chose its rerank depth, how the cost prediction fared, and what the cache served. */
+export interface RerankPlanReport {
+    readonly mode: "depth" | "budget";
+    /** Candidates the reranker scored (the chosen depth). */
+    readonly depth: number;
+    /** Fused candidates there were to choose from. */
+    readonly available: number;
+    readonly latencyBudgetMs?: Milliseconds;
+    /** The cost model's (safety-adjusted) prediction for the chosen depth; absent before any measurement. */
+    readonly predictedMs?: Milliseconds;
+    readonly actualMs: Milliseconds;
+    /** actualMs − predictedMs. */
+    readonly predictionErrorMs?: Milliseconds;
+    /** Tokens of the pairs not answered by the score cache (what the cost model learns from). */
+    readonly scoredTokens: number;
+    /** Pairs answered from / not found in the score cache; absent without a cache. */
+    readonly cache?: {
+        readonly hits: number;
+        readonly misses: number;
+    };
 }
 export interface StageErrorEvent {
     /** "retrieve:<source>", "fuse" or "rerank". */
@@ -360,14 +443,18 @@ export declare function describeErrorBody(body: unknown): string | undefined;
 
 // ---- dist/index.d.ts
 export { abortError, throwIfAborted } from "./abort.ts";
+export { removeLeftoverTemporaryFiles, writeFileAtomically } from "./atomic-file.ts";
 export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
+export { type JsonLimits, jsonNestingExceeds, parseJsonWithLimits } from "./bounded-json.ts";
 export { compareCodePoints } from "./code-point-order.ts";
+export { describeValue } from "./describe-value.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
+export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
 export { embedderSchema, passageTextSchema, titleAndText } from "./embedder-schema.ts";
 export { type ErrorCode, errorCodeForHttpStatus, errorCodes, HybridRagError, type HybridRagErrorOptions, isRetryableHttpStatus, toHybridRagError, } from "./errors.ts";
-export { type EmitsEvents, type FuseEndEvent, HybridRagEmitter, type HybridRagEvents, type IndexProgressEvent, type Milliseconds, type RerankEndEvent, type RerankStartEvent, type RetrieveEndEvent, type RetrieveStartEvent, type StageErrorEvent, } from "./events.ts";
+export { type EmitsEvents, type FuseEndEvent, HybridRagEmitter, type HybridRagEvents, type IndexProgressEvent, type Milliseconds, type RerankEndEvent, type RerankPlanReport, type RerankStartEvent, type RetrieveEndEvent, type RetrieveStartEvent, type StageErrorEvent, } from "./events.ts";
 export { fnv1a } from "./fnv1a.ts";
 export type { FuseOptions, Fusion } from "./fusion.ts";
 export { type AbsentEvidence, type FailedEvidence, type FoundEvidence, type FusionEvidence, type Hit, type RankedList, type RerankEvidence, type SourceEvidence, withConsecutiveRanks, } from "./hit.ts";
@@ -378,7 +465,8 @@ export { mulberry32 } from "./mulberry32.ts";
 export type { Reranker, RerankOptions } from "./reranker.ts";
 export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
 export type { RetrieveOptions, Retriever } from "./retriever.ts";
-export { documentIdSchema, documentSchema, metadataFilterSchema, parseWithSchema, rangeConditionSchema, retrieveOptionsSchema, } from "./schemas.ts";
+export { documentIdSchema, documentSchema, metadataFilterSchema, type ParseWithSchemaOptions, parseWithSchema, rangeConditionSchema, retrieveOptionsSchema, } from "./schemas.ts";
+export { checkTimeoutMs, maxTimeoutMs, timeoutMsSchema } from "./timeout-ms.ts";
 export { validateDeleteCall } from "./validate-delete-call.ts";
 export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";
 
@@ -512,11 +600,17 @@ export declare const retrieveOptionsSchema: z.ZodObject<{
     signal: z.ZodOptional<z.ZodInstanceOf<AbortSignal>>;
     includeDocuments: z.ZodOptional<z.ZodBoolean>;
 }, z.core.$strict>;
+export interface ParseWithSchemaOptions {
+    /** Issues named in the message at most; the rest are counted ("and 12345 more"). Default 10. */
+    readonly maxIssues?: number;
+}
 /**
  * Parses input against a schema, throwing an `invalid-argument` HybridRagError whose message
- * names each offending path and value and what was expected.
+ * names the offending paths and values and what was expected. The message and `details` are
+ * bounded whatever the input: the first `maxIssues` issues, then a count of the others, each
+ * value described in at most 80 characters.
  */
-export declare function parseWithSchema<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S>;
+export declare function parseWithSchema<S extends z.ZodType>(schema: S, input: unknown, what: string, options?: ParseWithSchemaOptions): z.output<S>;
 
 // ---- dist/testing/contract-corpus.d.ts
 import type { Document } from "../document.ts";
@@ -692,6 +786,22 @@ export declare class WordOverlapReranker implements Reranker {
     readonly name = "word-overlap";
     rerank(query: string, candidates: readonly Hit[], options?: RerankOptions): Promise<Hit[]>;
 }
+
+// ---- dist/timeout-ms.d.ts
+import { z } from "zod";
+/**
+ * The longest delay `setTimeout` can hold: 2^31 - 1 ms (about 24.8 days). Node turns anything
+ * larger into 1 ms (with a TimeoutOverflowWarning), so a "very long" timeout would fire at once.
+ */
+export declare const maxTimeoutMs: number;
+/**
+ * A timeout in milliseconds, more than 0 and at most `maxTimeoutMs`; `what` names the setting in
+ * the messages (`timeoutMsSchema("timeouts.rerank")`). Finite by construction (zod rejects NaN
+ * and Infinity).
+ */
+export declare function timeoutMsSchema(what: string): z.ZodNumber;
+/** Throws `invalid-argument` unless `value` is a timeout `setTimeout` honours (see `timeoutMsSchema`). */
+export declare function checkTimeoutMs(value: number, what: string): number;
 
 // ---- dist/validate-delete-call.d.ts
 import type { WriteOptions } from "./document-index.ts";

@@ -60,6 +60,16 @@ export interface BulkOutcome {
  */
 export declare function runBulk(actions: readonly BulkAction[], options: BulkRunOptions): Promise<BulkOutcome>;
 
+// ---- dist/dense-vector-checks.d.ts
+import type { DenseFieldOptions } from "./elasticsearch-options.ts";
+/**
+ * Applies the dense field's rules to one vector before it is sent, as Elasticsearch would at
+ * index and query time, but with a message that says what to do: `normalize` scales it to unit
+ * length; `dot_product` refuses a vector that is not unit length; `cosine` (and `normalize`)
+ * refuse the zero vector. Returns the vector to send.
+ */
+export declare function checkedVector(vector: Float32Array, dense: DenseFieldOptions, what: string): Float32Array;
+
 // ---- dist/elasticsearch-error.d.ts
 import { HybridRagError } from "@hybrid-rag/core";
 /**
@@ -120,7 +130,7 @@ export declare function createElasticsearchHybridRetriever(index: ElasticsearchI
 
 // ---- dist/elasticsearch-index.d.ts
 import { Client } from "@elastic/elasticsearch";
-import { type Document, type DocumentIndex, type EmitsEvents, type Hit, HybridRagEmitter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
+import { type Document, type DocumentIndex, type EmitsEvents, type Hit, HybridRagEmitter, type MetadataFilter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
 import { type ElasticsearchIndexOptions } from "./elasticsearch-options.ts";
 /**
  * A BM25 retriever and document index backed by one Elasticsearch index whose settings mirror
@@ -141,10 +151,22 @@ export declare class ElasticsearchIndex implements Retriever, DocumentIndex, Emi
     delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport>;
     count(): Promise<number>;
     retrieve(query: string, options: RetrieveOptions): Promise<Hit[]>;
+    /**
+     * Checks a filter's values against the mapped types of its fields (one mapping request per
+     * field not seen mapped before); throws `invalid-argument` naming the field and the fix.
+     */
+    checkFilter(filter: MetadataFilter, signal?: AbortSignal): Promise<void>;
     /** Whether the index stores dense vectors (the `dense` option). */
     get dense(): {
         embedder: import("@hybrid-rag/core").Embedder;
         similarity: "cosine" | "dot_product" | "l2_norm";
+        normalize: boolean;
+        indexOptions: {
+            type: "bbq_flat" | "bbq_hnsw" | "flat" | "hnsw" | "int4_flat" | "int4_hnsw" | "int8_flat" | "int8_hnsw";
+            m?: number | undefined;
+            ef_construction?: number | undefined;
+            confidence_interval?: number | undefined;
+        };
         embedBatchSize: number;
     } | undefined;
     /** Options for one request: the configured timeout and the caller's signal. */
@@ -159,6 +181,29 @@ export declare function createElasticsearchIndex(options: ElasticsearchIndexOpti
 // ---- dist/elasticsearch-options.d.ts
 import { Client } from "@elastic/elasticsearch";
 import { z } from "zod";
+/** Elasticsearch's largest `dense_vector` dimension count. */
+export declare const maxDenseVectorDims = 4096;
+/**
+ * `dense_vector.index_options`, always sent explicitly: without it Elasticsearch 9.1+ picks a
+ * quantised index (`bbq_hnsw` from 384 dimensions, `int8_hnsw` below), whose kNN scores are
+ * approximate twice over. `hnsw` (float vectors, approximate graph search) is the default;
+ * `flat` searches exactly by brute force; the quantised types trade recall for memory.
+ */
+export declare const denseIndexOptionsSchema: z.ZodObject<{
+    type: z.ZodDefault<z.ZodEnum<{
+        bbq_flat: "bbq_flat";
+        bbq_hnsw: "bbq_hnsw";
+        flat: "flat";
+        hnsw: "hnsw";
+        int4_flat: "int4_flat";
+        int4_hnsw: "int4_hnsw";
+        int8_flat: "int8_flat";
+        int8_hnsw: "int8_hnsw";
+    }>>;
+    m: z.ZodOptional<z.ZodNumber>;
+    ef_construction: z.ZodOptional<z.ZodNumber>;
+    confidence_interval: z.ZodOptional<z.ZodNumber>;
+}, z.core.$strict>;
 /** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
 export declare const denseFieldOptionsSchema: z.ZodObject<{
     embedder: z.ZodCustom<import("@hybrid-rag/core").Embedder, import("@hybrid-rag/core").Embedder>;
@@ -167,6 +212,22 @@ export declare const denseFieldOptionsSchema: z.ZodObject<{
         dot_product: "dot_product";
         l2_norm: "l2_norm";
     }>>;
+    normalize: z.ZodDefault<z.ZodBoolean>;
+    indexOptions: z.ZodDefault<z.ZodObject<{
+        type: z.ZodDefault<z.ZodEnum<{
+            bbq_flat: "bbq_flat";
+            bbq_hnsw: "bbq_hnsw";
+            flat: "flat";
+            hnsw: "hnsw";
+            int4_flat: "int4_flat";
+            int4_hnsw: "int4_hnsw";
+            int8_flat: "int8_flat";
+            int8_hnsw: "int8_hnsw";
+        }>>;
+        m: z.ZodOptional<z.ZodNumber>;
+        ef_construction: z.ZodOptional<z.ZodNumber>;
+        confidence_interval: z.ZodOptional<z.ZodNumber>;
+    }, z.core.$strict>>;
     embedBatchSize: z.ZodDefault<z.ZodNumber>;
 }, z.core.$strict>;
 /** How bulk ingestion batches, parallelises and retries. */
@@ -213,6 +274,22 @@ export declare const elasticsearchIndexOptionsSchema: z.ZodObject<{
             dot_product: "dot_product";
             l2_norm: "l2_norm";
         }>>;
+        normalize: z.ZodDefault<z.ZodBoolean>;
+        indexOptions: z.ZodDefault<z.ZodObject<{
+            type: z.ZodDefault<z.ZodEnum<{
+                bbq_flat: "bbq_flat";
+                bbq_hnsw: "bbq_hnsw";
+                flat: "flat";
+                hnsw: "hnsw";
+                int4_flat: "int4_flat";
+                int4_hnsw: "int4_hnsw";
+                int8_flat: "int8_flat";
+                int8_hnsw: "int8_hnsw";
+            }>>;
+            m: z.ZodOptional<z.ZodNumber>;
+            ef_construction: z.ZodOptional<z.ZodNumber>;
+            confidence_interval: z.ZodOptional<z.ZodNumber>;
+        }, z.core.$strict>>;
         embedBatchSize: z.ZodDefault<z.ZodNumber>;
     }, z.core.$strict>>;
 }, z.core.$strict>;
@@ -220,6 +297,7 @@ export type ElasticsearchIndexOptions = z.input<typeof elasticsearchIndexOptions
 export type ResolvedElasticsearchIndexOptions = z.output<typeof elasticsearchIndexOptionsSchema>;
 export type BulkOptions = z.output<typeof bulkOptionsSchema>;
 export type DenseFieldOptions = z.output<typeof denseFieldOptionsSchema>;
+export type DenseIndexOptions = z.output<typeof denseIndexOptionsSchema>;
 
 // ---- dist/embed-passages.d.ts
 import { type Document, type ItemFailure } from "@hybrid-rag/core";
@@ -230,7 +308,8 @@ type Valid = {
 };
 /**
  * Embeds documents (title + " " + text) in batches for the dense field. A failed embedder call
- * reports every document of its batch; a malformed vector reports its document. Aborts throw.
+ * reports every document of its batch; a malformed vector, or one the field's similarity
+ * refuses (`checkedVector`), reports its document before anything is sent. Aborts throw.
  */
 export declare function embedPassages(valid: readonly Valid[], dense: DenseFieldOptions, signal: AbortSignal | undefined): Promise<{
     embedded: Array<Valid & {
@@ -250,8 +329,9 @@ export declare const vectorField = "vector";
  * Settings and mappings that make Elasticsearch score like the embedded BM25: the same
  * analyzer, BM25 with the same k1/b, and one shard so term statistics are global.
  * Metadata is a mapped object whose strings are `keyword` (exact `term` filters, lexicographic
- * ranges such as ISO dates) and whose numbers are `double` (a first integer must not fix the
- * field to `long`). Equal scores are ordered by Lucene's internal document order, as in the
+ * ranges such as ISO dates) and whose numbers are `double`: integers (a first integer must not
+ * fix the field to `long`) and floating-point values alike (dynamic mapping would make those
+ * `float`, losing precision in filters). The dense vector's `index_options` are explicit. Equal scores are ordered by Lucene's internal document order, as in the
  * embedded BM25 (which breaks ties by insertion order for that reason).
  */
 export declare function indexDefinition(options: ResolvedElasticsearchIndexOptions): {
@@ -297,6 +377,12 @@ export declare function indexDefinition(options: ResolvedElasticsearchIndexOptio
                 dims: number;
                 index: boolean;
                 similarity: "cosine" | "dot_product" | "l2_norm";
+                index_options: {
+                    type: "bbq_flat" | "bbq_hnsw" | "flat" | "hnsw" | "int4_flat" | "int4_hnsw" | "int8_flat" | "int8_hnsw";
+                    m?: number | undefined;
+                    ef_construction?: number | undefined;
+                    confidence_interval?: number | undefined;
+                };
             } | undefined;
         };
         date_detection: boolean;
@@ -310,11 +396,23 @@ export declare function indexDefinition(options: ResolvedElasticsearchIndexOptio
                 };
             };
             metadata_numbers?: undefined;
+            metadata_floats?: undefined;
         } | {
             metadata_strings?: undefined;
             metadata_numbers: {
                 path_match: string;
                 match_mapping_type: "long";
+                mapping: {
+                    type: "double";
+                };
+            };
+            metadata_floats?: undefined;
+        } | {
+            metadata_strings?: undefined;
+            metadata_numbers?: undefined;
+            metadata_floats: {
+                path_match: string;
+                match_mapping_type: "double";
                 mapping: {
                     type: "double";
                 };
@@ -326,7 +424,7 @@ export declare function indexDefinition(options: ResolvedElasticsearchIndexOptio
 // ---- dist/index.d.ts
 export { createElasticsearchHybridRetriever, ElasticsearchHybridRetriever, type HybridOptions, hybridOptionsSchema, } from "./elasticsearch-hybrid-retriever.ts";
 export { createElasticsearchIndex, ElasticsearchIndex } from "./elasticsearch-index.ts";
-export { type BulkOptions, bulkOptionsSchema, type DenseFieldOptions, denseFieldOptionsSchema, type ElasticsearchIndexOptions, elasticsearchIndexOptionsSchema, } from "./elasticsearch-options.ts";
+export { type BulkOptions, bulkOptionsSchema, type DenseFieldOptions, type DenseIndexOptions, denseFieldOptionsSchema, denseIndexOptionsSchema, type ElasticsearchIndexOptions, elasticsearchIndexOptionsSchema, maxDenseVectorDims, } from "./elasticsearch-options.ts";
 
 // ---- dist/internal.d.ts
 export { toElasticsearchError } from "./elasticsearch-error.ts";
@@ -349,6 +447,29 @@ export declare function lexicalQuery(query: string, filter: MetadataFilter | und
         filter: import("./metadata-filter-query.ts").FilterClause[];
     };
 };
+
+// ---- dist/metadata-field-types.d.ts
+import type { Client } from "@elastic/elasticsearch";
+import { type MetadataFilter } from "@hybrid-rag/core";
+/**
+ * The mapped type of each `metadata.*` field a filter names, read from the index's mapping
+ * (`_mapping/field`). A field's type never changes once mapped, so known types are cached;
+ * fields not mapped yet are asked again next time (a later write may map them).
+ */
+export declare class MetadataFieldTypes {
+    #private;
+    typesOf(client: Client, index: string, paths: readonly string[], requestOptions: object): Promise<ReadonlyMap<string, string>>;
+    clear(): void;
+}
+/** `metadata.<field>` for each field of a filter. */
+export declare function filterPaths(filter: MetadataFilter): string[];
+/**
+ * Refuses filter values that do not fit the field's mapped type, where Elasticsearch would
+ * coerce (`1` matching keyword `"1"`, unlike the embedded engines) or fail the whole search with
+ * a 400 (a non-numeric string on a `double`). Fields not mapped yet pass: they match nothing
+ * in Elasticsearch, as a field no document has matches nothing in the embedded engines.
+ */
+export declare function checkFilterTypes(filter: MetadataFilter, types: ReadonlyMap<string, string>, index: string): void;
 
 // ---- dist/metadata-filter-query.d.ts
 import { type MetadataFilter } from "@hybrid-rag/core";
@@ -383,6 +504,11 @@ export interface ScoredSource {
 }
 /** Validates a `_search` response and returns its hits with their stored documents. */
 export declare function parseSearchResponse(body: unknown): ScoredSource[];
+
+// ---- dist/testing/fake-analysis.d.ts
+export declare function fakeAnalyze(analyzer: string, text: string): string[];
+/** Lucene's one-byte length norm, decoded (SmallFloat.intToByte4 then byte4ToInt). */
+export declare function fakeNormalizedLength(length: number): number;
 
 // ---- dist/testing/fake-client.d.ts
 import { type ElasticsearchIndex } from "../elasticsearch-index.ts";
@@ -420,9 +546,10 @@ export type BulkItemFault = (id: string, attempt: number) => number | undefined;
 export type RequestFault = (path: string, body: unknown) => Error | undefined;
 /**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
- * memory and answer like a single-node cluster (Lucene's BM25 with the index's k1/b on the
- * `content` field, analysed by the embedded BM25's analyzer of the same name, with one-byte
- * length norms and float32 steps; ties in Lucene's document order, where an update moves a
+ * memory and answer like a single-node cluster (BM25 with the index's k1/b on the `content`
+ * field, analysed by the fake's own approximate analyzer of that name (never @hybrid-rag/bm25's:
+ * the fake must not score with the engine it is compared with), with one-byte length norms and
+ * float32 steps; ties in Lucene's document order, where an update moves a
  * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
  * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
  * injected per bulk item (429, 5xx) or per request.

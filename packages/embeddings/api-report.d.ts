@@ -26,6 +26,10 @@ declare const onnxEmbedderSchema: z.ZodObject<{
         fail: "fail";
         warn: "warn";
     }>>;
+    onCpuNodes: z.ZodDefault<z.ZodEnum<{
+        fail: "fail";
+        report: "report";
+    }>>;
     deviceId: z.ZodDefault<z.ZodNumber>;
     intraOpThreads: z.ZodOptional<z.ZodNumber>;
     interOpThreads: z.ZodOptional<z.ZodNumber>;

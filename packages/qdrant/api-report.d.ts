@@ -79,7 +79,7 @@ export type QdrantCondition = {
     };
 } | {
     key: string;
-    datetime_range: {
+    range: {
         gt?: string;
         gte?: string;
         lt?: string;
@@ -104,8 +104,9 @@ export interface QdrantFilter {
 /**
  * Maps core's MetadataFilter to a Qdrant payload filter on `metadata.<field>`. Qdrant's `match`
  * only compares keywords, integers and booleans, so non-integer numbers become a closed range
- * and mixed lists a `should` of single matches. String ranges are datetime ranges (ISO dates,
- * what string ranges are for); other string ranges are unsupported by Qdrant and rejected.
+ * and mixed lists a `should` of single matches; `match.any` lists are deduplicated (the API
+ * requires unique items). String ranges are datetime ranges under `range`, as RFC 3339 strings
+ * (a bare date is midnight UTC); other string ranges are unsupported by Qdrant and rejected.
  */
 export declare function toQdrantFilter(filter: MetadataFilter | undefined): QdrantFilter | undefined;
 
@@ -204,16 +205,31 @@ export declare const qdrantIndexOptionsSchema: z.ZodObject<{
         m: z.ZodOptional<z.ZodNumber>;
         ef_construct: z.ZodOptional<z.ZodNumber>;
         full_scan_threshold: z.ZodOptional<z.ZodNumber>;
-        on_disk: z.ZodOptional<z.ZodBoolean>;
+        memory: z.ZodOptional<z.ZodEnum<{
+            cached: "cached";
+            cold: "cold";
+            pinned: "pinned";
+        }>>;
+        on_disk: z.ZodOptional<z.ZodUndefined>;
     }, z.core.$strict>>;
-    quantization: z.ZodOptional<z.ZodUnion<readonly [z.ZodObject<{
-        scalar: z.ZodObject<{
+    quantization: z.ZodOptional<z.ZodObject<{
+        scalar: z.ZodOptional<z.ZodObject<{
+            memory: z.ZodOptional<z.ZodEnum<{
+                cached: "cached";
+                cold: "cold";
+                pinned: "pinned";
+            }>>;
+            always_ram: z.ZodOptional<z.ZodUndefined>;
             type: z.ZodLiteral<"int8">;
             quantile: z.ZodOptional<z.ZodNumber>;
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>, z.ZodObject<{
-        product: z.ZodObject<{
+        }, z.core.$strict>>;
+        product: z.ZodOptional<z.ZodObject<{
+            memory: z.ZodOptional<z.ZodEnum<{
+                cached: "cached";
+                cold: "cold";
+                pinned: "pinned";
+            }>>;
+            always_ram: z.ZodOptional<z.ZodUndefined>;
             compression: z.ZodEnum<{
                 x16: "x16";
                 x32: "x32";
@@ -221,13 +237,16 @@ export declare const qdrantIndexOptionsSchema: z.ZodObject<{
                 x64: "x64";
                 x8: "x8";
             }>;
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>, z.ZodObject<{
-        binary: z.ZodObject<{
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>]>>;
+        }, z.core.$strict>>;
+        binary: z.ZodOptional<z.ZodObject<{
+            memory: z.ZodOptional<z.ZodEnum<{
+                cached: "cached";
+                cold: "cold";
+                pinned: "pinned";
+            }>>;
+            always_ram: z.ZodOptional<z.ZodUndefined>;
+        }, z.core.$strict>>;
+    }, z.core.$strict>>;
     search: z.ZodDefault<z.ZodObject<{
         hnswEf: z.ZodOptional<z.ZodNumber>;
         exact: z.ZodOptional<z.ZodBoolean>;
@@ -297,33 +316,42 @@ export interface Bm25SparseEncoderOptions {
  */
 export declare function bm25SparseEncoder(options: Bm25SparseEncoderOptions): SparseEncoder;
 
-// ---- dist/testing/qdrant-api-schemas.d.ts
-import { z } from "zod";
-declare const fieldCondition: z.ZodObject<{
-    key: z.ZodString;
-    match: z.ZodOptional<z.ZodUnion<readonly [z.ZodObject<{
-        value: z.ZodUnion<readonly [z.ZodString, z.ZodNumber, z.ZodBoolean]>;
-    }, z.core.$strict>, z.ZodObject<{
-        any: z.ZodUnion<readonly [z.ZodArray<z.ZodString>, z.ZodArray<z.ZodNumber>]>;
-    }, z.core.$strict>, z.ZodObject<{
-        except: z.ZodUnion<readonly [z.ZodArray<z.ZodString>, z.ZodArray<z.ZodNumber>]>;
-    }, z.core.$strict>, z.ZodObject<{
-        text: z.ZodString;
-    }, z.core.$strict>]>>;
-    range: z.ZodOptional<z.ZodObject<{
-        gt: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
-        gte: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
-        lt: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
-        lte: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
-    }, z.core.$strict>>;
-    datetime_range: z.ZodOptional<z.ZodObject<{
-        gt: z.ZodOptional<z.ZodNullable<z.ZodString>>;
-        gte: z.ZodOptional<z.ZodNullable<z.ZodString>>;
-        lt: z.ZodOptional<z.ZodNullable<z.ZodString>>;
-        lte: z.ZodOptional<z.ZodNullable<z.ZodString>>;
-    }, z.core.$strict>>;
-}, z.core.$strict>;
-export type ConditionInput = z.infer<typeof fieldCondition> | {
+// ---- dist/testing/qdrant-openapi.d.ts
+/**
+ * Qdrant's published OpenAPI document (v1.19.x), read from the shared specs folder beside the
+ * repository (`../shared/specs`), never copied into it. `QDRANT_OPENAPI_SPEC` overrides the path.
+ */
+export declare const qdrantOpenApiPath: string;
+/**
+ * Validates request bodies against the request schemas of Qdrant's OpenAPI document, compiled
+ * with Ajv. Strict: every object schema that declares `properties` (and no
+ * `additionalProperties`) rejects undeclared properties, so a misspelt or invented key such as
+ * `datetime_range` fails instead of being dropped, as the real server silently does; properties
+ * the document marks `deprecated` are refused too. OpenAPI 3.0's `nullable` becomes a JSON
+ * Schema `null` type.
+ */
+export declare class QdrantOpenApiValidator {
+    #private;
+    constructor(specPath?: string);
+    /** Problems of one request against the published API (empty when it conforms). */
+    problems(method: string, path: string, body: unknown): string[];
+}
+
+// ---- dist/testing/qdrant-request-types.d.ts
+export type PointId = string | number;
+export type SparseVector = {
+    indices: number[];
+    values: number[];
+};
+export type VectorParams = {
+    size: number;
+    distance: string;
+};
+export type Condition = {
+    key: string;
+    match?: Record<string, unknown>;
+    range?: Record<string, number | string | null>;
+} | {
     is_null: {
         key: string;
     };
@@ -332,167 +360,54 @@ export type ConditionInput = z.infer<typeof fieldCondition> | {
         key: string;
     };
 } | {
-    has_id: Array<string | number>;
-} | FilterInput;
-export interface FilterInput {
-    must?: ConditionInput | ConditionInput[] | null;
-    should?: ConditionInput | ConditionInput[] | null;
-    must_not?: ConditionInput | ConditionInput[] | null;
+    has_id: PointId[];
+} | Filter;
+export interface Filter {
+    must?: Condition | Condition[] | null;
+    should?: Condition | Condition[] | null;
+    must_not?: Condition | Condition[] | null;
 }
-export declare const filter: z.ZodType<FilterInput>;
-export declare const createCollectionRequest: z.ZodObject<{
-    vectors: z.ZodUnion<readonly [z.ZodObject<{
-        size: z.ZodNumber;
-        distance: z.ZodEnum<{
-            Cosine: "Cosine";
-            Dot: "Dot";
-            Euclid: "Euclid";
-            Manhattan: "Manhattan";
-        }>;
-        on_disk: z.ZodOptional<z.ZodBoolean>;
-    }, z.core.$strict>, z.ZodRecord<z.ZodString, z.ZodObject<{
-        size: z.ZodNumber;
-        distance: z.ZodEnum<{
-            Cosine: "Cosine";
-            Dot: "Dot";
-            Euclid: "Euclid";
-            Manhattan: "Manhattan";
-        }>;
-        on_disk: z.ZodOptional<z.ZodBoolean>;
-    }, z.core.$strict>>]>;
-    sparse_vectors: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodObject<{
-        modifier: z.ZodOptional<z.ZodEnum<{
-            idf: "idf";
-            none: "none";
-        }>>;
-    }, z.core.$strict>>>;
-    hnsw_config: z.ZodOptional<z.ZodObject<{
-        m: z.ZodOptional<z.ZodNumber>;
-        ef_construct: z.ZodOptional<z.ZodNumber>;
-        full_scan_threshold: z.ZodOptional<z.ZodNumber>;
-        on_disk: z.ZodOptional<z.ZodBoolean>;
-    }, z.core.$strict>>;
-    quantization_config: z.ZodOptional<z.ZodUnion<readonly [z.ZodObject<{
-        scalar: z.ZodObject<{
-            type: z.ZodLiteral<"int8">;
-            quantile: z.ZodOptional<z.ZodNumber>;
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>, z.ZodObject<{
-        product: z.ZodObject<{
-            compression: z.ZodEnum<{
-                x16: "x16";
-                x32: "x32";
-                x4: "x4";
-                x64: "x64";
-                x8: "x8";
-            }>;
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>, z.ZodObject<{
-        binary: z.ZodObject<{
-            always_ram: z.ZodOptional<z.ZodBoolean>;
-        }, z.core.$strict>;
-    }, z.core.$strict>]>>;
-}, z.core.$strict>;
-export declare const upsertPointsRequest: z.ZodObject<{
-    points: z.ZodArray<z.ZodObject<{
-        id: z.ZodUnion<readonly [z.ZodNumber, z.ZodUUID]>;
-        vector: z.ZodUnion<readonly [z.ZodArray<z.ZodNumber>, z.ZodRecord<z.ZodString, z.ZodUnion<readonly [z.ZodArray<z.ZodNumber>, z.ZodObject<{
-            indices: z.ZodArray<z.ZodNumber>;
-            values: z.ZodArray<z.ZodNumber>;
-        }, z.core.$strict>]>>]>;
-        payload: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
-    }, z.core.$strict>>;
-}, z.core.$strict>;
-export declare const retrievePointsRequest: z.ZodObject<{
-    ids: z.ZodArray<z.ZodUnion<readonly [z.ZodNumber, z.ZodUUID]>>;
-    with_payload: z.ZodOptional<z.ZodUnion<readonly [z.ZodBoolean, z.ZodArray<z.ZodString>, z.ZodObject<{
-        include: z.ZodArray<z.ZodString>;
-    }, z.core.$strict>, z.ZodObject<{
-        exclude: z.ZodArray<z.ZodString>;
-    }, z.core.$strict>]>>;
-    with_vector: z.ZodOptional<z.ZodBoolean>;
-}, z.core.$strict>;
-export declare const deletePointsRequest: z.ZodObject<{
-    points: z.ZodArray<z.ZodUnion<readonly [z.ZodNumber, z.ZodUUID]>>;
-}, z.core.$strict>;
-export declare const countPointsRequest: z.ZodObject<{
-    filter: z.ZodOptional<z.ZodNullable<z.ZodType<FilterInput, unknown, z.core.$ZodTypeInternals<FilterInput, unknown>>>>;
-    exact: z.ZodOptional<z.ZodBoolean>;
-}, z.core.$strict>;
-export declare const queryPointsRequest: z.ZodObject<{
-    query: z.ZodOptional<z.ZodUnion<readonly [z.ZodArray<z.ZodNumber>, z.ZodObject<{
-        indices: z.ZodArray<z.ZodNumber>;
-        values: z.ZodArray<z.ZodNumber>;
-    }, z.core.$strict>, z.ZodObject<{
-        fusion: z.ZodEnum<{
-            dbsf: "dbsf";
-            rrf: "rrf";
-        }>;
-    }, z.core.$strict>, z.ZodObject<{
-        rrf: z.ZodObject<{
-            k: z.ZodOptional<z.ZodNumber>;
-        }, z.core.$strict>;
-    }, z.core.$strict>]>>;
-    using: z.ZodOptional<z.ZodString>;
-    prefetch: z.ZodOptional<z.ZodUnion<readonly [z.ZodObject<{
-        query: z.ZodOptional<z.ZodUnion<readonly [z.ZodArray<z.ZodNumber>, z.ZodObject<{
-            indices: z.ZodArray<z.ZodNumber>;
-            values: z.ZodArray<z.ZodNumber>;
-        }, z.core.$strict>, z.ZodObject<{
-            fusion: z.ZodEnum<{
-                dbsf: "dbsf";
-                rrf: "rrf";
-            }>;
-        }, z.core.$strict>, z.ZodObject<{
-            rrf: z.ZodObject<{
-                k: z.ZodOptional<z.ZodNumber>;
-            }, z.core.$strict>;
-        }, z.core.$strict>]>>;
-        using: z.ZodOptional<z.ZodString>;
-        filter: z.ZodOptional<z.ZodNullable<z.ZodType<FilterInput, unknown, z.core.$ZodTypeInternals<FilterInput, unknown>>>>;
-        limit: z.ZodOptional<z.ZodNumber>;
-    }, z.core.$strict>, z.ZodArray<z.ZodObject<{
-        query: z.ZodOptional<z.ZodUnion<readonly [z.ZodArray<z.ZodNumber>, z.ZodObject<{
-            indices: z.ZodArray<z.ZodNumber>;
-            values: z.ZodArray<z.ZodNumber>;
-        }, z.core.$strict>, z.ZodObject<{
-            fusion: z.ZodEnum<{
-                dbsf: "dbsf";
-                rrf: "rrf";
-            }>;
-        }, z.core.$strict>, z.ZodObject<{
-            rrf: z.ZodObject<{
-                k: z.ZodOptional<z.ZodNumber>;
-            }, z.core.$strict>;
-        }, z.core.$strict>]>>;
-        using: z.ZodOptional<z.ZodString>;
-        filter: z.ZodOptional<z.ZodNullable<z.ZodType<FilterInput, unknown, z.core.$ZodTypeInternals<FilterInput, unknown>>>>;
-        limit: z.ZodOptional<z.ZodNumber>;
-    }, z.core.$strict>>]>>;
-    filter: z.ZodOptional<z.ZodNullable<z.ZodType<FilterInput, unknown, z.core.$ZodTypeInternals<FilterInput, unknown>>>>;
-    params: z.ZodOptional<z.ZodObject<{
-        hnsw_ef: z.ZodOptional<z.ZodNumber>;
-        exact: z.ZodOptional<z.ZodBoolean>;
-    }, z.core.$strict>>;
-    limit: z.ZodOptional<z.ZodNumber>;
-    offset: z.ZodOptional<z.ZodNumber>;
-    with_payload: z.ZodOptional<z.ZodUnion<readonly [z.ZodBoolean, z.ZodArray<z.ZodString>, z.ZodObject<{
-        include: z.ZodArray<z.ZodString>;
-    }, z.core.$strict>, z.ZodObject<{
-        exclude: z.ZodArray<z.ZodString>;
-    }, z.core.$strict>]>>;
-    with_vector: z.ZodOptional<z.ZodBoolean>;
-    score_threshold: z.ZodOptional<z.ZodNumber>;
-}, z.core.$strict>;
-export {};
+export interface CreateCollectionRequest {
+    vectors: VectorParams | Record<string, VectorParams>;
+    sparse_vectors?: Record<string, {
+        modifier?: "none" | "idf" | null;
+    }> | null;
+}
+export interface UpsertPointsRequest {
+    points: Array<{
+        id: PointId;
+        vector: number[] | Record<string, number[] | SparseVector>;
+        payload?: Record<string, unknown> | null;
+    }>;
+}
+export type RetrievePointsRequest = {
+    ids: PointId[];
+};
+export type DeletePointsRequest = {
+    points: PointId[];
+};
+export type CountPointsRequest = {
+    filter?: Filter | null;
+};
+export interface QueryStep {
+    query?: number[] | SparseVector | {
+        fusion: string;
+    } | {
+        rrf: {
+            k?: number | null;
+        };
+    } | null;
+    using?: string | null;
+    filter?: Filter | null;
+    limit?: number | null;
+    prefetch?: QueryStep | QueryStep[] | null;
+}
+export interface QueryPointsRequest extends QueryStep {
+    with_payload?: boolean | string[] | Record<string, unknown> | null;
+}
 
 // ---- dist/testing/qdrant-stub.d.ts
-type Sparse = {
-    indices: number[];
-    values: number[];
-};
+import type { SparseVector as Sparse } from "./qdrant-request-types.ts";
 /** Vectors by name; the unnamed vector of a single-vector collection is "". */
 type Point = {
     id: string | number;
@@ -520,9 +435,10 @@ export type StubFault = {
 /**
  * A loopback HTTP server speaking the parts of Qdrant's REST API the adapter uses: collection
  * exists/create/get/delete, points upsert/retrieve/delete/count/query (exact scoring with the
- * collection's distance, payload filters). Every request body is checked against zod schemas
- * written from Qdrant's OpenAPI description; violations answer 400 as Qdrant does and are
- * recorded in `violations`. `fault` injects connection resets, hangs (timeouts) and statuses.
+ * collection's distance, payload filters). Every request (method, path and body) is validated
+ * against Qdrant's published OpenAPI document (`QdrantOpenApiValidator`, strict: undeclared and
+ * deprecated properties are refused); violations answer 400 as Qdrant does and are recorded in
+ * `violations`. `fault` injects connection resets, hangs (timeouts) and statuses.
  */
 export declare class QdrantStub {
     #private;

@@ -16,6 +16,10 @@ export declare const crossEncoderOptionsSchema: z.ZodObject<{
         fail: "fail";
         warn: "warn";
     }>>;
+    onCpuNodes: z.ZodDefault<z.ZodEnum<{
+        fail: "fail";
+        report: "report";
+    }>>;
     deviceId: z.ZodDefault<z.ZodNumber>;
     intraOpThreads: z.ZodOptional<z.ZodNumber>;
     interOpThreads: z.ZodOptional<z.ZodNumber>;
@@ -31,7 +35,18 @@ export declare const crossEncoderOptionsSchema: z.ZodObject<{
     }>>;
     maxLength: z.ZodOptional<z.ZodNumber>;
     maxTokensPerBatch: z.ZodOptional<z.ZodNumber>;
-    maxBatchSize: z.ZodDefault<z.ZodNumber>;
+    maxBatchSize: z.ZodOptional<z.ZodNumber>;
+    overlapTokenization: z.ZodDefault<z.ZodEnum<{
+        auto: "auto";
+        off: "off";
+        on: "on";
+    }>>;
+    overlapChunkSize: z.ZodDefault<z.ZodNumber>;
+    precision: z.ZodDefault<z.ZodEnum<{
+        auto: "auto";
+        fp16: "fp16";
+        fp32: "fp32";
+    }>>;
     concurrency: z.ZodDefault<z.ZodNumber>;
 }, z.core.$strict>;
 export type CrossEncoderSettings = z.input<typeof crossEncoderOptionsSchema>;
@@ -54,11 +69,92 @@ export interface CrossEncoderReranker extends Reranker {
 }
 /** A core Reranker backed by an in-process ONNX cross-encoder. */
 export declare function createCrossEncoderReranker(options: CrossEncoderRerankerOptions): Promise<CrossEncoderReranker>;
+export interface RerankSettings {
+    readonly activation: "none" | "sigmoid";
+    readonly truncate: TruncateMode;
+    readonly passageText: (document: Document) => string;
+}
+/** Anything that scores one query's passages: a `CrossEncoder` or a `CrossEncoderWorkerPool`. */
+export interface PassageScorer {
+    scorePairs(query: string, passages: readonly string[], options: {
+        truncate?: TruncateMode;
+        signal?: AbortSignal;
+    }): Promise<Float32Array>;
+}
+/** Throws `invalid-argument` for an unknown activation or truncate mode. */
+export declare function checkRerankSettings(activation: string, truncate: string): void;
+/** The `rerank` method of a reranker that scores with `scorer`. */
+export declare function scoringRerank(name: string, scorer: PassageScorer, { activation, truncate, passageText }: RerankSettings): Reranker["rerank"];
+
+// ---- dist/cross-encoder-worker-pool.d.ts
+import { type ExecutionProvider, type LoadModelOptions, type ProviderReport } from "@hybrid-rag/models";
+import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
+import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+import type { ChosenModelFile } from "./model-precision.ts";
+export interface CrossEncoderWorkerPoolOptions extends CrossEncoderSettings {
+    /** A model directory path or a Hub id; each worker loads it. */
+    readonly model: string;
+    readonly hub?: LoadModelOptions;
+    /**
+     * Worker threads, each with its own ONNX session (memory × workers). Default 1: onnxruntime
+     * already spreads one run over `intraOpThreads` cores; keep workers × intraOpThreads ≤ cores.
+     */
+    readonly workers?: number;
+}
+/**
+ * A `CrossEncoder` on worker threads: tokenising and model runs happen off the calling thread,
+ * so a server's event loop keeps answering (health checks, timeouts, new connections) while a
+ * batch is scored. Same results as `CrossEncoder` (same code, in the worker). Tasks go to the
+ * worker with the fewest in flight; a worker that dies fails its tasks with `unavailable` and
+ * is replaced.
+ */
+export declare class CrossEncoderWorkerPool {
+    #private;
+    readonly maxLength: number;
+    readonly provider: ExecutionProvider;
+    readonly fallbackReason: string | undefined;
+    /** Requested and actual provider, as the workers' sessions report it (plain JSON). */
+    readonly providerReport: ProviderReport;
+    /** The ONNX file the workers run, and at which precision. */
+    readonly modelFile: ChosenModelFile;
+    /** Where the model came from (path or Hub id). */
+    readonly source: string;
+    private constructor();
+    static create(options: CrossEncoderWorkerPoolOptions): Promise<CrossEncoderWorkerPool>;
+    /** Worker threads in the pool. */
+    get size(): number;
+    /** Tokenises pairs in a worker; same contract as `CrossEncoder.tokenizePairs`. */
+    tokenizePairs(pairs: readonly QueryPassagePair[], options?: {
+        readonly truncate?: TruncateMode;
+        readonly signal?: AbortSignal;
+    }): Promise<EncodedPair[]>;
+    /** Raw logits of pairs from `tokenizePairs`, in input order, computed in a worker. */
+    scoreEncoded(pairs: readonly EncodedPair[], options?: {
+        readonly signal?: AbortSignal;
+    }): Promise<Float32Array>;
+    /** Tokenises and scores one query's passages in one worker trip (what a reranker needs). */
+    scorePairs(query: string, passages: readonly string[], options?: {
+        readonly truncate?: TruncateMode;
+        readonly signal?: AbortSignal;
+    }): Promise<Float32Array>;
+    /**
+     * Stops every worker: tasks in flight fail with `unavailable` at once; each worker finishes the
+     * model run in progress (a thread cannot be stopped inside onnxruntime without aborting the
+     * process), releases its session and exits. After `graceMs` a worker still running is
+     * terminated anyway.
+     */
+    release(graceMs?: number): Promise<void>;
+}
+export declare function createCrossEncoderWorkerPool(options: CrossEncoderWorkerPoolOptions): Promise<CrossEncoderWorkerPool>;
+
+// ---- dist/cross-encoder-worker.d.ts
+export {};
 
 // ---- dist/cross-encoder.d.ts
-import { type ExecutionProvider, type LoadModelOptions, type ModelDirectory } from "@hybrid-rag/models";
+import { type ExecutionProvider, type LoadModelOptions, type ModelDirectory, type ProviderReport } from "@hybrid-rag/models";
 import { type CrossEncoderSettings, type TruncateMode } from "./cross-encoder-options.ts";
 import { type EncodedPair, type QueryPassagePair } from "./encode-pairs.ts";
+import { type ChosenModelFile } from "./model-precision.ts";
 export interface CrossEncoderOptions extends CrossEncoderSettings {
     /** A model directory path, a Hub id, or an already loaded directory. */
     readonly model: string | ModelDirectory;
@@ -90,6 +186,17 @@ export declare class CrossEncoder {
     get provider(): ExecutionProvider;
     /** Set when the session runs on a fallback provider (see onProviderUnavailable). */
     get fallbackReason(): string | undefined;
+    /** Requested and actual provider, and whether every node runs on it: for reports. */
+    get providerReport(): ProviderReport;
+    /** The ONNX file the session runs and its precision. */
+    get modelFile(): ChosenModelFile;
+    /** The batch limits in use: a list within both is scored in one model run. */
+    get batchLimits(): {
+        readonly maxTokensPerBatch: number;
+        readonly maxBatchSize: number;
+    };
+    /** Model runs (onnxruntime `run` calls) since the encoder was created. */
+    get modelRuns(): number;
     /** Tokens of the pair, special tokens included, before any truncation. */
     countTokens(query: string, passage: string): number;
     /** Raw logits, one per passage, in input order. */
@@ -118,6 +225,11 @@ import type { TruncateMode } from "./cross-encoder-options.ts";
 export interface QueryPassagePair {
     readonly query: string;
     readonly passage: string;
+    /**
+     * Cut the passage to this many tokens before pairing it with the query (what Cohere's
+     * `max_tokens_per_doc` does); the pair is then cut to the model's limit as usual.
+     */
+    readonly maxPassageTokens?: number;
 }
 /** A pair tokenised for the model: what `CrossEncoder.scoreEncoded` takes. */
 export interface EncodedPair extends EncodedText {
@@ -133,16 +245,71 @@ export interface EncodedPair extends EncodedText {
  */
 export declare function encodePairs(tokenizer: TextTokenizer, pairs: readonly QueryPassagePair[], maxLength: number, truncate: TruncateMode): EncodedPair[];
 
+// ---- dist/float16.d.ts
+/**
+ * Float32 values of IEEE 754 half-precision bits, for models whose outputs are float16
+ * (onnxruntime-node hands them over as a Uint16Array of raw bits).
+ */
+export declare function float16BitsToFloat32(bits: Uint16Array): Float32Array;
+
 // ---- dist/index.d.ts
 export { CrossEncoder, type CrossEncoderOptions, createCrossEncoder, type ScoreEncodedOptions, type ScorePairsOptions, type TokenizePairsOptions, } from "./cross-encoder.ts";
 export { type CrossEncoderSettings, type TruncateMode, truncateModes, } from "./cross-encoder-options.ts";
 export { type CrossEncoderReranker, type CrossEncoderRerankerOptions, createCrossEncoderReranker, } from "./cross-encoder-reranker.ts";
+export { CrossEncoderWorkerPool, type CrossEncoderWorkerPoolOptions, createCrossEncoderWorkerPool, } from "./cross-encoder-worker-pool.ts";
 export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+export type { ChosenModelFile, ModelPrecision } from "./model-precision.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
 export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
 export { type RemoteRerankerOptions, remoteRerankerOptionsSchema, } from "./remote/remote-reranker.ts";
 export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
 export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
+export { createWorkerPoolReranker, type WorkerPoolReranker, type WorkerPoolRerankerOptions, } from "./worker-pool-reranker.ts";
+
+// ---- dist/model-precision.d.ts
+import { type ExecutionProviderChoice, type ModelDirectory } from "@hybrid-rag/models";
+export declare const modelPrecisions: readonly ["auto", "fp32", "fp16"];
+/** Which weights to run: "auto" takes the fp16 file on a GPU when the directory has one. */
+export type ModelPrecision = (typeof modelPrecisions)[number];
+/** Where Optimum / transformers.js exports keep half-precision weights. */
+export declare const fp16ModelFile: string;
+/** The ONNX file a cross-encoder runs, and at which precision. */
+export interface ChosenModelFile {
+    readonly path: string;
+    readonly precision: "fp32" | "fp16";
+}
+/**
+ * Picks the ONNX file for a precision and provider. fp16 halves memory traffic and uses tensor
+ * cores on GPUs; on CPUs onnxruntime runs fp16 graphs slower than fp32, so "auto" keeps fp32 there.
+ * An explicit `onnxFile` (in `hub`) or a ModelDirectory with another file is kept as fp32.
+ */
+export declare function chooseModelFile(model: ModelDirectory, precision: ModelPrecision, provider: ExecutionProviderChoice): Promise<ChosenModelFile>;
+
+// ---- dist/pair-tokenizer-worker.d.ts
+import { type QueryPassagePair } from "./encode-pairs.ts";
+export interface TokenizeRequest {
+    readonly id: number;
+    readonly pairs: readonly QueryPassagePair[];
+    readonly maxLength: number;
+}
+
+// ---- dist/pair-tokenizer.d.ts
+import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+/**
+ * Tokenises pairs on a worker thread with the model directory's own tokenizer, so the next
+ * chunk of a list is tokenised while the model scores the previous one. onnxruntime-node runs a
+ * model synchronously on the JavaScript thread, so without a worker the device waits for
+ * JavaScript between chunks. The worker does not keep the process alive.
+ */
+export declare class PairTokenizerWorker {
+    #private;
+    constructor(modelPath: string);
+    /** Starts the worker ahead of the first list (loading the tokenizer takes a moment). */
+    warmUp(): void;
+    /** Encodes pairs with truncate "END" (the only mode that cannot refuse a pair). */
+    tokenize(pairs: readonly QueryPassagePair[], maxLength: number): Promise<EncodedPair[]>;
+    terminate(): Promise<void>;
+}
 
 // ---- dist/remote/cohere-reranker.d.ts
 import type { Document, Reranker } from "@hybrid-rag/core";
@@ -303,3 +470,93 @@ export declare function rerankHits(name: string, candidates: readonly Hit[], opt
 export declare const truncateModes: readonly ["END", "NONE"];
 /** NIM's semantics: END cuts the passage (then the query) to fit; NONE rejects over-length pairs. */
 export type TruncateMode = (typeof truncateModes)[number];
+
+// ---- dist/worker-pool-reranker.d.ts
+import type { Document, Reranker } from "@hybrid-rag/core";
+import type { TruncateMode } from "./cross-encoder-options.ts";
+import { CrossEncoderWorkerPool, type CrossEncoderWorkerPoolOptions } from "./cross-encoder-worker-pool.ts";
+export interface WorkerPoolRerankerOptions extends Partial<CrossEncoderWorkerPoolOptions> {
+    /** Share a pool (with a reranking server, say) instead of starting one for `model`. */
+    readonly workerPool?: CrossEncoderWorkerPool;
+    readonly name?: string;
+    /** "none" keeps raw logits (as NIM returns them); "sigmoid" maps them to 0..1. */
+    readonly activation?: "none" | "sigmoid";
+    readonly truncate?: TruncateMode;
+    readonly passageText?: (document: Document) => string;
+}
+export interface WorkerPoolReranker extends Reranker {
+    readonly workerPool: CrossEncoderWorkerPool;
+}
+/**
+ * `createCrossEncoderReranker` with tokenising and the model on worker threads
+ * (`CrossEncoderWorkerPool`): same scores, and the caller's event loop stays free — what a server
+ * that reranks inside request handlers needs.
+ */
+export declare function createWorkerPoolReranker(options: WorkerPoolRerankerOptions): Promise<WorkerPoolReranker>;
+
+// ---- dist/worker-protocol.d.ts
+import type { ErrorCode } from "@hybrid-rag/core";
+import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
+import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
+import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+import type { ChosenModelFile } from "./model-precision.ts";
+/** What a pool hands each worker at start (structured-cloneable: no functions). */
+export interface WorkerStartData {
+    readonly model: string;
+    readonly hub: LoadModelOptions | undefined;
+    readonly settings: CrossEncoderSettings;
+}
+export type WorkerTask = {
+    readonly kind: "tokenize";
+    readonly id: number;
+    readonly pairs: readonly QueryPassagePair[];
+    readonly truncate: TruncateMode;
+} | {
+    readonly kind: "score";
+    readonly id: number;
+    readonly pairs: readonly EncodedPair[];
+} | {
+    readonly kind: "score-pairs";
+    readonly id: number;
+    readonly query: string;
+    readonly passages: readonly string[];
+    readonly truncate: TruncateMode;
+}
+/** Stops a task's model runs that have not started (a running one finishes). */
+ | {
+    readonly kind: "cancel";
+    readonly id: number;
+}
+/** Finish the run in progress, skip the others, release the session and end the thread. */
+ | {
+    readonly kind: "close";
+};
+export interface SerializedError {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly details?: Readonly<Record<string, unknown>>;
+}
+export type WorkerReply = {
+    readonly kind: "ready";
+    readonly maxLength: number;
+    readonly provider: ExecutionProvider;
+    readonly fallbackReason: string | undefined;
+    readonly providerReport: ProviderReport;
+    readonly modelFile: ChosenModelFile;
+    readonly source: string;
+} | {
+    readonly kind: "load-failed";
+    readonly error: SerializedError;
+} | {
+    readonly kind: "tokenized";
+    readonly id: number;
+    readonly pairs: EncodedPair[];
+} | {
+    readonly kind: "scored";
+    readonly id: number;
+    readonly scores: Float32Array;
+} | {
+    readonly kind: "failed";
+    readonly id: number;
+    readonly error: SerializedError;
+};

@@ -16,12 +16,15 @@ export { defaultPassageText, type VectorIndexOptions, vectorIndexOptionsSchema, 
 export { TopKHeap } from "./top-k-heap.ts";
 
 // ---- dist/load-vector-index.d.ts
+import { type DocumentLookup } from "@hybrid-rag/core";
 import type { VectorMetric } from "./metric.ts";
 import { VectorIndex } from "./vector-index.ts";
 import type { VectorIndexOptions } from "./vector-index-options.ts";
 export type LoadVectorIndexOptions = Omit<VectorIndexOptions, "metric" | "initialCapacity"> & {
     /** When given, must equal the file's metric. */
     readonly metric?: VectorMetric;
+    /** Required when the file was saved with `storeDocuments: false`: where its documents are. */
+    readonly documents?: DocumentLookup;
 };
 /**
  * Loads a file written by `vectorIndex.save(path)`. The file is fully checked, and must match
@@ -67,7 +70,7 @@ export declare class TopKHeap {
 }
 
 // ---- dist/vector-index-file.d.ts
-import { type Document } from "@hybrid-rag/core";
+import { type Document, type DocumentLookup } from "@hybrid-rag/core";
 import { type VectorMetric } from "./metric.ts";
 import type { VectorStore } from "./vector-store.ts";
 export declare const vectorIndexFormatVersion = 1;
@@ -76,8 +79,13 @@ export interface VectorIndexFileContent {
     readonly embedderName: string;
     readonly metric: VectorMetric;
     readonly store: VectorStore<Document>;
+    /** False: write only the ids (the documents live in a shared store). */
+    readonly storeDocuments?: boolean;
 }
-/** Writes the index to `path` atomically (a temporary file renamed over the target). */
+/**
+ * Writes the index to `path` atomically and durably (`writeFileAtomically`: a temporary file,
+ * fsynced, renamed over the target, the folder fsynced; leftovers of killed saves removed).
+ */
 export declare function writeVectorIndexFile(path: string, content: VectorIndexFileContent): Promise<void>;
 export interface VectorIndexFileData {
     readonly name: string;
@@ -88,10 +96,12 @@ export interface VectorIndexFileData {
     readonly documents: Document[];
 }
 /**
- * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum
- * and the JSON schema are all verified before anything is returned.
+ * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum,
+ * then the content itself (documents valid with unique ids and text, every vector component
+ * finite) are all verified before anything is returned; any failure of the content is
+ * `corrupt-data`. Leftover temporary files of a save that was killed midway are removed first.
  */
-export declare function readVectorIndexFile(path: string): Promise<VectorIndexFileData>;
+export declare function readVectorIndexFile(path: string, lookup?: DocumentLookup): Promise<VectorIndexFileData>;
 
 // ---- dist/vector-index-options.d.ts
 import { titleAndText } from "@hybrid-rag/core";
@@ -136,8 +146,14 @@ export declare class VectorIndex implements Retriever, DocumentIndex, EmitsEvent
     readonly events: HybridRagEmitter;
     constructor(options: VectorIndexOptions, store?: VectorStore<Document>);
     get dimension(): number;
-    /** Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it. */
-    save(path: string): Promise<void>;
+    /**
+     * Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it.
+     * With `storeDocuments: false` only the ids are written, and loading needs `{ documents }`
+     * (the shared document store of a collection).
+     */
+    save(path: string, options?: {
+        readonly storeDocuments?: boolean;
+    }): Promise<void>;
     upsert(documents: readonly Document[], options?: WriteOptions): Promise<WriteReport>;
     delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport>;
     count(): Promise<number>;
