@@ -1,4 +1,5 @@
 import { countTerms, type InvertedIndex } from "./inverted-index.ts";
+import { PostingsCursor } from "./postings-codec.ts";
 import { averageLength, idf, normCache, termScore } from "./similarity.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
@@ -19,7 +20,7 @@ export interface ScoredDocument {
 }
 
 interface QueryTerm {
-  /** The term's block in the index's postings pool: [start, end). */
+  /** The term's compressed region in the index's postings pool: [start, end). */
   readonly start: number;
   readonly end: number;
   readonly weight: number;
@@ -34,13 +35,15 @@ interface QueryTerm {
  * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
  * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
  * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: by binary search in their postings, or by a scan that skips the others.
+ * already touched: the candidates are sorted once and each remaining term's postings are
+ * merged with them, skipping whole compressed blocks that hold none of them.
  */
 export class Searcher {
   /** Whether the last search stopped admitting new candidates early (for tests). */
   pruned = false;
   #scores = new Float64Array(0);
   #touched = new Int32Array(0);
+  readonly #cursor = new PostingsCursor();
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
     if (index.documentsWithTerms === 0) return [];
@@ -57,41 +60,40 @@ export class Searcher {
     }
     const scores = this.#scores;
     const touched = this.#touched;
-    const { norms, live, pool: postings } = index;
+    const cursor = this.#cursor;
+    const { norms, live, pool } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
     this.pruned = false;
     const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
     for (const [termIndex, term] of terms.entries()) {
-      const { start, end, weight } = term;
-      const size = (end - start) / 2;
+      const { weight } = term;
+      cursor.reset(pool, term.start, term.end);
       if (!onlyTouched) {
-        for (let position = start; position < end; position += 2) {
-          const document = postings[position]!;
+        while (cursor.next()) {
+          const document = cursor.document;
           if (live[document] === 0) continue;
-          const score = termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          const score = termScore(weight, cursor.frequency, cache[norms[document]!]!);
           if (scores[document] === 0) touched[touchedCount++] = document;
           scores[document]! += score;
         }
-      } else if (touchedCount * Math.log2(size) < size) {
+      } else {
+        // Candidates are sorted by document: one forward merge with the postings.
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
-          const position = findPosting(postings, start, end, document);
-          if (position < 0) continue;
-          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
-        }
-      } else {
-        for (let position = start; position < end; position += 2) {
-          const document = postings[position]!;
-          if (scores[document] === 0 || live[document] === 0) continue;
-          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          if (!cursor.advanceTo(document)) break;
+          if (cursor.document !== document) continue;
+          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
         }
       }
       if (!prunable || touchedCount < request.topK || termIndex === terms.length - 1) continue;
       const remaining = remainingBounds[termIndex + 1]! * inflation;
       const threshold = kthBest(scores, touched, touchedCount, request.topK);
-      if (!onlyTouched) onlyTouched = this.pruned = threshold > Math.fround(remaining);
+      if (!onlyTouched && threshold > Math.fround(remaining)) {
+        onlyTouched = this.pruned = true;
+        touched.subarray(0, touchedCount).sort();
+      }
       if (onlyTouched)
         touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
     }
@@ -181,18 +183,4 @@ function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: nu
     heap.push(Math.fround(scores[document]!), document);
   }
   return heap.threshold;
-}
-
-/** Position of `document` in the sorted interleaved postings pool[start, end), or -1. */
-function findPosting(pool: Int32Array, start: number, end: number, document: number): number {
-  let low = 0;
-  let high = (end - start) / 2 - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const value = pool[start + middle * 2]!;
-    if (value === document) return start + middle * 2;
-    if (value < document) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }
