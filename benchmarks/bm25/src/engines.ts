@@ -9,6 +9,7 @@ import MiniSearch from "minisearch";
 import winkBm25 from "wink-bm25-text-search";
 import type { Corpus } from "./corpora.ts";
 import { measure } from "./measure.ts";
+import { warmUpPolicy } from "./warm-up.ts";
 
 export interface EngineResult {
   readonly engine: string;
@@ -17,6 +18,8 @@ export interface EngineResult {
   readonly p99Ms: number;
   readonly queriesPerSecond: number;
   readonly memoryBytes: number;
+  readonly warmUpPasses: number;
+  readonly warmUpStable: boolean;
 }
 
 export interface RunSettings {
@@ -111,6 +114,11 @@ export function runLucene(corpus: Corpus, settings: RunSettings): EngineResult {
       documents,
       queries,
       String(settings.rounds),
+      String(warmUpPolicy.minPasses),
+      String(warmUpPolicy.minSeconds),
+      String(warmUpPolicy.tolerance),
+      String(warmUpPolicy.maxPasses),
+      String(warmUpPolicy.maxSeconds),
     ]);
     const output = execFileSync("java", ["-Xmx10g", "-XX:+UseParallelGC", ...args], {
       maxBuffer: 1 << 26,
@@ -123,6 +131,8 @@ export function runLucene(corpus: Corpus, settings: RunSettings): EngineResult {
       p99Ms: stats.p99Ms!,
       queriesPerSecond: (stats.queries! / stats.totalMs!) * 1000,
       memoryBytes: stats.heapBytes!,
+      warmUpPasses: stats.warmUpPasses!,
+      warmUpStable: stats.warmUpStable === 1,
     };
   } finally {
     rmSync(folder, { recursive: true, force: true });

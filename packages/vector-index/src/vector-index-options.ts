@@ -10,6 +10,14 @@ export const vectorIndexOptionsSchema = z.strictObject({
   embedBatchSize: z.number().int().min(1).max(100_000).default(64),
   /** Slots to reserve up front (the store doubles when full). */
   initialCapacity: z.number().int().min(1).default(1024),
+  /**
+   * "int8": candidates come from an int8 copy of the vectors (a quarter of the bytes to scan),
+   * then the best `rescoreCandidates` are rescored with float32 (returned scores are exact).
+   * "none": exact float32 search only. Filtered searches are always exact float32.
+   */
+  quantization: z.enum(["none", "int8"]).default("none"),
+  /** With int8 quantization: candidates rescored with float32 (at least 4 × topK). */
+  rescoreCandidates: z.number().int().min(1).max(100_000).default(100),
   /** The text embedded for a document; default: title and text joined by one space. */
   passageText: passageTextSchema.optional(),
 });

@@ -29,7 +29,7 @@ import {
   type VectorIndexOptions,
   vectorIndexOptionsSchema,
 } from "./vector-index-options.ts";
-import { VectorStore } from "./vector-store.ts";
+import { type Int8Search, VectorStore } from "./vector-store.ts";
 
 export interface VectorSearchOptions {
   readonly topK: number;
@@ -58,7 +58,13 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     this.embedder = this.#options.embedder;
     this.#passageText = this.#options.passageText ?? defaultPassageText;
     this.#store =
-      store ?? new VectorStore(this.embedder.dimension, this.metric, this.#options.initialCapacity);
+      store ??
+      new VectorStore(
+        this.embedder.dimension,
+        this.metric,
+        this.#options.initialCapacity,
+        int8SearchOf(this.#options),
+      );
   }
 
   get dimension(): number {
@@ -208,6 +214,16 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     }
     return undefined;
   }
+}
+
+/** The store's int8 settings for these options (undefined: exact float32 only). */
+export function int8SearchOf(options: {
+  quantization?: "none" | "int8";
+  rescoreCandidates?: number;
+}): Int8Search | undefined {
+  return options.quantization === "int8"
+    ? { rescoreCandidates: options.rescoreCandidates ?? 100 }
+    : undefined;
 }
 
 /** Creates an empty embedded dense index. */
