@@ -72,6 +72,10 @@ export class VectorStore<Payload> {
     return this.#slotById.has(id);
   }
 
+  slotOf(id: string): number | undefined {
+    return this.#slotById.get(id);
+  }
+
   /** Adds or replaces; the vector must already be normalised for cosine. */
   set(id: string, vector: Float32Array, payload: Payload): void {
     let slot = this.#slotById.get(id);
