@@ -23,6 +23,8 @@ interface QueryTerm {
   /** The term's compressed region in the index's postings pool: [start, end). */
   readonly start: number;
   readonly end: number;
+  /** Postings in the region (deleted documents included). */
+  readonly count: number;
   readonly weight: number;
   /** No document can score more than this on the term. */
   readonly bound: number;
@@ -67,6 +69,7 @@ export class Searcher {
     this.pruned = false;
     const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
+    let sorted = false;
     for (const [termIndex, term] of terms.entries()) {
       const { weight } = term;
       cursor.reset(pool, term.start, term.end);
@@ -78,22 +81,31 @@ export class Searcher {
           if (scores[document] === 0) touched[touchedCount++] = document;
           scores[document]! += score;
         }
-      } else {
-        // Candidates are sorted by document: one forward merge with the postings.
+      } else if (touchedCount * 4 < term.count) {
+        // Few candidates: sorted by document once (later drops keep the order), then one
+        // forward merge with the postings that skips whole blocks.
+        if (!sorted) {
+          touched.subarray(0, touchedCount).sort();
+          sorted = true;
+        }
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
           if (!cursor.advanceTo(document)) break;
           if (cursor.document !== document) continue;
           scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
         }
+      } else {
+        // Many candidates: decode the whole list, updating only the candidates.
+        while (cursor.next()) {
+          const document = cursor.document;
+          if (scores[document] === 0 || live[document] === 0) continue;
+          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
+        }
       }
       if (!prunable || touchedCount < request.topK || termIndex === terms.length - 1) continue;
       const remaining = remainingBounds[termIndex + 1]! * inflation;
       const threshold = kthBest(scores, touched, touchedCount, request.topK);
-      if (!onlyTouched && threshold > Math.fround(remaining)) {
-        onlyTouched = this.pruned = true;
-        touched.subarray(0, touchedCount).sort();
-      }
+      if (!onlyTouched) onlyTouched = this.pruned = threshold > Math.fround(remaining);
       if (onlyTouched)
         touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
     }
@@ -135,6 +147,7 @@ function queryTerms(
     terms.push({
       start,
       end: start + index.postingSizes[number]!,
+      count: index.postingCounts[number]!,
       weight,
       bound,
     });

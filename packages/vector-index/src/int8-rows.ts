@@ -19,10 +19,10 @@ type ScanFunction = (
  * from it are approximations used only to pick candidates; the float32 rows rescore them.
  *
  * Layout of its own WebAssembly memory (same module as the float scan, its `dotInt8` kernel):
- * [query: stride bytes][scores: blockRows int32][rows: capacity × stride bytes].
+ * [query: stride int16][scores: blockRows int32][rows: capacity × stride bytes].
  */
 export class Int8Rows {
-  /** Bytes per row: the dimension rounded up to a multiple of 16 (one SIMD lane), zero-padded. */
+  /** Bytes per row: the dimension rounded up to a multiple of 32 (the kernel's step), zero-padded. */
   readonly stride: number;
   readonly blockRows: number;
   readonly #memory: WebAssembly.Memory;
@@ -36,9 +36,9 @@ export class Int8Rows {
   squaredLengths = new Float32Array(0);
 
   constructor(dimension: number, blockRows: number, capacity: number) {
-    this.stride = Math.ceil(dimension / 16) * 16;
+    this.stride = Math.ceil(dimension / 32) * 32;
     this.blockRows = blockRows;
-    this.#scoresOffset = this.stride;
+    this.#scoresOffset = this.stride * 2;
     this.#rowsOffset = Math.ceil((this.#scoresOffset + blockRows * 4) / 16) * 16;
     this.#memory = new WebAssembly.Memory({
       initial: this.#pagesFor(capacity),
@@ -82,9 +82,9 @@ export class Int8Rows {
     this.#rows.fill(0, slot * this.stride, (slot + 1) * this.stride);
   }
 
-  /** Quantises the query where the kernel reads it; returns its scale. */
+  /** Quantises the query (widened to int16) where the kernel reads it; returns its scale. */
   loadQuery(query: Float32Array): number {
-    const view = new Int8Array(this.#memory.buffer, 0, this.stride);
+    const view = new Int16Array(this.#memory.buffer, 0, this.stride);
     view.fill(0);
     let largest = 0;
     for (let i = 0; i < query.length; i++) largest = Math.max(largest, Math.abs(query[i]!));
