@@ -36,9 +36,9 @@ const peerTokens = (text: string) =>
 export async function runHybridRag(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let index = createBm25Index();
   return measure("@hybrid-rag/bm25", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       index = createBm25Index({ batchSize: 10_000 });
-      await index.upsert(corpus.documents);
+      await index.upsert(documents);
     },
     query: (text) => index.retrieve(text, { topK: settings.topK, includeDocuments: false }),
   });
@@ -47,10 +47,10 @@ export async function runHybridRag(corpus: Corpus, settings: RunSettings): Promi
 export async function runMiniSearch(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let engine = new MiniSearch({ fields: ["text"] });
   return measure("MiniSearch", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       engine = new MiniSearch({ fields: ["text"], tokenize: peerTokens });
       engine.addAll(
-        corpus.documents.map((document) => ({
+        documents.map((document) => ({
           id: document.id,
           text: `${document.title ?? ""} ${document.text}`,
         })),
@@ -64,11 +64,11 @@ export async function runOrama(corpus: Corpus, settings: RunSettings): Promise<E
   const schema = { text: "string" } as const;
   let database = create({ schema });
   return measure("Orama", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       database = create({ schema });
       await insertMultiple(
         database,
-        corpus.documents.map((document) => ({ text: `${document.title ?? ""} ${document.text}` })),
+        documents.map((document) => ({ text: `${document.title ?? ""} ${document.text}` })),
         10_000,
       );
     },
@@ -79,11 +79,11 @@ export async function runOrama(corpus: Corpus, settings: RunSettings): Promise<E
 export async function runWink(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let engine = winkBm25();
   return measure("wink-bm25-text-search", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       engine = winkBm25();
       engine.defineConfig({ fldWeights: { text: 1 } });
       engine.definePrepTasks([peerTokens]);
-      corpus.documents.forEach((document, index) => {
+      documents.forEach((document, index) => {
         engine.addDoc({ text: `${document.title ?? ""} ${document.text}` }, index);
       });
       engine.consolidate();

@@ -1,5 +1,6 @@
 import type { Document } from "@hybrid-rag/core";
 import { ensureCapacity } from "./growable.ts";
+import { IdTable } from "./id-table.ts";
 import {
   blockHeaderBytes,
   maxPostingBytes,
@@ -35,7 +36,7 @@ export class InvertedIndex implements TermNumbering {
   /** Exact token count of each document (the norm is its lossy form). */
   lengths: Uint32Array = new Uint32Array(0);
   live: Uint8Array = new Uint8Array(0);
-  readonly numberById = new Map<string, number>();
+  readonly numberById = new IdTable((number) => this.ids[number]);
 
   readonly termNumbers = new Map<string, number>();
   terms: string[] = [];
@@ -163,6 +164,7 @@ export class InvertedIndex implements TermNumbering {
     this.norms = norms;
     this.lengths = lengths;
     this.live = new Uint8Array(next).fill(1);
+    this.numberById.clear();
     this.ids.forEach((id, number) => {
       this.numberById.set(id!, number);
     });
