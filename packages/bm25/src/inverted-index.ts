@@ -6,6 +6,7 @@ import {
   maxPostingBytes,
   PostingsCursor,
   postingsPerBlock,
+  readUint32,
   writeUint32,
   writeVarint,
 } from "./postings-codec.ts";
@@ -29,16 +30,14 @@ import { hashRange, TermTable } from "./term-table.ts";
  * deleted documents in its statistics until a merge drops them; we do not.)
  */
 export class InvertedIndex implements TermNumbering {
-  /** Internal document number → external id (undefined once deleted). */
-  ids: Array<string | undefined> = [];
+  /** Internal document number → document (undefined once deleted); its id is the external id. */
   documents: Array<Document | undefined> = [];
   norms: Uint8Array = new Uint8Array(0);
   /** Exact token count of each document (the norm is its lossy form). */
   lengths: Uint32Array = new Uint32Array(0);
   live: Uint8Array = new Uint8Array(0);
-  readonly numberById = new IdTable((number) => this.ids[number]);
+  readonly numberById = new IdTable((number) => this.documents[number]?.id);
 
-  readonly termNumbers = new Map<string, number>();
   terms: string[] = [];
   pool: Uint8Array = new Uint8Array(4096);
   /** Bytes of the pool in use (the live regions and the stale ones left behind by moves). */
@@ -52,8 +51,6 @@ export class InvertedIndex implements TermNumbering {
   postingCounts: Int32Array = new Int32Array(0);
   /** Where each term's open (last) block starts, relative to its region. */
   openBlocks: Int32Array = new Int32Array(0);
-  /** Document of each term's last posting (the base of the next delta). */
-  lastDocuments: Int32Array = new Int32Array(0);
   /** Live documents containing each term. */
   documentFrequencies: Int32Array = new Int32Array(0);
   /** Highest frequency of each term in any document ever added (an upper bound for pruning). */
@@ -70,7 +67,7 @@ export class InvertedIndex implements TermNumbering {
   #totalAtLastPack = 0;
 
   get size(): number {
-    return this.ids.length;
+    return this.documents.length;
   }
 
   get liveCount(): number {
@@ -103,8 +100,7 @@ export class InvertedIndex implements TermNumbering {
 
   /** Registers a document of `length` tokens whose `distinct` terms were just counted. */
   #append(document: Document, length: number, distinct: number): number {
-    const number = this.ids.length;
-    this.ids.push(document.id);
+    const number = this.documents.length;
     this.documents.push(document);
     this.numberById.set(document.id, number);
     this.norms = ensureCapacity(this.norms, number + 1);
@@ -126,18 +122,17 @@ export class InvertedIndex implements TermNumbering {
 
   /** Marks a document deleted and removes it from the statistics (`tokens` = its analysis). */
   remove(number: number, tokens: readonly string[]): void {
-    const id = this.ids[number];
+    const id = this.documents[number]?.id;
     if (id === undefined || this.live[number] === 0) return;
     this.numberById.delete(id);
-    this.ids[number] = undefined;
     this.documents[number] = undefined;
     this.live[number] = 0;
     this.deletedCount++;
     if (tokens.length > 0) this.documentsWithTerms--;
     this.totalTerms -= tokens.length;
     for (const term of new Set(tokens)) {
-      const termNumber = this.termNumbers.get(term);
-      if (termNumber !== undefined) this.documentFrequencies[termNumber]!--;
+      const termNumber = this.#table.find(term);
+      if (termNumber >= 0) this.documentFrequencies[termNumber]!--;
     }
   }
 
@@ -149,10 +144,7 @@ export class InvertedIndex implements TermNumbering {
     for (let number = 0; number < this.size; number++) {
       if (this.live[number] === 1) renumbered[number] = next++;
     }
-    const keep = (values: Array<string | undefined> | Array<Document | undefined>) =>
-      values.filter((_, number) => this.live[number] === 1);
-    this.ids = keep(this.ids) as Array<string | undefined>;
-    this.documents = keep(this.documents) as Array<Document | undefined>;
+    this.documents = this.documents.filter((_, number) => this.live[number] === 1);
     const norms = new Uint8Array(next);
     const lengths = new Uint32Array(next);
     for (let number = 0; number < renumbered.length; number++) {
@@ -165,8 +157,8 @@ export class InvertedIndex implements TermNumbering {
     this.lengths = lengths;
     this.live = new Uint8Array(next).fill(1);
     this.numberById.clear();
-    this.ids.forEach((id, number) => {
-      this.numberById.set(id!, number);
+    this.documents.forEach((document, number) => {
+      this.numberById.set(document!.id, number);
     });
     // Deltas change with the numbers: re-encode every term into a fresh pool.
     const { pool, postingStarts: starts, postingSizes: sizes } = this;
@@ -191,10 +183,9 @@ export class InvertedIndex implements TermNumbering {
   }
 
   termNumber(term: string): number {
-    let number = this.termNumbers.get(term);
-    if (number === undefined) {
+    let number = this.#table.find(term);
+    if (number < 0) {
       number = this.terms.length;
-      this.termNumbers.set(term, number);
       this.terms.push(term);
       this.#table.insert(number, term);
       this.postingStarts = ensureCapacity(this.postingStarts, number + 1);
@@ -202,13 +193,17 @@ export class InvertedIndex implements TermNumbering {
       this.postingSizes = ensureCapacity(this.postingSizes, number + 1);
       this.postingCounts = ensureCapacity(this.postingCounts, number + 1);
       this.openBlocks = ensureCapacity(this.openBlocks, number + 1);
-      this.lastDocuments = ensureCapacity(this.lastDocuments, number + 1);
       this.documentFrequencies = ensureCapacity(this.documentFrequencies, number + 1);
       this.maxFrequencies = ensureCapacity(this.maxFrequencies, number + 1);
       this.#counts = ensureCapacity(this.#counts, number + 1);
       this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
+  }
+
+  /** The number of an indexed term, or -1. */
+  findTerm(term: string): number {
+    return this.#table.find(term);
   }
 
   asciiTermNumber(text: string, from: number, to: number): number {
@@ -233,6 +228,22 @@ export class InvertedIndex implements TermNumbering {
     this.pool = packed;
     this.poolUsed = offset;
     this.#totalAtLastPack = offset;
+    this.#trimTermArrays();
+  }
+
+  /** Per-term arrays grow by doubling; once packed, they keep only the terms' length. */
+  #trimTermArrays(): void {
+    const count = Math.max(8, this.terms.length);
+    if (this.postingStarts.length <= count) return;
+    this.postingStarts = this.postingStarts.slice(0, count);
+    this.postingCapacities = this.postingCapacities.slice(0, count);
+    this.postingSizes = this.postingSizes.slice(0, count);
+    this.postingCounts = this.postingCounts.slice(0, count);
+    this.openBlocks = this.openBlocks.slice(0, count);
+    this.documentFrequencies = this.documentFrequencies.slice(0, count);
+    this.maxFrequencies = this.maxFrequencies.slice(0, count);
+    this.#counts = this.#counts.slice(0, count);
+    this.#distinct = this.#distinct.slice(0, count);
   }
 
   /**
@@ -263,18 +274,18 @@ export class InvertedIndex implements TermNumbering {
     const needed = size + maxPostingBytes + (opensBlock ? blockHeaderBytes : 0);
     if (needed > this.postingCapacities[term]!) start = this.#moveRegion(term, needed);
     const pool = this.pool;
+    // The base of the delta: the last document of the open block, from its header.
+    const previous = count === 0 ? -1 : readUint32(pool, start + this.openBlocks[term]! + 4);
     let position = start + size;
     if (opensBlock) {
       this.openBlocks[term] = size;
       position += blockHeaderBytes;
     }
-    const previous = count === 0 ? -1 : this.lastDocuments[term]!;
     position = writeVarint(pool, position, (document - previous) * 2 + (frequency === 1 ? 1 : 0));
     if (frequency !== 1) position = writeVarint(pool, position, frequency);
     const block = start + this.openBlocks[term]!;
     writeUint32(pool, block, position - block - blockHeaderBytes);
     writeUint32(pool, block + 4, document);
-    this.lastDocuments[term] = document;
     this.postingCounts[term] = count + 1;
     this.postingSizes[term] = position - start;
     this.postingsTotal += position - start - size;

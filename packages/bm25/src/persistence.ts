@@ -167,8 +167,8 @@ function baseIndex(
 ): InvertedIndex {
   const index = new InvertedIndex();
   index.documents = documents;
-  index.ids = documents.map((document) => document.id);
-  index.ids.forEach((id, number) => {
+  documents.forEach((document, number) => {
+    const id = (document as Partial<Document> | null)?.id;
     if (typeof id !== "string") throw corrupt(path, `document ${number} has no id`);
     index.numberById.set(id, number);
   });
@@ -213,7 +213,6 @@ function addCompressedPostings(
     index.postingSizes[number] = size;
     index.postingCounts[number] = summary.count;
     index.openBlocks[number] = summary.openBlock;
-    index.lastDocuments[number] = summary.lastDocument;
     index.documentFrequencies[number] = summary.count;
     index.maxFrequencies[number] = summary.maxFrequency;
     offset += size;

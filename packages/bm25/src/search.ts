@@ -137,8 +137,8 @@ function queryTerms(
   // A term repeated in the query is one clause boosted by its count, as Lucene's
   // BooleanQuery rewrite merges duplicate SHOULD clauses.
   for (const [term, count] of countTerms(tokens)) {
-    const number = index.termNumbers.get(term);
-    if (number === undefined) continue;
+    const number = index.findTerm(term);
+    if (number < 0) continue;
     const documentFrequency = index.documentFrequencies[number]!;
     if (documentFrequency === 0) continue;
     const weight = Math.fround(count * idf(documentFrequency, documentCount));

@@ -2,7 +2,8 @@
  * Term number lookup straight from a range of ASCII text, so the indexing hot path finds an
  * existing term without slicing, lowercasing or hashing a new string per token (a `Map` needs
  * a string key). Open addressing; a hit is confirmed by comparing the term's stored characters,
- * so lookups are exact whatever the hash. The `Map` in InvertedIndex stays the lookup by string.
+ * so lookups are exact whatever the hash. It is also the lookup by string (`find`): no `Map`
+ * of the terms is kept besides it.
  */
 export class TermTable {
   /**
@@ -30,6 +31,25 @@ export class TermTable {
       let index = from;
       while (index < to && characters[offset + index] === lowerAscii(text, index)) index++;
       if (index === to) return entry - 1;
+    }
+  }
+
+  /** The number of the term whose characters equal `term` exactly, or -1. */
+  find(term: string): number {
+    const slots = this.#slots;
+    const mask = (slots.length >> 2) - 1;
+    const length = term.length;
+    const hash = hashRange(term, 0, length);
+    for (let slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = slots[at + 1]!;
+      if (entry === 0) return -1;
+      if (slots[at] !== hash || slots[at + 3] !== length) continue;
+      const characters = this.#characters;
+      const offset = slots[at + 2]!;
+      let index = 0;
+      while (index < length && characters[offset + index] === term.charCodeAt(index)) index++;
+      if (index === length) return entry - 1;
     }
   }
 
