@@ -38,7 +38,6 @@ export class InvertedIndex implements TermNumbering {
   live: Uint8Array = new Uint8Array(0);
   readonly numberById = new IdTable((number) => this.documents[number]?.id);
 
-  terms: string[] = [];
   pool: Uint8Array = new Uint8Array(4096);
   /** Bytes of the pool in use (the live regions and the stale ones left behind by moves). */
   poolUsed = 0;
@@ -162,7 +161,7 @@ export class InvertedIndex implements TermNumbering {
     });
     // Deltas change with the numbers: re-encode every term into a fresh pool.
     const { pool, postingStarts: starts, postingSizes: sizes } = this;
-    const termCount = this.terms.length;
+    const termCount = this.termCount;
     this.pool = new Uint8Array(Math.max(4096, this.postingsTotal));
     this.poolUsed = 0;
     this.postingsTotal = 0;
@@ -185,8 +184,7 @@ export class InvertedIndex implements TermNumbering {
   termNumber(term: string): number {
     let number = this.#table.find(term);
     if (number < 0) {
-      number = this.terms.length;
-      this.terms.push(term);
+      number = this.#table.count;
       this.#table.insert(number, term);
       this.postingStarts = ensureCapacity(this.postingStarts, number + 1);
       this.postingCapacities = ensureCapacity(this.postingCapacities, number + 1);
@@ -199,6 +197,19 @@ export class InvertedIndex implements TermNumbering {
       this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
+  }
+
+  get termCount(): number {
+    return this.#table.count;
+  }
+
+  /** Every term's string, by term number (for saving). */
+  termStrings(): string[] {
+    return Array.from({ length: this.#table.count }, (_, number) => this.#table.termAt(number));
+  }
+
+  termAt(number: number): string {
+    return this.#table.termAt(number);
   }
 
   /** The number of an indexed term, or -1. */
@@ -216,7 +227,7 @@ export class InvertedIndex implements TermNumbering {
   pack(): void {
     const packed = new Uint8Array(Math.max(4096, this.postingsTotal));
     let offset = 0;
-    for (let term = 0; term < this.terms.length; term++) {
+    for (let term = 0; term < this.termCount; term++) {
       const start = this.postingStarts[term]!;
       const size = this.postingSizes[term]!;
       // Regions hold only relative offsets and absolute documents: they move byte for byte.
@@ -229,11 +240,12 @@ export class InvertedIndex implements TermNumbering {
     this.poolUsed = offset;
     this.#totalAtLastPack = offset;
     this.#trimTermArrays();
+    this.#table.trim();
   }
 
   /** Per-term arrays grow by doubling; once packed, they keep only the terms' length. */
   #trimTermArrays(): void {
-    const count = Math.max(8, this.terms.length);
+    const count = Math.max(8, this.termCount);
     if (this.postingStarts.length <= count) return;
     this.postingStarts = this.postingStarts.slice(0, count);
     this.postingCapacities = this.postingCapacities.slice(0, count);

@@ -53,16 +53,16 @@ export async function saveIndex(
   settings: SavedSettings,
 ): Promise<void> {
   const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
-  const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
+  const terms = Buffer.from(JSON.stringify(index.termStrings()), "utf8");
   index.pack();
-  const sizes = index.postingSizes.slice(0, index.terms.length);
+  const sizes = index.postingSizes.slice(0, index.termCount);
   const postingsBytes = index.postingsTotal;
   const postings = index.pool.subarray(0, postingsBytes);
   const header = Buffer.from(
     JSON.stringify({
       ...settings,
       documentCount: index.size,
-      termCount: index.terms.length,
+      termCount: index.termCount,
       documentsBytes: documents.length,
       termsBytes: terms.length,
       postingsBytes,

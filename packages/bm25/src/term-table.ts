@@ -14,7 +14,31 @@ export class TermTable {
   /** The UTF-16 code units of all terms, back to back (compared without touching the strings). */
   #characters = new Uint16Array(1 << 14);
   #charactersUsed = 0;
+  /** Where each term's characters start, by term number (terms are inserted in number order). */
+  #starts = new Int32Array(1 << 10);
   #count = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The string of term `number` (built from the stored characters: no strings are kept). */
+  termAt(number: number): string {
+    const start = this.#starts[number]!;
+    const end = number + 1 < this.#count ? this.#starts[number + 1]! : this.#charactersUsed;
+    let text = "";
+    // In chunks: String.fromCharCode takes its arguments on the stack.
+    for (let from = start; from < end; from += 8192) {
+      text += String.fromCharCode(...this.#characters.subarray(from, Math.min(end, from + 8192)));
+    }
+    return text;
+  }
+
+  /** Drops the room kept for more characters and terms (after a bulk load). */
+  trim(): void {
+    this.#characters = this.#characters.slice(0, Math.max(16, this.#charactersUsed));
+    this.#starts = this.#starts.slice(0, Math.max(16, this.#count));
+  }
 
   /** The term whose characters equal text[from, to) with A–Z lowercased, or -1. */
   findLowercasedAscii(text: string, from: number, to: number, hash: number): number {
@@ -53,8 +77,10 @@ export class TermTable {
     }
   }
 
-  /** Records term number `term` under its string (each term once). */
+  /** Records term number `term` (= the number of terms so far) under its string (each term once). */
   insert(term: number, text: string): void {
+    if (term !== this.#count)
+      throw new RangeError(`term ${term} inserted as number ${this.#count}`);
     const length = text.length;
     if (this.#charactersUsed + length > this.#characters.length) {
       const grown = new Uint16Array(
@@ -64,6 +90,12 @@ export class TermTable {
       this.#characters = grown;
     }
     const offset = this.#charactersUsed;
+    if (this.#count >= this.#starts.length) {
+      const starts = new Int32Array(this.#starts.length * 2);
+      starts.set(this.#starts);
+      this.#starts = starts;
+    }
+    this.#starts[this.#count] = offset;
     for (let index = 0; index < length; index++) {
       this.#characters[offset + index] = text.charCodeAt(index);
     }
