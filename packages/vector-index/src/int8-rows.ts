@@ -19,7 +19,7 @@ type ScanFunction = (
  * from it are approximations used only to pick candidates; the float32 rows rescore them.
  *
  * Layout of its own WebAssembly memory (same module as the float scan, its `dotInt8` kernel):
- * [query: stride int16][scores: blockRows int32][rows: capacity × stride bytes].
+ * [query: stride bytes][scores: blockRows int32][rows: capacity × stride bytes].
  */
 export class Int8Rows {
   /** Bytes per row: the dimension rounded up to a multiple of 32 (the kernel's step), zero-padded. */
@@ -34,11 +34,13 @@ export class Int8Rows {
   scales = new Float32Array(0);
   /** Per row: the float32 squared length (for l2 approximations). */
   squaredLengths = new Float32Array(0);
+  /** Per row: the sum of its int8 values (the kernel's query is shifted by +64: see scan.wat). */
+  sums = new Int32Array(0);
 
   constructor(dimension: number, blockRows: number, capacity: number) {
     this.stride = Math.ceil(dimension / 32) * 32;
     this.blockRows = blockRows;
-    this.#scoresOffset = this.stride * 2;
+    this.#scoresOffset = this.stride;
     this.#rowsOffset = Math.ceil((this.#scoresOffset + blockRows * 4) / 16) * 16;
     this.#memory = new WebAssembly.Memory({
       initial: this.#pagesFor(capacity),
@@ -66,7 +68,13 @@ export class Int8Rows {
     }
     const scale = largest === 0 ? 1 : largest / 127;
     const row = slot * this.stride;
-    for (let i = 0; i < vector.length; i++) this.#rows[row + i] = Math.round(vector[i]! / scale);
+    let sum = 0;
+    for (let i = 0; i < vector.length; i++) {
+      const value = Math.round(vector[i]! / scale);
+      this.#rows[row + i] = value;
+      sum += value;
+    }
+    this.sums[slot] = sum;
     this.scales[slot] = scale;
     this.squaredLengths[slot] = squared;
   }
@@ -75,6 +83,7 @@ export class Int8Rows {
   move(from: number, to: number): void {
     this.#rows.copyWithin(to * this.stride, from * this.stride, (from + 1) * this.stride);
     this.scales[to] = this.scales[from]!;
+    this.sums[to] = this.sums[from]!;
     this.squaredLengths[to] = this.squaredLengths[from]!;
   }
 
@@ -82,18 +91,22 @@ export class Int8Rows {
     this.#rows.fill(0, slot * this.stride, (slot + 1) * this.stride);
   }
 
-  /** Quantises the query (widened to int16) where the kernel reads it; returns its scale. */
+  /**
+   * Quantises the query to [−63, 63] and stores it shifted by +64 (the kernel's second operand
+   * must be in [0, 127]); padding bytes hold 64 too, against rows whose padding is 0. Returns
+   * the query's scale: dot(row, query) ≈ (score − 64 × sums[row]) × scales[row] × scale.
+   */
   loadQuery(query: Float32Array): number {
-    const view = new Int16Array(this.#memory.buffer, 0, this.stride);
-    view.fill(0);
+    const view = new Uint8Array(this.#memory.buffer, 0, this.stride);
+    view.fill(64);
     let largest = 0;
     for (let i = 0; i < query.length; i++) largest = Math.max(largest, Math.abs(query[i]!));
-    const scale = largest === 0 ? 1 : largest / 127;
-    for (let i = 0; i < query.length; i++) view[i] = Math.round(query[i]! / scale);
+    const scale = largest === 0 ? 1 : largest / 63;
+    for (let i = 0; i < query.length; i++) view[i] = Math.round(query[i]! / scale) + 64;
     return scale;
   }
 
-  /** Integer dot products of rows [start, start + count) with the loaded query (count ≤ blockRows). */
+  /** Shifted integer dot products of rows [start, start + count) (count ≤ blockRows): see loadQuery. */
   score(start: number, count: number): Int32Array {
     this.#dot(this.#rowsOffset + start * this.stride, count, this.stride, 0, this.#scoresOffset);
     return new Int32Array(this.#memory.buffer, this.#scoresOffset, count);
@@ -116,6 +129,9 @@ export class Int8Rows {
     const scales = new Float32Array(capacity);
     scales.set(this.scales.subarray(0, Math.min(capacity, this.scales.length)));
     this.scales = scales;
+    const sums = new Int32Array(capacity);
+    sums.set(this.sums.subarray(0, Math.min(capacity, this.sums.length)));
+    this.sums = sums;
     const lengths = new Float32Array(capacity);
     lengths.set(this.squaredLengths.subarray(0, Math.min(capacity, this.squaredLengths.length)));
     this.squaredLengths = lengths;

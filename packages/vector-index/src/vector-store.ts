@@ -164,14 +164,14 @@ export class VectorStore<Payload> {
     const count = this.size;
     const candidates = new TopKHeap(depth, (slotA, slotB) => slotA < slotB);
     const queryScale = int8.loadQuery(query);
-    const { scales, squaredLengths } = int8;
+    const { scales, squaredLengths, sums } = int8;
     const l2 = this.metric === "l2";
     for (let start = 0; start < count; start += scoreBlock) {
       const products = int8.score(start, Math.min(scoreBlock, count - start));
       let threshold = candidates.threshold;
       for (let position = 0; position < products.length; position++) {
         const slot = start + position;
-        const dot = products[position]! * scales[slot]! * queryScale;
+        const dot = (products[position]! - 64 * sums[slot]!) * scales[slot]! * queryScale;
         // For l2, −‖v − q‖² up to the query's constant ‖q‖²: the same order as −‖v − q‖.
         const approximate = l2 ? 2 * dot - squaredLengths[slot]! : dot;
         if (approximate < threshold) continue;
