@@ -11,13 +11,14 @@ import { SectionReader } from "./section-reader.ts";
 
 /**
  * On-disk format, version 2 (all integers little-endian):
- *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents JSON | terms JSON |
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
+ *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
  *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
  *   compressed encoding of `postings-codec.ts`, byte for byte) |
  *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
  * The header records the settings and the byte length of every section.
- * Version 1 (uncompressed i32 (document, frequency) pairs, `postingsInts` in the header) is
- * still read: its postings are re-encoded on load, and the next save writes version 2.
+ * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
+ * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
  */
 export const formatVersion = 2;
 const readableVersions = [1, 2];
@@ -52,7 +53,7 @@ export async function saveIndex(
   index: InvertedIndex,
   settings: SavedSettings,
 ): Promise<void> {
-  const documents = Buffer.from(JSON.stringify(index.documents), "utf8");
+  const documents = documentLines(index.documents);
   const terms = Buffer.from(JSON.stringify(index.termStrings()), "utf8");
   index.pack();
   const sizes = index.postingSizes.slice(0, index.termCount);
@@ -129,7 +130,8 @@ export async function readIndexFile(path: string): Promise<LoadedIndex> {
     version === 1
       ? parseWithSchema(headerSchemaVersion1, headerJson, `header of ${path}`)
       : parseWithSchema(headerSchema, headerJson, `header of ${path}`);
-  const documents = reader.json(header.documentsBytes);
+  const documents =
+    version === 1 ? reader.json(header.documentsBytes) : reader.jsonLines(header.documentsBytes);
   const terms = reader.json(header.termsBytes);
   if (!Array.isArray(documents) || documents.length !== header.documentCount) {
     throw corrupt(path, "the documents section does not match the header");
@@ -251,6 +253,18 @@ function addUncompressedPostings(
     offset += size;
   }
   index.pack();
+}
+
+/** One JSON document per line, encoded 10,000 at a time (no string holds them all). */
+function documentLines(documents: ReadonlyArray<Document | undefined>): Buffer {
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < documents.length; start += 10_000) {
+    const lines = documents
+      .slice(start, start + 10_000)
+      .map((document) => `${JSON.stringify(document)}\n`);
+    chunks.push(Buffer.from(lines.join(""), "utf8"));
+  }
+  return Buffer.concat(chunks);
 }
 
 function bytesOf(array: Int32Array | Uint32Array | Uint8Array): Buffer {
