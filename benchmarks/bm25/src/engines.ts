@@ -9,6 +9,7 @@ import MiniSearch from "minisearch";
 import winkBm25 from "wink-bm25-text-search";
 import type { Corpus } from "./corpora.ts";
 import { measure } from "./measure.ts";
+import { warmUpPolicy } from "./warm-up.ts";
 
 export interface EngineResult {
   readonly engine: string;
@@ -17,6 +18,8 @@ export interface EngineResult {
   readonly p99Ms: number;
   readonly queriesPerSecond: number;
   readonly memoryBytes: number;
+  readonly warmUpPasses: number;
+  readonly warmUpStable: boolean;
 }
 
 export interface RunSettings {
@@ -33,9 +36,9 @@ const peerTokens = (text: string) =>
 export async function runHybridRag(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let index = createBm25Index();
   return measure("@hybrid-rag/bm25", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       index = createBm25Index({ batchSize: 10_000 });
-      await index.upsert(corpus.documents);
+      await index.upsert(documents);
     },
     query: (text) => index.retrieve(text, { topK: settings.topK, includeDocuments: false }),
   });
@@ -44,10 +47,10 @@ export async function runHybridRag(corpus: Corpus, settings: RunSettings): Promi
 export async function runMiniSearch(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let engine = new MiniSearch({ fields: ["text"] });
   return measure("MiniSearch", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       engine = new MiniSearch({ fields: ["text"], tokenize: peerTokens });
       engine.addAll(
-        corpus.documents.map((document) => ({
+        documents.map((document) => ({
           id: document.id,
           text: `${document.title ?? ""} ${document.text}`,
         })),
@@ -61,11 +64,11 @@ export async function runOrama(corpus: Corpus, settings: RunSettings): Promise<E
   const schema = { text: "string" } as const;
   let database = create({ schema });
   return measure("Orama", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       database = create({ schema });
       await insertMultiple(
         database,
-        corpus.documents.map((document) => ({ text: `${document.title ?? ""} ${document.text}` })),
+        documents.map((document) => ({ text: `${document.title ?? ""} ${document.text}` })),
         10_000,
       );
     },
@@ -76,11 +79,11 @@ export async function runOrama(corpus: Corpus, settings: RunSettings): Promise<E
 export async function runWink(corpus: Corpus, settings: RunSettings): Promise<EngineResult> {
   let engine = winkBm25();
   return measure("wink-bm25-text-search", corpus, settings, {
-    build: async () => {
+    build: async (documents) => {
       engine = winkBm25();
       engine.defineConfig({ fldWeights: { text: 1 } });
       engine.definePrepTasks([peerTokens]);
-      corpus.documents.forEach((document, index) => {
+      documents.forEach((document, index) => {
         engine.addDoc({ text: `${document.title ?? ""} ${document.text}` }, index);
       });
       engine.consolidate();
@@ -89,7 +92,7 @@ export async function runWink(corpus: Corpus, settings: RunSettings): Promise<En
   });
 }
 
-/** Lucene 8.7 timing its own indexing and (JIT-warmed) search in the oracle's bench mode. */
+/** Lucene 8.8.1 (Debian's jars, named 8.7.0) timing its own indexing and (JIT-warmed) search in the oracle's bench mode. */
 export function runLucene(corpus: Corpus, settings: RunSettings): EngineResult {
   const folder = mkdtempSync(join(tmpdir(), "bm25-bench-"));
   try {
@@ -111,18 +114,25 @@ export function runLucene(corpus: Corpus, settings: RunSettings): EngineResult {
       documents,
       queries,
       String(settings.rounds),
+      String(warmUpPolicy.minPasses),
+      String(warmUpPolicy.minSeconds),
+      String(warmUpPolicy.tolerance),
+      String(warmUpPolicy.maxPasses),
+      String(warmUpPolicy.maxSeconds),
     ]);
     const output = execFileSync("java", ["-Xmx10g", "-XX:+UseParallelGC", ...args], {
       maxBuffer: 1 << 26,
     }).toString("utf8");
     const stats = JSON.parse(output.trim().split("\n").pop()!) as Record<string, number>;
     return {
-      engine: "Lucene 8.7",
+      engine: "Lucene 8.8.1",
       indexMs: stats.indexMs!,
       p50Ms: stats.p50Ms!,
       p99Ms: stats.p99Ms!,
       queriesPerSecond: (stats.queries! / stats.totalMs!) * 1000,
       memoryBytes: stats.heapBytes!,
+      warmUpPasses: stats.warmUpPasses!,
+      warmUpStable: stats.warmUpStable === 1,
     };
   } finally {
     rmSync(folder, { recursive: true, force: true });

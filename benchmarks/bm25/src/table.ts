@@ -1,4 +1,5 @@
 import type { EngineResult } from "./engines.ts";
+import { warmUpPolicyText } from "./warm-up.ts";
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
@@ -14,6 +15,12 @@ export function printTable(results: readonly EngineResult[]): void {
     "p50 ms": fixed(result.p50Ms, 3),
     "p99 ms": fixed(result.p99Ms, 3),
     "memory MB": fixed(result.memoryBytes / 2 ** 20, 0),
+    "memory vs Lucene": lucene ? `${fixed(result.memoryBytes / lucene.memoryBytes)}×` : "-",
+    "warm-up passes": `${result.warmUpPasses}${result.warmUpStable ? "" : " (cap)"}`,
   }));
   console.table(rows);
+  console.log(warmUpPolicyText);
+  console.log(
+    "memory: live heap after two full GCs, after the build minus before it (V8 heap + array buffers; Java heap)",
+  );
 }

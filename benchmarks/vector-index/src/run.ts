@@ -1,12 +1,14 @@
 // Throughput of @hybrid-rag/vector-index (exact search) against the memory-bandwidth bound and
 // against peers measured in the same run. Run on demand, not in CI:
 //   pnpm --filter @hybrid-rag/benchmark-vector-index bench --sizes 10000,50000,200000 --peer-dir /tmp/peers
+//   [--backends int8,hnsw] [--data random|clustered]
 import { parseArgs } from "node:util";
 import type { Embedder } from "@hybrid-rag/core";
 import { createVectorIndex } from "@hybrid-rag/vector-index";
 import { measureCopyBandwidth } from "./memory-bandwidth.ts";
+import { measureBackend, ourBackends } from "./our-backends.ts";
 import { type AnnPeer, hnswlibPeer, usearchPeers } from "./peers.ts";
-import { randomUnitVectors } from "./random-vectors.ts";
+import { clusteredUnitVectors, randomUnitVectors } from "./random-vectors.ts";
 import { measureQueries, recallAtK } from "./timing.ts";
 
 const { values } = parseArgs({
@@ -17,6 +19,10 @@ const { values } = parseArgs({
     "top-k": { type: "string", default: "10" },
     "ann-max-size": { type: "string", default: "100000" },
     "peer-dir": { type: "string" },
+    /** Which of our non-default configurations to measure: int8, hnsw (comma list, or none). */
+    backends: { type: "string", default: "int8,hnsw" },
+    /** random: uniform on the sphere (the worst case for graphs); clustered: around centres. */
+    data: { type: "string", default: "random" },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -24,6 +30,8 @@ const dimension = Number(values.dimension);
 const queryCount = Number(values.queries);
 const topK = Number(values["top-k"]);
 const annMaxSize = Number(values["ann-max-size"]);
+const backends = new Set(values.backends.split(","));
+const makeVectors = values.data === "clustered" ? clusteredUnitVectors : randomUnitVectors;
 
 const bandwidth = measureCopyBandwidth();
 console.log(
@@ -50,8 +58,8 @@ function tableEmbedder(vectors: Float32Array): Embedder {
 
 const rows: string[][] = [];
 for (const size of sizes) {
-  const vectors = randomUnitVectors(size, dimension, 1);
-  const queries = randomUnitVectors(queryCount, dimension, 2);
+  const vectors = makeVectors(size, dimension, 1);
+  const queries = makeVectors(queryCount, dimension, 2);
   const query = (i: number) => queries.subarray(i * dimension, (i + 1) * dimension);
   const index = createVectorIndex({
     embedder: tableEmbedder(vectors),
@@ -101,6 +109,29 @@ for (const size of sizes) {
   rows.push(row("vector-index exact", ours.queriesPerSecond, ours.medianMs));
   rows.push(row("vector-index exact, filter 10 %", filtered.queriesPerSecond, filtered.medianMs));
   rows.push(row(usearchExact.name, exactPeer.queriesPerSecond, exactPeer.medianMs));
+
+  for (const [name, options] of Object.entries(ourBackends)) {
+    const key = options.backend === "hnsw" ? "hnsw" : "int8";
+    if (!backends.has(key)) continue;
+    const measured = await measureBackend(
+      name,
+      options,
+      tableEmbedder(vectors),
+      size,
+      queryCount,
+      query,
+      topK,
+      truth,
+    );
+    rows.push(
+      row(
+        name,
+        measured.queriesPerSecond,
+        measured.medianMs,
+        `recall@${topK} ${measured.recall.toFixed(3)}, build ${measured.buildSeconds.toFixed(1)} s, +${(measured.memoryBytes / 2 ** 20).toFixed(0)} MiB RSS`,
+      ),
+    );
+  }
 
   if (size <= annMaxSize) {
     for (const peer of annPeers) {

@@ -42,7 +42,9 @@ import org.apache.lucene.util.Version;
  *
  *   analyze ANALYZER < lines          prints the analysed tokens of each line, TAB-separated
  *   search ANALYZER K1 B TOPK DOCS QUERIES   prints a TREC run (scores as Float.toString)
- *   bench ANALYZER K1 B TOPK DOCS QUERIES ROUNDS   prints timings as JSON
+ *   bench ANALYZER K1 B TOPK DOCS QUERIES ROUNDS [MIN_PASSES MIN_SECONDS TOLERANCE MAX_PASSES MAX_SECONDS]
+ *                                     prints timings as JSON; the warm-up rule is the one of
+ *                                     benchmarks/bm25/src/warm-up.ts (defaults 20 30 0.05 100 120)
  *   version                           prints the Lucene version of the jars in use (their
  *                                     manifest, e.g. Debian's 8.8.1 in jars named 8.7.0)
  *
@@ -71,9 +73,12 @@ public final class LuceneOracle {
             Integer.parseInt(args[4]), args[5], args[6]);
         break;
       case "bench":
-        if (args.length != 8) usage();
+        if (args.length != 8 && args.length != 13) usage();
+        double[] warmUp = args.length == 13
+            ? new double[] {Double.parseDouble(args[8]), Double.parseDouble(args[9]), Double.parseDouble(args[10]), Double.parseDouble(args[11]), Double.parseDouble(args[12])}
+            : new double[] {20, 30, 0.05, 100, 120};
         bench(analyzer, Float.parseFloat(args[2]), Float.parseFloat(args[3]),
-            Integer.parseInt(args[4]), args[5], args[6], Integer.parseInt(args[7]));
+            Integer.parseInt(args[4]), args[5], args[6], Integer.parseInt(args[7]), warmUp);
         break;
       default:
         usage();
@@ -187,24 +192,46 @@ public final class LuceneOracle {
     out.flush();
   }
 
-  private static void bench(Analyzer analyzer, float k1, float b, int topK, String docsPath, String queriesPath, int rounds) throws Exception {
+  private static void bench(Analyzer analyzer, float k1, float b, int topK, String docsPath, String queriesPath, int rounds, double[] warmUp) throws Exception {
     List<String[]> docs = readRecords(docsPath);
     List<String[]> queries = readRecords(queriesPath);
     BM25Similarity similarity = new BM25Similarity(k1, b);
     // Warm the JIT on indexing with a throwaway index of the first documents.
     buildIndex(analyzer, similarity, docs.subList(0, Math.min(docs.size(), 20000)));
     Runtime runtime = Runtime.getRuntime();
+    // Memory as on the Node side: live heap after two full collections, after minus before.
+    System.gc();
     System.gc();
     long heapBefore = runtime.totalMemory() - runtime.freeMemory();
     long start = System.nanoTime();
     IndexSearcher searcher = buildIndex(analyzer, similarity, docs);
     double indexMs = (System.nanoTime() - start) / 1e6;
     System.gc();
+    System.gc();
     long heapAfter = runtime.totalMemory() - runtime.freeMemory();
     Query[] built = buildQueries(analyzer, queries);
     long sink = 0;
-    for (int round = 0; round < Math.max(3, rounds / 2); round++) {
+    // Warm-up: ≥ MIN_PASSES passes (or MIN_SECONDS), then until two consecutive passes agree
+    // within TOLERANCE; capped at MAX_PASSES / MAX_SECONDS.
+    long warmStart = System.nanoTime();
+    double previous = Double.POSITIVE_INFINITY;
+    int warmUpPasses = 0;
+    boolean stable = false;
+    while (true) {
+      long passStart = System.nanoTime();
       for (Query query : built) sink += searcher.search(query, topK).scoreDocs.length;
+      double milliseconds = (System.nanoTime() - passStart) / 1e6;
+      warmUpPasses++;
+      double elapsedSeconds = (System.nanoTime() - warmStart) / 1e9;
+      // As benchmarks/bm25/src/warm-up.ts: 30 s count only after 3 passes, and agreement needs
+      // a previous pass.
+      boolean enough = warmUpPasses >= warmUp[0] || (elapsedSeconds >= warmUp[1] && warmUpPasses >= 3);
+      if (enough && warmUpPasses >= 2 && Math.abs(milliseconds - previous) <= warmUp[2] * previous) {
+        stable = true;
+        break;
+      }
+      if (warmUpPasses >= warmUp[3] || elapsedSeconds >= warmUp[4]) break;
+      previous = milliseconds;
     }
     double[] latencies = new double[built.length * rounds];
     int n = 0;
@@ -224,6 +251,8 @@ public final class LuceneOracle {
         + ",\"p50Ms\":" + latencies[n / 2]
         + ",\"p99Ms\":" + latencies[Math.min(n - 1, (int) Math.floor(n * 0.99))]
         + ",\"heapBytes\":" + Math.max(0, heapAfter - heapBefore)
+        + ",\"warmUpPasses\":" + warmUpPasses
+        + ",\"warmUpStable\":" + (stable ? 1 : 0)
         + ",\"sink\":" + sink + "}");
   }
 }

@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import type { IndexProgressEvent } from "@hybrid-rag/core";
 import { expectErrorCode, runRetrieverContract } from "@hybrid-rag/core/testing";
 import fc from "fast-check";
@@ -8,7 +9,52 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createBm25Index } from "./bm25-index.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 import { loadBm25Index } from "./load-bm25-index.ts";
+import { formatVersion } from "./persistence.ts";
 import { Searcher } from "./search.ts";
+import { lengthToNorm } from "./small-float.ts";
+
+/** A file as @hybrid-rag/bm25 wrote it in format version 1 (int32 document/frequency pairs). */
+function versionOneFile(
+  documents: ReadonlyArray<{ id: string; text: string }>,
+  terms: readonly string[],
+  postingsByTerm: ReadonlyArray<readonly number[]>,
+  lengths: readonly number[],
+): Buffer {
+  const documentsJson = Buffer.from(JSON.stringify(documents));
+  const termsJson = Buffer.from(JSON.stringify(terms));
+  const postings = Int32Array.from(postingsByTerm.flat());
+  const header = Buffer.from(
+    JSON.stringify({
+      name: "bm25",
+      analyzer: "standard",
+      k1: 1.2,
+      b: 0.75,
+      fields: ["title", "text"],
+      documentCount: documents.length,
+      termCount: terms.length,
+      documentsBytes: documentsJson.length,
+      termsBytes: termsJson.length,
+      postingsInts: postings.length,
+    }),
+  );
+  const prefix = Buffer.alloc(16);
+  prefix.write("HRAGBM25", 0, "latin1");
+  prefix.writeUInt32LE(1, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  const body = Buffer.concat([
+    prefix,
+    header,
+    documentsJson,
+    termsJson,
+    Buffer.from(Int32Array.from(postingsByTerm.map((list) => list.length)).buffer),
+    Buffer.from(postings.buffer),
+    Buffer.from(Uint8Array.from(lengths.map(lengthToNorm))),
+    Buffer.from(Uint32Array.from(lengths).buffer),
+  ]);
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([body, checksum]);
+}
 
 for (const analyzer of ["standard", "english"] as const) {
   runRetrieverContract({
@@ -149,6 +195,42 @@ describe("persistence", () => {
     writeFileSync(join(folder, "future.bm25"), future);
     await expectErrorCode(loadBm25Index(join(folder, "future.bm25")), "unsupported");
     await expectErrorCode(loadBm25Index(join(folder, "missing.bm25")), "not-found");
+  });
+
+  it("loads a version-1 file (uncompressed postings) and saves it as version 2", async () => {
+    const documents = [
+      { id: "a", text: "hello world" },
+      { id: "b", text: "hello there hello" },
+    ];
+    const path = join(folder, "version-1.bm25");
+    writeFileSync(
+      path,
+      versionOneFile(
+        documents,
+        ["hello", "world", "there"],
+        [
+          [0, 1, 1, 2],
+          [0, 1],
+          [1, 1],
+        ],
+        [2, 3],
+      ),
+    );
+    const loaded = await loadBm25Index(path);
+    const fresh = createBm25Index();
+    await fresh.upsert(documents);
+    for (const query of ["hello", "world there", "hello there"]) {
+      expect(await loaded.retrieve(query, { topK: 5 })).toEqual(
+        await fresh.retrieve(query, { topK: 5 }),
+      );
+    }
+    const upgraded = join(folder, "upgraded.bm25");
+    await loaded.save(upgraded);
+    expect(readFileSync(upgraded).readUInt32LE(8)).toBe(formatVersion);
+    expect(formatVersion).toBe(2);
+    expect(await (await loadBm25Index(upgraded)).retrieve("hello", { topK: 5 })).toEqual(
+      await fresh.retrieve("hello", { topK: 5 }),
+    );
   });
 
   it("reports an unwritable path and leaves no partial file", async () => {

@@ -186,7 +186,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
       documentCount: index.liveCount,
       documentsWithTerms: index.documentsWithTerms,
       totalTerms: index.totalTerms,
-      terms: index.terms.length,
+      terms: index.termCount,
     };
   }
 

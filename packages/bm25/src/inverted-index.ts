@@ -1,5 +1,15 @@
 import type { Document } from "@hybrid-rag/core";
 import { ensureCapacity } from "./growable.ts";
+import { IdTable } from "./id-table.ts";
+import {
+  blockHeaderBytes,
+  maxPostingBytes,
+  PostingsCursor,
+  postingsPerBlock,
+  readUint32,
+  writeUint32,
+  writeVarint,
+} from "./postings-codec.ts";
 import { lengthToNorm } from "./small-float.ts";
 import { forEachStandardTerm, type TermNumbering } from "./standard-terms.ts";
 import { hashRange, TermTable } from "./term-table.ts";
@@ -9,35 +19,37 @@ import { hashRange, TermTable } from "./term-table.ts";
  *
  * Documents get consecutive internal numbers in insertion order (an update deletes the old
  * number and appends a new one, as Lucene does), so every postings list is sorted by document.
- * All postings live in one Int32Array pool: term t owns the block starting at
- * `postingStarts[t]`, `postingSizes[t]` ints long, of interleaved (document, frequency) pairs.
- * A full block moves to the end of the pool with twice the room (one pool instead of an array
- * per term: appends are ~2.5× faster); the pool is packed when more than half of it is stale.
+ * All postings live in one byte pool, compressed (`postings-codec.ts`: document deltas and
+ * frequencies as varints in blocks of 128 with skip headers): term t owns the region starting
+ * at `postingStarts[t]`, `postingSizes[t]` bytes long. A full region moves to the end of the
+ * pool with twice the room (one pool instead of an array per term: appends are ~2.5× faster);
+ * the pool is packed when a quarter of it is stale or unused room.
  *
  * Statistics are exact for the live documents at all times: deleting a document re-analyses
  * its stored text to decrement the document frequency of each of its terms. (Lucene keeps
  * deleted documents in its statistics until a merge drops them; we do not.)
  */
 export class InvertedIndex implements TermNumbering {
-  /** Internal document number → external id (undefined once deleted). */
-  ids: Array<string | undefined> = [];
+  /** Internal document number → document (undefined once deleted); its id is the external id. */
   documents: Array<Document | undefined> = [];
   norms: Uint8Array = new Uint8Array(0);
   /** Exact token count of each document (the norm is its lossy form). */
   lengths: Uint32Array = new Uint32Array(0);
   live: Uint8Array = new Uint8Array(0);
-  readonly numberById = new Map<string, number>();
+  readonly numberById = new IdTable((number) => this.documents[number]?.id);
 
-  readonly termNumbers = new Map<string, number>();
-  terms: string[] = [];
-  pool: Int32Array = new Int32Array(1024);
-  /** Ints of the pool in use (the live blocks and the stale ones left behind by moves). */
+  pool: Uint8Array = new Uint8Array(4096);
+  /** Bytes of the pool in use (the live regions and the stale ones left behind by moves). */
   poolUsed = 0;
-  /** Ints of postings in all blocks (what a packed pool holds). */
+  /** Bytes of postings in all regions (what a packed pool holds). */
   postingsTotal = 0;
   postingStarts: Int32Array = new Int32Array(0);
   postingCapacities: Int32Array = new Int32Array(0);
   postingSizes: Int32Array = new Int32Array(0);
+  /** Postings of each term, deleted documents included until `compact`. */
+  postingCounts: Int32Array = new Int32Array(0);
+  /** Where each term's open (last) block starts, relative to its region. */
+  openBlocks: Int32Array = new Int32Array(0);
   /** Live documents containing each term. */
   documentFrequencies: Int32Array = new Int32Array(0);
   /** Highest frequency of each term in any document ever added (an upper bound for pruning). */
@@ -51,9 +63,10 @@ export class InvertedIndex implements TermNumbering {
   #counts: Int32Array = new Int32Array(0);
   #distinct: Int32Array = new Int32Array(0);
   readonly #table = new TermTable();
+  #totalAtLastPack = 0;
 
   get size(): number {
-    return this.ids.length;
+    return this.documents.length;
   }
 
   get liveCount(): number {
@@ -86,8 +99,7 @@ export class InvertedIndex implements TermNumbering {
 
   /** Registers a document of `length` tokens whose `distinct` terms were just counted. */
   #append(document: Document, length: number, distinct: number): number {
-    const number = this.ids.length;
-    this.ids.push(document.id);
+    const number = this.documents.length;
     this.documents.push(document);
     this.numberById.set(document.id, number);
     this.norms = ensureCapacity(this.norms, number + 1);
@@ -109,18 +121,17 @@ export class InvertedIndex implements TermNumbering {
 
   /** Marks a document deleted and removes it from the statistics (`tokens` = its analysis). */
   remove(number: number, tokens: readonly string[]): void {
-    const id = this.ids[number];
+    const id = this.documents[number]?.id;
     if (id === undefined || this.live[number] === 0) return;
     this.numberById.delete(id);
-    this.ids[number] = undefined;
     this.documents[number] = undefined;
     this.live[number] = 0;
     this.deletedCount++;
     if (tokens.length > 0) this.documentsWithTerms--;
     this.totalTerms -= tokens.length;
     for (const term of new Set(tokens)) {
-      const termNumber = this.termNumbers.get(term);
-      if (termNumber !== undefined) this.documentFrequencies[termNumber]!--;
+      const termNumber = this.#table.find(term);
+      if (termNumber >= 0) this.documentFrequencies[termNumber]!--;
     }
   }
 
@@ -132,10 +143,7 @@ export class InvertedIndex implements TermNumbering {
     for (let number = 0; number < this.size; number++) {
       if (this.live[number] === 1) renumbered[number] = next++;
     }
-    const keep = (values: Array<string | undefined> | Array<Document | undefined>) =>
-      values.filter((_, number) => this.live[number] === 1);
-    this.ids = keep(this.ids) as Array<string | undefined>;
-    this.documents = keep(this.documents) as Array<Document | undefined>;
+    this.documents = this.documents.filter((_, number) => this.live[number] === 1);
     const norms = new Uint8Array(next);
     const lengths = new Uint32Array(next);
     for (let number = 0; number < renumbered.length; number++) {
@@ -147,37 +155,42 @@ export class InvertedIndex implements TermNumbering {
     this.norms = norms;
     this.lengths = lengths;
     this.live = new Uint8Array(next).fill(1);
-    this.ids.forEach((id, number) => {
-      this.numberById.set(id!, number);
+    this.numberById.clear();
+    this.documents.forEach((document, number) => {
+      this.numberById.set(document!.id, number);
     });
-    const pool = this.pool;
-    for (let term = 0; term < this.terms.length; term++) {
-      const start = this.postingStarts[term]!;
-      const end = start + this.postingSizes[term]!;
-      let write = start;
-      for (let read = start; read < end; read += 2) {
-        const target = renumbered[pool[read]!]!;
-        if (target < 0) continue;
-        pool[write++] = target;
-        pool[write++] = pool[read + 1]!;
+    // Deltas change with the numbers: re-encode every term into a fresh pool.
+    const { pool, postingStarts: starts, postingSizes: sizes } = this;
+    const termCount = this.termCount;
+    this.pool = new Uint8Array(Math.max(4096, this.postingsTotal));
+    this.poolUsed = 0;
+    this.postingsTotal = 0;
+    this.postingStarts = new Int32Array(this.postingStarts.length);
+    this.postingCapacities = new Int32Array(this.postingCapacities.length);
+    this.postingSizes = new Int32Array(this.postingSizes.length);
+    this.postingCounts.fill(0);
+    const cursor = new PostingsCursor();
+    for (let term = 0; term < termCount; term++) {
+      cursor.reset(pool, starts[term]!, starts[term]! + sizes[term]!);
+      while (cursor.next()) {
+        const target = renumbered[cursor.document]!;
+        if (target >= 0) this.encodePosting(term, target, cursor.frequency);
       }
-      this.postingsTotal -= end - write;
-      this.postingSizes[term] = write - start;
     }
     this.pack();
     this.deletedCount = 0;
   }
 
   termNumber(term: string): number {
-    let number = this.termNumbers.get(term);
-    if (number === undefined) {
-      number = this.terms.length;
-      this.termNumbers.set(term, number);
-      this.terms.push(term);
+    let number = this.#table.find(term);
+    if (number < 0) {
+      number = this.#table.count;
       this.#table.insert(number, term);
       this.postingStarts = ensureCapacity(this.postingStarts, number + 1);
       this.postingCapacities = ensureCapacity(this.postingCapacities, number + 1);
       this.postingSizes = ensureCapacity(this.postingSizes, number + 1);
+      this.postingCounts = ensureCapacity(this.postingCounts, number + 1);
+      this.openBlocks = ensureCapacity(this.openBlocks, number + 1);
       this.documentFrequencies = ensureCapacity(this.documentFrequencies, number + 1);
       this.maxFrequencies = ensureCapacity(this.maxFrequencies, number + 1);
       this.#counts = ensureCapacity(this.#counts, number + 1);
@@ -186,19 +199,38 @@ export class InvertedIndex implements TermNumbering {
     return number;
   }
 
+  get termCount(): number {
+    return this.#table.count;
+  }
+
+  /** Every term's string, by term number (for saving). */
+  termStrings(): string[] {
+    return Array.from({ length: this.#table.count }, (_, number) => this.#table.termAt(number));
+  }
+
+  termAt(number: number): string {
+    return this.#table.termAt(number);
+  }
+
+  /** The number of an indexed term, or -1. */
+  findTerm(term: string): number {
+    return this.#table.find(term);
+  }
+
   asciiTermNumber(text: string, from: number, to: number): number {
     const hash = hashRange(text, from, to);
     const found = this.#table.findLowercasedAscii(text, from, to, hash);
     return found >= 0 ? found : this.termNumber(text.slice(from, to).toLowerCase());
   }
 
-  /** Rewrites the pool with every block exactly as long as its postings, in term order. */
+  /** Rewrites the pool with every region exactly as long as its postings, in term order. */
   pack(): void {
-    const packed = new Int32Array(Math.max(1024, this.postingsTotal));
+    const packed = new Uint8Array(Math.max(4096, this.postingsTotal));
     let offset = 0;
-    for (let term = 0; term < this.terms.length; term++) {
+    for (let term = 0; term < this.termCount; term++) {
       const start = this.postingStarts[term]!;
       const size = this.postingSizes[term]!;
+      // Regions hold only relative offsets and absolute documents: they move byte for byte.
       packed.set(this.pool.subarray(start, start + size), offset);
       this.postingStarts[term] = offset;
       this.postingCapacities[term] = size;
@@ -206,35 +238,94 @@ export class InvertedIndex implements TermNumbering {
     }
     this.pool = packed;
     this.poolUsed = offset;
+    this.#totalAtLastPack = offset;
+    this.#trimTermArrays();
+    this.#table.trim();
   }
 
-  /** Packs the pool when more than half of it is stale blocks. */
+  /** Per-term arrays grow by doubling; once packed, they keep only the terms' length. */
+  #trimTermArrays(): void {
+    const count = Math.max(8, this.termCount);
+    if (this.postingStarts.length <= count) return;
+    this.postingStarts = this.postingStarts.slice(0, count);
+    this.postingCapacities = this.postingCapacities.slice(0, count);
+    this.postingSizes = this.postingSizes.slice(0, count);
+    this.postingCounts = this.postingCounts.slice(0, count);
+    this.openBlocks = this.openBlocks.slice(0, count);
+    this.documentFrequencies = this.documentFrequencies.slice(0, count);
+    this.maxFrequencies = this.maxFrequencies.slice(0, count);
+    this.#counts = this.#counts.slice(0, count);
+    this.#distinct = this.#distinct.slice(0, count);
+  }
+
+  /**
+   * Packs the pool when more than a quarter of it is stale regions or unused room, and at least
+   * an eighth of the postings were written since the last pack (so that many small upserts
+   * into a large index do not each pay for a full pack).
+   */
   packIfWasteful(): void {
-    if (this.poolUsed > 2 * this.postingsTotal + 4096) this.pack();
+    const total = this.postingsTotal;
+    if (this.pool.length <= total + (total >>> 2) + 65_536) return;
+    if (total - this.#totalAtLastPack < total >>> 3) return;
+    this.pack();
   }
 
-  private appendPosting(term: number, document: number, frequency: number): void {
-    const size = this.postingSizes[term]!;
-    let start = this.postingStarts[term]!;
-    if (size + 2 > this.postingCapacities[term]!) {
-      const capacity = Math.max(4, this.postingCapacities[term]! * 2);
-      if (this.poolUsed + capacity > this.pool.length) {
-        const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + capacity));
-        grown.set(this.pool.subarray(0, this.poolUsed));
-        this.pool = grown;
-      }
-      this.pool.copyWithin(this.poolUsed, start, start + size);
-      start = this.poolUsed;
-      this.postingStarts[term] = start;
-      this.postingCapacities[term] = capacity;
-      this.poolUsed += capacity;
-    }
-    this.pool[start + size] = document;
-    this.pool[start + size + 1] = frequency;
-    this.postingSizes[term] = size + 2;
-    this.postingsTotal += 2;
+  /** Appends a posting of a new document (the highest number so far) to a term. */
+  appendPosting(term: number, document: number, frequency: number): void {
+    this.encodePosting(term, document, frequency);
     this.documentFrequencies[term]!++;
     if (frequency > this.maxFrequencies[term]!) this.maxFrequencies[term] = frequency;
+  }
+
+  /** Encodes one posting at the end of a term's region (statistics untouched). */
+  private encodePosting(term: number, document: number, frequency: number): void {
+    const size = this.postingSizes[term]!;
+    const count = this.postingCounts[term]!;
+    const opensBlock = count % postingsPerBlock === 0;
+    let start = this.postingStarts[term]!;
+    const needed = size + maxPostingBytes + (opensBlock ? blockHeaderBytes : 0);
+    if (needed > this.postingCapacities[term]!) start = this.#moveRegion(term, needed);
+    const pool = this.pool;
+    // The base of the delta: the last document of the open block, from its header.
+    const previous = count === 0 ? -1 : readUint32(pool, start + this.openBlocks[term]! + 4);
+    let position = start + size;
+    if (opensBlock) {
+      this.openBlocks[term] = size;
+      position += blockHeaderBytes;
+    }
+    position = writeVarint(pool, position, (document - previous) * 2 + (frequency === 1 ? 1 : 0));
+    if (frequency !== 1) position = writeVarint(pool, position, frequency);
+    const block = start + this.openBlocks[term]!;
+    writeUint32(pool, block, position - block - blockHeaderBytes);
+    writeUint32(pool, block + 4, document);
+    this.postingCounts[term] = count + 1;
+    this.postingSizes[term] = position - start;
+    this.postingsTotal += position - start - size;
+  }
+
+  /** Moves a term's region to the end of the pool with at least `needed` bytes of room. */
+  #moveRegion(term: number, needed: number): number {
+    const start = this.postingStarts[term]!;
+    const size = this.postingSizes[term]!;
+    const capacity = Math.max(needed, 16, this.postingCapacities[term]! * 2);
+    const atEnd = start + this.postingCapacities[term]! === this.poolUsed && size > 0;
+    if (atEnd && start + capacity <= this.pool.length) {
+      // The last region grows in place (compaction re-encodes term after term this way).
+      this.postingCapacities[term] = capacity;
+      this.poolUsed = start + capacity;
+      return start;
+    }
+    if (this.poolUsed + capacity > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + capacity));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    this.pool.copyWithin(this.poolUsed, start, start + size);
+    const moved = this.poolUsed;
+    this.postingStarts[term] = moved;
+    this.postingCapacities[term] = capacity;
+    this.poolUsed += capacity;
+    return moved;
   }
 }
 

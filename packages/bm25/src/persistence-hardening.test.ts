@@ -25,13 +25,19 @@ afterAll(async () => {
 
 /**
  * The saved file with its documents section replaced and the header and checksum fixed up: a
- * crafted file that passes the checksum. Only the prefix, header and documents are touched.
+ * crafted file that passes the checksum. Only the prefix, header and documents are touched. An
+ * array is written as the format writes it (one JSON document per line); a string as it is.
  */
-function withDocuments(documents: unknown): Buffer {
+function withDocuments(documents: unknown[] | string): Buffer {
   const headerLength = saved.readUInt32LE(12);
   const header = JSON.parse(saved.toString("utf8", 16, 16 + headerLength));
   const rest = saved.subarray(16 + headerLength + header.documentsBytes, saved.length - 4);
-  const documentsBytes = Buffer.from(JSON.stringify(documents), "utf8");
+  const documentsBytes = Buffer.from(
+    typeof documents === "string"
+      ? documents
+      : documents.map((document) => `${JSON.stringify(document)}\n`).join(""),
+    "utf8",
+  );
   const newHeader = Buffer.from(
     JSON.stringify({ ...header, documentsBytes: documentsBytes.length }),
     "utf8",
@@ -93,7 +99,8 @@ describe("loading a file with a valid checksum but bad content", () => {
       ],
       /document 1 repeats the id "a"/,
     ],
-    ["no array at all", { a: 1 }, /the documents section is not valid/],
+    ["a line that is not JSON", "{ id: a\n", /line 1 of a JSON-lines section does not parse/],
+    ["a section without its last newline", '{"id":"a","text":"x"}', /does not end with a newline/],
   ])("refuses %s with corrupt-data", async (_, documents, why) => {
     const error = await loadError(withDocuments(documents));
     expect(error.code).toBe("corrupt-data");

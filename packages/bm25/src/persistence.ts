@@ -11,17 +11,25 @@ import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
 import { corrupt, fileError } from "./file-errors.ts";
 import { InvertedIndex } from "./inverted-index.ts";
+import { summarizeRegion } from "./postings-region.ts";
 import { checkSavedDocuments, checkUniqueIds } from "./saved-documents.ts";
 import { SectionReader } from "./section-reader.ts";
 
 /**
- * On-disk format, version 1 (all integers little-endian):
- *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents JSON | terms JSON |
- *   i32[terms] postings sizes | i32[...] postings (document, frequency pairs) |
+ * On-disk format, version 2 (all integers little-endian):
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
+ *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
+ *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
+ *   compressed encoding of `postings-codec.ts`, byte for byte) |
  *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
- * The header records the settings and the byte length of every section.
+ * The header records the settings and the byte length of every section. With
+ * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
+ * JSON id per line instead, resolved on load from the document store the caller passes.
+ * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
+ * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
  */
-export const formatVersion = 1;
+export const formatVersion = 2;
+const readableVersions = [1, 2];
 const magic = Buffer.from("HRAGBM25", "latin1");
 
 export interface SavedSettings {
@@ -42,10 +50,13 @@ const headerSchema = z.strictObject({
   termCount: z.number().int().min(0),
   documentsBytes: z.number().int().min(0),
   termsBytes: z.number().int().min(0),
-  postingsInts: z.number().int().min(0),
+  postingsBytes: z.number().int().min(0),
   /** True when the documents section holds only ids (the text lives in a shared store). */
   documentsExternal: z.boolean().optional(),
 });
+const headerSchemaVersion1 = headerSchema
+  .omit({ postingsBytes: true })
+  .extend({ postingsInts: z.number().int().min(0) });
 
 export async function saveIndex(
   path: string,
@@ -53,23 +64,22 @@ export async function saveIndex(
   storeDocuments: boolean,
   settings: SavedSettings,
 ): Promise<void> {
-  const documents = Buffer.from(
-    JSON.stringify(storeDocuments ? index.documents : index.ids),
-    "utf8",
+  const documents = documentLines(
+    storeDocuments ? index.documents : index.documents.map((document) => document?.id),
   );
-  const terms = Buffer.from(JSON.stringify(index.terms), "utf8");
+  const terms = Buffer.from(JSON.stringify(index.termStrings()), "utf8");
   index.pack();
-  const sizes = index.postingSizes.slice(0, index.terms.length);
-  const postingsInts = index.postingsTotal;
-  const postings = index.pool.subarray(0, postingsInts);
+  const sizes = index.postingSizes.slice(0, index.termCount);
+  const postingsBytes = index.postingsTotal;
+  const postings = index.pool.subarray(0, postingsBytes);
   const header = Buffer.from(
     JSON.stringify({
       ...settings,
       documentCount: index.size,
-      termCount: index.terms.length,
+      termCount: index.termCount,
       documentsBytes: documents.length,
       termsBytes: terms.length,
-      postingsInts,
+      postingsBytes,
       ...(storeDocuments ? {} : { documentsExternal: true }),
     }),
     "utf8",
@@ -117,11 +127,11 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
     throw corrupt(path, "it does not start with the BM25 index signature (not an index file)");
   }
   const version = file.readUInt32LE(8);
-  if (version !== formatVersion) {
+  if (!readableVersions.includes(version)) {
     throw new HybridRagError(
       "unsupported",
-      `${path} is a BM25 index in format version ${version}; this version of @hybrid-rag/bm25 reads version ${formatVersion}. Rebuild the index from the documents.`,
-      { details: { path, version, supported: formatVersion } },
+      `${path} is a BM25 index in format version ${version}; this version of @hybrid-rag/bm25 reads versions ${readableVersions.join(" and ")} (it writes ${formatVersion}). Load it with the @hybrid-rag/bm25 release that wrote it, or rebuild the index from the documents.`,
+      { details: { path, version, supported: readableVersions } },
     );
   }
   const stored = file.readUInt32LE(file.length - 4);
@@ -129,8 +139,13 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
     throw corrupt(path, "its checksum does not match (truncated or modified)");
   }
   const reader = new SectionReader(file, 16, file.length - 4, path);
-  const header = checkHeader(path, reader.json(file.readUInt32LE(12)));
-  const documentsSection = reader.json(header.documentsBytes);
+  const headerJson = reader.json(file.readUInt32LE(12));
+  const header =
+    version === 1
+      ? checkHeader(path, headerSchemaVersion1, headerJson)
+      : checkHeader(path, headerSchema, headerJson);
+  const documentsSection =
+    version === 1 ? reader.json(header.documentsBytes) : reader.jsonLines(header.documentsBytes);
   // Documents resolved from a shared store are used as they are (one copy of each text).
   const documents = header.documentsExternal
     ? checkUniqueIds(path, resolveDocuments(path, documentsSection, lookup))
@@ -147,25 +162,29 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
     throw corrupt(path, "the terms section does not match the header");
   }
   const sizes = new Int32Array(reader.bytes(header.termCount * 4));
-  const postings = new Int32Array(reader.bytes(header.postingsInts * 4));
+  const postings =
+    "postingsInts" in header
+      ? new Int32Array(reader.bytes(header.postingsInts * 4))
+      : new Uint8Array(reader.bytes(header.postingsBytes));
   const norms = new Uint8Array(reader.bytes(header.documentCount));
   const lengths = new Uint32Array(reader.bytes(header.documentCount * 4));
   reader.expectEnd();
-  const index = buildIndex(path, documents, terms as string[], sizes, postings, norms, lengths);
-  const {
-    documentCount: _count,
-    termCount: _terms,
-    documentsBytes: _d,
-    termsBytes: _t,
-    postingsInts: _p,
-    documentsExternal: _e,
-    ...settings
-  } = header;
-  return { settings, index };
+  const index = baseIndex(path, documents, norms, lengths);
+  if (postings instanceof Int32Array) {
+    addUncompressedPostings(path, index, terms as string[], sizes, postings);
+  } else {
+    addCompressedPostings(path, index, terms as string[], sizes, postings);
+  }
+  const { name, analyzer, k1, b, fields } = header;
+  return { settings: { name, analyzer, k1, b, fields }, index };
 }
 
-function checkHeader(path: string, value: unknown): z.output<typeof headerSchema> {
-  const parsed = headerSchema.safeParse(value);
+function checkHeader<Schema extends z.ZodType>(
+  path: string,
+  schema: Schema,
+  value: unknown,
+): z.output<Schema> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.join(".") : "(root)";
@@ -197,19 +216,16 @@ function resolveDocuments(
   });
 }
 
-function buildIndex(
+function baseIndex(
   path: string,
   documents: Document[],
-  terms: string[],
-  sizes: Int32Array,
-  postings: Int32Array,
   norms: Uint8Array,
   lengths: Uint32Array,
 ): InvertedIndex {
   const index = new InvertedIndex();
   index.documents = documents;
-  index.ids = documents.map((document) => document.id);
-  index.ids.forEach((id, number) => {
+  documents.forEach((document, number) => {
+    const id = (document as Partial<Document> | null)?.id;
     if (typeof id !== "string") throw corrupt(path, `document ${number} has no id`);
     index.numberById.set(id, number);
   });
@@ -220,6 +236,17 @@ function buildIndex(
     if (length > 0) index.documentsWithTerms++;
     index.totalTerms += length;
   }
+  return index;
+}
+
+/** Version 2: the regions are used as they are, after every one of them is checked. */
+function addCompressedPostings(
+  path: string,
+  index: InvertedIndex,
+  terms: string[],
+  sizes: Int32Array,
+  postings: Uint8Array,
+): void {
   if (sizes.reduce((sum, size) => sum + size, 0) !== postings.length) {
     throw corrupt(path, "the postings sizes do not add up to the postings section");
   }
@@ -231,27 +258,68 @@ function buildIndex(
     const number = index.termNumber(term);
     if (number !== expected) throw corrupt(path, `the term ${JSON.stringify(term)} appears twice`);
     const size = sizes[number]!;
-    if (size < 0 || size % 2 !== 0 || offset + size > postings.length) {
+    if (size < 0 || offset + size > postings.length) {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
     }
-    let previous = -1;
-    let maxFrequency = 0;
-    for (let position = offset; position < offset + size; position += 2) {
-      const document = postings[position]!;
-      if (document <= previous || document >= documents.length || postings[position + 1]! < 1) {
-        throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid`);
-      }
-      previous = document;
-      maxFrequency = Math.max(maxFrequency, postings[position + 1]!);
+    const summary = summarizeRegion(postings, offset, offset + size, index.size);
+    if (typeof summary === "string") {
+      throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid: ${summary}`);
     }
     index.postingStarts[number] = offset;
     index.postingCapacities[number] = size;
     index.postingSizes[number] = size;
-    index.documentFrequencies[number] = size / 2;
-    index.maxFrequencies[number] = maxFrequency;
+    index.postingCounts[number] = summary.count;
+    index.openBlocks[number] = summary.openBlock;
+    index.documentFrequencies[number] = summary.count;
+    index.maxFrequencies[number] = summary.maxFrequency;
     offset += size;
   }
-  return index;
+}
+
+/** Version 1: (document, frequency) int32 pairs, checked and re-encoded. */
+function addUncompressedPostings(
+  path: string,
+  index: InvertedIndex,
+  terms: string[],
+  sizes: Int32Array,
+  postings: Int32Array,
+): void {
+  if (sizes.reduce((sum, size) => sum + size, 0) !== postings.length) {
+    throw corrupt(path, "the postings sizes do not add up to the postings section");
+  }
+  let offset = 0;
+  for (const [expected, term] of terms.entries()) {
+    const number = index.termNumber(term);
+    if (number !== expected) throw corrupt(path, `the term ${JSON.stringify(term)} appears twice`);
+    const size = sizes[number]!;
+    if (size < 0 || size % 2 !== 0 || offset + size > postings.length) {
+      throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
+    }
+    let previous = -1;
+    for (let position = offset; position < offset + size; position += 2) {
+      const document = postings[position]!;
+      const frequency = postings[position + 1]!;
+      if (document <= previous || document >= index.size || frequency < 1) {
+        throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid`);
+      }
+      previous = document;
+      index.appendPosting(number, document, frequency);
+    }
+    offset += size;
+  }
+  index.pack();
+}
+
+/** One JSON document (or id) per line, encoded 10,000 at a time (no string holds them all). */
+function documentLines(documents: ReadonlyArray<Document | string | undefined>): Buffer {
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < documents.length; start += 10_000) {
+    const lines = documents
+      .slice(start, start + 10_000)
+      .map((document) => `${JSON.stringify(document)}\n`);
+    chunks.push(Buffer.from(lines.join(""), "utf8"));
+  }
+  return Buffer.concat(chunks);
 }
 
 function bytesOf(array: Int32Array | Uint32Array | Uint8Array): Buffer {

@@ -1,4 +1,5 @@
 import { countTerms, type InvertedIndex } from "./inverted-index.ts";
+import { PostingsCursor } from "./postings-codec.ts";
 import { averageLength, idf, normCache, termScore } from "./similarity.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
@@ -19,9 +20,11 @@ export interface ScoredDocument {
 }
 
 interface QueryTerm {
-  /** The term's block in the index's postings pool: [start, end). */
+  /** The term's compressed region in the index's postings pool: [start, end). */
   readonly start: number;
   readonly end: number;
+  /** Postings in the region (deleted documents included). */
+  readonly count: number;
   readonly weight: number;
   /** No document can score more than this on the term. */
   readonly bound: number;
@@ -34,13 +37,15 @@ interface QueryTerm {
  * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
  * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
  * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: by binary search in their postings, or by a scan that skips the others.
+ * already touched: the candidates are sorted once and each remaining term's postings are
+ * merged with them, skipping whole compressed blocks that hold none of them.
  */
 export class Searcher {
   /** Whether the last search stopped admitting new candidates early (for tests). */
   pruned = false;
   #scores = new Float64Array(0);
   #touched = new Int32Array(0);
+  readonly #cursor = new PostingsCursor();
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
     if (index.documentsWithTerms === 0) return [];
@@ -57,35 +62,44 @@ export class Searcher {
     }
     const scores = this.#scores;
     const touched = this.#touched;
-    const { norms, live, pool: postings } = index;
+    const cursor = this.#cursor;
+    const { norms, live, pool } = index;
     let touchedCount = 0;
     const remainingBounds = suffixSums(terms.map((term) => term.bound));
     this.pruned = false;
     const prunable = !request.exhaustive && request.accept === undefined;
     let onlyTouched = false;
+    let sorted = false;
     for (const [termIndex, term] of terms.entries()) {
-      const { start, end, weight } = term;
-      const size = (end - start) / 2;
+      const { weight } = term;
+      cursor.reset(pool, term.start, term.end);
       if (!onlyTouched) {
-        for (let position = start; position < end; position += 2) {
-          const document = postings[position]!;
+        while (cursor.next()) {
+          const document = cursor.document;
           if (live[document] === 0) continue;
-          const score = termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          const score = termScore(weight, cursor.frequency, cache[norms[document]!]!);
           if (scores[document] === 0) touched[touchedCount++] = document;
           scores[document]! += score;
         }
-      } else if (touchedCount * Math.log2(size) < size) {
+      } else if (touchedCount * 4 < term.count) {
+        // Few candidates: sorted by document once (later drops keep the order), then one
+        // forward merge with the postings that skips whole blocks.
+        if (!sorted) {
+          touched.subarray(0, touchedCount).sort();
+          sorted = true;
+        }
         for (let slot = 0; slot < touchedCount; slot++) {
           const document = touched[slot]!;
-          const position = findPosting(postings, start, end, document);
-          if (position < 0) continue;
-          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          if (!cursor.advanceTo(document)) break;
+          if (cursor.document !== document) continue;
+          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
         }
       } else {
-        for (let position = start; position < end; position += 2) {
-          const document = postings[position]!;
+        // Many candidates: decode the whole list, updating only the candidates.
+        while (cursor.next()) {
+          const document = cursor.document;
           if (scores[document] === 0 || live[document] === 0) continue;
-          scores[document]! += termScore(weight, postings[position + 1]!, cache[norms[document]!]!);
+          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
         }
       }
       if (!prunable || touchedCount < request.topK || termIndex === terms.length - 1) continue;
@@ -123,8 +137,8 @@ function queryTerms(
   // A term repeated in the query is one clause boosted by its count, as Lucene's
   // BooleanQuery rewrite merges duplicate SHOULD clauses.
   for (const [term, count] of countTerms(tokens)) {
-    const number = index.termNumbers.get(term);
-    if (number === undefined) continue;
+    const number = index.findTerm(term);
+    if (number < 0) continue;
     const documentFrequency = index.documentFrequencies[number]!;
     if (documentFrequency === 0) continue;
     const weight = Math.fround(count * idf(documentFrequency, documentCount));
@@ -133,6 +147,7 @@ function queryTerms(
     terms.push({
       start,
       end: start + index.postingSizes[number]!,
+      count: index.postingCounts[number]!,
       weight,
       bound,
     });
@@ -181,18 +196,4 @@ function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: nu
     heap.push(Math.fround(scores[document]!), document);
   }
   return heap.threshold;
-}
-
-/** Position of `document` in the sorted interleaved postings pool[start, end), or -1. */
-function findPosting(pool: Int32Array, start: number, end: number, document: number): number {
-  let low = 0;
-  let high = (end - start) / 2 - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const value = pool[start + middle * 2]!;
-    if (value === document) return start + middle * 2;
-    if (value < document) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }

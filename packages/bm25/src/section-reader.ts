@@ -32,6 +32,26 @@ export class SectionReader {
     }
   }
 
+  /** A section of JSON values, one per line (newline-terminated): parsed line by line. */
+  jsonLines(length: number): unknown[] {
+    const section = Buffer.from(this.bytes(length));
+    const values: unknown[] = [];
+    for (let start = 0; start < section.length; ) {
+      const end = section.indexOf(0x0a, start);
+      if (end < 0) throw corrupt(this.#path, "a JSON-lines section does not end with a newline");
+      try {
+        values.push(JSON.parse(section.toString("utf8", start, end)));
+      } catch (error) {
+        throw corrupt(
+          this.#path,
+          `line ${values.length + 1} of a JSON-lines section does not parse (${(error as Error).message})`,
+        );
+      }
+      start = end + 1;
+    }
+    return values;
+  }
+
   expectEnd(): void {
     if (this.#offset !== this.#end)
       throw corrupt(this.#path, "it has unexpected bytes after the last section");

@@ -2,7 +2,8 @@
  * Term number lookup straight from a range of ASCII text, so the indexing hot path finds an
  * existing term without slicing, lowercasing or hashing a new string per token (a `Map` needs
  * a string key). Open addressing; a hit is confirmed by comparing the term's stored characters,
- * so lookups are exact whatever the hash. The `Map` in InvertedIndex stays the lookup by string.
+ * so lookups are exact whatever the hash. It is also the lookup by string (`find`): no `Map`
+ * of the terms is kept besides it.
  */
 export class TermTable {
   /**
@@ -13,7 +14,31 @@ export class TermTable {
   /** The UTF-16 code units of all terms, back to back (compared without touching the strings). */
   #characters = new Uint16Array(1 << 14);
   #charactersUsed = 0;
+  /** Where each term's characters start, by term number (terms are inserted in number order). */
+  #starts = new Int32Array(1 << 10);
   #count = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** The string of term `number` (built from the stored characters: no strings are kept). */
+  termAt(number: number): string {
+    const start = this.#starts[number]!;
+    const end = number + 1 < this.#count ? this.#starts[number + 1]! : this.#charactersUsed;
+    let text = "";
+    // In chunks: String.fromCharCode takes its arguments on the stack.
+    for (let from = start; from < end; from += 8192) {
+      text += String.fromCharCode(...this.#characters.subarray(from, Math.min(end, from + 8192)));
+    }
+    return text;
+  }
+
+  /** Drops the room kept for more characters and terms (after a bulk load). */
+  trim(): void {
+    this.#characters = this.#characters.slice(0, Math.max(16, this.#charactersUsed));
+    this.#starts = this.#starts.slice(0, Math.max(16, this.#count));
+  }
 
   /** The term whose characters equal text[from, to) with A–Z lowercased, or -1. */
   findLowercasedAscii(text: string, from: number, to: number, hash: number): number {
@@ -33,8 +58,29 @@ export class TermTable {
     }
   }
 
-  /** Records term number `term` under its string (each term once). */
+  /** The number of the term whose characters equal `term` exactly, or -1. */
+  find(term: string): number {
+    const slots = this.#slots;
+    const mask = (slots.length >> 2) - 1;
+    const length = term.length;
+    const hash = hashRange(term, 0, length);
+    for (let slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = slots[at + 1]!;
+      if (entry === 0) return -1;
+      if (slots[at] !== hash || slots[at + 3] !== length) continue;
+      const characters = this.#characters;
+      const offset = slots[at + 2]!;
+      let index = 0;
+      while (index < length && characters[offset + index] === term.charCodeAt(index)) index++;
+      if (index === length) return entry - 1;
+    }
+  }
+
+  /** Records term number `term` (= the number of terms so far) under its string (each term once). */
   insert(term: number, text: string): void {
+    if (term !== this.#count)
+      throw new RangeError(`term ${term} inserted as number ${this.#count}`);
     const length = text.length;
     if (this.#charactersUsed + length > this.#characters.length) {
       const grown = new Uint16Array(
@@ -44,6 +90,12 @@ export class TermTable {
       this.#characters = grown;
     }
     const offset = this.#charactersUsed;
+    if (this.#count >= this.#starts.length) {
+      const starts = new Int32Array(this.#starts.length * 2);
+      starts.set(this.#starts);
+      this.#starts = starts;
+    }
+    this.#starts[this.#count] = offset;
     for (let index = 0; index < length; index++) {
       this.#characters[offset + index] = text.charCodeAt(index);
     }

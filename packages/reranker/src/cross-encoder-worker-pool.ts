@@ -48,7 +48,11 @@ interface ReadyFacts {
   readonly source: string;
 }
 
-const workerUrl = new URL("./cross-encoder-worker.ts", import.meta.url);
+// The worker module beside this one: .ts in the workspace (type stripping), .js once built.
+const workerUrl = new URL(
+  `./cross-encoder-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
 
 /**
  * A `CrossEncoder` on worker threads: tokenising and model runs happen off the calling thread,

@@ -2,6 +2,12 @@ import { Worker } from "node:worker_threads";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 
+// The worker module beside this one: .ts in the workspace (type stripping), .js once built.
+const pairTokenizerWorkerUrl = new URL(
+  `./pair-tokenizer-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
+
 type Reply =
   | { readonly id: number; readonly encoded: EncodedPair[] }
   | { readonly id: number; readonly error: string };
@@ -50,7 +56,7 @@ export class PairTokenizerWorker {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL("./pair-tokenizer-worker.ts", import.meta.url), {
+    const worker = new Worker(pairTokenizerWorkerUrl, {
       workerData: { modelPath: this.#modelPath },
     });
     worker.unref();

@@ -1,6 +1,6 @@
 import { type DocumentLookup, HybridRagError } from "@hybrid-rag/core";
 import type { VectorMetric } from "./metric.ts";
-import { VectorIndex } from "./vector-index.ts";
+import { int8SearchOf, VectorIndex } from "./vector-index.ts";
 import { readVectorIndexFile } from "./vector-index-file.ts";
 import type { VectorIndexOptions } from "./vector-index-options.ts";
 import { VectorStore } from "./vector-store.ts";
@@ -48,6 +48,7 @@ export async function loadVectorIndex(
     data.vectors,
     data.documents.map((document) => document.id),
     data.documents,
+    int8SearchOf(options),
   );
   return new VectorIndex(
     { ...indexOptions, metric: data.metric, name: options.name ?? data.name },

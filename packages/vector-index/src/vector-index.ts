@@ -21,6 +21,7 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
+import { HnswGraph } from "./hnsw-graph.ts";
 import { normalizeInPlace, type VectorMetric } from "./metric.ts";
 import { writeVectorIndexFile } from "./vector-index-file.ts";
 import {
@@ -29,7 +30,7 @@ import {
   type VectorIndexOptions,
   vectorIndexOptionsSchema,
 } from "./vector-index-options.ts";
-import { VectorStore } from "./vector-store.ts";
+import { type Int8Search, VectorStore } from "./vector-store.ts";
 
 export interface VectorSearchOptions {
   readonly topK: number;
@@ -50,6 +51,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly #options: ResolvedVectorIndexOptions;
   readonly #passageText: (document: Document) => string;
   #store: VectorStore<Document>;
+  readonly #graph: HnswGraph | undefined;
 
   constructor(options: VectorIndexOptions, store?: VectorStore<Document>) {
     this.#options = parseWithSchema(vectorIndexOptionsSchema, options, "vector index options");
@@ -58,7 +60,17 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     this.embedder = this.#options.embedder;
     this.#passageText = this.#options.passageText ?? defaultPassageText;
     this.#store =
-      store ?? new VectorStore(this.embedder.dimension, this.metric, this.#options.initialCapacity);
+      store ??
+      new VectorStore(
+        this.embedder.dimension,
+        this.metric,
+        this.#options.initialCapacity,
+        int8SearchOf(this.#options),
+      );
+    if (this.#options.backend === "hnsw") {
+      this.#graph = new HnswGraph(this.dimension, this.metric, this.#options.hnsw);
+      this.#graph.addAll(this.#store.ids, this.#store.vectors);
+    }
   }
 
   get dimension(): number {
@@ -91,6 +103,8 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
       throwIfAborted(options?.signal, `${this.name} upsert`);
       const batch = valid.slice(start, start + batchSize);
       const vectors = await this.#embedBatch(batch, failed, options?.signal);
+      const added: string[] = [];
+      const addedVectors: Float32Array[] = [];
       batch.forEach(({ document, index }, position) => {
         const vector = vectors?.[position];
         if (vector === undefined) return;
@@ -102,8 +116,13 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
         const stored =
           this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
         this.#store.set(document.id, stored, document);
+        if (this.#graph) {
+          added.push(document.id);
+          addedVectors.push(stored);
+        }
         succeeded++;
       });
+      if (this.#graph) this.#graph.addAll(added, concatenate(addedVectors, this.dimension));
       this.events.emit("index-progress", {
         index: this.name,
         done: Math.min(start + batchSize, valid.length),
@@ -118,7 +137,10 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
     validateDeleteCall(this.name, ids, options);
-    const succeeded = ids.filter((id) => this.#store.delete(id)).length;
+    const succeeded = ids.filter((id) => {
+      this.#graph?.remove(id);
+      return this.#store.delete(id);
+    }).length;
     return { succeeded, failed: [] };
   }
 
@@ -152,7 +174,11 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     const problem = this.#vectorProblem(vector);
     if (problem) throw new HybridRagError("invalid-argument", `${this.name}: ${problem}.`);
     const query = this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
-    const candidates = options.filter ? this.#slotsMatching(options.filter) : undefined;
+    const candidates = this.#graph
+      ? this.#graphCandidates(this.#graph, query, options)
+      : options.filter
+        ? this.#slotsMatching(options.filter)
+        : undefined;
     const best = this.#store.search(query, options.topK, candidates);
     const includeDocuments = options.includeDocuments ?? true;
     const payloads = this.#store.payloads;
@@ -193,6 +219,36 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     }
   }
 
+  /**
+   * The slots to score exactly with the HNSW backend. Without a filter: the graph's
+   * `candidates` nearest. With a filter matching at most an eighth of the documents: all its
+   * matches (exact pre-filtering, which costs at most an eighth of a scan). A broader filter:
+   * post-filtering the graph's results, asking for more until `candidates` matches are found
+   * (or the whole graph was asked).
+   */
+  #graphCandidates(
+    graph: HnswGraph,
+    query: Float32Array,
+    options: VectorSearchOptions,
+  ): Int32Array {
+    const want = Math.max(options.topK, this.#options.hnsw.candidates);
+    const size = this.#store.size;
+    const matching = options.filter ? this.#slotsMatching(options.filter) : undefined;
+    if (matching && matching.length * 8 <= size) return matching;
+    const accepted = matching ? new Uint8Array(size) : undefined;
+    if (matching && accepted) for (const slot of matching) accepted[slot] = 1;
+    let asked = matching ? Math.ceil((want * size) / Math.max(1, matching.length)) : want;
+    for (;;) {
+      const slots: number[] = [];
+      for (const id of graph.search(query, asked)) {
+        const slot = this.#store.slotOf(id);
+        if (slot !== undefined && (!accepted || accepted[slot] === 1)) slots.push(slot);
+      }
+      if (slots.length >= want || asked >= size) return Int32Array.from(slots);
+      asked = Math.min(size, asked * 2);
+    }
+  }
+
   #slotsMatching(filter: MetadataFilter): Int32Array {
     const payloads = this.#store.payloads;
     const slots = new Int32Array(payloads.length);
@@ -213,6 +269,24 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     }
     return undefined;
   }
+}
+
+function concatenate(vectors: readonly Float32Array[], dimension: number): Float32Array {
+  const all = new Float32Array(vectors.length * dimension);
+  vectors.forEach((vector, row) => {
+    all.set(vector, row * dimension);
+  });
+  return all;
+}
+
+/** The store's int8 settings for these options (undefined: exact float32 only). */
+export function int8SearchOf(options: {
+  quantization?: "none" | "int8";
+  rescoreCandidates?: number;
+}): Int8Search | undefined {
+  return options.quantization === "int8"
+    ? { rescoreCandidates: options.rescoreCandidates ?? 100 }
+    : undefined;
 }
 
 /** Creates an empty embedded dense index. */

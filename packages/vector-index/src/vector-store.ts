@@ -1,8 +1,15 @@
+import { Int8Rows } from "./int8-rows.ts";
 import type { VectorMetric } from "./metric.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 import { WasmScanner } from "./wasm-scanner.ts";
 
 const scoreBlock = 4096;
+
+/** Int8 quantised search: how many candidates the int8 scan hands to float32 rescoring. */
+export interface Int8Search {
+  /** At least this many candidates (and at least 4 × topK) are rescored with float32. */
+  readonly rescoreCandidates: number;
+}
 
 /**
  * Vectors of one dimension in one contiguous block of WebAssembly memory (slot i at
@@ -18,12 +25,21 @@ export class VectorStore<Payload> {
   #payloads: Payload[] = [];
   #ids: string[] = [];
   readonly #slotById = new Map<string, number>();
+  readonly #int8: Int8Rows | undefined;
+  readonly #int8Search: Int8Search | undefined;
 
-  constructor(dimension: number, metric: VectorMetric, initialCapacity = 1024) {
+  constructor(
+    dimension: number,
+    metric: VectorMetric,
+    initialCapacity = 1024,
+    int8Search?: Int8Search,
+  ) {
     this.dimension = dimension;
     this.metric = metric;
     this.#scanner = new WasmScanner(dimension, scoreBlock, Math.max(1, initialCapacity));
     this.#rows = this.#scanner.rows();
+    this.#int8Search = int8Search;
+    this.#int8 = int8Search ? new Int8Rows(dimension, scoreBlock, initialCapacity) : undefined;
   }
 
   get size(): number {
@@ -56,6 +72,10 @@ export class VectorStore<Payload> {
     return this.#slotById.has(id);
   }
 
+  slotOf(id: string): number | undefined {
+    return this.#slotById.get(id);
+  }
+
   /** Adds or replaces; the vector must already be normalised for cosine. */
   set(id: string, vector: Float32Array, payload: Payload): void {
     let slot = this.#slotById.get(id);
@@ -73,6 +93,7 @@ export class VectorStore<Payload> {
     }
     // Padding floats stay zero: fresh memory is zeroed and rows only ever move whole.
     this.#rows.set(vector, slot * this.#scanner.stride);
+    this.#int8?.set(slot, vector);
   }
 
   delete(id: string): boolean {
@@ -86,8 +107,10 @@ export class VectorStore<Payload> {
       this.#ids[slot] = lastId;
       this.#payloads[slot] = this.#payloads[last]!;
       this.#slotById.set(lastId, slot);
+      this.#int8?.move(last, slot);
     }
     this.#rows.fill(0, last * stride, (last + 1) * stride);
+    this.#int8?.clear(last);
     this.#ids.pop();
     this.#payloads.pop();
     this.#slotById.delete(id);
@@ -108,6 +131,10 @@ export class VectorStore<Payload> {
     const ids = this.#ids;
     const heap = new TopKHeap(Math.min(topK, count), (slotA, slotB) => ids[slotA]! < ids[slotB]!);
     const metric = this.metric === "l2" ? "l2" : "dot";
+    if (!candidateSlots && this.#int8 && this.#int8Search) {
+      const depth = Math.max(this.#int8Search.rescoreCandidates, 4 * topK);
+      if (depth < count) return this.#searchInt8(query, heap, depth, this.#int8);
+    }
     this.#scanner.loadQuery(query);
     if (candidateSlots) {
       // Same SIMD kernel, one row per call, so filtered and unfiltered scores are identical.
@@ -123,6 +150,43 @@ export class VectorStore<Payload> {
     return heap.takeSorted();
   }
 
+  /**
+   * Quantised search: the int8 scan keeps the `depth` best approximate scores, then those
+   * candidates are rescored exactly with the float32 kernel (the scores returned are exact;
+   * only a true neighbour ranked below `depth` by the approximation can be missed).
+   */
+  #searchInt8(
+    query: Float32Array,
+    heap: TopKHeap,
+    depth: number,
+    int8: Int8Rows,
+  ): Array<{ score: number; slot: number }> {
+    const count = this.size;
+    const candidates = new TopKHeap(depth, (slotA, slotB) => slotA < slotB);
+    const queryScale = int8.loadQuery(query);
+    const { scales, squaredLengths, sums } = int8;
+    const l2 = this.metric === "l2";
+    for (let start = 0; start < count; start += scoreBlock) {
+      const products = int8.score(start, Math.min(scoreBlock, count - start));
+      let threshold = candidates.threshold;
+      for (let position = 0; position < products.length; position++) {
+        const slot = start + position;
+        const dot = (products[position]! - 64 * sums[slot]!) * scales[slot]! * queryScale;
+        // For l2, −‖v − q‖² up to the query's constant ‖q‖²: the same order as −‖v − q‖.
+        const approximate = l2 ? 2 * dot - squaredLengths[slot]! : dot;
+        if (approximate < threshold) continue;
+        candidates.offer(approximate, slot);
+        threshold = candidates.threshold;
+      }
+    }
+    const slots = Int32Array.from(candidates.takeSorted(), (candidate) => candidate.slot);
+    const exact = new Float32Array(slots.length);
+    this.#scanner.loadQuery(query);
+    this.#scanner.scoreSlots(this.metric === "l2" ? "l2" : "dot", slots, exact);
+    offerAll(heap, exact, (position) => slots[position]!);
+    return heap.takeSorted();
+  }
+
   /** Builds a store from saved parts (used when loading a file). */
   static fromParts<Payload>(
     dimension: number,
@@ -130,11 +194,14 @@ export class VectorStore<Payload> {
     vectors: Float32Array,
     ids: string[],
     payloads: Payload[],
+    int8Search?: Int8Search,
   ): VectorStore<Payload> {
-    const store = new VectorStore<Payload>(dimension, metric, ids.length);
+    const store = new VectorStore<Payload>(dimension, metric, ids.length, int8Search);
     const { stride } = store.#scanner;
     for (let slot = 0; slot < ids.length; slot++) {
-      store.#rows.set(vectors.subarray(slot * dimension, (slot + 1) * dimension), slot * stride);
+      const vector = vectors.subarray(slot * dimension, (slot + 1) * dimension);
+      store.#rows.set(vector, slot * stride);
+      store.#int8?.set(slot, vector);
     }
     store.#ids = ids;
     store.#payloads = payloads;

@@ -1,0 +1,81 @@
+import { blockHeaderBytes, postingsPerBlock, readUint32 } from "./postings-codec.ts";
+
+/** What a term's compressed region holds, as the index needs it to append more postings. */
+export interface RegionSummary {
+  readonly count: number;
+  readonly lastDocument: number;
+  /** Offset of the last block, relative to the region. */
+  readonly openBlock: number;
+  readonly maxFrequency: number;
+}
+
+/**
+ * Decodes a term's region read from a file and checks every invariant the search relies on:
+ * full blocks of `postingsPerBlock` postings except the last, headers whose length and last
+ * document match the payload, documents strictly increasing below `documentCount`, positive
+ * frequencies, and varints that end inside their block. Returns a summary, or why it is invalid.
+ */
+export function summarizeRegion(
+  pool: Uint8Array,
+  start: number,
+  end: number,
+  documentCount: number,
+): RegionSummary | string {
+  let position = start;
+  let document = -1;
+  let count = 0;
+  let openBlock = 0;
+  let maxFrequency = 0;
+  while (position < end) {
+    if (position + blockHeaderBytes > end) return "a block header runs past the region";
+    if (count % postingsPerBlock !== 0) return "a block before the last is not full";
+    openBlock = position - start;
+    const blockEnd = position + blockHeaderBytes + readUint32(pool, position);
+    const declaredLast = readUint32(pool, position + 4);
+    if (blockEnd > end) return "a block runs past the region";
+    position += blockHeaderBytes;
+    let inBlock = 0;
+    while (position < blockEnd) {
+      const code = readVarint(pool, position, blockEnd);
+      if (code === undefined) return "a posting runs past its block";
+      position = next;
+      const delta = code >>> 1;
+      if (delta < 1) return "documents are not increasing";
+      document += delta;
+      let frequency = 1;
+      if ((code & 1) === 0) {
+        const value = readVarint(pool, position, blockEnd);
+        if (value === undefined) return "a frequency runs past its block";
+        position = next;
+        if (value < 2) return "a frequency is not valid";
+        frequency = value;
+      }
+      if (document >= documentCount) return "a document number is out of range";
+      maxFrequency = Math.max(maxFrequency, frequency);
+      inBlock++;
+    }
+    if (inBlock === 0 || inBlock > postingsPerBlock)
+      return "a block has a wrong number of postings";
+    if (declaredLast !== document) return "a block header does not match its postings";
+    count += inBlock;
+  }
+  return { count, lastDocument: document, openBlock, maxFrequency };
+}
+
+/** Position after the last varint read by `readVarint` (saves an allocation per posting). */
+let next = 0;
+
+function readVarint(pool: Uint8Array, start: number, end: number): number | undefined {
+  let value = 0;
+  let position = start;
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (position >= end) return undefined;
+    const byte = pool[position++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) {
+      next = position;
+      return value < 2 ** 31 ? value : undefined;
+    }
+  }
+  return undefined;
+}
