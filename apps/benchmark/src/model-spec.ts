@@ -1,4 +1,5 @@
 import { HybridRagError } from "@hybrid-rag/core";
+import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 
 export type ModelSpec =
   | { readonly kind: "none" }
@@ -19,7 +20,7 @@ export function parseModelSpec(value: string, option: string): ModelSpec {
     );
   }
   if (trimmed === "none") return { kind: "none" };
-  if (trimmed === "use-lite") {
+  if (trimmed === useLiteModelName) {
     if (option !== "--embedding-model") {
       throw new HybridRagError(
         "invalid-argument",

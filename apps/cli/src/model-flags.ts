@@ -5,8 +5,8 @@ import { defaultEmbeddingModel, type ModelFlags } from "./model-options.ts";
 export function withModelFlags(command: Command, rerankerDefault: string): Command {
   return command
     .option(
-      "--embedding-model <dir|hub-id|url>",
-      "bi-encoder for the dense side",
+      "--embedding-model <dir|hub-id|url|use-lite>",
+      "bi-encoder for the dense side (use-lite: Universal Sentence Encoder Lite from npm, offline)",
       defaultEmbeddingModel,
     )
     .option(

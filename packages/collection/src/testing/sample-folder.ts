@@ -2,20 +2,28 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTestPdf } from "@hybrid-rag/loaders/testing";
 
-/** Sentences that appear only deep inside each sample file (past its first 512 tokens). */
+/**
+ * Sentences that appear only deep inside each sample file (past its first 512 tokens), with a
+ * keyword `query` and a natural-language `question` that shares few words with the sentence
+ * (for a real dense model: "seabird … alone … north pier … cold months" for "pelican …
+ * solitary … northern jetty … winter").
+ */
 export const deepFacts = {
   pdf: {
     query: "zirconium calibration constant",
+    question: "Which reading in millivolts did the appendix give for calibrating zirconium?",
     sentence: "The zirconium calibration constant measured in the annex is 7.31 millivolts.",
     page: 31,
   },
   html: {
     query: "lighthouse keeper pelican",
+    question: "What seabird was seen alone on the north pier during the cold months?",
     sentence:
       "Every winter the lighthouse keeper counted one solitary pelican on the northern jetty.",
   },
   markdown: {
     query: "sourdough starter hydration",
+    question: "How much water should the leaven for rye bread contain?",
     sentence: "Keep the sourdough starter hydration at exactly ninety percent for the rye variant.",
   },
 } as const;
