@@ -119,6 +119,25 @@ type TypedArray = Int32Array | Uint32Array | Uint8Array | Float64Array;
 export declare function ensureCapacity<T extends TypedArray>(array: T, minimum: number): T;
 export {};
 
+// ---- dist/id-table.d.ts
+/**
+ * External id → internal document number, by open addressing over an Int32Array: two ints per
+ * slot (the id's hash, number + 1; 0 = empty), at most half full. A `Map` of a million string
+ * keys costs about 35 bytes an entry; this costs at most 16 and keeps no strings: a hit is
+ * confirmed against the index's own id of that number (`idOf`), which must be set before
+ * `set` and still be readable during `delete`.
+ */
+export declare class IdTable {
+    #private;
+    constructor(idOf: (number: number) => string | undefined);
+    get size(): number;
+    get(id: string): number | undefined;
+    /** Maps `id` (which `idOf(number)` must already return) to `number`. */
+    set(id: string, number: number): void;
+    delete(id: string): boolean;
+    clear(): void;
+}
+
 // ---- dist/index.d.ts
 export type { Analyzer } from "./analyzer.ts";
 export { englishAnalyzer, porterStem, standardAnalyzer } from "./analyzers.ts";
@@ -132,16 +151,18 @@ export { lengthToNorm, normToLength } from "./small-float.ts";
 
 // ---- dist/inverted-index.d.ts
 import type { Document } from "@hybrid-rag/core";
+import { IdTable } from "./id-table.ts";
 import { type TermNumbering } from "./standard-terms.ts";
 /**
  * The in-memory index: per-term postings in typed arrays, per-document norms and lengths.
  *
  * Documents get consecutive internal numbers in insertion order (an update deletes the old
  * number and appends a new one, as Lucene does), so every postings list is sorted by document.
- * All postings live in one Int32Array pool: term t owns the block starting at
- * `postingStarts[t]`, `postingSizes[t]` ints long, of interleaved (document, frequency) pairs.
- * A full block moves to the end of the pool with twice the room (one pool instead of an array
- * per term: appends are ~2.5× faster); the pool is packed when more than half of it is stale.
+ * All postings live in one byte pool, compressed (`postings-codec.ts`: document deltas and
+ * frequencies as varints in blocks of 128 with skip headers): term t owns the region starting
+ * at `postingStarts[t]`, `postingSizes[t]` bytes long. A full region moves to the end of the
+ * pool with twice the room (one pool instead of an array per term: appends are ~2.5× faster);
+ * the pool is packed when a quarter of it is stale or unused room.
  *
  * Statistics are exact for the live documents at all times: deleting a document re-analyses
  * its stored text to decrement the document frequency of each of its terms. (Lucene keeps
@@ -149,24 +170,25 @@ import { type TermNumbering } from "./standard-terms.ts";
  */
 export declare class InvertedIndex implements TermNumbering {
     #private;
-    /** Internal document number → external id (undefined once deleted). */
-    ids: Array<string | undefined>;
+    /** Internal document number → document (undefined once deleted); its id is the external id. */
     documents: Array<Document | undefined>;
     norms: Uint8Array;
     /** Exact token count of each document (the norm is its lossy form). */
     lengths: Uint32Array;
     live: Uint8Array;
-    readonly numberById: Map<string, number>;
-    readonly termNumbers: Map<string, number>;
-    terms: string[];
-    pool: Int32Array;
-    /** Ints of the pool in use (the live blocks and the stale ones left behind by moves). */
+    readonly numberById: IdTable;
+    pool: Uint8Array;
+    /** Bytes of the pool in use (the live regions and the stale ones left behind by moves). */
     poolUsed: number;
-    /** Ints of postings in all blocks (what a packed pool holds). */
+    /** Bytes of postings in all regions (what a packed pool holds). */
     postingsTotal: number;
     postingStarts: Int32Array;
     postingCapacities: Int32Array;
     postingSizes: Int32Array;
+    /** Postings of each term, deleted documents included until `compact`. */
+    postingCounts: Int32Array;
+    /** Where each term's open (last) block starts, relative to its region. */
+    openBlocks: Int32Array;
     /** Live documents containing each term. */
     documentFrequencies: Int32Array;
     /** Highest frequency of each term in any document ever added (an upper bound for pruning). */
@@ -190,12 +212,25 @@ export declare class InvertedIndex implements TermNumbering {
     /** Drops deleted documents and renumbers the rest, keeping their order. */
     compact(): void;
     termNumber(term: string): number;
+    get termCount(): number;
+    /** Every term's string, by term number (for saving). */
+    termStrings(): string[];
+    termAt(number: number): string;
+    /** The number of an indexed term, or -1. */
+    findTerm(term: string): number;
     asciiTermNumber(text: string, from: number, to: number): number;
-    /** Rewrites the pool with every block exactly as long as its postings, in term order. */
+    /** Rewrites the pool with every region exactly as long as its postings, in term order. */
     pack(): void;
-    /** Packs the pool when more than half of it is stale blocks. */
+    /**
+     * Packs the pool when more than a quarter of it is stale regions or unused room, and at least
+     * an eighth of the postings were written since the last pack (so that many small upserts
+     * into a large index do not each pay for a full pack).
+     */
     packIfWasteful(): void;
-    private appendPosting;
+    /** Appends a posting of a new document (the highest number so far) to a term. */
+    appendPosting(term: number, document: number, frequency: number): void;
+    /** Encodes one posting at the end of a term's region (statistics untouched). */
+    private encodePosting;
 }
 /** Term → frequency, in first-occurrence order. */
 export declare function countTerms(tokens: readonly string[]): Map<string, number>;
@@ -250,13 +285,19 @@ import { type DocumentLookup } from "@hybrid-rag/core";
 import type { Bm25Field } from "./bm25-options.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 /**
- * On-disk format, version 1 (all integers little-endian):
- *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents JSON | terms JSON |
- *   i32[terms] postings sizes | i32[...] postings (document, frequency pairs) |
+ * On-disk format, version 2 (all integers little-endian):
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
+ *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
+ *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
+ *   compressed encoding of `postings-codec.ts`, byte for byte) |
  *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
- * The header records the settings and the byte length of every section.
+ * The header records the settings and the byte length of every section. With
+ * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
+ * JSON id per line instead, resolved on load from the document store the caller passes.
+ * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
+ * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
  */
-export declare const formatVersion = 1;
+export declare const formatVersion = 2;
 export interface SavedSettings {
     readonly name: string;
     readonly analyzer: string;
@@ -277,6 +318,65 @@ export interface LoadedIndex {
  * removed first.
  */
 export declare function readIndexFile(path: string, lookup?: DocumentLookup): Promise<LoadedIndex>;
+
+// ---- dist/postings-codec.d.ts
+/**
+ * The byte layout of one term's postings (measured choice: varint blocks with skip headers).
+ *
+ * A term's postings are a run of blocks of up to `postingsPerBlock` postings, each
+ *   u32 payload bytes | u32 last document of the block | payload
+ * where the payload is, per posting, varint(delta × 2 + (frequency === 1 ? 1 : 0)) followed by
+ * varint(frequency) when the frequency is not 1. `delta` is the document minus the previous
+ * posting's document (the first posting of a term counts from −1), so it is always ≥ 1.
+ * Most postings of a Zipfian corpus take one or two bytes instead of eight; the fixed-width
+ * headers let a reader skip a whole block (and let a writer update the open block in place).
+ *
+ * Document numbers must stay below 2^30 (delta × 2 + 1 then fits a positive int32).
+ */
+export declare const postingsPerBlock = 128;
+export declare const blockHeaderBytes = 8;
+/** The most bytes one posting can take: two 5-byte varints. */
+export declare const maxPostingBytes = 10;
+export declare function readUint32(pool: Uint8Array, position: number): number;
+export declare function writeUint32(pool: Uint8Array, position: number, value: number): void;
+/** Writes `value` (0 ≤ value < 2^31) as a varint at `position`; returns the next position. */
+export declare function writeVarint(pool: Uint8Array, position: number, value: number): number;
+/**
+ * Walks one term's postings without allocating: `next()` decodes the following posting into
+ * `document` / `frequency`; `advanceTo(target)` skips whole blocks whose last document is
+ * below the target. One cursor is reused for every term of every query.
+ */
+export declare class PostingsCursor {
+    #private;
+    document: number;
+    frequency: number;
+    /** Starts at the first posting of the term stored in pool[start, end). */
+    reset(pool: Uint8Array, start: number, end: number): void;
+    /** Decodes the next posting; false when the term has no more. */
+    next(): boolean;
+    /**
+     * Moves to the first posting whose document is ≥ `target` (never backwards); false when
+     * there is none. Blocks that end below the target are skipped by their headers.
+     */
+    advanceTo(target: number): boolean;
+}
+
+// ---- dist/postings-region.d.ts
+/** What a term's compressed region holds, as the index needs it to append more postings. */
+export interface RegionSummary {
+    readonly count: number;
+    readonly lastDocument: number;
+    /** Offset of the last block, relative to the region. */
+    readonly openBlock: number;
+    readonly maxFrequency: number;
+}
+/**
+ * Decodes a term's region read from a file and checks every invariant the search relies on:
+ * full blocks of `postingsPerBlock` postings except the last, headers whose length and last
+ * document match the payload, documents strictly increasing below `documentCount`, positive
+ * frequencies, and varints that end inside their block. Returns a summary, or why it is invalid.
+ */
+export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number): RegionSummary | string;
 
 // ---- dist/saved-documents.d.ts
 import { type Document } from "@hybrid-rag/core";
@@ -312,7 +412,8 @@ export interface ScoredDocument {
  * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
  * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
  * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: by binary search in their postings, or by a scan that skips the others.
+ * already touched: the candidates are sorted once and each remaining term's postings are
+ * merged with them, skipping whole compressed blocks that hold none of them.
  */
 export declare class Searcher {
     #private;
@@ -328,6 +429,8 @@ export declare class SectionReader {
     constructor(file: Buffer, offset: number, end: number, path: string);
     bytes(length: number): ArrayBuffer;
     json(length: number): unknown;
+    /** A section of JSON values, one per line (newline-terminated): parsed line by line. */
+    jsonLines(length: number): unknown[];
     expectEnd(): void;
 }
 
@@ -378,13 +481,21 @@ export declare function segmentWords(text: string, tokens?: string[], lowercased
  * Term number lookup straight from a range of ASCII text, so the indexing hot path finds an
  * existing term without slicing, lowercasing or hashing a new string per token (a `Map` needs
  * a string key). Open addressing; a hit is confirmed by comparing the term's stored characters,
- * so lookups are exact whatever the hash. The `Map` in InvertedIndex stays the lookup by string.
+ * so lookups are exact whatever the hash. It is also the lookup by string (`find`): no `Map`
+ * of the terms is kept besides it.
  */
 export declare class TermTable {
     #private;
+    get count(): number;
+    /** The string of term `number` (built from the stored characters: no strings are kept). */
+    termAt(number: number): string;
+    /** Drops the room kept for more characters and terms (after a bulk load). */
+    trim(): void;
     /** The term whose characters equal text[from, to) with A–Z lowercased, or -1. */
     findLowercasedAscii(text: string, from: number, to: number, hash: number): number;
-    /** Records term number `term` under its string (each term once). */
+    /** The number of the term whose characters equal `term` exactly, or -1. */
+    find(term: string): number;
+    /** Records term number `term` (= the number of terms so far) under its string (each term once). */
     insert(term: number, text: string): void;
 }
 /** The char code at `index` with A–Z lowercased (the only change LowerCaseFilter makes to ASCII). */

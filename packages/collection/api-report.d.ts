@@ -422,19 +422,27 @@ export { CountingEmbedder } from "./counting-embedder.ts";
 export { deepFacts, fillerParagraph, writeSampleFolder } from "./sample-folder.ts";
 
 // ---- dist/testing/sample-folder.d.ts
-/** Sentences that appear only deep inside each sample file (past its first 512 tokens). */
+/**
+ * Sentences that appear only deep inside each sample file (past its first 512 tokens), with a
+ * keyword `query` and a natural-language `question` that shares few words with the sentence
+ * (for a real dense model: "seabird … alone … north pier … cold months" for "pelican …
+ * solitary … northern jetty … winter").
+ */
 export declare const deepFacts: {
     readonly pdf: {
         readonly query: "zirconium calibration constant";
+        readonly question: "Which reading in millivolts did the appendix give for calibrating zirconium?";
         readonly sentence: "The zirconium calibration constant measured in the annex is 7.31 millivolts.";
         readonly page: 31;
     };
     readonly html: {
         readonly query: "lighthouse keeper pelican";
+        readonly question: "What seabird was seen alone on the north pier during the cold months?";
         readonly sentence: "Every winter the lighthouse keeper counted one solitary pelican on the northern jetty.";
     };
     readonly markdown: {
         readonly query: "sourdough starter hydration";
+        readonly question: "How much water should the leaven for rye bread contain?";
         readonly sentence: "Keep the sourdough starter hydration at exactly ninety percent for the rye variant.";
     };
 };

@@ -5,7 +5,8 @@
 export { tokenBatches } from "./token-batches.ts";
 export { createUseLiteEmbedder, type UseLiteEmbedder } from "./use-lite-embedder.ts";
 export { readUseLiteModelFiles, type UseLiteModelFiles, useLitePackageName, } from "./use-lite-model-files.ts";
-export { type UseLiteEmbedderOptions, useLiteEmbedderSchema } from "./use-lite-options.ts";
+export { type UseLiteEmbedderOptions, useLiteEmbedderSchema, useLiteModelName, } from "./use-lite-options.ts";
+export { type UseLiteTokenCounter, useLiteTokenCounter } from "./use-lite-token-counter.ts";
 
 // ---- dist/token-batches.d.ts
 /**
@@ -76,6 +77,8 @@ export {};
 
 // ---- dist/use-lite-options.d.ts
 import { z } from "zod";
+/** What `--embedding-model` says to mean this model (benchmark and CLI), and its default name. */
+export declare const useLiteModelName = "use-lite";
 export declare const useLiteEmbedderSchema: z.ZodObject<{
     name: z.ZodDefault<z.ZodString>;
     maxTokens: z.ZodDefault<z.ZodNumber>;
@@ -84,3 +87,21 @@ export declare const useLiteEmbedderSchema: z.ZodObject<{
     directory: z.ZodOptional<z.ZodString>;
 }, z.core.$strict>;
 export type UseLiteEmbedderOptions = z.input<typeof useLiteEmbedderSchema>;
+
+// ---- dist/use-lite-token-counter.d.ts
+import type { UseLiteEmbedder } from "./use-lite-embedder.ts";
+/** A token counter for chunking (the shape of `@hybrid-rag/chunking`'s `TokenCounter`). */
+export interface UseLiteTokenCounter {
+    readonly name: string;
+    count(text: string): number;
+}
+/**
+ * Counts the tokens USE-lite's tokenizer makes of a whole text (not cut at `maxTokens`), in time
+ * linear in its length. The tokenizer's lattice is quadratic in the text's length (it copies the
+ * rest of the text at every position), so a long text is counted in windows of at most
+ * `maxTokens - 1` characters cut at a space: it writes every space as the word-boundary piece
+ * `▁`, which only ever starts a piece, so the counts of the windows add up exactly. A run of
+ * more than `maxTokens - 1` characters without a space is cut inside a word and may count a
+ * token more per cut (chunks come out slightly smaller, never larger).
+ */
+export declare function useLiteTokenCounter(embedder: Pick<UseLiteEmbedder, "name" | "maxTokens" | "countTokens">): UseLiteTokenCounter;

@@ -2,8 +2,36 @@
 // Entry points: @hybrid-rag/vector-index, @hybrid-rag/vector-index/internal
 
 // ---- dist/compile-scan-wat.d.ts
-/** WebAssembly text → binary with SIMD enabled (wabt, the reference toolkit). Build-time only (scripts/build-wasm.ts and a test): not exported. */
+/** WebAssembly text → binary with SIMD and relaxed SIMD enabled (wabt, the reference toolkit). Build-time only (scripts/build-wasm.ts and a test): not exported. */
 export declare function compileScanWat(text: string): Promise<Uint8Array>;
+
+// ---- dist/hnsw-graph.d.ts
+import type { VectorMetric } from "./metric.ts";
+export interface HnswSettings {
+    /** Graph degree M (usearch `connectivity`). */
+    readonly connectivity: number;
+    /** Candidate list size while inserting (efConstruction). */
+    readonly expansionAdd: number;
+    /** Candidate list size while searching (ef). */
+    readonly expansionSearch: number;
+    /** How the graph stores its own copy of the vectors (scores are rescored from float32). */
+    readonly vectorType: "f32" | "f16" | "i8";
+}
+/**
+ * An approximate nearest-neighbour graph (HNSW, from the usearch native library) over the
+ * same vectors as the exact store, keyed by document id. It only proposes candidates: the
+ * index rescores them with the exact float32 kernel, so returned scores are exact.
+ */
+export declare class HnswGraph {
+    #private;
+    constructor(dimension: number, metric: VectorMetric, settings: HnswSettings);
+    get size(): number;
+    /** Adds a batch (replacing ids already in the graph); `vectors` holds them row after row. */
+    addAll(ids: readonly string[], vectors: Float32Array): void;
+    remove(id: string): void;
+    /** Up to `count` approximate nearest ids, best first. */
+    search(query: Float32Array, count: number): string[];
+}
 
 // ---- dist/index.d.ts
 export { type LoadVectorIndexOptions, loadVectorIndex } from "./load-vector-index.ts";
@@ -11,6 +39,44 @@ export { normalizeInPlace, type VectorMetric, vectorMetrics } from "./metric.ts"
 export { createVectorIndex, VectorIndex, type VectorSearchOptions, } from "./vector-index.ts";
 export { vectorIndexFormatVersion } from "./vector-index-file.ts";
 export { defaultPassageText, type VectorIndexOptions, vectorIndexOptionsSchema, } from "./vector-index-options.ts";
+
+// ---- dist/int8-rows.d.ts
+/**
+ * An int8 copy of a store's vectors for the candidate scan of quantised search: each row is
+ * scaled by its own largest magnitude to [−127, 127] (symmetric scalar quantisation), so a
+ * row is a quarter of its float32 size and the scan reads a quarter of the memory. Scores
+ * from it are approximations used only to pick candidates; the float32 rows rescore them.
+ *
+ * Layout of its own WebAssembly memory (same module as the float scan, its `dotInt8` kernel):
+ * [query: stride bytes][scores: blockRows int32][rows: capacity × stride bytes].
+ */
+export declare class Int8Rows {
+    #private;
+    /** Bytes per row: the dimension rounded up to a multiple of 32 (the kernel's step), zero-padded. */
+    readonly stride: number;
+    readonly blockRows: number;
+    /** Per row: the float value of one int8 step (largest magnitude / 127). */
+    scales: Float32Array<ArrayBuffer>;
+    /** Per row: the float32 squared length (for l2 approximations). */
+    squaredLengths: Float32Array<ArrayBuffer>;
+    /** Per row: the sum of its int8 values (the kernel's query is shifted by +64: see scan.wat). */
+    sums: Int32Array<ArrayBuffer>;
+    constructor(dimension: number, blockRows: number, capacity: number);
+    get capacity(): number;
+    /** Quantises `vector` into row `slot` (growing the memory when needed). */
+    set(slot: number, vector: Float32Array): void;
+    /** Copies row `from` over row `to` (a delete moving the last slot into the hole). */
+    move(from: number, to: number): void;
+    clear(slot: number): void;
+    /**
+     * Quantises the query to [−63, 63] and stores it shifted by +64 (the kernel's second operand
+     * must be in [0, 127]); padding bytes hold 64 too, against rows whose padding is 0. Returns
+     * the query's scale: dot(row, query) ≈ (score − 64 × sums[row]) × scales[row] × scale.
+     */
+    loadQuery(query: Float32Array): number;
+    /** Shifted integer dot products of rows [start, start + count) (count ≤ blockRows): see loadQuery. */
+    score(start: number, count: number): Int32Array;
+}
 
 // ---- dist/internal.d.ts
 export { TopKHeap } from "./top-k-heap.ts";
@@ -47,7 +113,7 @@ export type VectorMetric = (typeof vectorMetrics)[number];
 export declare function normalizeInPlace(vector: Float32Array): Float32Array;
 
 // ---- dist/scan-wasm.d.ts
-export declare const scanWasmBase64 = "AGFzbQEAAAABCQFgBX9/f39/AAISAQNlbnYGbWVtb3J5AgEBgIAEAwMCAAAHGwIDZG90AAARbmVnYXRpdmVFdWNsaWRlYW4AAQq5AwLQAQIDfwJ7IAJBAnQhBwJAA0AgBSABTw0B/QwAAAAAAAAAAAAAAAAAAAAAIQj9DAAAAAAAAAAAAAAAAAAAAAAhCUEAIQYCQANAIAYgB08NASAIIAAgBmr9AAQAIAMgBmr9AAQA/eYB/eQBIQggCSAAIAZq/QAEECADIAZq/QAEEP3mAf3kASEJIAZBIGohBgwACwsgCCAJ/eQBIQggBCAI/R8AIAj9HwGSIAj9HwIgCP0fA5KSOAIAIAAgB2ohACAEQQRqIQQgBUEBaiEFDAALCwvkAQIDfwN7IAJBAnQhBwJAA0AgBSABTw0B/QwAAAAAAAAAAAAAAAAAAAAAIQj9DAAAAAAAAAAAAAAAAAAAAAAhCUEAIQYCQANAIAYgB08NASAAIAZq/QAEACADIAZq/QAEAP3lASEKIAggCiAK/eYB/eQBIQggACAGav0ABBAgAyAGav0ABBD95QEhCiAJIAogCv3mAf3kASEJIAZBIGohBgwACwsgCCAJ/eQBIQggBCAI/R8AIAj9HwGSIAj9HwIgCP0fA5KSkYw4AgAgACAHaiEAIARBBGohBCAFQQFqIQUMAAsLCw==";
+export declare const scanWasmBase64 = "AGFzbQEAAAABCQFgBX9/f39/AAISAQNlbnYGbWVtb3J5AgEBgIAEAwQDAAAAByUDA2RvdAAAEW5lZ2F0aXZlRXVjbGlkZWFuAAEHZG90SW50OAACCoEFA9ABAgN/AnsgAkECdCEHAkADQCAFIAFPDQH9DAAAAAAAAAAAAAAAAAAAAAAhCP0MAAAAAAAAAAAAAAAAAAAAACEJQQAhBgJAA0AgBiAHTw0BIAggACAGav0ABAAgAyAGav0ABAD95gH95AEhCCAJIAAgBmr9AAQQIAMgBmr9AAQQ/eYB/eQBIQkgBkEgaiEGDAALCyAIIAn95AEhCCAEIAj9HwAgCP0fAZIgCP0fAiAI/R8DkpI4AgAgACAHaiEAIARBBGohBCAFQQFqIQUMAAsLC+QBAgN/A3sgAkECdCEHAkADQCAFIAFPDQH9DAAAAAAAAAAAAAAAAAAAAAAhCP0MAAAAAAAAAAAAAAAAAAAAACEJQQAhBgJAA0AgBiAHTw0BIAAgBmr9AAQAIAMgBmr9AAQA/eUBIQogCCAKIAr95gH95AEhCCAAIAZq/QAEECADIAZq/QAEEP3lASEKIAkgCiAK/eYB/eQBIQkgBkEgaiEGDAALCyAIIAn95AEhCCAEIAj9HwAgCP0fAZIgCP0fAiAI/R8DkpKRjDgCACAAIAdqIQAgBEEEaiEEIAVBAWohBQwACwsLxgECBH8CewJAA0AgBSABTw0B/QwAAAAAAAAAAAAAAAAAAAAAIQn9DAAAAAAAAAAAAAAAAAAAAAAhCiAAIQYgACACaiEHIAMhCAJAA0AgBiAHTw0BIAb9AAQAIAj9AAQAIAn9kwIhCSAG/QAEECAI/QAEECAK/ZMCIQogBkEgaiEGIAhBIGohCAwACwsgCSAK/a4BIQkgBCAJ/RsAIAn9GwFqIAn9GwIgCf0bA2pqNgIAIAchACAEQQRqIQQgBUEBaiEFDAALCws=";
 
 // ---- dist/top-k-heap.d.ts
 /**
@@ -116,6 +182,26 @@ export declare const vectorIndexOptionsSchema: z.ZodObject<{
     name: z.ZodDefault<z.ZodString>;
     embedBatchSize: z.ZodDefault<z.ZodNumber>;
     initialCapacity: z.ZodDefault<z.ZodNumber>;
+    quantization: z.ZodDefault<z.ZodEnum<{
+        int8: "int8";
+        none: "none";
+    }>>;
+    rescoreCandidates: z.ZodDefault<z.ZodNumber>;
+    backend: z.ZodDefault<z.ZodEnum<{
+        exact: "exact";
+        hnsw: "hnsw";
+    }>>;
+    hnsw: z.ZodDefault<z.ZodObject<{
+        connectivity: z.ZodDefault<z.ZodNumber>;
+        expansionAdd: z.ZodDefault<z.ZodNumber>;
+        expansionSearch: z.ZodDefault<z.ZodNumber>;
+        candidates: z.ZodDefault<z.ZodNumber>;
+        vectorType: z.ZodDefault<z.ZodEnum<{
+            f16: "f16";
+            f32: "f32";
+            i8: "i8";
+        }>>;
+    }, z.core.$strict>>;
     passageText: z.ZodOptional<z.ZodCustom<(document: import("@hybrid-rag/core").Document) => string, (document: import("@hybrid-rag/core").Document) => string>>;
 }, z.core.$strict>;
 export type VectorIndexOptions = z.input<typeof vectorIndexOptionsSchema>;
@@ -127,7 +213,7 @@ export declare const defaultPassageText: typeof titleAndText;
 import { type Document, type DocumentIndex, type Embedder, type EmitsEvents, type Hit, HybridRagEmitter, type MetadataFilter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
 import { type VectorMetric } from "./metric.ts";
 import { type VectorIndexOptions } from "./vector-index-options.ts";
-import { VectorStore } from "./vector-store.ts";
+import { type Int8Search, VectorStore } from "./vector-store.ts";
 export interface VectorSearchOptions {
     readonly topK: number;
     readonly filter?: MetadataFilter;
@@ -161,11 +247,21 @@ export declare class VectorIndex implements Retriever, DocumentIndex, EmitsEvent
     /** Exact search with a vector you already have (no embedder call). */
     searchByVector(vector: Float32Array, options: VectorSearchOptions): Hit[];
 }
+/** The store's int8 settings for these options (undefined: exact float32 only). */
+export declare function int8SearchOf(options: {
+    quantization?: "none" | "int8";
+    rescoreCandidates?: number;
+}): Int8Search | undefined;
 /** Creates an empty embedded dense index. */
 export declare function createVectorIndex(options: VectorIndexOptions): VectorIndex;
 
 // ---- dist/vector-store.d.ts
 import type { VectorMetric } from "./metric.ts";
+/** Int8 quantised search: how many candidates the int8 scan hands to float32 rescoring. */
+export interface Int8Search {
+    /** At least this many candidates (and at least 4 × topK) are rescored with float32. */
+    readonly rescoreCandidates: number;
+}
 /**
  * Vectors of one dimension in one contiguous block of WebAssembly memory (slot i at
  * i × stride floats, rows zero-padded to the SIMD stride), so a query is one sequential SIMD
@@ -176,13 +272,14 @@ export declare class VectorStore<Payload> {
     #private;
     readonly dimension: number;
     readonly metric: VectorMetric;
-    constructor(dimension: number, metric: VectorMetric, initialCapacity?: number);
+    constructor(dimension: number, metric: VectorMetric, initialCapacity?: number, int8Search?: Int8Search);
     get size(): number;
     /** The live vectors in slot order, `dimension` floats each (without the SIMD padding). */
     get vectors(): Float32Array;
     get ids(): readonly string[];
     get payloads(): readonly Payload[];
     has(id: string): boolean;
+    slotOf(id: string): number | undefined;
     /** Adds or replaces; the vector must already be normalised for cosine. */
     set(id: string, vector: Float32Array, payload: Payload): void;
     delete(id: string): boolean;
@@ -195,7 +292,7 @@ export declare class VectorStore<Payload> {
         slot: number;
     }>;
     /** Builds a store from saved parts (used when loading a file). */
-    static fromParts<Payload>(dimension: number, metric: VectorMetric, vectors: Float32Array, ids: string[], payloads: Payload[]): VectorStore<Payload>;
+    static fromParts<Payload>(dimension: number, metric: VectorMetric, vectors: Float32Array, ids: string[], payloads: Payload[], int8Search?: Int8Search): VectorStore<Payload>;
 }
 
 // ---- dist/wasm-scanner.d.ts
