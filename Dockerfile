@@ -12,12 +12,13 @@ ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 # ---- the workspace sources, without anything built or installed
 FROM ${NODE_IMAGE} AS workspace
 ENV CI=true \
-    COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \
     ONNXRUNTIME_NODE_INSTALL=skip \
     ONNXRUNTIME_NODE_INSTALL_CUDA=skip
-RUN corepack enable
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json ./
+# pnpm from the npm registry at the version package.json pins (corepack's signature check fails
+# on registries that serve no signatures, e.g. mirrors).
+RUN npm install -g --no-audit --no-fund "pnpm@$(node -p 'require("./package.json").packageManager.split("@")[1]')"
 COPY packages packages
 COPY apps apps
 COPY benchmarks benchmarks

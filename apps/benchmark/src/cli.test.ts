@@ -8,6 +8,7 @@ import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliOptionsSchema } from "./cli-options.ts";
 import { type CliIo, program, runCli } from "./main.ts";
+import { offlineDenseHint } from "./markdown-table.ts";
 import type { BenchmarkReport } from "./results.ts";
 import { writeTinyBeir } from "./tiny-beir.ts";
 
@@ -61,6 +62,36 @@ async function readReport(directory: string): Promise<BenchmarkReport> {
 }
 
 describe("bench CLI, end to end on a generated BEIR folder", () => {
+  it("points at the offline dense model when the Hub cannot give the default one", async () => {
+    const out = join(root, "out-offline");
+    const { io, out: stdout } = capture();
+    const offline = process.env.HF_HUB_OFFLINE;
+    const home = process.env.HF_HOME;
+    process.env.HF_HUB_OFFLINE = "1";
+    process.env.HF_HOME = join(root, "empty-hub-cache");
+    try {
+      const code = await runCli(
+        [
+          ...common(out),
+          "--pipelines",
+          "sparse,dense",
+          "--embedding-model",
+          "BAAI/bge-small-en-v1.5",
+        ],
+        io,
+      );
+      expect(code).toBe(0);
+    } finally {
+      if (offline === undefined) delete process.env.HF_HUB_OFFLINE;
+      else process.env.HF_HUB_OFFLINE = offline;
+      if (home === undefined) delete process.env.HF_HOME;
+      else process.env.HF_HOME = home;
+    }
+    const table = stdout.join("");
+    expect(table).toMatch(/- Dense skipped: dense retriever unavailable: .*HF_HUB_OFFLINE/);
+    expect(table).toContain(offlineDenseHint);
+  });
+
   it("runs what it can, skips the rest with the reason, and writes every output", async () => {
     const out = join(root, "out-real");
     const { io, out: stdout } = capture();

@@ -31,6 +31,13 @@ export function markdownTable(report: BenchmarkReport): string {
   if (notRun.length > 0) {
     lines.push("");
     for (const result of notRun) lines.push(`- ${result.label} ${result.status}: ${result.reason}`);
+    if (
+      notRun.some((result) =>
+        /dense retriever unavailable: .*(Hub|HF_HUB_OFFLINE)/.test(result.reason),
+      )
+    ) {
+      lines.push(offlineDenseHint);
+    }
   }
   if (report.fusionTuning) lines.push("", ...tuningLines(report.fusionTuning));
   lines.push(...rerankStudyLines(report));
@@ -97,3 +104,7 @@ function formatMilliseconds(value: number): string {
 function row(values: readonly string[]): string {
   return `| ${values.map((value) => value.replaceAll("|", "\\|")).join(" | ")} |`;
 }
+
+/** Printed when the Hub cannot be reached for the dense model: the offline route that works. */
+export const offlineDenseHint =
+  "- No Hub here? `--embedding-model use-lite` runs Universal Sentence Encoder Lite, shipped in npm (@hybrid-rag/embeddings-use), offline — a baseline, weaker than bge-small.";
