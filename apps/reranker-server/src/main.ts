@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { createCrossEncoder, createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { configFromEnvironment } from "./config.ts";
 import { crossEncoderScorer, workerPoolScorer } from "./cross-encoder-scorer.ts";
@@ -63,24 +65,54 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       { signal, shutdownTimeoutMs: settings.shutdownTimeoutMs },
       "shutting down: finishing requests in flight",
     );
-    // The last resort. Connections are cut at the deadline; then the worker finishes the model
-    // run in progress (stopping a thread inside onnxruntime aborts the process) and the process
-    // exits. Only if that takes 30 s more does it exit with 1.
-    setTimeout(() => {
-      server.app.log.error("shutdown overran its deadline by 30 s: exiting");
-      process.exit(1);
-    }, settings.shutdownTimeoutMs + 30_000).unref();
+    // The deadline. By then the server has cut its connections; what can still hold the process
+    // is a model run inside onnxruntime on a worker thread, which nothing stops: terminating the
+    // thread, or process.exit() (which joins it), waits for the run and then aborts the process.
+    // So the process ends the way the signal would have ended it without a handler.
+    const deadline = setTimeout(() => {
+      server.app.server.closeAllConnections();
+      // pino writes asynchronously and a signal flushes nothing: this last line is written
+      // synchronously (to stderr, in pino's JSON shape) before the process ends.
+      writeSync(
+        2,
+        `${JSON.stringify({
+          level: 40,
+          time: Date.now(),
+          pid: process.pid,
+          hostname: hostname(),
+          signal,
+          shutdownTimeoutMs: settings.shutdownTimeoutMs,
+          msg: "shutdown deadline reached with work in progress (a model run cannot be stopped): ending the process by the signal",
+        })}\n`,
+      );
+      endBySignal(signal);
+    }, settings.shutdownTimeoutMs);
     server
       .close()
       .then(() => release?.())
       .then(
-        () => process.exit(0),
+        () => {
+          clearTimeout(deadline);
+          process.exit(0);
+        },
         (error: unknown) => {
+          clearTimeout(deadline);
           server.app.log.error({ err: error }, "shutdown failed");
           process.exit(1);
         },
       );
   });
+}
+
+/**
+ * Ends the process by `signal`'s default action (status 128 + n: 143 for SIGTERM, 130 for
+ * SIGINT), at once, whatever its threads are doing. As PID 1 without an init (a container run
+ * without `--init`) the kernel ignores that signal: then it exits with 1 once the run ends.
+ */
+function endBySignal(signal: NodeJS.Signals): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  setTimeout(() => process.exit(1), 1000).unref();
 }
 
 await server.listen();

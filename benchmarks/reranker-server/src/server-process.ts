@@ -11,8 +11,8 @@ const serverMain = fileURLToPath(
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
-  /** SIGTERM, then waits for the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM, then waits for the exit: its code, or the signal that ended it ("SIGTERM"). */
+  stop(): Promise<number | string>;
 }
 
 /** Starts `apps/reranker-server` as its own process on a free loopback port and waits until ready. */
@@ -47,8 +47,8 @@ export async function startServerProcess(
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill("SIGTERM");
-      const [code] = (await once(child, "exit")) as [number | null];
-      return code;
+      const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+      return code ?? signal ?? "unknown";
     },
   };
 }
