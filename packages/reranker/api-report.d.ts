@@ -69,6 +69,13 @@ export interface CrossEncoderReranker extends Reranker {
 }
 /** A core Reranker backed by an in-process ONNX cross-encoder. */
 export declare function createCrossEncoderReranker(options: CrossEncoderRerankerOptions): Promise<CrossEncoderReranker>;
+/**
+ * A reranker factory takes either a shared scorer (`shared`) or the options to make its own,
+ * never both: settings for a model that will not be loaded would be silently ignored.
+ */
+export declare function checkSharedOrOptions(factory: string, sharedName: string, shared: unknown, options: {
+    readonly model?: unknown;
+}): void;
 export interface RerankSettings {
     readonly activation: "none" | "sigmoid";
     readonly truncate: TruncateMode;
@@ -465,6 +472,13 @@ export declare function defaultPassageText(document: Document): string;
  * score (ties keep the earlier rank), keep topN, and record the rerank evidence on each hit.
  */
 export declare function rerankHits(name: string, candidates: readonly Hit[], options: RerankOptions | undefined, passageText: (document: Document) => string, score: (passages: string[]) => Promise<ArrayLike<number>>): Promise<Hit[]>;
+
+// ---- dist/sibling-module-url.d.ts
+/**
+ * The URL of a module beside `base` (an `import.meta.url`), for `new Worker(...)`: `.ts` when
+ * running the workspace sources (type stripping), `.js` in the built package.
+ */
+export declare function siblingModuleUrl(name: string, base: string): URL;
 
 // ---- dist/truncate-mode.d.ts
 export declare const truncateModes: readonly ["END", "NONE"];

@@ -31,27 +31,38 @@ export async function createCrossEncoderReranker(
     ...encoderOptions
   } = options;
   checkRerankSettings(activation, truncate);
-  const ignored = Object.keys(encoderOptions);
-  if (given && ignored.length > 0) {
-    // Settings for a model that will not be loaded would be silently ignored.
-    throw new HybridRagError(
-      "invalid-argument",
-      `createCrossEncoderReranker got crossEncoder and also ${ignored.join(", ")}; pass either a crossEncoder or the options to create one.`,
-    );
-  }
-  if (!given && !encoderOptions.model) {
-    throw new HybridRagError(
-      "invalid-argument",
-      "createCrossEncoderReranker needs `model` (a path or Hub id) or `crossEncoder`.",
-    );
-  }
+  checkSharedOrOptions("createCrossEncoderReranker", "crossEncoder", given, encoderOptions);
   const crossEncoder = given ?? (await CrossEncoder.create(encoderOptions as CrossEncoderOptions));
-  const encoder = crossEncoder;
   return {
     name,
-    crossEncoder: encoder,
-    rerank: scoringRerank(name, encoder, { activation, truncate, passageText }),
+    crossEncoder,
+    rerank: scoringRerank(name, crossEncoder, { activation, truncate, passageText }),
   };
+}
+
+/**
+ * A reranker factory takes either a shared scorer (`shared`) or the options to make its own,
+ * never both: settings for a model that will not be loaded would be silently ignored.
+ */
+export function checkSharedOrOptions(
+  factory: string,
+  sharedName: string,
+  shared: unknown,
+  options: { readonly model?: unknown },
+): void {
+  const ignored = Object.keys(options);
+  if (shared && ignored.length > 0) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${factory} got ${sharedName} and also ${ignored.join(", ")}; pass either a ${sharedName} or the options to create one.`,
+    );
+  }
+  if (!shared && !options.model) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${factory} needs \`model\` (a path or Hub id) or \`${sharedName}\`.`,
+    );
+  }
 }
 
 export interface RerankSettings {

@@ -11,6 +11,7 @@ import {
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
+import { siblingModuleUrl } from "./sibling-module-url.ts";
 import type {
   SerializedError,
   WorkerReply,
@@ -48,11 +49,7 @@ interface ReadyFacts {
   readonly source: string;
 }
 
-// The worker module beside this one: .ts in the workspace (type stripping), .js once built.
-const workerUrl = new URL(
-  `./cross-encoder-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
-  import.meta.url,
-);
+const workerUrl = siblingModuleUrl("cross-encoder-worker", import.meta.url);
 
 /**
  * A `CrossEncoder` on worker threads: tokenising and model runs happen off the calling thread,

@@ -1,12 +1,9 @@
 import { Worker } from "node:worker_threads";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+import { siblingModuleUrl } from "./sibling-module-url.ts";
 
-// The worker module beside this one: .ts in the workspace (type stripping), .js once built.
-const pairTokenizerWorkerUrl = new URL(
-  `./pair-tokenizer-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
-  import.meta.url,
-);
+const pairTokenizerWorkerUrl = siblingModuleUrl("pair-tokenizer-worker", import.meta.url);
 
 type Reply =
   | { readonly id: number; readonly encoded: EncodedPair[] }

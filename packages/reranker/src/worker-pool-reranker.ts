@@ -1,7 +1,10 @@
 import type { Document, Reranker } from "@hybrid-rag/core";
-import { HybridRagError } from "@hybrid-rag/core";
 import type { TruncateMode } from "./cross-encoder-options.ts";
-import { checkRerankSettings, scoringRerank } from "./cross-encoder-reranker.ts";
+import {
+  checkRerankSettings,
+  checkSharedOrOptions,
+  scoringRerank,
+} from "./cross-encoder-reranker.ts";
 import {
   CrossEncoderWorkerPool,
   type CrossEncoderWorkerPoolOptions,
@@ -39,19 +42,7 @@ export async function createWorkerPoolReranker(
     ...poolOptions
   } = options;
   checkRerankSettings(activation, truncate);
-  const ignored = Object.keys(poolOptions);
-  if (given && ignored.length > 0) {
-    throw new HybridRagError(
-      "invalid-argument",
-      `createWorkerPoolReranker got workerPool and also ${ignored.join(", ")}; pass either a workerPool or the options to start one.`,
-    );
-  }
-  if (!given && !poolOptions.model) {
-    throw new HybridRagError(
-      "invalid-argument",
-      "createWorkerPoolReranker needs `model` (a path or Hub id) or `workerPool`.",
-    );
-  }
+  checkSharedOrOptions("createWorkerPoolReranker", "workerPool", given, poolOptions);
   const workerPool =
     given ?? (await CrossEncoderWorkerPool.create(poolOptions as CrossEncoderWorkerPoolOptions));
   return {
