@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { deepFacts, writeSampleFolder } from "@hybrid-rag/collection/testing";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "./cli-io.ts";
+import { captureIo } from "./capture-io.test.helper.ts";
 import { runCli } from "./main.ts";
 
 let workspace: string;
@@ -14,20 +13,7 @@ let folder: string;
 let collection: string;
 let paths: Awaited<ReturnType<typeof writeSampleFolder>>;
 
-function capture(): CliIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  const stderr = new PassThrough();
-  stderr.on("data", (data: Buffer) => {
-    err += data.toString();
-  });
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr,
-    out: () => out,
-    err: () => err,
-  };
-}
+const capture = captureIo;
 
 beforeAll(async () => {
   workspace = await mkdtemp(join(tmpdir(), "hybrid-rag-cli-"));

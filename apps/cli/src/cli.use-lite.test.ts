@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { deepFacts, writeSampleFolder } from "@hybrid-rag/collection/testing";
 import { type LoadedDocument, loadFile } from "@hybrid-rag/loaders";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "./cli-io.ts";
+import { captureIo } from "./capture-io.test.helper.ts";
 import { runCli } from "./main.ts";
 
 // `--embedding-model use-lite`: a real dense model from npm (no download), end to end.
@@ -15,20 +14,7 @@ let folder: string;
 let collection: string;
 let paths: Awaited<ReturnType<typeof writeSampleFolder>>;
 
-function capture(): CliIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  const stderr = new PassThrough();
-  stderr.on("data", (data: Buffer) => {
-    err += data.toString();
-  });
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr,
-    out: () => out,
-    err: () => err,
-  };
-}
+const capture = captureIo;
 
 async function loadParent(path: string): Promise<LoadedDocument> {
   for await (const result of loadFile(path, "parent"))
