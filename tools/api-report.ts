@@ -25,7 +25,8 @@ function declarationFiles(directory: string): string[] {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) files.push(...declarationFiles(path));
-    else if (entry.name.endsWith(".d.ts") && !/\.test\.d\.ts$/.test(entry.name)) files.push(path);
+    // Like the "!dist/**/*.test.*" of every package's files: tests and their helpers never ship.
+    else if (entry.name.endsWith(".d.ts") && !/\.test\./.test(entry.name)) files.push(path);
   }
   return files;
 }

@@ -6,14 +6,6 @@
 #!/usr/bin/env node
 export {};
 
-// ---- dist/capture-io.test.helper.d.ts
-import type { CliIo } from "./cli-io.ts";
-/** CLI output captured in memory, for tests: what went to stdout and to stderr. */
-export declare function captureIo(): CliIo & {
-    out: () => string;
-    err: () => string;
-};
-
 // ---- dist/cli-io.d.ts
 /** Where the CLI writes (the process streams, or buffers in tests). */
 export interface CliIo {
