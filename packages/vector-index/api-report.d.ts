@@ -16,6 +16,8 @@ export interface HnswSettings {
     readonly expansionSearch: number;
     /** How the graph stores its own copy of the vectors (scores are rescored from float32). */
     readonly vectorType: "f32" | "f16" | "i8";
+    /** Native threads inserting a batch (default: the machine's cores). */
+    readonly buildThreads?: number | undefined;
 }
 /**
  * An approximate nearest-neighbour graph (HNSW, from the usearch native library) over the
@@ -201,6 +203,7 @@ export declare const vectorIndexOptionsSchema: z.ZodObject<{
             f32: "f32";
             i8: "i8";
         }>>;
+        buildThreads: z.ZodOptional<z.ZodNumber>;
     }, z.core.$strict>>;
     passageText: z.ZodOptional<z.ZodCustom<(document: import("@hybrid-rag/core").Document) => string, (document: import("@hybrid-rag/core").Document) => string>>;
 }, z.core.$strict>;

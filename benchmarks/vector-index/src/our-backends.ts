@@ -27,6 +27,7 @@ export async function measureBackend(
   query: (i: number) => Float32Array,
   topK: number,
   truth: readonly number[][],
+  rounds = 1,
 ): Promise<BackendResult> {
   collect();
   const before = process.memoryUsage().rss;
@@ -49,10 +50,14 @@ export async function measureBackend(
   collect();
   const memoryBytes = process.memoryUsage().rss - before;
   const found: number[][] = [];
-  const measured = measureQueries(queryCount, (i) => {
-    found[i] = index
-      .searchByVector(query(i), { topK, includeDocuments: false })
-      .map((hit) => Number(hit.id));
-  });
+  const measured = measureQueries(
+    queryCount,
+    (i) => {
+      found[i] = index
+        .searchByVector(query(i), { topK, includeDocuments: false })
+        .map((hit) => Number(hit.id));
+    },
+    rounds,
+  );
   return { name, ...measured, recall: recallAtK(truth, found), buildSeconds, memoryBytes };
 }

@@ -23,6 +23,8 @@ const { values } = parseArgs({
     backends: { type: "string", default: "int8,hnsw" },
     /** random: uniform on the sphere (the worst case for graphs); clustered: around centres. */
     data: { type: "string", default: "random" },
+    /** Timed passes over the queries per engine (after the warm-up); the median is reported. */
+    rounds: { type: "string", default: "1" },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -31,13 +33,16 @@ const queryCount = Number(values.queries);
 const topK = Number(values["top-k"]);
 const annMaxSize = Number(values["ann-max-size"]);
 const backends = new Set(values.backends.split(","));
+const rounds = Number(values.rounds);
 const makeVectors = values.data === "clustered" ? clusteredUnitVectors : randomUnitVectors;
 
 const bandwidth = measureCopyBandwidth();
 console.log(
   `node ${process.version}, copy bandwidth ${(bandwidth / 1e9).toFixed(2)} GB/s (Float32Array.set, 256 MiB, best of 5)`,
 );
-console.log(`dimension ${dimension}, top-${topK}, ${queryCount} queries, one thread everywhere\n`);
+console.log(
+  `dimension ${dimension}, top-${topK}, ${queryCount} queries, one thread everywhere at query time, median of ${rounds} timed pass(es)\n`,
+);
 
 const { ann: usearchAnn, exact: usearchExact } = await usearchPeers();
 const hnswlib = hnswlibPeer(values["peer-dir"]);
@@ -78,17 +83,29 @@ for (const size of sizes) {
   const bytesPerQuery = size * dimension * 4;
   const bound = bandwidth / bytesPerQuery;
   const truth: number[][] = [];
-  const ours = measureQueries(queryCount, (i) => {
-    truth[i] = index
-      .searchByVector(query(i), { topK, includeDocuments: false })
-      .map((hit) => Number(hit.id));
-  });
-  const filtered = measureQueries(queryCount, (i) => {
-    index.searchByVector(query(i), { topK, includeDocuments: false, filter: { bucket: 3 } });
-  });
-  const exactPeer = measureQueries(queryCount, (i) => {
-    usearchExact.search(vectors, size, dimension, query(i), topK);
-  });
+  const ours = measureQueries(
+    queryCount,
+    (i) => {
+      truth[i] = index
+        .searchByVector(query(i), { topK, includeDocuments: false })
+        .map((hit) => Number(hit.id));
+    },
+    rounds,
+  );
+  const filtered = measureQueries(
+    queryCount,
+    (i) => {
+      index.searchByVector(query(i), { topK, includeDocuments: false, filter: { bucket: 3 } });
+    },
+    rounds,
+  );
+  const exactPeer = measureQueries(
+    queryCount,
+    (i) => {
+      usearchExact.search(vectors, size, dimension, query(i), topK);
+    },
+    rounds,
+  );
   const row = (name: string, qps: number, median: number, extra = "") => [
     `${size}`,
     name,
@@ -122,6 +139,7 @@ for (const size of sizes) {
       query,
       topK,
       truth,
+      rounds,
     );
     rows.push(
       row(
@@ -139,9 +157,13 @@ for (const size of sizes) {
       peer.build(vectors, size, dimension);
       const buildSeconds = (performance.now() - started) / 1000;
       const found: number[][] = [];
-      const measured = measureQueries(queryCount, (i) => {
-        found[i] = peer.search(query(i), topK);
-      });
+      const measured = measureQueries(
+        queryCount,
+        (i) => {
+          found[i] = peer.search(query(i), topK);
+        },
+        rounds,
+      );
       const recall = recallAtK(truth, found);
       rows.push(
         row(

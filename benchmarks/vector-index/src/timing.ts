@@ -3,23 +3,41 @@ export interface Throughput {
   readonly medianMs: number;
 }
 
-/** Runs `search` for every query after a warm-up; reports queries/s and the median latency. */
-export function measureQueries(queryCount: number, search: (query: number) => void): Throughput {
+/**
+ * Runs `search` for every query after a warm-up, `rounds` times; reports the median over the
+ * rounds of queries/s and of the median latency.
+ */
+export function measureQueries(
+  queryCount: number,
+  search: (query: number) => void,
+  rounds = 1,
+): Throughput {
   const warmup = Math.min(20, queryCount);
   for (let query = 0; query < warmup; query++) search(query);
-  const latencies: number[] = [];
-  const started = performance.now();
-  for (let query = 0; query < queryCount; query++) {
-    const before = performance.now();
-    search(query);
-    latencies.push(performance.now() - before);
+  const passes: Throughput[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const latencies: number[] = [];
+    const started = performance.now();
+    for (let query = 0; query < queryCount; query++) {
+      const before = performance.now();
+      search(query);
+      latencies.push(performance.now() - before);
+    }
+    const totalMs = performance.now() - started;
+    passes.push({
+      queriesPerSecond: queryCount / (totalMs / 1000),
+      medianMs: median(latencies),
+    });
   }
-  const totalMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
   return {
-    queriesPerSecond: queryCount / (totalMs / 1000),
-    medianMs: latencies[Math.floor(latencies.length / 2)]!,
+    queriesPerSecond: median(passes.map((pass) => pass.queriesPerSecond)),
+    medianMs: median(passes.map((pass) => pass.medianMs)),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Fraction of the exact top-k ids an approximate search found, averaged over queries. */

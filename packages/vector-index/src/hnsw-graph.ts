@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { VectorMetric } from "./metric.ts";
 
@@ -14,6 +15,8 @@ export interface HnswSettings {
   readonly expansionSearch: number;
   /** How the graph stores its own copy of the vectors (scores are rescored from float32). */
   readonly vectorType: "f32" | "f16" | "i8";
+  /** Native threads inserting a batch (default: the machine's cores). */
+  readonly buildThreads?: number | undefined;
 }
 
 /** usearch is an optional dependency: loaded only when an HNSW index is created. */
@@ -39,9 +42,11 @@ export class HnswGraph {
   readonly #keyById = new Map<string, bigint>();
   readonly #idByKey = new Map<bigint, string>();
   #nextKey = 0n;
+  readonly #buildThreads: number;
 
   constructor(dimension: number, metric: VectorMetric, settings: HnswSettings) {
     const usearch = loadUsearch();
+    this.#buildThreads = settings.buildThreads ?? availableParallelism();
     // Cosine vectors are stored normalised, so inner product ranks them the same way.
     const metricKind = metric === "l2" ? usearch.MetricKind.L2sq : usearch.MetricKind.IP;
     const quantization = {
@@ -75,7 +80,7 @@ export class HnswGraph {
       this.#keyById.set(id, key);
       this.#idByKey.set(key, id);
     });
-    this.#index.add(keys, vectors, 1);
+    this.#index.add(keys, vectors, this.#buildThreads);
   }
 
   remove(id: string): void {

@@ -32,6 +32,8 @@ export const vectorIndexOptionsSchema = z.strictObject({
       /** Candidates asked from the graph and rescored exactly (at least topK). */
       candidates: z.number().int().min(1).max(100_000).default(64),
       vectorType: z.enum(["f32", "f16", "i8"]).default("f16"),
+      /** Native threads inserting a batch into the graph (default: the machine's cores). */
+      buildThreads: z.number().int().min(1).max(1024).optional(),
     })
     .default({
       connectivity: 16,
