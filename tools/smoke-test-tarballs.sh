@@ -81,7 +81,13 @@ for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
     npx --no-install hybrid-rag-bench --help | head -3
     npx --no-install hybrid-rag-bench --dataset fixtures/beir --pipelines sparse,dense+sparse+rerank \
       --embedding-model fixtures/bi-encoder --reranker-model fixtures/cross-encoder --top-k 10 --out bench-out
-    node -e 'const r = require("./bench-out/results.json"); console.log("results.json:", Object.keys(r).join(", "))'
+    # Installed from tarballs, every score-computing package must still report its version.
+    node -e '
+      const r = require("./bench-out/results.json");
+      console.log("results.json:", Object.keys(r).join(", "));
+      const unknown = Object.entries(r.tool.versions).filter(([k, v]) => v === "unknown" && k !== "hybrid-rag commit");
+      if (unknown.length > 0) { console.error("versions unknown:", unknown.map(([k]) => k).join(", ")); process.exit(1); }
+      console.log("versions:", JSON.stringify(r.tool.versions));'
     step "node $(node --version): hybrid-rag-reranker-server"
     node check-reranker-server.mjs fixtures/cross-encoder
   )

@@ -753,8 +753,14 @@ export declare function tuneFusionStage(options: {
 export declare function unzipFile(zipPath: string, directory: string): Promise<void>;
 
 // ---- dist/versions.d.ts
-/** Node and package versions for the JSON report ("unknown" when a package cannot be read). */
+/**
+ * Node and package versions for the JSON report ("unknown" when a package cannot be found).
+ * Packages are found as Node finds them from this file (a workspace checkout and an npm
+ * install alike); onnxruntime-node as @hybrid-rag/models finds it.
+ */
 export declare function toolVersions(): Promise<Record<string, string>>;
+/** The version of package `name` as resolved from the file `from`, if it can be found. */
+export declare function installedVersion(name: string, from: string): string | undefined;
 
 // ---- dist/write-report.d.ts
 import type { BenchmarkReport } from "./results.ts";
