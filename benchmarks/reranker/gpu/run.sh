@@ -38,8 +38,15 @@ if [ "$bundle" != off ] && [ -f "$bundle/runtime.tar.xz" ]; then
     if command -v xz >/dev/null 2>&1; then
       xz -dc "$bundle/runtime.tar.xz" | tar -xf - -C "$root.partial"
     else
-      python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter="tar")' \
-        "$bundle/runtime.tar.xz" "$root.partial"
+      # No xz binary: Python's tarfile (filter= exists from 3.11.4/3.12 on; the bundle is ours).
+      python3 - "$bundle/runtime.tar.xz" "$root.partial" <<'PYTHON'
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as archive:
+    try:
+        archive.extractall(sys.argv[2], filter="tar")
+    except TypeError:
+        archive.extractall(sys.argv[2])
+PYTHON
     fi
     touch "$root.partial/.unpacked"
     rm -rf "$root"
