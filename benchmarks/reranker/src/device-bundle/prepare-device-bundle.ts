@@ -91,7 +91,8 @@ const data = {
 const plan = planDeviceBundle({
   repositoryRoot,
   nodeBinary: values.node,
-  dataBytes: data.corpus.length + data.queries.length + data.vocabulary.length,
+  dataBytes:
+    Buffer.byteLength(data.corpus) + Buffer.byteLength(data.queries) + data.vocabulary.length,
 });
 
 if (values.dry) {
