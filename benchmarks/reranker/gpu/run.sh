@@ -23,11 +23,59 @@ fi
 out=$1
 shift
 
+# A device bundle (gpu/prepare-device-bundle.sh; .device-bundle/, carried to a GPU machine that
+# has no network and no Node): its Node, node_modules and data, unpacked once to a folder in /tmp
+# that mirrors the repository, with this checkout's workspace sources copied in on every run.
+# HYBRID_RAG_DEVICE_BUNDLE=<folder> names another bundle; =off ignores it.
+bundle="${HYBRID_RAG_DEVICE_BUNDLE:-.device-bundle}"
+if [ "$bundle" != off ] && [ -f "$bundle/runtime.tar.xz" ]; then
+  id=$(cat "$bundle/bundle-id")
+  root="${TMPDIR:-/tmp}/hybrid-rag-device-bundle-$id"
+  if [ ! -f "$root/.unpacked" ]; then
+    echo "unpacking $bundle/runtime.tar.xz to $root"
+    rm -rf "$root.partial"
+    mkdir -p "$root.partial"
+    if command -v xz >/dev/null 2>&1; then
+      xz -dc "$bundle/runtime.tar.xz" | tar -xf - -C "$root.partial"
+    else
+      # No xz binary: Python's tarfile (filter= exists from 3.11.4/3.12 on; the bundle is ours).
+      python3 - "$bundle/runtime.tar.xz" "$root.partial" <<'PYTHON'
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as archive:
+    try:
+        archive.extractall(sys.argv[2], filter="tar")
+    except TypeError:
+        archive.extractall(sys.argv[2])
+PYTHON
+    fi
+    touch "$root.partial/.unpacked"
+    rm -rf "$root"
+    mv "$root.partial" "$root"
+  fi
+  while read -r package; do
+    [ -n "$package" ] || continue
+    mkdir -p "$root/tree/$package"
+    rm -rf "$root/tree/$package/src" "$root/tree/$package/gpu"
+    cp "$package/package.json" "$root/tree/$package/"
+    for part in src gpu; do
+      if [ -d "$package/$part" ]; then cp -R "$package/$part" "$root/tree/$package/"; fi
+    done
+  done <"$bundle/workspace-packages.txt"
+  if [ -f pnpm-lock.yaml ] && command -v sha256sum >/dev/null 2>&1 &&
+    [ "$(sha256sum pnpm-lock.yaml | cut -d' ' -f1)" != "$(cat "$bundle/lockfile.sha256")" ]; then
+    echo "warning: $bundle was built from another pnpm-lock.yaml: if a package fails to load, rebuild it (gpu/prepare-device-bundle.sh)" >&2
+  fi
+  PATH="$root/node/bin:$PATH"
+  echo "device bundle $id: $(node --version) from $root/node/bin, data from $root/shared"
+  exec timeout 480 node "$root/tree/benchmarks/reranker/src/gpu-check/gpu-check.ts" --out "$out" \
+    --shared "$root/shared" "${dry_run[@]}" "$@"
+fi
+
 # The workspace's Node (>= 22.18 runs the TypeScript sources directly).
 tools="${HYBRID_RAG_TOOLS_DIR:-$HOME/.cache/hybrid-rag/tools}/node_modules/.bin"
 if [ -x "$tools/node" ]; then PATH="$tools:$PATH"; fi
 if [ ! -d node_modules ]; then
-  echo "node_modules is missing: run 'pnpm install --frozen-lockfile' (offline: from a carried store) first" >&2
+  echo "node_modules is missing: run 'pnpm install --frozen-lockfile' (or, on a machine without network or Node, carry a bundle from gpu/prepare-device-bundle.sh) first" >&2
   exit 2
 fi
 

@@ -24,7 +24,9 @@ afterAll(async () => {
 // so the script cannot rot between the runs on a GPU machine.
 describe("benchmarks/reranker/gpu/run.sh --dry-run", () => {
   it("measures the CPU route, reports every GPU route and the peer, and writes JSON + Markdown", async () => {
+    // The workspace's own node_modules (run-with-bundle.test.ts covers the device bundle).
     const { stdout } = await run("bash", [script, "--dry-run", join(out, "dry")], {
+      env: { ...process.env, HYBRID_RAG_DEVICE_BUNDLE: "off" },
       timeout: 170_000,
     });
     const report = JSON.parse(

@@ -23,5 +23,11 @@ export async function readSciFact(
     texts.push(row.title ? `${row.title} ${row.text}` : row.text);
   }
   lines.close();
+  // A device bundle holds only the first documents: never measure fewer than asked for silently.
+  if (texts.length < count) {
+    throw new Error(
+      `${path} holds ${texts.length} rows, fewer than the ${count} asked for: pass --passages <= ${texts.length}, or --shared <the full collection>.`,
+    );
+  }
   return texts;
 }
