@@ -10,6 +10,7 @@ import {
 } from "@hybrid-rag/core";
 import { z } from "zod";
 import { checkDocumentRecords, decodeRecords, encodeRecords } from "./file-records.ts";
+import { int8SectionBytes } from "./int8-rows.ts";
 import { type VectorMetric, vectorMetrics } from "./metric.ts";
 import { decodeVectorIndexFileV1 } from "./vector-index-file-v1.ts";
 import { type Int8Search, VectorStore } from "./vector-store.ts";
@@ -21,15 +22,20 @@ import { type Int8Search, VectorStore } from "./vector-store.ts";
  *  12  metric (0 cosine, 1 dot, 2 l2)  u32
  *  16  dimension                       u32
  *  20  vector count                    u32
- *  24  flags                           u32 (1: records are documents, else ids; 2: graph keys)
+ *  24  flags                           u32 (1: records are documents, else ids; 2: graph keys;
+ *                                          4: int8 rows)
  *  28  metadata JSON byte length       u32 ({ name, embedder, graph? })
  *  32  records byte length             u64 (one JSON document or id per line, slot order)
  *  40  vectors offset                  u64 (the first multiple of 64 after the records)
- *  48  reserved (0)                    16 bytes
+ *  48  CRC-32 of the int8 rows section  u32 (0 without flag 4)
+ *  52  reserved (0)                    12 bytes
  *  64  metadata JSON, records, zero padding up to the vectors offset
  *   …  count × dimension float32 (one read straight into the WebAssembly memory)
+ *   …  with flag 4: count × dimension int8, zero padding to a multiple of 4, then per row its
+ *      scale (f32), sum (i32) and squared length (f32), each as count × 4 bytes
  *   …  with flag 2: count × u64, each slot's key in the saved HNSW graph
- *   …  CRC-32 of everything before it  u32
+ *   …  CRC-32 of everything before it except the int8 rows section  u32
+ * The int8 section has its own checksum so that a load without quantisation skips it unread.
  */
 const magic = Buffer.from("HRVECIDX", "latin1");
 export const vectorIndexFormatVersion = 2;
@@ -37,6 +43,7 @@ const headerBytes = 64;
 const vectorAlignment = 64;
 const flagDocuments = 1;
 const flagGraphKeys = 2;
+const flagInt8Rows = 4;
 /** Reads into the WebAssembly memory go this many bytes at a time (a read is capped at 2 GiB). */
 const readChunkBytes = 2 ** 30;
 /** One WebAssembly memory holds at most 4 GiB. */
@@ -101,18 +108,25 @@ export async function writeVectorIndexFile(
   header.writeUInt32LE(vectorMetrics.indexOf(content.metric), 12);
   header.writeUInt32LE(store.dimension, 16);
   header.writeUInt32LE(store.size, 20);
-  header.writeUInt32LE((storeDocuments ? flagDocuments : 0) | (graph ? flagGraphKeys : 0), 24);
+  const int8 = store.savedInt8Parts;
+  const flags =
+    (storeDocuments ? flagDocuments : 0) | (graph ? flagGraphKeys : 0) | (int8 ? flagInt8Rows : 0);
+  header.writeUInt32LE(flags, 24);
   header.writeUInt32LE(json.length, 28);
   header.writeBigUInt64LE(BigInt(recordsBytes), 32);
   header.writeBigUInt64LE(BigInt(vectorsOffset), 40);
-  const chunks: Uint8Array[] = [header, json, ...records, padding, store.packedRowBytes];
-  if (graph) chunks.push(new Uint8Array(graph.keys.buffer, graph.keys.byteOffset, store.size * 8));
-  let checksum = 0;
-  for (const chunk of chunks) checksum = crc32(chunk, checksum);
+  if (int8) header.writeUInt32LE(checksumOf(int8), 48);
+  const checked: Uint8Array[] = [header, json, ...records, padding, store.packedRowBytes];
+  const keys = graph
+    ? [new Uint8Array(graph.keys.buffer, graph.keys.byteOffset, store.size * 8)]
+    : [];
   const trailer = Buffer.alloc(4);
-  trailer.writeUInt32LE(checksum, 0);
-  chunks.push(trailer);
-  await writeFileAtomically(path, chunks, "the vector index");
+  trailer.writeUInt32LE(checksumOf([...checked, ...keys]), 0);
+  await writeFileAtomically(
+    path,
+    [...checked, ...(int8 ?? []), ...keys, trailer],
+    "the vector index",
+  );
 }
 
 export interface VectorIndexFileData {
@@ -204,11 +218,14 @@ async function readOpenFile(
   const recordsBytes = Number(header.readBigUInt64LE(32));
   const vectorsOffset = Number(header.readBigUInt64LE(40));
   if (metric === undefined) throw corrupt(`unknown metric code ${header.readUInt32LE(12)}`);
-  if ((flags & ~(flagDocuments | flagGraphKeys)) !== 0) throw corrupt(`unknown flags ${flags}`);
+  if ((flags & ~(flagDocuments | flagGraphKeys | flagInt8Rows)) !== 0) {
+    throw corrupt(`unknown flags ${flags}`);
+  }
   if (dimension === 0) throw corrupt("its dimension is 0");
   const vectorBytes = count * dimension * 4;
   const keyBytes = flags & flagGraphKeys ? count * 8 : 0;
-  const expectedLength = vectorsOffset + vectorBytes + keyBytes + 4;
+  const int8Bytes = flags & flagInt8Rows ? int8SectionBytes(count, dimension) : 0;
+  const expectedLength = vectorsOffset + vectorBytes + int8Bytes + keyBytes + 4;
   if (vectorsOffset !== alignedVectorsOffset(jsonBytes, recordsBytes) || size !== expectedLength) {
     throw corrupt(
       `its header announces ${count} vectors of dimension ${dimension} after ${jsonBytes + recordsBytes} bytes of records, ${expectedLength} bytes in all, but it has ${size} (truncated?)`,
@@ -219,7 +236,7 @@ async function readOpenFile(
   }
   const head = await readBytes(handle, vectorsOffset - headerBytes, headerBytes, corrupt);
   let checksum = crc32(head, crc32(header));
-  const { store, rowBytes } = VectorStore.forLoading<Document>(
+  const { store, rowBytes, int8Targets } = VectorStore.forLoading<Document>(
     dimension,
     metric,
     count,
@@ -227,11 +244,22 @@ async function readOpenFile(
   );
   await readInto(handle, rowBytes, vectorsOffset, corrupt);
   checksum = crc32(rowBytes, checksum);
+  const int8Loaded = int8Bytes > 0 && int8Targets !== undefined;
+  if (int8Loaded) {
+    let position = vectorsOffset + vectorBytes;
+    for (const target of int8Targets) {
+      await readInto(handle, target, position, corrupt);
+      position += target.length;
+    }
+    if (checksumOf(int8Targets) !== header.readUInt32LE(48)) {
+      throw corrupt("the checksum of its int8 rows does not match (modified or damaged)");
+    }
+  }
   let keys: BigUint64Array | undefined;
   if (keyBytes > 0) {
     keys = new BigUint64Array(count);
     const bytes = new Uint8Array(keys.buffer);
-    await readInto(handle, bytes, vectorsOffset + vectorBytes, corrupt);
+    await readInto(handle, bytes, vectorsOffset + vectorBytes + int8Bytes, corrupt);
     checksum = crc32(bytes, checksum);
   }
   const trailer = await readBytes(handle, 4, size - 4, corrupt);
@@ -253,7 +281,9 @@ async function readOpenFile(
     if (slotById.has(id)) throw corrupt(`document ${slot} repeats the id ${JSON.stringify(id)}`);
     slotById.set(id, slot);
   }
-  const bad = store.adoptLoadedRows(ids, payloads, slotById);
+  const int8Problem = int8Loaded ? store.adoptLoadedInt8(count) : undefined;
+  if (int8Problem !== undefined) throw corrupt(int8Problem);
+  const bad = store.adoptLoadedRows(ids, payloads, slotById, int8Loaded);
   if (bad) {
     throw corrupt(
       `the vector of document ${JSON.stringify(ids[bad.slot])} has ${bad.value} at position ${bad.position}; vectors must be finite`,
@@ -316,6 +346,12 @@ function resolveIds(
     return document;
   });
   return { ids, payloads };
+}
+
+function checksumOf(chunks: readonly Uint8Array[]): number {
+  let checksum = 0;
+  for (const chunk of chunks) checksum = crc32(chunk, checksum);
+  return checksum;
 }
 
 function alignedVectorsOffset(jsonBytes: number, recordsBytes: number): number {

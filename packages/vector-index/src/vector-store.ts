@@ -198,10 +198,25 @@ export class VectorStore<Payload> {
     metric: VectorMetric,
     count: number,
     int8Search?: Int8Search,
-  ): { store: VectorStore<Payload>; rowBytes: Uint8Array } {
+  ): { store: VectorStore<Payload>; rowBytes: Uint8Array; int8Targets: Uint8Array[] | undefined } {
     const store = new VectorStore<Payload>(dimension, metric, count, int8Search);
     const rows = store.#rows;
-    return { store, rowBytes: new Uint8Array(rows.buffer, rows.byteOffset, count * dimension * 4) };
+    return {
+      store,
+      rowBytes: new Uint8Array(rows.buffer, rows.byteOffset, count * dimension * 4),
+      // Stored int8 rows are read rather than requantised (measured faster: see the README).
+      int8Targets: store.#int8?.loadingTargets(count),
+    };
+  }
+
+  /** Loading, when the file's int8 rows were read into `int8Targets`: checks them (see Int8Rows). */
+  adoptLoadedInt8(count: number): string | undefined {
+    return this.#int8?.adoptLoaded(count);
+  }
+
+  /** The int8 rows as a file stores them (undefined without int8 quantisation). */
+  get savedInt8Parts(): Uint8Array[] | undefined {
+    return this.#int8?.savedParts(this.size);
   }
 
   /**
@@ -209,12 +224,14 @@ export class VectorStore<Payload> {
    * dimension) and checks every component is finite with one pass of the SIMD kernel: a zero
    * query scores 0 for a finite row and NaN for a row holding NaN or ±Infinity. Returns the
    * first non-finite component, or takes the ids and payloads (`slotById`: id → slot, already
-   * checked for repeats; the store keeps it) and rebuilds the int8 rows when quantised.
+   * checked for repeats; the store keeps it) and rebuilds the int8 rows when quantised and the
+   * file had none (`int8Loaded` false).
    */
   adoptLoadedRows(
     ids: string[],
     payloads: Payload[],
     slotById: Map<string, number>,
+    int8Loaded = false,
   ): { slot: number; position: number; value: number } | undefined {
     const count = ids.length;
     const { stride } = this.#scanner;
@@ -241,7 +258,7 @@ export class VectorStore<Payload> {
     this.#ids = ids;
     this.#payloads = payloads;
     this.#slotById = slotById;
-    if (this.#int8) {
+    if (this.#int8 && !int8Loaded) {
       for (let slot = 0; slot < count; slot++) {
         this.#int8.set(slot, rows.subarray(slot * stride, slot * stride + dimension));
       }
