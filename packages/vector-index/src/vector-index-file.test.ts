@@ -104,6 +104,16 @@ describe("vector index files", () => {
     );
   });
 
+  it("round-trips an empty index", async () => {
+    const embedder = new HashingEmbedder(16);
+    const path = join(directory, "empty.hrvi");
+    await createVectorIndex({ embedder, quantization: "int8" }).save(path);
+    const loaded = await loadVectorIndex(path, { embedder, quantization: "int8" });
+    expect(await loaded.count()).toBe(0);
+    await loaded.upsert([{ id: "a", text: "first after loading" }]);
+    expect((await loaded.retrieve("first", { topK: 1 })).map((hit) => hit.id)).toEqual(["a"]);
+  });
+
   it("still loads version-1 files (with documents, or ids and a shared store)", async () => {
     const embedder = new HashingEmbedder(4);
     const documents = [
