@@ -21,8 +21,8 @@ export function encodeRecords(records: readonly unknown[], perChunk = 65_536): B
 
 /**
  * Decodes exactly `count` records written by `encodeRecords`, `chunkBytes` of text at a time
- * (a longer record is one chunk of its own); `problem` gets the first thing wrong (a line that is not JSON, too many or too few
- * lines). Memory: the parsed values plus one chunk of text.
+ * (a longer record is one chunk of its own); `problem` gets the first thing wrong (a line
+ * that is not JSON, too many or too few lines). Memory: the parsed values plus one chunk.
  */
 export function decodeRecords(
   bytes: Buffer,
