@@ -13,8 +13,8 @@ export declare function compileScanWat(text: string): Promise<Uint8Array>;
 export declare function encodeRecords(records: readonly unknown[], perChunk?: number): Buffer[];
 /**
  * Decodes exactly `count` records written by `encodeRecords`, `chunkBytes` of text at a time
- * (a longer record is one chunk of its own); `problem` gets the first thing wrong (a line that is not JSON, too many or too few
- * lines). Memory: the parsed values plus one chunk of text.
+ * (a longer record is one chunk of its own); `problem` gets the first thing wrong (a line
+ * that is not JSON, too many or too few lines). Memory: the parsed values plus one chunk.
  */
 export declare function decodeRecords(bytes: Buffer, count: number, problem: (message: string) => Error, chunkBytes?: number): unknown[];
 /**
