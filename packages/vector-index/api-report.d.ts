@@ -5,6 +5,52 @@
 /** WebAssembly text → binary with SIMD and relaxed SIMD enabled (wabt, the reference toolkit). Build-time only (scripts/build-wasm.ts and a test): not exported. */
 export declare function compileScanWat(text: string): Promise<Uint8Array>;
 
+// ---- dist/file-records.d.ts
+/**
+ * One JSON value per line, each line ending in "\n" (JSON.stringify never writes a raw newline,
+ * so a line is always exactly one record). Encoded in chunks so no string nears V8's limit.
+ */
+export declare function encodeRecords(records: readonly unknown[], perChunk?: number): Buffer[];
+/**
+ * Decodes exactly `count` records written by `encodeRecords`, `chunkBytes` of text at a time
+ * (a longer record is one chunk of its own); `problem` gets the first thing wrong (a line
+ * that is not JSON, too many or too few lines). Memory: the parsed values plus one chunk.
+ */
+export declare function decodeRecords(bytes: Buffer, count: number, problem: (message: string) => Error, chunkBytes?: number): unknown[];
+/**
+ * The first invalid document among `records`, described for an error message. core's
+ * `documentSchema` is the definition; `isPlainDocument` only lets the common case skip it
+ * (a tenth of the cost at a million documents), so it must never accept what the schema refuses.
+ */
+export declare function checkDocumentRecords(records: readonly unknown[]): string | undefined;
+/**
+ * True for a value JSON.parse returned that certainly satisfies `documentSchema`; false means
+ * "ask the schema". At most 170 UTF-16 units without surrogates are at most 510 UTF-8 bytes.
+ */
+export declare function isPlainDocument(value: unknown): boolean;
+
+// ---- dist/hnsw-graph-file.d.ts
+import type { HnswGraph } from "./hnsw-graph.ts";
+import type { SavedGraph } from "./vector-index-file.ts";
+/**
+ * The HNSW graph is saved by usearch itself (its own format, read back without rebuilding)
+ * beside the index file, as `<index file>.<random token>.hnsw`: a fresh name per save, so the
+ * graph an index file names is never overwritten, and a save killed before the index file was
+ * renamed into place leaves only an orphan, removed by the next save. The index file records
+ * the graph's length and CRC-32, which a load checks before handing the file to usearch.
+ */
+export declare function saveGraphBeside(indexPath: string, graph: HnswGraph): Promise<Omit<SavedGraph, "connectivity" | "expansionAdd" | "vectorType">>;
+/** Removes the graph file `name` saved beside `indexPath` (a save that did not complete). */
+export declare function removeGraph(indexPath: string, name: string): Promise<void>;
+/** Removes the graphs saved beside `indexPath` other than `keep` (older saves, orphans). */
+export declare function removeOtherGraphs(indexPath: string, keep: string | undefined): Promise<void>;
+/**
+ * The saved graph's path once its length and checksum match what the index file recorded;
+ * `undefined` when the file is missing (the graph is then rebuilt from the vectors). A graph
+ * that is there but differs is `corrupt-data`: it does not belong to these vectors.
+ */
+export declare function checkedGraphPath(indexPath: string, saved: SavedGraph): Promise<string | undefined>;
+
 // ---- dist/hnsw-graph.d.ts
 import type { VectorMetric } from "./metric.ts";
 export interface HnswSettings {
@@ -28,6 +74,16 @@ export declare class HnswGraph {
     #private;
     constructor(dimension: number, metric: VectorMetric, settings: HnswSettings);
     get size(): number;
+    /** Writes the graph (usearch's own format) to `path`. */
+    save(path: string): void;
+    /** Each slot's key in the graph (`ids` in slot order), as a saved index file records them. */
+    keysOf(ids: readonly string[]): BigUint64Array;
+    /**
+     * A graph saved by `save`, read back by usearch without rebuilding it; `keys[slot]` is the
+     * key of `ids[slot]`. Fails with `corrupt-data` when usearch cannot read it or it does not
+     * hold exactly these vectors (its size, dimension or keys differ).
+     */
+    static load(path: string, dimension: number, metric: VectorMetric, settings: HnswSettings, ids: readonly string[], keys: BigUint64Array): HnswGraph;
     /** Adds a batch (replacing ids already in the graph); `vectors` holds them row after row. */
     addAll(ids: readonly string[], vectors: Float32Array): void;
     remove(id: string): void;
@@ -63,6 +119,7 @@ export declare class Int8Rows {
     squaredLengths: Float32Array<ArrayBuffer>;
     /** Per row: the sum of its int8 values (the kernel's query is shifted by +64: see scan.wat). */
     sums: Int32Array<ArrayBuffer>;
+    readonly dimension: number;
     constructor(dimension: number, blockRows: number, capacity: number);
     get capacity(): number;
     /** Quantises `vector` into row `slot` (growing the memory when needed). */
@@ -70,6 +127,20 @@ export declare class Int8Rows {
     /** Copies row `from` over row `to` (a delete moving the last slot into the hole). */
     move(from: number, to: number): void;
     clear(slot: number): void;
+    /**
+     * Rows [0, count) as a file stores them: the rows packed (`dimension` bytes each), zero
+     * padding to a multiple of 4, then the scales, sums and squared lengths (4 bytes each per row).
+     */
+    savedParts(count: number): Uint8Array[];
+    /** Loading: where the parts `savedParts(count)` wrote are to be read (this memory itself). */
+    loadingTargets(count: number): Uint8Array[];
+    /**
+     * After `loadingTargets` were filled: spreads the packed rows to the stride and checks the
+     * per-row values are usable (finite positive scales, finite lengths, sums in range). Rows
+     * that do not match their float32 vectors cannot be detected without requantising; they can
+     * only change which candidates get rescored, never a returned score.
+     */
+    adoptLoaded(count: number): string | undefined;
     /**
      * Quantises the query to [−63, 63] and stores it shifted by +64 (the kernel's second operand
      * must be in [0, 127]); padding bytes hold 64 too, against rows whose padding is 0. Returns
@@ -79,6 +150,10 @@ export declare class Int8Rows {
     /** Shifted integer dot products of rows [start, start + count) (count ≤ blockRows): see loadQuery. */
     score(start: number, count: number): Int32Array;
 }
+/** Zero bytes after `rowBytes` bytes of int8 rows, up to a multiple of 4. */
+export declare function int8PaddingBytes(rowBytes: number): number;
+/** Bytes of the int8 section of a file for `count` rows of `dimension`. */
+export declare function int8SectionBytes(count: number, dimension: number): number;
 
 // ---- dist/internal.d.ts
 export { TopKHeap } from "./top-k-heap.ts";
@@ -87,7 +162,7 @@ export { TopKHeap } from "./top-k-heap.ts";
 import { type DocumentLookup } from "@hybrid-rag/core";
 import type { VectorMetric } from "./metric.ts";
 import { VectorIndex } from "./vector-index.ts";
-import type { VectorIndexOptions } from "./vector-index-options.ts";
+import { type VectorIndexOptions } from "./vector-index-options.ts";
 export type LoadVectorIndexOptions = Omit<VectorIndexOptions, "metric" | "initialCapacity"> & {
     /** When given, must equal the file's metric. */
     readonly metric?: VectorMetric;
@@ -97,7 +172,9 @@ export type LoadVectorIndexOptions = Omit<VectorIndexOptions, "metric" | "initia
 /**
  * Loads a file written by `vectorIndex.save(path)`. The file is fully checked, and must match
  * the embedder (dimension and name), before an index is built: a bad file yields a clear error,
- * never a half-loaded index.
+ * never a half-loaded index. With `backend: "hnsw"`, the graph saved beside the file is read
+ * back (after checking it is the one saved with it) when its build settings match the options;
+ * otherwise the graph is rebuilt from the vectors.
  */
 export declare function loadVectorIndex(path: string, options: LoadVectorIndexOptions): Promise<VectorIndex>;
 
@@ -137,25 +214,10 @@ export declare class TopKHeap {
     }>;
 }
 
-// ---- dist/vector-index-file.d.ts
+// ---- dist/vector-index-file-v1.d.ts
 import { type Document, type DocumentLookup } from "@hybrid-rag/core";
 import { type VectorMetric } from "./metric.ts";
-import type { VectorStore } from "./vector-store.ts";
-export declare const vectorIndexFormatVersion = 1;
-export interface VectorIndexFileContent {
-    readonly name: string;
-    readonly embedderName: string;
-    readonly metric: VectorMetric;
-    readonly store: VectorStore<Document>;
-    /** False: write only the ids (the documents live in a shared store). */
-    readonly storeDocuments?: boolean;
-}
-/**
- * Writes the index to `path` atomically and durably (`writeFileAtomically`: a temporary file,
- * fsynced, renamed over the target, the folder fsynced; leftovers of killed saves removed).
- */
-export declare function writeVectorIndexFile(path: string, content: VectorIndexFileContent): Promise<void>;
-export interface VectorIndexFileData {
+export interface VectorIndexFileV1Data {
     readonly name: string;
     readonly embedderName: string;
     readonly metric: VectorMetric;
@@ -164,12 +226,72 @@ export interface VectorIndexFileData {
     readonly documents: Document[];
 }
 /**
- * Reads and checks a file written by `writeVectorIndexFile`: magic, version, sizes, checksum,
- * then the content itself (documents valid with unique ids and text, every vector component
- * finite) are all verified before anything is returned; any failure of the content is
- * `corrupt-data`. Leftover temporary files of a save that was killed midway are removed first.
+ * Checks and decodes a whole version-1 file (magic and version already checked by the caller):
+ * sizes, checksum, then the content (valid documents with unique ids, finite vectors); any
+ * failure is reported through `corrupt`.
  */
-export declare function readVectorIndexFile(path: string, lookup?: DocumentLookup): Promise<VectorIndexFileData>;
+export declare function decodeVectorIndexFileV1(file: Buffer, lookup: DocumentLookup | undefined, corrupt: (problem: string) => Error, missingLookup: () => Error): VectorIndexFileV1Data;
+
+// ---- dist/vector-index-file.d.ts
+import { type Document, type DocumentLookup } from "@hybrid-rag/core";
+import { z } from "zod";
+import { type VectorMetric } from "./metric.ts";
+import { type Int8Search, VectorStore } from "./vector-store.ts";
+export declare const vectorIndexFormatVersion = 2;
+/** The HNSW graph saved beside the file (`<file>.<token>.hnsw`), as the file records it. */
+export declare const savedGraphSchema: z.ZodObject<{
+    file: z.ZodString;
+    bytes: z.ZodNumber;
+    crc32: z.ZodNumber;
+    connectivity: z.ZodNumber;
+    expansionAdd: z.ZodNumber;
+    vectorType: z.ZodEnum<{
+        f16: "f16";
+        f32: "f32";
+        i8: "i8";
+    }>;
+}, z.core.$strict>;
+export type SavedGraph = z.infer<typeof savedGraphSchema>;
+export interface VectorIndexFileContent {
+    readonly name: string;
+    readonly embedderName: string;
+    readonly metric: VectorMetric;
+    readonly store: VectorStore<Document>;
+    /** False: write only the ids (the documents live in a shared store). */
+    readonly storeDocuments?: boolean;
+    /** The HNSW graph saved beside the file, and each slot's key in it. */
+    readonly graph?: {
+        readonly saved: SavedGraph;
+        readonly keys: BigUint64Array;
+    };
+}
+/**
+ * Writes the index to `path` atomically and durably (`writeFileAtomically`: a temporary file,
+ * fsynced, renamed over the target, the folder fsynced; leftovers of killed saves removed).
+ * The vectors are written from the WebAssembly memory itself (no copy when the dimension is a
+ * multiple of 8).
+ */
+export declare function writeVectorIndexFile(path: string, content: VectorIndexFileContent): Promise<void>;
+export interface VectorIndexFileData {
+    readonly name: string;
+    readonly embedderName: string;
+    readonly metric: VectorMetric;
+    readonly dimension: number;
+    readonly store: VectorStore<Document>;
+    /** The HNSW graph saved beside the file, if any (not yet checked: see hnsw-graph-file.ts). */
+    readonly graph?: {
+        readonly saved: SavedGraph;
+        readonly keys: BigUint64Array;
+    };
+}
+/**
+ * Reads and checks a file written by `writeVectorIndexFile` (or a version-1 file): magic,
+ * version, sizes (against the file's length, before anything is allocated), checksum, then the
+ * content (documents valid with unique ids, every vector component finite) are all verified
+ * before anything is returned; any failure of the content is `corrupt-data`. Leftover
+ * temporary files of a save that was killed midway are removed first.
+ */
+export declare function readVectorIndexFile(path: string, lookup: DocumentLookup | undefined, int8Search: Int8Search | undefined): Promise<VectorIndexFileData>;
 
 // ---- dist/vector-index-options.d.ts
 import { titleAndText } from "@hybrid-rag/core";
@@ -214,6 +336,7 @@ export declare const defaultPassageText: typeof titleAndText;
 
 // ---- dist/vector-index.d.ts
 import { type Document, type DocumentIndex, type Embedder, type EmitsEvents, type Hit, HybridRagEmitter, type MetadataFilter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
+import { HnswGraph } from "./hnsw-graph.ts";
 import { type VectorMetric } from "./metric.ts";
 import { type VectorIndexOptions } from "./vector-index-options.ts";
 import { type Int8Search, VectorStore } from "./vector-store.ts";
@@ -233,12 +356,15 @@ export declare class VectorIndex implements Retriever, DocumentIndex, EmitsEvent
     readonly metric: VectorMetric;
     readonly embedder: Embedder;
     readonly events: HybridRagEmitter;
-    constructor(options: VectorIndexOptions, store?: VectorStore<Document>);
+    /** `graph`: an HNSW graph already holding `store`'s vectors (a loaded one). */
+    constructor(options: VectorIndexOptions, store?: VectorStore<Document>, graph?: HnswGraph);
     get dimension(): number;
     /**
      * Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it.
      * With `storeDocuments: false` only the ids are written, and loading needs `{ documents }`
-     * (the shared document store of a collection).
+     * (the shared document store of a collection). With the HNSW backend the graph is saved
+     * beside it (`<path>.<token>.hnsw`), so loading does not rebuild it. Upserts and deletes
+     * issued meanwhile wait until the save is done.
      */
     save(path: string, options?: {
         readonly storeDocuments?: boolean;
@@ -294,7 +420,37 @@ export declare class VectorStore<Payload> {
         score: number;
         slot: number;
     }>;
-    /** Builds a store from saved parts (used when loading a file). */
+    /**
+     * Loading a file, step 1: an empty store with room for `count` rows, and the bytes where
+     * those rows (`dimension` float32 each, packed) are to be read — the WebAssembly memory
+     * itself, so the file is read once, with no copy and no per-element work in JavaScript.
+     * Step 2 is `adoptLoadedRows`.
+     */
+    static forLoading<Payload>(dimension: number, metric: VectorMetric, count: number, int8Search?: Int8Search): {
+        store: VectorStore<Payload>;
+        rowBytes: Uint8Array;
+        int8Targets: Uint8Array[] | undefined;
+    };
+    /** Loading, when the file's int8 rows were read into `int8Targets`: checks them (see Int8Rows). */
+    adoptLoadedInt8(count: number): string | undefined;
+    /** The int8 rows as a file stores them (undefined without int8 quantisation). */
+    get savedInt8Parts(): Uint8Array[] | undefined;
+    /**
+     * Loading, step 2: spreads the packed rows to the SIMD stride (when it differs from the
+     * dimension) and checks every component is finite with one pass of the SIMD kernel: a zero
+     * query scores 0 for a finite row and NaN for a row holding NaN or ±Infinity. Returns the
+     * first non-finite component, or takes the ids and payloads (`slotById`: id → slot, already
+     * checked for repeats; the store keeps it) and rebuilds the int8 rows when quantised and the
+     * file had none (`int8Loaded` false).
+     */
+    adoptLoadedRows(ids: string[], payloads: Payload[], slotById: Map<string, number>, int8Loaded?: boolean): {
+        slot: number;
+        position: number;
+        value: number;
+    } | undefined;
+    /** The live vectors in slot order as bytes (`dimension` float32 each): what a file stores. */
+    get packedRowBytes(): Uint8Array;
+    /** Builds a store from saved parts (used when loading a version-1 file). */
     static fromParts<Payload>(dimension: number, metric: VectorMetric, vectors: Float32Array, ids: string[], payloads: Payload[], int8Search?: Int8Search): VectorStore<Payload>;
 }
 

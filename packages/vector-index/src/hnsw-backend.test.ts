@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Embedder, mulberry32 } from "@hybrid-rag/core";
 import { HashingEmbedder, runRetrieverContract } from "@hybrid-rag/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { clusteredRows, rowsEmbedder } from "./clustered-rows.test.helper.ts";
 import { loadVectorIndex } from "./load-vector-index.ts";
 import { createVectorIndex } from "./vector-index.ts";
 
@@ -20,29 +20,6 @@ for (const metric of ["cosine", "dot", "l2"] as const) {
       return { retriever: index, index };
     },
   });
-}
-
-/** Points around 40 random centres (embeddings cluster; uniform noise has no neighbourhoods). */
-function clusteredRows(count: number, dimension: number, seed: number): Float32Array[] {
-  const next = mulberry32(seed);
-  const gaussian = () =>
-    Math.sqrt(-2 * Math.log(Math.max(next(), Number.EPSILON))) * Math.cos(2 * Math.PI * next());
-  const centres = Array.from({ length: 40 }, () =>
-    Float32Array.from({ length: dimension }, gaussian),
-  );
-  return Array.from({ length: count }, () => {
-    const centre = centres[Math.floor(next() * centres.length)]!;
-    return Float32Array.from(centre, (value) => value + 0.4 * gaussian());
-  });
-}
-
-function rowsEmbedder(rows: Float32Array[], queries: Float32Array[]): Embedder {
-  return {
-    name: "rows",
-    dimension: rows[0]!.length,
-    embedPassages: async (texts) => texts.map((text) => rows[Number(text)]!),
-    embedQueries: async (texts) => texts.map((text) => queries[Number(text)]!),
-  };
 }
 
 const folder = mkdtempSync(join(tmpdir(), "hnsw-test-"));
@@ -103,10 +80,10 @@ describe("HNSW backend", () => {
     expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("rebuilds its graph when loaded from a file", async () => {
-    const { hnsw } = await pair();
-    const path = join(folder, "hnsw.hrvi");
-    await hnsw.save(path);
+  it("builds a graph when loading a file saved without one (by an exact index)", async () => {
+    const { exact, hnsw } = await pair();
+    const path = join(folder, "exact.hrvi");
+    await exact.save(path);
     const loaded = await loadVectorIndex(path, { embedder, backend: "hnsw" });
     expect(await loaded.count()).toBe(await hnsw.count());
     const before = (await hnsw.retrieve("0", { topK: 10 })).map((hit) => hit.id);

@@ -69,6 +69,57 @@ export class HnswGraph {
     return this.#keyById.size;
   }
 
+  /** Writes the graph (usearch's own format) to `path`. */
+  save(path: string): void {
+    this.#index.save(path);
+  }
+
+  /** Each slot's key in the graph (`ids` in slot order), as a saved index file records them. */
+  keysOf(ids: readonly string[]): BigUint64Array {
+    return BigUint64Array.from(ids, (id) => this.#keyById.get(id)!);
+  }
+
+  /**
+   * A graph saved by `save`, read back by usearch without rebuilding it; `keys[slot]` is the
+   * key of `ids[slot]`. Fails with `corrupt-data` when usearch cannot read it or it does not
+   * hold exactly these vectors (its size, dimension or keys differ).
+   */
+  static load(
+    path: string,
+    dimension: number,
+    metric: VectorMetric,
+    settings: HnswSettings,
+    ids: readonly string[],
+    keys: BigUint64Array,
+  ): HnswGraph {
+    const graph = new HnswGraph(dimension, metric, settings);
+    const mismatch = (problem: string) =>
+      new HybridRagError(
+        "corrupt-data",
+        `${path} is not the HNSW graph of these vectors: ${problem}. Delete it to rebuild the graph from the vectors, or save the index again.`,
+      );
+    try {
+      graph.#index.load(path);
+    } catch (error) {
+      throw mismatch(`usearch could not read it (${(error as Error).message})`);
+    }
+    if (graph.#index.dimensions() !== dimension || graph.#index.size() !== ids.length) {
+      throw mismatch(
+        `it holds ${graph.#index.size()} vectors of dimension ${graph.#index.dimensions()}, the index ${ids.length} of dimension ${dimension}`,
+      );
+    }
+    let nextKey = 0n;
+    for (let slot = 0; slot < ids.length; slot++) {
+      const key = keys[slot]!;
+      graph.#keyById.set(ids[slot]!, key);
+      graph.#idByKey.set(key, ids[slot]!);
+      if (key >= nextKey) nextKey = key + 1n;
+    }
+    if (graph.#idByKey.size !== ids.length) throw mismatch("its keys repeat");
+    graph.#nextKey = nextKey;
+    return graph;
+  }
+
   /** Adds a batch (replacing ids already in the graph); `vectors` holds them row after row. */
   addAll(ids: readonly string[], vectors: Float32Array): void {
     if (ids.length === 0) return;

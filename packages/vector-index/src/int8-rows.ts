@@ -37,7 +37,10 @@ export class Int8Rows {
   /** Per row: the sum of its int8 values (the kernel's query is shifted by +64: see scan.wat). */
   sums = new Int32Array(0);
 
+  readonly dimension: number;
+
   constructor(dimension: number, blockRows: number, capacity: number) {
+    this.dimension = dimension;
     this.stride = Math.ceil(dimension / 32) * 32;
     this.blockRows = blockRows;
     this.#scoresOffset = this.stride;
@@ -89,6 +92,72 @@ export class Int8Rows {
 
   clear(slot: number): void {
     this.#rows.fill(0, slot * this.stride, (slot + 1) * this.stride);
+  }
+
+  /**
+   * Rows [0, count) as a file stores them: the rows packed (`dimension` bytes each), zero
+   * padding to a multiple of 4, then the scales, sums and squared lengths (4 bytes each per row).
+   */
+  savedParts(count: number): Uint8Array[] {
+    const { stride, dimension } = this;
+    const all = new Uint8Array(this.#rows.buffer, this.#rows.byteOffset, count * stride);
+    let rows = all;
+    if (stride !== dimension) {
+      rows = new Uint8Array(count * dimension);
+      for (let slot = 0; slot < count; slot++) {
+        rows.set(all.subarray(slot * stride, slot * stride + dimension), slot * dimension);
+      }
+    }
+    return [
+      rows,
+      new Uint8Array(int8PaddingBytes(count * this.dimension)),
+      ...this.#sideBytes(count),
+    ];
+  }
+
+  /** Loading: where the parts `savedParts(count)` wrote are to be read (this memory itself). */
+  loadingTargets(count: number): Uint8Array[] {
+    if (count > this.capacity) this.#reserve(count);
+    const rows = new Uint8Array(this.#rows.buffer, this.#rows.byteOffset, count * this.dimension);
+    return [
+      rows,
+      new Uint8Array(int8PaddingBytes(count * this.dimension)),
+      ...this.#sideBytes(count),
+    ];
+  }
+
+  /**
+   * After `loadingTargets` were filled: spreads the packed rows to the stride and checks the
+   * per-row values are usable (finite positive scales, finite lengths, sums in range). Rows
+   * that do not match their float32 vectors cannot be detected without requantising; they can
+   * only change which candidates get rescored, never a returned score.
+   */
+  adoptLoaded(count: number): string | undefined {
+    const { stride, dimension } = this;
+    const rows = this.#rows;
+    if (stride !== dimension) {
+      for (let slot = count - 1; slot >= 0; slot--) {
+        rows.copyWithin(slot * stride, slot * dimension, (slot + 1) * dimension);
+        rows.fill(0, slot * stride + dimension, (slot + 1) * stride);
+      }
+    }
+    const largestSum = 127 * dimension;
+    for (let slot = 0; slot < count; slot++) {
+      const scale = this.scales[slot]!;
+      const length = this.squaredLengths[slot]!;
+      const sum = this.sums[slot]!;
+      if (!(scale > 0 && Number.isFinite(scale) && length >= 0 && Number.isFinite(length))) {
+        return `int8 row ${slot} has scale ${scale} and squared length ${length}`;
+      }
+      if (Math.abs(sum) > largestSum) return `int8 row ${slot} has the impossible sum ${sum}`;
+    }
+    return undefined;
+  }
+
+  #sideBytes(count: number): Uint8Array[] {
+    return [this.scales, this.sums, this.squaredLengths].map(
+      (values) => new Uint8Array(values.buffer, values.byteOffset, count * 4),
+    );
   }
 
   /**
@@ -144,4 +213,14 @@ export class Int8Rows {
   #pagesFor(rows: number): number {
     return Math.max(1, Math.ceil((this.#rowsOffset + Math.max(1, rows) * this.stride) / pageBytes));
   }
+}
+
+/** Zero bytes after `rowBytes` bytes of int8 rows, up to a multiple of 4. */
+export function int8PaddingBytes(rowBytes: number): number {
+  return (4 - (rowBytes % 4)) % 4;
+}
+
+/** Bytes of the int8 section of a file for `count` rows of `dimension`. */
+export function int8SectionBytes(count: number, dimension: number): number {
+  return count * dimension + int8PaddingBytes(count * dimension) + 12 * count;
 }

@@ -22,8 +22,9 @@ import {
   type WriteReport,
 } from "@hybrid-rag/core";
 import { HnswGraph } from "./hnsw-graph.ts";
+import { removeGraph, removeOtherGraphs, saveGraphBeside } from "./hnsw-graph-file.ts";
 import { normalizeInPlace, type VectorMetric } from "./metric.ts";
-import { writeVectorIndexFile } from "./vector-index-file.ts";
+import { type VectorIndexFileContent, writeVectorIndexFile } from "./vector-index-file.ts";
 import {
   defaultPassageText,
   type ResolvedVectorIndexOptions,
@@ -52,8 +53,11 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly #passageText: (document: Document) => string;
   #store: VectorStore<Document>;
   readonly #graph: HnswGraph | undefined;
+  /** The save in progress: writes wait for it, so a file is one consistent state. */
+  #saving: Promise<void> | undefined;
 
-  constructor(options: VectorIndexOptions, store?: VectorStore<Document>) {
+  /** `graph`: an HNSW graph already holding `store`'s vectors (a loaded one). */
+  constructor(options: VectorIndexOptions, store?: VectorStore<Document>, graph?: HnswGraph) {
     this.#options = parseWithSchema(vectorIndexOptionsSchema, options, "vector index options");
     this.name = this.#options.name;
     this.metric = this.#options.metric;
@@ -68,8 +72,11 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
         int8SearchOf(this.#options),
       );
     if (this.#options.backend === "hnsw") {
-      this.#graph = new HnswGraph(this.dimension, this.metric, this.#options.hnsw);
-      this.#graph.addAll(this.#store.ids, this.#store.vectors);
+      this.#graph = graph;
+      if (this.#graph === undefined) {
+        this.#graph = new HnswGraph(this.dimension, this.metric, this.#options.hnsw);
+        this.#graph.addAll(this.#store.ids, this.#store.vectors);
+      }
     }
   }
 
@@ -80,16 +87,52 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   /**
    * Writes the index to a file (atomically); `loadVectorIndex(path, { embedder })` reads it.
    * With `storeDocuments: false` only the ids are written, and loading needs `{ documents }`
-   * (the shared document store of a collection).
+   * (the shared document store of a collection). With the HNSW backend the graph is saved
+   * beside it (`<path>.<token>.hnsw`), so loading does not rebuild it. Upserts and deletes
+   * issued meanwhile wait until the save is done.
    */
   async save(path: string, options: { readonly storeDocuments?: boolean } = {}): Promise<void> {
-    await writeVectorIndexFile(path, {
-      storeDocuments: options.storeDocuments ?? true,
-      name: this.name,
-      embedderName: this.embedder.name,
-      metric: this.metric,
-      store: this.#store,
-    });
+    // Checked right before acting, with no await in between: the save that ran may be
+    // followed by another before this continuation runs.
+    while (this.#saving) await this.#saving;
+    const saving = this.#write(path, options.storeDocuments ?? true);
+    const marker = saving.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#saving = marker;
+    try {
+      await saving;
+    } finally {
+      if (this.#saving === marker) this.#saving = undefined;
+    }
+  }
+
+  async #write(path: string, storeDocuments: boolean): Promise<void> {
+    let graph: VectorIndexFileContent["graph"];
+    if (this.#graph) {
+      const { connectivity, expansionAdd, vectorType } = this.#options.hnsw;
+      const saved = await saveGraphBeside(path, this.#graph);
+      graph = {
+        saved: { ...saved, connectivity, expansionAdd, vectorType },
+        keys: this.#graph.keysOf(this.#store.ids),
+      };
+    }
+    try {
+      await writeVectorIndexFile(path, {
+        storeDocuments,
+        name: this.name,
+        embedderName: this.embedder.name,
+        metric: this.metric,
+        store: this.#store,
+        ...(graph ? { graph } : {}),
+      });
+    } catch (error) {
+      // The index file on disk still names the graph of the previous save: keep that one.
+      if (graph) await removeGraph(path, graph.saved.file);
+      throw error;
+    }
+    await removeOtherGraphs(path, graph?.saved.file);
   }
 
   async upsert(documents: readonly Document[], options?: WriteOptions): Promise<WriteReport> {
@@ -103,6 +146,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
       throwIfAborted(options?.signal, `${this.name} upsert`);
       const batch = valid.slice(start, start + batchSize);
       const vectors = await this.#embedBatch(batch, failed, options?.signal);
+      while (this.#saving) await this.#saving;
       const added: string[] = [];
       const addedVectors: Float32Array[] = [];
       batch.forEach(({ document, index }, position) => {
@@ -137,6 +181,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
     validateDeleteCall(this.name, ids, options);
+    while (this.#saving) await this.#saving;
     const succeeded = ids.filter((id) => {
       this.#graph?.remove(id);
       return this.#store.delete(id);

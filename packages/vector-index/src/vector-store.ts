@@ -24,7 +24,7 @@ export class VectorStore<Payload> {
   #rows: Float32Array;
   #payloads: Payload[] = [];
   #ids: string[] = [];
-  readonly #slotById = new Map<string, number>();
+  #slotById = new Map<string, number>();
   readonly #int8: Int8Rows | undefined;
   readonly #int8Search: Int8Search | undefined;
 
@@ -187,7 +187,92 @@ export class VectorStore<Payload> {
     return heap.takeSorted();
   }
 
-  /** Builds a store from saved parts (used when loading a file). */
+  /**
+   * Loading a file, step 1: an empty store with room for `count` rows, and the bytes where
+   * those rows (`dimension` float32 each, packed) are to be read — the WebAssembly memory
+   * itself, so the file is read once, with no copy and no per-element work in JavaScript.
+   * Step 2 is `adoptLoadedRows`.
+   */
+  static forLoading<Payload>(
+    dimension: number,
+    metric: VectorMetric,
+    count: number,
+    int8Search?: Int8Search,
+  ): { store: VectorStore<Payload>; rowBytes: Uint8Array; int8Targets: Uint8Array[] | undefined } {
+    const store = new VectorStore<Payload>(dimension, metric, count, int8Search);
+    const rows = store.#rows;
+    return {
+      store,
+      rowBytes: new Uint8Array(rows.buffer, rows.byteOffset, count * dimension * 4),
+      // Stored int8 rows are read rather than requantised (measured faster: see the README).
+      int8Targets: store.#int8?.loadingTargets(count),
+    };
+  }
+
+  /** Loading, when the file's int8 rows were read into `int8Targets`: checks them (see Int8Rows). */
+  adoptLoadedInt8(count: number): string | undefined {
+    return this.#int8?.adoptLoaded(count);
+  }
+
+  /** The int8 rows as a file stores them (undefined without int8 quantisation). */
+  get savedInt8Parts(): Uint8Array[] | undefined {
+    return this.#int8?.savedParts(this.size);
+  }
+
+  /**
+   * Loading, step 2: spreads the packed rows to the SIMD stride (when it differs from the
+   * dimension) and checks every component is finite with one pass of the SIMD kernel: a zero
+   * query scores 0 for a finite row and NaN for a row holding NaN or ±Infinity. Returns the
+   * first non-finite component, or takes the ids and payloads (`slotById`: id → slot, already
+   * checked for repeats; the store keeps it) and rebuilds the int8 rows when quantised and the
+   * file had none (`int8Loaded` false).
+   */
+  adoptLoadedRows(
+    ids: string[],
+    payloads: Payload[],
+    slotById: Map<string, number>,
+    int8Loaded = false,
+  ): { slot: number; position: number; value: number } | undefined {
+    const count = ids.length;
+    const { stride } = this.#scanner;
+    const rows = this.#rows;
+    const dimension = this.dimension;
+    if (stride !== dimension) {
+      // Backwards, so a row is moved before the one below it overwrites its source.
+      for (let slot = count - 1; slot >= 0; slot--) {
+        rows.copyWithin(slot * stride, slot * dimension, (slot + 1) * dimension);
+        rows.fill(0, slot * stride + dimension, (slot + 1) * stride);
+      }
+    }
+    this.#scanner.loadQuery(new Float32Array(dimension));
+    for (let start = 0; start < count; start += scoreBlock) {
+      const scores = this.#scanner.score("dot", start, Math.min(scoreBlock, count - start));
+      for (let position = 0; position < scores.length; position++) {
+        if (scores[position] === 0) continue;
+        const slot = start + position;
+        const row = rows.subarray(slot * stride, slot * stride + dimension);
+        const bad = row.findIndex((value) => !Number.isFinite(value));
+        return { slot, position: bad, value: row[bad]! };
+      }
+    }
+    this.#ids = ids;
+    this.#payloads = payloads;
+    this.#slotById = slotById;
+    if (this.#int8 && !int8Loaded) {
+      for (let slot = 0; slot < count; slot++) {
+        this.#int8.set(slot, rows.subarray(slot * stride, slot * stride + dimension));
+      }
+    }
+    return undefined;
+  }
+
+  /** The live vectors in slot order as bytes (`dimension` float32 each): what a file stores. */
+  get packedRowBytes(): Uint8Array {
+    const vectors = this.vectors;
+    return new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+  }
+
+  /** Builds a store from saved parts (used when loading a version-1 file). */
   static fromParts<Payload>(
     dimension: number,
     metric: VectorMetric,
