@@ -78,7 +78,7 @@ export class InvertedIndex implements TermNumbering {
     let distinct = 0;
     for (const token of tokens) {
       const term = this.termNumber(token);
-      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+      if (this.#counts[term]!++ === 0) this.#noteDistinct(distinct++, term);
     }
     return this.#append(document, tokens.length, distinct);
   }
@@ -92,9 +92,16 @@ export class InvertedIndex implements TermNumbering {
     let distinct = 0;
     forEachStandardTerm(text, this, (term) => {
       length++;
-      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+      if (this.#counts[term]!++ === 0) this.#noteDistinct(distinct++, term);
     });
     return this.#append(document, length, distinct);
+  }
+
+  /** Records the `slot`-th distinct term of the document being added. */
+  #noteDistinct(slot: number, term: number): void {
+    // Sized by the most distinct terms of one document so far, not by the vocabulary.
+    if (slot === this.#distinct.length) this.#distinct = ensureCapacity(this.#distinct, slot + 1);
+    this.#distinct[slot] = term;
   }
 
   /** Registers a document of `length` tokens whose `distinct` terms were just counted. */
@@ -194,7 +201,6 @@ export class InvertedIndex implements TermNumbering {
       this.documentFrequencies = ensureCapacity(this.documentFrequencies, number + 1);
       this.maxFrequencies = ensureCapacity(this.maxFrequencies, number + 1);
       this.#counts = ensureCapacity(this.#counts, number + 1);
-      this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
   }
@@ -255,7 +261,6 @@ export class InvertedIndex implements TermNumbering {
     this.documentFrequencies = this.documentFrequencies.slice(0, count);
     this.maxFrequencies = this.maxFrequencies.slice(0, count);
     this.#counts = this.#counts.slice(0, count);
-    this.#distinct = this.#distinct.slice(0, count);
   }
 
   /**
