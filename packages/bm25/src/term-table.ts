@@ -132,7 +132,7 @@ export class TermTable {
 
 /** A slot's key: the hash's upper 24 bits and the length (capped at 255) in the low byte. */
 function slotKey(hash: number, length: number): number {
-  return (hash & ~0xff) | (length < 0xff ? length : 0xff);
+  return (hash & ~0xff) | Math.min(length, 0xff);
 }
 
 /** The char code at `index` with A–Z lowercased (the only change LowerCaseFilter makes to ASCII). */
