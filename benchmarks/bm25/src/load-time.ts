@@ -13,12 +13,18 @@ import { crc32 } from "node:zlib";
 import { type Bm25Index, createBm25Index, loadBm25Index } from "@hybrid-rag/bm25";
 import { synthetic } from "./corpora.ts";
 
-/** Live heap after two full collections, as `measure.ts` counts it (V8 heap + array buffers). */
-const usedMemory = () => {
+/**
+ * Live heap after full collections, as `measure.ts` counts it (V8 heap + array buffers), with a
+ * pause between them: the backing stores of large dead buffers are released after the collection
+ * that finds them, so a measure taken at once can still count a dropped index or file.
+ */
+const usedMemory = async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with node --expose-gc (pnpm load-time does)");
-  gc();
-  gc();
+  for (let pass = 0; pass < 3; pass++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
 };
@@ -28,10 +34,10 @@ const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 const { values } = parseArgs({ options: { docs: { type: "string", default: "1000000" } } });
 const corpus = synthetic(Number(values.docs));
-let before = usedMemory();
+let before = await usedMemory();
 let index: Bm25Index | undefined = createBm25Index({ batchSize: 10_000 });
 await index.upsert(corpus.documents);
-const builtBytes = usedMemory() - before;
+const builtBytes = (await usedMemory()) - before;
 const folder = mkdtempSync(join(tmpdir(), "bm25-load-"));
 try {
   const path = join(folder, "index.bm25");
@@ -39,24 +45,26 @@ try {
   await index.save(path);
   const saveSeconds = (performance.now() - started) / 1000;
   index = undefined;
-  const floors: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    started = performance.now();
-    crc32(await readFile(path));
-    floors.push((performance.now() - started) / 1000);
-  }
-  before = usedMemory();
+  before = await usedMemory();
   const loads: number[] = [];
   let loaded: Bm25Index | undefined;
   for (let run = 0; run < 3; run++) {
     loaded = undefined;
-    usedMemory();
+    await usedMemory();
     started = performance.now();
     loaded = await loadBm25Index(path);
     loads.push((performance.now() - started) / 1000);
     if ((await loaded.count()) !== corpus.documents.length) throw new Error("lost documents");
   }
-  const reopenedBytes = usedMemory() - before;
+  const reopenedBytes = (await usedMemory()) - before;
+  loaded = undefined;
+  const floors: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    await usedMemory();
+    started = performance.now();
+    crc32(await readFile(path));
+    floors.push((performance.now() - started) / 1000);
+  }
   console.log(
     `${corpus.name}: file ${megabytes(statSync(path).size)}, save ${saveSeconds.toFixed(1)} s, ` +
       `load median ${median(loads).toFixed(1)} s (${seconds(loads)}); ` +
