@@ -91,6 +91,33 @@ describe(`format ${formatVersion} (documents kept as the file's bytes)`, () => {
     expect(await answers(loaded)).toEqual(await answers(expected));
   });
 
+  it("compacts a reopened index after many deletes (stored documents renumbered) and answers as a fresh one", async () => {
+    const many = Array.from({ length: 300 }, (_, number) => ({
+      id: `d${number}`,
+      text: `word${number % 7} common text ${number}`,
+      metadata: { number },
+    }));
+    const path = join(folder, "many.bm25");
+    await (await fresh(many)).save(path);
+    const loaded = await loadBm25Index(path);
+    await loaded.delete(many.filter((_, number) => number % 2 === 0).map(({ id }) => id));
+    const replaced = { id: "d1", text: "replaced common" };
+    await loaded.upsert([replaced]);
+    const expected = await fresh([
+      ...many.filter((_, number) => number % 2 === 1 && number !== 1),
+      replaced,
+    ]);
+    const query = (index: Bm25Index) =>
+      index.retrieve("common word3", {
+        topK: 20,
+        includeDocuments: true,
+        filter: { number: { gte: 10 } },
+      });
+    expect(await loaded.count()).toBe(150);
+    expect(await query(loaded)).toEqual(await query(expected));
+    expect(await loaded.retrieve("replaced", { topK: 1 })).toMatchObject([{ id: "d1" }]);
+  });
+
   it("still loads a format 2 file (documents as JSON lines) and saves it as format 4", async () => {
     const original = await fresh(documents);
     const path = join(folder, "current.bm25");

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { HybridRagError } from "@hybrid-rag/core";
+import { documentIdSchema, HybridRagError } from "@hybrid-rag/core";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBm25Index } from "./bm25-index.ts";
 import {
@@ -206,6 +207,36 @@ describe("loading a format 4 file with a valid checksum but bad content", () => 
     expect(error.message).toMatch(why);
     expect(error.message).toMatch(/Nothing was loaded/);
   });
+
+  it("accepts exactly the ids core's documentIdSchema accepts (the byte-level check)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: "binary", maxLength: 12 }),
+          fc.string({ minLength: 500, maxLength: 520 }),
+        ),
+        async (candidate) => {
+          const id = Buffer.from(candidate, "utf8");
+          fc.pre(id.toString() !== "b");
+          const documents = documentsSection(
+            [id.length, null, 11, null, 1, null, 13, null],
+            Buffer.concat([id, Buffer.from("hello worldbgoodbye world")]),
+          );
+          const path = join(folder, "id.bm25");
+          await writeFile(path, withSections({ documents }));
+          const loaded = await loadBm25Index(path).then(
+            () => true,
+            (error: unknown) => {
+              expect((error as HybridRagError).code).toBe("corrupt-data");
+              return false;
+            },
+          );
+          expect(loaded).toBe(documentIdSchema.safeParse(id.toString()).success);
+        },
+      ),
+      { numRuns: 50, seed: 16 },
+    );
+  }, 60_000);
 
   it("refuses norms that do not match the lengths, and non-zero padding", async () => {
     const { sections } = parseIndexFile(saved);
