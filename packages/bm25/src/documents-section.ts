@@ -113,7 +113,8 @@ export function readStoredDocuments(path: string, section: Buffer, count: number
     }
     const metadataBytes = fieldBytes[at + 3]!;
     if (metadataBytes !== absentField) {
-      metadata ??= new Array(count);
+      // Filled, not `new Array(count)`: past 100,000 slots V8 would make that a slow dictionary.
+      metadata ??= Array.from({ length: count }, () => undefined);
       metadata[number] = parseMetadata(path, blob, position - metadataBytes, position, number);
     }
   }
@@ -128,7 +129,7 @@ export function readDocumentIds(path: string, section: Buffer, count: number): s
   const idBytes = fieldTable(path, section, count, 1);
   const blob = section.subarray(idBytes.byteLength);
   if (!isUtf8(blob)) throw corrupt(path, "the documents section is not valid UTF-8");
-  const ids = new Array<string>(count);
+  const ids: string[] = [];
   let position = 0;
   for (let number = 0; number < count; number++) {
     const bytes = idBytes[number]!;
@@ -139,7 +140,7 @@ export function readDocumentIds(path: string, section: Buffer, count: number): s
     if ((blob[position]! & 0xc0) === 0x80) {
       throw corrupt(path, `the id of document ${number} starts inside a UTF-8 character`);
     }
-    ids[number] = blob.toString("utf8", position, position + bytes);
+    ids.push(blob.toString("utf8", position, position + bytes));
     position += bytes;
   }
   if (position !== blob.length) {

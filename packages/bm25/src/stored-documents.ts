@@ -84,7 +84,10 @@ export class StoredDocuments {
   select(numbers: Int32Array): StoredDocuments {
     const fieldBytes = new Uint32Array(numbers.length * 4);
     const starts = new Float64Array(numbers.length);
-    const metadata = this.#metadata === undefined ? undefined : new Array(numbers.length);
+    const metadata =
+      this.#metadata === undefined
+        ? undefined
+        : Array.from({ length: numbers.length }, () => undefined as Metadata | undefined);
     numbers.forEach((number, slot) => {
       fieldBytes.set(this.#fieldBytes.subarray(number * 4, number * 4 + 4), slot * 4);
       starts[slot] = this.#starts[number]!;
