@@ -102,6 +102,47 @@ export interface ResolvedBm25Options {
 }
 export declare function resolveOptions(options: unknown): ResolvedBm25Options;
 
+// ---- dist/document-table.d.ts
+import type { Document } from "@hybrid-rag/core";
+import type { StoredDocuments } from "./stored-documents.ts";
+type Metadata = NonNullable<Document["metadata"]>;
+/**
+ * The index's documents by internal number: the first `stored.count` numbers are the documents
+ * of a loaded file, kept as its bytes (`StoredDocuments`) and made into objects on demand; the
+ * others are the objects given to `upsert` (or found in a shared document store), by reference.
+ * A deleted number reads as `undefined` until `compact` renumbers.
+ */
+export declare class DocumentTable {
+    #private;
+    constructor(stored?: StoredDocuments, objects?: Array<Document | undefined>);
+    get length(): number;
+    get(number: number): Document | undefined;
+    id(number: number): string | undefined;
+    metadata(number: number): Metadata | undefined;
+    /** The saved record of a live document read from a file (copied as it is by `save`). */
+    storedRecord(number: number): ReturnType<StoredDocuments["record"]> | undefined;
+    push(document: Document): void;
+    delete(number: number): void;
+    /** Keeps the documents whose `live` flag is 1, in order, numbered from 0. */
+    compact(live: Uint8Array): void;
+}
+export {};
+
+// ---- dist/documents-section.d.ts
+import type { DocumentTable } from "./document-table.ts";
+import { StoredDocuments } from "./stored-documents.ts";
+/** The section's bytes as chunks (no single buffer of all documents). */
+export declare function encodeDocumentsSection(documents: DocumentTable, idsOnly: boolean): Buffer[];
+/**
+ * Checks a stored documents section completely (after the file's checksum, since a crafted
+ * file can carry a valid one): lengths that tile the bytes exactly, valid UTF-8 fields, ids
+ * that `documentIdSchema` accepts, metadata that parses and fits the metadata schema. Ids are
+ * checked for uniqueness when the index registers them. Any problem is `corrupt-data`.
+ */
+export declare function readStoredDocuments(path: string, section: Buffer, count: number): StoredDocuments;
+/** The ids of an ids-only section (`storeDocuments: false`), checked as `readStoredDocuments` does. */
+export declare function readDocumentIds(path: string, section: Buffer, count: number): string[];
+
 // ---- dist/english-stop-words.d.ts
 /** Lucene's EnglishAnalyzer default stop set (the 33 words Elasticsearch's `english` uses). */
 export declare const englishStopWords: ReadonlySet<string>;
@@ -135,6 +176,8 @@ export declare class IdTable {
     /** Maps `id` (which `idOf(number)` must already return) to `number`. */
     set(id: string, number: number): void;
     delete(id: string): boolean;
+    /** Makes room for `count` ids at once (a loader that knows how many are coming). */
+    reserve(count: number): void;
     clear(): void;
 }
 
@@ -151,6 +194,7 @@ export { lengthToNorm, normToLength } from "./small-float.ts";
 
 // ---- dist/inverted-index.d.ts
 import type { Document } from "@hybrid-rag/core";
+import { DocumentTable } from "./document-table.ts";
 import { IdTable } from "./id-table.ts";
 import { type TermNumbering } from "./standard-terms.ts";
 /**
@@ -171,7 +215,7 @@ import { type TermNumbering } from "./standard-terms.ts";
 export declare class InvertedIndex implements TermNumbering {
     #private;
     /** Internal document number → document (undefined once deleted); its id is the external id. */
-    documents: Array<Document | undefined>;
+    documents: DocumentTable;
     norms: Uint8Array;
     /** Exact token count of each document (the norm is its lossy form). */
     lengths: Uint32Array;
@@ -285,19 +329,24 @@ import { type DocumentLookup } from "@hybrid-rag/core";
 import type { Bm25Field } from "./bm25-options.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 /**
- * On-disk format, version 2 (all integers little-endian):
- *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
- *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
- *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
- *   compressed encoding of `postings-codec.ts`, byte for byte) |
- *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ * On-disk format, version 4 (all integers little-endian):
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents (binary:
+ *   `documents-section.ts`) | terms JSON | i32[terms] postings region bytes | u8[...] postings
+ *   regions in term order (the in-memory compressed encoding of `postings-codec.ts`, byte for
+ *   byte) | u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ * Every section after the header starts at a file offset that is a multiple of 8 (zero
+ * padding before it), so the loader uses the file's bytes in place: postings, norms, lengths
+ * and the documents are views on the one buffer the file was read into, not copies.
  * The header records the settings and the byte length of every section. With
- * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
- * JSON id per line instead, resolved on load from the document store the caller passes.
- * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
+ * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds
+ * only the ids, resolved on load from the document store the caller passes.
+ * Version 2: the same sections unaligned, documents as JSON lines (one document, or one id, per
+ * line). Version 1: documents as one JSON array, uncompressed i32 (document, frequency) pairs,
+ * `postingsInts` in the header; its postings are re-encoded on load. Both are still read, and
+ * the next save writes version 4. (Version 3 is the postings block format of issue 16's query
+ * work, developed alongside; this release does not read it.)
  */
-export declare const formatVersion = 2;
+export declare const formatVersion = 4;
 export interface SavedSettings {
     readonly name: string;
     readonly analyzer: string;
@@ -378,6 +427,13 @@ export interface RegionSummary {
  */
 export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number): RegionSummary | string;
 
+// ---- dist/read-whole-file.d.ts
+/**
+ * The whole file in one Buffer that starts at offset 0 of its own ArrayBuffer (so sections at
+ * aligned file offsets can be viewed as typed arrays without copying).
+ */
+export declare function readWholeFile(path: string): Promise<Buffer>;
+
 // ---- dist/saved-documents.d.ts
 import { type Document } from "@hybrid-rag/core";
 /**
@@ -423,11 +479,29 @@ export declare class Searcher {
 }
 
 // ---- dist/section-reader.d.ts
-/** Reads consecutive sections of an index file, failing with corrupt-data past the end. */
+/** Format 4 starts every section at a multiple of this (file offset), padded with zeros. */
+export declare const sectionAlignment = 8;
+/**
+ * Reads consecutive sections of an index file, failing with corrupt-data past the end. With
+ * `aligned` (format 4) every section starts at a multiple of `sectionAlignment`, so typed-array
+ * sections are views on the file's own bytes, not copies.
+ */
 export declare class SectionReader {
     #private;
-    constructor(file: Buffer, offset: number, end: number, path: string);
+    constructor(file: Buffer, offset: number, end: number, path: string, aligned?: boolean);
+    /** A copy of the next `length` bytes. */
     bytes(length: number): ArrayBuffer;
+    /** The next `length` bytes, as a view on the file (no copy). */
+    view(length: number): Buffer;
+    /**
+     * The next `length` bytes as a plain Uint8Array view (not a Buffer: the index's arrays keep
+     * one element kind, and growing one copies it as a Uint8Array).
+     */
+    uint8s(length: number): Uint8Array;
+    /** The next `count` little-endian uint32s: a view when aligned, else a copy. */
+    uint32s(count: number): Uint32Array;
+    /** The next `count` little-endian int32s: a view when aligned, else a copy. */
+    int32s(count: number): Int32Array;
     json(length: number): unknown;
     /** A section of JSON values, one per line (newline-terminated): parsed line by line. */
     jsonLines(length: number): unknown[];
@@ -475,6 +549,44 @@ export declare const maxTokenLength = 255;
 export declare function standardTokens(text: string, lowercased?: boolean): string[];
 /** Tokens of a text by Intl.Segmenter plus Lucene's rules (see the file comment). */
 export declare function segmentWords(text: string, tokens?: string[], lowercased?: boolean): string[];
+
+// ---- dist/stored-documents.d.ts
+import type { Document } from "@hybrid-rag/core";
+type Metadata = NonNullable<Document["metadata"]>;
+/** Field byte length meaning "absent" (a title or metadata the document does not have). */
+export declare const absentField = 4294967295;
+/** Per document: the UTF-8 byte lengths of its id, title, text and metadata JSON. */
+export declare const fieldsPerDocument = 4;
+/**
+ * Documents kept as the bytes of a loaded index file (format 4's documents section) and turned
+ * into objects only when a hit, a `get`, a delete or a save needs one: reopening a million
+ * documents then costs one checked pass over their bytes instead of a million `JSON.parse`
+ * calls, and they take their UTF-8 size in memory instead of that of a million objects.
+ *
+ * `blob` holds, per document, id | title | text | metadata JSON back to back; `fieldBytes[4i..]`
+ * their byte lengths (`absentField` for a missing title or metadata); `starts[i]` where document
+ * i's record begins in `blob`. Metadata is parsed (and checked) once at load and kept, so that
+ * filters do not parse anything. Built only by `readStoredDocuments`, which checked every byte.
+ */
+export declare class StoredDocuments {
+    #private;
+    constructor(blob: Buffer, fieldBytes: Uint32Array, starts: Float64Array, metadata: ReadonlyArray<Metadata | undefined> | undefined);
+    get count(): number;
+    id(number: number): string;
+    metadata(number: number): Metadata | undefined;
+    /** A new object each call (nothing is cached: memory stays the size of the bytes). */
+    get(number: number): Document;
+    /** The record of document `number` as saved: its four field lengths and its bytes. */
+    record(number: number): {
+        readonly fieldBytes: Uint32Array;
+        readonly bytes: Buffer;
+    };
+    /** Only the documents whose numbers are listed (in that order), over the same bytes. */
+    select(numbers: Int32Array): StoredDocuments;
+}
+/** Bytes of the record whose four field lengths start at `fieldBytes[at]`. */
+export declare function recordBytes(fieldBytes: Uint32Array, at: number): number;
+export {};
 
 // ---- dist/term-table.d.ts
 /**

@@ -129,7 +129,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     const tokens = this.analyzer.analyze(query);
     const index = this.#index;
     const accept = filter
-      ? (number: number) => matchesMetadataFilter(index.documents[number]?.metadata, filter)
+      ? (number: number) => matchesMetadataFilter(index.documents.metadata(number), filter)
       : undefined;
     const scored = this.#searcher.search(index, {
       tokens,
@@ -140,12 +140,11 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     });
     return scored.map(({ document: number, score }, position) => {
       const rank = position + 1;
-      const document = index.documents[number]!;
       return {
-        id: document.id,
+        id: index.documents.id(number)!,
         score,
         rank,
-        ...(includeDocuments ? { document } : {}),
+        ...(includeDocuments ? { document: index.documents.get(number)! } : {}),
         sources: { [this.name]: { status: "found", rank, score } },
       };
     });
@@ -224,7 +223,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   #remove(number: number): void {
-    const document = this.#index.documents[number];
+    const document = this.#index.documents.get(number);
     if (!document) return;
     this.#index.remove(number, this.analyzer.analyze(this.indexedText(document)));
   }

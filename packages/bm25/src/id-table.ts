@@ -56,6 +56,13 @@ export class IdTable {
     return true;
   }
 
+  /** Makes room for `count` ids at once (a loader that knows how many are coming). */
+  reserve(count: number): void {
+    let length = this.#slots.length;
+    while (2 * count > length >> 1) length *= 2;
+    if (length > this.#slots.length) this.#resize(length);
+  }
+
   clear(): void {
     this.#slots = new Int32Array(2 * 1024);
     this.#size = 0;
@@ -81,8 +88,12 @@ export class IdTable {
   }
 
   #grow(): void {
+    this.#resize(this.#slots.length * 2);
+  }
+
+  #resize(length: number): void {
     const old = this.#slots;
-    this.#slots = new Int32Array(old.length * 2);
+    this.#slots = new Int32Array(length);
     for (let slot = 0; slot < old.length >> 1; slot++) {
       if (old[2 * slot + 1] !== 0) this.#insert(old[2 * slot]!, old[2 * slot + 1]! - 1);
     }

@@ -1,4 +1,5 @@
 import type { Document } from "@hybrid-rag/core";
+import { DocumentTable } from "./document-table.ts";
 import { ensureCapacity } from "./growable.ts";
 import { IdTable } from "./id-table.ts";
 import {
@@ -31,12 +32,12 @@ import { hashRange, TermTable } from "./term-table.ts";
  */
 export class InvertedIndex implements TermNumbering {
   /** Internal document number → document (undefined once deleted); its id is the external id. */
-  documents: Array<Document | undefined> = [];
+  documents = new DocumentTable();
   norms: Uint8Array = new Uint8Array(0);
   /** Exact token count of each document (the norm is its lossy form). */
   lengths: Uint32Array = new Uint32Array(0);
   live: Uint8Array = new Uint8Array(0);
-  readonly numberById = new IdTable((number) => this.documents[number]?.id);
+  readonly numberById = new IdTable((number) => this.documents.id(number));
 
   pool: Uint8Array = new Uint8Array(4096);
   /** Bytes of the pool in use (the live regions and the stale ones left behind by moves). */
@@ -78,7 +79,7 @@ export class InvertedIndex implements TermNumbering {
     let distinct = 0;
     for (const token of tokens) {
       const term = this.termNumber(token);
-      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+      if (this.#counts[term]!++ === 0) this.#noteDistinct(distinct++, term);
     }
     return this.#append(document, tokens.length, distinct);
   }
@@ -92,9 +93,16 @@ export class InvertedIndex implements TermNumbering {
     let distinct = 0;
     forEachStandardTerm(text, this, (term) => {
       length++;
-      if (this.#counts[term]!++ === 0) this.#distinct[distinct++] = term;
+      if (this.#counts[term]!++ === 0) this.#noteDistinct(distinct++, term);
     });
     return this.#append(document, length, distinct);
+  }
+
+  /** Records the `slot`-th distinct term of the document being added. */
+  #noteDistinct(slot: number, term: number): void {
+    // Sized by the most distinct terms of one document so far, not by the vocabulary.
+    if (slot === this.#distinct.length) this.#distinct = ensureCapacity(this.#distinct, slot + 1);
+    this.#distinct[slot] = term;
   }
 
   /** Registers a document of `length` tokens whose `distinct` terms were just counted. */
@@ -121,10 +129,10 @@ export class InvertedIndex implements TermNumbering {
 
   /** Marks a document deleted and removes it from the statistics (`tokens` = its analysis). */
   remove(number: number, tokens: readonly string[]): void {
-    const id = this.documents[number]?.id;
+    const id = this.documents.id(number);
     if (id === undefined || this.live[number] === 0) return;
     this.numberById.delete(id);
-    this.documents[number] = undefined;
+    this.documents.delete(number);
     this.live[number] = 0;
     this.deletedCount++;
     if (tokens.length > 0) this.documentsWithTerms--;
@@ -143,7 +151,7 @@ export class InvertedIndex implements TermNumbering {
     for (let number = 0; number < this.size; number++) {
       if (this.live[number] === 1) renumbered[number] = next++;
     }
-    this.documents = this.documents.filter((_, number) => this.live[number] === 1);
+    this.documents.compact(this.live);
     const norms = new Uint8Array(next);
     const lengths = new Uint32Array(next);
     for (let number = 0; number < renumbered.length; number++) {
@@ -156,9 +164,9 @@ export class InvertedIndex implements TermNumbering {
     this.lengths = lengths;
     this.live = new Uint8Array(next).fill(1);
     this.numberById.clear();
-    this.documents.forEach((document, number) => {
-      this.numberById.set(document!.id, number);
-    });
+    for (let number = 0; number < next; number++) {
+      this.numberById.set(this.documents.id(number)!, number);
+    }
     // Deltas change with the numbers: re-encode every term into a fresh pool.
     const { pool, postingStarts: starts, postingSizes: sizes } = this;
     const termCount = this.termCount;
@@ -194,7 +202,6 @@ export class InvertedIndex implements TermNumbering {
       this.documentFrequencies = ensureCapacity(this.documentFrequencies, number + 1);
       this.maxFrequencies = ensureCapacity(this.maxFrequencies, number + 1);
       this.#counts = ensureCapacity(this.#counts, number + 1);
-      this.#distinct = ensureCapacity(this.#distinct, number + 1);
     }
     return number;
   }
@@ -255,7 +262,6 @@ export class InvertedIndex implements TermNumbering {
     this.documentFrequencies = this.documentFrequencies.slice(0, count);
     this.maxFrequencies = this.maxFrequencies.slice(0, count);
     this.#counts = this.#counts.slice(0, count);
-    this.#distinct = this.#distinct.slice(0, count);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import {
   type Document,
@@ -9,27 +8,40 @@ import {
 } from "@hybrid-rag/core";
 import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
-import { corrupt, fileError } from "./file-errors.ts";
+import { DocumentTable } from "./document-table.ts";
+import {
+  encodeDocumentsSection,
+  readDocumentIds,
+  readStoredDocuments,
+} from "./documents-section.ts";
+import { corrupt } from "./file-errors.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 import { summarizeRegion } from "./postings-region.ts";
+import { readWholeFile } from "./read-whole-file.ts";
 import { checkSavedDocuments, checkUniqueIds } from "./saved-documents.ts";
-import { SectionReader } from "./section-reader.ts";
+import { SectionReader, sectionAlignment } from "./section-reader.ts";
+import { lengthToNorm } from "./small-float.ts";
 
 /**
- * On-disk format, version 2 (all integers little-endian):
- *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
- *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
- *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
- *   compressed encoding of `postings-codec.ts`, byte for byte) |
- *   u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ * On-disk format, version 4 (all integers little-endian):
+ *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents (binary:
+ *   `documents-section.ts`) | terms JSON | i32[terms] postings region bytes | u8[...] postings
+ *   regions in term order (the in-memory compressed encoding of `postings-codec.ts`, byte for
+ *   byte) | u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ * Every section after the header starts at a file offset that is a multiple of 8 (zero
+ * padding before it), so the loader uses the file's bytes in place: postings, norms, lengths
+ * and the documents are views on the one buffer the file was read into, not copies.
  * The header records the settings and the byte length of every section. With
- * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
- * JSON id per line instead, resolved on load from the document store the caller passes.
- * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
+ * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds
+ * only the ids, resolved on load from the document store the caller passes.
+ * Version 2: the same sections unaligned, documents as JSON lines (one document, or one id, per
+ * line). Version 1: documents as one JSON array, uncompressed i32 (document, frequency) pairs,
+ * `postingsInts` in the header; its postings are re-encoded on load. Both are still read, and
+ * the next save writes version 4. (Version 3 is the postings block format of issue 16's query
+ * work, developed alongside; this release does not read it.)
  */
-export const formatVersion = 2;
-const readableVersions = [1, 2];
+export const formatVersion = 4;
+const readableVersions = [1, 2, 4];
 const magic = Buffer.from("HRAGBM25", "latin1");
 
 export interface SavedSettings {
@@ -64,9 +76,7 @@ export async function saveIndex(
   storeDocuments: boolean,
   settings: SavedSettings,
 ): Promise<void> {
-  const documents = documentLines(
-    storeDocuments ? index.documents : index.documents.map((document) => document?.id),
-  );
+  const documents = encodeDocumentsSection(index.documents, !storeDocuments);
   const terms = Buffer.from(JSON.stringify(index.termStrings()), "utf8");
   index.pack();
   const sizes = index.postingSizes.slice(0, index.termCount);
@@ -77,7 +87,7 @@ export async function saveIndex(
       ...settings,
       documentCount: index.size,
       termCount: index.termCount,
-      documentsBytes: documents.length,
+      documentsBytes: documents.reduce((total, chunk) => total + chunk.length, 0),
       termsBytes: terms.length,
       postingsBytes,
       ...(storeDocuments ? {} : { documentsExternal: true }),
@@ -88,19 +98,27 @@ export async function saveIndex(
   magic.copy(prefix, 0);
   prefix.writeUInt32LE(formatVersion, 8);
   prefix.writeUInt32LE(header.length, 12);
-  const body = Buffer.concat([
-    prefix,
-    header,
+  const sections: Buffer[][] = [
     documents,
-    terms,
-    bytesOf(sizes),
-    bytesOf(postings),
-    bytesOf(index.norms.subarray(0, index.size)),
-    bytesOf(index.lengths.subarray(0, index.size)),
-  ]);
+    [terms],
+    [bytesOf(sizes)],
+    [bytesOf(postings)],
+    [bytesOf(index.norms.subarray(0, index.size))],
+    [bytesOf(index.lengths.subarray(0, index.size))],
+  ];
+  const chunks: Buffer[] = [prefix, header];
+  let offset = prefix.length + header.length;
+  for (const section of sections) {
+    const padding = (sectionAlignment - (offset % sectionAlignment)) % sectionAlignment;
+    chunks.push(Buffer.alloc(padding), ...section);
+    offset += padding + section.reduce((total, chunk) => total + chunk.length, 0);
+  }
   const checksum = Buffer.alloc(4);
-  checksum.writeUInt32LE(crc32(body), 0);
-  await writeFileAtomically(path, [body, checksum], "the BM25 index");
+  checksum.writeUInt32LE(
+    chunks.reduce((crc, chunk) => crc32(chunk, crc), 0),
+    0,
+  );
+  await writeFileAtomically(path, [...chunks, checksum], "the BM25 index");
 }
 
 export interface LoadedIndex {
@@ -117,12 +135,7 @@ export interface LoadedIndex {
  */
 export async function readIndexFile(path: string, lookup?: DocumentLookup): Promise<LoadedIndex> {
   await removeLeftoverTemporaryFiles(path);
-  let file: Buffer;
-  try {
-    file = await readFile(path);
-  } catch (error) {
-    throw fileError(error, path, "read the BM25 index from");
-  }
+  const file = await readWholeFile(path);
   if (file.length < 20 || !file.subarray(0, 8).equals(magic)) {
     throw corrupt(path, "it does not start with the BM25 index signature (not an index file)");
   }
@@ -130,7 +143,7 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   if (!readableVersions.includes(version)) {
     throw new HybridRagError(
       "unsupported",
-      `${path} is a BM25 index in format version ${version}; this version of @hybrid-rag/bm25 reads versions ${readableVersions.join(" and ")} (it writes ${formatVersion}). Load it with the @hybrid-rag/bm25 release that wrote it, or rebuild the index from the documents.`,
+      `${path} is a BM25 index in format version ${version}; this version of @hybrid-rag/bm25 reads versions ${readableVersions.join(", ")} (it writes ${formatVersion}). Load it with the @hybrid-rag/bm25 release that wrote it, or rebuild the index from the documents.`,
       { details: { path, version, supported: readableVersions } },
     );
   }
@@ -138,22 +151,17 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   if (crc32(file.subarray(0, file.length - 4)) !== stored) {
     throw corrupt(path, "its checksum does not match (truncated or modified)");
   }
-  const reader = new SectionReader(file, 16, file.length - 4, path);
+  const aligned = version >= 4;
+  const reader = new SectionReader(file, 16, file.length - 4, path, aligned);
   const headerJson = reader.json(file.readUInt32LE(12));
   const header =
     version === 1
       ? checkHeader(path, headerSchemaVersion1, headerJson)
       : checkHeader(path, headerSchema, headerJson);
-  const documentsSection =
-    version === 1 ? reader.json(header.documentsBytes) : reader.jsonLines(header.documentsBytes);
-  // Documents resolved from a shared store are used as they are (one copy of each text).
-  const documents = header.documentsExternal
-    ? checkUniqueIds(path, resolveDocuments(path, documentsSection, lookup))
-    : checkSavedDocuments(path, documentsSection);
+  const documents = aligned
+    ? readDocuments(path, reader.view(header.documentsBytes), header, lookup)
+    : readLegacyDocuments(path, reader, version, header, lookup);
   const terms = reader.json(header.termsBytes);
-  if (documents.length !== header.documentCount) {
-    throw corrupt(path, "the documents section does not match the header");
-  }
   if (
     !Array.isArray(terms) ||
     terms.length !== header.termCount ||
@@ -161,13 +169,23 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   ) {
     throw corrupt(path, "the terms section does not match the header");
   }
-  const sizes = new Int32Array(reader.bytes(header.termCount * 4));
+  // Format 4: views on the file's bytes. Older formats: copies (their documents section, parsed
+  // into objects, is then not kept alive by views on the file).
+  const sizes = aligned
+    ? reader.int32s(header.termCount)
+    : new Int32Array(reader.bytes(header.termCount * 4));
   const postings =
     "postingsInts" in header
       ? new Int32Array(reader.bytes(header.postingsInts * 4))
-      : new Uint8Array(reader.bytes(header.postingsBytes));
-  const norms = new Uint8Array(reader.bytes(header.documentCount));
-  const lengths = new Uint32Array(reader.bytes(header.documentCount * 4));
+      : aligned
+        ? reader.uint8s(header.postingsBytes)
+        : new Uint8Array(reader.bytes(header.postingsBytes));
+  const norms = aligned
+    ? reader.uint8s(header.documentCount)
+    : new Uint8Array(reader.bytes(header.documentCount));
+  const lengths = aligned
+    ? reader.uint32s(header.documentCount)
+    : new Uint32Array(reader.bytes(header.documentCount * 4));
   reader.expectEnd();
   const index = baseIndex(path, documents, norms, lengths);
   if (postings instanceof Int32Array) {
@@ -177,6 +195,42 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   }
   const { name, analyzer, k1, b, fields } = header;
   return { settings: { name, analyzer, k1, b, fields }, index };
+}
+
+type Header = z.output<typeof headerSchema> | z.output<typeof headerSchemaVersion1>;
+
+/** Format 4's binary documents section (its bytes stay the documents' storage). */
+function readDocuments(
+  path: string,
+  section: Buffer,
+  header: Header,
+  lookup: DocumentLookup | undefined,
+): DocumentTable {
+  if (header.documentsExternal) {
+    // Documents resolved from a shared store are used as they are (one copy of each text).
+    const ids = readDocumentIds(path, section, header.documentCount);
+    return new DocumentTable(undefined, resolveDocuments(path, ids, lookup));
+  }
+  return new DocumentTable(readStoredDocuments(path, section, header.documentCount));
+}
+
+/** Format 1 (one JSON array) and 2 (JSON lines): parsed into objects and checked. */
+function readLegacyDocuments(
+  path: string,
+  reader: SectionReader,
+  version: number,
+  header: Header,
+  lookup: DocumentLookup | undefined,
+): DocumentTable {
+  const section =
+    version === 1 ? reader.json(header.documentsBytes) : reader.jsonLines(header.documentsBytes);
+  const documents = header.documentsExternal
+    ? checkUniqueIds(path, resolveDocuments(path, section, lookup))
+    : checkSavedDocuments(path, section);
+  if (documents.length !== header.documentCount) {
+    throw corrupt(path, "the documents section does not match the header");
+  }
+  return new DocumentTable(undefined, documents);
 }
 
 function checkHeader<Schema extends z.ZodType>(
@@ -216,23 +270,35 @@ function resolveDocuments(
   });
 }
 
+/** An index of the checked documents, norms and lengths (postings are added next). */
 function baseIndex(
   path: string,
-  documents: Document[],
+  documents: DocumentTable,
   norms: Uint8Array,
   lengths: Uint32Array,
 ): InvertedIndex {
   const index = new InvertedIndex();
   index.documents = documents;
-  documents.forEach((document, number) => {
-    const id = (document as Partial<Document> | null)?.id;
+  const ids = index.numberById;
+  ids.reserve(documents.length);
+  for (let number = 0; number < documents.length; number++) {
+    const id = documents.id(number);
     if (typeof id !== "string") throw corrupt(path, `document ${number} has no id`);
-    index.numberById.set(id, number);
-  });
+    const known = ids.size;
+    ids.set(id, number);
+    if (ids.size === known) {
+      throw corrupt(path, `document ${number} repeats the id ${JSON.stringify(id)}`);
+    }
+  }
   index.norms = norms;
   index.lengths = lengths;
   index.live = new Uint8Array(documents.length).fill(1);
-  for (const length of lengths) {
+  for (let number = 0; number < lengths.length; number++) {
+    const length = lengths[number]!;
+    // Scores read the norm; deletes and statistics the length: they must agree.
+    if (norms[number] !== lengthToNorm(length)) {
+      throw corrupt(path, `the norm of document ${number} does not match its length`);
+    }
     if (length > 0) index.documentsWithTerms++;
     index.totalTerms += length;
   }
@@ -308,18 +374,6 @@ function addUncompressedPostings(
     offset += size;
   }
   index.pack();
-}
-
-/** One JSON document (or id) per line, encoded 10,000 at a time (no string holds them all). */
-function documentLines(documents: ReadonlyArray<Document | string | undefined>): Buffer {
-  const chunks: Buffer[] = [];
-  for (let start = 0; start < documents.length; start += 10_000) {
-    const lines = documents
-      .slice(start, start + 10_000)
-      .map((document) => `${JSON.stringify(document)}\n`);
-    chunks.push(Buffer.from(lines.join(""), "utf8"));
-  }
-  return Buffer.concat(chunks);
 }
 
 function bytesOf(array: Int32Array | Uint32Array | Uint8Array): Buffer {
