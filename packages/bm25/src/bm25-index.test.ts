@@ -227,7 +227,7 @@ describe("persistence", () => {
     const upgraded = join(folder, "upgraded.bm25");
     await loaded.save(upgraded);
     expect(readFileSync(upgraded).readUInt32LE(8)).toBe(formatVersion);
-    expect(formatVersion).toBe(2);
+    expect(formatVersion).toBe(3);
     expect(await (await loadBm25Index(upgraded)).retrieve("hello", { topK: 5 })).toEqual(
       await fresh.retrieve("hello", { topK: 5 }),
     );

@@ -14,9 +14,10 @@ import { InvertedIndex } from "./inverted-index.ts";
 import { summarizeRegion } from "./postings-region.ts";
 import { checkSavedDocuments, checkUniqueIds } from "./saved-documents.ts";
 import { SectionReader } from "./section-reader.ts";
+import { deriveBlockBounds } from "./upgrade-block-bounds.ts";
 
 /**
- * On-disk format, version 2 (all integers little-endian):
+ * On-disk format, version 3 (all integers little-endian):
  *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
  *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
  *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
@@ -26,10 +27,12 @@ import { SectionReader } from "./section-reader.ts";
  * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
  * JSON id per line instead, resolved on load from the document store the caller passes.
  * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
+ * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 3.
+ * Version 2 is version 3 without the block score bounds in the postings headers: they are
+ * derived on load (`upgrade-block-bounds.ts`).
  */
-export const formatVersion = 2;
-const readableVersions = [1, 2];
+export const formatVersion = 3;
+const readableVersions = [1, 2, 3];
 const magic = Buffer.from("HRAGBM25", "latin1");
 
 export interface SavedSettings {
@@ -173,7 +176,7 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   if (postings instanceof Int32Array) {
     addUncompressedPostings(path, index, terms as string[], sizes, postings);
   } else {
-    addCompressedPostings(path, index, terms as string[], sizes, postings);
+    addCompressedPostings(path, index, terms as string[], sizes, postings, version);
   }
   const { name, analyzer, k1, b, fields } = header;
   return { settings: { name, analyzer, k1, b, fields }, index };
@@ -246,10 +249,12 @@ function addCompressedPostings(
   terms: string[],
   sizes: Int32Array,
   postings: Uint8Array,
+  version: number,
 ): void {
   if (sizes.reduce((sum, size) => sum + size, 0) !== postings.length) {
     throw corrupt(path, "the postings sizes do not add up to the postings section");
   }
+  const boundsStored = version >= 3;
   index.pool = postings;
   index.poolUsed = postings.length;
   index.postingsTotal = postings.length;
@@ -261,10 +266,12 @@ function addCompressedPostings(
     if (size < 0 || offset + size > postings.length) {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
     }
-    const summary = summarizeRegion(postings, offset, offset + size, index.size);
+    const norms = boundsStored ? index.norms : undefined;
+    const summary = summarizeRegion(postings, offset, offset + size, index.size, norms);
     if (typeof summary === "string") {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid: ${summary}`);
     }
+    if (!boundsStored) deriveBlockBounds(postings, offset, offset + size, index.norms);
     index.postingStarts[number] = offset;
     index.postingCapacities[number] = size;
     index.postingSizes[number] = size;

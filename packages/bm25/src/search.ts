@@ -1,51 +1,49 @@
-import { countTerms, type InvertedIndex } from "./inverted-index.ts";
-import { PostingsCursor } from "./postings-codec.ts";
-import { averageLength, idf, normCache, termScore } from "./similarity.ts";
+import { BlockMaxCursor, noMoreDocuments } from "./block-max-cursor.ts";
+import { ExhaustiveScorer } from "./exhaustive-search.ts";
+import type { InvertedIndex } from "./inverted-index.ts";
+import { saturatedFrequency } from "./postings-codec.ts";
+import {
+  inflation,
+  type QueryTerm,
+  queryTerms,
+  type ScoredDocument,
+  type SearchRequest,
+} from "./query-terms.ts";
+import { averageLength, normCache, termScore } from "./similarity.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
-export interface SearchRequest {
-  readonly tokens: readonly string[];
-  readonly topK: number;
-  readonly k1: number;
-  readonly b: number;
-  /** Only documents for which this returns true (metadata filters). */
-  readonly accept?: (document: number) => boolean;
-  /** Score every matching document (no pruning): the reference the pruned path is tested against. */
-  readonly exhaustive?: boolean;
-}
-
-export interface ScoredDocument {
-  readonly document: number;
-  readonly score: number;
-}
-
-interface QueryTerm {
-  /** The term's compressed region in the index's postings pool: [start, end). */
-  readonly start: number;
-  readonly end: number;
-  /** Postings in the region (deleted documents included). */
-  readonly count: number;
-  readonly weight: number;
-  /** No document can score more than this on the term. */
-  readonly bound: number;
-}
+export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
 
 /**
- * Term-at-a-time BM25 over typed arrays with MaxScore-style pruning that cannot change results.
+ * Document-at-a-time BM25 with block-max MaxScore pruning (after Lucene 9's
+ * MaxScoreBulkScorer) that cannot change results.
  *
- * Terms are scored in order of their upper bound, highest first, into a double accumulator
- * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
- * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
- * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: the candidates are sorted once and each remaining term's postings are
- * merged with them, skipping whole compressed blocks that hold none of them.
+ * Documents are visited in increasing order within windows. A window ends where the first of
+ * the terms' current postings blocks ends, so inside it each term's score is bounded by its
+ * block's header (max frequency, shortest document's norm). Terms are ranked by that bound;
+ * the weakest ones whose bounds sum to at most the k-th best score so far are non-essential:
+ * a document found only in them cannot enter the top k (a later document never wins a tie),
+ * so candidates come from the essential terms only, and the non-essential ones are looked up
+ * (skipping blocks) only while the candidate can still make it. A window whose bounds all
+ * together cannot beat the k-th score is skipped without decoding anything. A candidate's
+ * score is summed in double over the terms in the same order as the exhaustive path and
+ * rounded to float, so scores and ties are bit-identical.
  */
 export class Searcher {
-  /** Whether the last search stopped admitting new candidates early (for tests). */
+  /** Whether the last search skipped any document, block or window by its bounds (for tests). */
   pruned = false;
-  #scores = new Float64Array(0);
-  #touched = new Int32Array(0);
-  readonly #cursor = new PostingsCursor();
+  readonly #exhaustive = new ExhaustiveScorer();
+  #cursors: BlockMaxCursor[] = [];
+  #weights = new Float64Array(0);
+  #maxFrequencies = new Float64Array(0);
+  /** Per window: each term's bound; term numbers by ascending bound; partial sums of bounds. */
+  #windowBounds = new Float64Array(0);
+  #order = new Int32Array(0);
+  #boundSums = new Float64Array(0);
+  /** The current candidate's score on each term (0 where it does not match). */
+  #termScores = new Float64Array(0);
+  /** Terms of the current query. */
+  #termCount = 0;
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
     if (index.documentsWithTerms === 0) return [];
@@ -55,145 +53,159 @@ export class Searcher {
       averageLength(index.totalTerms, index.documentsWithTerms),
     );
     const terms = queryTerms(index, request.tokens, cache);
-    if (terms.length === 0) return [];
-    if (this.#scores.length < index.size) {
-      this.#scores = new Float64Array(index.size);
-      this.#touched = new Int32Array(index.size);
-    }
-    const scores = this.#scores;
-    const touched = this.#touched;
-    const cursor = this.#cursor;
-    const { norms, live, pool } = index;
-    let touchedCount = 0;
-    const remainingBounds = suffixSums(terms.map((term) => term.bound));
     this.pruned = false;
-    const prunable = !request.exhaustive && request.accept === undefined;
-    let onlyTouched = false;
-    let sorted = false;
-    for (const [termIndex, term] of terms.entries()) {
-      const { weight } = term;
-      cursor.reset(pool, term.start, term.end);
-      if (!onlyTouched) {
-        while (cursor.next()) {
-          const document = cursor.document;
-          if (live[document] === 0) continue;
-          const score = termScore(weight, cursor.frequency, cache[norms[document]!]!);
-          if (scores[document] === 0) touched[touchedCount++] = document;
-          scores[document]! += score;
-        }
-      } else if (touchedCount * 4 < term.count) {
-        // Few candidates: sorted by document once (later drops keep the order), then one
-        // forward merge with the postings that skips whole blocks.
-        if (!sorted) {
-          touched.subarray(0, touchedCount).sort();
-          sorted = true;
-        }
-        for (let slot = 0; slot < touchedCount; slot++) {
-          const document = touched[slot]!;
-          if (!cursor.advanceTo(document)) break;
-          if (cursor.document !== document) continue;
-          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
-        }
-      } else {
-        // Many candidates: decode the whole list, updating only the candidates.
-        while (cursor.next()) {
-          const document = cursor.document;
-          if (scores[document] === 0 || live[document] === 0) continue;
-          scores[document]! += termScore(weight, cursor.frequency, cache[norms[document]!]!);
-        }
-      }
-      if (!prunable || touchedCount < request.topK || termIndex === terms.length - 1) continue;
-      const remaining = remainingBounds[termIndex + 1]! * inflation;
-      const threshold = kthBest(scores, touched, touchedCount, request.topK);
-      if (!onlyTouched) onlyTouched = this.pruned = threshold > Math.fround(remaining);
-      if (onlyTouched)
-        touchedCount = dropHopeless(scores, touched, touchedCount, remaining, threshold);
+    if (terms.length === 0) return [];
+    if (request.exhaustive) {
+      return this.#exhaustive.search(index, terms, cache, request.topK, request.accept);
     }
+    this.#prepare(index, terms);
     const heap = new TopKHeap(request.topK);
-    try {
-      for (let slot = 0; slot < touchedCount; slot++) {
-        const document = touched[slot]!;
-        const score = Math.fround(scores[document]!);
-        if (!heap.accepts(score, document)) continue;
-        if (request.accept && !request.accept(document)) continue;
-        heap.push(score, document);
+    const count = terms.length;
+    let windowMin = 0;
+    for (;;) {
+      let windowMax = noMoreDocuments;
+      for (let term = 0; term < count; term++) {
+        const last = this.#cursors[term]!.shallowAdvance(windowMin);
+        if (last < windowMax) windowMax = last;
       }
-    } finally {
-      // The accumulator is reused by the next query: leave it all zeros, even on a throw.
-      for (let slot = 0; slot < touchedCount; slot++) scores[touched[slot]!] = 0;
+      if (windowMax === noMoreDocuments) break;
+      const essentialFrom = this.#partition(cache, count, heap.threshold);
+      if (essentialFrom === count) {
+        this.pruned = true;
+      } else {
+        if (essentialFrom > 0) this.pruned = true;
+        this.#scoreWindow(index, cache, heap, request.accept, windowMin, windowMax, essentialFrom);
+      }
+      windowMin = windowMax + 1;
     }
     return heap.sorted();
   }
-}
 
-function queryTerms(
-  index: InvertedIndex,
-  tokens: readonly string[],
-  cache: Float32Array,
-): QueryTerm[] {
-  const documentCount = index.documentsWithTerms;
-  const largestInverseNorm = cache.reduce((max, value) => Math.max(max, value), 0);
-  const terms: QueryTerm[] = [];
-  // A term repeated in the query is one clause boosted by its count, as Lucene's
-  // BooleanQuery rewrite merges duplicate SHOULD clauses.
-  for (const [term, count] of countTerms(tokens)) {
-    const number = index.findTerm(term);
-    if (number < 0) continue;
-    const documentFrequency = index.documentFrequencies[number]!;
-    if (documentFrequency === 0) continue;
-    const weight = Math.fround(count * idf(documentFrequency, documentCount));
-    const bound = termScore(weight, index.maxFrequencies[number]!, largestInverseNorm);
-    const start = index.postingStarts[number]!;
-    terms.push({
-      start,
-      end: start + index.postingSizes[number]!,
-      count: index.postingCounts[number]!,
-      weight,
-      bound,
-    });
+  #prepare(index: InvertedIndex, terms: readonly QueryTerm[]): void {
+    const count = terms.length;
+    if (this.#weights.length < count) {
+      this.#weights = new Float64Array(count);
+      this.#maxFrequencies = new Float64Array(count);
+      this.#windowBounds = new Float64Array(count);
+      this.#order = new Int32Array(count);
+      this.#boundSums = new Float64Array(count);
+      this.#termScores = new Float64Array(count);
+    }
+    while (this.#cursors.length < count) this.#cursors.push(new BlockMaxCursor());
+    this.#termCount = count;
+    for (const [term, { start, end, weight, maxFrequency }] of terms.entries()) {
+      this.#cursors[term]!.reset(index.pool, start, end);
+      this.#weights[term] = weight;
+      this.#maxFrequencies[term] = maxFrequency;
+      this.#termScores[term] = 0;
+    }
   }
-  return terms.sort((a, b) => b.bound - a.bound);
-}
 
-/** Sums of bounds are inflated so that double rounding can never make a bound too small. */
-const inflation = 1 + 2 ** -40;
-
-/**
- * Forgets candidates that cannot reach the top k even with every remaining term at its bound
- * (strictly below the k-th best partial score, so ties stay). Returns the new candidate count.
- */
-function dropHopeless(
-  scores: Float64Array,
-  touched: Int32Array,
-  count: number,
-  remaining: number,
-  threshold: number,
-): number {
-  let kept = 0;
-  for (let slot = 0; slot < count; slot++) {
-    const document = touched[slot]!;
-    if (Math.fround((scores[document]! + remaining) * inflation) >= threshold)
-      touched[kept++] = document;
-    else scores[document] = 0;
+  /**
+   * Bounds each term by its current block, orders the terms by bound (ascending) and returns
+   * how many of the weakest are non-essential: their bounds sum to at most `threshold`.
+   * `#boundSums[i]` is the sum of the bounds of the i + 1 weakest terms.
+   */
+  #partition(cache: Float32Array, count: number, threshold: number): number {
+    const cursors = this.#cursors;
+    const bounds = this.#windowBounds;
+    const order = this.#order;
+    for (let term = 0; term < count; term++) {
+      const cursor = cursors[term]!;
+      let bound = 0;
+      if (cursor.shallowLast !== noMoreDocuments) {
+        const blockFrequency = cursor.shallowMaxFrequency;
+        const frequency =
+          blockFrequency === saturatedFrequency ? this.#maxFrequencies[term]! : blockFrequency;
+        bound = termScore(this.#weights[term]!, frequency, cache[cursor.shallowMinNorm]!);
+      }
+      bounds[term] = bound;
+      // Insertion sort: a query has a handful of terms.
+      let slot = term;
+      while (slot > 0 && bounds[order[slot - 1]!]! > bound) {
+        order[slot] = order[slot - 1]!;
+        slot--;
+      }
+      order[slot] = term;
+    }
+    let sum = 0;
+    let nonEssential = 0;
+    while (nonEssential < count) {
+      const next = sum + bounds[order[nonEssential]!]!;
+      if (Math.fround(next * inflation) > threshold) break;
+      sum = next;
+      this.#boundSums[nonEssential++] = sum;
+    }
+    return nonEssential;
   }
-  return kept;
-}
 
-/** sums[i] = values[i] + … + values[n - 1], summed from scratch (no subtraction error). */
-function suffixSums(values: readonly number[]): Float64Array {
-  const sums = new Float64Array(values.length + 1);
-  for (let index = values.length - 1; index >= 0; index--) {
-    sums[index] = sums[index + 1]! + values[index]!;
+  #scoreWindow(
+    index: InvertedIndex,
+    cache: Float32Array,
+    heap: TopKHeap,
+    accept: ((document: number) => boolean) | undefined,
+    windowMin: number,
+    windowMax: number,
+    essentialFrom: number,
+  ): void {
+    const { norms, live } = index;
+    const cursors = this.#cursors;
+    const order = this.#order;
+    const weights = this.#weights;
+    const termScores = this.#termScores;
+    const boundSums = this.#boundSums;
+    const termCount = this.#termCount;
+    let threshold = heap.threshold;
+    for (let slot = essentialFrom; slot < termCount; slot++)
+      cursors[order[slot]!]!.advance(windowMin);
+    for (;;) {
+      let document = noMoreDocuments;
+      for (let slot = essentialFrom; slot < termCount; slot++) {
+        const current = cursors[order[slot]!]!.document;
+        if (current < document) document = current;
+      }
+      if (document > windowMax) return;
+      if (live[document] !== 0) {
+        const inverseNorm = cache[norms[document]!]!;
+        let partial = 0;
+        for (let slot = essentialFrom; slot < termCount; slot++) {
+          const term = order[slot]!;
+          const cursor = cursors[term]!;
+          if (cursor.document !== document) continue;
+          const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
+          termScores[term] = score;
+          partial += score;
+        }
+        let competitive = true;
+        for (let slot = essentialFrom - 1; slot >= 0; slot--) {
+          if (Math.fround((partial + boundSums[slot]!) * inflation) <= threshold) {
+            competitive = false;
+            this.pruned = true;
+            break;
+          }
+          const term = order[slot]!;
+          const cursor = cursors[term]!;
+          if (cursor.advance(document) !== document) continue;
+          const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
+          termScores[term] = score;
+          partial += score;
+        }
+        if (competitive) {
+          // The exact score: summed in the terms' query order, as the exhaustive path does.
+          let sum = 0;
+          for (let term = 0; term < termCount; term++) sum += termScores[term]!;
+          const score = Math.fround(sum);
+          if (heap.accepts(score, document) && (accept === undefined || accept(document))) {
+            heap.push(score, document);
+            threshold = heap.threshold;
+          }
+        }
+        for (let term = 0; term < termCount; term++) termScores[term] = 0;
+      }
+      for (let slot = essentialFrom; slot < termCount; slot++) {
+        const cursor = cursors[order[slot]!]!;
+        if (cursor.document === document) cursor.nextDocument();
+      }
+    }
   }
-  return sums;
-}
-
-/** The k-th best partial score, rounded to float as final scores are. */
-function kthBest(scores: Float64Array, touched: Int32Array, count: number, k: number): number {
-  const heap = new TopKHeap(k);
-  for (let slot = 0; slot < count; slot++) {
-    const document = touched[slot]!;
-    heap.push(Math.fround(scores[document]!), document);
-  }
-  return heap.threshold;
 }
