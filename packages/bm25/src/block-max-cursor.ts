@@ -1,4 +1,10 @@
-import { blockHeaderBytes, blockPayloadBytes, readUint32 } from "./postings-codec.ts";
+import {
+  blockHeaderBytes,
+  blockPayloadBytes,
+  readUint32,
+  saturatedFrequency,
+} from "./postings-codec.ts";
+import { termScore } from "./similarity.ts";
 
 /** The document of an exhausted cursor (documents stay below 2^30). */
 export const noMoreDocuments = 2 ** 31 - 1;
@@ -17,6 +23,9 @@ export class BlockMaxCursor {
   shallowLast = -1;
   shallowMaxFrequency = 0;
   shallowMinNorm = 0;
+  /** The decoded block's header bounds (valid once a posting was decoded). */
+  blockMaxFrequency = 0;
+  blockMinNorm = 0;
   #pool: Uint8Array = new Uint8Array(0);
   #end = 0;
   /** The decoded block: header position, end, last document; the next byte to decode. */
@@ -37,6 +46,11 @@ export class BlockMaxCursor {
     this.document = -1;
     this.frequency = 0;
     this.shallowLast = -1;
+  }
+
+  /** The last document of the decoded block. */
+  get blockLast(): number {
+    return this.#blockLast;
   }
 
   /** Moves to the next posting; returns its document, or `noMoreDocuments`. */
@@ -105,10 +119,39 @@ export class BlockMaxCursor {
     return noMoreDocuments;
   }
 
+  /**
+   * The highest score bound of the blocks from the shallow one (after `shallowAdvance`) up to
+   * the first that ends at or after `upTo`, by their headers: `termScore(weight, frequency,
+   * inverseNorm)` of each block's max frequency (`saturatedScore` where it is saturated) and
+   * min norm. 0 when the term has no more blocks.
+   */
+  maxScoreUpTo(
+    upTo: number,
+    weight: number,
+    cache: Float32Array,
+    saturatedFrequencyBound: number,
+  ): number {
+    const pool = this.#pool;
+    let block = this.#shallowBlock;
+    let best = 0;
+    while (block < this.#end) {
+      const frequencyByte = pool[block + 2]!;
+      const frequency =
+        frequencyByte === saturatedFrequency ? saturatedFrequencyBound : frequencyByte;
+      const bound = termScore(weight, frequency, cache[pool[block + 3]!]!);
+      if (bound > best) best = bound;
+      if (readUint32(pool, block + 4) >= upTo) break;
+      block += blockHeaderBytes + blockPayloadBytes(pool, block);
+    }
+    return best;
+  }
+
   #openBlock(block: number): void {
     const pool = this.#pool;
     this.#blockStart = block;
     this.#blockLast = readUint32(pool, block + 4);
+    this.blockMaxFrequency = pool[block + 2]!;
+    this.blockMinNorm = pool[block + 3]!;
     this.#position = block + blockHeaderBytes;
     this.#blockEnd = this.#position + blockPayloadBytes(pool, block);
   }

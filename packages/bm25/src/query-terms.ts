@@ -21,6 +21,8 @@ export interface QueryTerm {
   /** The term's compressed region in the index's postings pool: [start, end). */
   readonly start: number;
   readonly end: number;
+  /** Postings in the region (deleted documents included). */
+  readonly count: number;
   readonly weight: number;
   /** The highest frequency of the term in any document (saturated block headers defer to it). */
   readonly maxFrequency: number;
@@ -53,6 +55,7 @@ export function queryTerms(
     terms.push({
       start,
       end: start + index.postingSizes[number]!,
+      count: index.postingCounts[number]!,
       weight,
       maxFrequency,
       bound: termScore(weight, maxFrequency, largestInverseNorm),

@@ -1,7 +1,7 @@
 import { BlockMaxCursor, noMoreDocuments } from "./block-max-cursor.ts";
 import { ExhaustiveScorer } from "./exhaustive-search.ts";
 import type { InvertedIndex } from "./inverted-index.ts";
-import { saturatedFrequency } from "./postings-codec.ts";
+import { PostingsCursor, saturatedFrequency } from "./postings-codec.ts";
 import {
   inflation,
   type QueryTerm,
@@ -13,6 +13,9 @@ import { averageLength, normCache, termScore } from "./similarity.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
 export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
+
+/** The fewest documents a window spans (as Lucene's MaxScoreBulkScorer): see `search`. */
+const minimumWindow = 4096;
 
 /**
  * Document-at-a-time BM25 with block-max MaxScore pruning (after Lucene 9's
@@ -44,6 +47,9 @@ export class Searcher {
   #termScores = new Float64Array(0);
   /** Terms of the current query. */
   #termCount = 0;
+  /** A bar no document at or below it can pass, known before any is visited (see `seedThreshold`). */
+  #seed = Number.NEGATIVE_INFINITY;
+  readonly #seedCursor = new PostingsCursor();
 
   search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
     if (index.documentsWithTerms === 0) return [];
@@ -60,6 +66,7 @@ export class Searcher {
     }
     this.#prepare(index, terms);
     const heap = new TopKHeap(request.topK);
+    this.#seed = seedThreshold(index, terms, cache, request, this.#seedCursor);
     const count = terms.length;
     let windowMin = 0;
     for (;;) {
@@ -69,16 +76,32 @@ export class Searcher {
         if (last < windowMax) windowMax = last;
       }
       if (windowMax === noMoreDocuments) break;
-      const essentialFrom = this.#partition(cache, count, heap.threshold);
+      // Windows of at least `minimumWindow` documents: fewer partitions, bounds over a few blocks.
+      if (windowMax - windowMin < minimumWindow) windowMax = windowMin + minimumWindow - 1;
+      const essentialFrom = this.#partition(cache, count, this.#threshold(heap), windowMax);
       if (essentialFrom === count) {
         this.pruned = true;
+        windowMin = windowMax + 1;
       } else {
         if (essentialFrom > 0) this.pruned = true;
-        this.#scoreWindow(index, cache, heap, request.accept, windowMin, windowMax, essentialFrom);
+        const { accept } = request;
+        windowMin = this.#scoreWindow(
+          index,
+          cache,
+          heap,
+          accept,
+          windowMin,
+          windowMax,
+          essentialFrom,
+        );
       }
-      windowMin = windowMax + 1;
     }
     return heap.sorted();
+  }
+
+  /** The score a document must beat: the heap's k-th (ties lose: documents come in order) or the seed. */
+  #threshold(heap: TopKHeap): number {
+    return Math.max(heap.threshold, this.#seed);
   }
 
   #prepare(index: InvertedIndex, terms: readonly QueryTerm[]): void {
@@ -106,19 +129,17 @@ export class Searcher {
    * how many of the weakest are non-essential: their bounds sum to at most `threshold`.
    * `#boundSums[i]` is the sum of the bounds of the i + 1 weakest terms.
    */
-  #partition(cache: Float32Array, count: number, threshold: number): number {
+  #partition(cache: Float32Array, count: number, threshold: number, windowMax: number): number {
     const cursors = this.#cursors;
     const bounds = this.#windowBounds;
     const order = this.#order;
     for (let term = 0; term < count; term++) {
-      const cursor = cursors[term]!;
-      let bound = 0;
-      if (cursor.shallowLast !== noMoreDocuments) {
-        const blockFrequency = cursor.shallowMaxFrequency;
-        const frequency =
-          blockFrequency === saturatedFrequency ? this.#maxFrequencies[term]! : blockFrequency;
-        bound = termScore(this.#weights[term]!, frequency, cache[cursor.shallowMinNorm]!);
-      }
+      const bound = cursors[term]!.maxScoreUpTo(
+        windowMax,
+        this.#weights[term]!,
+        cache,
+        this.#maxFrequencies[term]!,
+      );
       bounds[term] = bound;
       // Insertion sort: a query has a handful of terms.
       let slot = term;
@@ -147,15 +168,26 @@ export class Searcher {
     windowMin: number,
     windowMax: number,
     essentialFrom: number,
-  ): void {
+  ): number {
+    if (essentialFrom === this.#termCount - 1) {
+      return this.#scoreWindowOneEssential(
+        index,
+        cache,
+        heap,
+        accept,
+        windowMin,
+        windowMax,
+        essentialFrom,
+      );
+    }
     const { norms, live } = index;
     const cursors = this.#cursors;
     const order = this.#order;
     const weights = this.#weights;
     const termScores = this.#termScores;
-    const boundSums = this.#boundSums;
     const termCount = this.#termCount;
-    let threshold = heap.threshold;
+    let threshold = this.#threshold(heap);
+    const repartitionAt = this.#repartitionAt(essentialFrom);
     for (let slot = essentialFrom; slot < termCount; slot++)
       cursors[order[slot]!]!.advance(windowMin);
     for (;;) {
@@ -164,7 +196,7 @@ export class Searcher {
         const current = cursors[order[slot]!]!.document;
         if (current < document) document = current;
       }
-      if (document > windowMax) return;
+      if (document > windowMax) return windowMax + 1;
       if (live[document] !== 0) {
         const inverseNorm = cache[norms[document]!]!;
         let partial = 0;
@@ -176,36 +208,188 @@ export class Searcher {
           termScores[term] = score;
           partial += score;
         }
-        let competitive = true;
-        for (let slot = essentialFrom - 1; slot >= 0; slot--) {
-          if (Math.fround((partial + boundSums[slot]!) * inflation) <= threshold) {
-            competitive = false;
-            this.pruned = true;
-            break;
-          }
-          const term = order[slot]!;
-          const cursor = cursors[term]!;
-          if (cursor.advance(document) !== document) continue;
-          const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
-          termScores[term] = score;
-          partial += score;
-        }
-        if (competitive) {
-          // The exact score: summed in the terms' query order, as the exhaustive path does.
-          let sum = 0;
-          for (let term = 0; term < termCount; term++) sum += termScores[term]!;
-          const score = Math.fround(sum);
-          if (heap.accepts(score, document) && (accept === undefined || accept(document))) {
-            heap.push(score, document);
-            threshold = heap.threshold;
-          }
-        }
-        for (let term = 0; term < termCount; term++) termScores[term] = 0;
+        threshold = this.#complete(
+          heap,
+          accept,
+          threshold,
+          document,
+          inverseNorm,
+          partial,
+          essentialFrom,
+        );
       }
       for (let slot = essentialFrom; slot < termCount; slot++) {
         const cursor = cursors[order[slot]!]!;
         if (cursor.document === document) cursor.nextDocument();
       }
+      // The bar rose enough to demote another term: partition the rest of the window anew.
+      if (threshold >= repartitionAt) return document + 1;
     }
   }
+
+  /** The bar at which the weakest essential term would become non-essential too. */
+  #repartitionAt(essentialFrom: number): number {
+    const weakest = this.#windowBounds[this.#order[essentialFrom]!]!;
+    const nonEssential = essentialFrom > 0 ? this.#boundSums[essentialFrom - 1]! : 0;
+    return Math.fround((nonEssential + weakest) * inflation);
+  }
+
+  /**
+   * The common case once the top k fills up with frequent terms: one essential term. Its
+   * postings are walked alone; a block of them whose bound plus the others' cannot beat the
+   * k-th score is skipped by its header, and a posting that cannot is dropped before any
+   * other term is looked at.
+   */
+  #scoreWindowOneEssential(
+    index: InvertedIndex,
+    cache: Float32Array,
+    heap: TopKHeap,
+    accept: ((document: number) => boolean) | undefined,
+    windowMin: number,
+    windowMax: number,
+    essentialFrom: number,
+  ): number {
+    const { norms, live } = index;
+    const term = this.#order[essentialFrom]!;
+    const cursor = this.#cursors[term]!;
+    const weight = this.#weights[term]!;
+    const saturatedBound = this.#maxFrequencies[term]!;
+    const termScores = this.#termScores;
+    const others = essentialFrom > 0 ? this.#boundSums[essentialFrom - 1]! : 0;
+    let threshold = this.#threshold(heap);
+    const repartitionAt = this.#repartitionAt(essentialFrom);
+    let checkedUpTo = -1;
+    let document = cursor.advance(windowMin);
+    while (document <= windowMax) {
+      if (document > checkedUpTo) {
+        // First posting of a block: skip the block if even its bound cannot make it.
+        checkedUpTo = cursor.blockLast;
+        const frequencyByte = cursor.blockMaxFrequency;
+        const frequency = frequencyByte === saturatedFrequency ? saturatedBound : frequencyByte;
+        const blockBound = termScore(weight, frequency, cache[cursor.blockMinNorm]!);
+        if (Math.fround((blockBound + others) * inflation) <= threshold) {
+          this.pruned = true;
+          document = cursor.advance(checkedUpTo + 1);
+          continue;
+        }
+      }
+      if (live[document] !== 0) {
+        const inverseNorm = cache[norms[document]!]!;
+        const score = termScore(weight, cursor.frequency, inverseNorm);
+        if (Math.fround((score + others) * inflation) > threshold) {
+          termScores[term] = score;
+          threshold = this.#complete(
+            heap,
+            accept,
+            threshold,
+            document,
+            inverseNorm,
+            score,
+            essentialFrom,
+          );
+          if (threshold >= repartitionAt) return document + 1;
+        } else {
+          this.pruned = true;
+        }
+      }
+      document = cursor.nextDocument();
+    }
+    return windowMax + 1;
+  }
+
+  /**
+   * Finishes a candidate whose essential terms' scores are in `#termScores` (summing to
+   * `partial`): looks up the non-essential terms, strongest first, while the candidate can
+   * still beat `threshold`; pushes it if it does. Returns the new threshold; clears `#termScores`.
+   */
+  #complete(
+    heap: TopKHeap,
+    accept: ((document: number) => boolean) | undefined,
+    threshold: number,
+    document: number,
+    inverseNorm: number,
+    essentialPartial: number,
+    essentialFrom: number,
+  ): number {
+    const cursors = this.#cursors;
+    const order = this.#order;
+    const weights = this.#weights;
+    const termScores = this.#termScores;
+    const boundSums = this.#boundSums;
+    const termCount = this.#termCount;
+    let partial = essentialPartial;
+    let competitive = true;
+    for (let slot = essentialFrom - 1; slot >= 0; slot--) {
+      if (Math.fround((partial + boundSums[slot]!) * inflation) <= threshold) {
+        competitive = false;
+        this.pruned = true;
+        break;
+      }
+      const term = order[slot]!;
+      const cursor = cursors[term]!;
+      if (cursor.advance(document) !== document) continue;
+      const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
+      termScores[term] = score;
+      partial += score;
+    }
+    let result = threshold;
+    // (partial is summed in another order than the exact score: compared inflated)
+    if (competitive && Math.fround(partial * inflation) > threshold) {
+      // The exact score: summed in the terms' query order, as the exhaustive path does.
+      let sum = 0;
+      for (let term = 0; term < termCount; term++) sum += termScores[term]!;
+      const score = Math.fround(sum);
+      if (heap.accepts(score, document) && (accept === undefined || accept(document))) {
+        heap.push(score, document);
+        result = this.#threshold(heap);
+      }
+    }
+    for (let term = 0; term < termCount; term++) termScores[term] = 0;
+    return result;
+  }
+}
+
+/**
+ * When the strongest term's list is short next to the others (a rare word with frequent ones),
+ * its k best single-term scores are lower bounds of k documents' final scores, so the k-th of
+ * them is a bar before the first document is visited: without it a frequent term would stay
+ * essential until k documents of the rare one turned up, possibly at the end of its list.
+ * Those k documents are not in the heap yet and may rank before a later tie, so the bar is the
+ * next float below (a document must score strictly less to be dropped). -Infinity when unused.
+ */
+function seedThreshold(
+  index: InvertedIndex,
+  terms: readonly QueryTerm[],
+  cache: Float32Array,
+  request: SearchRequest,
+  cursor: PostingsCursor,
+): number {
+  const strongest = terms[0]!;
+  let longest = 0;
+  for (const term of terms) if (term.count > longest) longest = term.count;
+  if (terms.length < 2 || strongest.count * 8 > longest || strongest.count < request.topK)
+    return Number.NEGATIVE_INFINITY;
+  const { norms, live } = index;
+  const heap = new TopKHeap(request.topK);
+  cursor.reset(index.pool, strongest.start, strongest.end);
+  while (cursor.next()) {
+    const document = cursor.document;
+    if (live[document] === 0) continue;
+    const score = termScore(strongest.weight, cursor.frequency, cache[norms[document]!]!);
+    if (!heap.accepts(score, document)) continue;
+    if (request.accept && !request.accept(document)) continue;
+    heap.push(score, document);
+  }
+  const kth = heap.threshold;
+  return kth > 0 ? previousFloat(kth) : Number.NEGATIVE_INFINITY;
+}
+
+const floatView = new Float32Array(1);
+const bitsView = new Int32Array(floatView.buffer);
+
+/** The largest float32 below a positive float32 value. */
+function previousFloat(value: number): number {
+  floatView[0] = value;
+  bitsView[0]! -= 1;
+  return floatView[0]!;
 }

@@ -1,0 +1,211 @@
+import { BlockMaxCursor, noMoreDocuments } from "./block-max-cursor.ts";
+import { ExhaustiveScorer } from "./exhaustive-search.ts";
+import type { InvertedIndex } from "./inverted-index.ts";
+import { saturatedFrequency } from "./postings-codec.ts";
+import {
+  inflation,
+  type QueryTerm,
+  queryTerms,
+  type ScoredDocument,
+  type SearchRequest,
+} from "./query-terms.ts";
+import { averageLength, normCache, termScore } from "./similarity.ts";
+import { TopKHeap } from "./top-k-heap.ts";
+
+export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
+
+/**
+ * Document-at-a-time BM25 with block-max MaxScore pruning (after Lucene 9's
+ * MaxScoreBulkScorer) that cannot change results.
+ *
+ * Documents are visited in increasing order within windows. A window ends where the first of
+ * the terms' current postings blocks ends, so inside it each term's score is bounded by its
+ * block's header (max frequency, shortest document's norm). Terms are ranked by that bound;
+ * the weakest ones whose bounds sum to at most the k-th best score so far are non-essential:
+ * a document found only in them cannot enter the top k (a later document never wins a tie),
+ * so candidates come from the essential terms only, and the non-essential ones are looked up
+ * (skipping blocks) only while the candidate can still make it. A window whose bounds all
+ * together cannot beat the k-th score is skipped without decoding anything. A candidate's
+ * score is summed in double over the terms in the same order as the exhaustive path and
+ * rounded to float, so scores and ties are bit-identical.
+ */
+export class Searcher {
+  /** Whether the last search skipped any document, block or window by its bounds (for tests). */
+  pruned = false;
+  readonly #exhaustive = new ExhaustiveScorer();
+  #cursors: BlockMaxCursor[] = [];
+  #weights = new Float64Array(0);
+  #maxFrequencies = new Float64Array(0);
+  /** Per window: each term's bound; term numbers by ascending bound; partial sums of bounds. */
+  #windowBounds = new Float64Array(0);
+  #order = new Int32Array(0);
+  #boundSums = new Float64Array(0);
+  /** The current candidate's score on each term (0 where it does not match). */
+  #termScores = new Float64Array(0);
+  /** Terms of the current query. */
+  #termCount = 0;
+
+  search(index: InvertedIndex, request: SearchRequest): ScoredDocument[] {
+    if (index.documentsWithTerms === 0) return [];
+    const cache = normCache(
+      request.k1,
+      request.b,
+      averageLength(index.totalTerms, index.documentsWithTerms),
+    );
+    const terms = queryTerms(index, request.tokens, cache);
+    this.pruned = false;
+    if (terms.length === 0) return [];
+    if (request.exhaustive) {
+      return this.#exhaustive.search(index, terms, cache, request.topK, request.accept);
+    }
+    this.#prepare(index, terms);
+    const heap = new TopKHeap(request.topK);
+    const count = terms.length;
+    let windowMin = 0;
+    for (;;) {
+      let windowMax = noMoreDocuments;
+      for (let term = 0; term < count; term++) {
+        const last = this.#cursors[term]!.shallowAdvance(windowMin);
+        if (last < windowMax) windowMax = last;
+      }
+      if (windowMax === noMoreDocuments) break;
+      const essentialFrom = this.#partition(cache, count, heap.threshold);
+      if (essentialFrom === count) {
+        this.pruned = true;
+      } else {
+        if (essentialFrom > 0) this.pruned = true;
+        this.#scoreWindow(index, cache, heap, request.accept, windowMin, windowMax, essentialFrom);
+      }
+      windowMin = windowMax + 1;
+    }
+    return heap.sorted();
+  }
+
+  #prepare(index: InvertedIndex, terms: readonly QueryTerm[]): void {
+    const count = terms.length;
+    if (this.#weights.length < count) {
+      this.#weights = new Float64Array(count);
+      this.#maxFrequencies = new Float64Array(count);
+      this.#windowBounds = new Float64Array(count);
+      this.#order = new Int32Array(count);
+      this.#boundSums = new Float64Array(count);
+      this.#termScores = new Float64Array(count);
+    }
+    while (this.#cursors.length < count) this.#cursors.push(new BlockMaxCursor());
+    this.#termCount = count;
+    for (const [term, { start, end, weight, maxFrequency }] of terms.entries()) {
+      this.#cursors[term]!.reset(index.pool, start, end);
+      this.#weights[term] = weight;
+      this.#maxFrequencies[term] = maxFrequency;
+      this.#termScores[term] = 0;
+    }
+  }
+
+  /**
+   * Bounds each term by its current block, orders the terms by bound (ascending) and returns
+   * how many of the weakest are non-essential: their bounds sum to at most `threshold`.
+   * `#boundSums[i]` is the sum of the bounds of the i + 1 weakest terms.
+   */
+  #partition(cache: Float32Array, count: number, threshold: number): number {
+    const cursors = this.#cursors;
+    const bounds = this.#windowBounds;
+    const order = this.#order;
+    for (let term = 0; term < count; term++) {
+      const cursor = cursors[term]!;
+      let bound = 0;
+      if (cursor.shallowLast !== noMoreDocuments) {
+        const blockFrequency = cursor.shallowMaxFrequency;
+        const frequency =
+          blockFrequency === saturatedFrequency ? this.#maxFrequencies[term]! : blockFrequency;
+        bound = termScore(this.#weights[term]!, frequency, cache[cursor.shallowMinNorm]!);
+      }
+      bounds[term] = bound;
+      // Insertion sort: a query has a handful of terms.
+      let slot = term;
+      while (slot > 0 && bounds[order[slot - 1]!]! > bound) {
+        order[slot] = order[slot - 1]!;
+        slot--;
+      }
+      order[slot] = term;
+    }
+    let sum = 0;
+    let nonEssential = 0;
+    while (nonEssential < count) {
+      const next = sum + bounds[order[nonEssential]!]!;
+      if (Math.fround(next * inflation) > threshold) break;
+      sum = next;
+      this.#boundSums[nonEssential++] = sum;
+    }
+    return nonEssential;
+  }
+
+  #scoreWindow(
+    index: InvertedIndex,
+    cache: Float32Array,
+    heap: TopKHeap,
+    accept: ((document: number) => boolean) | undefined,
+    windowMin: number,
+    windowMax: number,
+    essentialFrom: number,
+  ): void {
+    const { norms, live } = index;
+    const cursors = this.#cursors;
+    const order = this.#order;
+    const weights = this.#weights;
+    const termScores = this.#termScores;
+    const boundSums = this.#boundSums;
+    const termCount = this.#termCount;
+    let threshold = heap.threshold;
+    for (let slot = essentialFrom; slot < termCount; slot++)
+      cursors[order[slot]!]!.advance(windowMin);
+    for (;;) {
+      let document = noMoreDocuments;
+      for (let slot = essentialFrom; slot < termCount; slot++) {
+        const current = cursors[order[slot]!]!.document;
+        if (current < document) document = current;
+      }
+      if (document > windowMax) return;
+      if (live[document] !== 0) {
+        const inverseNorm = cache[norms[document]!]!;
+        let partial = 0;
+        for (let slot = essentialFrom; slot < termCount; slot++) {
+          const term = order[slot]!;
+          const cursor = cursors[term]!;
+          if (cursor.document !== document) continue;
+          const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
+          termScores[term] = score;
+          partial += score;
+        }
+        let competitive = true;
+        for (let slot = essentialFrom - 1; slot >= 0; slot--) {
+          if (Math.fround((partial + boundSums[slot]!) * inflation) <= threshold) {
+            competitive = false;
+            this.pruned = true;
+            break;
+          }
+          const term = order[slot]!;
+          const cursor = cursors[term]!;
+          if (cursor.advance(document) !== document) continue;
+          const score = termScore(weights[term]!, cursor.frequency, inverseNorm);
+          termScores[term] = score;
+          partial += score;
+        }
+        if (competitive) {
+          // The exact score: summed in the terms' query order, as the exhaustive path does.
+          let sum = 0;
+          for (let term = 0; term < termCount; term++) sum += termScores[term]!;
+          const score = Math.fround(sum);
+          if (heap.accepts(score, document) && (accept === undefined || accept(document))) {
+            heap.push(score, document);
+            threshold = heap.threshold;
+          }
+        }
+        for (let term = 0; term < termCount; term++) termScores[term] = 0;
+      }
+      for (let slot = essentialFrom; slot < termCount; slot++) {
+        const cursor = cursors[order[slot]!]!;
+        if (cursor.document === document) cursor.nextDocument();
+      }
+    }
+  }
+}
