@@ -110,6 +110,25 @@ describe("block-max MaxScore never changes results", () => {
   });
 });
 
+describe("the seed bar from a short strongest list", () => {
+  it("keeps documents that tie with it (ties go to the earlier document, not to the seed)", () => {
+    const index = new InvertedIndex();
+    for (let i = 0; i < 40; i++) index.add({ id: `f${i}`, text: "" }, ["f", "x", "y"]);
+    // Three identical documents of the rare term: the seed is their (equal) score.
+    for (let i = 0; i < 3; i++) index.add({ id: `r${i}`, text: "" }, ["r"]);
+    for (let i = 0; i < 40; i++) index.add({ id: `g${i}`, text: "" }, ["f", "y"]);
+    const searcher = new Searcher();
+    for (const topK of [1, 2, 3, 5]) {
+      const request = { tokens: ["r", "f"], topK, k1: 1.2, b: 0.75 };
+      const pruned = searcher.search(index, request);
+      expect(pruned).toEqual(searcher.search(index, { ...request, exhaustive: true }));
+      expect(pruned.slice(0, Math.min(topK, 3)).map(({ document }) => document)).toEqual(
+        [40, 41, 42].slice(0, topK),
+      );
+    }
+  });
+});
+
 describe("BlockMaxCursor", () => {
   const postings = Array.from({ length: 5 * postingsPerBlock + 7 }, (_, i) => ({
     document: i * 5 + (i % 5),
