@@ -31,6 +31,48 @@ export declare function porterStem(term: string): string;
 /** Calls `emit(start, end)` for each word of text[start, end), which must be ASCII. */
 export declare function asciiWords(text: string, start: number, end: number, emit: (from: number, to: number) => void): void;
 
+// ---- dist/block-max-cursor.d.ts
+/** The document of an exhausted cursor (documents stay below 2^30). */
+export declare const noMoreDocuments: number;
+/**
+ * A document-at-a-time cursor over one term's postings (`postings-codec.ts`) for dynamic
+ * pruning: `nextDocument` / `advance` decode postings (skipping whole blocks by their headers),
+ * and `shallowAdvance` reads only headers to expose the score bounds of the block that holds a
+ * target, without decoding it. Reused across queries: no allocation after construction.
+ */
+export declare class BlockMaxCursor {
+    #private;
+    /** The current document: -1 before the first, `noMoreDocuments` after the last. */
+    document: number;
+    frequency: number;
+    /** The block found by the last `shallowAdvance`: its last document, max frequency and min norm. */
+    shallowLast: number;
+    shallowMaxFrequency: number;
+    shallowMinNorm: number;
+    /** The decoded block's header bounds (valid once a posting was decoded). */
+    blockMaxFrequency: number;
+    blockMinNorm: number;
+    reset(pool: Uint8Array, start: number, end: number): void;
+    /** The last document of the decoded block. */
+    get blockLast(): number;
+    /** Moves to the next posting; returns its document, or `noMoreDocuments`. */
+    nextDocument(): number;
+    /** Moves to the first posting whose document is ≥ `target` (never back); returns its document. */
+    advance(target: number): number;
+    /**
+     * Finds (reading headers only) the first block whose last document is ≥ `target`, never
+     * going back, and exposes its bounds; returns its last document, or `noMoreDocuments`.
+     */
+    shallowAdvance(target: number): number;
+    /**
+     * The highest score bound of the blocks from the shallow one (after `shallowAdvance`) up to
+     * the first that ends at or after `upTo`, by their headers: `termScore(weight, frequency,
+     * inverseNorm)` of each block's max frequency (`saturatedScore` where it is saturated) and
+     * min norm. 0 when the term has no more blocks.
+     */
+    maxScoreUpTo(upTo: number, weight: number, cache: Float32Array, saturatedFrequencyBound: number): number;
+}
+
 // ---- dist/bm25-index.d.ts
 import { type Document, type DocumentIndex, type EmitsEvents, type Hit, HybridRagEmitter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
 import type { Analyzer } from "./analyzer.ts";
@@ -105,6 +147,19 @@ export declare function resolveOptions(options: unknown): ResolvedBm25Options;
 // ---- dist/english-stop-words.d.ts
 /** Lucene's EnglishAnalyzer default stop set (the 33 words Elasticsearch's `english` uses). */
 export declare const englishStopWords: ReadonlySet<string>;
+
+// ---- dist/exhaustive-search.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import type { QueryTerm, ScoredDocument } from "./query-terms.ts";
+/**
+ * Term-at-a-time scoring of every matching document, no pruning: the reference the pruned
+ * search is tested against. Each term adds its scores into a double accumulator, in the
+ * order of `terms`; the sum is rounded to float as Lucene does.
+ */
+export declare class ExhaustiveScorer {
+    #private;
+    search(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, topK: number, accept: ((document: number) => boolean) | undefined): ScoredDocument[];
+}
 
 // ---- dist/file-errors.d.ts
 import { HybridRagError } from "@hybrid-rag/core";
@@ -285,7 +340,7 @@ import { type DocumentLookup } from "@hybrid-rag/core";
 import type { Bm25Field } from "./bm25-options.ts";
 import { InvertedIndex } from "./inverted-index.ts";
 /**
- * On-disk format, version 2 (all integers little-endian):
+ * On-disk format, version 3 (all integers little-endian):
  *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents as JSON lines (one
  *   document per line, so a million documents need no single string past V8's limit) | terms JSON |
  *   i32[terms] postings region bytes | u8[...] postings regions in term order (the in-memory
@@ -295,9 +350,11 @@ import { InvertedIndex } from "./inverted-index.ts";
  * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds one
  * JSON id per line instead, resolved on load from the document store the caller passes.
  * Version 1 (documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 2.
+ * `postingsInts` in the header) is still read: its postings are re-encoded on load, and the next save writes version 3.
+ * Version 2 is version 3 without the block score bounds in the postings headers: they are
+ * derived on load (`upgrade-block-bounds.ts`).
  */
-export declare const formatVersion = 2;
+export declare const formatVersion = 3;
 export interface SavedSettings {
     readonly name: string;
     readonly analyzer: string;
@@ -324,12 +381,17 @@ export declare function readIndexFile(path: string, lookup?: DocumentLookup): Pr
  * The byte layout of one term's postings (measured choice: varint blocks with skip headers).
  *
  * A term's postings are a run of blocks of up to `postingsPerBlock` postings, each
- *   u32 payload bytes | u32 last document of the block | payload
+ *   u16 payload bytes | u8 max frequency | u8 min norm | u32 last document of the block | payload
  * where the payload is, per posting, varint(delta × 2 + (frequency === 1 ? 1 : 0)) followed by
  * varint(frequency) when the frequency is not 1. `delta` is the document minus the previous
  * posting's document (the first posting of a term counts from −1), so it is always ≥ 1.
  * Most postings of a Zipfian corpus take one or two bytes instead of eight; the fixed-width
  * headers let a reader skip a whole block (and let a writer update the open block in place).
+ * The max frequency (saturated at 255: then the term's own maximum applies) and the norm byte of
+ * the block's shortest document bound the BM25 score of any posting of the block for every
+ * k1, b and average length (`blockScoreBound`), so a query can skip blocks that cannot reach
+ * its top k. Deletes only clear `live`, so the bounds stay upper bounds. (Format 1 and 2 files
+ * had a u32 payload length there: `upgrade-block-bounds.ts` derives the bytes at load.)
  *
  * Document numbers must stay below 2^30 (delta × 2 + 1 then fits a positive int32).
  */
@@ -337,6 +399,16 @@ export declare const postingsPerBlock = 128;
 export declare const blockHeaderBytes = 8;
 /** The most bytes one posting can take: two 5-byte varints. */
 export declare const maxPostingBytes = 10;
+/** The frequency byte of a block whose maximum is 255 or more (the term's maximum applies). */
+export declare const saturatedFrequency = 255;
+/** Bytes of postings after the header of the block at `block`. */
+export declare function blockPayloadBytes(pool: Uint8Array, block: number): number;
+/**
+ * Rewrites the header of the open block at `block` after a posting of `document` (norm byte
+ * `norm`) was appended: payload length, last document, and the score bounds (reset when
+ * `opensBlock`, widened otherwise).
+ */
+export declare function writeBlockHeader(pool: Uint8Array, block: number, payloadBytes: number, document: number, frequency: number, norm: number, opensBlock: boolean): void;
 export declare function readUint32(pool: Uint8Array, position: number): number;
 export declare function writeUint32(pool: Uint8Array, position: number, value: number): void;
 /** Writes `value` (0 ≤ value < 2^31) as a varint at `position`; returns the next position. */
@@ -374,22 +446,13 @@ export interface RegionSummary {
  * Decodes a term's region read from a file and checks every invariant the search relies on:
  * full blocks of `postingsPerBlock` postings except the last, headers whose length and last
  * document match the payload, documents strictly increasing below `documentCount`, positive
- * frequencies, and varints that end inside their block. Returns a summary, or why it is invalid.
+ * frequencies, and varints that end inside their block; with `norms`, also that each header's
+ * score bounds (max frequency, min norm) are exactly those of its postings, since a bound too
+ * low would silently drop hits. Returns a summary, or why it is invalid.
  */
-export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number): RegionSummary | string;
+export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number, norms?: Uint8Array): RegionSummary | string;
 
-// ---- dist/saved-documents.d.ts
-import { type Document } from "@hybrid-rag/core";
-/**
- * The documents section of an index file, checked after the checksum (a crafted or buggy file
- * can have a valid checksum): every entry a document with a valid id and a text string, and
- * no id twice. Anything else is `corrupt-data` naming the first problem.
- */
-export declare function checkSavedDocuments(path: string, documents: unknown): Document[];
-/** No id twice (`corrupt-data` naming the first repeat); returns the same array. */
-export declare function checkUniqueIds(path: string, documents: Document[]): Document[];
-
-// ---- dist/search.d.ts
+// ---- dist/query-terms.d.ts
 import { type InvertedIndex } from "./inverted-index.ts";
 export interface SearchRequest {
     readonly tokens: readonly string[];
@@ -405,19 +468,59 @@ export interface ScoredDocument {
     readonly document: number;
     readonly score: number;
 }
+export interface QueryTerm {
+    /** The term's compressed region in the index's postings pool: [start, end). */
+    readonly start: number;
+    readonly end: number;
+    /** Postings in the region (deleted documents included). */
+    readonly count: number;
+    readonly weight: number;
+    /** The highest frequency of the term in any document (saturated block headers defer to it). */
+    readonly maxFrequency: number;
+    /** No document can score more than this on the term. */
+    readonly bound: number;
+}
 /**
- * Term-at-a-time BM25 over typed arrays with MaxScore-style pruning that cannot change results.
+ * The query's clauses, highest bound first: the order in which every search path sums a
+ * document's term scores (in double), so that all paths give bit-identical scores.
+ */
+export declare function queryTerms(index: InvertedIndex, tokens: readonly string[], cache: Float32Array): QueryTerm[];
+/** Sums of bounds are inflated so that double rounding can never make a bound too small. */
+export declare const inflation: number;
+
+// ---- dist/saved-documents.d.ts
+import { type Document } from "@hybrid-rag/core";
+/**
+ * The documents section of an index file, checked after the checksum (a crafted or buggy file
+ * can have a valid checksum): every entry a document with a valid id and a text string, and
+ * no id twice. Anything else is `corrupt-data` naming the first problem.
+ */
+export declare function checkSavedDocuments(path: string, documents: unknown): Document[];
+/** No id twice (`corrupt-data` naming the first repeat); returns the same array. */
+export declare function checkUniqueIds(path: string, documents: Document[]): Document[];
+
+// ---- dist/search.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import { type ScoredDocument, type SearchRequest } from "./query-terms.ts";
+export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
+/**
+ * Document-at-a-time BM25 with block-max MaxScore pruning (after Lucene 9's
+ * MaxScoreBulkScorer) that cannot change results.
  *
- * Terms are scored in order of their upper bound, highest first, into a double accumulator
- * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
- * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
- * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: the candidates are sorted once and each remaining term's postings are
- * merged with them, skipping whole compressed blocks that hold none of them.
+ * Documents are visited in increasing order within windows. A window ends where the first of
+ * the terms' current postings blocks ends, so inside it each term's score is bounded by its
+ * block's header (max frequency, shortest document's norm). Terms are ranked by that bound;
+ * the weakest ones whose bounds sum to at most the k-th best score so far are non-essential:
+ * a document found only in them cannot enter the top k (a later document never wins a tie),
+ * so candidates come from the essential terms only, and the non-essential ones are looked up
+ * (skipping blocks) only while the candidate can still make it. A window whose bounds all
+ * together cannot beat the k-th score is skipped without decoding anything. A candidate's
+ * score is summed in double over the terms in the same order as the exhaustive path and
+ * rounded to float, so scores and ties are bit-identical.
  */
 export declare class Searcher {
     #private;
-    /** Whether the last search stopped admitting new candidates early (for tests). */
+    /** Whether the last search skipped any document, block or window by its bounds (for tests). */
     pruned: boolean;
     search(index: InvertedIndex, request: SearchRequest): ScoredDocument[];
 }
@@ -600,3 +703,11 @@ export declare class TopKHeap {
     private isWorse;
     private move;
 }
+
+// ---- dist/upgrade-block-bounds.d.ts
+/**
+ * Format 1 and 2 upgrade: their block headers had a u32 payload length where format 3 keeps
+ * a u16 length and the block's score bounds (max frequency, min norm). Fills in the bounds of
+ * every block of an already validated region from its postings and the documents' norms.
+ */
+export declare function deriveBlockBounds(pool: Uint8Array, start: number, end: number, norms: Uint8Array): void;

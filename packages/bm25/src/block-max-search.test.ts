@@ -48,7 +48,7 @@ describe("block-max MaxScore never changes results", () => {
     fc.assert(
       fc.property(scenario, (run) => {
         const index = new InvertedIndex();
-        const tokensById = new Map<string, string[]>();
+        const tokensById = new Map<string, readonly string[]>();
         const numberById = new Map<string, number>();
         for (const [i, tokens] of run.documents.entries()) {
           const id = `d${i}`;
