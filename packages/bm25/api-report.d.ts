@@ -537,6 +537,26 @@ export declare class SectionReader {
     expectEnd(): void;
 }
 
+// ---- dist/seed-threshold.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import type { PostingsCursor } from "./postings-codec.ts";
+import type { QueryTerm, SearchRequest } from "./query-terms.ts";
+/**
+ * A bar below which no document can reach the top k, known before the first is visited.
+ *
+ * Document-at-a-time pruning starts with an empty top k: a frequent term stays essential until
+ * k good documents turned up, which for a rare strongest term may be at the end of its list.
+ * The query's short lists (strongest first, together at most a quarter of the longest, until
+ * 4k documents were found) are read first, and their
+ * documents with the best single-term scores (accepted and live) are rescored exactly on every
+ * term, following the postings with one cursor that skips blocks; k distinct ones then have
+ * known final scores, so a document scoring
+ * less than the k-th cannot make the top k. Those documents are not in the heap yet and may
+ * rank after a later tie, so the bar is the next float below the k-th (a document must score
+ * strictly less to be dropped). -Infinity when unused.
+ */
+export declare function seedThreshold(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, request: SearchRequest, cursor: PostingsCursor): number;
+
 // ---- dist/similarity.d.ts
 /** Lucene BM25Similarity.idf: computed in double, then cast to float. */
 export declare function idf(documentFrequency: number, documentCount: number): number;

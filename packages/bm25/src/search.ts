@@ -9,6 +9,7 @@ import {
   type ScoredDocument,
   type SearchRequest,
 } from "./query-terms.ts";
+import { seedThreshold } from "./seed-threshold.ts";
 import { averageLength, normCache, termScore } from "./similarity.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
@@ -347,49 +348,4 @@ export class Searcher {
     for (let term = 0; term < termCount; term++) termScores[term] = 0;
     return result;
   }
-}
-
-/**
- * When the strongest term's list is short next to the others (a rare word with frequent ones),
- * its k best single-term scores are lower bounds of k documents' final scores, so the k-th of
- * them is a bar before the first document is visited: without it a frequent term would stay
- * essential until k documents of the rare one turned up, possibly at the end of its list.
- * Those k documents are not in the heap yet and may rank before a later tie, so the bar is the
- * next float below (a document must score strictly less to be dropped). -Infinity when unused.
- */
-function seedThreshold(
-  index: InvertedIndex,
-  terms: readonly QueryTerm[],
-  cache: Float32Array,
-  request: SearchRequest,
-  cursor: PostingsCursor,
-): number {
-  const strongest = terms[0]!;
-  let longest = 0;
-  for (const term of terms) if (term.count > longest) longest = term.count;
-  if (terms.length < 2 || strongest.count * 8 > longest || strongest.count < request.topK)
-    return Number.NEGATIVE_INFINITY;
-  const { norms, live } = index;
-  const heap = new TopKHeap(request.topK);
-  cursor.reset(index.pool, strongest.start, strongest.end);
-  while (cursor.next()) {
-    const document = cursor.document;
-    if (live[document] === 0) continue;
-    const score = termScore(strongest.weight, cursor.frequency, cache[norms[document]!]!);
-    if (!heap.accepts(score, document)) continue;
-    if (request.accept && !request.accept(document)) continue;
-    heap.push(score, document);
-  }
-  const kth = heap.threshold;
-  return kth > 0 ? previousFloat(kth) : Number.NEGATIVE_INFINITY;
-}
-
-const floatView = new Float32Array(1);
-const bitsView = new Int32Array(floatView.buffer);
-
-/** The largest float32 below a positive float32 value. */
-function previousFloat(value: number): number {
-  floatView[0] = value;
-  bitsView[0]! -= 1;
-  return floatView[0]!;
 }
