@@ -148,19 +148,6 @@ export declare function resolveOptions(options: unknown): ResolvedBm25Options;
 /** Lucene's EnglishAnalyzer default stop set (the 33 words Elasticsearch's `english` uses). */
 export declare const englishStopWords: ReadonlySet<string>;
 
-// ---- dist/exhaustive-search.d.ts
-import type { InvertedIndex } from "./inverted-index.ts";
-import type { QueryTerm, ScoredDocument } from "./query-terms.ts";
-/**
- * Term-at-a-time scoring of every matching document, no pruning: the reference the pruned
- * search is tested against. Each term adds its scores into a double accumulator, in the
- * order of `terms`; the sum is rounded to float as Lucene does.
- */
-export declare class ExhaustiveScorer {
-    #private;
-    search(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, topK: number, accept: ((document: number) => boolean) | undefined): ScoredDocument[];
-}
-
 // ---- dist/file-errors.d.ts
 import { HybridRagError } from "@hybrid-rag/core";
 /** A file that is not a valid index: nothing of it is loaded. */
@@ -461,8 +448,10 @@ export interface SearchRequest {
     readonly b: number;
     /** Only documents for which this returns true (metadata filters). */
     readonly accept?: (document: number) => boolean;
-    /** Score every matching document (no pruning): the reference the pruned path is tested against. */
+    /** Score every matching document (no pruning): the reference the pruned paths are tested against. */
     readonly exhaustive?: boolean;
+    /** Force one strategy (tests); by default `Searcher` picks one per query. */
+    readonly strategy?: "term-at-a-time" | "document-at-a-time";
 }
 export interface ScoredDocument {
     readonly document: number;
@@ -598,6 +587,27 @@ export declare const maxTokenLength = 255;
 export declare function standardTokens(text: string, lowercased?: boolean): string[];
 /** Tokens of a text by Intl.Segmenter plus Lucene's rules (see the file comment). */
 export declare function segmentWords(text: string, tokens?: string[], lowercased?: boolean): string[];
+
+// ---- dist/term-at-a-time.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import { type QueryTerm, type ScoredDocument } from "./query-terms.ts";
+/**
+ * Term-at-a-time BM25 over typed arrays, with MaxScore-style pruning that cannot change results
+ * (or none: the exhaustive reference the pruned paths are tested against).
+ *
+ * Terms are scored in the order of `terms` into a double accumulator (Lucene also sums clause
+ * scores in double and casts to float). Once the k-th best partial score (as float) beats the
+ * sum of the remaining terms' bounds (as float), no untouched document can reach the top k,
+ * even on a tie, so the remaining terms only update documents already touched: the candidates
+ * are sorted once and each remaining term's postings are merged with them, skipping whole
+ * compressed blocks that hold none of them. With a filter (`accept`) it does not prune.
+ */
+export declare class TermAtATimeScorer {
+    #private;
+    /** Whether the last search stopped admitting new candidates early (for tests). */
+    pruned: boolean;
+    search(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, topK: number, accept: ((document: number) => boolean) | undefined, prune: boolean): ScoredDocument[];
+}
 
 // ---- dist/term-table.d.ts
 /**

@@ -8,8 +8,10 @@ export interface SearchRequest {
   readonly b: number;
   /** Only documents for which this returns true (metadata filters). */
   readonly accept?: (document: number) => boolean;
-  /** Score every matching document (no pruning): the reference the pruned path is tested against. */
+  /** Score every matching document (no pruning): the reference the pruned paths are tested against. */
   readonly exhaustive?: boolean;
+  /** Force one strategy (tests); by default `Searcher` picks one per query. */
+  readonly strategy?: "term-at-a-time" | "document-at-a-time";
 }
 
 export interface ScoredDocument {

@@ -1,5 +1,4 @@
 import { BlockMaxCursor, noMoreDocuments } from "./block-max-cursor.ts";
-import { ExhaustiveScorer } from "./exhaustive-search.ts";
 import type { InvertedIndex } from "./inverted-index.ts";
 import { PostingsCursor, saturatedFrequency } from "./postings-codec.ts";
 import {
@@ -11,9 +10,13 @@ import {
 } from "./query-terms.ts";
 import { seedThreshold } from "./seed-threshold.ts";
 import { averageLength, normCache, termScore } from "./similarity.ts";
+import { TermAtATimeScorer } from "./term-at-a-time.ts";
 import { TopKHeap } from "./top-k-heap.ts";
 
 export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
+
+/** The longest list a query may have to be scored term at a time (see `#termAtATimeFits`). */
+const termAtATimeMaxPostings = 16_384;
 
 /** The fewest documents a window spans (as Lucene's MaxScoreBulkScorer): see `search`. */
 const minimumWindow = 4096;
@@ -36,7 +39,7 @@ const minimumWindow = 4096;
 export class Searcher {
   /** Whether the last search skipped any document, block or window by its bounds (for tests). */
   pruned = false;
-  readonly #exhaustive = new ExhaustiveScorer();
+  readonly #termAtATime = new TermAtATimeScorer();
   #cursors: BlockMaxCursor[] = [];
   #weights = new Float64Array(0);
   #maxFrequencies = new Float64Array(0);
@@ -62,8 +65,12 @@ export class Searcher {
     const terms = queryTerms(index, request.tokens, cache);
     this.pruned = false;
     if (terms.length === 0) return [];
-    if (request.exhaustive) {
-      return this.#exhaustive.search(index, terms, cache, request.topK, request.accept);
+    if (request.exhaustive || this.#termAtATimeFits(terms, request)) {
+      const prune = !request.exhaustive;
+      const { topK, accept } = request;
+      const scored = this.#termAtATime.search(index, terms, cache, topK, accept, prune);
+      this.pruned = this.#termAtATime.pruned;
+      return scored;
     }
     this.#prepare(index, terms);
     const heap = new TopKHeap(request.topK);
@@ -98,6 +105,16 @@ export class Searcher {
       }
     }
     return heap.sorted();
+  }
+
+  /**
+   * Short postings lists are cheaper to score term at a time than to walk with cursors and
+   * bounds (on SciFact, lists ≤ 5,183: 2.2× the throughput); past that the block skipping of
+   * document-at-a-time wins.
+   */
+  #termAtATimeFits(terms: readonly QueryTerm[], request: SearchRequest): boolean {
+    if (request.strategy !== undefined) return request.strategy === "term-at-a-time";
+    return terms.every((term) => term.count <= termAtATimeMaxPostings);
   }
 
   /** The score a document must beat: the heap's k-th (ties lose: documents come in order) or the seed. */
