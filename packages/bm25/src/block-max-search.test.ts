@@ -97,7 +97,7 @@ describe("pruning never changes results, with either strategy", () => {
       );
       // Term at a time does not prune with a filter, hence its lower bar.
       expect(prunedRuns, "runs that exercised pruning").toBeGreaterThan(
-        strategy === "document-at-a-time" ? 60 : 30,
+        strategy === "document-at-a-time" ? 60 : 15,
       );
     },
   );
