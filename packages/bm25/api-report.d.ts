@@ -493,19 +493,21 @@ import type { InvertedIndex } from "./inverted-index.ts";
 import { type ScoredDocument, type SearchRequest } from "./query-terms.ts";
 export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
 /**
- * Document-at-a-time BM25 with block-max MaxScore pruning (after Lucene 9's
- * MaxScoreBulkScorer) that cannot change results.
+ * BM25 top-k search that cannot change results: term at a time (`term-at-a-time.ts`) when all
+ * of the query's lists are short, else document at a time with block-max MaxScore pruning
+ * (after Lucene 9's MaxScoreBulkScorer).
  *
- * Documents are visited in increasing order within windows. A window ends where the first of
- * the terms' current postings blocks ends, so inside it each term's score is bounded by its
- * block's header (max frequency, shortest document's norm). Terms are ranked by that bound;
- * the weakest ones whose bounds sum to at most the k-th best score so far are non-essential:
- * a document found only in them cannot enter the top k (a later document never wins a tie),
- * so candidates come from the essential terms only, and the non-essential ones are looked up
- * (skipping blocks) only while the candidate can still make it. A window whose bounds all
- * together cannot beat the k-th score is skipped without decoding anything. A candidate's
- * score is summed in double over the terms in the same order as the exhaustive path and
- * rounded to float, so scores and ties are bit-identical.
+ * Documents are visited in increasing order within windows of at least `minimumWindow`
+ * documents that end at a block boundary; inside one, each term's score is bounded by the
+ * highest header bound (max frequency, shortest document's norm) of its blocks there. Terms are
+ * ranked by that bound; the weakest ones whose bounds sum to at most the k-th best score so far
+ * are non-essential: a document found only in them cannot enter the top k (a later document
+ * never wins a tie), so candidates come from the essential terms only, and the non-essential
+ * ones are looked up (skipping blocks) only while the candidate can still make it. A window
+ * whose bounds all together cannot beat the k-th score is skipped without decoding anything;
+ * when the k-th score rises enough to demote a term, the rest of the window is partitioned
+ * anew. A candidate's score is summed in double over the terms in the same order as the
+ * term-at-a-time path and rounded to float, so scores and ties are bit-identical.
  */
 export declare class Searcher {
     #private;
