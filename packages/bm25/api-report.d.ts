@@ -31,6 +31,48 @@ export declare function porterStem(term: string): string;
 /** Calls `emit(start, end)` for each word of text[start, end), which must be ASCII. */
 export declare function asciiWords(text: string, start: number, end: number, emit: (from: number, to: number) => void): void;
 
+// ---- dist/block-max-cursor.d.ts
+/** The document of an exhausted cursor (documents stay below 2^30). */
+export declare const noMoreDocuments: number;
+/**
+ * A document-at-a-time cursor over one term's postings (`postings-codec.ts`) for dynamic
+ * pruning: `nextDocument` / `advance` decode postings (skipping whole blocks by their headers),
+ * and `shallowAdvance` reads only headers to expose the score bounds of the block that holds a
+ * target, without decoding it. Reused across queries: no allocation after construction.
+ */
+export declare class BlockMaxCursor {
+    #private;
+    /** The current document: -1 before the first, `noMoreDocuments` after the last. */
+    document: number;
+    frequency: number;
+    /** The block found by the last `shallowAdvance`: its last document, max frequency and min norm. */
+    shallowLast: number;
+    shallowMaxFrequency: number;
+    shallowMinNorm: number;
+    /** The decoded block's header bounds (valid once a posting was decoded). */
+    blockMaxFrequency: number;
+    blockMinNorm: number;
+    reset(pool: Uint8Array, start: number, end: number): void;
+    /** The last document of the decoded block. */
+    get blockLast(): number;
+    /** Moves to the next posting; returns its document, or `noMoreDocuments`. */
+    nextDocument(): number;
+    /** Moves to the first posting whose document is ≥ `target` (never back); returns its document. */
+    advance(target: number): number;
+    /**
+     * Finds (reading headers only) the first block whose last document is ≥ `target`, never
+     * going back, and exposes its bounds; returns its last document, or `noMoreDocuments`.
+     */
+    shallowAdvance(target: number): number;
+    /**
+     * The highest score bound of the blocks from the shallow one (after `shallowAdvance`) up to
+     * the first that ends at or after `upTo`, by their headers: `termScore(weight, frequency,
+     * inverseNorm)` of each block's max frequency (`saturatedScore` where it is saturated) and
+     * min norm. 0 when the term has no more blocks.
+     */
+    maxScoreUpTo(upTo: number, weight: number, cache: Float32Array, saturatedFrequencyBound: number): number;
+}
+
 // ---- dist/bm25-index.d.ts
 import { type Document, type DocumentIndex, type EmitsEvents, type Hit, HybridRagEmitter, type RetrieveOptions, type Retriever, type WriteOptions, type WriteReport } from "@hybrid-rag/core";
 import type { Analyzer } from "./analyzer.ts";
@@ -333,18 +375,19 @@ import { InvertedIndex } from "./inverted-index.ts";
  *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents (binary:
  *   `documents-section.ts`) | terms JSON | i32[terms] postings region bytes | u8[...] postings
  *   regions in term order (the in-memory compressed encoding of `postings-codec.ts`, byte for
- *   byte) | u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ *   byte, block score bounds in the block headers) | u8[documents] norms | u32[documents]
+ *   lengths | u32 CRC-32 of everything before it.
  * Every section after the header starts at a file offset that is a multiple of 8 (zero
  * padding before it), so the loader uses the file's bytes in place: postings, norms, lengths
  * and the documents are views on the one buffer the file was read into, not copies.
  * The header records the settings and the byte length of every section. With
  * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds
  * only the ids, resolved on load from the document store the caller passes.
- * Version 2: the same sections unaligned, documents as JSON lines (one document, or one id, per
- * line). Version 1: documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header; its postings are re-encoded on load. Both are still read, and
- * the next save writes version 4. (Version 3 is the postings block format of issue 16's query
- * work, developed alongside; this release does not read it.)
+ * Version 3: the sections unaligned, documents as JSON lines (one document, or one id, per
+ * line), block score bounds in the postings. Version 2: version 3 without the block score
+ * bounds (derived on load, `upgrade-block-bounds.ts`). Version 1: documents as one JSON array,
+ * uncompressed i32 (document, frequency) pairs, `postingsInts` in the header; its postings are
+ * re-encoded on load. All are still read, and the next save writes version 4.
  */
 export declare const formatVersion = 4;
 export interface SavedSettings {
@@ -373,12 +416,17 @@ export declare function readIndexFile(path: string, lookup?: DocumentLookup): Pr
  * The byte layout of one term's postings (measured choice: varint blocks with skip headers).
  *
  * A term's postings are a run of blocks of up to `postingsPerBlock` postings, each
- *   u32 payload bytes | u32 last document of the block | payload
+ *   u16 payload bytes | u8 max frequency | u8 min norm | u32 last document of the block | payload
  * where the payload is, per posting, varint(delta × 2 + (frequency === 1 ? 1 : 0)) followed by
  * varint(frequency) when the frequency is not 1. `delta` is the document minus the previous
  * posting's document (the first posting of a term counts from −1), so it is always ≥ 1.
  * Most postings of a Zipfian corpus take one or two bytes instead of eight; the fixed-width
  * headers let a reader skip a whole block (and let a writer update the open block in place).
+ * The max frequency (saturated at 255: then the term's own maximum applies) and the norm byte of
+ * the block's shortest document bound the BM25 score of any posting of the block for every
+ * k1, b and average length (`blockScoreBound`), so a query can skip blocks that cannot reach
+ * its top k. Deletes only clear `live`, so the bounds stay upper bounds. (Format 1 and 2 files
+ * had a u32 payload length there: `upgrade-block-bounds.ts` derives the bytes at load.)
  *
  * Document numbers must stay below 2^30 (delta × 2 + 1 then fits a positive int32).
  */
@@ -386,6 +434,16 @@ export declare const postingsPerBlock = 128;
 export declare const blockHeaderBytes = 8;
 /** The most bytes one posting can take: two 5-byte varints. */
 export declare const maxPostingBytes = 10;
+/** The frequency byte of a block whose maximum is 255 or more (the term's maximum applies). */
+export declare const saturatedFrequency = 255;
+/** Bytes of postings after the header of the block at `block`. */
+export declare function blockPayloadBytes(pool: Uint8Array, block: number): number;
+/**
+ * Rewrites the header of the open block at `block` after a posting of `document` (norm byte
+ * `norm`) was appended: payload length, last document, and the score bounds (reset when
+ * `opensBlock`, widened otherwise).
+ */
+export declare function writeBlockHeader(pool: Uint8Array, block: number, payloadBytes: number, document: number, frequency: number, norm: number, opensBlock: boolean): void;
 export declare function readUint32(pool: Uint8Array, position: number): number;
 export declare function writeUint32(pool: Uint8Array, position: number, value: number): void;
 /** Writes `value` (0 ≤ value < 2^31) as a varint at `position`; returns the next position. */
@@ -423,9 +481,49 @@ export interface RegionSummary {
  * Decodes a term's region read from a file and checks every invariant the search relies on:
  * full blocks of `postingsPerBlock` postings except the last, headers whose length and last
  * document match the payload, documents strictly increasing below `documentCount`, positive
- * frequencies, and varints that end inside their block. Returns a summary, or why it is invalid.
+ * frequencies, and varints that end inside their block; with `norms`, also that each header's
+ * score bounds (max frequency, min norm) are exactly those of its postings, since a bound too
+ * low would silently drop hits. Returns a summary, or why it is invalid.
  */
-export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number): RegionSummary | string;
+export declare function summarizeRegion(pool: Uint8Array, start: number, end: number, documentCount: number, norms?: Uint8Array): RegionSummary | string;
+
+// ---- dist/query-terms.d.ts
+import { type InvertedIndex } from "./inverted-index.ts";
+export interface SearchRequest {
+    readonly tokens: readonly string[];
+    readonly topK: number;
+    readonly k1: number;
+    readonly b: number;
+    /** Only documents for which this returns true (metadata filters). */
+    readonly accept?: (document: number) => boolean;
+    /** Score every matching document (no pruning): the reference the pruned paths are tested against. */
+    readonly exhaustive?: boolean;
+    /** Force one strategy (tests); by default `Searcher` picks one per query. */
+    readonly strategy?: "term-at-a-time" | "document-at-a-time";
+}
+export interface ScoredDocument {
+    readonly document: number;
+    readonly score: number;
+}
+export interface QueryTerm {
+    /** The term's compressed region in the index's postings pool: [start, end). */
+    readonly start: number;
+    readonly end: number;
+    /** Postings in the region (deleted documents included). */
+    readonly count: number;
+    readonly weight: number;
+    /** The highest frequency of the term in any document (saturated block headers defer to it). */
+    readonly maxFrequency: number;
+    /** No document can score more than this on the term. */
+    readonly bound: number;
+}
+/**
+ * The query's clauses, highest bound first: the order in which every search path sums a
+ * document's term scores (in double), so that all paths give bit-identical scores.
+ */
+export declare function queryTerms(index: InvertedIndex, tokens: readonly string[], cache: Float32Array): QueryTerm[];
+/** Sums of bounds are inflated so that double rounding can never make a bound too small. */
+export declare const inflation: number;
 
 // ---- dist/read-whole-file.d.ts
 /**
@@ -446,34 +544,29 @@ export declare function checkSavedDocuments(path: string, documents: unknown): D
 export declare function checkUniqueIds(path: string, documents: Document[]): Document[];
 
 // ---- dist/search.d.ts
-import { type InvertedIndex } from "./inverted-index.ts";
-export interface SearchRequest {
-    readonly tokens: readonly string[];
-    readonly topK: number;
-    readonly k1: number;
-    readonly b: number;
-    /** Only documents for which this returns true (metadata filters). */
-    readonly accept?: (document: number) => boolean;
-    /** Score every matching document (no pruning): the reference the pruned path is tested against. */
-    readonly exhaustive?: boolean;
-}
-export interface ScoredDocument {
-    readonly document: number;
-    readonly score: number;
-}
+import type { InvertedIndex } from "./inverted-index.ts";
+import { type ScoredDocument, type SearchRequest } from "./query-terms.ts";
+export type { ScoredDocument, SearchRequest } from "./query-terms.ts";
 /**
- * Term-at-a-time BM25 over typed arrays with MaxScore-style pruning that cannot change results.
+ * BM25 top-k search that cannot change results: term at a time (`term-at-a-time.ts`) when all
+ * of the query's lists are short, else document at a time with block-max MaxScore pruning
+ * (after Lucene 9's MaxScoreBulkScorer).
  *
- * Terms are scored in order of their upper bound, highest first, into a double accumulator
- * (Lucene also sums clause scores in double and casts to float). Once the k-th best partial
- * score (as float) beats the sum of the remaining terms' bounds (as float), no untouched
- * document can reach the top k, even on a tie, so the remaining terms only update documents
- * already touched: the candidates are sorted once and each remaining term's postings are
- * merged with them, skipping whole compressed blocks that hold none of them.
+ * Documents are visited in increasing order within windows of at least `minimumWindow`
+ * documents that end at a block boundary; inside one, each term's score is bounded by the
+ * highest header bound (max frequency, shortest document's norm) of its blocks there. Terms are
+ * ranked by that bound; the weakest ones whose bounds sum to at most the k-th best score so far
+ * are non-essential: a document found only in them cannot enter the top k (a later document
+ * never wins a tie), so candidates come from the essential terms only, and the non-essential
+ * ones are looked up (skipping blocks) only while the candidate can still make it. A window
+ * whose bounds all together cannot beat the k-th score is skipped without decoding anything;
+ * when the k-th score rises enough to demote a term, the rest of the window is partitioned
+ * anew. A candidate's score is summed in double over the terms in the same order as the
+ * term-at-a-time path and rounded to float, so scores and ties are bit-identical.
  */
 export declare class Searcher {
     #private;
-    /** Whether the last search stopped admitting new candidates early (for tests). */
+    /** Whether the last search skipped any document, block or window by its bounds (for tests). */
     pruned: boolean;
     search(index: InvertedIndex, request: SearchRequest): ScoredDocument[];
 }
@@ -507,6 +600,26 @@ export declare class SectionReader {
     jsonLines(length: number): unknown[];
     expectEnd(): void;
 }
+
+// ---- dist/seed-threshold.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import type { PostingsCursor } from "./postings-codec.ts";
+import type { QueryTerm, SearchRequest } from "./query-terms.ts";
+/**
+ * A bar below which no document can reach the top k, known before the first is visited.
+ *
+ * Document-at-a-time pruning starts with an empty top k: a frequent term stays essential until
+ * k good documents turned up, which for a rare strongest term may be at the end of its list.
+ * The query's short lists (strongest first, together at most a quarter of the longest, until
+ * 4k documents were found) are read first, and their
+ * documents with the best single-term scores (accepted and live) are rescored exactly on every
+ * term, following the postings with one cursor that skips blocks; k distinct ones then have
+ * known final scores, so a document scoring
+ * less than the k-th cannot make the top k. Those documents are not in the heap yet and may
+ * rank after a later tie, so the bar is the next float below the k-th (a document must score
+ * strictly less to be dropped). -Infinity when unused.
+ */
+export declare function seedThreshold(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, request: SearchRequest, cursor: PostingsCursor): number;
 
 // ---- dist/similarity.d.ts
 /** Lucene BM25Similarity.idf: computed in double, then cast to float. */
@@ -587,6 +700,27 @@ export declare class StoredDocuments {
 /** Bytes of the record whose four field lengths start at `fieldBytes[at]`. */
 export declare function recordBytes(fieldBytes: Uint32Array, at: number): number;
 export {};
+
+// ---- dist/term-at-a-time.d.ts
+import type { InvertedIndex } from "./inverted-index.ts";
+import { type QueryTerm, type ScoredDocument } from "./query-terms.ts";
+/**
+ * Term-at-a-time BM25 over typed arrays, with MaxScore-style pruning that cannot change results
+ * (or none: the exhaustive reference the pruned paths are tested against).
+ *
+ * Terms are scored in the order of `terms` into a double accumulator (Lucene also sums clause
+ * scores in double and casts to float). Once the k-th best partial score (as float) beats the
+ * sum of the remaining terms' bounds (as float), no untouched document can reach the top k,
+ * even on a tie, so the remaining terms only update documents already touched: the candidates
+ * are sorted once and each remaining term's postings are merged with them, skipping whole
+ * compressed blocks that hold none of them. With a filter (`accept`) it does not prune.
+ */
+export declare class TermAtATimeScorer {
+    #private;
+    /** Whether the last search stopped admitting new candidates early (for tests). */
+    pruned: boolean;
+    search(index: InvertedIndex, terms: readonly QueryTerm[], cache: Float32Array, topK: number, accept: ((document: number) => boolean) | undefined, prune: boolean): ScoredDocument[];
+}
 
 // ---- dist/term-table.d.ts
 /**
@@ -712,3 +846,11 @@ export declare class TopKHeap {
     private isWorse;
     private move;
 }
+
+// ---- dist/upgrade-block-bounds.d.ts
+/**
+ * Format 1 and 2 upgrade: their block headers had a u32 payload length where format 3 keeps
+ * a u16 length and the block's score bounds (max frequency, min norm). Fills in the bounds of
+ * every block of an already validated region from its postings and the documents' norms.
+ */
+export declare function deriveBlockBounds(pool: Uint8Array, start: number, end: number, norms: Uint8Array): void;

@@ -21,27 +21,29 @@ import { readWholeFile } from "./read-whole-file.ts";
 import { checkSavedDocuments, checkUniqueIds } from "./saved-documents.ts";
 import { SectionReader, sectionAlignment } from "./section-reader.ts";
 import { lengthToNorm } from "./small-float.ts";
+import { deriveBlockBounds } from "./upgrade-block-bounds.ts";
 
 /**
  * On-disk format, version 4 (all integers little-endian):
  *   "HRAGBM25" | u32 version | u32 header length | header JSON | documents (binary:
  *   `documents-section.ts`) | terms JSON | i32[terms] postings region bytes | u8[...] postings
  *   regions in term order (the in-memory compressed encoding of `postings-codec.ts`, byte for
- *   byte) | u8[documents] norms | u32[documents] lengths | u32 CRC-32 of everything before it.
+ *   byte, block score bounds in the block headers) | u8[documents] norms | u32[documents]
+ *   lengths | u32 CRC-32 of everything before it.
  * Every section after the header starts at a file offset that is a multiple of 8 (zero
  * padding before it), so the loader uses the file's bytes in place: postings, norms, lengths
  * and the documents are views on the one buffer the file was read into, not copies.
  * The header records the settings and the byte length of every section. With
  * `documentsExternal: true` (saved with `storeDocuments: false`) the documents section holds
  * only the ids, resolved on load from the document store the caller passes.
- * Version 2: the same sections unaligned, documents as JSON lines (one document, or one id, per
- * line). Version 1: documents as one JSON array, uncompressed i32 (document, frequency) pairs,
- * `postingsInts` in the header; its postings are re-encoded on load. Both are still read, and
- * the next save writes version 4. (Version 3 is the postings block format of issue 16's query
- * work, developed alongside; this release does not read it.)
+ * Version 3: the sections unaligned, documents as JSON lines (one document, or one id, per
+ * line), block score bounds in the postings. Version 2: version 3 without the block score
+ * bounds (derived on load, `upgrade-block-bounds.ts`). Version 1: documents as one JSON array,
+ * uncompressed i32 (document, frequency) pairs, `postingsInts` in the header; its postings are
+ * re-encoded on load. All are still read, and the next save writes version 4.
  */
 export const formatVersion = 4;
-const readableVersions = [1, 2, 4];
+const readableVersions = [1, 2, 3, 4];
 const magic = Buffer.from("HRAGBM25", "latin1");
 
 export interface SavedSettings {
@@ -191,7 +193,7 @@ export async function readIndexFile(path: string, lookup?: DocumentLookup): Prom
   if (postings instanceof Int32Array) {
     addUncompressedPostings(path, index, terms as string[], sizes, postings);
   } else {
-    addCompressedPostings(path, index, terms as string[], sizes, postings);
+    addCompressedPostings(path, index, terms as string[], sizes, postings, version);
   }
   const { name, analyzer, k1, b, fields } = header;
   return { settings: { name, analyzer, k1, b, fields }, index };
@@ -312,10 +314,12 @@ function addCompressedPostings(
   terms: string[],
   sizes: Int32Array,
   postings: Uint8Array,
+  version: number,
 ): void {
   if (sizes.reduce((sum, size) => sum + size, 0) !== postings.length) {
     throw corrupt(path, "the postings sizes do not add up to the postings section");
   }
+  const boundsStored = version >= 3;
   index.pool = postings;
   index.poolUsed = postings.length;
   index.postingsTotal = postings.length;
@@ -327,10 +331,12 @@ function addCompressedPostings(
     if (size < 0 || offset + size > postings.length) {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are out of range`);
     }
-    const summary = summarizeRegion(postings, offset, offset + size, index.size);
+    const norms = boundsStored ? index.norms : undefined;
+    const summary = summarizeRegion(postings, offset, offset + size, index.size, norms);
     if (typeof summary === "string") {
       throw corrupt(path, `the postings of term ${JSON.stringify(term)} are not valid: ${summary}`);
     }
+    if (!boundsStored) deriveBlockBounds(postings, offset, offset + size, index.norms);
     index.postingStarts[number] = offset;
     index.postingCapacities[number] = size;
     index.postingSizes[number] = size;

@@ -2,12 +2,17 @@
  * The byte layout of one term's postings (measured choice: varint blocks with skip headers).
  *
  * A term's postings are a run of blocks of up to `postingsPerBlock` postings, each
- *   u32 payload bytes | u32 last document of the block | payload
+ *   u16 payload bytes | u8 max frequency | u8 min norm | u32 last document of the block | payload
  * where the payload is, per posting, varint(delta × 2 + (frequency === 1 ? 1 : 0)) followed by
  * varint(frequency) when the frequency is not 1. `delta` is the document minus the previous
  * posting's document (the first posting of a term counts from −1), so it is always ≥ 1.
  * Most postings of a Zipfian corpus take one or two bytes instead of eight; the fixed-width
  * headers let a reader skip a whole block (and let a writer update the open block in place).
+ * The max frequency (saturated at 255: then the term's own maximum applies) and the norm byte of
+ * the block's shortest document bound the BM25 score of any posting of the block for every
+ * k1, b and average length (`blockScoreBound`), so a query can skip blocks that cannot reach
+ * its top k. Deletes only clear `live`, so the bounds stay upper bounds. (Format 1 and 2 files
+ * had a u32 payload length there: `upgrade-block-bounds.ts` derives the bytes at load.)
  *
  * Document numbers must stay below 2^30 (delta × 2 + 1 then fits a positive int32).
  */
@@ -15,6 +20,36 @@ export const postingsPerBlock = 128;
 export const blockHeaderBytes = 8;
 /** The most bytes one posting can take: two 5-byte varints. */
 export const maxPostingBytes = 10;
+
+/** The frequency byte of a block whose maximum is 255 or more (the term's maximum applies). */
+export const saturatedFrequency = 255;
+
+/** Bytes of postings after the header of the block at `block`. */
+export function blockPayloadBytes(pool: Uint8Array, block: number): number {
+  return pool[block]! | (pool[block + 1]! << 8);
+}
+
+/**
+ * Rewrites the header of the open block at `block` after a posting of `document` (norm byte
+ * `norm`) was appended: payload length, last document, and the score bounds (reset when
+ * `opensBlock`, widened otherwise).
+ */
+export function writeBlockHeader(
+  pool: Uint8Array,
+  block: number,
+  payloadBytes: number,
+  document: number,
+  frequency: number,
+  norm: number,
+  opensBlock: boolean,
+): void {
+  pool[block] = payloadBytes & 0xff;
+  pool[block + 1] = payloadBytes >>> 8;
+  const frequencyByte = Math.min(frequency, saturatedFrequency);
+  if (opensBlock || frequencyByte > pool[block + 2]!) pool[block + 2] = frequencyByte;
+  if (opensBlock || norm < pool[block + 3]!) pool[block + 3] = norm;
+  writeUint32(pool, block + 4, document);
+}
 
 export function readUint32(pool: Uint8Array, position: number): number {
   return (
@@ -73,7 +108,7 @@ export class PostingsCursor {
     let position = this.#position;
     if (position >= this.#blockEnd) {
       if (position >= this.#end) return false;
-      this.#blockEnd = position + blockHeaderBytes + readUint32(pool, position);
+      this.#blockEnd = position + blockHeaderBytes + blockPayloadBytes(pool, position);
       position += blockHeaderBytes;
     }
     let byte = pool[position++]!;
@@ -119,7 +154,7 @@ export class PostingsCursor {
     while (this.#position >= this.#blockEnd && this.#position < this.#end) {
       const position = this.#position;
       const last = readUint32(pool, position + 4);
-      const payload = readUint32(pool, position);
+      const payload = blockPayloadBytes(pool, position);
       if (last >= target) break;
       // The next block's first delta counts from this block's last document.
       this.document = last;

@@ -1,4 +1,10 @@
-import { blockHeaderBytes, postingsPerBlock, readUint32 } from "./postings-codec.ts";
+import {
+  blockHeaderBytes,
+  blockPayloadBytes,
+  postingsPerBlock,
+  readUint32,
+  saturatedFrequency,
+} from "./postings-codec.ts";
 
 /** What a term's compressed region holds, as the index needs it to append more postings. */
 export interface RegionSummary {
@@ -13,13 +19,16 @@ export interface RegionSummary {
  * Decodes a term's region read from a file and checks every invariant the search relies on:
  * full blocks of `postingsPerBlock` postings except the last, headers whose length and last
  * document match the payload, documents strictly increasing below `documentCount`, positive
- * frequencies, and varints that end inside their block. Returns a summary, or why it is invalid.
+ * frequencies, and varints that end inside their block; with `norms`, also that each header's
+ * score bounds (max frequency, min norm) are exactly those of its postings, since a bound too
+ * low would silently drop hits. Returns a summary, or why it is invalid.
  */
 export function summarizeRegion(
   pool: Uint8Array,
   start: number,
   end: number,
   documentCount: number,
+  norms?: Uint8Array,
 ): RegionSummary | string {
   let position = start;
   let document = -1;
@@ -30,8 +39,12 @@ export function summarizeRegion(
     if (position + blockHeaderBytes > end) return "a block header runs past the region";
     if (count % postingsPerBlock !== 0) return "a block before the last is not full";
     openBlock = position - start;
-    const blockEnd = position + blockHeaderBytes + readUint32(pool, position);
+    const blockEnd = position + blockHeaderBytes + blockPayloadBytes(pool, position);
+    const declaredMaxFrequency = pool[position + 2]!;
+    const declaredMinNorm = pool[position + 3]!;
     const declaredLast = readUint32(pool, position + 4);
+    let blockMaxFrequency = 0;
+    let blockMinNorm = 255;
     if (blockEnd > end) return "a block runs past the region";
     position += blockHeaderBytes;
     let inBlock = 0;
@@ -52,11 +65,19 @@ export function summarizeRegion(
       }
       if (document >= documentCount) return "a document number is out of range";
       maxFrequency = Math.max(maxFrequency, frequency);
+      blockMaxFrequency = Math.max(blockMaxFrequency, frequency);
+      if (norms !== undefined) blockMinNorm = Math.min(blockMinNorm, norms[document]!);
       inBlock++;
     }
     if (inBlock === 0 || inBlock > postingsPerBlock)
       return "a block has a wrong number of postings";
     if (declaredLast !== document) return "a block header does not match its postings";
+    if (
+      norms !== undefined &&
+      (declaredMaxFrequency !== Math.min(blockMaxFrequency, saturatedFrequency) ||
+        declaredMinNorm !== blockMinNorm)
+    )
+      return "a block's score bounds do not match its postings";
     count += inBlock;
   }
   return { count, lastDocument: document, openBlock, maxFrequency };
