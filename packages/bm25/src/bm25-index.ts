@@ -62,26 +62,34 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     const failed: ItemFailure[] = [...invalid];
     const started = performance.now();
     let succeeded = 0;
-    for (let start = 0; start < valid.length; start += this.#batchSize) {
-      if (start > 0) {
-        await new Promise((resolve) => setImmediate(resolve));
-        this.#throwIfAbortedDuringWrite(options?.signal, succeeded, valid.length);
-      }
-      for (const { document, index } of valid.slice(start, start + this.#batchSize)) {
-        try {
-          this.#write(document);
-          succeeded++;
-        } catch (error) {
-          failed.push({ id: document.id, index, error: toHybridRagError(error, this.name) });
+    // Each batch's postings are appended term by term once it is analysed; searches between
+    // batches see every document written so far.
+    this.#index.deferPostings();
+    try {
+      for (let start = 0; start < valid.length; start += this.#batchSize) {
+        if (start > 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          this.#throwIfAbortedDuringWrite(options?.signal, succeeded, valid.length);
         }
+        for (const { document, index } of valid.slice(start, start + this.#batchSize)) {
+          try {
+            this.#write(document);
+            succeeded++;
+          } catch (error) {
+            failed.push({ id: document.id, index, error: toHybridRagError(error, this.name) });
+          }
+        }
+        this.#index.flushPostings();
+        this.events.emit("index-progress", {
+          index: this.name,
+          done: Math.min(start + this.#batchSize, valid.length),
+          total: valid.length,
+          failed: failed.length,
+          elapsedMs: performance.now() - started,
+        });
       }
-      this.events.emit("index-progress", {
-        index: this.name,
-        done: Math.min(start + this.#batchSize, valid.length),
-        total: valid.length,
-        failed: failed.length,
-        elapsedMs: performance.now() - started,
-      });
+    } finally {
+      this.#index.endDeferring();
     }
     this.#compactIfWasteful();
     this.#index.packIfWasteful();

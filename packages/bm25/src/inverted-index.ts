@@ -65,6 +65,19 @@ export class InvertedIndex implements TermNumbering {
   #distinct: Int32Array = new Int32Array(0);
   readonly #table = new TermTable();
   #totalAtLastPack = 0;
+  /**
+   * Between `deferPostings()` and `endDeferring()`: the postings of the documents added since
+   * the last flush, as (term, document, frequency) triples in document order, appended term by
+   * term at `flushPostings()` (each term's state and region end are then touched once per
+   * flush rather than once per posting, in ascending term order).
+   */
+  #deferring = false;
+  #pending: Int32Array = new Int32Array(0);
+  #pendingCount = 0;
+  #firstPendingDocument = 0;
+  #bucketEnds: Int32Array = new Int32Array(0);
+  #sortedDocuments: Int32Array = new Int32Array(0);
+  #sortedFrequencies: Int32Array = new Int32Array(0);
 
   get size(): number {
     return this.documents.length;
@@ -119,6 +132,20 @@ export class InvertedIndex implements TermNumbering {
     if (length > 0) this.documentsWithTerms++;
     this.totalTerms += length;
     // Counted with reusable typed arrays rather than a Map per document (indexing hot path).
+    if (this.#deferring) {
+      this.#pending = ensureCapacity(this.#pending, (this.#pendingCount + distinct) * 3);
+      const pending = this.#pending;
+      let at = this.#pendingCount * 3;
+      for (let slot = 0; slot < distinct; slot++) {
+        const term = this.#distinct[slot]!;
+        pending[at++] = term;
+        pending[at++] = number;
+        pending[at++] = this.#counts[term]!;
+        this.#counts[term] = 0;
+      }
+      this.#pendingCount += distinct;
+      return number;
+    }
     for (let slot = 0; slot < distinct; slot++) {
       const term = this.#distinct[slot]!;
       this.appendPosting(term, number, this.#counts[term]!);
@@ -127,10 +154,63 @@ export class InvertedIndex implements TermNumbering {
     return number;
   }
 
+  /**
+   * From now on, documents' postings are collected and appended term by term by
+   * `flushPostings()` (bulk loads: faster on large vocabularies). The index may only be read
+   * after a flush; `endDeferring()` flushes and returns to appending document by document.
+   */
+  deferPostings(): void {
+    this.flushPostings();
+    this.#deferring = true;
+  }
+
+  /** Appends the collected postings, term by term (each term's in document order). */
+  flushPostings(): void {
+    const count = this.#pendingCount;
+    this.#firstPendingDocument = this.documents.length;
+    if (count === 0) return;
+    this.#pendingCount = 0;
+    const pending = this.#pending;
+    const terms = this.termCount;
+    // Counting sort by term, stable (documents stay ascending within a term), into two
+    // arrays read in order afterwards: term t's postings end up in [ends[t − 1], ends[t]).
+    const ends = (this.#bucketEnds = ensureCapacity(this.#bucketEnds, terms + 1));
+    ends.fill(0, 0, terms + 1);
+    for (let posting = 0; posting < count; posting++) ends[pending[posting * 3]! + 1]!++;
+    for (let term = 0; term < terms; term++) ends[term + 1]! += ends[term]!;
+    const documents = (this.#sortedDocuments = ensureCapacity(this.#sortedDocuments, count));
+    const frequencies = (this.#sortedFrequencies = ensureCapacity(this.#sortedFrequencies, count));
+    for (let posting = 0, at = 0; posting < count; posting++, at += 3) {
+      const to = ends[pending[at]!]!++;
+      documents[to] = pending[at + 1]!;
+      frequencies[to] = pending[at + 2]!;
+    }
+    let from = 0;
+    for (let term = 0; term < terms; term++) {
+      const to = ends[term]!;
+      for (let slot = from; slot < to; slot++) {
+        this.appendPosting(term, documents[slot]!, frequencies[slot]!);
+      }
+      from = to;
+    }
+  }
+
+  /** Flushes, appends document by document again and drops the scratch space. */
+  endDeferring(): void {
+    this.flushPostings();
+    this.#deferring = false;
+    this.#pending = new Int32Array(0);
+    this.#bucketEnds = new Int32Array(0);
+    this.#sortedDocuments = new Int32Array(0);
+    this.#sortedFrequencies = new Int32Array(0);
+  }
+
   /** Marks a document deleted and removes it from the statistics (`tokens` = its analysis). */
   remove(number: number, tokens: readonly string[]): void {
     const id = this.documents.id(number);
     if (id === undefined || this.live[number] === 0) return;
+    // Its postings (and document frequencies) must be in before they are taken out.
+    if (number >= this.#firstPendingDocument) this.flushPostings();
     this.numberById.delete(id);
     this.documents.delete(number);
     this.live[number] = 0;
