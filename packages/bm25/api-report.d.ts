@@ -293,6 +293,16 @@ export declare class InvertedIndex implements TermNumbering {
      * ASCII tokens go from the text to their term number without becoming strings.
      */
     addStandardText(document: Document, text: string): number;
+    /**
+     * From now on, documents' postings are collected and appended term by term by
+     * `flushPostings()` (bulk loads: faster on large vocabularies). The index may only be read
+     * after a flush; `endDeferring()` flushes and returns to appending document by document.
+     */
+    deferPostings(): void;
+    /** Appends the collected postings, term by term (each term's in document order). */
+    flushPostings(): void;
+    /** Flushes, appends document by document again and drops the scratch space. */
+    endDeferring(): void;
     /** Marks a document deleted and removes it from the statistics (`tokens` = its analysis). */
     remove(number: number, tokens: readonly string[]): void;
     /** Drops deleted documents and renumbers the rest, keeping their order. */
