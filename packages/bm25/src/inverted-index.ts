@@ -174,12 +174,15 @@ export class InvertedIndex implements TermNumbering {
     const terms = this.termCount;
     // Counting sort by term, stable (documents stay ascending within a term), into two
     // arrays read in order afterwards: term t's postings end up in [ends[t − 1], ends[t]).
-    const ends = (this.#bucketEnds = ensureCapacity(this.#bucketEnds, terms + 1));
+    this.#bucketEnds = ensureCapacity(this.#bucketEnds, terms + 1);
+    const ends = this.#bucketEnds;
     ends.fill(0, 0, terms + 1);
     for (let posting = 0; posting < count; posting++) ends[pending[posting * 3]! + 1]!++;
     for (let term = 0; term < terms; term++) ends[term + 1]! += ends[term]!;
-    const documents = (this.#sortedDocuments = ensureCapacity(this.#sortedDocuments, count));
-    const frequencies = (this.#sortedFrequencies = ensureCapacity(this.#sortedFrequencies, count));
+    this.#sortedDocuments = ensureCapacity(this.#sortedDocuments, count);
+    this.#sortedFrequencies = ensureCapacity(this.#sortedFrequencies, count);
+    const documents = this.#sortedDocuments;
+    const frequencies = this.#sortedFrequencies;
     for (let posting = 0, at = 0; posting < count; posting++, at += 3) {
       const to = ends[pending[at]!]!++;
       documents[to] = pending[at + 1]!;
