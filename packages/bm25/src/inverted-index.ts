@@ -213,7 +213,7 @@ export class InvertedIndex implements TermNumbering {
     const id = this.documents.id(number);
     if (id === undefined || this.live[number] === 0) return;
     // Its postings (and document frequencies) must be in before they are taken out.
-    if (number >= this.#firstPendingDocument) this.flushPostings();
+    if (this.#pendingCount > 0 && number >= this.#firstPendingDocument) this.flushPostings();
     this.numberById.delete(id);
     this.documents.delete(number);
     this.live[number] = 0;
