@@ -606,6 +606,46 @@ export declare function writeSampleFolder(folder: string): Promise<{
 // ---- dist/testing/save-in-child.d.ts
 export {};
 
+// ---- dist/testing/writer-client.d.ts
+import { type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { WriteRequest } from "./writer-process.ts";
+export type WriteAnswer = {
+    saved: number;
+} | {
+    locked: string;
+} | {
+    error: string;
+};
+/** Drives a `writer-process.ts` child: one JSON request line in, one JSON answer line out. */
+export declare class WriterClient {
+    #private;
+    readonly child: ChildProcessWithoutNullStreams;
+    readonly ready: Promise<void>;
+    readonly exited: Promise<{
+        code: number | null;
+        signal: NodeJS.Signals | null;
+    }>;
+    constructor();
+    /** Sends a write; resolves with its answer. */
+    write(request: WriteRequest): Promise<WriteAnswer>;
+    close(): Promise<void>;
+}
+
+// ---- dist/testing/writer-documents.d.ts
+import type { Document } from "@hybrid-rag/core";
+/** The documents a test writer ingests: "<prefix>-<i>", each with a word found in no other. */
+export declare function writerDocuments(prefix: string, count: number): Document[];
+/** A word made of letters only, so every analyzer keeps it as one token. */
+export declare function uniqueWord(prefix: string, index: number): string;
+
+// ---- dist/testing/writer-process.d.ts
+export interface WriteRequest {
+    readonly directory: string;
+    readonly prefix: string;
+    readonly count: number;
+    readonly waitMs: number;
+}
+
 // ---- dist/write-batch.d.ts
 import type { Chunk } from "@hybrid-rag/chunking";
 import type { DocumentIndex } from "@hybrid-rag/core";
@@ -642,5 +682,7 @@ export interface BatchResult {
  * ids are `<parent>#<index>`, so versions share them) written again — so search keeps finding
  * the previous version. Restoring re-embeds only the previous chunks that the dense side did
  * overwrite; if that fails too, the document is removed whole rather than kept half-replaced.
+ * An embedding service refuses a whole request for one bad passage, so the documents of a batch
+ * that failed are tried again one by one: only the ones that fail alone are reported.
  */
 export declare function writeBatch(targets: BatchTargets, batch: readonly PendingDocument[], emit: EmitCollectionEvent, signal: AbortSignal | undefined): Promise<BatchResult>;

@@ -135,6 +135,26 @@ describe("each document is a transaction", () => {
     await expectConsistent(collection);
   });
 
+  it("a refusal fails only the document it is about, not the others sent with it", async () => {
+    const embedder = new RefusingEmbedder(64);
+    const collection = createEmbeddedCollection({ embedder });
+    await collection.ingest([
+      { id: "a", text: "apples and pears" },
+      { id: "b", text: "bananas and plums" },
+    ]);
+    embedder.refuse = "forbidden";
+    // One batch, one embedder call for both: the service refuses the call as a whole.
+    const summary = await collection.ingest([
+      { id: "a", text: "apples, revised" },
+      { id: "b", text: "bananas, forbidden revision" },
+    ]);
+    expect(summary).toMatchObject({ replaced: 1, failed: 1 });
+    expect(summary.failures.map((failure) => failure.parentId)).toEqual(["b"]);
+    expect(collection.store.chunksOf("a")[0]!.text).toBe("apples, revised");
+    expect(collection.store.chunksOf("b")[0]!.text).toBe("bananas and plums");
+    await expectConsistent(collection);
+  });
+
   it("a shorter new version drops the previous version's extra chunks once it is written", async () => {
     const collection = createEmbeddedCollection({
       embedder: new RefusingEmbedder(64),

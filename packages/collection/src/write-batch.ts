@@ -40,6 +40,8 @@ export interface BatchResult {
  * ids are `<parent>#<index>`, so versions share them) written again — so search keeps finding
  * the previous version. Restoring re-embeds only the previous chunks that the dense side did
  * overwrite; if that fails too, the document is removed whole rather than kept half-replaced.
+ * An embedding service refuses a whole request for one bad passage, so the documents of a batch
+ * that failed are tried again one by one: only the ones that fail alone are reported.
  */
 export async function writeBatch(
   targets: BatchTargets,
@@ -47,6 +49,47 @@ export async function writeBatch(
   emit: EmitCollectionEvent,
   signal: AbortSignal | undefined,
 ): Promise<BatchResult> {
+  const first = await writeOnce(targets, batch, signal);
+  const written = [...first.written];
+  let failed = first.failed;
+  let embedded = first.embedded;
+  if (failed.length > 0 && batch.length > 1) {
+    const alone = [];
+    for (const { item } of failed) {
+      const retry = await writeOnce(targets, [item], signal);
+      written.push(...retry.written);
+      alone.push(...retry.failed);
+      embedded += retry.embedded;
+    }
+    failed = alone;
+  }
+  const failures = failed.map(({ item, error, outcome }) => {
+    const failure: DocumentFailure = {
+      parentId: item.parent.id,
+      source: item.parent.source,
+      reason: error.message,
+      previousVersion: outcome.previousVersion,
+      ...(outcome.restoreError ? { restoreError: outcome.restoreError } : {}),
+    };
+    emit("document-failed", { ...failure, error });
+    return failure;
+  });
+  const chunks = written.reduce((sum, item) => sum + item.chunks.length, 0);
+  emit("batch-indexed", { chunks, embedded, parents: written.length });
+  return { written, failures, chunks };
+}
+
+interface FailedDocument {
+  readonly item: PendingDocument;
+  readonly error: Error;
+  readonly outcome: Awaited<ReturnType<typeof rollBack>>;
+}
+
+async function writeOnce(
+  targets: BatchTargets,
+  batch: readonly PendingDocument[],
+  signal: AbortSignal | undefined,
+): Promise<{ written: PendingDocument[]; failed: FailedDocument[]; embedded: number }> {
   const chunks = batch.flatMap((item) => item.chunks);
   const writeOptions = signal ? { signal } : undefined;
   const [sparse, dense] = await Promise.all([
@@ -56,8 +99,7 @@ export async function writeBatch(
   const sparseFailures = failuresById(sparse);
   const denseFailures = failuresById(dense);
   const written: PendingDocument[] = [];
-  const failures: DocumentFailure[] = [];
-  let writtenChunks = 0;
+  const failed: FailedDocument[] = [];
   for (const item of batch) {
     const error = item.chunks
       .map((chunk) => sparseFailures.get(chunk.id) ?? denseFailures.get(chunk.id))
@@ -65,26 +107,15 @@ export async function writeBatch(
     if (error === undefined) {
       await commit(targets, item);
       written.push(item);
-      writtenChunks += item.chunks.length;
-      continue;
+    } else {
+      failed.push({
+        item,
+        error,
+        outcome: await rollBack(targets, item, sparseFailures, denseFailures),
+      });
     }
-    const outcome = await rollBack(targets, item, sparseFailures, denseFailures);
-    const failure: DocumentFailure = {
-      parentId: item.parent.id,
-      source: item.parent.source,
-      reason: error.message,
-      previousVersion: outcome.previousVersion,
-      ...(outcome.restoreError ? { restoreError: outcome.restoreError } : {}),
-    };
-    failures.push(failure);
-    emit("document-failed", { ...failure, error });
   }
-  emit("batch-indexed", {
-    chunks: writtenChunks,
-    embedded: chunks.length,
-    parents: written.length,
-  });
-  return { written, failures, chunks: writtenChunks };
+  return { written, failed, embedded: chunks.length };
 }
 
 async function commit(targets: BatchTargets, item: PendingDocument): Promise<void> {
