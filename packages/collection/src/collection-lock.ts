@@ -209,6 +209,13 @@ export function describeHolder(holder: LockHolder): string {
 }
 
 function lockedError(directory: string, holder: LockHolder | "unfinished", waitMs: number) {
+  if (holder !== "unfinished" && holder.pid === process.pid && holder.host === hostname()) {
+    return new HybridRagError(
+      "locked",
+      `${directory} is locked by this process already (since ${holder.since}): pass the CollectionLock you hold, e.g. collection.save(directory, { lock }), or release it first.`,
+      { details: { directory, holder } },
+    );
+  }
   const who = holder === "unfinished" ? "a writer that is starting" : describeHolder(holder);
   const waited = waitMs > 0 ? ` after waiting ${(waitMs / 1000).toFixed(1)} s` : "";
   const remote =
