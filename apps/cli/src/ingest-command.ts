@@ -1,6 +1,7 @@
 import { access, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  type CollectionLock,
   createEmbeddedCollection,
   type EmbeddedCollection,
   type IngestSummary,
@@ -10,7 +11,7 @@ import {
 import { loadFolder } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
-import { loadEmbedder, type ModelFlags } from "./model-options.ts";
+import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
 export interface IngestFlags extends ModelFlags {
@@ -42,10 +43,10 @@ export async function ingestCommand(
   flags: IngestFlags,
   io: CliIo,
 ): Promise<IngestOutcome> {
-  const { embedder, tokenCounter, modelMaxTokens } = await loadEmbedder(flags);
+  const loaded = await loadEmbedder(flags);
   const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
   try {
-    return await ingestLocked(folder, flags, io, { embedder, tokenCounter, modelMaxTokens }, lock);
+    return await ingestLocked(folder, flags, io, loaded, lock);
   } finally {
     await lock.release();
   }
@@ -55,8 +56,8 @@ async function ingestLocked(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-  { embedder, tokenCounter, modelMaxTokens }: Awaited<ReturnType<typeof loadEmbedder>>,
-  lock: Awaited<ReturnType<typeof lockCollection>>,
+  { embedder, tokenCounter, modelMaxTokens }: LoadedEmbedder,
+  lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const exists = await access(join(flags.into, "manifest.json")).then(
     () => true,

@@ -32,8 +32,8 @@ export interface LockCollectionOptions {
 const unfinishedLockGraceMs = 5_000;
 
 /**
- * The one writer of a collection directory. `lockCollection` creates `writer.lock` exclusively
- * (O_EXCL) with the holder's pid, host and a random token; a second writer finds it and waits or
+ * The one writer of a collection directory. `lockCollection` creates `writer.lock` atomically
+ * (a hard link, which fails if it exists) with the holder's pid, host and a random token; a second writer finds it and waits or
  * gets `locked` naming the holder. A lock whose process is gone (same host, pid not alive) is
  * stale and taken over. `verify()` checks that the file is still this lock's (the commit point
  * calls it); `release()` removes it.
@@ -126,12 +126,43 @@ export async function lockCollection(
 
 type ReadHolder = LockHolder | "unfinished" | undefined;
 
+/**
+ * Creates the lock file with its content in one step, so that a writer that finds it always
+ * finds its holder: the content goes to a temporary file that is hard-linked to the lock's name
+ * (link fails if the name exists), then the temporary name is removed. Where hard links are not
+ * supported, the file is created with O_EXCL and then written (a reader may briefly find it
+ * empty: "a writer that is starting").
+ */
 async function createLockFile(path: string, holder: LockHolder): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  const temporary = `${path}.${holder.token}.tmp`;
+  await writeSynced(temporary, holder, "w");
   try {
-    handle = await open(path, "wx");
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") {
+      throw lockFileError(path, error);
+    }
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  try {
+    await writeSynced(path, holder, "wx");
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw lockFileError(path, error);
+  }
+}
+
+async function writeSynced(path: string, holder: LockHolder, flags: "w" | "wx"): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, flags);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw error;
     throw lockFileError(path, error);
   }
   try {
@@ -140,7 +171,6 @@ async function createLockFile(path: string, holder: LockHolder): Promise<boolean
   } finally {
     await handle.close();
   }
-  return true;
 }
 
 /** The holder in a lock file; "unfinished" while it is empty or half-written; undefined if absent. */
