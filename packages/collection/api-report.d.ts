@@ -199,8 +199,8 @@ export interface LockCollectionOptions {
     readonly signal?: AbortSignal;
 }
 /**
- * The one writer of a collection directory. `lockCollection` creates `writer.lock` exclusively
- * (O_EXCL) with the holder's pid, host and a random token; a second writer finds it and waits or
+ * The one writer of a collection directory. `lockCollection` creates `writer.lock` atomically
+ * (a hard link, which fails if it exists) with the holder's pid, host and a random token; a second writer finds it and waits or
  * gets `locked` naming the holder. A lock whose process is gone (same host, pid not alive) is
  * stale and taken over. `verify()` checks that the file is still this lock's (the commit point
  * calls it); `release()` removes it.
@@ -543,8 +543,22 @@ export declare class CountingEmbedder implements Embedder {
     embedPassages(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
 }
 
+// ---- dist/testing/hold-lock-in-child.d.ts
+/**
+ * Another process holding a collection's writer lock (as a second `hybrid-rag ingest` would),
+ * for tests of the waiting or refused writer; `release()` makes it let go and exit.
+ */
+export declare function holdLockInChild(directory: string): Promise<{
+    pid: number;
+    release: () => Promise<void>;
+}>;
+
+// ---- dist/testing/hold-lock-process.d.ts
+export {};
+
 // ---- dist/testing/index.d.ts
 export { CountingEmbedder } from "./counting-embedder.ts";
+export { holdLockInChild } from "./hold-lock-in-child.ts";
 export { RefusingEmbedder } from "./refusing-embedder.ts";
 export { deepFacts, fillerParagraph, writeSampleFolder } from "./sample-folder.ts";
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { lockCollection } from "@hybrid-rag/collection";
+import { holdLockInChild } from "@hybrid-rag/collection/testing";
 import {
   HashingEmbedder,
   type LoopbackServer,
@@ -122,22 +122,23 @@ describe("hybrid-rag ingest as the collection's one writer", () => {
   it("a second writer gets locked naming the holder (exit 4), or waits with --wait", async () => {
     await writeFile(join(folder, "tides.md"), "# Tides\n\nNeap tides follow the quarter moon.\n");
     await writeFile(join(folder, "owls.md"), "# Owls\n\nBarn owls nest in the old mill.\n");
-    const lock = await lockCollection(collection);
+    // Another process holds the lock, as a first `hybrid-rag ingest` would.
+    const holder = await holdLockInChild(collection);
     try {
       const refused = await ingest();
       expect(refused.code).toBe(exitCodes.locked);
       expect(refused.err).toMatch(
-        new RegExp(`^hybrid-rag: locked: .* is being written by process ${process.pid} on `),
+        new RegExp(`^hybrid-rag: locked: .* is being written by process ${holder.pid} on `),
       );
       expect(refused.err).toContain("--wait <seconds>");
       const waiting = ingest("--wait", "30");
       await sleep(300);
-      await lock.release();
+      await holder.release();
       const waited = await waiting;
       expect(waited).toMatchObject({ code: 0, err: "" });
       expect((await search("old mill")).out).toContain("Barn owls nest in the old mill.");
     } finally {
-      await lock.release();
+      await holder.release();
     }
     const bad = captureIo();
     expect(await runCli(["ingest", folder, "--into", collection, "--wait", "-1"], bad)).toBe(2);
