@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { holdLockInChild } from "@hybrid-rag/collection/testing";
 import {
   HashingEmbedder,
@@ -144,6 +146,64 @@ describe("hybrid-rag ingest as the collection's one writer", () => {
     expect(await runCli(["ingest", folder, "--into", collection, "--wait", "-1"], bad)).toBe(2);
     expect(bad.err()).toContain("expected seconds from 0 to 86400");
   }, 60_000);
+
+  it("two `hybrid-rag ingest` processes into one collection: both folders end up searchable", async () => {
+    const target = join(workspace, "shared-collection");
+    // Distinct file names: document ids are paths relative to the folder ingested.
+    const folders = [join(workspace, "north"), join(workspace, "south")];
+    for (const [side, path] of folders.entries()) {
+      await mkdir(path);
+      for (let index = 0; index < 20; index++) {
+        await writeFile(
+          join(path, `${side === 0 ? "north" : "south"}-note-${index}.md`),
+          `# Note ${index}\n\nField note ${index} from the ${side === 0 ? "northern" : "southern"} station.\n`,
+        );
+      }
+    }
+    const bin = fileURLToPath(new URL("./bin.ts", import.meta.url));
+    const run = (folderPath: string) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            bin,
+            "ingest",
+            folderPath,
+            "--into",
+            target,
+            ...model(),
+            "--no-progress",
+            "--wait",
+            "60",
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (data: Buffer) => {
+          out += data.toString();
+        });
+        child.stderr.on("data", (data: Buffer) => {
+          err += data.toString();
+        });
+        child.on("exit", (code) => resolve({ code, out, err }));
+      });
+    const results = await Promise.all(folders.map(run));
+    for (const result of results) expect(result, result.err).toMatchObject({ code: 0, err: "" });
+    expect(results.map((result) => /\(version (\d)\)/.exec(result.out)?.[1]).sort()).toEqual([
+      "1",
+      "2",
+    ]);
+    const io = captureIo();
+    expect(
+      await runCli(
+        ["search", target, "field note station", ...model(), "--json", "--top-k", "40"],
+        io,
+      ),
+    ).toBe(0);
+    const { hits } = JSON.parse(io.out()) as { hits: Array<{ source: string }> };
+    expect(new Set(hits.map((hit) => hit.source)).size).toBe(40);
+  }, 120_000);
 
   it("search prints control characters and escape sequences of documents escaped", async () => {
     await writeFile(
