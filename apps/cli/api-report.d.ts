@@ -35,16 +35,39 @@ export interface IngestFlags extends ModelFlags {
     readonly removeMissing: boolean;
     readonly progress: boolean;
     readonly json: boolean;
+    /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
+    readonly wait?: number;
 }
-/** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
-export declare function ingestCommand(folder: string, flags: IngestFlags, io: CliIo): Promise<IngestSummary>;
-export declare function formatSummary(summary: IngestSummary, directory: string, version: number): string;
+export interface IngestOutcome {
+    readonly summary: IngestSummary;
+    /** The version saved, or undefined when every new or changed document failed. */
+    readonly version: number | undefined;
+}
+/**
+ * `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it.
+ * Holds the collection's writer lock from before it reads the current version until the new
+ * one is saved, so two ingests into one directory run one after the other (`--wait`) or the
+ * second fails with `locked`; searches never wait. Failed documents keep their previous version;
+ * when every new or changed document failed, nothing is saved.
+ */
+export declare function ingestCommand(folder: string, flags: IngestFlags, io: CliIo): Promise<IngestOutcome>;
+export declare function formatSummary(summary: IngestSummary, directory: string, version: number | undefined): string;
 
 // ---- dist/main.d.ts
 import { Command } from "commander";
 import { type CliIo } from "./cli-io.ts";
-/** The `hybrid-rag` program; `io` lets tests capture what it prints. */
-export declare function createProgram(io?: CliIo): Command;
+/** Exit codes beyond 0 (done), 1 (an error) and 2 (bad usage); listed in the CLI README. */
+export declare const exitCodes: {
+    /** Some documents could not be written: each is listed with its reason; the rest is saved. */
+    readonly documentsFailed: 3;
+    /** Another writer holds the collection (`locked`): retry later or pass `--wait`. */
+    readonly locked: 4;
+};
+/**
+ * The `hybrid-rag` program; `io` lets tests capture what it prints. `setExitCode` receives a
+ * non-zero code for a command that finished but did not do everything (failed documents).
+ */
+export declare function createProgram(io?: CliIo, setExitCode?: (code: number) => void): Command;
 /** Runs the CLI; returns the exit code (errors are printed, not thrown). */
 export declare function runCli(argv: readonly string[], io?: CliIo): Promise<number>;
 
@@ -97,3 +120,13 @@ export interface SearchFlags extends ModelFlags {
 }
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
 export declare function searchCommand(directory: string, query: string, flags: SearchFlags, io: CliIo): Promise<Hit[]>;
+
+// ---- dist/terminal-text.d.ts
+/**
+ * Text from documents or file names made safe to print on a terminal: each control character
+ * or escape sequence introducer becomes a visible escape (`\x1b`, `\u202e`), so a document
+ * cannot move the cursor, change colours, set the window title or reorder the line.
+ */
+export declare function escapeForTerminal(text: string, options?: {
+    keepLines?: boolean;
+}): string;

@@ -75,7 +75,24 @@ export declare function collapseToParents(hits: readonly Hit[]): ParentHit[];
 
 // ---- dist/collection-events.d.ts
 import type { Chunk } from "@hybrid-rag/chunking";
-/** Events of `collection.events`, named `<noun>-<action>`. */
+/** A document of an ingest that could not be written, and what became of its stored version. */
+export interface DocumentFailure {
+    readonly parentId: string;
+    readonly source: string;
+    /** Why its chunks could not be written (the first failed chunk's error). */
+    readonly reason: string;
+    /**
+     * `kept`: the version stored before stays searchable; `none`: it was new; `removed`: the
+     * previous version could not be written back either (`restoreError`) and was removed whole.
+     */
+    readonly previousVersion: "kept" | "none" | "removed";
+    readonly restoreError?: string;
+}
+/**
+ * Events of `collection.events`, named `<noun>-<action>`. A listener that throws (or rejects)
+ * is skipped and cannot fail the ingest: during `ingest` its error becomes one of the summary's
+ * `warnings`, otherwise a process warning.
+ */
 export interface CollectionEvents {
     /** A file or record that gave no document (unsupported, unreadable, invalid). */
     "source-skipped": (event: {
@@ -97,9 +114,11 @@ export interface CollectionEvents {
         chunks: number;
         replaced: boolean;
     }) => void;
-    /** A document whose chunks could not all be indexed (none of them stay). */
-    "document-failed": (event: {
-        parentId: string;
+    /**
+     * A new or changed document whose chunks could not all be written: none of its new chunks
+     * stay, and a changed document keeps its previous version (`previousVersion: "kept"`).
+     */
+    "document-failed": (event: DocumentFailure & {
         error: Error;
     }) => void;
     "document-deleted": (event: {
@@ -134,7 +153,7 @@ export interface IngestProgress {
 }
 /**
  * What one `ingest` call did. Each document read is counted in exactly one of added, replaced,
- * unchanged and duplicates; `failed` counts the added or replaced ones that could not be written.
+ * unchanged, duplicates and failed (new or changed, but not written: listed in `failures`).
  */
 export interface IngestSummary {
     /** Documents read from the input (not counting skipped sources). */
@@ -144,6 +163,8 @@ export interface IngestSummary {
     readonly unchanged: number;
     readonly duplicates: number;
     readonly failed: number;
+    /** Each failed document with its reason; a changed one keeps its previous version. */
+    readonly failures: readonly DocumentFailure[];
     /** Parents deleted because the input no longer had them (`removeMissing`). */
     readonly removed: number;
     /** Sources that gave no document, with the reason. */
@@ -155,8 +176,54 @@ export interface IngestSummary {
     readonly chunks: number;
     /** Chunks longer than the model limit (kept, reported). */
     readonly oversized: number;
+    /** Event listeners that threw during the ingest (skipped; the ingest went on). */
+    readonly warnings: readonly string[];
     readonly elapsedMs: number;
 }
+
+// ---- dist/collection-lock.d.ts
+import { z } from "zod";
+export declare const lockFile = "writer.lock";
+declare const holderSchema: z.ZodObject<{
+    pid: z.ZodNumber;
+    host: z.ZodString;
+    token: z.ZodString;
+    since: z.ZodString;
+    command: z.ZodString;
+}, z.core.$strip>;
+/** Who holds a collection's writer lock, as written in its lock file. */
+export type LockHolder = z.output<typeof holderSchema>;
+export interface LockCollectionOptions {
+    /** How long to wait for another writer to finish, in milliseconds (default 0: fail at once). */
+    readonly waitMs?: number;
+    readonly signal?: AbortSignal;
+}
+/**
+ * The one writer of a collection directory. `lockCollection` creates `writer.lock` atomically
+ * (a hard link, which fails if it exists) with the holder's pid, host and a random token; a second writer finds it and waits or
+ * gets `locked` naming the holder. A lock whose process is gone (same host, pid not alive) is
+ * stale and taken over. `verify()` checks that the file is still this lock's (the commit point
+ * calls it); `release()` removes it.
+ */
+export declare class CollectionLock {
+    #private;
+    readonly directory: string;
+    readonly holder: LockHolder;
+    constructor(directory: string, holder: LockHolder);
+    get path(): string;
+    get released(): boolean;
+    /** Throws `locked` unless the lock file on disk is still this lock. */
+    verify(): Promise<void>;
+    /** Removes the lock file if it is still this lock's; safe to call twice. */
+    release(): Promise<void>;
+}
+/**
+ * Takes the writer lock of a collection directory (created if missing). Another live writer:
+ * waits up to `waitMs` (polling), then throws `locked` naming it (pid, host, since, command).
+ */
+export declare function lockCollection(directory: string, options?: LockCollectionOptions): Promise<CollectionLock>;
+export declare function describeHolder(holder: LockHolder): string;
+export {};
 
 // ---- dist/collection-manifest.d.ts
 import { z } from "zod";
@@ -203,6 +270,35 @@ export type CollectionManifest = z.output<typeof manifestSchema>;
 /** The manifest of a collection directory, or undefined when there is none yet. */
 export declare function readManifest(directory: string): Promise<CollectionManifest | undefined>;
 
+// ---- dist/collection-versions.d.ts
+import { type CollectionManifest } from "./collection-manifest.ts";
+/** The files of one version folder `vNNNNNN/`. */
+export declare const versionFiles: {
+    readonly store: "store.jsonl";
+    readonly sparse: "sparse.bm25";
+    readonly dense: "dense.vectors";
+};
+export declare function versionFolderName(version: number): string;
+/**
+ * Writes a version folder as `vNNNNNN.partial-<random>` through `write` (which gets the staging
+ * folder and flushes every file it writes), then renames it to `vNNNNNN`: a folder with the
+ * final name is always complete.
+ */
+export declare function writeVersionFolder(directory: string, version: number, write: (folder: string) => Promise<void>): Promise<string>;
+/**
+ * The commit point: writes the manifest to a temporary file, flushes it and renames it over
+ * `manifest.json` (then flushes the folder). Readers see the old manifest or the new one.
+ */
+export declare function swapManifest(directory: string, manifest: CollectionManifest): Promise<void>;
+export declare function syncPath(path: string): Promise<void>;
+/**
+ * Removes versions older than the ones in `keep` and the leftovers of interrupted saves and
+ * manifest swaps. The previous version is kept so that a reader that read the manifest just
+ * before a swap still finds its folder (it only retries when two saves land during its open).
+ * Only the writer-lock holder calls this, so no other save's staging folder is in flight.
+ */
+export declare function removeOtherVersions(directory: string, keep: readonly string[]): Promise<void>;
+
 // ---- dist/content-hash.d.ts
 import type { Document } from "@hybrid-rag/core";
 /** SHA-256 over what ends up in the index: title, text and metadata (fields kept apart). */
@@ -243,9 +339,10 @@ export declare class DocumentStore implements DocumentLookup {
 
 // ---- dist/embedded-collection.d.ts
 import { type Bm25Index } from "@hybrid-rag/bm25";
-import { type ChunkingOptions, type TokenCounter } from "@hybrid-rag/chunking";
+import { type ChunkingOptions } from "@hybrid-rag/chunking";
 import { type Embedder, type Reranker } from "@hybrid-rag/core";
 import { type VectorIndex, type VectorMetric } from "@hybrid-rag/vector-index";
+import { type CollectionLock } from "./collection-lock.ts";
 import { DocumentStore } from "./document-store.ts";
 import { HybridCollection } from "./hybrid-collection.ts";
 export interface EmbeddedCollectionOptions {
@@ -259,19 +356,17 @@ export interface EmbeddedCollectionOptions {
     readonly metric?: VectorMetric;
     readonly reranker?: Reranker;
 }
-export interface OpenCollectionOptions {
-    /** The embedder the collection was built with (same name and dimension). */
-    readonly embedder: Embedder;
-    /** Required when the collection was chunked with a tokenizer: the same one (same name). */
-    readonly tokenCounter?: TokenCounter;
-    readonly reranker?: Reranker;
+export interface SaveOptions {
+    /** The directory's writer lock, when the caller holds it for the whole update. */
+    readonly lock?: CollectionLock;
 }
 /**
  * The embedded collection: `@hybrid-rag/bm25` + `@hybrid-rag/vector-index` over one document
  * store, saved as one versioned directory: `manifest.json` names the current `vNNNNNN/` folder
  * (store.jsonl with the text once, the two indexes with ids only). A save writes a new folder,
  * flushes it, then swaps the manifest by rename: a save that dies half-way leaves the manifest
- * on the previous version.
+ * on the previous version. Saves hold the directory's writer lock (`writer.lock`) and refuse to
+ * replace a version this collection was not based on.
  */
 export declare class EmbeddedCollection extends HybridCollection {
     #private;
@@ -285,23 +380,29 @@ export declare class EmbeddedCollection extends HybridCollection {
         chunking?: ChunkingOptions;
         embedder: Embedder;
         reranker?: Reranker;
+        /** Where and at which version it was opened from (openCollection). */
+        basedOn?: {
+            directory: string;
+            version: number;
+        };
     });
-    /** Saves a new version into `directory` (created if needed); returns the version number. */
-    save(directory: string): Promise<number>;
+    /**
+     * Saves a new version into `directory` (created if needed); returns the version number.
+     * Holds the directory's writer lock while saving: pass `lock` (from `lockCollection`) when you
+     * hold it for the whole update (open → ingest → save); without one, the save takes it and
+     * fails with `locked` if another writer has it. Refuses (`already-exists`) when the directory
+     * holds a version this collection was not opened from (another writer saved meanwhile, or it
+     * is another collection): saving would drop that version's documents.
+     */
+    save(directory: string, options?: SaveOptions): Promise<number>;
 }
 /** An empty embedded collection. */
 export declare function createEmbeddedCollection(options: EmbeddedCollectionOptions): EmbeddedCollection;
-/**
- * Opens the current version of a saved collection without re-indexing: the store is read once
- * and both indexes resolve their documents from it. Missing, damaged or mismatched parts throw
- * a HybridRagError that says which file and what to do.
- */
-export declare function openCollection(directory: string, options: OpenCollectionOptions): Promise<EmbeddedCollection>;
 
 // ---- dist/hybrid-collection.d.ts
 import type { Chunker } from "@hybrid-rag/chunking";
 import type { DocumentIndex, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
-import { EventEmitter } from "eventemitter3";
+import { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import { type ParentHit } from "./collapse-to-parents.ts";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
 import type { DocumentStore } from "./document-store.ts";
@@ -338,7 +439,8 @@ export interface CollectionSearchResult {
  */
 export declare class HybridCollection {
     #private;
-    readonly events: EventEmitter<CollectionEvents, any>;
+    /** Listener errors are isolated: they never fail an ingest (see `CollectionEvents`). */
+    readonly events: ListenerSafeEmitter<CollectionEvents>;
     readonly sparse: CollectionIndex;
     readonly dense: CollectionIndex;
     readonly store: DocumentStore;
@@ -354,20 +456,23 @@ export declare class HybridCollection {
 // ---- dist/index.d.ts
 export { type BuiltContext, buildContext, type Citation, type ContextOptions, } from "./build-context.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
-export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
+export type { CollectionEvents, DocumentFailure, IngestProgress, IngestSummary, } from "./collection-events.ts";
+export { CollectionLock, type LockCollectionOptions, type LockHolder, lockCollection, } from "./collection-lock.ts";
 export { type CollectionManifest, collectionFormatVersion, readManifest as readCollectionManifest, } from "./collection-manifest.ts";
 export { DocumentStore, type ParentRecord } from "./document-store.ts";
-export { createEmbeddedCollection, EmbeddedCollection, type EmbeddedCollectionOptions, type OpenCollectionOptions, openCollection, } from "./embedded-collection.ts";
+export { createEmbeddedCollection, EmbeddedCollection, type EmbeddedCollectionOptions, type SaveOptions, } from "./embedded-collection.ts";
 export { type CollectionIndex, type CollectionSearchOptions, type CollectionSearchResult, HybridCollection, type HybridCollectionParts, } from "./hybrid-collection.ts";
 export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
+export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";
 
 // ---- dist/ingest-documents.d.ts
 import type { Chunker } from "@hybrid-rag/chunking";
 import { type Document, type DocumentIndex } from "@hybrid-rag/core";
 import type { LoadResult } from "@hybrid-rag/loaders";
-import type { EventEmitter } from "eventemitter3";
+import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
 import type { DocumentStore } from "./document-store.ts";
+import { type EmitCollectionEvent } from "./write-batch.ts";
 /** What `collection.ingest` accepts: loader results, or plain core documents. */
 export type IngestItem = LoadResult | Document;
 export interface IngestOptions {
@@ -385,17 +490,38 @@ export interface IngestTargets {
     readonly dense: DocumentIndex;
     readonly store: DocumentStore;
     readonly chunker: Chunker;
-    readonly events: EventEmitter<CollectionEvents>;
+    readonly events: ListenerSafeEmitter<CollectionEvents>;
 }
 /**
  * The streaming ingest: reads the input one item at a time, skips documents whose content hash
- * is unchanged, removes the chunks of a changed document before writing its new ones, and
- * writes chunks in batches to the sparse and the dense side in parallel. A parent is recorded
- * in the store only once all its chunks are on both sides; if any failed, none stay.
+ * is unchanged, and writes the chunks of new and changed documents in batches to the sparse and
+ * the dense side in parallel. Each document is a transaction (`writeBatch`): its new version
+ * replaces the stored one only once all its chunks are on both sides; otherwise the previous
+ * version stays and the document is listed in `failures`. Listener errors never fail it.
  */
 export declare function ingestDocuments(targets: IngestTargets, input: AsyncIterable<IngestItem> | Iterable<IngestItem>, options?: IngestOptions): Promise<IngestSummary>;
 /** Deletes a parent's chunks from both sides and the store; returns how many chunks it had. */
-export declare function removeParent(targets: Pick<IngestTargets, "sparse" | "dense" | "store" | "events">, parentId: string): Promise<number>;
+export declare function removeParent(targets: Pick<IngestTargets, "sparse" | "dense" | "store" | "events">, parentId: string, emit?: EmitCollectionEvent): Promise<number>;
+
+// ---- dist/open-collection.d.ts
+import type { TokenCounter } from "@hybrid-rag/chunking";
+import { type Embedder, type Reranker } from "@hybrid-rag/core";
+import { EmbeddedCollection } from "./embedded-collection.ts";
+export interface OpenCollectionOptions {
+    /** The embedder the collection was built with (same name and dimension). */
+    readonly embedder: Embedder;
+    /** Required when the collection was chunked with a tokenizer: the same one (same name). */
+    readonly tokenCounter?: TokenCounter;
+    readonly reranker?: Reranker;
+}
+/**
+ * Opens the current version of a saved collection without re-indexing: the store is read once
+ * and both indexes resolve their documents from it. Never waits for a writer: it reads the
+ * version `manifest.json` names, and if that folder changes under it (a save swapped the
+ * manifest and removed the old version meanwhile) it starts again on the new version. Missing,
+ * damaged or mismatched parts throw a HybridRagError that says which file and what to do.
+ */
+export declare function openCollection(directory: string, options: OpenCollectionOptions): Promise<EmbeddedCollection>;
 
 // ---- dist/store-file.d.ts
 import { DocumentStore } from "./document-store.ts";
@@ -417,9 +543,42 @@ export declare class CountingEmbedder implements Embedder {
     embedPassages(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
 }
 
+// ---- dist/testing/hold-lock-in-child.d.ts
+/**
+ * Another process holding a collection's writer lock (as a second `hybrid-rag ingest` would),
+ * for tests of the waiting or refused writer; `release()` makes it let go and exit.
+ */
+export declare function holdLockInChild(directory: string): Promise<{
+    pid: number;
+    release: () => Promise<void>;
+}>;
+
+// ---- dist/testing/hold-lock-process.d.ts
+export {};
+
 // ---- dist/testing/index.d.ts
 export { CountingEmbedder } from "./counting-embedder.ts";
+export { holdLockInChild } from "./hold-lock-in-child.ts";
+export { RefusingEmbedder } from "./refusing-embedder.ts";
 export { deepFacts, fillerParagraph, writeSampleFolder } from "./sample-folder.ts";
+
+// ---- dist/testing/refusing-embedder.d.ts
+import type { Embedder } from "@hybrid-rag/core";
+/**
+ * A hashing embedder that refuses any call containing a passage with `refuse` in it (an
+ * embedding service answering 422 to some input), or every call while `refuseAll` is set.
+ * Same name and dimension as `new HashingEmbedder(dimension)`, so it opens the same collections.
+ */
+export declare class RefusingEmbedder implements Embedder {
+    #private;
+    readonly name: string;
+    readonly dimension: number;
+    refuse: string | undefined;
+    refuseAll: boolean;
+    constructor(dimension: number, refuse?: string);
+    embedQueries(texts: readonly string[]): Promise<Float32Array[]>;
+    embedPassages(texts: readonly string[]): Promise<Float32Array[]>;
+}
 
 // ---- dist/testing/sample-folder.d.ts
 /**
@@ -460,3 +619,84 @@ export declare function writeSampleFolder(folder: string): Promise<{
 
 // ---- dist/testing/save-in-child.d.ts
 export {};
+
+// ---- dist/testing/writer-client.d.ts
+import { type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { WriteRequest } from "./writer-process.ts";
+export type WriteAnswer = {
+    saved: number;
+} | {
+    locked: string;
+} | {
+    error: string;
+};
+/** Drives a `writer-process.ts` child: one JSON request line in, one JSON answer line out. */
+export declare class WriterClient {
+    #private;
+    readonly child: ChildProcessWithoutNullStreams;
+    readonly ready: Promise<void>;
+    readonly exited: Promise<{
+        code: number | null;
+        signal: NodeJS.Signals | null;
+    }>;
+    constructor();
+    /** Sends a write; resolves with its answer. */
+    write(request: WriteRequest): Promise<WriteAnswer>;
+    close(): Promise<void>;
+}
+
+// ---- dist/testing/writer-documents.d.ts
+import type { Document } from "@hybrid-rag/core";
+/** The documents a test writer ingests: "<prefix>-<i>", each with a word found in no other. */
+export declare function writerDocuments(prefix: string, count: number): Document[];
+/** A word made of letters only, so every analyzer keeps it as one token. */
+export declare function uniqueWord(prefix: string, index: number): string;
+
+// ---- dist/testing/writer-process.d.ts
+export interface WriteRequest {
+    readonly directory: string;
+    readonly prefix: string;
+    readonly count: number;
+    readonly waitMs: number;
+}
+
+// ---- dist/write-batch.d.ts
+import type { Chunk } from "@hybrid-rag/chunking";
+import type { DocumentIndex } from "@hybrid-rag/core";
+import type { CollectionEvents, DocumentFailure } from "./collection-events.ts";
+import type { DocumentStore, ParentRecord } from "./document-store.ts";
+/** Emits a collection event with listener errors reported, not thrown (see `ListenerSafeEmitter`). */
+export type EmitCollectionEvent = <K extends keyof CollectionEvents>(event: K, ...args: Parameters<CollectionEvents[K]>) => void;
+export interface BatchTargets {
+    readonly sparse: DocumentIndex;
+    readonly dense: DocumentIndex;
+    readonly store: DocumentStore;
+}
+/** A new or changed document, chunked, waiting to be written. */
+export interface PendingDocument {
+    readonly parent: ParentRecord;
+    readonly chunks: readonly Chunk[];
+    /** The stored version it replaces: its chunks stay until the new version is fully written. */
+    readonly previous: {
+        readonly parent: ParentRecord;
+        readonly chunks: readonly Chunk[];
+    } | undefined;
+}
+export interface BatchResult {
+    /** Documents whose new version is now stored (all chunks on both sides). */
+    readonly written: readonly PendingDocument[];
+    readonly failures: readonly DocumentFailure[];
+    readonly chunks: number;
+}
+/**
+ * Writes a batch to both sides in parallel, then commits per document: a document whose chunks
+ * were all written replaces its previous version in the store (and the previous version's
+ * chunks the new one did not overwrite are deleted); a document with any failed chunk is rolled
+ * back — its new chunks deleted and the previous version's chunks that were overwritten (chunk
+ * ids are `<parent>#<index>`, so versions share them) written again — so search keeps finding
+ * the previous version. Restoring re-embeds only the previous chunks that the dense side did
+ * overwrite; if that fails too, the document is removed whole rather than kept half-replaced.
+ * An embedding service refuses a whole request for one bad passage, so the documents of a batch
+ * that failed are tried again one by one: only the ones that fail alone are reported.
+ */
+export declare function writeBatch(targets: BatchTargets, batch: readonly PendingDocument[], emit: EmitCollectionEvent, signal: AbortSignal | undefined): Promise<BatchResult>;

@@ -179,7 +179,9 @@ export interface Embedder {
 
 // ---- dist/errors.d.ts
 /** The closed set of error codes every hybrid-rag package throws. */
-export declare const errorCodes: readonly ["invalid-argument", "not-found", "already-exists", "unavailable", "timeout", "aborted", "rate-limited", "resource-exhausted", "permission-denied", "unsupported", "corrupt-data", "internal"];
+export declare const errorCodes: readonly ["invalid-argument", "not-found", "already-exists", "unavailable", "timeout", "aborted", "rate-limited", "resource-exhausted", "permission-denied", "unsupported", "corrupt-data", 
+/** Another writer holds the resource (a collection's writer lock); the message names it. */
+"locked", "internal"];
 export type ErrorCode = (typeof errorCodes)[number];
 declare const marker: unique symbol;
 export interface HybridRagErrorOptions {

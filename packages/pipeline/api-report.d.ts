@@ -65,6 +65,7 @@ export declare function createPipeline(options: PipelineOptions): Pipeline;
 
 // ---- dist/index.d.ts
 export { createPipeline, type Pipeline, type PipelineResult, type PipelineResultWithStages, type PipelineRunOptions, } from "./create-pipeline.ts";
+export { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 export { type ComponentRegistry, createPipelineFromDefinition, type PipelineDefinition, pipelineDefinitionSchema, } from "./pipeline-definition.ts";
 export type { PipelineOptions } from "./pipeline-options.ts";
 export type { PipelineSettings, RerankFailurePolicy, SourceFailurePolicy, StageTimeouts, StageTopK, } from "./pipeline-settings.ts";
@@ -76,26 +77,29 @@ export { RerankScoreCache, type ScoreCacheStats } from "./rerank-score-cache.ts"
 export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";
 
 // ---- dist/listener-safe-emitter.d.ts
-import { HybridRagEmitter, type HybridRagEvents } from "@hybrid-rag/core";
-type EventName = keyof HybridRagEvents;
-type Listener<K extends EventName> = (...args: HybridRagEvents[K]) => void;
+import type { HybridRagEvents } from "@hybrid-rag/core";
+import { EventEmitter } from "eventemitter3";
+type EventName<Events extends EventEmitter.ValidEventTypes> = EventEmitter.EventNames<Events>;
+type Listener<Events extends EventEmitter.ValidEventTypes, K extends EventName<Events>> = EventEmitter.EventListener<Events, K>;
 /** Told about a listener that threw (or whose promise rejected). */
-export type ListenerErrorSink = (event: EventName, error: unknown) => void;
+export type ListenerErrorSink = (event: string, error: unknown) => void;
 /**
- * The pipeline's emitter: a listener that throws (or returns a promise that rejects) cannot fail
- * the query or skip the listeners after it. Each listener is wrapped when added; its error goes to
- * the sink of the `emitReporting` call that ran it (the run turns it into a warning), or to
- * `process.emitWarning` when the event was emitted some other way.
+ * An emitter whose listeners cannot fail the work that emits: a listener that throws (or returns
+ * a promise that rejects) is skipped and the listeners after it still run. Each listener is
+ * wrapped when added; its error goes to the sink of the `emitReporting` call that ran it (a
+ * pipeline run turns it into a warning, a collection ingest into a summary warning), or to
+ * `process.emitWarning` when the event was emitted some other way. Used by the pipeline (with
+ * `HybridRagEvents`, the default) and by `@hybrid-rag/collection` (with its own events).
  */
-export declare class ListenerSafeEmitter extends HybridRagEmitter {
+export declare class ListenerSafeEmitter<Events extends EventEmitter.ValidEventTypes = HybridRagEvents> extends EventEmitter<Events> {
     #private;
     /** Emits `event`, reporting listener errors to `sink` instead of throwing them. */
-    emitReporting<K extends EventName>(event: K, sink: ListenerErrorSink, ...args: HybridRagEvents[K]): void;
-    on<K extends EventName>(event: K, fn: Listener<K>, context?: unknown): this;
-    addListener<K extends EventName>(event: K, fn: Listener<K>, context?: unknown): this;
-    once<K extends EventName>(event: K, fn: Listener<K>, context?: unknown): this;
-    removeListener<K extends EventName>(event: K, fn?: Listener<K>, context?: unknown, once?: boolean): this;
-    off<K extends EventName>(event: K, fn?: Listener<K>, context?: unknown, once?: boolean): this;
+    emitReporting<K extends EventName<Events>>(event: K, sink: ListenerErrorSink, ...args: EventEmitter.EventArgs<Events, K>): void;
+    on<K extends EventName<Events>>(event: K, fn: Listener<Events, K>, context?: unknown): this;
+    addListener<K extends EventName<Events>>(event: K, fn: Listener<Events, K>, context?: unknown): this;
+    once<K extends EventName<Events>>(event: K, fn: Listener<Events, K>, context?: unknown): this;
+    removeListener<K extends EventName<Events>>(event: K, fn?: Listener<Events, K>, context?: unknown, once?: boolean): this;
+    off<K extends EventName<Events>>(event: K, fn?: Listener<Events, K>, context?: unknown, once?: boolean): this;
 }
 export {};
 

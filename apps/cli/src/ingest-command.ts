@@ -1,15 +1,18 @@
 import { access, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  type CollectionLock,
   createEmbeddedCollection,
   type EmbeddedCollection,
   type IngestSummary,
+  lockCollection,
   openCollection,
 } from "@hybrid-rag/collection";
 import { loadFolder } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
-import { loadEmbedder, type ModelFlags } from "./model-options.ts";
+import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
+import { escapeForTerminal } from "./terminal-text.ts";
 
 export interface IngestFlags extends ModelFlags {
   readonly into: string;
@@ -18,15 +21,44 @@ export interface IngestFlags extends ModelFlags {
   readonly removeMissing: boolean;
   readonly progress: boolean;
   readonly json: boolean;
+  /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
+  readonly wait?: number;
 }
 
-/** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
+export interface IngestOutcome {
+  readonly summary: IngestSummary;
+  /** The version saved, or undefined when every new or changed document failed. */
+  readonly version: number | undefined;
+}
+
+/**
+ * `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it.
+ * Holds the collection's writer lock from before it reads the current version until the new
+ * one is saved, so two ingests into one directory run one after the other (`--wait`) or the
+ * second fails with `locked`; searches never wait. Failed documents keep their previous version;
+ * when every new or changed document failed, nothing is saved.
+ */
 export async function ingestCommand(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-): Promise<IngestSummary> {
-  const { embedder, tokenCounter, modelMaxTokens } = await loadEmbedder(flags);
+): Promise<IngestOutcome> {
+  const loaded = await loadEmbedder(flags);
+  const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
+  try {
+    return await ingestLocked(folder, flags, io, loaded, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function ingestLocked(
+  folder: string,
+  flags: IngestFlags,
+  io: CliIo,
+  { embedder, tokenCounter, modelMaxTokens }: LoadedEmbedder,
+  lock: CollectionLock,
+): Promise<IngestOutcome> {
   const exists = await access(join(flags.into, "manifest.json")).then(
     () => true,
     () => false,
@@ -52,15 +84,18 @@ export async function ingestCommand(
   } finally {
     bar?.stop();
   }
-  const version = await collection.save(flags.into);
+  // Saving would only record that nothing could be written: keep the current version as it is.
+  const nothingWritten =
+    summary.failed > 0 && summary.added + summary.replaced + summary.removed === 0;
+  const version = nothingWritten ? undefined : await collection.save(flags.into, { lock });
   if (flags.json) {
     io.stdout.write(
-      `${JSON.stringify({ ...summary, collection: flags.into, version }, null, 2)}\n`,
+      `${JSON.stringify({ ...summary, collection: flags.into, version: version ?? null }, null, 2)}\n`,
     );
   } else {
     io.stdout.write(formatSummary(summary, flags.into, version));
   }
-  return summary;
+  return { summary, version };
 }
 
 async function startBar(folder: string, io: CliIo) {
@@ -87,18 +122,36 @@ async function startBar(folder: string, io: CliIo) {
   };
 }
 
-export function formatSummary(summary: IngestSummary, directory: string, version: number): string {
+export function formatSummary(
+  summary: IngestSummary,
+  directory: string,
+  version: number | undefined,
+): string {
   const seconds = summary.elapsedMs / 1000;
   const rate = (count: number) => (seconds > 0 ? (count / seconds).toFixed(1) : "–");
+  const safe = (text: string) => escapeForTerminal(text);
   const lines = [
-    `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
+    version === undefined
+      ? `Nothing saved to ${directory}: every new or changed document failed (reasons below); its current version is unchanged`
+      : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
     `  documents   ${summary.documents} (added ${summary.added}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, removed ${summary.removed})`,
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
     `  skipped     ${summary.skipped.length}`,
-    ...summary.skipped.map((entry) => `    ${entry.source}: ${entry.reason}`),
+    ...summary.skipped.map((entry) => `    ${safe(entry.source)}: ${safe(entry.reason)}`),
     `  duplicates  ${summary.duplicates}`,
     `  truncated   ${summary.oversized} chunks longer than the model's input (the model cuts them)`,
     `  failed      ${summary.failed}`,
+    ...summary.failures.map(
+      (failure) =>
+        `    ${safe(failure.source)}: ${safe(failure.reason)} (${failureOutcome[failure.previousVersion]}${failure.restoreError ? `: ${safe(failure.restoreError)}` : ""})`,
+    ),
+    ...summary.warnings.map((warning) => `  warning: ${safe(warning)}`),
   ];
   return `${lines.join("\n")}\n`;
 }
+
+const failureOutcome = {
+  kept: "its previous version is kept",
+  none: "not added",
+  removed: "its previous version could not be restored and was removed; ingest it again",
+} as const;

@@ -4,6 +4,7 @@ import { type CliIo, processIo } from "./cli-io.ts";
 import { ingestCommand } from "./ingest-command.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
+import { escapeForTerminal } from "./terminal-text.ts";
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -19,8 +20,34 @@ function nonNegativeInteger(value: string): number {
   return number;
 }
 
-/** The `hybrid-rag` program; `io` lets tests capture what it prints. */
-export function createProgram(io: CliIo = processIo): Command {
+/** The longest `--wait`: a day (well within what a timer can wait). */
+const maxWaitSeconds = 86_400;
+
+function waitSeconds(value: string): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number) || number < 0 || number > maxWaitSeconds)
+    throw new InvalidArgumentError(
+      `expected seconds from 0 to ${maxWaitSeconds}, got ${JSON.stringify(value)}.`,
+    );
+  return number;
+}
+
+/** Exit codes beyond 0 (done), 1 (an error) and 2 (bad usage); listed in the CLI README. */
+export const exitCodes = {
+  /** Some documents could not be written: each is listed with its reason; the rest is saved. */
+  documentsFailed: 3,
+  /** Another writer holds the collection (`locked`): retry later or pass `--wait`. */
+  locked: 4,
+} as const;
+
+/**
+ * The `hybrid-rag` program; `io` lets tests capture what it prints. `setExitCode` receives a
+ * non-zero code for a command that finished but did not do everything (failed documents).
+ */
+export function createProgram(
+  io: CliIo = processIo,
+  setExitCode: (code: number) => void = () => undefined,
+): Command {
   const program = new Command("hybrid-rag")
     .description(
       "Files to answers: ingest a folder into a hybrid (BM25 + vector) collection, then search it with citations.",
@@ -50,15 +77,22 @@ export function createProgram(io: CliIo = processIo): Command {
         nonNegativeInteger,
       )
       .option("--remove-missing", "delete documents whose files are no longer in the folder", false)
+      .option(
+        "--wait <seconds>",
+        "wait up to this long for another writer of the collection to finish (default: fail at once with locked)",
+        waitSeconds,
+        0,
+      )
       .option("--no-progress", "no progress bar")
       .option("--json", "print the summary as JSON", false),
     "none",
   ).action(async (folder: string, options: Record<string, unknown>) => {
-    await ingestCommand(
+    const { summary } = await ingestCommand(
       folder,
       { ...modelFlagsFrom(options), ...(options as object) } as never,
       io,
     );
+    if (summary.failed > 0) setExitCode(exitCodes.documentsFailed);
   });
   withModelFlags(
     program
@@ -98,9 +132,12 @@ export function createProgram(io: CliIo = processIo): Command {
 
 /** Runs the CLI; returns the exit code (errors are printed, not thrown). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode = 0;
   try {
-    await createProgram(io).parseAsync([...argv], { from: "user" });
-    return 0;
+    await createProgram(io, (code) => {
+      exitCode = code;
+    }).parseAsync([...argv], { from: "user" });
+    return exitCode;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("commander.")) {
@@ -109,7 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const message = HybridRagError.isInstance(error)
       ? `${error.code}: ${error.message}`
       : String(error);
-    io.stderr.write(`hybrid-rag: ${message}\n`);
-    return 1;
+    io.stderr.write(`hybrid-rag: ${escapeForTerminal(message)}\n`);
+    return HybridRagError.isInstance(error) && error.code === "locked" ? exitCodes.locked : 1;
   }
 }

@@ -9,6 +9,7 @@ import { type Hit, HybridRagError } from "@hybrid-rag/core";
 import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 import type { CliIo } from "./cli-io.ts";
 import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
+import { escapeForTerminal } from "./terminal-text.ts";
 
 export interface SearchFlags extends ModelFlags {
   readonly topK: number;
@@ -70,12 +71,14 @@ export async function searchCommand(
     );
     return result.hits;
   }
-  if (result.hits.length === 0) io.stdout.write(`No hits for ${JSON.stringify(query)}.\n`);
+  if (result.hits.length === 0)
+    io.stdout.write(`No hits for ${escapeForTerminal(JSON.stringify(query))}.\n`);
   for (const hit of result.hits) io.stdout.write(formatHit(hit));
-  for (const warning of result.warnings) io.stdout.write(`warning: ${warning}\n`);
+  for (const warning of result.warnings)
+    io.stdout.write(`warning: ${escapeForTerminal(warning)}\n`);
   if (context)
     io.stdout.write(
-      `\n--- context (${context.tokens} tokens, ${context.omitted.length} passages left out) ---\n${context.text}\n`,
+      `\n--- context (${context.tokens} tokens, ${context.omitted.length} passages left out) ---\n${escapeForTerminal(context.text, { keepLines: true })}\n`,
     );
   return result.hits;
 }
@@ -101,14 +104,17 @@ function formatHit(hit: Hit): string {
       : metadata.pageStart === metadata.pageEnd
         ? `, p. ${metadata.pageStart}`
         : `, pp. ${metadata.pageStart}–${metadata.pageEnd}`;
-  const title = hit.document?.title ? `${hit.document.title} — ` : "";
+  const title = hit.document?.title ? `${escapeForTerminal(hit.document.title)} — ` : "";
   const provenance = Object.entries(hit.sources)
     .map(([source, evidence]) =>
       evidence.status === "found" ? `${source} #${evidence.rank}` : `${source} –`,
     )
     .join(", ");
-  const snippet = (hit.document?.text ?? "").replace(/\s+/g, " ").slice(0, 240);
+  const text = (hit.document?.text ?? "").replace(/\s+/g, " ");
+  const snippet = escapeForTerminal(text.slice(0, 240));
   const headings =
-    metadata.headingPath.length > 0 ? `\n    § ${metadata.headingPath.join(" › ")}` : "";
-  return `[${hit.rank}] ${title}${metadata.source}${pages}, chars ${metadata.start}–${metadata.end}  (score ${hit.score.toFixed(4)}; ${provenance})${headings}\n    ${snippet}${snippet.length === 240 ? "…" : ""}\n`;
+    metadata.headingPath.length > 0
+      ? `\n    § ${escapeForTerminal(metadata.headingPath.join(" › "))}`
+      : "";
+  return `[${hit.rank}] ${title}${escapeForTerminal(metadata.source)}${pages}, chars ${metadata.start}–${metadata.end}  (score ${hit.score.toFixed(4)}; ${provenance})${headings}\n    ${snippet}${text.length > 240 ? "…" : ""}\n`;
 }

@@ -13,6 +13,8 @@ const statusByCode: Readonly<Record<ErrorCode, number>> = {
   "permission-denied": 401,
   unsupported: 400,
   "corrupt-data": 500,
+  // WebDAV's "Locked": another writer holds the resource.
+  locked: 423,
   internal: 500,
 };
 

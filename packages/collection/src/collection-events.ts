@@ -1,6 +1,24 @@
 import type { Chunk } from "@hybrid-rag/chunking";
 
-/** Events of `collection.events`, named `<noun>-<action>`. */
+/** A document of an ingest that could not be written, and what became of its stored version. */
+export interface DocumentFailure {
+  readonly parentId: string;
+  readonly source: string;
+  /** Why its chunks could not be written (the first failed chunk's error). */
+  readonly reason: string;
+  /**
+   * `kept`: the version stored before stays searchable; `none`: it was new; `removed`: the
+   * previous version could not be written back either (`restoreError`) and was removed whole.
+   */
+  readonly previousVersion: "kept" | "none" | "removed";
+  readonly restoreError?: string;
+}
+
+/**
+ * Events of `collection.events`, named `<noun>-<action>`. A listener that throws (or rejects)
+ * is skipped and cannot fail the ingest: during `ingest` its error becomes one of the summary's
+ * `warnings`, otherwise a process warning.
+ */
 export interface CollectionEvents {
   /** A file or record that gave no document (unsupported, unreadable, invalid). */
   "source-skipped": (event: { source: string; reason: string }) => void;
@@ -10,8 +28,11 @@ export interface CollectionEvents {
   "document-duplicate": (event: { parentId: string; source: string }) => void;
   /** Chunked and queued for indexing (`replaced`: an older version's chunks were removed). */
   "document-chunked": (event: { parentId: string; chunks: number; replaced: boolean }) => void;
-  /** A document whose chunks could not all be indexed (none of them stay). */
-  "document-failed": (event: { parentId: string; error: Error }) => void;
+  /**
+   * A new or changed document whose chunks could not all be written: none of its new chunks
+   * stay, and a changed document keeps its previous version (`previousVersion: "kept"`).
+   */
+  "document-failed": (event: DocumentFailure & { error: Error }) => void;
   "document-deleted": (event: { parentId: string; chunks: number }) => void;
   /** A chunk longer than the chunker's `modelMaxTokens`: the model will cut it. */
   "chunk-oversized": (event: { chunk: Chunk; tokens: number; limit: number }) => void;
@@ -32,7 +53,7 @@ export interface IngestProgress {
 
 /**
  * What one `ingest` call did. Each document read is counted in exactly one of added, replaced,
- * unchanged and duplicates; `failed` counts the added or replaced ones that could not be written.
+ * unchanged, duplicates and failed (new or changed, but not written: listed in `failures`).
  */
 export interface IngestSummary {
   /** Documents read from the input (not counting skipped sources). */
@@ -42,6 +63,8 @@ export interface IngestSummary {
   readonly unchanged: number;
   readonly duplicates: number;
   readonly failed: number;
+  /** Each failed document with its reason; a changed one keeps its previous version. */
+  readonly failures: readonly DocumentFailure[];
   /** Parents deleted because the input no longer had them (`removeMissing`). */
   readonly removed: number;
   /** Sources that gave no document, with the reason. */
@@ -50,5 +73,7 @@ export interface IngestSummary {
   readonly chunks: number;
   /** Chunks longer than the model limit (kept, reported). */
   readonly oversized: number;
+  /** Event listeners that threw during the ingest (skipped; the ingest went on). */
+  readonly warnings: readonly string[];
   readonly elapsedMs: number;
 }

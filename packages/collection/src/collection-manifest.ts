@@ -57,9 +57,10 @@ export async function readManifest(directory: string): Promise<CollectionManifes
   }
   const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
   if (formatVersion !== collectionFormatVersion) {
+    const newer = typeof formatVersion === "number" && formatVersion > collectionFormatVersion;
     throw new HybridRagError(
       "unsupported",
-      `${directory} holds a collection in format version ${String(formatVersion)}; this version of @hybrid-rag/collection reads version ${collectionFormatVersion}. Re-ingest the documents.`,
+      `${directory} holds a collection in format version ${String(formatVersion)}; this version of @hybrid-rag/collection reads version ${collectionFormatVersion}. ${newer ? "Open it with the newer @hybrid-rag/collection that wrote it." : "Re-ingest the documents."}`,
     );
   }
   return parseWithSchema(

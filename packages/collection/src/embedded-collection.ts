@@ -1,24 +1,25 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open as openFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { type Bm25Index, createBm25Index, loadBm25Index } from "@hybrid-rag/bm25";
-import { type ChunkingOptions, createChunker, type TokenCounter } from "@hybrid-rag/chunking";
+import { join, resolve } from "node:path";
+
+import { type Bm25Index, createBm25Index } from "@hybrid-rag/bm25";
+import { type ChunkingOptions, createChunker } from "@hybrid-rag/chunking";
 import { type Embedder, HybridRagError, type Reranker } from "@hybrid-rag/core";
-import {
-  createVectorIndex,
-  loadVectorIndex,
-  type VectorIndex,
-  type VectorMetric,
-} from "@hybrid-rag/vector-index";
+import { createVectorIndex, type VectorIndex, type VectorMetric } from "@hybrid-rag/vector-index";
+import { type CollectionLock, lockCollection } from "./collection-lock.ts";
 import {
   type CollectionManifest,
   collectionFormatVersion,
-  manifestFile,
   readManifest,
 } from "./collection-manifest.ts";
+import {
+  removeOtherVersions,
+  swapManifest,
+  syncPath,
+  versionFiles,
+  writeVersionFolder,
+} from "./collection-versions.ts";
 import { DocumentStore } from "./document-store.ts";
 import { HybridCollection } from "./hybrid-collection.ts";
-import { readStoreFile, writeStoreFile } from "./store-file.ts";
+import { writeStoreFile } from "./store-file.ts";
 
 export interface EmbeddedCollectionOptions {
   readonly embedder: Embedder;
@@ -32,28 +33,26 @@ export interface EmbeddedCollectionOptions {
   readonly reranker?: Reranker;
 }
 
-export interface OpenCollectionOptions {
-  /** The embedder the collection was built with (same name and dimension). */
-  readonly embedder: Embedder;
-  /** Required when the collection was chunked with a tokenizer: the same one (same name). */
-  readonly tokenCounter?: TokenCounter;
-  readonly reranker?: Reranker;
+export interface SaveOptions {
+  /** The directory's writer lock, when the caller holds it for the whole update. */
+  readonly lock?: CollectionLock;
 }
-
-const files = { store: "store.jsonl", sparse: "sparse.bm25", dense: "dense.vectors" } as const;
 
 /**
  * The embedded collection: `@hybrid-rag/bm25` + `@hybrid-rag/vector-index` over one document
  * store, saved as one versioned directory: `manifest.json` names the current `vNNNNNN/` folder
  * (store.jsonl with the text once, the two indexes with ids only). A save writes a new folder,
  * flushes it, then swaps the manifest by rename: a save that dies half-way leaves the manifest
- * on the previous version.
+ * on the previous version. Saves hold the directory's writer lock (`writer.lock`) and refuse to
+ * replace a version this collection was not based on.
  */
 export class EmbeddedCollection extends HybridCollection {
   declare readonly sparse: Bm25Index;
   declare readonly dense: VectorIndex;
   readonly embedder: Embedder;
   #saving = false;
+  /** The saved version this collection's content is based on (set by open and by save). */
+  #basedOn: { directory: string; version: number } | undefined;
 
   constructor(parts: {
     sparse: Bm25Index;
@@ -62,6 +61,8 @@ export class EmbeddedCollection extends HybridCollection {
     chunking?: ChunkingOptions;
     embedder: Embedder;
     reranker?: Reranker;
+    /** Where and at which version it was opened from (openCollection). */
+    basedOn?: { directory: string; version: number };
   }) {
     super({
       sparse: parts.sparse,
@@ -71,60 +72,90 @@ export class EmbeddedCollection extends HybridCollection {
       ...(parts.reranker ? { reranker: parts.reranker } : {}),
     });
     this.embedder = parts.embedder;
+    this.#basedOn = parts.basedOn && {
+      ...parts.basedOn,
+      directory: resolve(parts.basedOn.directory),
+    };
   }
 
-  /** Saves a new version into `directory` (created if needed); returns the version number. */
-  async save(directory: string): Promise<number> {
+  /**
+   * Saves a new version into `directory` (created if needed); returns the version number.
+   * Holds the directory's writer lock while saving: pass `lock` (from `lockCollection`) when you
+   * hold it for the whole update (open → ingest → save); without one, the save takes it and
+   * fails with `locked` if another writer has it. Refuses (`already-exists`) when the directory
+   * holds a version this collection was not opened from (another writer saved meanwhile, or it
+   * is another collection): saving would drop that version's documents.
+   */
+  async save(directory: string, options: SaveOptions = {}): Promise<number> {
     if (this.#saving)
       throw new HybridRagError(
         "already-exists",
         "A save of this collection is already running; await it first.",
       );
     this.#saving = true;
+    let lock: CollectionLock | undefined;
     try {
-      await mkdir(directory, { recursive: true });
+      lock = options.lock ?? (await lockCollection(directory));
+      if (resolve(lock.directory) !== resolve(directory)) {
+        throw new HybridRagError(
+          "invalid-argument",
+          `The lock passed to save is for ${lock.directory}, not ${directory}; lock the directory you save to.`,
+        );
+      }
       const previous = await readManifest(directory);
+      this.#checkBase(directory, previous?.version ?? 0);
       const version = (previous?.version ?? 0) + 1;
-      const name = `v${String(version).padStart(6, "0")}`;
-      const staging = join(directory, `${name}.partial-${randomBytes(4).toString("hex")}`);
-      await mkdir(staging);
-      const storeSha256 = await writeStoreFile(join(staging, files.store), this.store);
-      await this.sparse.save(join(staging, files.sparse), { storeDocuments: false });
-      await this.dense.save(join(staging, files.dense), { storeDocuments: false });
-      await syncFile(join(staging, files.sparse));
-      await syncFile(join(staging, files.dense));
-      await rm(join(directory, name), { recursive: true, force: true });
-      await rename(staging, join(directory, name));
-      const options = this.chunker.options;
-      const manifest: CollectionManifest = {
-        format: "hybrid-rag-collection",
-        formatVersion: collectionFormatVersion,
-        version,
-        directory: name,
-        savedAt: new Date().toISOString(),
-        embedder: { name: this.embedder.name, dimension: this.embedder.dimension },
-        metric: this.dense.metric,
-        bm25: { analyzer: this.sparse.analyzer.name, k1: this.sparse.k1, b: this.sparse.b },
-        chunking: {
-          maxTokens: options.maxTokens,
-          overlapTokens: options.overlapTokens,
-          tokenCounter: options.tokenCounter.name,
-          modelMaxTokens: options.modelMaxTokens ?? null,
-        },
-        counts: { parents: this.store.parentCount, chunks: this.store.chunkCount },
-        files: { ...files, storeSha256 },
-      };
-      const temporary = join(directory, `${manifestFile}.${randomBytes(4).toString("hex")}.tmp`);
-      await writeFile(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
-      await syncFile(temporary);
-      await rename(temporary, join(directory, manifestFile));
-      await syncFile(directory);
-      await removeOtherVersions(directory, name);
+      let storeSha256 = "";
+      const name = await writeVersionFolder(directory, version, async (folder) => {
+        storeSha256 = await writeStoreFile(join(folder, versionFiles.store), this.store);
+        await this.sparse.save(join(folder, versionFiles.sparse), { storeDocuments: false });
+        await this.dense.save(join(folder, versionFiles.dense), { storeDocuments: false });
+        await syncPath(join(folder, versionFiles.sparse));
+        await syncPath(join(folder, versionFiles.dense));
+      });
+      await lock.verify();
+      await swapManifest(directory, this.#manifest(version, name, storeSha256));
+      this.#basedOn = { directory: resolve(directory), version };
+      await removeOtherVersions(directory, [name, ...(previous ? [previous.directory] : [])]);
       this.events.emit("collection-saved", { directory, version });
       return version;
     } finally {
       this.#saving = false;
+      if (!options.lock) await lock?.release();
     }
+  }
+
+  #checkBase(directory: string, current: number): void {
+    const expected = this.#basedOn?.directory === resolve(directory) ? this.#basedOn.version : 0;
+    if (current === expected) return;
+    const from = expected === 0 ? "was not opened from it" : `was opened from version ${expected}`;
+    throw new HybridRagError(
+      "already-exists",
+      `${directory} holds version ${current} of a collection, and this collection ${from}: saving would drop the documents of version ${current}. Open it again (openCollection) and redo the ingest, holding lockCollection() for the whole update, or save to another directory.`,
+      { details: { directory, current, expected } },
+    );
+  }
+
+  #manifest(version: number, name: string, storeSha256: string): CollectionManifest {
+    const options = this.chunker.options;
+    return {
+      format: "hybrid-rag-collection",
+      formatVersion: collectionFormatVersion,
+      version,
+      directory: name,
+      savedAt: new Date().toISOString(),
+      embedder: { name: this.embedder.name, dimension: this.embedder.dimension },
+      metric: this.dense.metric,
+      bm25: { analyzer: this.sparse.analyzer.name, k1: this.sparse.k1, b: this.sparse.b },
+      chunking: {
+        maxTokens: options.maxTokens,
+        overlapTokens: options.overlapTokens,
+        tokenCounter: options.tokenCounter.name,
+        modelMaxTokens: options.modelMaxTokens ?? null,
+      },
+      counts: { parents: this.store.parentCount, chunks: this.store.chunkCount },
+      files: { ...versionFiles, storeSha256 },
+    };
   }
 }
 
@@ -142,108 +173,4 @@ export function createEmbeddedCollection(options: EmbeddedCollectionOptions): Em
     ...(options.chunking ? { chunking: options.chunking } : {}),
     ...(options.reranker ? { reranker: options.reranker } : {}),
   });
-}
-
-/**
- * Opens the current version of a saved collection without re-indexing: the store is read once
- * and both indexes resolve their documents from it. Missing, damaged or mismatched parts throw
- * a HybridRagError that says which file and what to do.
- */
-export async function openCollection(
-  directory: string,
-  options: OpenCollectionOptions,
-): Promise<EmbeddedCollection> {
-  const manifest = await readManifest(directory);
-  if (!manifest) {
-    throw new HybridRagError(
-      "not-found",
-      `${directory} holds no collection (no ${manifestFile}); create one with \`hybrid-rag ingest <folder> --into ${directory}\` or collection.save().`,
-    );
-  }
-  const { embedder } = options;
-  if (
-    embedder.name !== manifest.embedder.name ||
-    embedder.dimension !== manifest.embedder.dimension
-  ) {
-    throw new HybridRagError(
-      "invalid-argument",
-      `${directory} was built with embedder ${manifest.embedder.name} (${manifest.embedder.dimension} dimensions), not ${embedder.name} (${embedder.dimension}): open it with the same model.`,
-    );
-  }
-  const tokenCounter = chunkingCounter(manifest, options.tokenCounter, directory);
-  const folder = join(directory, manifest.directory);
-  const store = await readStoreFile(join(folder, manifest.files.store), manifest.files.storeSha256);
-  const sparse = await loadBm25Index(join(folder, manifest.files.sparse), { documents: store });
-  const dense = await loadVectorIndex(join(folder, manifest.files.dense), {
-    embedder,
-    documents: store,
-    metric: manifest.metric,
-  });
-  const counts = [
-    store.chunkCount,
-    await sparse.count(),
-    await dense.count(),
-    manifest.counts.chunks,
-  ];
-  if (new Set(counts).size !== 1) {
-    throw new HybridRagError(
-      "corrupt-data",
-      `${folder}: the store, the BM25 index, the vector index and the manifest disagree on the number of chunks (${counts.join(", ")}); re-ingest the documents.`,
-    );
-  }
-  return new EmbeddedCollection({
-    sparse,
-    dense,
-    store,
-    embedder,
-    chunking: {
-      maxTokens: manifest.chunking.maxTokens,
-      overlapTokens: manifest.chunking.overlapTokens,
-      ...(tokenCounter ? { tokenCounter } : {}),
-      ...(manifest.chunking.modelMaxTokens !== null
-        ? { modelMaxTokens: manifest.chunking.modelMaxTokens }
-        : {}),
-    },
-    ...(options.reranker ? { reranker: options.reranker } : {}),
-  });
-}
-
-function chunkingCounter(
-  manifest: CollectionManifest,
-  given: TokenCounter | undefined,
-  directory: string,
-): TokenCounter | undefined {
-  const expected = manifest.chunking.tokenCounter;
-  if (given === undefined) {
-    if (expected === "approximate") return undefined;
-    throw new HybridRagError(
-      "invalid-argument",
-      `${directory} was chunked with ${expected}: pass the same tokenCounter to openCollection so new documents are chunked alike.`,
-    );
-  }
-  if (given.name !== expected) {
-    throw new HybridRagError(
-      "invalid-argument",
-      `${directory} was chunked with ${expected}, not ${given.name}.`,
-    );
-  }
-  return given;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await openFile(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Older versions and the leftovers of interrupted saves; the current version stays. */
-async function removeOtherVersions(directory: string, current: string): Promise<void> {
-  for (const entry of await readdir(directory)) {
-    if (entry !== current && /^v\d{6}(\.partial-[0-9a-f]+)?$/.test(entry)) {
-      await rm(join(directory, entry), { recursive: true, force: true });
-    }
-  }
 }

@@ -59,7 +59,15 @@ describe("HybridCollection over any Retriever & DocumentIndex pair", () => {
       ],
       { batchChunks: 1 },
     );
-    expect(summary).toMatchObject({ added: 2, failed: 1 });
+    expect(summary).toMatchObject({ added: 1, failed: 1 });
+    expect(summary.failures).toEqual([
+      {
+        parentId: "bad",
+        source: "bad",
+        reason: expect.stringContaining("embedding service said 422"),
+        previousVersion: "none",
+      },
+    ]);
     expect(failed).toEqual(["bad"]);
     expect(collection.store.parent("bad")).toBeUndefined();
     expect(await collection.sparse.count()).toBe(collection.store.chunkCount);

@@ -1,7 +1,11 @@
 import type { Chunker } from "@hybrid-rag/chunking";
 import type { DocumentIndex, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
-import { createPipeline, type Pipeline, type StageTopK } from "@hybrid-rag/pipeline";
-import { EventEmitter } from "eventemitter3";
+import {
+  createPipeline,
+  ListenerSafeEmitter,
+  type Pipeline,
+  type StageTopK,
+} from "@hybrid-rag/pipeline";
 import { collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
 import type { DocumentStore } from "./document-store.ts";
@@ -47,7 +51,8 @@ export interface CollectionSearchResult {
  * (RRF), optionally reranks, and groups the chunk hits by parent.
  */
 export class HybridCollection {
-  readonly events = new EventEmitter<CollectionEvents>();
+  /** Listener errors are isolated: they never fail an ingest (see `CollectionEvents`). */
+  readonly events = new ListenerSafeEmitter<CollectionEvents>();
   readonly sparse: CollectionIndex;
   readonly dense: CollectionIndex;
   readonly store: DocumentStore;

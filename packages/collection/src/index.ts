@@ -5,7 +5,18 @@ export {
   type ContextOptions,
 } from "./build-context.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
-export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
+export type {
+  CollectionEvents,
+  DocumentFailure,
+  IngestProgress,
+  IngestSummary,
+} from "./collection-events.ts";
+export {
+  CollectionLock,
+  type LockCollectionOptions,
+  type LockHolder,
+  lockCollection,
+} from "./collection-lock.ts";
 export {
   type CollectionManifest,
   collectionFormatVersion,
@@ -16,8 +27,7 @@ export {
   createEmbeddedCollection,
   EmbeddedCollection,
   type EmbeddedCollectionOptions,
-  type OpenCollectionOptions,
-  openCollection,
+  type SaveOptions,
 } from "./embedded-collection.ts";
 export {
   type CollectionIndex,
@@ -27,3 +37,4 @@ export {
   type HybridCollectionParts,
 } from "./hybrid-collection.ts";
 export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
+export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";

@@ -1,16 +1,16 @@
-import type { Chunk, Chunker } from "@hybrid-rag/chunking";
+import type { Chunker } from "@hybrid-rag/chunking";
 import {
   type Document,
   type DocumentIndex,
   HybridRagError,
   throwIfAborted,
-  type WriteReport,
 } from "@hybrid-rag/core";
 import type { LoadResult } from "@hybrid-rag/loaders";
-import type { EventEmitter } from "eventemitter3";
-import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
+import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
+import type { CollectionEvents, DocumentFailure, IngestSummary } from "./collection-events.ts";
 import { contentHash } from "./content-hash.ts";
 import type { DocumentStore, ParentRecord } from "./document-store.ts";
+import { type EmitCollectionEvent, type PendingDocument, writeBatch } from "./write-batch.ts";
 
 /** What `collection.ingest` accepts: loader results, or plain core documents. */
 export type IngestItem = LoadResult | Document;
@@ -31,19 +31,15 @@ export interface IngestTargets {
   readonly dense: DocumentIndex;
   readonly store: DocumentStore;
   readonly chunker: Chunker;
-  readonly events: EventEmitter<CollectionEvents>;
-}
-
-interface Pending {
-  readonly parent: ParentRecord;
-  readonly chunks: readonly Chunk[];
+  readonly events: ListenerSafeEmitter<CollectionEvents>;
 }
 
 /**
  * The streaming ingest: reads the input one item at a time, skips documents whose content hash
- * is unchanged, removes the chunks of a changed document before writing its new ones, and
- * writes chunks in batches to the sparse and the dense side in parallel. A parent is recorded
- * in the store only once all its chunks are on both sides; if any failed, none stay.
+ * is unchanged, and writes the chunks of new and changed documents in batches to the sparse and
+ * the dense side in parallel. Each document is a transaction (`writeBatch`): its new version
+ * replaces the stored one only once all its chunks are on both sides; otherwise the previous
+ * version stays and the document is listed in `failures`. Listener errors never fail it.
  */
 export async function ingestDocuments(
   targets: IngestTargets,
@@ -59,23 +55,33 @@ export async function ingestDocuments(
     );
   }
   const started = performance.now();
+  const warnings: string[] = [];
+  const emit = ((event: keyof CollectionEvents, ...args: unknown[]) =>
+    (events.emitReporting as (...all: unknown[]) => void)(
+      event,
+      (name: string, error: unknown) =>
+        warnings.push(
+          `a "${name}" event listener threw and was skipped (the ingest went on): ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      ...args,
+    )) as EmitCollectionEvent;
   const seen = new Set<string>();
   const skipped: Array<{ source: string; reason: string }> = [];
+  const failures: DocumentFailure[] = [];
   const counts = {
     documents: 0,
     added: 0,
     replaced: 0,
     unchanged: 0,
     duplicates: 0,
-    failed: 0,
     chunks: 0,
     oversized: 0,
   };
-  let pending: Pending[] = [];
+  let pending: PendingDocument[] = [];
   let pendingChunks = 0;
   let sources = 0;
   const progress = () =>
-    events.emit("ingest-progress", {
+    emit("ingest-progress", {
       sources,
       documents: counts.documents,
       chunks: counts.chunks,
@@ -87,9 +93,13 @@ export async function ingestDocuments(
     const batch = pending;
     pending = [];
     pendingChunks = 0;
-    const result = await writeBatch(targets, batch, options.signal);
+    const result = await writeBatch(targets, batch, emit, options.signal);
     counts.chunks += result.chunks;
-    counts.failed += result.failedParents;
+    for (const item of result.written) {
+      if (item.previous) counts.replaced++;
+      else counts.added++;
+    }
+    failures.push(...result.failures);
     progress();
   };
 
@@ -98,7 +108,7 @@ export async function ingestDocuments(
     sources++;
     if ("kind" in item && item.kind === "skipped") {
       skipped.push({ source: item.source, reason: item.reason });
-      events.emit("source-skipped", { source: item.source, reason: item.reason });
+      emit("source-skipped", { source: item.source, reason: item.reason });
       progress();
       continue;
     }
@@ -106,7 +116,7 @@ export async function ingestDocuments(
     counts.documents++;
     if (seen.has(document.id)) {
       counts.duplicates++;
-      events.emit("document-duplicate", {
+      emit("document-duplicate", {
         parentId: document.id,
         source: document.source ?? document.id,
       });
@@ -117,26 +127,20 @@ export async function ingestDocuments(
     const existing = store.parent(document.id);
     if (existing?.contentHash === hash) {
       counts.unchanged++;
-      events.emit("document-unchanged", { parentId: document.id });
+      emit("document-unchanged", { parentId: document.id });
       progress();
       continue;
     }
-    if (existing) {
-      await removeParent(targets, document.id);
-      counts.replaced++;
-    } else {
-      counts.added++;
-    }
     const { chunks, oversized } = chunker.chunk(document);
     for (const chunk of oversized) {
-      events.emit("chunk-oversized", {
+      emit("chunk-oversized", {
         chunk,
         tokens: chunk.metadata.tokens,
         limit: chunker.options.modelMaxTokens ?? 0,
       });
     }
     counts.oversized += oversized.length;
-    events.emit("document-chunked", {
+    emit("document-chunked", {
       parentId: document.id,
       chunks: chunks.length,
       replaced: existing !== undefined,
@@ -149,7 +153,8 @@ export async function ingestDocuments(
       contentHash: hash,
       chunkIds: chunks.map((chunk) => chunk.id),
     };
-    pending.push({ parent, chunks });
+    const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
+    pending.push({ parent, chunks, previous });
     pendingChunks += chunks.length;
     if (pendingChunks >= batchChunks) await flush();
   }
@@ -158,17 +163,27 @@ export async function ingestDocuments(
   if (options.removeMissing) {
     const missing = [...store.parents()].map((parent) => parent.id).filter((id) => !seen.has(id));
     for (const id of missing) {
-      await removeParent(targets, id);
+      await removeParent(targets, id, emit);
       removed++;
     }
   }
-  return { ...counts, removed, skipped, elapsedMs: performance.now() - started };
+  return {
+    ...counts,
+    failed: failures.length,
+    failures,
+    removed,
+    skipped,
+    warnings,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 /** Deletes a parent's chunks from both sides and the store; returns how many chunks it had. */
 export async function removeParent(
   targets: Pick<IngestTargets, "sparse" | "dense" | "store" | "events">,
   parentId: string,
+  emit: EmitCollectionEvent = (event, ...args) =>
+    (targets.events.emit as (...all: unknown[]) => boolean)(event, ...args),
 ): Promise<number> {
   const parent = targets.store.parent(parentId);
   if (!parent) return 0;
@@ -188,48 +203,6 @@ export async function removeParent(
     );
   }
   targets.store.delete(parentId);
-  targets.events.emit("document-deleted", { parentId, chunks: ids.length });
+  emit("document-deleted", { parentId, chunks: ids.length });
   return ids.length;
-}
-
-async function writeBatch(
-  targets: IngestTargets,
-  batch: readonly Pending[],
-  signal: AbortSignal | undefined,
-): Promise<{ chunks: number; failedParents: number }> {
-  const chunks = batch.flatMap((item) => item.chunks);
-  const writeOptions = signal ? { signal } : undefined;
-  const [sparse, dense] = await Promise.all([
-    targets.sparse.upsert(chunks, writeOptions),
-    targets.dense.upsert(chunks, writeOptions),
-  ]);
-  const failedChunks = failuresById(sparse, dense);
-  let written = 0;
-  let failedParents = 0;
-  for (const { parent, chunks: parentChunks } of batch) {
-    const failure = parentChunks.map((chunk) => failedChunks.get(chunk.id)).find((error) => error);
-    if (failure) {
-      failedParents++;
-      // Half a document is worse than none: drop what did get written, report the parent.
-      const ids = parentChunks.map((chunk) => chunk.id);
-      await Promise.all([targets.sparse.delete(ids), targets.dense.delete(ids)]);
-      targets.events.emit("document-failed", { parentId: parent.id, error: failure });
-      continue;
-    }
-    targets.store.put(parent, parentChunks);
-    written += parentChunks.length;
-  }
-  targets.events.emit("batch-indexed", {
-    chunks: written,
-    embedded: chunks.length,
-    parents: batch.length - failedParents,
-  });
-  return { chunks: written, failedParents };
-}
-
-function failuresById(...reports: WriteReport[]): Map<string, Error> {
-  const failures = new Map<string, Error>();
-  for (const report of reports)
-    for (const failure of report.failed) failures.set(failure.id, failure.error);
-  return failures;
 }

@@ -67,6 +67,13 @@ export async function readStoreFile(path: string, expectedSha256: string): Promi
       store.put(parent as ParentRecord, chunks as Chunk[]);
     }
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new HybridRagError(
+        "corrupt-data",
+        `${path} is missing: the version folder the manifest names was removed or moved. Restore it from a backup or re-ingest the documents.`,
+        { cause: error },
+      );
+    }
     throw new HybridRagError(
       "corrupt-data",
       `${path} is not a usable document store: ${error instanceof Error ? error.message : String(error)}. Re-ingest the documents.`,

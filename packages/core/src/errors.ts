@@ -11,6 +11,8 @@ export const errorCodes = [
   "permission-denied",
   "unsupported",
   "corrupt-data",
+  /** Another writer holds the resource (a collection's writer lock); the message names it. */
+  "locked",
   "internal",
 ] as const;
 

@@ -138,8 +138,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (finished) process.emitWarning(message, "HybridRagListenerWarning");
       else warnings.push(message);
     };
+    // HybridRagEvents lists arguments as tuples; the emitter's generic signature cannot relate them.
+    const emitReporting = events.emitReporting.bind(events) as (
+      event: string,
+      sink: ListenerErrorSink,
+      ...args: unknown[]
+    ) => void;
     const emit: StageContext["emit"] = (event, ...args) =>
-      events.emitReporting(event, reportListenerError, ...args);
+      emitReporting(event, reportListenerError, ...args);
     const reports: RerankReport[] = [];
     const hits = await withDeadline(
       (signal) =>

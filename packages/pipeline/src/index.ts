@@ -5,6 +5,7 @@ export {
   type PipelineResultWithStages,
   type PipelineRunOptions,
 } from "./create-pipeline.ts";
+export { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 export {
   type ComponentRegistry,
   createPipelineFromDefinition,

@@ -1,7 +1,7 @@
 // Run by the persistence test as a separate process, which the test kills during the save.
 // argv: <collection directory>
 import { HashingEmbedder } from "@hybrid-rag/core/testing";
-import { openCollection } from "../embedded-collection.ts";
+import { openCollection } from "../open-collection.ts";
 
 const directory = process.argv[2]!;
 const collection = await openCollection(directory, { embedder: new HashingEmbedder(256) });

@@ -1,0 +1,144 @@
+import { join } from "node:path";
+import { loadBm25Index } from "@hybrid-rag/bm25";
+import type { TokenCounter } from "@hybrid-rag/chunking";
+import { type Embedder, HybridRagError, type Reranker } from "@hybrid-rag/core";
+import { loadVectorIndex } from "@hybrid-rag/vector-index";
+import { type CollectionManifest, manifestFile, readManifest } from "./collection-manifest.ts";
+import { EmbeddedCollection } from "./embedded-collection.ts";
+import { readStoreFile } from "./store-file.ts";
+
+export interface OpenCollectionOptions {
+  /** The embedder the collection was built with (same name and dimension). */
+  readonly embedder: Embedder;
+  /** Required when the collection was chunked with a tokenizer: the same one (same name). */
+  readonly tokenCounter?: TokenCounter;
+  readonly reranker?: Reranker;
+}
+
+/**
+ * Opens after this many manifest swaps during one open; past it, a writer saves faster than the
+ * collection can be read (a reader needs two saves during its open to lose its version folder).
+ */
+const maxOpenAttempts = 10;
+
+/**
+ * Opens the current version of a saved collection without re-indexing: the store is read once
+ * and both indexes resolve their documents from it. Never waits for a writer: it reads the
+ * version `manifest.json` names, and if that folder changes under it (a save swapped the
+ * manifest and removed the old version meanwhile) it starts again on the new version. Missing,
+ * damaged or mismatched parts throw a HybridRagError that says which file and what to do.
+ */
+export async function openCollection(
+  directory: string,
+  options: OpenCollectionOptions,
+): Promise<EmbeddedCollection> {
+  for (let attempt = 1; ; attempt++) {
+    const manifest = await readManifest(directory);
+    if (!manifest) {
+      throw new HybridRagError(
+        "not-found",
+        `${directory} holds no collection (no ${manifestFile}); create one with \`hybrid-rag ingest <folder> --into ${directory}\` or collection.save().`,
+      );
+    }
+    const tokenCounter = checkCompatible(directory, manifest, options);
+    try {
+      return await openVersion(directory, manifest, options, tokenCounter);
+    } catch (error) {
+      const now = await readManifest(directory).catch(() => undefined);
+      // The manifest still names this version: the failure is about the data itself.
+      if (now === undefined || now.version === manifest.version) throw error;
+      if (attempt >= maxOpenAttempts) {
+        throw new HybridRagError(
+          "unavailable",
+          `${directory} was saved ${attempt} times while it was being opened (now version ${now.version}); open it again when its writer pauses.`,
+          { cause: error },
+        );
+      }
+    }
+  }
+}
+
+function checkCompatible(
+  directory: string,
+  manifest: CollectionManifest,
+  options: OpenCollectionOptions,
+): TokenCounter | undefined {
+  const { embedder } = options;
+  if (
+    embedder.name !== manifest.embedder.name ||
+    embedder.dimension !== manifest.embedder.dimension
+  ) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${directory} was built with embedder ${manifest.embedder.name} (${manifest.embedder.dimension} dimensions), not ${embedder.name} (${embedder.dimension}): open it with the same model.`,
+    );
+  }
+  return chunkingCounter(manifest, options.tokenCounter, directory);
+}
+
+async function openVersion(
+  directory: string,
+  manifest: CollectionManifest,
+  options: OpenCollectionOptions,
+  tokenCounter: TokenCounter | undefined,
+): Promise<EmbeddedCollection> {
+  const { embedder } = options;
+  const folder = join(directory, manifest.directory);
+  const store = await readStoreFile(join(folder, manifest.files.store), manifest.files.storeSha256);
+  const sparse = await loadBm25Index(join(folder, manifest.files.sparse), { documents: store });
+  const dense = await loadVectorIndex(join(folder, manifest.files.dense), {
+    embedder,
+    documents: store,
+    metric: manifest.metric,
+  });
+  const counts = [
+    store.chunkCount,
+    await sparse.count(),
+    await dense.count(),
+    manifest.counts.chunks,
+  ];
+  if (new Set(counts).size !== 1) {
+    throw new HybridRagError(
+      "corrupt-data",
+      `${folder}: the store, the BM25 index, the vector index and the manifest disagree on the number of chunks (${counts.join(", ")}); restore the folder from a backup or re-ingest the documents.`,
+    );
+  }
+  return new EmbeddedCollection({
+    sparse,
+    dense,
+    store,
+    embedder,
+    chunking: {
+      maxTokens: manifest.chunking.maxTokens,
+      overlapTokens: manifest.chunking.overlapTokens,
+      ...(tokenCounter ? { tokenCounter } : {}),
+      ...(manifest.chunking.modelMaxTokens !== null
+        ? { modelMaxTokens: manifest.chunking.modelMaxTokens }
+        : {}),
+    },
+    ...(options.reranker ? { reranker: options.reranker } : {}),
+    basedOn: { directory, version: manifest.version },
+  });
+}
+
+function chunkingCounter(
+  manifest: CollectionManifest,
+  given: TokenCounter | undefined,
+  directory: string,
+): TokenCounter | undefined {
+  const expected = manifest.chunking.tokenCounter;
+  if (given === undefined) {
+    if (expected === "approximate") return undefined;
+    throw new HybridRagError(
+      "invalid-argument",
+      `${directory} was chunked with ${expected}: pass the same tokenCounter to openCollection so new documents are chunked alike.`,
+    );
+  }
+  if (given.name !== expected) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${directory} was chunked with ${expected}, not ${given.name}.`,
+    );
+  }
+  return given;
+}
