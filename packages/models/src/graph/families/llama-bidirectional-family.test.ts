@@ -35,7 +35,8 @@ describe("llama-bidirectional family", () => {
     ).toThrow(/must be a string containing \{query\} and \{passage\}/);
   });
 
-  describe.skipIf(skip)("against the independent PyTorch reference", () => {
+  // Each case spawns Python and imports torch (seconds on a busy machine).
+  describe.skipIf(skip)("against the independent PyTorch reference", { timeout: 120_000 }, () => {
     it("fp32: logits within 1e-4 on padded, long (past rope_scaling's original 32) and truncated rows", async () => {
       const result = await compareWithReference({
         family: llamaBidirectionalFamily,
