@@ -1,3 +1,4 @@
+export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export {
   createTinyBertModel,

@@ -42,9 +42,9 @@ const decoderConfigSchema = z.looseObject({
 });
 
 /**
- * Validates the decoder fields of config.json. `family` names the family in messages;
- * `slidingWindowDefault` says whether `sliding_window` applies when `use_sliding_window` is
- * absent (Mistral: yes; Qwen3 ships `use_sliding_window: false`).
+ * Validates the decoder fields of config.json (`family` names the family in messages).
+ * `sliding_window` applies unless `use_sliding_window` is false (Qwen3 ships it false; Mistral
+ * has no such flag).
  */
 export function parseDecoderArchitecture(
   config: Readonly<Record<string, unknown>>,
