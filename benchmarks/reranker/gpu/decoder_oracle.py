@@ -165,7 +165,7 @@ def transformers_cases(out):
 
         check_bidirectional(llama_hidden, input_ids, attention_mask)
         directory = os.path.join(out, "llama-bidirectional")
-        model.save_pretrained(directory, safe_serialization=True)
+        model.save_pretrained(directory)  # safetensors by default (4.35+, 5.x)
         patch_config(
             directory,
             architectures=["LlamaBidirectionalForSequenceClassification"],
@@ -179,7 +179,7 @@ def transformers_cases(out):
         config = MistralConfig(**SHAPE, num_labels=1, sliding_window=16, **rope(10000.0))
         model = build(MistralForSequenceClassification, config, 2)
         directory = os.path.join(out, "mistral-causal")
-        model.save_pretrained(directory, safe_serialization=True)
+        model.save_pretrained(directory)  # safetensors by default (4.35+, 5.x)
         logits = model(input_ids=input_ids, attention_mask=attention_mask).logits[:, 0]
         cases.append(("mistral-causal", "mistral", logits))
 
@@ -196,7 +196,7 @@ def transformers_cases(out):
 
         check_bidirectional(mistral_hidden, input_ids, attention_mask)
         directory = os.path.join(out, "mistral-bidirectional")
-        mistral.save_pretrained(directory, safe_serialization=True)
+        mistral.save_pretrained(directory)  # safetensors by default (4.35+, 5.x)
         patch_config(
             directory,
             architectures=["MistralBidirectionalForSequenceClassification"],
@@ -209,7 +209,7 @@ def transformers_cases(out):
         config = Qwen3Config(**SHAPE, use_sliding_window=False, tie_word_embeddings=True, **rope(1000000.0))
         model = build(Qwen3ForCausalLM, config, 4)
         directory = os.path.join(out, "qwen3-reranker")
-        model.save_pretrained(directory, safe_serialization=True)
+        model.save_pretrained(directory)  # safetensors by default (4.35+, 5.x)
         write_json(os.path.join(directory, "tokenizer.json"), tiny_tokenizer_json())
         logits = model(input_ids=input_ids, attention_mask=attention_mask).logits
         last = logits[torch.arange(logits.shape[0]), attention_mask.sum(1) - 1]
