@@ -399,6 +399,8 @@ export declare function createFamilySession(options: FamilySessionOptions): Prom
     readonly session: ort.InferenceSession;
     readonly graph: Uint8Array;
 }>;
+/** The family's graph as ONNX bytes (one protobuf: under 2 GB of weights). */
+export declare function buildFamilyGraph(options: FamilySessionOptions): Promise<Uint8Array>;
 /** Right-pads rows with `padId` and returns the int64 feeds and the padded arrays. */
 export declare function paddedFeeds(rows: readonly (readonly number[])[], padId?: number): {
     readonly feeds: Record<string, ort.Tensor>;
@@ -431,6 +433,44 @@ export declare class InMemoryWeights implements WeightSource {
  */
 export declare function readTestWeights(directory: string): Promise<InMemoryWeights>;
 export {};
+
+// ---- dist/graph/testing/llama-shape-figures.d.ts
+/** Llama 3.2 1B's shape, as NVIDIA's llama-3.2-nv-rerankqa-1b-v2 config.json gives it. */
+export declare function llama32OneBillionConfig(layers?: number): Record<string, unknown>;
+/**
+ * Writes a random-weight checkpoint of `config` in fp16, one shard per layer (plus one for the
+ * embeddings and head) and `model.safetensors.index.json`, so that no more than one layer's
+ * tensors are in memory at once. Values are uniform with standard deviation 0.1 (their
+ * distribution does not change the speed).
+ */
+export declare function writeStreamedLlamaCheckpoint(directory: string, config: Readonly<Record<string, unknown>>): Promise<{
+    readonly bytes: number;
+}>;
+export interface ShapeFigures {
+    readonly layers: number;
+    readonly checkpointBytes: number;
+    readonly generateMs: number;
+    /** Reading the safetensors (the tests' whole-file reader) and building the graph in memory. */
+    readonly buildMs: number;
+    readonly graphBytes: number;
+    /** Opening the built model.onnx from disk: what a cached start costs. */
+    readonly sessionMs: number;
+    /** Median of `runs` forward passes over `rows` × `tokens`. */
+    readonly forwardMs: number;
+    readonly tokensPerSecond: number;
+}
+/**
+ * Generates the checkpoint at `layers` depth, builds the fp32 graph (the CPU's precision;
+ * weights widened from fp16), writes it, opens a session from the file and times forward passes
+ * of `rows` rows of `tokens` tokens.
+ */
+export declare function measureLlamaShape(directory: string, options: {
+    readonly layers: number;
+    readonly rows: number;
+    readonly tokens: number;
+    readonly runs: number;
+    readonly threads: number;
+}): Promise<ShapeFigures>;
 
 // ---- dist/graph/testing/reference-comparison.d.ts
 import type { SafetensorsDType } from "../../testing/write-safetensors.ts";
@@ -810,6 +850,7 @@ export declare const defaultVocabularyPath: string;
 export declare function createTinyBertModel(directory: string, options: TinyBertOptions): Promise<TinyBertModel>;
 
 // ---- dist/testing/index.d.ts
+export { llama32OneBillionConfig, measureLlamaShape, type ShapeFigures, } from "../graph/testing/llama-shape-figures.ts";
 export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export { createTinyBertModel, defaultVocabularyPath, sharedDirectory, type TinyBertModel, type TinyBertOptions, } from "./create-tiny-bert-model.ts";

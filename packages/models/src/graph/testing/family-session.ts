@@ -17,6 +17,13 @@ export async function createFamilySession(options: FamilySessionOptions): Promis
   readonly session: ort.InferenceSession;
   readonly graph: Uint8Array;
 }> {
+  const graph = await buildFamilyGraph(options);
+  const session = await ort.InferenceSession.create(graph, { executionProviders: ["cpu"] });
+  return { session, graph };
+}
+
+/** The family's graph as ONNX bytes (one protobuf: under 2 GB of weights). */
+export async function buildFamilyGraph(options: FamilySessionOptions): Promise<Uint8Array> {
   const precision = options.precision ?? "float32";
   const builder = new OnnxGraphBuilder({ weights: precision });
   await options.family.build({
@@ -27,9 +34,7 @@ export async function createFamilySession(options: FamilySessionOptions): Promis
     task: options.task ?? "cross-encoder",
     ...(options.tokenId === undefined ? {} : { tokenId: options.tokenId }),
   });
-  const graph = builder.encode(options.family.name, decoderOpset);
-  const session = await ort.InferenceSession.create(graph, { executionProviders: ["cpu"] });
-  return { session, graph };
+  return builder.encode(options.family.name, decoderOpset);
 }
 
 /** Right-pads rows with `padId` and returns the int64 feeds and the padded arrays. */
