@@ -85,17 +85,22 @@ function poolTokens(builder: OnnxGraphBuilder, stack: DecoderStack, pooling: Poo
     );
   }
   if (pooling === "last") return lastTokenStates(builder, stack.hiddenStates, stack.attentionMask);
+  // The sum over thousands of tokens would overflow half precision (65,504): an fp16 graph
+  // averages in float32 and casts the mean back.
+  const half = builder.weightTypeCode !== floatType;
+  const states = half
+    ? builder.node("Cast", [stack.hiddenStates], { to: floatType })
+    : stack.hiddenStates;
   const mask = builder.node("Unsqueeze", [
-    builder.node("Cast", [stack.attentionMask], { to: builder.weightTypeCode }),
+    builder.node("Cast", [stack.attentionMask], { to: floatType }),
     builder.int64Tensor("head.axis2", [1], [2]),
   ]); // [batch, sequence, 1]
-  const summed = builder.node(
-    "ReduceSum",
-    [builder.node("Mul", [stack.hiddenStates, mask]), sequenceAxis],
-    { keepdims: 0 },
-  );
+  const summed = builder.node("ReduceSum", [builder.node("Mul", [states, mask]), sequenceAxis], {
+    keepdims: 0,
+  });
   const counts = builder.node("ReduceSum", [mask, sequenceAxis], { keepdims: 0 }); // [batch, 1]
-  return builder.node("Div", [summed, counts]);
+  const mean = builder.node("Div", [summed, counts]);
+  return half ? builder.node("Cast", [mean], { to: builder.weightTypeCode }) : mean;
 }
 
 /** The hidden state of each row's last non-pad token (right padding): [batch, hidden]. */
