@@ -12,6 +12,10 @@ import { lastTokenStates } from "./pooled-score-head.ts";
 // sigmoid) as one raw logit, like every cross-encoder here. Any Qwen3ForCausalLM directory is
 // scored this way: a chat model asked the same question is a (weaker) zero-shot reranker.
 
+// Truncation: the model card truncates the instruction/query/document part and keeps the
+// closing `<|im_end|>` and assistant turn whole; whoever applies this template must cut inside
+// {query}/{passage}, never the text after {passage}, or the last token is not the answer slot.
+
 /** The model card's default instruction. */
 export const qwen3DefaultInstruction =
   "Given a web search query, retrieve relevant passages that answer the query";
