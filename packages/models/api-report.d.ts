@@ -472,6 +472,9 @@ export declare function measureLlamaShape(directory: string, options: {
     readonly threads: number;
 }): Promise<ShapeFigures>;
 
+// ---- dist/graph/testing/measure-attention-kernels.d.ts
+export {};
+
 // ---- dist/graph/testing/reference-comparison.d.ts
 import type { SafetensorsDType } from "../../testing/write-safetensors.ts";
 import type { GraphPrecision, ModelFamily } from "../model-family.ts";
