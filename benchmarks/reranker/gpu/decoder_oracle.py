@@ -17,6 +17,8 @@ The cases:
   code (llama_bidirectional_model.py) does it: `is_causal = False` on every attention layer and a
   padding-only 4D mask (`_prepare_4d_attention_mask`), then the mean over non-pad tokens and
   `score`; config.json then names NVIDIA's architecture, model_type, pooling and temperature.
+  (transformers' masking_utils returns a 4D mask as given — "If the mask is already 4D, simply
+  return as-is", in 4.57 and 5.x sources — and eager attention adds it to the scores.)
   rope_scaling is Llama 3's with original_max_position_embeddings 32 and rows up to 128 tokens.
 - mistral-causal: transformers' MistralForSequenceClassification as is (causal, sliding window
   16, scored at the last non-pad token).
