@@ -105,6 +105,446 @@ export declare function describeRouteCheck(check: GpuRouteCheck): string[];
 export { chooseCudaMajor, driverCudaVersion, installableCudaMajors, parseDriverCudaVersion, parseLddMissing, } from "./cuda-runtime.ts";
 export { checkGpuRoutes, describeRouteCheck, type GpuRouteCheck, gpuRoutes, } from "./gpu-routes.ts";
 
+// ---- dist/graph/families/decoder-config.d.ts
+import { type RopeScaling } from "./rope-frequencies.ts";
+/** The shape of a decoder (Llama, Mistral, Qwen3) as config.json describes it. */
+export interface DecoderArchitecture {
+    readonly vocabularySize: number;
+    readonly hidden: number;
+    readonly layers: number;
+    readonly heads: number;
+    readonly keyValueHeads: number;
+    readonly headDimension: number;
+    readonly intermediate: number;
+    readonly rmsNormEpsilon: number;
+    readonly maxPositions: number;
+    readonly rope: RopeScaling;
+    /** Attention sees at most this many tokens on each side (Mistral); undefined: all. */
+    readonly slidingWindow: number | undefined;
+    readonly attentionBias: boolean;
+    readonly tieWordEmbeddings: boolean;
+}
+/**
+ * Validates the decoder fields of config.json (`family` names the family in messages).
+ * `sliding_window` applies unless `use_sliding_window` is false (Qwen3 ships it false; Mistral
+ * has no such flag).
+ */
+export declare function parseDecoderArchitecture(config: Readonly<Record<string, unknown>>, family: string): DecoderArchitecture;
+/** config.json's `architectures` list and `model_type`, for `ModelFamily.matches`. */
+export declare function configNames(config: Readonly<Record<string, unknown>>): {
+    readonly architectures: readonly string[];
+    readonly modelType: string | undefined;
+};
+
+// ---- dist/graph/families/decoder-families.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/** The decoder rerankers, for the family registry (which also holds the encoders). */
+export declare const decoderFamilies: readonly ModelFamily[];
+
+// ---- dist/graph/families/decoder-reranker.d.ts
+import type { FamilyBuildContext } from "../model-family.ts";
+import { type DecoderStackOptions } from "./decoder-stack.ts";
+import { type Pooling } from "./pooled-score-head.ts";
+/**
+ * A decoder with a pooled `score` head (cross-encoder), or its final hidden states (embedder).
+ * Shared by llama-bidirectional and mistral: the blocks are the same, the recipes differ in
+ * attention and pooling.
+ */
+export declare function buildDecoderReranker(context: FamilyBuildContext, family: string, recipe: {
+    readonly attention: DecoderStackOptions["attention"];
+    readonly pooling: Pooling;
+}): Promise<void>;
+
+// ---- dist/graph/families/decoder-stack.d.ts
+import type { FamilyBuildContext } from "../model-family.ts";
+import type { DecoderArchitecture } from "./decoder-config.ts";
+/** The default-domain opset decoder graphs use: RMSNormalization, RotaryEmbedding, Attention. */
+export declare const decoderOpset = 23;
+export interface DecoderStackOptions {
+    /** "bidirectional": every token sees every non-pad token (NVIDIA's rerankers); "causal": LMs. */
+    readonly attention: "bidirectional" | "causal";
+    /** Qwen3: RMSNorm over each head of q and k before the rotation (`q_norm`, `k_norm`). */
+    readonly queryKeyNorm: boolean;
+    /** Checkpoint prefix of the decoder ("model." for *ForSequenceClassification / *ForCausalLM). */
+    readonly prefix: string;
+}
+/** What the heads on top of the decoder need. */
+export interface DecoderStack {
+    /** Final-norm hidden states [batch, sequence, hidden], in the graph's weight type. */
+    readonly hiddenStates: string;
+    readonly attentionMask: string;
+}
+/**
+ * Writes a Llama-style decoder: token embeddings, then per layer RMSNorm → grouped-query
+ * attention with rotary positions → residual → RMSNorm → SwiGLU MLP → residual, then the final
+ * RMSNorm. Uses onnxruntime's implementations of the opset-23 RMSNormalization,
+ * RotaryEmbedding and Attention ops (one kernel each on CPU and CUDA) rather than chains of
+ * elementwise ops. Padding is masked on the keys, so right-padded pairs score as unpadded ones.
+ */
+export declare function buildDecoderStack(context: FamilyBuildContext, architecture: DecoderArchitecture, options: DecoderStackOptions): Promise<DecoderStack>;
+
+// ---- dist/graph/families/linear-weights.d.ts
+import type { WeightSource } from "../model-family.ts";
+/** One `nn.Linear` of a checkpoint: weight [outputs, inputs], optional bias [outputs]. */
+export interface LinearTensors {
+    readonly weight: string;
+    readonly bias?: string | undefined;
+    readonly outputs: number;
+}
+/**
+ * Reads linear layers that take the same input and lays them side by side as one MatMul
+ * operand [inputs, Σ outputs] (transposed: checkpoints store [outputs, inputs]). Fusing q/k/v
+ * or gate/up into one MatMul halves the passes over the activations on CPU.
+ */
+export declare function readFusedLinear(weights: WeightSource, inputs: number, linears: readonly LinearTensors[]): Promise<{
+    readonly matrix: Float32Array;
+    readonly bias: Float32Array | undefined;
+}>;
+/** The bias tensor's name when the checkpoint has it, else undefined. */
+export declare function optionalTensor(weights: WeightSource, name: string): string | undefined;
+
+// ---- dist/graph/families/llama-bidirectional-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/** The NVIDIA rerankers' model-card format (the NIM's `question:… passage:…` prompt). */
+export declare const nvidiaRerankerPairTemplate = "question:{query} \n \n passage:{passage}";
+export declare const llamaBidirectionalFamily: ModelFamily;
+
+// ---- dist/graph/families/mistral-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+export declare const mistralFamily: ModelFamily;
+
+// ---- dist/graph/families/pair-template.d.ts
+import type { PairInputFormat } from "../model-family.ts";
+/**
+ * config.json key a directory may carry to override its family's pair format, e.g.
+ * `"pair_input_template": "query: {query} document: {passage}"`. Published checkpoints carry
+ * none; the families' defaults come from the model cards.
+ */
+export declare const pairTemplateKey = "pair_input_template";
+/** The directory's own template when it has one, else the family's default. */
+export declare function pairFormatFromConfig(config: Readonly<Record<string, unknown>>, familyDefault: string, family: string): PairInputFormat;
+
+// ---- dist/graph/families/pooled-score-head.d.ts
+import type { OnnxGraphBuilder } from "../../testing/onnx-graph-builder.ts";
+import type { FamilyBuildContext } from "../model-family.ts";
+import type { DecoderStack } from "./decoder-stack.ts";
+/** How the token states become one vector, as NVIDIA's remote code names it (`pool_type`). */
+export type Pooling = "avg" | "last" | "cls";
+/** config.json's `pooling` ("avg" when absent, as in NVIDIA's configs), validated. */
+export declare function poolingFromConfig(config: Readonly<Record<string, unknown>>, fallback: Pooling, family: string): Pooling;
+/**
+ * NVIDIA's reranker head: the final hidden states pooled over non-pad tokens ("avg": their mean;
+ * "last": the last non-pad token, right padding; "cls": the first), a linear `score` layer to
+ * one logit, divided by config.json's `temperature` (1 in published configs). Writes the
+ * `logits` output [batch, 1] float32.
+ */
+export declare function buildPooledScoreHead(context: FamilyBuildContext, stack: DecoderStack, hidden: number, pooling: Pooling, family: string): Promise<void>;
+/** The hidden state of each row's last non-pad token (right padding): [batch, hidden]. */
+export declare function lastTokenStates(builder: OnnxGraphBuilder, hiddenStates: string, attentionMask: string): string;
+
+// ---- dist/graph/families/qwen3-reranker-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/** The model card's default instruction. */
+export declare const qwen3DefaultInstruction = "Given a web search query, retrieve relevant passages that answer the query";
+/** The model card's prompt: system turn, the user turn with instruction/query/document, and an
+ * assistant turn opened with an empty thinking block. */
+export declare const qwen3RerankerPairTemplate: string;
+export declare const qwen3RerankerFamily: ModelFamily;
+
+// ---- dist/graph/families/rope-frequencies.d.ts
+/** Rotary embedding parameters: the base and how the frequencies are rescaled. */
+export type RopeScaling = {
+    readonly type: "default";
+    readonly theta: number;
+} | {
+    readonly type: "linear";
+    readonly theta: number;
+    readonly factor: number;
+} | {
+    readonly type: "llama3";
+    readonly theta: number;
+    readonly factor: number;
+    readonly lowFrequencyFactor: number;
+    readonly highFrequencyFactor: number;
+    readonly originalMaxPositions: number;
+};
+/**
+ * Reads the rotary parameters from config.json: published checkpoints carry `rope_theta` and
+ * `rope_scaling` (transformers 4.x); transformers 5 writes both into `rope_parameters`.
+ * Scalings that change with the input length (dynamic, YaRN, LongRoPE) are refused.
+ */
+export declare function ropeScalingFromConfig(config: Readonly<Record<string, unknown>>, headDimension: number, family: string): RopeScaling;
+/**
+ * The rotary inverse frequencies, rounded to float32 as transformers computes them:
+ * 1 / theta^(2i / d), then rescaled. Llama 3's rescaling keeps high frequencies (wavelength
+ * below original_max / high_freq_factor), divides low ones (wavelength above
+ * original_max / low_freq_factor) by `factor`, and blends linearly in between.
+ */
+export declare function inverseFrequencies(scaling: RopeScaling, headDimension: number): Float32Array;
+/**
+ * cos and sin of position × frequency for positions [0, positions), [positions, d/2] each, as
+ * onnxruntime's RotaryEmbedding takes them. The angle is rounded to float32 first, as
+ * transformers multiplies in float32: at 100 k positions that rounding moves cos by ~1e-3.
+ */
+export declare function rotaryTables(frequencies: Float32Array, positions: number): {
+    readonly cos: Float32Array;
+    readonly sin: Float32Array;
+};
+
+// ---- dist/graph/families/tokenizer-vocabulary.d.ts
+/**
+ * The id of `token` in a parsed tokenizer.json: its added tokens first (special tokens such as
+ * `<|im_end|>`), then the model's vocabulary (an object for BPE / WordPiece, a list of
+ * [piece, score] pairs for Unigram). Undefined when absent.
+ */
+export declare function tokenIdInTokenizerJson(tokenizerJson: unknown, token: string): number | undefined;
+
+// ---- dist/graph/model-family.d.ts
+import type { OnnxGraphBuilder } from "../testing/onnx-graph-builder.ts";
+/** Element types a safetensors file may store for the floating-point weights we load. */
+export type StoredDType = "F32" | "F16" | "BF16";
+export interface TensorInfo {
+    readonly dtype: StoredDType;
+    readonly shape: readonly number[];
+}
+/** A model's weights by checkpoint tensor name (as `model.safetensors` names them). */
+export interface WeightSource {
+    names(): readonly string[];
+    info(name: string): TensorInfo | undefined;
+    /**
+     * The tensor as float32 (f16/bf16 widened exactly). Throws HybridRagError `corrupt-data`
+     * naming the file and tensor when it is missing, truncated or not the expected shape.
+     */
+    readFloat32(name: string, expectedShape?: readonly number[]): Promise<Float32Array>;
+}
+export type GraphPrecision = "float32" | "float16";
+/** What the graph computes: one logit per (query, passage) pair, or token embeddings. */
+export type ModelTask = "cross-encoder" | "embedder";
+/** How a pair is turned into model input for this family (from the model card / config). */
+export interface PairInputFormat {
+    /** e.g. "question:{query} \n \n passage:{passage}"; undefined → tokenizer's pair encoding. */
+    readonly template: string | undefined;
+}
+export interface FamilyBuildContext {
+    /** config.json as parsed (validated by the family itself). */
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly weights: WeightSource;
+    readonly builder: OnnxGraphBuilder;
+    readonly precision: GraphPrecision;
+    readonly task: ModelTask;
+    /**
+     * The id of one token in the directory's tokenizer.json (vocabulary or added tokens), for
+     * families whose score reads given tokens' logits (qwen3-reranker: "yes" and "no").
+     * Optional: families that need it refuse to build without it.
+     */
+    readonly tokenId?: (token: string) => number | undefined;
+}
+export interface ModelFamily {
+    /** Stable name shown to users: "bert", "xlm-roberta", "modernbert", "llama-bidirectional", "mistral", "qwen3-reranker". */
+    readonly name: string;
+    readonly tasks: readonly ModelTask[];
+    /** True when config.json (`architectures` / `model_type`) belongs to this family. */
+    matches(config: Readonly<Record<string, unknown>>): boolean;
+    /** Adds the inputs, nodes, initializers and outputs of the graph to `context.builder`. */
+    build(context: FamilyBuildContext): Promise<void>;
+    /** The pair format for cross-encoding; the directory's own config may override it. */
+    pairInputFormat(config: Readonly<Record<string, unknown>>): PairInputFormat;
+}
+
+// ---- dist/graph/testing/decoder-checkpoints.d.ts
+import { type SafetensorsDType } from "../../testing/write-safetensors.ts";
+/** Which head the checkpoint carries: NVIDIA's `score` linear, or a causal LM's `lm_head`. */
+export type DecoderHead = "score" | "lm-head";
+/**
+ * NVIDIA's llama-3.2-nv-rerankqa-1b-v2 config.json at tiny size. `original_max_position_embeddings`
+ * 32 so that inputs past 32 tokens exercise Llama 3's rescaled frequencies, and rope_theta 10000
+ * so that the 8 frequencies fall in all three of its bands (kept, blended, divided).
+ */
+export declare function tinyLlamaBidirectionalConfig(): Record<string, unknown>;
+/** A Mistral reranker with NVIDIA's bidirectional recipe and a sliding window of 16 tokens. */
+export declare function tinyMistralBidirectionalConfig(): Record<string, unknown>;
+/** transformers' MistralForSequenceClassification: causal, scored at the last non-pad token. */
+export declare function tinyMistralCausalConfig(): Record<string, unknown>;
+/** Qwen3-Reranker's config.json (Qwen3ForCausalLM) at tiny size; rope_theta as published. */
+export declare function tinyQwen3RerankerConfig(): Record<string, unknown>;
+export interface DecoderCheckpointOptions {
+    readonly head: DecoderHead;
+    /** Qwen3's per-head q_norm / k_norm. */
+    readonly queryKeyNorm?: boolean;
+    readonly seed?: number;
+    readonly dtype?: SafetensorsDType;
+    readonly shards?: number;
+}
+/**
+ * Writes config.json and random weights named as transformers names Llama / Mistral / Qwen3
+ * checkpoints (`model.layers.N.self_attn.q_proj.weight`, …, `score.weight` or `lm_head.weight`
+ * unless tied). Weights are N(0, 0.1²), norm scales N(1, 0.1²): wide enough that different
+ * inputs get visibly different scores.
+ */
+export declare function writeDecoderCheckpoint(directory: string, config: Readonly<Record<string, unknown>>, options: DecoderCheckpointOptions): Promise<void>;
+
+// ---- dist/graph/testing/family-session.d.ts
+import * as ort from "onnxruntime-node";
+import type { GraphPrecision, ModelFamily, ModelTask, WeightSource } from "../model-family.ts";
+export interface FamilySessionOptions {
+    readonly family: ModelFamily;
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly weights: WeightSource;
+    readonly precision?: GraphPrecision;
+    readonly task?: ModelTask;
+    readonly tokenId?: (token: string) => number | undefined;
+}
+/** Builds a family's graph in memory and opens it on onnxruntime's CPU provider (tests only). */
+export declare function createFamilySession(options: FamilySessionOptions): Promise<{
+    readonly session: ort.InferenceSession;
+    readonly graph: Uint8Array;
+}>;
+/** The family's graph as ONNX bytes (one protobuf: under 2 GB of weights). */
+export declare function buildFamilyGraph(options: FamilySessionOptions): Promise<Uint8Array>;
+/** Right-pads rows with `padId` and returns the int64 feeds and the padded arrays. */
+export declare function paddedFeeds(rows: readonly (readonly number[])[], padId?: number): {
+    readonly feeds: Record<string, ort.Tensor>;
+    readonly inputIds: number[][];
+    readonly attentionMask: number[][];
+};
+/** The `logits` output as numbers, one per row. */
+export declare function runLogits(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<number[]>;
+
+// ---- dist/graph/testing/in-memory-weights.d.ts
+import type { TensorInfo, WeightSource } from "../model-family.ts";
+interface StoredTensor extends TensorInfo {
+    readonly values: Float32Array;
+}
+/**
+ * A `WeightSource` over tensors already in memory: for the families' tests only (tiny models).
+ * The product reads safetensors by offsets through the model builder's own reader.
+ */
+export declare class InMemoryWeights implements WeightSource {
+    #private;
+    constructor(tensors: ReadonlyMap<string, StoredTensor>);
+    names(): readonly string[];
+    info(name: string): TensorInfo | undefined;
+    readFloat32(name: string, expectedShape?: readonly number[]): Promise<Float32Array>;
+}
+/**
+ * Reads the safetensors files a test wrote (`model.safetensors` or the shards listed in
+ * `model.safetensors.index.json`) whole, widening F16/BF16 to float32: the same values the
+ * PyTorch references read with `reference/safetensors_io.py`.
+ */
+export declare function readTestWeights(directory: string): Promise<InMemoryWeights>;
+export {};
+
+// ---- dist/graph/testing/llama-shape-figures.d.ts
+/** Llama 3.2 1B's shape, as NVIDIA's llama-3.2-nv-rerankqa-1b-v2 config.json gives it. */
+export declare function llama32OneBillionConfig(layers?: number): Record<string, unknown>;
+/**
+ * Writes a random-weight checkpoint of `config` in fp16, one shard per layer (plus one for the
+ * embeddings and head) and `model.safetensors.index.json`, so that no more than one layer's
+ * tensors are in memory at once. Values are uniform with standard deviation 0.1 (their
+ * distribution does not change the speed).
+ */
+export declare function writeStreamedLlamaCheckpoint(directory: string, config: Readonly<Record<string, unknown>>): Promise<{
+    readonly bytes: number;
+}>;
+export interface ShapeFigures {
+    readonly layers: number;
+    readonly checkpointBytes: number;
+    readonly generateMs: number;
+    /** Reading the safetensors (the tests' whole-file reader) and building the graph in memory. */
+    readonly buildMs: number;
+    readonly graphBytes: number;
+    /** Opening the built model.onnx from disk: what a cached start costs. */
+    readonly sessionMs: number;
+    /** Median of `runs` forward passes over `rows` × `tokens`. */
+    readonly forwardMs: number;
+    readonly tokensPerSecond: number;
+}
+/**
+ * Generates the checkpoint at `layers` depth, builds the fp32 graph (the CPU's precision;
+ * weights widened from fp16), writes it, opens a session from the file and times forward passes
+ * of `rows` rows of `tokens` tokens.
+ */
+export declare function measureLlamaShape(directory: string, options: {
+    readonly layers: number;
+    readonly rows: number;
+    readonly tokens: number;
+    readonly runs: number;
+    readonly threads: number;
+}): Promise<ShapeFigures>;
+
+// ---- dist/graph/testing/measure-attention-kernels.d.ts
+export {};
+
+// ---- dist/graph/testing/reference-comparison.d.ts
+import type { SafetensorsDType } from "../../testing/write-safetensors.ts";
+import type { GraphPrecision, ModelFamily } from "../model-family.ts";
+import { type DecoderHead } from "./decoder-checkpoints.ts";
+export interface ComparisonCase {
+    readonly family: ModelFamily;
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly head: DecoderHead;
+    readonly queryKeyNorm?: boolean;
+    readonly storedAs?: SafetensorsDType;
+    readonly shards?: number;
+    readonly precision?: GraphPrecision;
+    readonly tokenId?: (token: string) => number | undefined;
+    readonly yesId?: number;
+    readonly noId?: number;
+}
+export interface Comparison {
+    readonly ours: readonly number[];
+    readonly reference: readonly number[];
+    readonly maxDifference: number;
+    /** Each row scored alone (batch of one), to show padding changes nothing. */
+    readonly alone: readonly number[];
+    readonly rowLengths: readonly number[];
+}
+/**
+ * Token rows that exercise what the graphs must get right: a one-token row, rows that need
+ * padding, rows past 32 tokens (the tiny Llama's original_max_position_embeddings, and twice
+ * the Mistral window), and a 300-token input truncated to the model's 128 positions, as the
+ * tokenizer truncates it.
+ */
+export declare function testRows(vocabularySize: number, maxPositions: number, seed?: number): number[][];
+/** Writes the checkpoint, scores the rows with our graph and the PyTorch reference. */
+export declare function compareWithReference(testCase: ComparisonCase): Promise<Comparison>;
+
+// ---- dist/graph/testing/score-decoder-directory.d.ts
+import type { GraphPrecision } from "../model-family.ts";
+/**
+ * Scores token rows with a small decoder directory (config.json, safetensors, tokenizer.json
+ * when its family reads token ids): the family chosen from config.json builds the graph, which
+ * runs on onnxruntime's CPU provider. For oracles and tests of generated tiny models: the
+ * weights are read whole into memory.
+ */
+export declare function scoreDecoderDirectory(directory: string, rows: readonly (readonly number[])[], options?: {
+    readonly precision?: GraphPrecision;
+}): Promise<{
+    readonly family: string;
+    readonly logits: readonly number[];
+}>;
+
+// ---- dist/graph/testing/torch-reference.d.ts
+/** Debian's python3, which has python3-torch (the pyenv python3 first on PATH may not). */
+export declare const referencePython: string;
+export interface ReferenceRequest {
+    readonly family: string;
+    readonly directory: string;
+    readonly inputIds: readonly (readonly number[])[];
+    readonly attentionMask: readonly (readonly number[])[];
+    readonly yesId?: number;
+    readonly noId?: number;
+}
+/** Why the PyTorch reference cannot run here, or undefined when it can. */
+export declare function torchUnavailableReason(): string | undefined;
+/**
+ * Whether to skip a reference suite: the reference is missing and this is not CI (under CI=1
+ * the suite runs and fails with the reason). Prints one line when skipping.
+ */
+export declare function skipWithoutTorch(suite: string): boolean;
+/** Logits of the independent PyTorch reference (reference/score_decoder.py), one per row. */
+export declare function referenceLogits(request: ReferenceRequest): number[];
+
 // ---- dist/hub-cache.d.ts
 /**
  * The Hugging Face cache root, as huggingface_hub resolves it: HF_HUB_CACHE, else
@@ -413,6 +853,8 @@ export declare const defaultVocabularyPath: string;
 export declare function createTinyBertModel(directory: string, options: TinyBertOptions): Promise<TinyBertModel>;
 
 // ---- dist/testing/index.d.ts
+export { llama32OneBillionConfig, measureLlamaShape, type ShapeFigures, } from "../graph/testing/llama-shape-figures.ts";
+export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export { createTinyBertModel, defaultVocabularyPath, sharedDirectory, type TinyBertModel, type TinyBertOptions, } from "./create-tiny-bert-model.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
@@ -475,6 +917,29 @@ export declare class SeededRandom {
     /** `count` values drawn from N(mean, standardDeviation²). */
     normals(count: number, standardDeviation: number, mean?: number): Float32Array;
 }
+
+// ---- dist/testing/write-safetensors.d.ts
+/** One tensor to write: float32 values stored as the given dtype. */
+export interface SafetensorsEntry {
+    readonly shape: readonly number[];
+    readonly values: Float32Array;
+}
+export type SafetensorsDType = "F32" | "F16" | "BF16";
+/**
+ * Encodes tensors in the safetensors format: an 8-byte little-endian header length, a JSON
+ * header `{name: {dtype, shape, data_offsets: [begin, end]}}` (offsets relative to the data
+ * section), padded with spaces to a multiple of 8, then the tensors' bytes in header order.
+ */
+export declare function encodeSafetensors(tensors: Readonly<Record<string, SafetensorsEntry>>, dtype?: SafetensorsDType, metadata?: Readonly<Record<string, string>>): Uint8Array;
+/**
+ * Writes `model.safetensors`, or with `shards` > 1 `model-0000N-of-0000M.safetensors` files and
+ * `model.safetensors.index.json` (`{metadata: {total_size}, weight_map: {name: file}}`), as
+ * transformers' `save_pretrained()` does.
+ */
+export declare function writeSafetensorsWeights(directory: string, tensors: Readonly<Record<string, SafetensorsEntry>>, options?: {
+    readonly dtype?: SafetensorsDType;
+    readonly shards?: number;
+}): Promise<void>;
 
 // ---- dist/text-tokenizer.d.ts
 /** Token ids and token type ids of one encoded text or text pair, special tokens included. */

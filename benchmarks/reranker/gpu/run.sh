@@ -8,8 +8,18 @@
 # default ../shared beside the repository), --python <exe> (default python3), --budget-s <s>,
 # --shapes minilm-l6,bert-base,bert-large (or tiny), --passages <n> (GPU and CPU alike).
 # Writes results.json and results.md to the folder and a summary table to stdout.
+#   benchmarks/reranker/gpu/run.sh --decoder-oracle [--dry-run] <out-folder>
+#     the second oracle instead: gpu/decoder_oracle.py (transformers; --dry-run: our PyTorch
+#     reference) writes tiny decoder rerankers and their logits, then our families score them
+#     (src/decoder-oracle/check-decoder-oracle.ts); exit 1 when a case is over 1e-4.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+
+decoder_oracle=false
+if [ "${1:-}" = "--decoder-oracle" ]; then
+  decoder_oracle=true
+  shift
+fi
 
 dry_run=()
 if [ "${1:-}" = "--dry-run" ]; then
@@ -22,6 +32,11 @@ if [ $# -lt 1 ]; then
 fi
 out=$1
 shift
+if [ "$decoder_oracle" = true ]; then
+  # Debian's python3 has torch where transformers is absent (the dry run); the device machine's
+  # python3 has both. HYBRID_RAG_ORACLE_PYTHON names another.
+  "${HYBRID_RAG_ORACLE_PYTHON:-python3}" benchmarks/reranker/gpu/decoder_oracle.py --out "$out" "${dry_run[@]}"
+fi
 
 # A device bundle (gpu/prepare-device-bundle.sh; .device-bundle/, carried to a GPU machine that
 # has no network and no Node): its Node, node_modules and data, unpacked once to a folder in /tmp
@@ -67,6 +82,9 @@ PYTHON
   fi
   PATH="$root/node/bin:$PATH"
   echo "device bundle $id: $(node --version) from $root/node/bin, data from $root/shared"
+  if [ "$decoder_oracle" = true ]; then
+    exec timeout 480 node "$root/tree/benchmarks/reranker/src/decoder-oracle/check-decoder-oracle.ts" "$out"
+  fi
   exec timeout 480 node "$root/tree/benchmarks/reranker/src/gpu-check/gpu-check.ts" --out "$out" \
     --shared "$root/shared" "${dry_run[@]}" "$@"
 fi
@@ -80,4 +98,7 @@ if [ ! -d node_modules ]; then
 fi
 
 # Hard stop at 8 minutes: the runner itself stops measuring at --budget-s (default 420 s).
+if [ "$decoder_oracle" = true ]; then
+  exec timeout 480 node benchmarks/reranker/src/decoder-oracle/check-decoder-oracle.ts "$out"
+fi
 exec timeout 480 node benchmarks/reranker/src/gpu-check/gpu-check.ts --out "$out" "${dry_run[@]}" "$@"

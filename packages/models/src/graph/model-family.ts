@@ -49,6 +49,12 @@ export interface FamilyBuildContext {
   readonly builder: OnnxGraphBuilder;
   readonly precision: GraphPrecision;
   readonly task: ModelTask;
+  /**
+   * The id of one token in the directory's tokenizer.json (vocabulary or added tokens), for
+   * families whose score reads given tokens' logits (qwen3-reranker: "yes" and "no").
+   * Optional: families that need it refuse to build without it.
+   */
+  readonly tokenId?: (token: string) => number | undefined;
 }
 
 export interface ModelFamily {

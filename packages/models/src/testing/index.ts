@@ -1,3 +1,9 @@
+export {
+  llama32OneBillionConfig,
+  measureLlamaShape,
+  type ShapeFigures,
+} from "../graph/testing/llama-shape-figures.ts";
+export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export {
   createTinyBertModel,
