@@ -2,12 +2,66 @@
 // Entry points: @hybrid-rag/reranker-server
 // Bins: hybrid-rag-reranker-server
 
+// ---- dist/abortable-slots.d.ts
+/**
+ * At most `size` holders at once; the others wait in arrival order. A waiter whose signal fires
+ * leaves the line at once, so work for a client that has gone away is dropped before it starts
+ * (a queue inside a worker thread cannot do this: its cancel message waits behind the work).
+ */
+export declare class AbortableSlots {
+    #private;
+    constructor(size: number);
+    /** Waiting holders. */
+    get waiting(): number;
+    /** Resolves with the release function once a slot is free; rejects if `signal` fires first. */
+    acquire(signal: AbortSignal | undefined, what: string): Promise<() => void>;
+}
+
 // ---- dist/api-key.d.ts
 /**
  * Checks `Authorization: Bearer <key>` in constant time: both sides are hashed first, so the
  * comparison neither leaks the key's length nor stops at the first differing byte.
  */
 export declare function createApiKeyCheck(apiKey: string): (authorization: string | undefined) => boolean;
+
+// ---- dist/array-limit-error.d.ts
+import type { HybridRagError } from "@hybrid-rag/core";
+/**
+ * The 422 for an array refused by the scan before `JSON.parse`, naming the field that holds it:
+ * 600 `rank_fields` are not "too many passages".
+ */
+export declare function tooLongArrayError(body: string, failure: HybridRagError, limit: number): HybridRagError;
+
+// ---- dist/client-connections.d.ts
+import type { Server } from "node:http";
+/**
+ * Closes, at accept, a connection from an address that already holds `maxPerClient` open ones:
+ * one client's stalled uploads (each held until the body timeout) cannot take every connection
+ * of the server, so other clients and health probes are still served. Behind a proxy every
+ * client shares its address: raise the limit to `RERANKER_MAX_CONNECTIONS` there.
+ */
+export declare function limitConnectionsPerClient(server: Server, maxPerClient: number): void;
+
+// ---- dist/client-errors.d.ts
+import type { Socket } from "node:net";
+/**
+ * Node's `clientError` (a request timed out, malformed HTTP, headers too large), answered in the
+ * NIM error shape like every other error, then the connection is closed.
+ */
+export declare function answerClientError(error: Error & {
+    code?: string;
+}, socket: Socket): void;
+
+// ---- dist/client-gone.d.ts
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+/**
+ * Watches every request's connection from its first byte: a client that hangs up while its body
+ * is still being received or parsed is known by the time the handler runs, so its work is dropped
+ * before tokenisation rather than done for nobody.
+ */
+export declare function trackClientDisconnects(app: FastifyInstance): void;
+/** Fires when the client goes away before the answer is sent, or when the request times out. */
+export declare function requestSignal(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): AbortSignal;
 
 // ---- dist/cohere-documents.d.ts
 import type { CohereDocument } from "./cohere-rerank-api.ts";
@@ -66,6 +120,20 @@ export {};
 
 // ---- dist/config.d.ts
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
+/**
+ * Upper bounds of the size settings. Each keeps the worst case a client can cause within a
+ * process's memory: a pair's encoding is up to 512 tokens × 3 tensors × 8 bytes (12 KB), so
+ * 10,000 passages are 120 MB of encodings and 100,000 admitted pairs 1.2 GB.
+ */
+export declare const settingBounds: {
+    readonly maxPassages: 10000;
+    readonly maxQueuedRequests: 65536;
+    readonly maxQueuedPairs: 100000;
+    readonly maxBatchTokens: 1048576;
+    readonly maxBatchPairs: 4096;
+    readonly maxConnections: 65536;
+    readonly maxBodyBytes: number;
+};
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
 export declare const maxTimerMs: number;
 /** Everything the server needs to run, validated. */
@@ -101,6 +169,11 @@ export interface ServerConfig {
     readonly shutdownTimeoutMs: number;
     /** Open connections at most; more are refused at accept. */
     readonly maxConnections: number;
+    /**
+     * Open connections from one client address at most (more are closed at accept), so one
+     * client's stalled uploads cannot take every connection, health checks' included.
+     */
+    readonly maxConnectionsPerClient: number;
     readonly maxBodyBytes: number;
     readonly logLevel: string;
 }
@@ -247,6 +320,12 @@ export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
      * `/v1/metadata` once the model is loaded.
      */
     readonly device?: Readonly<Record<string, unknown>>;
+    /**
+     * Tokenisations that can run at once (the worker threads; default 1). The server holds the
+     * others in its own line, where a request whose client has left is dropped before it is
+     * tokenised.
+     */
+    readonly tokenizeConcurrency?: number;
     /**
      * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
      * so a scorer can tokenise off the event loop (`workerPoolScorer`).
@@ -423,13 +502,13 @@ export interface RawResponse {
 export declare function rawExchange(url: string, request: string | Buffer): Promise<RawResponse>;
 /** An HTTP/1.1 POST as bytes (Connection: close), with a given Content-Type. */
 export declare function rawPostBytes(path: string, body: string | Buffer, headers?: Record<string, string>): Buffer;
-/** A connection to the server's port. */
-export declare function openSocket(url: string): Promise<Socket>;
+/** A connection to the server's port, from `localAddress` (any 127.x.y.z is this machine). */
+export declare function openSocket(url: string, localAddress?: string): Promise<Socket>;
 /**
  * Starts an upload that never finishes: headers announcing `declaredBytes`, a few bytes of body,
  * then silence. Resolves with the socket; its "close" event tells when the server gave up on it.
  */
-export declare function startStalledUpload(url: string, declaredBytes?: number): Promise<Socket>;
+export declare function startStalledUpload(url: string, declaredBytes?: number, localAddress?: string): Promise<Socket>;
 
 // ---- dist/testing/test-scorer.d.ts
 import { type CrossEncoder, type CrossEncoderWorkerPool } from "@hybrid-rag/reranker";

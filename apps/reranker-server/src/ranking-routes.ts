@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { requestSignal } from "./client-gone.ts";
 import { documentTexts } from "./cohere-documents.ts";
 import { type CohereRerankResponse, cohereRerankRequestSchema } from "./cohere-rerank-api.ts";
 import { type RankingResponse, rankingRequestSchema } from "./ranking-api.ts";
@@ -15,6 +16,7 @@ import type { RouteContext } from "./route-context.ts";
 /** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
 export function registerRankingRoutes(app: FastifyInstance, context: RouteContext): void {
   const rank = async (
+    request: FastifyRequest,
     reply: FastifyReply,
     query: string,
     passages: readonly string[],
@@ -23,7 +25,7 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
   ): Promise<RankingResult> => {
     const service = context.getService();
     if (!service) throw modelNotReadyError();
-    const signal = requestSignal(reply, context.settings.requestTimeoutMs);
+    const signal = requestSignal(request, reply, context.settings.requestTimeoutMs);
     return service.rank(query, passages, truncate, signal, maxPassageTokens);
   };
 
@@ -35,7 +37,7 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     const body = parseWithSchema(rankingRequestSchema, request.body, "ranking request");
     checkModel(body.model, context.settings.modelId);
     const passages = body.passages.map((passage) => passage.text);
-    const result = await rank(reply, body.query.text, passages, body.truncate);
+    const result = await rank(request, reply, body.query.text, passages, body.truncate);
     const response: RankingResponse = {
       rankings: result.rankings,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
@@ -54,7 +56,7 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     const texts = documentTexts(body.documents, body.rank_fields);
     // Cohere truncates long documents rather than failing: each document is first cut to
     // max_tokens_per_doc, then the pair to the model's limit.
-    const result = await rank(reply, body.query, texts, "END", body.max_tokens_per_doc);
+    const result = await rank(request, reply, body.query, texts, "END", body.max_tokens_per_doc);
     const top = result.rankings.slice(0, body.top_n ?? result.rankings.length);
     return {
       id: randomUUID(),
@@ -79,31 +81,6 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
   };
   app.post("/v1/rerank", cohereRerank);
   app.post("/v2/rerank", cohereRerank);
-}
-
-/** Fires when the client goes away before the answer is sent, or when the request times out. */
-function requestSignal(reply: FastifyReply, timeoutMs: number): AbortSignal {
-  const disconnected = new AbortController();
-  reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) {
-      disconnected.abort(
-        new HybridRagError("aborted", "The client closed the connection before the answer."),
-      );
-    }
-  });
-  const timeout = new AbortController();
-  const timer = setTimeout(
-    () =>
-      timeout.abort(
-        new HybridRagError(
-          "timeout",
-          `The request took longer than ${timeoutMs} ms (RERANKER_REQUEST_TIMEOUT_MS); send fewer passages or retry when the server is less busy.`,
-        ),
-      ),
-    timeoutMs,
-  );
-  reply.raw.once("close", () => clearTimeout(timer));
-  return AbortSignal.any([disconnected.signal, timeout.signal]);
 }
 
 /** Refuses a body whose list `field` holds more than `limit` items, before anything else. */

@@ -1,4 +1,5 @@
 import { HybridRagError } from "@hybrid-rag/core";
+import { AbortableSlots } from "./abortable-slots.ts";
 import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
 import { clientError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
@@ -28,6 +29,8 @@ export class RankingService {
   readonly #limits: RankingLimits;
   /** Requests past admission that are still being tokenised: they count against the queue. */
   readonly #tokenizing = { requests: 0, pairs: 0 };
+  /** Tokenisations running at once; the rest wait here, where a client that leaves is dropped. */
+  readonly #tokenizerSlots: AbortableSlots;
 
   constructor(
     scorer: PairScorer,
@@ -37,6 +40,7 @@ export class RankingService {
     this.#scorer = scorer;
     this.#limits = limits;
     this.#batcher = new DynamicBatcher({ ...batching, scorer });
+    this.#tokenizerSlots = new AbortableSlots(scorer.tokenizeConcurrency ?? 1);
   }
 
   get pendingRequests(): number {
@@ -62,15 +66,20 @@ export class RankingService {
     this.#tokenizing.pairs += passages.length;
     let pairs: Awaited<ReturnType<PairScorer["tokenizePairs"]>>;
     try {
-      pairs = await this.#scorer.tokenizePairs(
-        // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
-        passages.map((passage) =>
-          maxPassageTokens === undefined
-            ? { query, passage }
-            : { query, passage, maxPassageTokens },
-        ),
-        signal,
-      );
+      const release = await this.#tokenizerSlots.acquire(signal, "tokenising the request");
+      try {
+        pairs = await this.#scorer.tokenizePairs(
+          // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
+          passages.map((passage) =>
+            maxPassageTokens === undefined
+              ? { query, passage }
+              : { query, passage, maxPassageTokens },
+          ),
+          signal,
+        );
+      } finally {
+        release();
+      }
     } finally {
       this.#tokenizing.requests--;
       this.#tokenizing.pairs -= passages.length;

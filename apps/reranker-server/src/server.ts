@@ -2,6 +2,10 @@ import { createServer } from "node:http";
 import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
+import { tooLongArrayError } from "./array-limit-error.ts";
+import { limitConnectionsPerClient } from "./client-connections.ts";
+import { answerClientError } from "./client-errors.ts";
+import { trackClientDisconnects } from "./client-gone.ts";
 import { maxTimerMs, type ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
@@ -47,6 +51,8 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     logger: { level: settings.logLevel },
     return503OnClosing: true,
     forceCloseConnections: "idle",
+    // 408 (a stalled upload), 400 and 431 from Node's parser, in the NIM error shape too.
+    clientErrorHandler: answerClientError,
     // Node's own request timeouts, set here rather than by Fastify (whose requestTimeout: 0
     // default would let a stalled upload hold its connection, and shutdown, forever).
     serverFactory: (handler) => {
@@ -63,6 +69,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
         handler,
       );
       server.maxConnections = settings.maxConnections;
+      limitConnectionsPerClient(server, settings.maxConnectionsPerClient);
       // A socket silent for longer than any request may take is dead.
       server.setTimeout(Math.min(maxTimerMs, settings.requestTimeoutMs + settings.bodyTimeoutMs));
       return server;
@@ -89,15 +96,17 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
           what: "request body",
           // Counted in the same scan: millions of items are refused before they are built.
           maxArrayItems: settings.maxPassagesPerRequest,
-          arrayItemsHint: `send at most ${settings.maxPassagesPerRequest} passages per request, or raise RERANKER_MAX_PASSAGES`,
         }),
       );
     } catch (error) {
       const failure = toHybridRagError(error);
-      const tooMany = failure.details?.maxArrayItems !== undefined;
-      done(clientError(tooMany ? 422 : 400, failure.message), undefined);
+      if (failure.details?.maxArrayItems !== undefined) {
+        done(tooLongArrayError(String(body), failure, settings.maxPassagesPerRequest), undefined);
+      } else done(clientError(400, failure.message), undefined);
     }
   });
+
+  trackClientDisconnects(app);
 
   // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
   const receiving = new Set<FastifyRequest>();
