@@ -60,6 +60,34 @@ export interface BulkOutcome {
  */
 export declare function runBulk(actions: readonly BulkAction[], options: BulkRunOptions): Promise<BulkOutcome>;
 
+// ---- dist/dense-index-rules.d.ts
+/**
+ * The `dense_vector` rules Elasticsearch enforces in `DenseVectorFieldMapper` that its API types
+ * do not carry, checked before anything is sent so a bad setting fails at configuration with
+ * what to do, not as a 400 from the cluster at index creation. Sources (elastic/elasticsearch,
+ * `server/src/main/java/org/elasticsearch/index/mapper/vectors/DenseVectorFieldMapper.java`):
+ *
+ * - `Int4HnswIndexOptions` / `Int4FlatIndexOptions.validateDimension`: "int4_hnsw only supports
+ *   even dimensions; provided=…" — int4 packs two dimensions per byte.
+ * - `BBQHnswIndexOptions` / `BBQFlatIndexOptions.validateDimension`: "bbq_hnsw does not support
+ *   dimensions fewer than 64; provided=…" (`BBQ_MIN_DIMS = 64`).
+ * - `parseConfidenceInterval` / the int8 and int4 options: `confidence_interval` must be 0
+ *   (`DYNAMIC_CONFIDENCE_INTERVAL`: Elasticsearch picks it) or within [0.90, 1.0]
+ *   (`MIN_CONFIDENCE_INTERVAL`, `MAX_CONFIDENCE_INTERVAL` of Lucene's scalar quantiser).
+ * - Only the int8_* and int4_* parsers read `confidence_interval`; the others leave it in the
+ *   map and `MappingParser.checkNoRemainingFields` refuses it ("Mapping definition for [...]
+ *   has unsupported parameters: [confidence_interval : …]"), as it does `m` and
+ *   `ef_construction` on the *_flat types.
+ */
+export interface DenseIndexSettings {
+    readonly type: string;
+    readonly confidence_interval?: number | undefined;
+}
+/** Elasticsearch's `BBQ_MIN_DIMS`. */
+export declare const bbqMinDimensions = 64;
+/** What Elasticsearch would refuse in these index options for vectors of `dims`; empty if none. */
+export declare function denseIndexProblems(indexOptions: DenseIndexSettings, dims: number): string[];
+
 // ---- dist/dense-vector-checks.d.ts
 import type { DenseFieldOptions } from "./elasticsearch-options.ts";
 /**
