@@ -80,19 +80,23 @@ declare const cohereDocumentSchema: z.ZodUnion<readonly [z.ZodString, z.ZodRecor
 export type CohereDocument = z.output<typeof cohereDocumentSchema>;
 /**
  * Cohere `POST /v1/rerank` and `/v2/rerank` request body (one schema: v2 is v1 less
- * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`).
+ * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`),
+ * which Jina's requests are a subset of, plus Voyage's `top_k` and `truncation`. Strict: unknown
+ * fields are refused (see `withCanonicalFieldNames`, which runs first and names them).
  */
 export declare const cohereRerankRequestSchema: z.ZodObject<{
     model: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodString>>, z.ZodTransform<string | undefined, string | null | undefined>>;
     query: z.ZodString;
     documents: z.ZodArray<z.ZodUnion<readonly [z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>]>>;
     top_n: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    top_k: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    truncation: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodBoolean>>, z.ZodTransform<boolean | undefined, boolean | null | undefined>>;
     return_documents: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodBoolean>>, z.ZodTransform<boolean | undefined, boolean | null | undefined>>;
     rank_fields: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodArray<z.ZodString>>>, z.ZodTransform<string[] | undefined, string[] | null | undefined>>;
     max_tokens_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
     max_chunks_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
     priority: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 export type CohereRerankRequest = z.output<typeof cohereRerankRequestSchema>;
 export interface CohereRerankResponse {
     readonly id: string;
@@ -114,6 +118,25 @@ export interface CohereRerankResponse {
             readonly input_tokens: number;
             readonly output_tokens: number;
         };
+    };
+    /** Jina's clients read these two. */
+    readonly model: string;
+    readonly usage: {
+        readonly total_tokens: number;
+    };
+}
+/** Voyage's rerank answer (`POST /voyage/v1/rerank`), what its SDK reads. */
+export interface VoyageRerankResponse {
+    readonly object: "list";
+    readonly data: ReadonlyArray<{
+        readonly index: number;
+        readonly relevance_score: number;
+        /** As sent (Voyage documents are strings). */
+        readonly document?: CohereDocument;
+    }>;
+    readonly model: string;
+    readonly usage: {
+        readonly total_tokens: number;
     };
 }
 export {};
@@ -367,9 +390,15 @@ export interface RankingResponse {
 }
 
 // ---- dist/ranking-routes.d.ts
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type RankingResult, type Truncation } from "./ranking-service.ts";
 import type { RouteContext } from "./route-context.ts";
-/** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
+/** Ranks passages for a request: what every ranking route calls. */
+export type RankFunction = (request: FastifyRequest, reply: FastifyReply, query: string, passages: readonly string[], truncate: Truncation, maxPassageTokens?: number) => Promise<RankingResult>;
+/**
+ * `POST /v1/ranking` (NIM), and the rerank dialects: `POST /v1/rerank`, `/v2/rerank` (Cohere,
+ * Jina) and `/voyage/v1/rerank` (Voyage).
+ */
 export declare function registerRankingRoutes(app: FastifyInstance, context: RouteContext): void;
 
 // ---- dist/ranking-service.d.ts
@@ -402,11 +431,41 @@ export declare function tooManyPassagesError(count: number, limit: number): Hybr
 /** The error for requests that arrive before the model has loaded. */
 export declare function modelNotReadyError(): HybridRagError;
 
+// ---- dist/request-checks.d.ts
+/** Refuses a body whose list `field` holds more than `limit` items, before anything else. */
+export declare function checkListLength(body: unknown, field: string, limit: number): void;
+export declare function checkModel(requested: string, served: string): void;
+
 // ---- dist/request-limits.d.ts
 /** Deepest JSON nesting a request body may have: the APIs need 3 levels; 32 leaves room. */
 export declare const maxJsonDepth = 32;
 /** Routes that need the API key when one is set (health checks and metrics stay open). */
 export declare const protectedRoutes: ReadonlySet<string>;
+
+// ---- dist/rerank-field-aliases.d.ts
+/**
+ * The fields `/v1/rerank`, `/v2/rerank` and the Voyage route read: Cohere's (v1 and v2), Jina's
+ * (a subset of Cohere v1's) and Voyage's (`top_k`, `truncation`).
+ */
+export declare const rerankFields: readonly ["model", "query", "documents", "top_n", "top_k", "return_documents", "rank_fields", "max_tokens_per_doc", "max_chunks_per_doc", "priority", "truncation"];
+/**
+ * The body with camelCase aliases renamed to their fields. A field the server does not know is a
+ * 422 naming it — never dropped, since whatever it asks for would silently not happen — and so
+ * is an alias sent beside its field with a different value.
+ */
+export declare function withCanonicalFieldNames(body: unknown): unknown;
+
+// ---- dist/rerank-routes.d.ts
+import type { FastifyInstance } from "fastify";
+import type { RankFunction } from "./ranking-routes.ts";
+import type { RouteContext } from "./route-context.ts";
+/**
+ * The rerank dialects users send, on one request schema: Cohere v1/v2 and Jina on `/v1/rerank`
+ * and `/v2/rerank` (Cohere's answer, plus the `model` and `usage.total_tokens` Jina clients
+ * read), Voyage on `/voyage/v1/rerank` (a Voyage client with base URL `<server>/voyage/v1`),
+ * which answers `{object, data, model, usage}` as Voyage's SDK reads it.
+ */
+export declare function registerRerankRoutes(app: FastifyInstance, context: RouteContext, rank: RankFunction): void;
 
 // ---- dist/route-context.d.ts
 import type { RankingService } from "./ranking-service.ts";

@@ -153,7 +153,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
       object: "error",
-      message: `No route ${request.method} ${request.url}: the API is POST /v1/ranking, POST /v1/rerank (or /v2/rerank), GET /v1/models, /v1/metadata, /v1/metrics, /v1/health/live, /v1/health/ready.`,
+      message: `No route ${request.method} ${request.url}: the API is POST /v1/ranking, POST /v1/rerank (or /v2/rerank; Cohere, Jina), POST /voyage/v1/rerank (Voyage), GET /v1/models, /v1/metadata, /v1/metrics, /v1/health/live, /v1/health/ready.`,
       type: "not-found",
     }),
   );
