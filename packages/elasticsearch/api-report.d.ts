@@ -533,6 +533,62 @@ export interface ScoredSource {
 /** Validates a `_search` response and returns its hits with their stored documents. */
 export declare function parseSearchResponse(body: unknown): ScoredSource[];
 
+// ---- dist/testing/dense-vector-mapping-rules.d.ts
+/** Every dense_vector field of a mapping with what Elasticsearch would answer 400 for. */
+export declare function denseVectorMappingProblems(mappings: unknown, path?: string): string[];
+
+// ---- dist/testing/elasticsearch-openapi-schema.d.ts
+export type Json = null | boolean | number | string | Json[] | {
+    [key: string]: Json;
+};
+export type JsonObject = {
+    [key: string]: Json;
+};
+/**
+ * Classes the specification marks `@shortcut_property` (elastic/elasticsearch-specification,
+ * `specification/**.ts`): Elasticsearch's parsers also take the named property's value alone,
+ * e.g. `{"term": {"field": "value"}}` for `{"term": {"field": {"value": "value"}}}` and
+ * `"_source": ["a"]` for `{"includes": ["a"]}`. The OpenAPI rendering keeps only the object.
+ */
+export declare const shortcutProperties: Readonly<Record<string, string>>;
+/** The strict schema registry: `{components: {schemas}}` with the fixes applied. */
+export declare function strictComponents(document: JsonObject): JsonObject;
+/**
+ * A schema made strict: `oneOf` read as `anyOf` (Elasticsearch's unions are not exclusive),
+ * `nullable` as a null type, and objects closed with `unevaluatedProperties: false`, which sees
+ * through `allOf` inheritance (`allOf: [{$ref: Base}, {properties}]`). `close` is false for the
+ * bases themselves, which the classes extending them close.
+ */
+export declare function strictSchema(value: Json, close: boolean): Json;
+
+// ---- dist/testing/elasticsearch-openapi.d.ts
+/**
+ * Elasticsearch's REST API (stack flavour) as published in OpenAPI by its specification's own
+ * compiler, read from the shared specs folder beside the repository (`../shared/specs`), never
+ * copied into it. `ELASTICSEARCH_OPENAPI_SPEC` overrides the path.
+ */
+export declare const elasticsearchOpenApiPath: string;
+/**
+ * Validates requests — method and path, URL parameters, JSON body — against Elasticsearch's
+ * published API, strict as `QdrantOpenApiValidator` is for Qdrant: every object refuses
+ * properties its class does not declare (its bases' included), so a misspelt or invented key
+ * fails instead of being silently accepted, and an unknown URL parameter fails as Elasticsearch
+ * itself refuses it. The rules the OpenAPI rendering loses are restored (shortcut properties,
+ * non-exclusive unions, boolean `dynamic`), `_bulk` bodies are checked line by line, and the
+ * `dense_vector` rules the types do not carry (`DenseVectorFieldMapper`) are checked on mappings.
+ */
+export declare class ElasticsearchOpenApiValidator {
+    #private;
+    constructor(specPath?: string);
+    /**
+     * Compiles the body schemas of these operations now (`"PUT /{index}"`, …): a test file pays
+     * the seconds this takes while it loads, not inside its first test's timeout.
+     */
+    precompile(operations: readonly string[]): void;
+    /** Problems of one request against the published API (empty when it conforms). */
+    problems(method: string, path: string, querystring: Readonly<Record<string, unknown>>, body: unknown): string[];
+}
+
 // ---- dist/testing/fake-analysis.d.ts
 export declare function fakeAnalyze(analyzer: string, text: string): string[];
 /** Lucene's one-byte length norm, decoded (SmallFloat.intToByte4 then byte4ToInt). */
@@ -579,12 +635,19 @@ export type RequestFault = (path: string, body: unknown) => Error | undefined;
  * the fake must not score with the engine it is compared with), with one-byte length norms and
  * float32 steps; ties in Lucene's document order, where an update moves a
  * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
- * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
+ * conflicts rejected per item, term/terms/range filters, refresh visibility). Every request is
+ * first validated against Elasticsearch's published API (`ElasticsearchOpenApiValidator`,
+ * strict): one that breaks it is answered 400 and kept in `violations`. Faults can be
  * injected per bulk item (429, 5xx) or per request.
  */
 export declare class FakeElasticsearch {
     #private;
     readonly mock: ClientMock;
+    /**
+     * Requests that broke Elasticsearch's published API (`elasticsearch-openapi-stack.json`,
+     * strict): each was answered 400, as Elasticsearch would, and is kept here for the test.
+     */
+    readonly violations: string[];
     readonly indices: Map<string, FakeIndex>;
     readonly requests: Array<{
         method: string;
