@@ -390,6 +390,30 @@ describe("issue 23: the edges of the classes above", () => {
     for (const socket of stillOpen) socket.destroy();
   });
 
+  it("answers a request arriving during shutdown with a NIM-shaped 503 and Retry-After", {
+    timeout: 30_000,
+  }, async () => {
+    const gated = gateScorer(await loadTestScorer());
+    const { post, server } = await startTestServer(async () => gated.scorer);
+    const held = post("/v1/ranking", rankingBody("held"));
+    await gated.waitForBatches(1);
+    const closed = server.close();
+    // A request on a connection still open while the held one finishes (inject: no new socket).
+    const late = await server.app.inject({
+      method: "POST",
+      url: "/v1/ranking",
+      payload: rankingBody("late"),
+    });
+    gated.open();
+    expect((await held).status).toBe(200);
+    await closed;
+    expect(late.statusCode).toBe(503);
+    expect(late.headers["retry-after"]).toBe("1");
+    const body = late.json();
+    expect(body).toMatchObject({ object: "error", type: "unavailable" });
+    expect(body.message).toMatch(/shutting down/);
+  });
+
   it("names rank_fields, not passages, when it holds too many items", async () => {
     const { post } = await start(loadTestScorer);
     const response = await post("/v1/rerank", {

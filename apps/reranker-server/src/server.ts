@@ -49,7 +49,8 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
   const app = Fastify({
     bodyLimit: settings.maxBodyBytes,
     logger: { level: settings.logLevel },
-    return503OnClosing: true,
+    // Our own 503 while closing (below): Fastify's has neither the NIM shape nor Retry-After.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
     // 408 (a stalled upload), 400 and 431 from Node's parser, in the NIM error shape too.
     clientErrorHandler: answerClientError,
@@ -106,6 +107,16 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     }
   });
 
+  let closing = false;
+  // New requests on connections still open during shutdown: 503, NIM shape, Retry-After.
+  app.addHook("onRequest", async () => {
+    if (closing) {
+      throw new HybridRagError(
+        "unavailable",
+        "The server is shutting down: retry on another replica, or once it is back.",
+      );
+    }
+  });
   trackClientDisconnects(app);
 
   // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
@@ -128,7 +139,6 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     receiving.delete(request);
   });
 
-  let closing = false;
   // Answers finished during shutdown close their connection, so keep-alive clients do not hold
   // the server open until their idle timeout.
   app.addHook("preClose", async () => {
