@@ -362,6 +362,47 @@ describe("issue 23: the edges of the classes above", () => {
     expect(tokenized).toEqual(["first", "later"]);
   });
 
+  it("stops tokenising a large request in the middle when its client hangs up", {
+    timeout: 60_000,
+  }, async () => {
+    const inner = await loadTestScorer();
+    const slices: number[] = [];
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let firstSlice = () => {};
+    const firstSliceArrived = new Promise<void>((resolve) => {
+      firstSlice = resolve;
+    });
+    const held: PairScorer<CrossEncoderPair> = {
+      ...inner,
+      async tokenizePairs(pairs, signal) {
+        slices.push(pairs.length);
+        firstSlice();
+        await gate;
+        return inner.tokenizePairs(pairs, signal);
+      },
+    };
+    const { post, url } = await start(async () => held, { maxBodyBytes: sixteenMiB });
+    // Four passages of 200,000 characters: each one slice of its own (128 Ki characters a slice).
+    const body = rankingBody("long", 4);
+    for (const passage of body.passages) passage.text = "tide ".repeat(40_000);
+    const socket = await openSocket(url);
+    socket.write(rawPostBytes("/v1/ranking", JSON.stringify(body)));
+    await firstSliceArrived;
+    socket.destroy();
+    for (;;) {
+      const metrics = await (await fetch(`${url}/v1/metrics`)).text();
+      if (/reranker_requests_total\{route="\/v1\/ranking",status="499"\} 1\b/.test(metrics)) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    openGate();
+    expect((await post("/v1/ranking", rankingBody("later", 1))).status).toBe(200);
+    // The slice in progress finished; the three after it were never tokenised.
+    expect(slices).toEqual([1, 1]);
+  });
+
   it("caps one client's connections, so its stalled uploads cannot starve others or health", {
     timeout: 60_000,
   }, async () => {
