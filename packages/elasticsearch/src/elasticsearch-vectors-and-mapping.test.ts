@@ -104,6 +104,16 @@ describe("Elasticsearch index definition", () => {
     expect(() => parse({ embedder, indexOptions: { type: "flat", m: 16 } })).toThrow(/hnsw/);
   });
 
+  it("refuses a requestTimeoutMs a timer cannot hold, naming the limit", async () => {
+    for (const requestTimeoutMs of [2 ** 31, 1e12, 0, Number.POSITIVE_INFINITY]) {
+      await expectFailure(
+        () => fakeElasticsearchIndex({ requestTimeoutMs }),
+        "invalid-argument",
+        /requestTimeoutMs must be (at most 2147483647 ms|more than 0 ms|a number)/,
+      );
+    }
+  });
+
   it("refuses more than 4096 dimensions when the index is configured", async () => {
     await expectFailure(
       () => fakeElasticsearchIndex({ dense: { embedder: new HashingEmbedder(4097) } }),
