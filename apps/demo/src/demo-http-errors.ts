@@ -52,7 +52,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
             { error: "The request headers are too large.", code: "invalid-argument" },
           ]
         : [400, "Bad Request", { error: "Malformed HTTP request.", code: "invalid-argument" }];
-  if (socket.writable) {
+  // As Node does: no error answer on top of a response already started on this socket.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+    ?.headersSent;
+  if (socket.writable && !started) {
     const json = JSON.stringify(body);
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,

@@ -8,7 +8,10 @@ import type { ErrorBody } from "./http-errors.ts";
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === "ECONNRESET" || socket.destroyed) return;
   const [status, reason, body] = describe(error.code);
-  if (socket.writable) {
+  // As Node does: no error answer on top of a response already started on this socket.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+    ?.headersSent;
+  if (socket.writable && !started) {
     const json = JSON.stringify(body);
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
