@@ -109,6 +109,8 @@ export interface SearchOptions {
     readonly topK?: number;
     /** Candidates each retriever returns and the reranker reads. */
     readonly candidates?: number;
+    /** Stops the search (its retrievers and reranker) when the client goes away. */
+    readonly signal?: AbortSignal;
 }
 /**
  * Runs each query through `@hybrid-rag/pipeline` with `includeStages` and turns its stages into
@@ -127,6 +129,24 @@ export declare class DemoEngine {
     search(query: string, options?: SearchOptions): Promise<SearchResponse>;
 }
 
+// ---- dist/demo-http-errors.d.ts
+import type { Socket } from "node:net";
+import { type ErrorCode } from "@hybrid-rag/core";
+/** Every error the demo answers, whatever raised it: `{error: <message>, code: <error code>}`. */
+export interface DemoErrorBody {
+    readonly error: string;
+    readonly code: ErrorCode;
+}
+/** The status and body for anything thrown while answering a request. */
+export declare function errorAnswer(error: unknown): {
+    status: number;
+    body: DemoErrorBody;
+};
+/** Node's `clientError` (timeout, malformed HTTP, headers too large) in the same shape. */
+export declare function answerClientError(error: Error & {
+    code?: string;
+}, socket: Socket): void;
+
 // ---- dist/demo-server.d.ts
 import { type FastifyInstance } from "fastify";
 import { type DemoEngine } from "./demo-engine.ts";
@@ -141,6 +161,10 @@ export interface DemoServerLimits {
     readonly keepAliveTimeoutMs: number;
     /** Open connections at most; more are refused at accept. */
     readonly maxConnections: number;
+    /** Searches run at once (each runs the models); more wait in line. */
+    readonly maxConcurrentSearches: number;
+    /** Searches waiting at most; one more is answered 503 with Retry-After. */
+    readonly maxQueuedSearches: number;
 }
 export declare const defaultDemoServerLimits: DemoServerLimits;
 export interface DemoServerOptions {
@@ -357,6 +381,22 @@ import type { BuiltStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
 /** The cross-encoder: a reranking server when RERANKER_URL is set, else in-process ONNX. */
 export declare function buildRerankStage(config: DemoConfig): Promise<BuiltStage<Reranker>>;
+
+// ---- dist/search-queue.d.ts
+/**
+ * Runs at most `maxRunning` searches at once and lets at most `maxWaiting` wait; one more is
+ * refused at once with `resource-exhausted` (the server's 503 with Retry-After). A waiting search
+ * whose signal fires (its client went away) leaves the line without running, so abandoned
+ * searches cannot delay the ones still wanted.
+ */
+export declare class SearchQueue {
+    #private;
+    constructor(maxRunning: number, maxWaiting: number);
+    get running(): number;
+    get waiting(): number;
+    /** Runs `search` once a slot is free; rejects if the queue is full or `signal` fires first. */
+    run<T>(signal: AbortSignal, search: () => Promise<T>): Promise<T>;
+}
 
 // ---- dist/sparse-stage.d.ts
 import type { RetrieverStage } from "./build-demo-components.ts";

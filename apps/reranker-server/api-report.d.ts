@@ -2,12 +2,66 @@
 // Entry points: @hybrid-rag/reranker-server
 // Bins: hybrid-rag-reranker-server
 
+// ---- dist/abortable-slots.d.ts
+/**
+ * At most `size` holders at once; the others wait in arrival order. A waiter whose signal fires
+ * leaves the line at once, so work for a client that has gone away is dropped before it starts
+ * (a queue inside a worker thread cannot do this: its cancel message waits behind the work).
+ */
+export declare class AbortableSlots {
+    #private;
+    constructor(size: number);
+    /** Waiting holders. */
+    get waiting(): number;
+    /** Resolves with the release function once a slot is free; rejects if `signal` fires first. */
+    acquire(signal: AbortSignal | undefined, what: string): Promise<() => void>;
+}
+
 // ---- dist/api-key.d.ts
 /**
  * Checks `Authorization: Bearer <key>` in constant time: both sides are hashed first, so the
  * comparison neither leaks the key's length nor stops at the first differing byte.
  */
 export declare function createApiKeyCheck(apiKey: string): (authorization: string | undefined) => boolean;
+
+// ---- dist/array-limit-error.d.ts
+import type { HybridRagError } from "@hybrid-rag/core";
+/**
+ * The 422 for an array refused by the scan before `JSON.parse`, naming the field that holds it:
+ * 600 `rank_fields` are not "too many passages".
+ */
+export declare function tooLongArrayError(body: string, failure: HybridRagError, limit: number): HybridRagError;
+
+// ---- dist/client-connections.d.ts
+import type { Server } from "node:http";
+/**
+ * Closes, at accept, a connection from an address that already holds `maxPerClient` open ones:
+ * one client's stalled uploads (each held until the body timeout) cannot take every connection
+ * of the server, so other clients and health probes are still served. Behind a proxy every
+ * client shares its address: raise the limit to `RERANKER_MAX_CONNECTIONS` there.
+ */
+export declare function limitConnectionsPerClient(server: Server, maxPerClient: number): void;
+
+// ---- dist/client-errors.d.ts
+import type { Socket } from "node:net";
+/**
+ * Node's `clientError` (a request timed out, malformed HTTP, headers too large), answered in the
+ * NIM error shape like every other error, then the connection is closed.
+ */
+export declare function answerClientError(error: Error & {
+    code?: string;
+}, socket: Socket): void;
+
+// ---- dist/client-gone.d.ts
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+/**
+ * Watches every request's connection from its first byte: a client that hangs up while its body
+ * is still being received or parsed is known by the time the handler runs, so its work is dropped
+ * before tokenisation rather than done for nobody.
+ */
+export declare function trackClientDisconnects(app: FastifyInstance): void;
+/** Fires when the client goes away before the answer is sent, or when the request times out. */
+export declare function requestSignal(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): AbortSignal;
 
 // ---- dist/cohere-documents.d.ts
 import type { CohereDocument } from "./cohere-rerank-api.ts";
@@ -26,19 +80,23 @@ declare const cohereDocumentSchema: z.ZodUnion<readonly [z.ZodString, z.ZodRecor
 export type CohereDocument = z.output<typeof cohereDocumentSchema>;
 /**
  * Cohere `POST /v1/rerank` and `/v2/rerank` request body (one schema: v2 is v1 less
- * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`).
+ * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`),
+ * which Jina's requests are a subset of, plus Voyage's `top_k` and `truncation`. Strict: unknown
+ * fields are refused (see `withCanonicalFieldNames`, which runs first and names them).
  */
 export declare const cohereRerankRequestSchema: z.ZodObject<{
     model: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodString>>, z.ZodTransform<string | undefined, string | null | undefined>>;
     query: z.ZodString;
     documents: z.ZodArray<z.ZodUnion<readonly [z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>]>>;
     top_n: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    top_k: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
+    truncation: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodBoolean>>, z.ZodTransform<boolean | undefined, boolean | null | undefined>>;
     return_documents: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodBoolean>>, z.ZodTransform<boolean | undefined, boolean | null | undefined>>;
     rank_fields: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodArray<z.ZodString>>>, z.ZodTransform<string[] | undefined, string[] | null | undefined>>;
     max_tokens_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
     max_chunks_per_doc: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
     priority: z.ZodPipe<z.ZodOptional<z.ZodNullable<z.ZodNumber>>, z.ZodTransform<number | undefined, number | null | undefined>>;
-}, z.core.$strip>;
+}, z.core.$strict>;
 export type CohereRerankRequest = z.output<typeof cohereRerankRequestSchema>;
 export interface CohereRerankResponse {
     readonly id: string;
@@ -61,11 +119,44 @@ export interface CohereRerankResponse {
             readonly output_tokens: number;
         };
     };
+    /** Jina's clients read these two. */
+    readonly model: string;
+    readonly usage: {
+        readonly total_tokens: number;
+    };
+}
+/** Voyage's rerank answer (`POST /voyage/v1/rerank`), what its SDK reads. */
+export interface VoyageRerankResponse {
+    readonly object: "list";
+    readonly data: ReadonlyArray<{
+        readonly index: number;
+        readonly relevance_score: number;
+        /** As sent (Voyage documents are strings). */
+        readonly document?: CohereDocument;
+    }>;
+    readonly model: string;
+    readonly usage: {
+        readonly total_tokens: number;
+    };
 }
 export {};
 
 // ---- dist/config.d.ts
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
+/**
+ * Upper bounds of the size settings. Each keeps the worst case a client can cause within a
+ * process's memory: a pair's encoding is up to 512 tokens × 3 tensors × 8 bytes (12 KB), so
+ * 10,000 passages are 120 MB of encodings and 100,000 admitted pairs 1.2 GB.
+ */
+export declare const settingBounds: {
+    readonly maxPassages: 10000;
+    readonly maxQueuedRequests: 65536;
+    readonly maxQueuedPairs: 100000;
+    readonly maxBatchTokens: 1048576;
+    readonly maxBatchPairs: 4096;
+    readonly maxConnections: 65536;
+    readonly maxBodyBytes: number;
+};
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
 export declare const maxTimerMs: number;
 /** Everything the server needs to run, validated. */
@@ -101,6 +192,11 @@ export interface ServerConfig {
     readonly shutdownTimeoutMs: number;
     /** Open connections at most; more are refused at accept. */
     readonly maxConnections: number;
+    /**
+     * Open connections from one client address at most (more are closed at accept), so one
+     * client's stalled uploads cannot take every connection, health checks' included.
+     */
+    readonly maxConnectionsPerClient: number;
     readonly maxBodyBytes: number;
     readonly logLevel: string;
 }
@@ -248,6 +344,12 @@ export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
      */
     readonly device?: Readonly<Record<string, unknown>>;
     /**
+     * Tokenisations that can run at once (the worker threads; default 1). The server holds the
+     * others in its own line, where a request whose client has left is dropped before it is
+     * tokenised.
+     */
+    readonly tokenizeConcurrency?: number;
+    /**
      * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
      * so a scorer can tokenise off the event loop (`workerPoolScorer`).
      */
@@ -288,9 +390,15 @@ export interface RankingResponse {
 }
 
 // ---- dist/ranking-routes.d.ts
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type RankingResult, type Truncation } from "./ranking-service.ts";
 import type { RouteContext } from "./route-context.ts";
-/** `POST /v1/ranking` (NIM) and `POST /v1/rerank`, `/v2/rerank` (Cohere-compatible). */
+/** Ranks passages for a request: what every ranking route calls. */
+export type RankFunction = (request: FastifyRequest, reply: FastifyReply, query: string, passages: readonly string[], truncate: Truncation, maxPassageTokens?: number) => Promise<RankingResult>;
+/**
+ * `POST /v1/ranking` (NIM), and the rerank dialects: `POST /v1/rerank`, `/v2/rerank` (Cohere,
+ * Jina) and `/voyage/v1/rerank` (Voyage).
+ */
 export declare function registerRankingRoutes(app: FastifyInstance, context: RouteContext): void;
 
 // ---- dist/ranking-service.d.ts
@@ -323,11 +431,41 @@ export declare function tooManyPassagesError(count: number, limit: number): Hybr
 /** The error for requests that arrive before the model has loaded. */
 export declare function modelNotReadyError(): HybridRagError;
 
+// ---- dist/request-checks.d.ts
+/** Refuses a body whose list `field` holds more than `limit` items, before anything else. */
+export declare function checkListLength(body: unknown, field: string, limit: number): void;
+export declare function checkModel(requested: string, served: string): void;
+
 // ---- dist/request-limits.d.ts
 /** Deepest JSON nesting a request body may have: the APIs need 3 levels; 32 leaves room. */
 export declare const maxJsonDepth = 32;
 /** Routes that need the API key when one is set (health checks and metrics stay open). */
 export declare const protectedRoutes: ReadonlySet<string>;
+
+// ---- dist/rerank-field-aliases.d.ts
+/**
+ * The fields `/v1/rerank`, `/v2/rerank` and the Voyage route read: Cohere's (v1 and v2), Jina's
+ * (a subset of Cohere v1's) and Voyage's (`top_k`, `truncation`).
+ */
+export declare const rerankFields: readonly ["model", "query", "documents", "top_n", "top_k", "return_documents", "rank_fields", "max_tokens_per_doc", "max_chunks_per_doc", "priority", "truncation"];
+/**
+ * The body with camelCase aliases renamed to their fields. A field the server does not know is a
+ * 422 naming it — never dropped, since whatever it asks for would silently not happen — and so
+ * is an alias sent beside its field with a different value.
+ */
+export declare function withCanonicalFieldNames(body: unknown): unknown;
+
+// ---- dist/rerank-routes.d.ts
+import type { FastifyInstance } from "fastify";
+import type { RankFunction } from "./ranking-routes.ts";
+import type { RouteContext } from "./route-context.ts";
+/**
+ * The rerank dialects users send, on one request schema: Cohere v1/v2 and Jina on `/v1/rerank`
+ * and `/v2/rerank` (Cohere's answer, plus the `model` and `usage.total_tokens` Jina clients
+ * read), Voyage on `/voyage/v1/rerank` (a Voyage client with base URL `<server>/voyage/v1`),
+ * which answers `{object, data, model, usage}` as Voyage's SDK reads it.
+ */
+export declare function registerRerankRoutes(app: FastifyInstance, context: RouteContext, rank: RankFunction): void;
 
 // ---- dist/route-context.d.ts
 import type { RankingService } from "./ranking-service.ts";
@@ -423,13 +561,13 @@ export interface RawResponse {
 export declare function rawExchange(url: string, request: string | Buffer): Promise<RawResponse>;
 /** An HTTP/1.1 POST as bytes (Connection: close), with a given Content-Type. */
 export declare function rawPostBytes(path: string, body: string | Buffer, headers?: Record<string, string>): Buffer;
-/** A connection to the server's port. */
-export declare function openSocket(url: string): Promise<Socket>;
+/** A connection to the server's port, from `localAddress` (any 127.x.y.z is this machine). */
+export declare function openSocket(url: string, localAddress?: string): Promise<Socket>;
 /**
  * Starts an upload that never finishes: headers announcing `declaredBytes`, a few bytes of body,
  * then silence. Resolves with the socket; its "close" event tells when the server gave up on it.
  */
-export declare function startStalledUpload(url: string, declaredBytes?: number): Promise<Socket>;
+export declare function startStalledUpload(url: string, declaredBytes?: number, localAddress?: string): Promise<Socket>;
 
 // ---- dist/testing/test-scorer.d.ts
 import { type CrossEncoder, type CrossEncoderWorkerPool } from "@hybrid-rag/reranker";

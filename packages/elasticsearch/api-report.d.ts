@@ -60,6 +60,34 @@ export interface BulkOutcome {
  */
 export declare function runBulk(actions: readonly BulkAction[], options: BulkRunOptions): Promise<BulkOutcome>;
 
+// ---- dist/dense-index-rules.d.ts
+/**
+ * The `dense_vector` rules Elasticsearch enforces in `DenseVectorFieldMapper` that its API types
+ * do not carry, checked before anything is sent so a bad setting fails at configuration with
+ * what to do, not as a 400 from the cluster at index creation. Sources (elastic/elasticsearch,
+ * `server/src/main/java/org/elasticsearch/index/mapper/vectors/DenseVectorFieldMapper.java`):
+ *
+ * - `Int4HnswIndexOptions` / `Int4FlatIndexOptions.validateDimension`: "int4_hnsw only supports
+ *   even dimensions; provided=…" — int4 packs two dimensions per byte.
+ * - `BBQHnswIndexOptions` / `BBQFlatIndexOptions.validateDimension`: "bbq_hnsw does not support
+ *   dimensions fewer than 64; provided=…" (`BBQ_MIN_DIMS = 64`).
+ * - `parseConfidenceInterval` / the int8 and int4 options: `confidence_interval` must be 0
+ *   (`DYNAMIC_CONFIDENCE_INTERVAL`: Elasticsearch picks it) or within [0.90, 1.0]
+ *   (`MIN_CONFIDENCE_INTERVAL`, `MAX_CONFIDENCE_INTERVAL` of Lucene's scalar quantiser).
+ * - Only the int8_* and int4_* parsers read `confidence_interval`; the others leave it in the
+ *   map and `MappingParser.checkNoRemainingFields` refuses it ("Mapping definition for [...]
+ *   has unsupported parameters: [confidence_interval : …]"), as it does `m` and
+ *   `ef_construction` on the *_flat types.
+ */
+export interface DenseIndexSettings {
+    readonly type: string;
+    readonly confidence_interval?: number | undefined;
+}
+/** Elasticsearch's `BBQ_MIN_DIMS`. */
+export declare const bbqMinDimensions = 64;
+/** What Elasticsearch would refuse in these index options for vectors of `dims`; empty if none. */
+export declare function denseIndexProblems(indexOptions: DenseIndexSettings, dims: number): string[];
+
 // ---- dist/dense-vector-checks.d.ts
 import type { DenseFieldOptions } from "./elasticsearch-options.ts";
 /**
@@ -505,6 +533,62 @@ export interface ScoredSource {
 /** Validates a `_search` response and returns its hits with their stored documents. */
 export declare function parseSearchResponse(body: unknown): ScoredSource[];
 
+// ---- dist/testing/dense-vector-mapping-rules.d.ts
+/** Every dense_vector field of a mapping with what Elasticsearch would answer 400 for. */
+export declare function denseVectorMappingProblems(mappings: unknown, path?: string): string[];
+
+// ---- dist/testing/elasticsearch-openapi-schema.d.ts
+export type Json = null | boolean | number | string | Json[] | {
+    [key: string]: Json;
+};
+export type JsonObject = {
+    [key: string]: Json;
+};
+/**
+ * Classes the specification marks `@shortcut_property` (elastic/elasticsearch-specification,
+ * `specification/**.ts`): Elasticsearch's parsers also take the named property's value alone,
+ * e.g. `{"term": {"field": "value"}}` for `{"term": {"field": {"value": "value"}}}` and
+ * `"_source": ["a"]` for `{"includes": ["a"]}`. The OpenAPI rendering keeps only the object.
+ */
+export declare const shortcutProperties: Readonly<Record<string, string>>;
+/** The strict schema registry: `{components: {schemas}}` with the fixes applied. */
+export declare function strictComponents(document: JsonObject): JsonObject;
+/**
+ * A schema made strict: `oneOf` read as `anyOf` (Elasticsearch's unions are not exclusive),
+ * `nullable` as a null type, and objects closed with `unevaluatedProperties: false`, which sees
+ * through `allOf` inheritance (`allOf: [{$ref: Base}, {properties}]`). `close` is false for the
+ * bases themselves, which the classes extending them close.
+ */
+export declare function strictSchema(value: Json, close: boolean): Json;
+
+// ---- dist/testing/elasticsearch-openapi.d.ts
+/**
+ * Elasticsearch's REST API (stack flavour) as published in OpenAPI by its specification's own
+ * compiler, read from the shared specs folder beside the repository (`../shared/specs`), never
+ * copied into it. `ELASTICSEARCH_OPENAPI_SPEC` overrides the path.
+ */
+export declare const elasticsearchOpenApiPath: string;
+/**
+ * Validates requests — method and path, URL parameters, JSON body — against Elasticsearch's
+ * published API, strict as `QdrantOpenApiValidator` is for Qdrant: every object refuses
+ * properties its class does not declare (its bases' included), so a misspelt or invented key
+ * fails instead of being silently accepted, and an unknown URL parameter fails as Elasticsearch
+ * itself refuses it. The rules the OpenAPI rendering loses are restored (shortcut properties,
+ * non-exclusive unions, boolean `dynamic`), `_bulk` bodies are checked line by line, and the
+ * `dense_vector` rules the types do not carry (`DenseVectorFieldMapper`) are checked on mappings.
+ */
+export declare class ElasticsearchOpenApiValidator {
+    #private;
+    constructor(specPath?: string);
+    /**
+     * Compiles the body schemas of these operations now (`"PUT /{index}"`, …): a test file pays
+     * the seconds this takes while it loads, not inside its first test's timeout.
+     */
+    precompile(operations: readonly string[]): void;
+    /** Problems of one request against the published API (empty when it conforms). */
+    problems(method: string, path: string, querystring: Readonly<Record<string, unknown>>, body: unknown): string[];
+}
+
 // ---- dist/testing/fake-analysis.d.ts
 export declare function fakeAnalyze(analyzer: string, text: string): string[];
 /** Lucene's one-byte length norm, decoded (SmallFloat.intToByte4 then byte4ToInt). */
@@ -551,12 +635,19 @@ export type RequestFault = (path: string, body: unknown) => Error | undefined;
  * the fake must not score with the engine it is compared with), with one-byte length norms and
  * float32 steps; ties in Lucene's document order, where an update moves a
  * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
- * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
+ * conflicts rejected per item, term/terms/range filters, refresh visibility). Every request is
+ * first validated against Elasticsearch's published API (`ElasticsearchOpenApiValidator`,
+ * strict): one that breaks it is answered 400 and kept in `violations`. Faults can be
  * injected per bulk item (429, 5xx) or per request.
  */
 export declare class FakeElasticsearch {
     #private;
     readonly mock: ClientMock;
+    /**
+     * Requests that broke Elasticsearch's published API (`elasticsearch-openapi-stack.json`,
+     * strict): each was answered 400, as Elasticsearch would, and is kept here for the test.
+     */
+    readonly violations: string[];
     readonly indices: Map<string, FakeIndex>;
     readonly requests: Array<{
         method: string;

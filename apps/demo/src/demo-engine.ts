@@ -54,6 +54,8 @@ export interface SearchOptions {
   readonly topK?: number;
   /** Candidates each retriever returns and the reranker reads. */
   readonly candidates?: number;
+  /** Stops the search (its retrievers and reranker) when the client goes away. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -85,7 +87,7 @@ export class DemoEngine {
     const topK = options.topK ?? 10;
     const candidates = Math.max(options.candidates ?? 50, topK);
     const started = performance.now();
-    const stages = await this.#runPipeline(query, topK, candidates);
+    const stages = await this.#runPipeline(query, topK, candidates, options.signal);
     const shown = (result: StageResult) => ({ ...result, hits: result.hits.slice(0, topK) });
     return { query, stages: stages.map(shown), totalMs: performance.now() - started };
   }
@@ -99,7 +101,12 @@ export class DemoEngine {
     ];
   }
 
-  async #runPipeline(query: string, topK: number, candidates: number): Promise<StageResult[]> {
+  async #runPipeline(
+    query: string,
+    topK: number,
+    candidates: number,
+    signal: AbortSignal | undefined,
+  ): Promise<StageResult[]> {
     const { fusion, reranker } = this.components;
     const retrievers = this.#retrievers();
     if (retrievers.length === 0) return stageNames.map((stage) => this.#offStage(stage));
@@ -116,8 +123,13 @@ export class DemoEngine {
     });
     let stages: PipelineStages;
     try {
-      ({ stages } = await pipeline.run(query, { includeStages: true }));
+      ({ stages } = await pipeline.run(query, {
+        includeStages: true,
+        ...(signal ? { signal } : {}),
+      }));
     } catch (error) {
+      // A search stopped for its caller is nobody's answer: the caller's error, not a failed stage.
+      if (signal?.aborted) throw toHybridRagError(error, "search");
       // Every retriever failed, or the fusion did: each stage that is on shows the error.
       const message = toHybridRagError(error, "search").message;
       const on = new Set<StageName>([...retrievers.map(({ stage }) => stage), "fused"]);

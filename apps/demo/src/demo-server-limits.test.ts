@@ -96,7 +96,28 @@ describe("demo HTTP limits", () => {
     const answer: Buffer[] = [];
     socket.on("data", (chunk: Buffer) => answer.push(chunk));
     await once(socket, "close");
-    expect(Buffer.concat(answer).toString()).toMatch(/408/);
+    const [head = "", body = ""] = Buffer.concat(answer).toString().split("\r\n\r\n", 2);
+    expect(head).toMatch(/^HTTP\/1\.1 408 /);
+    // The demo's one error shape, whatever raised the error.
+    expect(JSON.parse(body)).toMatchObject({ error: expect.any(String), code: "timeout" });
     await stillServes();
+  });
+
+  it("answers every error in one shape: {error: message, code}", async () => {
+    const answers = [
+      await post(`${"[".repeat(10_000)}${"]".repeat(10_000)}`),
+      await post("{not json"),
+      await post(JSON.stringify({ query: "x".repeat(100_000) })),
+      await post(JSON.stringify({ query: "sun" }), "text/plain"),
+      await post(JSON.stringify({ query: "sun", topK: 0 })),
+      await fetch(`${url}/api/nothing-here`),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([400, 400, 413, 415, 400, 404]);
+    for (const answer of answers) {
+      const body = (await answer.json()) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(["code", "error"]);
+      expect(typeof body.error).toBe("string");
+      expect(typeof body.code).toBe("string");
+    }
   });
 });

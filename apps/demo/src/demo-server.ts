@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { HybridRagError, parseJsonWithLimits, parseWithSchema } from "@hybrid-rag/core";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type DemoEngine, stageNames } from "./demo-engine.ts";
+import { answerClientError, type DemoErrorBody, errorAnswer } from "./demo-http-errors.ts";
 import { toPageHits } from "./page-hit.ts";
+import { SearchQueue } from "./search-queue.ts";
 
 const searchRequestSchema = z.strictObject({
   query: z
@@ -31,6 +33,10 @@ export interface DemoServerLimits {
   readonly keepAliveTimeoutMs: number;
   /** Open connections at most; more are refused at accept. */
   readonly maxConnections: number;
+  /** Searches run at once (each runs the models); more wait in line. */
+  readonly maxConcurrentSearches: number;
+  /** Searches waiting at most; one more is answered 503 with Retry-After. */
+  readonly maxQueuedSearches: number;
 }
 
 export const defaultDemoServerLimits: DemoServerLimits = {
@@ -39,6 +45,8 @@ export const defaultDemoServerLimits: DemoServerLimits = {
   bodyTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 256,
+  maxConcurrentSearches: 2,
+  maxQueuedSearches: 16,
 };
 
 export interface DemoServerOptions {
@@ -60,6 +68,8 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     logger: { level: options.logLevel ?? "info" },
     forceCloseConnections: true,
     bodyLimit: limits.maxBodyBytes,
+    // 408 (a stalled upload), 400 and 431 from Node's parser, in the demo's error shape too.
+    clientErrorHandler: answerClientError,
     serverFactory: (handler) => {
       const server = createServer(
         {
@@ -96,8 +106,10 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     );
   }
 
+  const searches = new SearchQueue(limits.maxConcurrentSearches, limits.maxQueuedSearches);
   app.get("/api/status", async () => ({
     corpus: options.corpus,
+    searches: { running: searches.running, waiting: searches.waiting },
     stages: stageNames.map((stage) => ({
       stage,
       status: engine.components.off[stage] ? "off" : "on",
@@ -106,9 +118,25 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     })),
   }));
 
+  // A search whose client has gone away is stopped (waiting in line or running): its work must
+  // not delay the searches still wanted.
+  const clientGone = new WeakMap<FastifyRequest, AbortSignal>();
+  app.addHook("onRequest", async (request, reply) => {
+    const controller = new AbortController();
+    clientGone.set(request, controller.signal);
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableFinished) {
+        controller.abort(new HybridRagError("aborted", "The client closed the connection."));
+      }
+    });
+  });
+
   app.post("/api/search", async (request) => {
     const body = parseWithSchema(searchRequestSchema, request.body, "search request");
-    const response = await engine.search(body.query, body);
+    const signal = clientGone.get(request) ?? new AbortController().signal;
+    const response = await searches.run(signal, () =>
+      engine.search(body.query, { ...body, signal }),
+    );
     return {
       ...response,
       stages: response.stages.map((stage) => ({ ...stage, hits: toPageHits(stage.hits) })),
@@ -116,17 +144,15 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error, _request, reply) => {
-    const framework = (error as { statusCode?: unknown }).statusCode;
-    const status = HybridRagError.isInstance(error)
-      ? error.code === "invalid-argument"
-        ? 400
-        : 500
-      : typeof framework === "number"
-        ? framework
-        : 500;
-    return reply
-      .code(status)
-      .send({ error: error instanceof Error ? error.message : String(error) });
+    const { status, body } = errorAnswer(error);
+    if (status === 503) reply.header("retry-after", "1");
+    return reply.code(status).send(body);
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: `No route ${request.method} ${request.url}: the demo serves GET /, GET /api/status and POST /api/search.`,
+      code: "not-found",
+    } satisfies DemoErrorBody),
+  );
   return app;
 }

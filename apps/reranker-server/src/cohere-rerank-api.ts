@@ -14,13 +14,19 @@ export type CohereDocument = z.output<typeof cohereDocumentSchema>;
 
 /**
  * Cohere `POST /v1/rerank` and `/v2/rerank` request body (one schema: v2 is v1 less
- * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`).
+ * `rank_fields`/`return_documents`/`max_chunks_per_doc`, plus `max_tokens_per_doc`/`priority`),
+ * which Jina's requests are a subset of, plus Voyage's `top_k` and `truncation`. Strict: unknown
+ * fields are refused (see `withCanonicalFieldNames`, which runs first and names them).
  */
-export const cohereRerankRequestSchema = z.object({
+export const cohereRerankRequestSchema = z.strictObject({
   model: absentOr(z.string().min(1, "model must not be empty")),
   query: z.string({ error: "query must be a string" }),
   documents: z.array(cohereDocumentSchema, { error: "documents must be an array" }),
   top_n: absentOr(z.number().int().min(1, "top_n must be at least 1")),
+  /** Voyage's name for top_n. */
+  top_k: absentOr(z.number().int().min(1, "top_k must be at least 1")),
+  /** Voyage: false refuses an over-long query + document (422) instead of cutting it. */
+  truncation: absentOr(z.boolean({ error: "truncation must be true or false" })),
   return_documents: absentOr(z.boolean({ error: "return_documents must be true or false" })),
   /** v1: the object fields to rank on, in order (default: `text`). */
   rank_fields: absentOr(
@@ -55,4 +61,20 @@ export interface CohereRerankResponse {
     readonly billed_units: { readonly search_units: number };
     readonly tokens: { readonly input_tokens: number; readonly output_tokens: number };
   };
+  /** Jina's clients read these two. */
+  readonly model: string;
+  readonly usage: { readonly total_tokens: number };
+}
+
+/** Voyage's rerank answer (`POST /voyage/v1/rerank`), what its SDK reads. */
+export interface VoyageRerankResponse {
+  readonly object: "list";
+  readonly data: ReadonlyArray<{
+    readonly index: number;
+    readonly relevance_score: number;
+    /** As sent (Voyage documents are strings). */
+    readonly document?: CohereDocument;
+  }>;
+  readonly model: string;
+  readonly usage: { readonly total_tokens: number };
 }

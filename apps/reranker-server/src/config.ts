@@ -3,19 +3,35 @@ import { parseWithSchema } from "@hybrid-rag/core";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 
-const positiveInteger = (name: string) =>
+/** A whole number in `[min, max]`; every message names the variable and the allowed range. */
+const integerInRange = (name: string, min: number, max: number, why: string) =>
   z.coerce
-    .number({ error: `${name} must be a number` })
-    .int(`${name} must be a whole number`)
-    .min(1, `${name} must be at least 1`);
+    .number({ error: `${name} must be a number from ${min} to ${max}` })
+    .int(`${name} must be a whole number from ${min} to ${max}`)
+    .min(min, `${name} must be from ${min} to ${max}`)
+    .max(max, `${name} must be from ${min} to ${max} (${why})`);
+
+/**
+ * Upper bounds of the size settings. Each keeps the worst case a client can cause within a
+ * process's memory: a pair's encoding is up to 512 tokens × 3 tensors × 8 bytes (12 KB), so
+ * 10,000 passages are 120 MB of encodings and 100,000 admitted pairs 1.2 GB.
+ */
+export const settingBounds = {
+  maxPassages: 10_000,
+  maxQueuedRequests: 65_536,
+  maxQueuedPairs: 100_000,
+  maxBatchTokens: 1_048_576,
+  maxBatchPairs: 4096,
+  maxConnections: 65_536,
+  // V8 strings hold at most 2^29 − 24 characters; the body is read as one string.
+  maxBodyBytes: 256 * 1024 * 1024,
+} as const;
 
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
 export const maxTimerMs = 2 ** 31 - 1;
 
 const durationMs = (name: string, defaultMs: number) =>
-  positiveInteger(name)
-    .max(maxTimerMs, `${name} must be at most ${maxTimerMs} ms (what a Node.js timer can hold)`)
-    .default(defaultMs);
+  integerInRange(name, 1, maxTimerMs, "what a Node.js timer can hold, in ms").default(defaultMs);
 
 const environmentSchema = z.object({
   NIM_MODEL_PATH: z
@@ -33,29 +49,70 @@ const environmentSchema = z.object({
   RERANKER_HOST: z.string().min(1).default("0.0.0.0"),
   RERANKER_EXECUTION_PROVIDER: z.enum(executionProviders).default("auto"),
   RERANKER_API_KEY: z.string().min(1, "RERANKER_API_KEY must not be empty when set").optional(),
-  RERANKER_MAX_PASSAGES: positiveInteger("RERANKER_MAX_PASSAGES").default(512),
-  RERANKER_MAX_QUEUED_REQUESTS: positiveInteger("RERANKER_MAX_QUEUED_REQUESTS").default(1024),
-  RERANKER_MAX_QUEUED_PAIRS: positiveInteger("RERANKER_MAX_QUEUED_PAIRS").default(8192),
-  RERANKER_MAX_BATCH_TOKENS: positiveInteger("RERANKER_MAX_BATCH_TOKENS").default(16_384),
-  RERANKER_MAX_BATCH_PAIRS: positiveInteger("RERANKER_MAX_BATCH_PAIRS").default(64),
+  RERANKER_MAX_PASSAGES: integerInRange(
+    "RERANKER_MAX_PASSAGES",
+    1,
+    settingBounds.maxPassages,
+    "each passage's encoding takes up to 12 KB of memory",
+  ).default(512),
+  RERANKER_MAX_QUEUED_REQUESTS: integerInRange(
+    "RERANKER_MAX_QUEUED_REQUESTS",
+    1,
+    settingBounds.maxQueuedRequests,
+    "each holds its body and encodings in memory",
+  ).default(1024),
+  RERANKER_MAX_QUEUED_PAIRS: integerInRange(
+    "RERANKER_MAX_QUEUED_PAIRS",
+    1,
+    settingBounds.maxQueuedPairs,
+    "each pair's encoding takes up to 12 KB of memory",
+  ).default(8192),
+  RERANKER_MAX_BATCH_TOKENS: integerInRange(
+    "RERANKER_MAX_BATCH_TOKENS",
+    1,
+    settingBounds.maxBatchTokens,
+    "a model run's activations grow with it",
+  ).default(16_384),
+  RERANKER_MAX_BATCH_PAIRS: integerInRange(
+    "RERANKER_MAX_BATCH_PAIRS",
+    1,
+    settingBounds.maxBatchPairs,
+    "a model run's activations grow with it",
+  ).default(64),
   RERANKER_MAX_WAIT_MS: z.coerce
-    .number({ error: "RERANKER_MAX_WAIT_MS must be a number" })
-    .min(0, "RERANKER_MAX_WAIT_MS must be ≥ 0")
-    .max(1000, "RERANKER_MAX_WAIT_MS must be ≤ 1000 (it delays every request)")
+    .number({ error: "RERANKER_MAX_WAIT_MS must be a number from 0 to 1000" })
+    .min(0, "RERANKER_MAX_WAIT_MS must be from 0 to 1000")
+    .max(1000, "RERANKER_MAX_WAIT_MS must be from 0 to 1000 (it delays every request)")
     .default(2),
   RERANKER_REQUEST_TIMEOUT_MS: durationMs("RERANKER_REQUEST_TIMEOUT_MS", 120_000),
   RERANKER_BODY_TIMEOUT_MS: durationMs("RERANKER_BODY_TIMEOUT_MS", 30_000),
   RERANKER_HEADERS_TIMEOUT_MS: durationMs("RERANKER_HEADERS_TIMEOUT_MS", 10_000),
   RERANKER_KEEP_ALIVE_TIMEOUT_MS: durationMs("RERANKER_KEEP_ALIVE_TIMEOUT_MS", 5_000),
   RERANKER_SHUTDOWN_TIMEOUT_MS: durationMs("RERANKER_SHUTDOWN_TIMEOUT_MS", 25_000),
-  RERANKER_MAX_CONNECTIONS: positiveInteger("RERANKER_MAX_CONNECTIONS").default(1024),
-  RERANKER_WORKERS: z.coerce
-    .number({ error: "RERANKER_WORKERS must be a number" })
-    .int("RERANKER_WORKERS must be a whole number")
-    .min(0, "RERANKER_WORKERS must be at least 0 (0: in-process, health checks wait for batches)")
-    .max(64, "RERANKER_WORKERS must be at most 64")
-    .default(1),
-  RERANKER_MAX_BODY_BYTES: positiveInteger("RERANKER_MAX_BODY_BYTES").default(16 * 1024 * 1024),
+  RERANKER_MAX_CONNECTIONS: integerInRange(
+    "RERANKER_MAX_CONNECTIONS",
+    1,
+    settingBounds.maxConnections,
+    "each holds a file descriptor and buffers",
+  ).default(1024),
+  RERANKER_MAX_CONNECTIONS_PER_CLIENT: integerInRange(
+    "RERANKER_MAX_CONNECTIONS_PER_CLIENT",
+    1,
+    settingBounds.maxConnections,
+    "at most RERANKER_MAX_CONNECTIONS's bound",
+  ).default(64),
+  RERANKER_WORKERS: integerInRange(
+    "RERANKER_WORKERS",
+    0,
+    64,
+    "each holds its own ONNX session; 0: in-process, health checks wait for batches",
+  ).default(1),
+  RERANKER_MAX_BODY_BYTES: integerInRange(
+    "RERANKER_MAX_BODY_BYTES",
+    1,
+    settingBounds.maxBodyBytes,
+    "the body is read as one string",
+  ).default(16 * 1024 * 1024),
   RERANKER_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -94,6 +151,11 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   /** Open connections at most; more are refused at accept. */
   readonly maxConnections: number;
+  /**
+   * Open connections from one client address at most (more are closed at accept), so one
+   * client's stalled uploads cannot take every connection, health checks' included.
+   */
+  readonly maxConnectionsPerClient: number;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
 }
@@ -124,6 +186,10 @@ export function configFromEnvironment(environment: NodeJS.ProcessEnv = process.e
     keepAliveTimeoutMs: values.RERANKER_KEEP_ALIVE_TIMEOUT_MS,
     shutdownTimeoutMs: values.RERANKER_SHUTDOWN_TIMEOUT_MS,
     maxConnections: values.RERANKER_MAX_CONNECTIONS,
+    maxConnectionsPerClient: Math.min(
+      values.RERANKER_MAX_CONNECTIONS_PER_CLIENT,
+      values.RERANKER_MAX_CONNECTIONS,
+    ),
     workers: values.RERANKER_WORKERS,
     maxBodyBytes: values.RERANKER_MAX_BODY_BYTES,
     logLevel: values.RERANKER_LOG_LEVEL,

@@ -52,6 +52,7 @@ export function workerPoolScorer(pool: CrossEncoderWorkerPool): PairScorer<Cross
   return {
     maxTokens: pool.maxLength,
     device: deviceOf(pool),
+    tokenizeConcurrency: pool.size,
     async tokenizePairs(pairs, signal) {
       const encoded = await pool.tokenizePairs(pairs, {
         truncate: "END",

@@ -28,6 +28,12 @@ export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
    */
   readonly device?: Readonly<Record<string, unknown>>;
   /**
+   * Tokenisations that can run at once (the worker threads; default 1). The server holds the
+   * others in its own line, where a request whose client has left is dropped before it is
+   * tokenised.
+   */
+  readonly tokenizeConcurrency?: number;
+  /**
    * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
    * so a scorer can tokenise off the event loop (`workerPoolScorer`).
    */

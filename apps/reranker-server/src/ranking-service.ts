@@ -1,7 +1,8 @@
-import { HybridRagError } from "@hybrid-rag/core";
+import { HybridRagError, throwIfAborted } from "@hybrid-rag/core";
+import { AbortableSlots } from "./abortable-slots.ts";
 import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
 import { clientError } from "./http-errors.ts";
-import type { PairScorer } from "./pair-scorer.ts";
+import type { PairScorer, ScoringPair, TokenizedPair } from "./pair-scorer.ts";
 
 export interface RankingLimits {
   readonly maxPassagesPerRequest: number;
@@ -28,6 +29,8 @@ export class RankingService {
   readonly #limits: RankingLimits;
   /** Requests past admission that are still being tokenised: they count against the queue. */
   readonly #tokenizing = { requests: 0, pairs: 0 };
+  /** Tokenisations running at once; the rest wait here, where a client that leaves is dropped. */
+  readonly #tokenizerSlots: AbortableSlots;
 
   constructor(
     scorer: PairScorer,
@@ -37,6 +40,7 @@ export class RankingService {
     this.#scorer = scorer;
     this.#limits = limits;
     this.#batcher = new DynamicBatcher({ ...batching, scorer });
+    this.#tokenizerSlots = new AbortableSlots(scorer.tokenizeConcurrency ?? 1);
   }
 
   get pendingRequests(): number {
@@ -60,17 +64,26 @@ export class RankingService {
     // model all read this encoding.
     this.#tokenizing.requests++;
     this.#tokenizing.pairs += passages.length;
-    let pairs: Awaited<ReturnType<PairScorer["tokenizePairs"]>>;
+    let pairs: TokenizedPair[];
     try {
-      pairs = await this.#scorer.tokenizePairs(
+      const release = await this.#tokenizerSlots.acquire(signal, "tokenising the request");
+      try {
         // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
-        passages.map((passage) =>
+        const inputs = passages.map((passage) =>
           maxPassageTokens === undefined
             ? { query, passage }
             : { query, passage, maxPassageTokens },
-        ),
-        signal,
-      );
+        );
+        // In slices, so a client that leaves mid-way stops its tokenisation within one slice
+        // (a 15 MB request is tokenised in ~120 slices, not one call nobody can stop).
+        pairs = [];
+        for (const slice of slicesForTokenizing(inputs)) {
+          throwIfAborted(signal, "tokenising the request");
+          pairs.push(...(await this.#scorer.tokenizePairs(slice, signal)));
+        }
+      } finally {
+        release();
+      }
     } finally {
       this.#tokenizing.requests--;
       this.#tokenizing.pairs -= passages.length;
@@ -90,6 +103,28 @@ export class RankingService {
     const promptTokens = pairs.reduce((sum, pair) => sum + pair.tokens, 0);
     return { rankings, promptTokens };
   }
+}
+
+/** Characters of query + passage per tokenisation call at most (one pair may pass it alone). */
+const maxCharactersPerSlice = 128 * 1024;
+
+/** Consecutive runs of pairs of at most `maxCharactersPerSlice` characters each. */
+function slicesForTokenizing<Pair extends ScoringPair>(pairs: readonly Pair[]): Pair[][] {
+  const slices: Pair[][] = [];
+  let current: Pair[] = [];
+  let characters = 0;
+  for (const pair of pairs) {
+    const size = pair.query.length + pair.passage.length;
+    if (current.length > 0 && characters + size > maxCharactersPerSlice) {
+      slices.push(current);
+      current = [];
+      characters = 0;
+    }
+    current.push(pair);
+    characters += size;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }
 
 /** The 422 for a request with more passages than `RERANKER_MAX_PASSAGES`. */

@@ -6,6 +6,7 @@ export const protectedRoutes: ReadonlySet<string> = new Set([
   "/v1/ranking",
   "/v1/rerank",
   "/v2/rerank",
+  "/voyage/v1/rerank",
   "/v1/models",
   "/v1/metadata",
 ]);

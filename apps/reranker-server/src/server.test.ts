@@ -80,7 +80,7 @@ describe("POST /v1/ranking (NIM)", () => {
     const response = await post("/v1/ranking", rankingBody);
     expect(response.status).toBe(422);
     expect(((await response.json()) as { message: string }).message).toMatch(
-      /array of more than 2 items .*send at most 2 passages per request, or raise RERANKER_MAX_PASSAGES/,
+      /"passages" has more than 2 items .*send at most 2 passages per request, or raise RERANKER_MAX_PASSAGES/,
     );
   });
 

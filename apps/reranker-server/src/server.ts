@@ -2,6 +2,10 @@ import { createServer } from "node:http";
 import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
+import { tooLongArrayError } from "./array-limit-error.ts";
+import { limitConnectionsPerClient } from "./client-connections.ts";
+import { answerClientError } from "./client-errors.ts";
+import { trackClientDisconnects } from "./client-gone.ts";
 import { maxTimerMs, type ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
 import type { PairScorer } from "./pair-scorer.ts";
@@ -45,8 +49,11 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
   const app = Fastify({
     bodyLimit: settings.maxBodyBytes,
     logger: { level: settings.logLevel },
-    return503OnClosing: true,
+    // Our own 503 while closing (below): Fastify's has neither the NIM shape nor Retry-After.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
+    // 408 (a stalled upload), 400 and 431 from Node's parser, in the NIM error shape too.
+    clientErrorHandler: answerClientError,
     // Node's own request timeouts, set here rather than by Fastify (whose requestTimeout: 0
     // default would let a stalled upload hold its connection, and shutdown, forever).
     serverFactory: (handler) => {
@@ -63,6 +70,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
         handler,
       );
       server.maxConnections = settings.maxConnections;
+      limitConnectionsPerClient(server, settings.maxConnectionsPerClient);
       // A socket silent for longer than any request may take is dead.
       server.setTimeout(Math.min(maxTimerMs, settings.requestTimeoutMs + settings.bodyTimeoutMs));
       return server;
@@ -89,15 +97,27 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
           what: "request body",
           // Counted in the same scan: millions of items are refused before they are built.
           maxArrayItems: settings.maxPassagesPerRequest,
-          arrayItemsHint: `send at most ${settings.maxPassagesPerRequest} passages per request, or raise RERANKER_MAX_PASSAGES`,
         }),
       );
     } catch (error) {
       const failure = toHybridRagError(error);
-      const tooMany = failure.details?.maxArrayItems !== undefined;
-      done(clientError(tooMany ? 422 : 400, failure.message), undefined);
+      if (failure.details?.maxArrayItems !== undefined) {
+        done(tooLongArrayError(String(body), failure, settings.maxPassagesPerRequest), undefined);
+      } else done(clientError(400, failure.message), undefined);
     }
   });
+
+  let closing = false;
+  // New requests on connections still open during shutdown: 503, NIM shape, Retry-After.
+  app.addHook("onRequest", async () => {
+    if (closing) {
+      throw new HybridRagError(
+        "unavailable",
+        "The server is shutting down: retry on another replica, or once it is back.",
+      );
+    }
+  });
+  trackClientDisconnects(app);
 
   // Uploads still arriving, so shutdown can close them at once instead of waiting for them.
   const receiving = new Set<FastifyRequest>();
@@ -119,7 +139,6 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     receiving.delete(request);
   });
 
-  let closing = false;
   // Answers finished during shutdown close their connection, so keep-alive clients do not hold
   // the server open until their idle timeout.
   app.addHook("preClose", async () => {
@@ -144,7 +163,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
       object: "error",
-      message: `No route ${request.method} ${request.url}: the API is POST /v1/ranking, POST /v1/rerank (or /v2/rerank), GET /v1/models, /v1/metadata, /v1/metrics, /v1/health/live, /v1/health/ready.`,
+      message: `No route ${request.method} ${request.url}: the API is POST /v1/ranking, POST /v1/rerank (or /v2/rerank; Cohere, Jina), POST /voyage/v1/rerank (Voyage), GET /v1/models, /v1/metadata, /v1/metrics, /v1/health/live, /v1/health/ready.`,
       type: "not-found",
     }),
   );

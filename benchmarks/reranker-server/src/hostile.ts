@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Timings of the hostile requests of issue 12 against the server process (medians of --rounds):
 // the 16 MB array of invalid passages, the 10,000-deep body, a stalled upload against the body
-// timeout, and SIGTERM with stalled uploads and work in flight against the shutdown deadline.
+// timeout, four 15 MB clients that hang up (issue 23), and SIGTERM with stalled uploads and work
+// in flight against the shutdown deadline.
 //   pnpm --filter @hybrid-rag/benchmark-reranker-server hostile [--rounds 5]
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -101,6 +102,42 @@ for (let round = 0; round < rounds; round++) {
 }
 report["stalled upload closed after"] =
   `median ${percentile(stalledTimes, 0.5).toFixed(0)} ms, max ${percentile(stalledTimes, 1).toFixed(0)} ms (RERANKER_BODY_TIMEOUT_MS ${bodyTimeoutMs})`;
+
+// Issue 23: four clients send 15 MB of long passages and hang up after 0.5 s; then one client
+// asks for one passage. Their work must be dropped, not tokenised for nobody.
+const longPassage = "the moon pulls the sea and the tides follow ".repeat(680);
+const hungUpBody = Buffer.from(
+  JSON.stringify({
+    model: "m",
+    query: { text: "what moves the tides" },
+    passages: Array.from({ length: 500 }, () => ({ text: longPassage })),
+    truncate: "END",
+  }),
+);
+const afterHangUps = [];
+for (let round = 0; round < rounds; round++) {
+  for (let client = 0; client < 4; client++) {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(
+      `POST /v1/ranking HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\nContent-Length: ${hungUpBody.length}\r\n\r\n`,
+    );
+    socket.write(hungUpBody);
+    setTimeout(() => socket.destroy(), 500);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const started = performance.now();
+  await fetch(`${server.url}/v1/ranking`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", query: { text: "q" }, passages: [{ text: "one" }] }),
+  });
+  afterHangUps.push(performance.now() - started);
+}
+report[
+  `1 passage after 4 clients sent ${(hungUpBody.length / 1e6).toFixed(0)} MB and hung up at 0.5 s`
+] =
+  `median ${percentile(afterHangUps, 0.5).toFixed(0)} ms, max ${percentile(afterHangUps, 1).toFixed(0)} ms`;
 
 // SIGTERM with 20 stalled uploads and 4 maximum-size requests in flight.
 const stalled = await Promise.all(Array.from({ length: 20 }, () => stalledUpload(port)));

@@ -70,7 +70,12 @@ type Row = { concurrency: number; inProcess: ThroughputResult; server: Throughpu
 const rows: Row[] = [];
 const crossEncoder = await createCrossEncoder({ model: modelPath, executionProvider: "cpu" });
 await measureInProcess(crossEncoder, workloads, 1, 1000); // warm-up
-const serverEnvironment = { NIM_MODEL_PATH: modelPath, RERANKER_EXECUTION_PROVIDER: "cpu" };
+const serverEnvironment = {
+  NIM_MODEL_PATH: modelPath,
+  RERANKER_EXECUTION_PROVIDER: "cpu",
+  // Every load-generating connection comes from this one address.
+  RERANKER_MAX_CONNECTIONS_PER_CLIENT: "1024",
+};
 const model = modelPath.split("/").at(-1)!;
 
 // One server for every level; measurements alternate (library, server, library, server, …) and

@@ -52,6 +52,13 @@ describe("array length limits", () => {
     expect(() => parseJsonWithLimits("[[1,2,3,4]]", limited)).toThrow(
       /an array of more than 3 items \(at character 7\): send at most 3 passages/,
     );
+    try {
+      parseJsonWithLimits('{"a":[1], "b" : [1,2,3,4]}', limited);
+      expect.unreachable();
+    } catch (error) {
+      // The offset of the `[` that opens the refused array, so callers can name its field.
+      expect((error as HybridRagError).details).toMatchObject({ arrayOffset: 16, offset: 22 });
+    }
     const huge = `[${"1,".repeat(4_000_000)}1]`;
     expect(() => parseJsonWithLimits(huge, limited)).toThrow(/more than 3 items/);
   });

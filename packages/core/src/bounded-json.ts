@@ -32,7 +32,14 @@ export function parseJsonWithLimits(text: string, limits: JsonLimits): unknown {
     throw new HybridRagError(
       "invalid-argument",
       `The ${limits.what} has an array of more than ${limits.maxArrayItems} items (at character ${violation.offset})${limits.arrayItemsHint ? `: ${limits.arrayItemsHint}` : ""}.`,
-      { details: { maxArrayItems: limits.maxArrayItems, offset: violation.offset } },
+      {
+        details: {
+          maxArrayItems: limits.maxArrayItems,
+          offset: violation.offset,
+          // Where the array opens, so a caller can name the field that holds it.
+          arrayOffset: violation.arrayOffset,
+        },
+      },
     );
   }
   try {
@@ -56,6 +63,8 @@ export function jsonNestingExceeds(text: string, maxDepth: number): number | und
 interface JsonViolation {
   readonly kind: "depth" | "array-items";
   readonly offset: number;
+  /** For "array-items": the offset of the array's `[`. */
+  readonly arrayOffset?: number;
 }
 
 /** One pass over the text: nesting depth, and commas per open array (items − 1). */
@@ -67,6 +76,7 @@ function scanJson(
   const maxCommas = maxArrayItems === undefined ? Number.POSITIVE_INFINITY : maxArrayItems;
   // Commas seen in each open container; -1 marks an object (its commas are not counted).
   const commas = new Float64Array(maxDepth + 2);
+  const opened = new Float64Array(maxDepth + 2);
   let depth = 0;
   let inString = false;
   for (let index = 0; index < text.length; index++) {
@@ -80,10 +90,13 @@ function scanJson(
     } else if (code === 0x5b || code === 0x7b) {
       if (++depth > maxDepth) return { kind: "depth", offset: index };
       commas[depth] = code === 0x5b ? 0 : -1;
+      opened[depth] = index;
     } else if (code === 0x5d || code === 0x7d) {
       depth--;
     } else if (code === 0x2c && depth > 0 && commas[depth]! >= 0) {
-      if (++commas[depth]! >= maxCommas) return { kind: "array-items", offset: index };
+      if (++commas[depth]! >= maxCommas) {
+        return { kind: "array-items", offset: index, arrayOffset: opened[depth]! };
+      }
     }
   }
   return undefined;

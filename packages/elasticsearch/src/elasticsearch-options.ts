@@ -1,6 +1,7 @@
 import { Client } from "@elastic/elasticsearch";
-import { embedderSchema } from "@hybrid-rag/core";
+import { embedderSchema, timeoutMsSchema } from "@hybrid-rag/core";
 import { z } from "zod";
+import { denseIndexProblems } from "./dense-index-rules.ts";
 
 /** Elasticsearch's largest `dense_vector` dimension count. */
 export const maxDenseVectorDims = 4096;
@@ -28,8 +29,11 @@ export const denseIndexOptionsSchema = z.strictObject({
   m: z.number().int().min(2).max(512).optional(),
   /** HNSW build beam width (hnsw types only). */
   ef_construction: z.number().int().min(2).max(3200).optional(),
-  /** Quantile for int8/int4 quantisation (0 lets Elasticsearch choose, else 0.9–1). */
-  confidence_interval: z.number().min(0).max(1).optional(),
+  /**
+   * Quantile for int8/int4 quantisation (0 lets Elasticsearch choose, else 0.9–1; int8_* and
+   * int4_* only: see `denseIndexProblems`).
+   */
+  confidence_interval: z.number().optional(),
 });
 
 /** Also store a dense vector per document, for Elasticsearch's server-side hybrid retrievers. */
@@ -52,7 +56,12 @@ export const denseFieldOptionsSchema = z
       (dense.indexOptions.m === undefined && dense.indexOptions.ef_construction === undefined) ||
       dense.indexOptions.type.endsWith("hnsw"),
     { error: "dense.indexOptions: m and ef_construction apply to the *_hnsw types only" },
-  );
+  )
+  .superRefine((dense, context) => {
+    for (const message of denseIndexProblems(dense.indexOptions, dense.embedder.dimension)) {
+      context.addIssue({ code: "custom", message, path: ["indexOptions"] });
+    }
+  });
 
 /** How bulk ingestion batches, parallelises and retries. */
 export const bulkOptionsSchema = z.strictObject({
@@ -98,7 +107,7 @@ export const elasticsearchIndexOptionsSchema = z.strictObject({
   /** Retries of a failed search by the client (connection errors, 502/503/504). */
   searchMaxRetries: z.number().int().min(0).max(10).default(2),
   /** Per-request timeout (ms). */
-  requestTimeoutMs: z.number().int().min(1).default(30_000),
+  requestTimeoutMs: timeoutMsSchema("requestTimeoutMs").default(30_000),
   bulk: bulkOptionsSchema.default(bulkOptionsSchema.parse({})),
   /** Optional: a `dense_vector` field filled by this embedder (see ElasticsearchHybridRetriever). */
   dense: denseFieldOptionsSchema.optional(),

@@ -1,8 +1,12 @@
 import { type Embedder, type ErrorCode, HybridRagError } from "@hybrid-rag/core";
 import { HashingEmbedder } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { createElasticsearchHybridRetriever } from "./elasticsearch-hybrid-retriever.ts";
-import { elasticsearchIndexOptionsSchema } from "./elasticsearch-options.ts";
+import {
+  type denseIndexOptionsSchema,
+  elasticsearchIndexOptionsSchema,
+} from "./elasticsearch-options.ts";
 import { indexDefinition } from "./index-definition.ts";
 import { fakeElasticsearchIndex } from "./testing/fake-client.ts";
 
@@ -100,12 +104,99 @@ describe("Elasticsearch index definition", () => {
     expect(() => parse({ embedder, indexOptions: { type: "flat", m: 16 } })).toThrow(/hnsw/);
   });
 
+  it("refuses a requestTimeoutMs a timer cannot hold, naming the limit", async () => {
+    for (const requestTimeoutMs of [2 ** 31, 1e12, 0, Number.POSITIVE_INFINITY]) {
+      await expectFailure(
+        () => fakeElasticsearchIndex({ requestTimeoutMs }),
+        "invalid-argument",
+        /requestTimeoutMs must be (at most 2147483647 ms|more than 0 ms|a number)/,
+      );
+    }
+  });
+
   it("refuses more than 4096 dimensions when the index is configured", async () => {
     await expectFailure(
       () => fakeElasticsearchIndex({ dense: { embedder: new HashingEmbedder(4097) } }),
       "invalid-argument",
       /4097.*4096/,
     );
+  });
+});
+
+describe("dense_vector settings Elasticsearch rejects, refused before anything is sent", () => {
+  // The six settings the adapter used to send, each refused by DenseVectorFieldMapper.
+  const refused: Array<{
+    dims: number;
+    indexOptions: z.input<typeof denseIndexOptionsSchema>;
+    message: RegExp;
+  }> = [
+    {
+      dims: 15,
+      indexOptions: { type: "int4_hnsw" },
+      message: /int4_hnsw.*even number of dimensions.*15/,
+    },
+    {
+      dims: 15,
+      indexOptions: { type: "int4_flat" },
+      message: /int4_flat.*even number of dimensions.*15/,
+    },
+    {
+      dims: 32,
+      indexOptions: { type: "bbq_hnsw" },
+      message: /bbq_hnsw.*at least 64 dimensions.*32/,
+    },
+    {
+      dims: 63,
+      indexOptions: { type: "bbq_flat" },
+      message: /bbq_flat.*at least 64 dimensions.*63/,
+    },
+    {
+      dims: 16,
+      indexOptions: { type: "int8_hnsw", confidence_interval: 0.5 },
+      message: /confidence_interval is 0.5.*0 \(it chooses\) or a value from 0.9 to 1/,
+    },
+    {
+      dims: 16,
+      indexOptions: { type: "int4_flat", confidence_interval: 1.5 },
+      message: /confidence_interval is 1.5/,
+    },
+    ...(["flat", "hnsw", "bbq_hnsw", "bbq_flat"] as const).map((type) => ({
+      dims: 64,
+      indexOptions: { type, confidence_interval: 0.95 },
+      message: new RegExp(
+        `confidence_interval applies to the int8_\\* and int4_\\* types only.*"${type}"`,
+      ),
+    })),
+  ];
+
+  it.each(refused)(
+    "refuses $indexOptions with $dims dimensions",
+    async ({ dims, indexOptions, message }) => {
+      await expectFailure(
+        () =>
+          fakeElasticsearchIndex({ dense: { embedder: new HashingEmbedder(dims), indexOptions } }),
+        "invalid-argument",
+        message,
+      );
+    },
+  );
+
+  it("accepts the settings Elasticsearch accepts, at their edges", () => {
+    const accepted = [
+      { dims: 16, indexOptions: { type: "int4_hnsw", confidence_interval: 0 } },
+      { dims: 16, indexOptions: { type: "int4_flat", confidence_interval: 0.9 } },
+      { dims: 64, indexOptions: { type: "bbq_hnsw" } },
+      { dims: 64, indexOptions: { type: "bbq_flat" } },
+      { dims: 15, indexOptions: { type: "int8_hnsw", confidence_interval: 1 } },
+      { dims: 15, indexOptions: { type: "hnsw", m: 16 } },
+    ] as const;
+    for (const { dims, indexOptions } of accepted) {
+      const { fake, store } = fakeElasticsearchIndex({
+        dense: { embedder: new HashingEmbedder(dims), indexOptions },
+      });
+      expect(store).toBeDefined();
+      expect(fake).toBeDefined();
+    }
   });
 });
 

@@ -184,4 +184,23 @@ describe("Qdrant adapter", () => {
       /client.*url/,
     );
   });
+
+  it("refuses a timeoutMs a timer cannot hold, naming the limit", async () => {
+    for (const timeoutMs of [2 ** 31, 1e12, 0, Number.POSITIVE_INFINITY]) {
+      await expectErrorCode(
+        Promise.resolve().then(() =>
+          createQdrantIndex({ url, collection: "x", embedder: new HashingEmbedder(4), timeoutMs }),
+        ),
+        "invalid-argument",
+      );
+    }
+    expect(() =>
+      createQdrantIndex({
+        url,
+        collection: "x",
+        embedder: new HashingEmbedder(4),
+        timeoutMs: 2 ** 31,
+      }),
+    ).toThrow(/timeoutMs must be at most 2147483647 ms/);
+  });
 });

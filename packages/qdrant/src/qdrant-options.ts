@@ -1,4 +1,4 @@
-import { embedderSchema, passageTextSchema } from "@hybrid-rag/core";
+import { embedderSchema, maxTimeoutMs, passageTextSchema, timeoutMsSchema } from "@hybrid-rag/core";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
 import type { SparseEncoder } from "./sparse-encoder.ts";
@@ -75,10 +75,10 @@ export const qdrantIndexOptionsSchema = z.strictObject({
   /** Upsert requests in flight at once. */
   concurrency: z.number().int().min(1).max(64).default(2),
   maxRetries: z.number().int().min(0).max(100).default(5),
-  initialBackoffMs: z.number().min(0).default(250),
-  maxBackoffMs: z.number().min(0).default(15_000),
+  initialBackoffMs: z.number().min(0).max(maxTimeoutMs).default(250),
+  maxBackoffMs: z.number().min(0).max(maxTimeoutMs).default(15_000),
   /** Per-request timeout (ms) for a client this adapter creates. */
-  timeoutMs: z.number().int().min(1).default(30_000),
+  timeoutMs: timeoutMsSchema("timeoutMs").default(30_000),
   passageText: passageTextSchema.optional(),
   /**
    * Also store a sparse (lexical) vector per point, for server-side hybrid search. The

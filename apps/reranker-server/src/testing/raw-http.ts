@@ -45,10 +45,16 @@ export function rawPostBytes(
   return Buffer.concat([Buffer.from(`${lines.join("\r\n")}\r\n\r\n`), payload]);
 }
 
-/** A connection to the server's port. */
-export async function openSocket(url: string): Promise<Socket> {
+/** A connection to the server's port, from `localAddress` (any 127.x.y.z is this machine). */
+export async function openSocket(url: string, localAddress?: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
+  const socket = connect({
+    port: Number(port),
+    host: hostname,
+    ...(localAddress === undefined ? {} : { localAddress }),
+  });
+  // A reset right after the connection opens (a server refusing it) must not be unhandled.
+  socket.on("error", () => {});
   await once(socket, "connect");
   return socket;
 }
@@ -57,8 +63,12 @@ export async function openSocket(url: string): Promise<Socket> {
  * Starts an upload that never finishes: headers announcing `declaredBytes`, a few bytes of body,
  * then silence. Resolves with the socket; its "close" event tells when the server gave up on it.
  */
-export async function startStalledUpload(url: string, declaredBytes = 10_000): Promise<Socket> {
-  const socket = await openSocket(url);
+export async function startStalledUpload(
+  url: string,
+  declaredBytes = 10_000,
+  localAddress?: string,
+): Promise<Socket> {
+  const socket = await openSocket(url, localAddress);
   socket.on("error", () => {});
   socket.write(
     `POST /v1/ranking HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\nContent-Length: ${declaredBytes}\r\n\r\n{"model":`,

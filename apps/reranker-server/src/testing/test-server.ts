@@ -23,6 +23,7 @@ export const testSettings: RerankerServerSettings = {
   keepAliveTimeoutMs: 5_000,
   shutdownTimeoutMs: 10_000,
   maxConnections: 1024,
+  maxConnectionsPerClient: 1024,
   maxBodyBytes: 1024 * 1024,
   logLevel: "silent",
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { maxTimeoutMs, timeoutMsSchema } from "../timeout-ms.ts";
 import type { HttpRequest } from "./http-retry.ts";
 
 /** Options every client of a remote model server (rerankers, embedders) takes. */
@@ -9,13 +10,17 @@ export const remoteClientOptionsSchema = z.strictObject({
   /** Sent as `Authorization: Bearer …`. */
   apiKey: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  /** Per-request timeout (default 120 s, NIM's own limit). */
-  timeoutMs: z.number().int().positive().default(120_000),
+  /**
+   * Per-request timeout (default 120 s, NIM's own limit); at most 2^31 − 1 ms, what a timer
+   * holds (larger values would fire at once), as the pipeline's timeouts.
+   */
+  timeoutMs: timeoutMsSchema("timeoutMs").default(120_000),
   retry: z
     .strictObject({
       maxRetries: z.number().int().min(0).optional(),
-      initialDelayMs: z.number().min(0).optional(),
-      maxDelayMs: z.number().min(0).optional(),
+      // Backoff delays are timers too.
+      initialDelayMs: z.number().min(0).max(maxTimeoutMs).optional(),
+      maxDelayMs: z.number().min(0).max(maxTimeoutMs).optional(),
     })
     .optional(),
   /** Requests in flight at once when a call is split into several. */

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
 import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
+import { ElasticsearchOpenApiValidator } from "./elasticsearch-openapi.ts";
 import { fakeAnalyze, fakeNormalizedLength } from "./fake-analysis.ts";
 
 // The mock is CommonJS and tests a returned error with instanceof against the CommonJS build
@@ -32,17 +33,34 @@ export type BulkItemFault = (id: string, attempt: number) => number | undefined;
 export type RequestFault = (path: string, body: unknown) => Error | undefined;
 
 /**
+ * Compiling the API takes seconds: one validator serves every fake of a test file, made when the
+ * file loads (outside any test's timeout) with the bodies the fake's routes take.
+ */
+const sharedValidator = new ElasticsearchOpenApiValidator();
+sharedValidator.precompile(["PUT /{index}", "POST /{index}/_bulk", "POST /{index}/_search"]);
+function openApiValidator(): ElasticsearchOpenApiValidator {
+  return sharedValidator;
+}
+
+/**
  * Elasticsearch as seen through `@elastic/elasticsearch-mock`: the handlers keep indices in
  * memory and answer like a single-node cluster (BM25 with the index's k1/b on the `content`
  * field, analysed by the fake's own approximate analyzer of that name (never @hybrid-rag/bm25's:
  * the fake must not score with the engine it is compared with), with one-byte length norms and
  * float32 steps; ties in Lucene's document order, where an update moves a
  * document to the end; keyword/double/boolean dynamic mapping of metadata with mapping
- * conflicts rejected per item, term/terms/range filters, refresh visibility). Faults can be
+ * conflicts rejected per item, term/terms/range filters, refresh visibility). Every request is
+ * first validated against Elasticsearch's published API (`ElasticsearchOpenApiValidator`,
+ * strict): one that breaks it is answered 400 and kept in `violations`. Faults can be
  * injected per bulk item (429, 5xx) or per request.
  */
 export class FakeElasticsearch {
   readonly mock = new Mock();
+  /**
+   * Requests that broke Elasticsearch's published API (`elasticsearch-openapi-stack.json`,
+   * strict): each was answered 400, as Elasticsearch would, and is kept here for the test.
+   */
+  readonly violations: string[] = [];
   readonly indices = new Map<string, FakeIndex>();
   readonly requests: Array<{ method: string; path: string; body: unknown }> = [];
   bulkItemFault: BulkItemFault | undefined;
@@ -58,6 +76,16 @@ export class FakeElasticsearch {
       this.mock.add({ method, path }, (params: unknown) => {
         const typed = params as unknown as Params;
         this.requests.push({ method: typed.method, path: typed.path, body: typed.body });
+        const problems = openApiValidator().problems(
+          typed.method,
+          typed.path,
+          typed.querystring ?? {},
+          typed.body,
+        );
+        if (problems.length > 0) {
+          this.violations.push(...problems);
+          return responseError(400, "x_content_parse_exception", problems.join("; ")) as never;
+        }
         const fault = this.requestFault?.(typed.path, typed.body);
         if (fault) return fault as never;
         return handler(typed) as never;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Embedder } from "@hybrid-rag/core";
+import { type Embedder, HybridRagError } from "@hybrid-rag/core";
 import {
   expectErrorCode,
   HashingEmbedder,
@@ -135,6 +135,22 @@ describe.each([
   { name: "NIM", make: makeNim as (extra?: object) => Embedder, server: () => nim, limit: 64 },
   { name: "TEI", make: makeTei as (extra?: object) => Embedder, server: () => tei, limit: 32 },
 ])("$name embedder", ({ make, server, limit }) => {
+  it("refuses a timeoutMs a timer cannot hold, naming the limit, as the pipeline does", () => {
+    for (const timeoutMs of [2 ** 31, 1e12, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      let failure: unknown;
+      try {
+        make({ timeoutMs });
+      } catch (error) {
+        failure = error;
+      }
+      expect(HybridRagError.isInstance(failure), String(timeoutMs)).toBe(true);
+      expect((failure as HybridRagError).code).toBe("invalid-argument");
+      expect((failure as Error).message).toMatch(/timeoutMs/);
+    }
+    expect(() => make({ timeoutMs: 2 ** 31 })).toThrow(/at most 2147483647 ms/);
+    expect(() => make({ timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+  });
+
   it("splits calls at the server limit and keeps the order", async () => {
     const texts = Array.from({ length: limit * 2 + 1 }, (_, index) => `text number ${index}`);
     const vectors = await make().embedPassages(texts);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Reranker } from "@hybrid-rag/core";
+import { HybridRagError, type Reranker } from "@hybrid-rag/core";
 import {
   contractCandidates,
   expectErrorCode,
@@ -177,6 +177,22 @@ describe.each([
     limit: 1000,
   },
 ])("$name reranker", ({ make, server, limit }) => {
+  it("refuses a timeoutMs a timer cannot hold, naming the limit, as the pipeline does", () => {
+    for (const timeoutMs of [2 ** 31, 1e12, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      let failure: unknown;
+      try {
+        make({ timeoutMs });
+      } catch (error) {
+        failure = error;
+      }
+      expect(HybridRagError.isInstance(failure), String(timeoutMs)).toBe(true);
+      expect((failure as HybridRagError).code).toBe("invalid-argument");
+      expect((failure as Error).message).toMatch(/timeoutMs/);
+    }
+    expect(() => make({ timeoutMs: 2 ** 31 })).toThrow(/at most 2147483647 ms/);
+    expect(() => make({ timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+  });
+
   it("splits lists longer than the server limit and merges the scores", async () => {
     const count = limit * 2 + 3;
     const hits = await make().rerank("solar power", manyCandidates(count));
