@@ -15,7 +15,9 @@ export async function parsePdf(
   bytes: Uint8Array,
   budgets: { readonly maxPages: number; readonly maxCharacters: number },
 ): Promise<LoadedDocument> {
-  const pdf = await getDocumentProxy(bytes).catch((error: unknown) => {
+  // pdf.js refuses a Buffer; a view of the same bytes is enough (this copy is the thread's own).
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pdf = await getDocumentProxy(data).catch((error: unknown) => {
     if ((error as { name?: unknown }).name === "PasswordException") {
       throw new Refusal("encrypted", "an encrypted PDF (it needs a password to be read)");
     }

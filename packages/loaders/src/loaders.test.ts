@@ -96,7 +96,9 @@ describe("loadFolder", () => {
     );
     expect(reasons["image.png"]).toMatch(/unsupported file type ".png"/);
     expect(reasons["broken.pdf"]).toMatch(/not a PDF \(no %PDF- header/);
-    expect(reasons["outside-link"]).toMatch(/outside the loaded folder \(pass followSymlinks: true/);
+    expect(reasons["outside-link"]).toMatch(
+      /outside the loaded folder \(pass followSymlinks: true/,
+    );
     expect(reasons["dangling.txt"]).toMatch(/broken symbolic link/);
     expect(reasons["records.jsonl:2"]).toMatch(/needs an "_id" or "id"/);
     expect(reasons["records.jsonl:3"]).toMatch(/not valid JSON/);

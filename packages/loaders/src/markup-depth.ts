@@ -27,9 +27,9 @@ export function htmlDepth(html: string): number {
 }
 
 /**
- * The deepest container nesting of a Markdown text: on each line, the block-quote markers and
- * list markers before the content plus one level per two columns of indentation (how nested
- * lists are written).
+ * The deepest container nesting of a Markdown text: on each line, the block-quote and list
+ * markers before the content, each with one level per two columns of indentation before it
+ * (how nested lists are written).
  */
 export function markdownDepth(markdown: string): number {
   let deepest = 0;
@@ -45,18 +45,20 @@ export function markdownDepth(markdown: string): number {
       continue;
     }
     if (!atLineStart) continue;
+    const next = markdown.charCodeAt(i + 1);
+    const isListMarker =
+      (char === 0x2d || char === 0x2a || char === 0x2b) /* - * + */ &&
+      (next === 0x20 || next === 0x09);
     if (char === 0x20) columns++;
     else if (char === 0x09) columns += 4;
-    else if (char === 0x3e /* > */) depth++;
-    else if (
-      (char === 0x2d || char === 0x2a || char === 0x2b) /* - * + */ &&
-      (markdown.charCodeAt(i + 1) === 0x20 || markdown.charCodeAt(i + 1) === 0x09)
-    ) {
-      depth++;
+    else if (char === 0x3e /* > */ || isListMarker) {
+      depth += 1 + Math.floor(columns / 2);
+      columns = 0;
+      // The one space after a marker belongs to it, not to the indentation.
+      if (next === 0x20) i++;
     } else {
       atLineStart = false;
-      const level = depth + Math.floor(columns / 2);
-      if (level > deepest) deepest = level;
+      deepest = Math.max(deepest, depth + Math.floor(columns / 2));
     }
   }
   return Math.max(deepest, depth + Math.floor(columns / 2));
