@@ -78,7 +78,7 @@ describe("loadBeirDataset", () => {
     await expect(loadBeirDataset(broken)).rejects.toThrow(/corpus\.jsonl:2: not valid JSON/);
     const noText = await folder({ corpus: '{"_id": "d1", "text": "x"}\n{"_id": "d2"}' });
     await expect(loadBeirDataset(noText)).rejects.toThrow(
-      /corpus\.jsonl:2: "text": missing or not a string/,
+      /corpus\.jsonl:2: not a document record \(text: missing or not a string\)/,
     );
     const noId = await folder({ queries: '{"text": "x"}' });
     await expect(loadBeirDataset(noId)).rejects.toThrow(/queries\.jsonl:1: "_id": missing/);
