@@ -297,9 +297,9 @@ export type LoadResult = LoadedDocument | SkippedSource;
 /** The deepest element nesting of an HTML text, counting only elements that must be closed. */
 export declare function htmlDepth(html: string): number;
 /**
- * The deepest container nesting of a Markdown text: on each line, the block-quote markers and
- * list markers before the content plus one level per two columns of indentation (how nested
- * lists are written).
+ * The deepest container nesting of a Markdown text: on each line, the block-quote and list
+ * markers before the content, each with one level per two columns of indentation before it
+ * (how nested lists are written).
  */
 export declare function markdownDepth(markdown: string): number;
 
