@@ -26,6 +26,7 @@ export { type SearchFlags, searchCommand } from "./search-command.ts";
 
 // ---- dist/ingest-command.d.ts
 import { type IngestSummary } from "@hybrid-rag/collection";
+import { type LoadFolderOptions } from "@hybrid-rag/loaders";
 import type { CliIo } from "./cli-io.ts";
 import { type ModelFlags } from "./model-options.ts";
 export interface IngestFlags extends ModelFlags {
@@ -35,10 +36,20 @@ export interface IngestFlags extends ModelFlags {
     readonly removeMissing: boolean;
     readonly progress: boolean;
     readonly json: boolean;
+    /** Budgets and link rule for the loaders (`--max-*`, `--file-timeout`, `--follow-symlinks`). */
+    readonly loader?: LoadFolderOptions;
 }
 /** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
 export declare function ingestCommand(folder: string, flags: IngestFlags, io: CliIo): Promise<IngestSummary>;
 export declare function formatSummary(summary: IngestSummary, directory: string, version: number): string;
+
+// ---- dist/loader-flags.d.ts
+import { type LoadFolderOptions } from "@hybrid-rag/loaders";
+import { type Command } from "commander";
+/** The loaders' per-file budgets and link rule as `ingest` flags (defaults: the loaders' own). */
+export declare function withLoaderFlags(command: Command): Command;
+/** The `loadFolder` options the flags of `withLoaderFlags` were parsed into. */
+export declare function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderOptions;
 
 // ---- dist/main.d.ts
 import { Command } from "commander";

@@ -6,7 +6,12 @@ import {
   type IngestSummary,
   openCollection,
 } from "@hybrid-rag/collection";
-import { loadFolder } from "@hybrid-rag/loaders";
+import {
+  type LoadFolderOptions,
+  type LoadResult,
+  loadFolder,
+  printablePath,
+} from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { loadEmbedder, type ModelFlags } from "./model-options.ts";
@@ -18,6 +23,8 @@ export interface IngestFlags extends ModelFlags {
   readonly removeMissing: boolean;
   readonly progress: boolean;
   readonly json: boolean;
+  /** Budgets and link rule for the loaders (`--max-*`, `--file-timeout`, `--follow-symlinks`). */
+  readonly loader?: LoadFolderOptions;
 }
 
 /** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
@@ -48,7 +55,9 @@ export async function ingestCommand(
   );
   let summary: IngestSummary;
   try {
-    summary = await collection.ingest(loadFolder(folder), { removeMissing: flags.removeMissing });
+    summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
+      removeMissing: flags.removeMissing,
+    });
   } finally {
     bar?.stop();
   }
@@ -61,6 +70,21 @@ export async function ingestCommand(
     io.stdout.write(formatSummary(summary, flags.into, version));
   }
   return summary;
+}
+
+/** Passes documents on, printing what the loaders had to guess (e.g. a fallback encoding) to stderr. */
+async function* printWarnings(
+  results: AsyncIterable<LoadResult>,
+  io: CliIo,
+): AsyncGenerator<LoadResult> {
+  for await (const result of results) {
+    if (result.kind === "document") {
+      for (const warning of result.warnings ?? []) {
+        io.stderr.write(`hybrid-rag: warning: ${printablePath(result.source)}: ${warning}\n`);
+      }
+    }
+    yield result;
+  }
 }
 
 async function startBar(folder: string, io: CliIo) {

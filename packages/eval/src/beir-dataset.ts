@@ -141,9 +141,10 @@ async function readQueries(
 
 /**
  * The corpus through `@hybrid-rag/loaders` (the one reader of document files: its byte-order
- * mark, line budget, id rule and first-wins duplicate rule). A repeated id is a warning; any
- * other line the loader skips stops the load with that line and reason, so a corpus is never
- * evaluated with records silently missing.
+ * mark, line budget, id rule and first-wins duplicate rule), so it yields the documents every
+ * app gets from the same file. Each line the loader skips (a repeated id, invalid JSON, a record
+ * without text, an inexact numeric id, a line over the budget) is named in `warnings`; a judged
+ * document that was skipped still stops the load at the qrels check.
  */
 async function* streamCorpus(
   path: string,
@@ -159,12 +160,8 @@ async function* streamCorpus(
       if (result.kind === "document") {
         const { id, text, title, metadata } = result;
         yield { id, text, ...(title ? { title } : {}), ...(metadata ? { metadata } : {}) };
-      } else if (result.code === "duplicate-id") {
-        warnings?.push(`${result.source}: ${result.reason}.`);
       } else {
-        throw new HybridRagError("corrupt-data", `${result.source}: ${result.reason}`, {
-          details: { source: result.source },
-        });
+        warnings?.push(`${result.source}: skipped: ${result.reason}.`);
       }
     }
   } catch (error) {
