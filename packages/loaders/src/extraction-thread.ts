@@ -3,6 +3,8 @@ import type { ExtractionOutcome, ExtractionTask } from "./extract-document.ts";
 
 /** Heap one extraction may use before its thread is stopped (V8 old generation, MiB). */
 const heapLimitMb = 768;
+/** How long a fresh thread may take to load its parsers (not counted in a file's time budget). */
+const startTimeoutMs = 60_000;
 const workerUrl = new URL(
   `./extract-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
   import.meta.url,
@@ -24,8 +26,15 @@ export class ExtractionThread {
     return run;
   }
 
-  #run(task: ExtractionTask): Promise<ExtractionOutcome> {
-    const worker = this.#start();
+  async #run(task: ExtractionTask): Promise<ExtractionOutcome> {
+    const worker = await this.#start();
+    if (worker === undefined) {
+      return {
+        kind: "refused",
+        code: "unreadable",
+        reason: `the extraction thread did not start within ${startTimeoutMs} ms`,
+      };
+    }
     worker.ref();
     return new Promise<ExtractionOutcome>((resolve) => {
       const settle = (outcome: ExtractionOutcome, stop: boolean) => {
@@ -81,14 +90,32 @@ export class ExtractionThread {
     });
   }
 
-  #start(): Worker {
+  /** The running thread, or a fresh one once it has loaded its parsers (undefined if it never does). */
+  async #start(): Promise<Worker | undefined> {
     if (this.#worker) return this.#worker;
     const worker = new Worker(workerUrl, {
       resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
     });
-    worker.unref();
     // Errors after a task has settled (e.g. while terminating) must not become uncaught.
     worker.on("error", () => {});
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), startTimeoutMs);
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        worker.off("message", onReady);
+        worker.off("exit", onExit);
+        resolve(value);
+      };
+      const onReady = () => done(true);
+      const onExit = () => done(false);
+      worker.on("message", onReady);
+      worker.on("exit", onExit);
+    });
+    if (!ready) {
+      void worker.terminate();
+      return undefined;
+    }
+    worker.unref();
     this.#worker = worker;
     return worker;
   }

@@ -28,12 +28,12 @@ const formats: Record<string, ExtractionTask["format"]> = {
  * relative to the folder). Whatever goes wrong, a budget included, becomes a `skipped` result
  * with the reason: this function throws only for invalid options.
  */
-export function loadFile(
+export async function* loadFile(
   path: string,
   id: string,
   options: LoadFileOptions = {},
 ): AsyncGenerator<LoadResult> {
-  return keepFirstOfEachId(readFileResults(path, id, resolveBudgets(options)));
+  yield* keepFirstOfEachId(readFileResults(path, id, resolveBudgets(options)));
 }
 
 /** `loadFile` without the duplicate rule (a folder load applies it across all its files). */

@@ -1,6 +1,6 @@
 import { documentRecordSchema, type RecordMetadata, recordIdOf } from "./json-lines-record.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
-import { defaultBudgets } from "./load-budgets.ts";
+import { resolveBudgets } from "./load-budgets.ts";
 import type { LoadResult, SourceFormat } from "./loaded-document.ts";
 import { readBoundedLines } from "./read-bounded-lines.ts";
 
@@ -19,17 +19,14 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * JSON or not a record (see the id rule) is yielded as skipped with `file:line` and the problem.
  * A later record with an id already read is skipped: the first one wins.
  */
-export function loadJsonLines(
+export async function* loadJsonLines(
   path: string,
   options: LoadJsonLinesOptions = {},
 ): AsyncGenerator<LoadResult> {
-  return keepFirstOfEachId(
-    readJsonLines(
-      path,
-      options.format ?? "jsonl",
-      options.maxLineBytes ?? defaultBudgets.maxLineBytes,
-    ),
+  const { maxLineBytes } = resolveBudgets(
+    options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes },
   );
+  yield* keepFirstOfEachId(readJsonLines(path, options.format ?? "jsonl", maxLineBytes));
 }
 
 /** `loadJsonLines` without the duplicate rule (a folder load applies it across all its files). */
