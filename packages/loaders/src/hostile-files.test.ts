@@ -254,8 +254,9 @@ describe("a folder of hostile files, default budgets", () => {
   });
 
   it("takes bounded time per file and bounded memory", () => {
-    // Generous bounds (CI runs on 2 shared cores): each file within the 8 s default timeout
-    // plus slack, and the whole process (peak, this test included) under 1 GB.
+    // Generous bounds (CI runs on 2 shared cores): every case here is caught by a budget other
+    // than the 60 s timeout, so each file within 10 s; the process's peak RSS (this test's
+    // generated files included) under 1 GB.
     expect(slowestMs).toBeLessThan(10_000);
     expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(1024 ** 3);
   });

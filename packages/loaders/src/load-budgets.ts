@@ -26,7 +26,7 @@ export const defaultBudgets: Readonly<Required<LoadBudgets>> = {
   maxCharacters: 20_000_000,
   maxDepth: 256,
   maxLineBytes: 32 * 1024 * 1024,
-  fileTimeoutMs: 8_000,
+  fileTimeoutMs: 60_000,
 };
 
 /** The options each budget is read from, with its default filled in; bad values are refused. */
