@@ -80,7 +80,7 @@ export { printablePath } from "./printable-path.ts";
 export { TextBuilder } from "./text-builder.ts";
 
 // ---- dist/json-lines-record.d.ts
-import type { MetadataValue } from "@hybrid-rag/core";
+import { type MetadataValue } from "@hybrid-rag/core";
 import { z } from "zod";
 /** `{ "_id" | "id", "text", "title"?, "metadata"? }`: BEIR's corpus records and plain JSON Lines. */
 export declare const documentRecordSchema: z.ZodObject<{

@@ -64,6 +64,24 @@ describe("ingest's loader flags", () => {
     );
   }, 60_000);
 
+  it("ingests a name with a newline under its escaped name, and prints names escaped", async () => {
+    const odd = join(workspace, "odd");
+    await mkdir(odd);
+    await writeFile(join(odd, "line\nbreak.txt"), "a name with a newline");
+    await writeFile(join(odd, "tab\there.png"), "not a loader's type");
+    const io = captureIo();
+    const into = join(workspace, "odd-collection");
+    const args = ["ingest", odd, "--into", into, "--embedding-model", model, "--no-progress"];
+    expect(await runCli(args, io)).toBe(0);
+    expect(io.out()).toMatch(/documents {3}1 \(added 1,/);
+    expect(io.out()).toContain(`    ${odd}/tab\\there.png: unsupported file type ".png"`);
+    const search = captureIo();
+    expect(await runCli(["search", into, "newline", "--json"], search)).toBe(0);
+    const { hits } = JSON.parse(search.out()) as { hits: { parentId: string }[] };
+    // Ids may not hold control characters: the newline is escaped in the id, as printed.
+    expect(hits.map((hit) => hit.parentId)).toEqual(["line\\nbreak.txt"]);
+  }, 60_000);
+
   it("refuses a budget that is not a whole number ≥ 1", async () => {
     const io = captureIo();
     expect(await runCli(ingest("bad", "--file-timeout", "0"), io)).toBe(2);

@@ -1,7 +1,13 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
-import { type LoadFolderOptions, type LoadResult, loadFile, loadFolder } from "@hybrid-rag/loaders";
+import {
+  type LoadFolderOptions,
+  type LoadResult,
+  loadFile,
+  loadFolder,
+  printablePath,
+} from "@hybrid-rag/loaders";
 
 /**
  * What the demo indexes, read by `@hybrid-rag/loaders` and nothing else: a folder (BEIR folders
@@ -19,5 +25,8 @@ export async function corpusSource(
       { cause: error },
     );
   });
-  return info.isFile() ? loadFile(path, basename(path), options) : loadFolder(path, options);
+  // As in a folder, a name's control characters are escaped in its id.
+  return info.isFile()
+    ? loadFile(path, printablePath(basename(path)), options)
+    : loadFolder(path, options);
 }

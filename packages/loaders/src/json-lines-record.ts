@@ -1,4 +1,4 @@
-import type { MetadataValue } from "@hybrid-rag/core";
+import { documentIdSchema, type MetadataValue } from "@hybrid-rag/core";
 import { z } from "zod";
 
 const metadataValue: z.ZodType<unknown> = z.lazy(() =>
@@ -13,13 +13,14 @@ const metadataValue: z.ZodType<unknown> = z.lazy(() =>
 );
 
 /**
- * The id rule: a non-empty string is kept as written; a number only when it is a safe integer
+ * The id rule: a string is kept as written when it is a valid core document id (non-empty, no
+ * control characters, at most 512 UTF-8 bytes); a number only when it is a safe integer
  * (a whole number up to 2^53 − 1, which JSON carries exactly), as its decimal digits. Any other
  * number (`1e21`, `1.5`, 2^53 + 1) has already lost how it was written when parsed, and could
  * collide with a string id (`1e21` and `"1e+21"`), so it is refused.
  */
 const recordId = z.union([
-  z.string().min(1, "must not be empty"),
+  documentIdSchema,
   z
     .number()
     .refine(

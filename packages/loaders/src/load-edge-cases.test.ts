@@ -114,6 +114,7 @@ describe("JSON Lines: the id rule and the duplicate rule", () => {
         '{"id": 1.5, "text": "d"}',
         '{"id": "007", "text": "again"}',
         '{"id": "", "text": "empty id"}',
+        '{"id": "tab\\there", "text": "control character"}',
         "",
         '{"id": "w", "text": "wide é€𝄞"}\r',
       ].join("\n"),
@@ -126,11 +127,12 @@ describe("JSON Lines: the id rule and the duplicate rule", () => {
         `${file}:3: not a document record (id: is a number that is not a whole number up to 2^53 - 1, so it cannot be kept exactly as written; write it as a JSON string)`,
         `${file}:4: not a document record (id: is a number that is not a whole number up to 2^53 - 1, so it cannot be kept exactly as written; write it as a JSON string)`,
         `${file}:5: the id "007" was already loaded from ${file}:1; the first document with an id is kept`,
-        `${file}:6: not a document record (id: must not be empty)`,
+        `${file}:6: not a document record (id: document id must not be empty)`,
+        `${file}:7: not a document record (id: document id must not contain control characters)`,
         "w",
       ],
     );
-    expect(results.at(-1)).toMatchObject({ text: "wide é€𝄞", line: 8 });
+    expect(results.at(-1)).toMatchObject({ text: "wide é€𝄞", line: 9 });
   });
 
   it("applies the duplicate rule across the files of a folder", async () => {

@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
 import type { ExtractionTask } from "./extract-document.ts";
 import { sharedExtractionThread } from "./extraction-thread.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
@@ -33,7 +34,9 @@ export async function* loadFile(
   id: string,
   options: LoadFileOptions = {},
 ): AsyncGenerator<LoadResult> {
-  yield* keepFirstOfEachId(readFileResults(path, id, resolveBudgets(options)));
+  const budgets = resolveBudgets(options);
+  parseWithSchema(documentIdSchema, id, "the id given to loadFile");
+  yield* keepFirstOfEachId(readFileResults(path, id, budgets));
 }
 
 /** `loadFile` without the duplicate rule (a folder load applies it across all its files). */

@@ -18,6 +18,8 @@ export interface LoadFolderOptions extends LoadFileOptions {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Core's limit on a document id (Elasticsearch's). */
+const maxIdBytes = 512;
 
 /**
  * Walks a folder (sorted, depth first) and streams every document it can load, and a `skipped`
@@ -143,7 +145,17 @@ class Walk {
       this.#visited.add(real);
       yield* this.directory(path);
     } else if (isFile) {
-      const id = relative(this.#folder, path).split(sep).join("/");
+      // A name may hold control characters, which ids may not: the id is the escaped path,
+      // the same text every report prints.
+      const id = printablePath(relative(this.#folder, path).split(sep).join("/"));
+      if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
+        yield skipped(
+          path,
+          "unsupported",
+          `its path inside the folder is ${Buffer.byteLength(id, "utf8")} UTF-8 bytes, over the ${maxIdBytes} a document id may hold; shorten the path`,
+        );
+        return;
+      }
       yield* readFileResults(path, id, this.#budgets);
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
