@@ -26,6 +26,7 @@ export { type SearchFlags, searchCommand } from "./search-command.ts";
 
 // ---- dist/ingest-command.d.ts
 import { type IngestSummary } from "@hybrid-rag/collection";
+import { type LoadFolderOptions } from "@hybrid-rag/loaders";
 import type { CliIo } from "./cli-io.ts";
 import { type ModelFlags } from "./model-options.ts";
 export interface IngestFlags extends ModelFlags {
@@ -37,6 +38,8 @@ export interface IngestFlags extends ModelFlags {
     readonly json: boolean;
     /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
     readonly wait?: number;
+    /** Budgets and link rule for the loaders (`--max-*`, `--file-timeout`, `--follow-symlinks`). */
+    readonly loader?: LoadFolderOptions;
 }
 export interface IngestOutcome {
     readonly summary: IngestSummary;
@@ -52,6 +55,14 @@ export interface IngestOutcome {
  */
 export declare function ingestCommand(folder: string, flags: IngestFlags, io: CliIo): Promise<IngestOutcome>;
 export declare function formatSummary(summary: IngestSummary, directory: string, version: number | undefined): string;
+
+// ---- dist/loader-flags.d.ts
+import { type LoadFolderOptions } from "@hybrid-rag/loaders";
+import { type Command } from "commander";
+/** The loaders' per-file budgets and link rule as `ingest` flags (defaults: the loaders' own). */
+export declare function withLoaderFlags(command: Command): Command;
+/** The `loadFolder` options the flags of `withLoaderFlags` were parsed into. */
+export declare function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderOptions;
 
 // ---- dist/main.d.ts
 import { Command } from "commander";

@@ -42,6 +42,15 @@ export declare function corpusReport(corpus: CorpusReportInput): {
     counts: string;
 };
 
+// ---- dist/corpus-source.d.ts
+import { type LoadFolderOptions, type LoadResult } from "@hybrid-rag/loaders";
+/**
+ * What the demo indexes, read by `@hybrid-rag/loaders` and nothing else: a folder (BEIR folders
+ * included) through `loadFolder`, a single file through `loadFile` (its id is its file name), so
+ * one file and a folder of it give the same documents, under the same budgets and rules.
+ */
+export declare function corpusSource(path: string, options?: LoadFolderOptions): Promise<AsyncGenerator<LoadResult>>;
+
 // ---- dist/demo-config.d.ts
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
 /** Where the demo's documents, models and (optionally) servers are. */
@@ -210,7 +219,7 @@ export { buildDemoComponents } from "./build-demo-components.ts";
 export { type DemoConfig, demoConfigFromEnvironment, sampleCorpusPath } from "./demo-config.ts";
 export { type DemoComponents, DemoEngine, type SearchResponse, type StageName, type StageResult, } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
-export { type DuplicateId, type DuplicateIdPolicy, type LoadCorpusOptions, type LoadedCorpus, loadCorpus, loadDocuments, } from "./load-documents.ts";
+export { loadDocuments } from "./load-documents.ts";
 export { type RunningDemo, startDemo } from "./start-demo.ts";
 
 // ---- dist/ingest-corpus.d.ts
@@ -218,7 +227,7 @@ import type { DemoEngine } from "./demo-engine.ts";
 export interface IngestedCorpus {
     /** Documents read (one per id, before chunking). */
     readonly documents: number;
-    /** What was written to the stages: chunks, or the records of a single file. */
+    /** What was written to the stages: chunks. */
     readonly chunks: number;
     readonly failed: number;
     /** Warnings to print: each duplicate id and skipped file (the first 20 of each). */
@@ -227,109 +236,41 @@ export interface IngestedCorpus {
     readonly counts: string;
 }
 /**
- * With both a sparse and a dense stage, a folder is ingested through `HybridCollection` (loaders
- * → chunker → both indexes, one store); with one of them off, the same loaders and chunker feed
- * the stage that is on. A single file (.jsonl, .txt, .md) is read with `loadCorpus`, one
- * document per record, unchunked, later records of an id replacing earlier ones. In a folder the
- * first document of an id is kept. Either way every duplicate and skipped file is reported.
+ * A folder or a single file is read by `@hybrid-rag/loaders` (the one reader: its budgets, its
+ * id rule, and its duplicate rule, the first document of an id wins) and chunked. With both a
+ * sparse and a dense stage it is ingested through `HybridCollection` (one store); with one of
+ * them off, the chunks go to the stage that is on. Every duplicate and skipped file is reported.
  */
 export declare function ingestCorpus(engine: DemoEngine, path: string): Promise<IngestedCorpus>;
 
-// ---- dist/jsonl-document.d.ts
-import { type Document } from "@hybrid-rag/core";
-/**
- * One JSONL line as a document. The id is kept exactly as written: a string as it is, a number
- * only when it is a whole number JSON can carry exactly (a safe integer), so that `1e21`,
- * `12345678901234567890` or `1.5` are refused rather than silently turned into another id (two
- * such ids could collide).
- */
-export declare function jsonlDocument(text: string, where: string): Document;
-
-// ---- dist/list-corpus-files.d.ts
-/** A file or link the walk did not read, and why (reported to the user, never dropped silently). */
-export interface SkippedPath {
-    readonly path: string;
-    readonly reason: string;
-}
-export interface CorpusFiles {
-    /** Regular files (symbolic links followed), sorted by path. */
-    readonly files: string[];
-    readonly skipped: SkippedPath[];
-}
-/**
- * Walks `root` recursively. Symbolic links are followed, to files and to folders; a link whose
- * target is missing, a folder reached twice (a link loop) and anything that is neither a file nor
- * a folder are listed in `skipped` with the reason. Hidden names (starting with ".") are not
- * walked, as before, and are listed too.
- */
-export declare function listCorpusFiles(root: string): Promise<CorpusFiles>;
-
 // ---- dist/load-corpus-chunks.d.ts
 import type { Document } from "@hybrid-rag/core";
-import { type SkippedSource } from "@hybrid-rag/loaders";
-/** A document id read again in the same folder: the later one is not indexed. */
-export interface FolderDuplicate {
-    readonly id: string;
-    /** Where the ignored repeat came from (file, or file:line for JSON Lines). */
-    readonly source: string;
-}
+import type { LoadResult, SkippedSource } from "@hybrid-rag/loaders";
 export interface LoadedCorpusChunks {
-    /** What the stages index: chunks of the folder's documents. */
+    /** What the stages index: chunks of the corpus's documents. */
     readonly documents: Document[];
     /** Documents before chunking (one per id). */
     readonly parents: number;
-    readonly duplicates: readonly FolderDuplicate[];
+    /** Everything the loaders skipped, repeated ids (`duplicate-id`, first wins) included. */
     readonly skipped: readonly SkippedSource[];
 }
 /**
- * A folder goes through `@hybrid-rag/loaders` (PDF, HTML, Markdown, text, JSON Lines, BEIR) and
- * the token-aware chunker, so each column shows chunks with their parent, page and section.
- * Skipped files are listed; a repeated document id keeps the first document and is reported
- * (the same policy as `HybridCollection.ingest`), never overwritten silently.
+ * With one stage off, the loaders' documents go through the token-aware chunker here (with both
+ * on, `HybridCollection` does it), so each column shows chunks with their parent, page and section.
  */
-export declare function loadCorpusChunks(path: string, maxTokens?: number): Promise<LoadedCorpusChunks>;
+export declare function loadCorpusChunks(results: AsyncIterable<LoadResult>, maxTokens?: number): Promise<LoadedCorpusChunks>;
 
 // ---- dist/load-documents.d.ts
-import { type Document } from "@hybrid-rag/core";
-import { type SkippedPath } from "./list-corpus-files.ts";
-/** What to do when two records have the same id. */
-export type DuplicateIdPolicy = "last-wins" | "error";
-export interface LoadCorpusOptions {
-    /**
-     * `"error"` (default) refuses the corpus at the second record of an id; `"last-wins"` keeps
-     * the later record (as an upsert would) and reports every replaced one in `duplicates`.
-     */
-    readonly onDuplicateId?: DuplicateIdPolicy;
-    /** The most bytes one document (a JSONL line or a text file) may take; default 32 MiB. */
-    readonly maxDocumentBytes?: number;
-}
-/** A record whose id an earlier record already had. */
-export interface DuplicateId {
-    readonly id: string;
-    /** Where the replaced record was ("file:line", or the file for a text file). */
-    readonly replaced: string;
-    /** Where the record that was kept is. */
-    readonly keptFrom: string;
-}
-export interface LoadedCorpus {
-    /** One per id, in the order read (a replaced id at its later position). */
-    readonly documents: Document[];
-    /** Records read, duplicates included. */
-    readonly records: number;
-    readonly duplicates: DuplicateId[];
-    /** Files in the folder that were not read, and why (other file types, broken links, …). */
-    readonly skipped: SkippedPath[];
-}
-export declare const defaultMaxDocumentBytes: number;
+import type { Document } from "@hybrid-rag/core";
+import type { LoadedDocument } from "@hybrid-rag/loaders";
 /**
- * Reads the documents to search: a BEIR folder (its corpus.jsonl), a folder of .txt/.md/.jsonl
- * files (walked recursively, symbolic links followed; a text file is one document whose id is
- * its relative path), one .jsonl file or one .txt/.md file. Nothing is lost silently: duplicate
- * ids follow `onDuplicateId` and are reported, skipped files are listed with the reason.
+ * The documents of a corpus (a folder or one file) as core `Document`s, unchunked, for tests
+ * and scripts that fill a stage directly. Strict: when the loaders skip anything (a bad record,
+ * a repeated id, a file of another type) it throws naming each, so nothing is left out unseen.
  */
-export declare function loadCorpus(path: string, options?: LoadCorpusOptions): Promise<LoadedCorpus>;
-/** The documents of `loadCorpus(path)`; a repeated id is an error (use `loadCorpus` to see and keep duplicates). */
 export declare function loadDocuments(path: string): Promise<Document[]>;
+/** The core fields of a loaded document (the loader's hints stay behind). */
+export declare function asDocument({ id, text, title, metadata }: LoadedDocument): Document;
 
 // ---- dist/main.d.ts
 #!/usr/bin/env node
@@ -357,23 +298,6 @@ export interface PageHit {
     readonly rerank?: Hit["rerank"];
 }
 export declare function toPageHits(hits: readonly Hit[]): PageHit[];
-
-// ---- dist/read-bounded-lines.d.ts
-export interface BoundedLine {
-    /** 1-based line number. */
-    readonly number: number;
-    /** The line without its line break (and, on line 1, without a UTF-8 byte-order mark). */
-    readonly text: string;
-}
-/**
- * Streams the lines of a file, holding at most one line of at most `maxLineBytes` in memory.
- * A longer line is refused with an `invalid-argument` error naming the file, the line and the
- * limit, before it is read to its end (readline would buffer the whole line, and a line past
- * V8's string limit ends in a RangeError). Line breaks are `\n` or `\r\n`; a line is decoded as
- * UTF-8 only once complete, so multi-byte characters split between chunks survive.
- */
-export declare function readBoundedLines(file: string, maxLineBytes: number): AsyncGenerator<BoundedLine>;
-export declare function formatBytes(bytes: number): string;
 
 // ---- dist/rerank-stage.d.ts
 import type { Reranker } from "@hybrid-rag/core";

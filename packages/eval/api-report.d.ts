@@ -13,6 +13,8 @@ export interface LoadBeirOptions {
      * and lists them in `warnings`. Unknown query ids are always an error.
      */
     readonly unknownDocumentIds?: "error" | "warn";
+    /** The longest `corpus.jsonl` line (one record) read, in bytes (default 32 MiB, the loaders' budget). */
+    readonly maxLineBytes?: number;
 }
 export interface BeirDataset {
     readonly directory: string;
@@ -35,12 +37,6 @@ export declare function loadBeirDataset(directory: string, options?: LoadBeirOpt
 
 // ---- dist/beir-records.d.ts
 import { z } from "zod";
-export declare const corpusRecordSchema: z.ZodObject<{
-    _id: z.ZodPipe<z.ZodUnion<readonly [z.ZodString, z.ZodNumber]>, z.ZodTransform<string, string | number>>;
-    title: z.ZodOptional<z.ZodNullable<z.ZodString>>;
-    text: z.ZodString;
-    metadata: z.ZodOptional<z.ZodNullable<z.ZodRecord<z.ZodString, z.ZodUnknown>>>;
-}, z.core.$strip>;
 export declare const queryRecordSchema: z.ZodObject<{
     _id: z.ZodPipe<z.ZodUnion<readonly [z.ZodString, z.ZodNumber]>, z.ZodTransform<string, string | number>>;
     text: z.ZodString;

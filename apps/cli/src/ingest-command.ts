@@ -8,7 +8,12 @@ import {
   lockCollection,
   openCollection,
 } from "@hybrid-rag/collection";
-import { loadFolder } from "@hybrid-rag/loaders";
+import {
+  type LoadFolderOptions,
+  type LoadResult,
+  loadFolder,
+  printablePath,
+} from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
@@ -23,6 +28,8 @@ export interface IngestFlags extends ModelFlags {
   readonly json: boolean;
   /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
   readonly wait?: number;
+  /** Budgets and link rule for the loaders (`--max-*`, `--file-timeout`, `--follow-symlinks`). */
+  readonly loader?: LoadFolderOptions;
 }
 
 export interface IngestOutcome {
@@ -80,7 +87,9 @@ async function ingestLocked(
   );
   let summary: IngestSummary;
   try {
-    summary = await collection.ingest(loadFolder(folder), { removeMissing: flags.removeMissing });
+    summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
+      removeMissing: flags.removeMissing,
+    });
   } finally {
     bar?.stop();
   }
@@ -96,6 +105,21 @@ async function ingestLocked(
     io.stdout.write(formatSummary(summary, flags.into, version));
   }
   return { summary, version };
+}
+
+/** Passes documents on, printing what the loaders had to guess (e.g. a fallback encoding) to stderr. */
+async function* printWarnings(
+  results: AsyncIterable<LoadResult>,
+  io: CliIo,
+): AsyncGenerator<LoadResult> {
+  for await (const result of results) {
+    if (result.kind === "document") {
+      for (const warning of result.warnings ?? []) {
+        io.stderr.write(`hybrid-rag: warning: ${printablePath(result.source)}: ${warning}\n`);
+      }
+    }
+    yield result;
+  }
 }
 
 async function startBar(folder: string, io: CliIo) {

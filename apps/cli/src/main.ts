@@ -2,6 +2,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { Command, InvalidArgumentError } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { ingestCommand } from "./ingest-command.ts";
+import { loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
@@ -58,38 +59,48 @@ export function createProgram(
     })
     .exitOverride();
   withModelFlags(
-    program
-      .command("ingest")
-      .description(
-        "load PDFs, HTML, Markdown, text and JSON Lines from a folder into a collection directory (created or updated)",
-      )
-      .argument("<folder>", "folder to load (recursively)")
-      .requiredOption("--into <dir>", "collection directory")
-      .option(
-        "--max-tokens <n>",
-        "most tokens per chunk (capped at the model's input length)",
-        positiveInteger,
-        256,
-      )
-      .option(
-        "--overlap-tokens <n>",
-        "tokens repeated between consecutive chunks",
-        nonNegativeInteger,
-      )
-      .option("--remove-missing", "delete documents whose files are no longer in the folder", false)
-      .option(
-        "--wait <seconds>",
-        "wait up to this long for another writer of the collection to finish (default: fail at once with locked)",
-        waitSeconds,
-        0,
-      )
-      .option("--no-progress", "no progress bar")
-      .option("--json", "print the summary as JSON", false),
+    withLoaderFlags(
+      program
+        .command("ingest")
+        .description(
+          "load PDFs, HTML, Markdown, text and JSON Lines from a folder into a collection directory (created or updated)",
+        )
+        .argument("<folder>", "folder to load (recursively)")
+        .requiredOption("--into <dir>", "collection directory")
+        .option(
+          "--max-tokens <n>",
+          "most tokens per chunk (capped at the model's input length)",
+          positiveInteger,
+          256,
+        )
+        .option(
+          "--overlap-tokens <n>",
+          "tokens repeated between consecutive chunks",
+          nonNegativeInteger,
+        )
+        .option(
+          "--remove-missing",
+          "delete documents whose files are no longer in the folder",
+          false,
+        )
+        .option(
+          "--wait <seconds>",
+          "wait up to this long for another writer of the collection to finish (default: fail at once with locked)",
+          waitSeconds,
+          0,
+        )
+        .option("--no-progress", "no progress bar")
+        .option("--json", "print the summary as JSON", false),
+    ),
     "none",
   ).action(async (folder: string, options: Record<string, unknown>) => {
     const { summary } = await ingestCommand(
       folder,
-      { ...modelFlagsFrom(options), ...(options as object) } as never,
+      {
+        ...modelFlagsFrom(options),
+        ...(options as object),
+        loader: loaderOptionsFrom(options),
+      } as never,
       io,
     );
     if (summary.failed > 0) setExitCode(exitCodes.documentsFailed);

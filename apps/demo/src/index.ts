@@ -8,12 +8,5 @@ export {
   type StageResult,
 } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
-export {
-  type DuplicateId,
-  type DuplicateIdPolicy,
-  type LoadCorpusOptions,
-  type LoadedCorpus,
-  loadCorpus,
-  loadDocuments,
-} from "./load-documents.ts";
+export { loadDocuments } from "./load-documents.ts";
 export { type RunningDemo, startDemo } from "./start-demo.ts";

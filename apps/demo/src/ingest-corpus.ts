@@ -1,17 +1,15 @@
-import { stat } from "node:fs/promises";
 import { createChunker } from "@hybrid-rag/chunking";
 import { type CollectionIndex, DocumentStore, HybridCollection } from "@hybrid-rag/collection";
-import type { SkippedSource } from "@hybrid-rag/loaders";
-import { loadFolder } from "@hybrid-rag/loaders";
+import type { LoadResult, SkippedSource } from "@hybrid-rag/loaders";
 import { corpusReport } from "./corpus-report.ts";
+import { corpusSource } from "./corpus-source.ts";
 import type { DemoEngine } from "./demo-engine.ts";
-import { type FolderDuplicate, loadCorpusChunks } from "./load-corpus-chunks.ts";
-import { loadCorpus } from "./load-documents.ts";
+import { loadCorpusChunks } from "./load-corpus-chunks.ts";
 
 export interface IngestedCorpus {
   /** Documents read (one per id, before chunking). */
   readonly documents: number;
-  /** What was written to the stages: chunks, or the records of a single file. */
+  /** What was written to the stages: chunks. */
   readonly chunks: number;
   readonly failed: number;
   /** Warnings to print: each duplicate id and skipped file (the first 20 of each). */
@@ -29,32 +27,13 @@ const isCollectionIndex = (value: unknown): value is CollectionIndex =>
   typeof (value as CollectionIndex).upsert === "function";
 
 /**
- * With both a sparse and a dense stage, a folder is ingested through `HybridCollection` (loaders
- * → chunker → both indexes, one store); with one of them off, the same loaders and chunker feed
- * the stage that is on. A single file (.jsonl, .txt, .md) is read with `loadCorpus`, one
- * document per record, unchunked, later records of an id replacing earlier ones. In a folder the
- * first document of an id is kept. Either way every duplicate and skipped file is reported.
+ * A folder or a single file is read by `@hybrid-rag/loaders` (the one reader: its budgets, its
+ * id rule, and its duplicate rule, the first document of an id wins) and chunked. With both a
+ * sparse and a dense stage it is ingested through `HybridCollection` (one store); with one of
+ * them off, the chunks go to the stage that is on. Every duplicate and skipped file is reported.
  */
 export async function ingestCorpus(engine: DemoEngine, path: string): Promise<IngestedCorpus> {
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isFile()) {
-    const corpus = await loadCorpus(path, { onDuplicateId: "last-wins" });
-    const report = await engine.ingest(corpus.documents);
-    return {
-      documents: corpus.documents.length,
-      chunks: corpus.documents.length,
-      failed: report.failed,
-      ...corpusReport({
-        records: corpus.records,
-        duplicates: corpus.duplicates.map(
-          ({ id, replaced, keptFrom }) =>
-            `duplicate id ${JSON.stringify(id)}: the record at ${replaced} was replaced by the one at ${keptFrom} (last wins)`,
-        ),
-        policy: "last wins",
-        skipped: corpus.skipped.map(({ path: source, reason }) => ({ source, reason })),
-      }),
-    };
-  }
+  const source = await corpusSource(path);
   const { sparse, dense } = engine.components;
   if (isCollectionIndex(sparse) && isCollectionIndex(dense)) {
     const collection = new HybridCollection({
@@ -64,43 +43,43 @@ export async function ingestCorpus(engine: DemoEngine, path: string): Promise<In
       chunker: createChunker({ maxTokens: chunkTokens }),
     });
     const skipped: SkippedSource[] = [];
-    const duplicates: FolderDuplicate[] = [];
-    collection.events.on("source-skipped", ({ source, reason }) =>
-      skipped.push({ kind: "skipped", source, reason }),
-    );
-    collection.events.on("document-duplicate", ({ parentId, source }) =>
-      duplicates.push({ id: parentId, source }),
-    );
-    const summary = await collection.ingest(loadFolder(path));
+    const summary = await collection.ingest(keepSkipped(source, skipped));
     return {
       documents: summary.documents - summary.duplicates,
       chunks: summary.chunks,
       failed: summary.failed,
-      ...folderReport(summary.documents, duplicates, skipped),
+      ...report(summary.documents - summary.duplicates, skipped),
     };
   }
-  const corpus = await loadCorpusChunks(path, chunkTokens);
-  const report = await engine.ingest(corpus.documents);
+  const corpus = await loadCorpusChunks(source, chunkTokens);
+  const ingested = await engine.ingest(corpus.documents);
   return {
     documents: corpus.parents,
     chunks: corpus.documents.length,
-    failed: report.failed,
-    ...folderReport(corpus.parents + corpus.duplicates.length, corpus.duplicates, corpus.skipped),
+    failed: ingested.failed,
+    ...report(corpus.parents, corpus.skipped),
   };
 }
 
-function folderReport(
-  records: number,
-  duplicates: readonly FolderDuplicate[],
-  skipped: readonly SkippedSource[],
-): { warnings: string[]; counts: string } {
+/** Passes the results on, keeping a copy of each skipped one (with its code) for the report. */
+async function* keepSkipped(
+  results: AsyncIterable<LoadResult>,
+  skipped: SkippedSource[],
+): AsyncGenerator<LoadResult> {
+  for await (const result of results) {
+    if (result.kind === "skipped") skipped.push(result);
+    yield result;
+  }
+}
+
+/** Splits the loaders' skipped sources into repeated ids and the rest, for the summary. */
+function report(documents: number, skipped: readonly SkippedSource[]) {
+  const isDuplicate = (entry: SkippedSource) => entry.code === "duplicate-id";
+  const duplicates = skipped.filter(isDuplicate);
   return corpusReport({
-    records,
-    duplicates: duplicates.map(
-      ({ id, source }) =>
-        `duplicate id ${JSON.stringify(id)} in ${source}: not indexed, the first document with this id is kept (first wins)`,
-    ),
+    records: documents + duplicates.length,
+    duplicates: duplicates.map(({ source, reason }) => `duplicate id in ${source}: ${reason}`),
     policy: "first wins",
-    skipped,
+    skipped: skipped.filter((entry) => !isDuplicate(entry)),
   });
 }

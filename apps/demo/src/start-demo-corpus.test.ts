@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createTestPdf } from "@hybrid-rag/loaders/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { demoConfigFromEnvironment } from "./demo-config.ts";
 import { startDemo } from "./start-demo.ts";
@@ -37,8 +38,8 @@ describe("startDemo's ingest summary", () => {
         ),
       ]);
       expect(warned).toEqual([
-        `duplicate id "1" in ${file}: not indexed, the first document with this id is kept (first wins)`,
-        `duplicate id "2" in ${file}: not indexed, the first document with this id is kept (first wins)`,
+        `duplicate id in ${file}:3: the id "1" was already loaded from ${file}:1; the first document with an id is kept`,
+        `duplicate id in ${file}:5: the id "2" was already loaded from ${file}:2; the first document with an id is kept`,
         `skipped ${join(folder, "logo.png")}: unsupported file type ".png" (supported: .txt, .md, .markdown, .html, .htm, .pdf, .jsonl)`,
       ]);
       const hits = JSON.stringify(await demo.engine.search("solar", { topK: 5, candidates: 10 }));
@@ -49,7 +50,7 @@ describe("startDemo's ingest summary", () => {
     }
   });
 
-  it("in a single JSONL file, the last record of an id wins and every replaced one is reported", async () => {
+  it("reads a single JSONL file as the same folder holding it would: chunked, first wins", async () => {
     const records = [
       { id: "1", text: "solar panels" },
       { id: "2", text: "wind turbines" },
@@ -64,14 +65,32 @@ describe("startDemo's ingest summary", () => {
     try {
       expect(logged).toEqual([
         expect.stringMatching(
-          /^indexed 2 of 2 chunks \(2 documents\) from .* in [\d.]+ s \(3 records read, 1 duplicate id \(last wins\), 0 failed\)$/,
+          /^indexed 2 of 2 chunks \(2 documents\) from .* in [\d.]+ s \(3 records read, 1 duplicate id \(first wins\), 0 failed\)$/,
         ),
       ]);
       expect(warned).toEqual([
-        `duplicate id "1": the record at ${file}:1 was replaced by the one at ${file}:3 (last wins)`,
+        `duplicate id in ${file}:3: the id "1" was already loaded from ${file}:1; the first document with an id is kept`,
       ]);
-      const hits = await demo.engine.search("solar", { topK: 5, candidates: 10 });
-      expect(JSON.stringify(hits)).toContain("solar panels, corrected");
+      const hits = JSON.stringify(await demo.engine.search("solar", { topK: 5, candidates: 10 }));
+      expect(hits).toContain("solar panels");
+      expect(hits).not.toContain("corrected");
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("reads a single PDF, which it used to refuse", async () => {
+    const file = join(folder, "report.pdf");
+    await writeFile(file, await createTestPdf({ title: "Report", pages: ["Tidal energy page."] }));
+    const { logged } = captureConsole();
+    const demo = await startDemo(
+      demoConfigFromEnvironment({ DEMO_PORT: "0", DEMO_LOG_LEVEL: "silent" }, file),
+    );
+    try {
+      expect(logged).toEqual([expect.stringMatching(/^indexed 1 of 1 chunks \(1 documents\)/)]);
+      expect(
+        JSON.stringify(await demo.engine.search("tidal", { topK: 5, candidates: 10 })),
+      ).toContain("Tidal energy page.");
     } finally {
       await demo.close();
     }

@@ -63,8 +63,39 @@ describe("loadBeirDataset checks", () => {
       corpus: '{"_id": 12345678901234567890, "text": "a"}\n',
       queries: '{"_id": "q1", "text": "purring"}\n',
     });
-    await expect(loadBeirDataset(directory)).rejects.toThrow(
-      /corpus\.jsonl:1: "_id": .*cannot be kept exactly as written/,
+    const loaded = await loadBeirDataset(directory, { unknownDocumentIds: "warn" });
+    expect(loaded.documentCount).toBe(0);
+    expect(loaded.warnings[0]).toMatch(
+      /corpus\.jsonl:1: skipped: not a document record \(_id: .*cannot be kept exactly as written/,
+    );
+  });
+
+  it("keeps the first record of a repeated document id and warns, as every loader does", async () => {
+    const directory = await dataset({
+      corpus: '{"_id": "d1", "text": "first"}\n{"_id": "d1", "text": "second"}\n',
+      queries: '{"_id": "q1", "text": "purring"}\n',
+    });
+    const loaded = await loadBeirDataset(directory);
+    expect(loaded.warnings).toEqual([
+      `${join(directory, "corpus.jsonl")}:2: skipped: the id "d1" was already loaded from ${join(directory, "corpus.jsonl")}:1; the first document with an id is kept.`,
+    ]);
+    const documents = [];
+    for await (const document of loaded.documents()) documents.push(document);
+    expect(documents).toEqual([{ id: "d1", text: "first" }]);
+  });
+
+  it("skips a corpus line over the line budget, naming it, without reading it whole", async () => {
+    const directory = await dataset({
+      corpus: `{"_id": "d1", "text": "${"x".repeat(2000)}"}\n`,
+      queries: '{"_id": "q1", "text": "purring"}\n',
+    });
+    const loaded = await loadBeirDataset(directory, {
+      maxLineBytes: 1000,
+      unknownDocumentIds: "warn",
+    });
+    expect(loaded.documentCount).toBe(0);
+    expect(loaded.warnings[0]).toMatch(
+      /corpus\.jsonl:1: skipped: a line of 2025 bytes, over the 1000-byte budget for one record \(raise maxLineBytes/,
     );
   });
 });

@@ -73,12 +73,16 @@ describe("loadBeirDataset", () => {
     expect(data.qrels.get("q1")).toEqual(new Map([["d1", 1]]));
   });
 
-  it("names the line of malformed JSON and of a missing field", async () => {
+  it("names the line of malformed JSON and of a missing field (skipped, in warnings)", async () => {
     const broken = await folder({ corpus: '{"_id": "d1", "text": "x"}\n{"_id": "d2", "text": ' });
-    await expect(loadBeirDataset(broken)).rejects.toThrow(/corpus\.jsonl:2: not valid JSON/);
+    await expect(loadBeirDataset(broken)).rejects.toThrow(
+      /query "q3" judges document "d2", which is not in corpus\.jsonl/,
+    );
+    const warned = await loadBeirDataset(broken, { unknownDocumentIds: "warn" });
+    expect(warned.warnings[0]).toMatch(/corpus\.jsonl:2: skipped: not valid JSON/);
     const noText = await folder({ corpus: '{"_id": "d1", "text": "x"}\n{"_id": "d2"}' });
-    await expect(loadBeirDataset(noText)).rejects.toThrow(
-      /corpus\.jsonl:2: "text": missing or not a string/,
+    expect((await loadBeirDataset(noText, { unknownDocumentIds: "warn" })).warnings[0]).toMatch(
+      /corpus\.jsonl:2: skipped: not a document record \(text: missing or not a string\)/,
     );
     const noId = await folder({ queries: '{"text": "x"}' });
     await expect(loadBeirDataset(noId)).rejects.toThrow(/queries\.jsonl:1: "_id": missing/);

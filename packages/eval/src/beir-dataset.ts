@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type Document, HybridRagError, type MetadataValue } from "@hybrid-rag/core";
-import { corpusRecordSchema, queryRecordSchema } from "./beir-records.ts";
+import { type Document, HybridRagError } from "@hybrid-rag/core";
+import { loadJsonLines } from "@hybrid-rag/loaders";
+import { queryRecordSchema } from "./beir-records.ts";
 import { parseJsonLine } from "./json-lines.ts";
 import { type NumberedQrels, readNumberedQrels } from "./qrels-io.ts";
 import { lineError, readLines } from "./read-lines.ts";
@@ -16,6 +17,8 @@ export interface LoadBeirOptions {
    * and lists them in `warnings`. Unknown query ids are always an error.
    */
   readonly unknownDocumentIds?: "error" | "warn";
+  /** The longest `corpus.jsonl` line (one record) read, in bytes (default 32 MiB, the loaders' budget). */
+  readonly maxLineBytes?: number;
 }
 
 export interface BeirDataset {
@@ -53,12 +56,8 @@ export async function loadBeirDataset(
     warnings,
   );
   const documentIds = new Set<string>();
-  for await (const { document, line } of streamCorpus(corpusPath)) {
-    if (documentIds.has(document.id)) {
-      warnings.push(
-        `${corpusPath}:${line}: document id "${document.id}" appears again; the later one replaces the earlier (upsert).`,
-      );
-    }
+  const maxLineBytes = options.maxLineBytes;
+  for await (const document of streamCorpus(corpusPath, maxLineBytes, warnings)) {
     documentIds.add(document.id);
   }
   const policy = options.unknownDocumentIds ?? "error";
@@ -70,9 +69,7 @@ export async function loadBeirDataset(
     qrels: numbered.qrels,
     documentCount: documentIds.size,
     warnings,
-    async *documents() {
-      for await (const { document } of streamCorpus(corpusPath)) yield document;
-    },
+    documents: () => streamCorpus(corpusPath, maxLineBytes),
   };
 }
 
@@ -142,19 +139,39 @@ async function readQueries(
   return texts;
 }
 
-async function* streamCorpus(path: string): AsyncGenerator<{ document: Document; line: number }> {
-  for await (const { number, text } of readLines(path, "BEIR corpus")) {
-    if (text.trim().length === 0) continue;
-    const record = parseJsonLine(corpusRecordSchema, text, path, number);
-    const document: Document = {
-      id: record._id,
-      text: record.text,
-      ...(record.title ? { title: record.title } : {}),
-      ...(record.metadata && Object.keys(record.metadata).length > 0
-        ? { metadata: record.metadata as Record<string, MetadataValue> }
-        : {}),
-    };
-    yield { document, line: number };
+/**
+ * The corpus through `@hybrid-rag/loaders` (the one reader of document files: its byte-order
+ * mark, line budget, id rule and first-wins duplicate rule), so it yields the documents every
+ * app gets from the same file. Each line the loader skips (a repeated id, invalid JSON, a record
+ * without text, an inexact numeric id, a line over the budget) is named in `warnings`; a judged
+ * document that was skipped still stops the load at the qrels check.
+ */
+async function* streamCorpus(
+  path: string,
+  maxLineBytes: number | undefined,
+  warnings?: string[],
+): AsyncGenerator<Document> {
+  const records = loadJsonLines(path, {
+    format: "beir",
+    ...(maxLineBytes !== undefined ? { maxLineBytes } : {}),
+  });
+  try {
+    for await (const result of records) {
+      if (result.kind === "document") {
+        const { id, text, title, metadata } = result;
+        yield { id, text, ...(title ? { title } : {}), ...(metadata ? { metadata } : {}) };
+      } else {
+        warnings?.push(`${result.source}: skipped: ${result.reason}.`);
+      }
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ENOENT") {
+      throw new HybridRagError("not-found", `Cannot read BEIR corpus: ${path} does not exist.`, {
+        cause: error,
+      });
+    }
+    throw error;
   }
 }
 

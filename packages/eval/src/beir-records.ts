@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// BEIR ids are strings; a few community conversions write numbers, which mean the same id when
+// Query ids follow the loaders' id rule for corpus records (the corpus itself is read by
+// @hybrid-rag/loaders). BEIR ids are strings; a few community conversions write numbers, which mean the same id when
 // they are whole numbers JSON carries exactly. Others (1e21, 2^53 + 1, 1.5) would silently become
 // another id (and could collide), so they are refused.
 const beirId = z
@@ -18,13 +19,6 @@ const beirId = z
   )
   .transform(String)
   .refine((id) => id.length > 0, "must not be empty");
-
-export const corpusRecordSchema = z.object({
-  _id: beirId,
-  title: z.string({ error: "must be a string" }).nullish(),
-  text: z.string({ error: "missing or not a string" }),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-});
 
 export const queryRecordSchema = z.object({
   _id: beirId,

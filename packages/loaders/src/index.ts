@@ -1,21 +1,17 @@
-export {
-  defaultMaxFileBytes,
-  type LoadFileOptions,
-  loadFile,
-  supportedExtensions,
-} from "./load-file.ts";
+export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
+export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
+export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
+export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";
 export { type LoadFolderOptions, loadFolder } from "./load-folder.ts";
-export { parseHtml } from "./load-html.ts";
-export { loadJsonLines } from "./load-json-lines.ts";
-export { parseMarkdown } from "./load-markdown.ts";
-export { parsePdf } from "./load-pdf.ts";
-export { parsePlainText } from "./load-text.ts";
+export { type LoadJsonLinesOptions, loadJsonLines } from "./load-json-lines.ts";
 export type {
   HeadingHint,
   LoadedDocument,
   LoadResult,
   PageHint,
+  SkipCode,
   SkippedSource,
   SourceFormat,
 } from "./loaded-document.ts";
+export { printablePath } from "./printable-path.ts";
 export { TextBuilder } from "./text-builder.ts";

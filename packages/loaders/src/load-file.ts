@@ -1,80 +1,155 @@
-import { readFile, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { parseHtml } from "./load-html.ts";
-import { loadJsonLines } from "./load-json-lines.ts";
-import { parseMarkdown } from "./load-markdown.ts";
-import { parsePdf } from "./load-pdf.ts";
-import { parsePlainText } from "./load-text.ts";
-import type { LoadedDocument, LoadResult } from "./loaded-document.ts";
+import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
+import type { ExtractionTask } from "./extract-document.ts";
+import { sharedExtractionThread } from "./extraction-thread.ts";
+import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
+import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
+import { readJsonLines } from "./load-json-lines.ts";
+import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import { printablePath } from "./printable-path.ts";
 
-export interface LoadFileOptions {
-  /** Files larger than this are reported as skipped, not read (default 100 MiB). */
-  readonly maxFileBytes?: number;
-}
-
-export const defaultMaxFileBytes = 100 * 1024 * 1024;
+/** The budgets one file may use (see `LoadBudgets`); every one has a default. */
+export interface LoadFileOptions extends LoadBudgets {}
 
 /** File name endings each loader reads (lower case). */
 export const supportedExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"];
 
+const formats: Record<string, ExtractionTask["format"]> = {
+  ".txt": "txt",
+  ".md": "md",
+  ".markdown": "md",
+  ".html": "html",
+  ".htm": "html",
+  ".pdf": "pdf",
+};
+
 /**
  * Loads one file by its extension. `id` names the document (a folder load passes the path
- * relative to the folder). Whatever goes wrong becomes a `skipped` result with the reason:
- * this function does not throw for a bad file.
+ * relative to the folder). Whatever goes wrong, a budget included, becomes a `skipped` result
+ * with the reason: this function throws only for invalid options.
  */
 export async function* loadFile(
   path: string,
   id: string,
   options: LoadFileOptions = {},
 ): AsyncGenerator<LoadResult> {
-  const extension = extname(path).toLowerCase();
-  if (!supportedExtensions.includes(extension)) {
-    yield {
-      kind: "skipped",
-      source: path,
-      reason: `unsupported file type "${extension || "(no extension)"}" (supported: ${supportedExtensions.join(", ")})`,
-    };
-    return;
-  }
-  try {
-    const size = (await stat(path)).size;
-    const limit = options.maxFileBytes ?? defaultMaxFileBytes;
-    if (size > limit) {
-      yield {
-        kind: "skipped",
-        source: path,
-        reason: `${size} bytes is over the ${limit}-byte limit (raise maxFileBytes)`,
-      };
-      return;
-    }
-    if (extension === ".jsonl") {
-      yield* loadJsonLines(path);
-      return;
-    }
-    const document = await parseByExtension(extension, path, id);
-    if (document.text.trim().length === 0) {
-      const hint = extension === ".pdf" ? " (a scanned PDF needs OCR first)" : "";
-      yield { kind: "skipped", source: path, reason: `no text could be extracted${hint}` };
-      return;
-    }
-    yield document.title ? document : { ...document, title: basename(path, extension) };
-  } catch (error) {
-    yield { kind: "skipped", source: path, reason: `could not be read: ${describe(error)}` };
-  }
+  const budgets = resolveBudgets(options);
+  parseWithSchema(documentIdSchema, id, "the id given to loadFile");
+  yield* keepFirstOfEachId(readFileResults(path, id, budgets));
 }
 
-async function parseByExtension(
-  extension: string,
+/** `loadFile` without the duplicate rule (a folder load applies it across all its files). */
+export async function* readFileResults(
   path: string,
   id: string,
-): Promise<LoadedDocument> {
-  if (extension === ".pdf") return parsePdf(id, path, await readFile(path));
-  const content = await readFile(path, "utf8");
-  if (extension === ".md" || extension === ".markdown") return parseMarkdown(id, path, content);
-  if (extension === ".html" || extension === ".htm") return parseHtml(id, path, content);
-  return parsePlainText(id, path, content);
+  budgets: Required<LoadBudgets>,
+): AsyncGenerator<LoadResult> {
+  const extension = extname(path).toLowerCase();
+  const skip = (code: SkipCode, reason: string): SkippedSource => ({
+    kind: "skipped",
+    source: printablePath(path),
+    code,
+    reason,
+  });
+  if (extension === ".jsonl") {
+    yield* readJsonLines(path, "jsonl", budgets.maxLineBytes);
+    return;
+  }
+  const format = formats[extension];
+  if (format === undefined) {
+    yield skip(
+      "unsupported",
+      `unsupported file type "${extension || "(no extension)"}" (supported: ${supportedExtensions.join(", ")})`,
+    );
+    return;
+  }
+  const read = await readBounded(path, budgets.maxFileBytes);
+  if (read.kind === "skipped") {
+    yield skip(read.code, read.reason);
+    return;
+  }
+  if (read.bytes.length === 0) {
+    yield skip("empty", "an empty file (0 bytes)");
+    return;
+  }
+  const outcome = await sharedExtractionThread.extract({
+    format,
+    id,
+    source: path,
+    bytes: read.bytes,
+    budgets,
+  });
+  if (outcome.kind === "refused") {
+    yield skip(outcome.code, outcome.reason);
+    return;
+  }
+  const document = outcome.document;
+  if (document.text.trim().length === 0) {
+    const hint = format === "pdf" ? " (a scanned PDF needs OCR first)" : "";
+    yield skip("empty", `no text could be extracted${hint}`);
+    return;
+  }
+  yield document.title ? document : { ...document, title: basename(path, extname(path)) };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+type BoundedRead =
+  | { readonly kind: "bytes"; readonly bytes: Uint8Array }
+  | { readonly kind: "skipped"; readonly code: SkipCode; readonly reason: string };
+
+/** Reads a whole file through one handle, so a file replaced between the check and the read is still one file. */
+async function readBounded(path: string, maxBytes: number): Promise<BoundedRead> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    return failedRead(error);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      return {
+        kind: "skipped",
+        code: "vanished",
+        reason: "no longer a regular file when it was read",
+      };
+    }
+    if (info.size > maxBytes) {
+      return {
+        kind: "skipped",
+        code: "over-budget",
+        reason: `${info.size} bytes, over the ${maxBytes}-byte budget (raise maxFileBytes)`,
+      };
+    }
+    const bytes = await handle.readFile();
+    // It may have grown after the check.
+    if (bytes.length > maxBytes) {
+      return {
+        kind: "skipped",
+        code: "over-budget",
+        reason: `grew to ${bytes.length} bytes while read, over the ${maxBytes}-byte budget (raise maxFileBytes)`,
+      };
+    }
+    return { kind: "bytes", bytes };
+  } catch (error) {
+    return failedRead(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function failedRead(error: unknown): BoundedRead {
+  const code = (error as { code?: unknown }).code;
+  if (code === "ENOENT") {
+    return {
+      kind: "skipped",
+      code: "vanished",
+      reason: "it no longer exists (removed while loading)",
+    };
+  }
+  return {
+    kind: "skipped",
+    code: "unreadable",
+    reason: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

@@ -2,25 +2,38 @@ import type { Dirent } from "node:fs";
 import { access, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
-import { type LoadFileOptions, loadFile } from "./load-file.ts";
-import { loadJsonLines } from "./load-json-lines.ts";
-import type { LoadResult } from "./loaded-document.ts";
+import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
+import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
+import { type LoadFileOptions, readFileResults } from "./load-file.ts";
+import { readJsonLines } from "./load-json-lines.ts";
+import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import { printableBytes, printablePath } from "./printable-path.ts";
 
 export interface LoadFolderOptions extends LoadFileOptions {
-  /** Follow symbolic links (default true); when false each link is reported as skipped. */
+  /**
+   * Follow symbolic links that lead outside the folder (default false: they are reported as
+   * skipped). Links inside the folder are always followed; loops and broken links are reported.
+   */
   readonly followSymlinks?: boolean;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Core's limit on a document id (Elasticsearch's). */
+const maxIdBytes = 512;
+
 /**
  * Walks a folder (sorted, depth first) and streams every document it can load, and a `skipped`
- * result for every file it cannot: unsupported types, unreadable files, broken or looping
- * links, files over the size limit. Documents are ids by their path relative to the folder
- * (with `/`). A folder holding a BEIR `corpus.jsonl` is read as a BEIR corpus (record ids).
+ * result for every file it cannot: unsupported types, binary files, budgets exceeded, unreadable
+ * files, files or folders that vanish mid-walk, links outside the folder, loops. Documents are
+ * identified by their path relative to the folder (with `/`). A folder holding a BEIR
+ * `corpus.jsonl` is read as a BEIR corpus (record ids). Ids are unique: the first document with
+ * an id wins.
  */
 export async function* loadFolder(
   folder: string,
   options: LoadFolderOptions = {},
 ): AsyncGenerator<LoadResult> {
+  const budgets = resolveBudgets(options);
   let root: string;
   try {
     root = await realpath(folder);
@@ -28,84 +41,148 @@ export async function* loadFolder(
   } catch (error) {
     throw new HybridRagError(
       "not-found",
-      `Cannot load the folder ${folder}: ${error instanceof Error ? error.message : String(error)}. Pass an existing directory.`,
+      `Cannot load the folder ${printablePath(folder)}: ${error instanceof Error ? error.message : String(error)}. Pass an existing directory.`,
     );
   }
-  yield* walk(folder, folder, new Set([root]), options);
+  const walk = new Walk(folder, root, budgets, options.followSymlinks ?? false);
+  yield* keepFirstOfEachId(walk.directory(folder));
 }
 
-async function* walk(
-  folder: string,
-  directory: string,
-  visited: Set<string>,
-  options: LoadFolderOptions,
-): AsyncGenerator<LoadResult> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(directory, { withFileTypes: true });
-  } catch (error) {
-    yield {
-      kind: "skipped",
-      source: directory,
-      reason: `folder could not be read: ${String(error)}`,
-    };
-    return;
+class Walk {
+  readonly #visited: Set<string>;
+  readonly #folder: string;
+  readonly #root: string;
+  readonly #budgets: Required<LoadBudgets>;
+  readonly #followOutside: boolean;
+
+  constructor(
+    folder: string,
+    root: string,
+    budgets: Required<LoadBudgets>,
+    followOutside: boolean,
+  ) {
+    this.#folder = folder;
+    this.#root = root;
+    this.#visited = new Set([root]);
+    this.#budgets = budgets;
+    this.#followOutside = followOutside;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (await isBeirFolder(directory)) {
-    yield* loadJsonLines(join(directory, "corpus.jsonl"), "beir");
-    for (const entry of entries) {
-      if (entry.name === "corpus.jsonl") continue;
-      yield {
-        kind: "skipped",
-        source: join(directory, entry.name),
-        reason:
-          "part of a BEIR folder other than corpus.jsonl (queries and judgements are not documents)",
-      };
+
+  async *directory(directory: string): AsyncGenerator<LoadResult> {
+    let entries: Dirent<Buffer>[];
+    try {
+      entries = await readdir(directory, { withFileTypes: true, encoding: "buffer" });
+    } catch (error) {
+      yield failed(directory, "folder", error);
+      return;
     }
-    return;
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    if (await isBeirFolder(directory)) {
+      yield* readJsonLines(join(directory, "corpus.jsonl"), "beir", this.#budgets.maxLineBytes);
+      for (const entry of entries) {
+        if (entry.name.toString() === "corpus.jsonl") continue;
+        yield skipped(
+          join(directory, printableBytes(entry.name)),
+          "unsupported",
+          "part of a BEIR folder other than corpus.jsonl (queries and judgements are not documents)",
+        );
+      }
+      return;
+    }
+    for (const entry of entries) yield* this.#entry(directory, entry);
   }
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
+
+  async *#entry(directory: string, entry: Dirent<Buffer>): AsyncGenerator<LoadResult> {
+    let name: string;
+    try {
+      name = utf8.decode(entry.name);
+    } catch {
+      yield skipped(
+        join(directory, printableBytes(entry.name)),
+        "not-a-file",
+        "its name is not valid UTF-8 (shown with \\xNN escapes), so it cannot become a document id; rename it",
+      );
+      return;
+    }
+    const path = join(directory, name);
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      if (options.followSymlinks === false) {
-        yield { kind: "skipped", source: path, reason: "symbolic link (followSymlinks is false)" };
-        continue;
-      }
+      let target: string;
       try {
-        const target = await stat(path);
-        isDirectory = target.isDirectory();
-        isFile = target.isFile();
-      } catch {
-        yield {
-          kind: "skipped",
-          source: path,
-          reason: "broken symbolic link (its target does not exist)",
-        };
-        continue;
+        target = await realpath(path);
+        const info = await stat(target);
+        isDirectory = info.isDirectory();
+        isFile = info.isFile();
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        yield code === "ENOENT"
+          ? skipped(path, "link", "broken symbolic link (its target does not exist)")
+          : failed(path, "link", error);
+        return;
+      }
+      if (!this.#followOutside && !isInside(target, this.#root)) {
+        yield skipped(
+          path,
+          "link",
+          `symbolic link to ${printablePath(target)}, outside the loaded folder (pass followSymlinks: true, or --follow-symlinks, to follow it)`,
+        );
+        return;
       }
     }
     if (isDirectory) {
-      const real = await realpath(path);
-      if (visited.has(real)) {
-        yield { kind: "skipped", source: path, reason: `link loop: ${real} was already visited` };
-        continue;
+      let real: string;
+      try {
+        real = await realpath(path);
+      } catch (error) {
+        yield failed(path, "folder", error);
+        return;
       }
-      visited.add(real);
-      yield* walk(folder, path, visited, options);
+      if (this.#visited.has(real)) {
+        yield skipped(path, "link", `link loop: ${printablePath(real)} was already visited`);
+        return;
+      }
+      this.#visited.add(real);
+      yield* this.directory(path);
     } else if (isFile) {
-      const id = relative(folder, path).split(sep).join("/");
-      yield* loadFile(path, id, options);
+      // A name may hold control characters, which ids may not: the id is the escaped path,
+      // the same text every report prints.
+      const id = printablePath(relative(this.#folder, path).split(sep).join("/"));
+      if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
+        yield skipped(
+          path,
+          "unsupported",
+          `its path inside the folder is ${Buffer.byteLength(id, "utf8")} UTF-8 bytes, over the ${maxIdBytes} a document id may hold; shorten the path`,
+        );
+        return;
+      }
+      yield* readFileResults(path, id, this.#budgets);
     } else {
-      yield {
-        kind: "skipped",
-        source: path,
-        reason: "not a regular file (socket, device or pipe)",
-      };
+      yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }
   }
+}
+
+function isInside(target: string, root: string): boolean {
+  return target === root || target.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+function skipped(path: string, code: SkipCode, reason: string): SkippedSource {
+  return { kind: "skipped", source: printablePath(path), code, reason };
+}
+
+/** A file or folder that could not be read: gone since it was listed, or refused by the system. */
+function failed(path: string, what: "folder" | "link", error: unknown): SkippedSource {
+  const code = (error as { code?: unknown }).code;
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return skipped(
+      path,
+      "vanished",
+      `the ${what} no longer exists (removed or replaced while loading)`,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return skipped(path, "unreadable", `the ${what} could not be read: ${message}`);
 }
 
 async function isBeirFolder(directory: string): Promise<boolean> {

@@ -46,10 +46,10 @@ const ignoredTags = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
  * Readability finds no article, the whole body is used. Headings h1–h6 are kept as hints.
  */
 export function parseHtml(id: string, source: string, content: string): LoadedDocument {
-  const { document } = parseHTML(content);
+  const html = completeDocument(content);
+  const { document } = parseHTML(html);
   const pageTitle = document.title?.trim() || undefined;
-  // Readability mutates the document it is given: hand it its own parse.
-  const article = new Readability(parseHTML(content).document as unknown as Document).parse();
+  const article = readArticle(html);
   const root = article?.content
     ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
     : document.body;
@@ -67,6 +67,30 @@ export function parseHtml(id: string, source: string, content: string): LoadedDo
     headings,
     pages: [],
   };
+}
+
+/**
+ * linkedom builds no `<html>`/`<body>` for a fragment, a bare `<body>` (or an empty file) the way browsers do, and
+ * then fails on `document.body`: a page without a `<body>` tag gets the shell written around it.
+ */
+function completeDocument(content: string): string {
+  if (/<html[\s>]/i.test(content) && /<body[\s>]/i.test(content)) return content;
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(content)?.[1] ?? "";
+  const body = content.replace(
+    /<!doctype[^>]*>|<\/?html[^>]*>|<\/?body[^>]*>|<head[^>]*>[\s\S]*?<\/head>|<title[^>]*>[\s\S]*?<\/title>/gi,
+    "",
+  );
+  return `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
+}
+
+/** Readability's article, or undefined when it finds none (or trips on the page): the body is used then. */
+function readArticle(html: string): ReturnType<Readability["parse"]> | undefined {
+  try {
+    // Readability mutates the document it is given: hand it its own parse.
+    return new Readability(parseHTML(html).document as unknown as Document).parse();
+  } catch {
+    return undefined;
+  }
 }
 
 function collectBlocks(element: Element, builder: TextBuilder): void {

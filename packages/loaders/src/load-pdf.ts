@@ -1,23 +1,53 @@
-import { extractText, getDocumentProxy, getMeta } from "unpdf";
+import { getDocumentProxy, getMeta } from "unpdf";
 import type { LoadedDocument } from "./loaded-document.ts";
+import { Refusal } from "./refusal.ts";
 import { TextBuilder } from "./text-builder.ts";
 
 /**
  * PDF text through pdf.js (the `unpdf` build for servers), page by page, so every chunk can
- * cite its page. The title is the PDF's Title metadata when it has one.
+ * cite its page. The title is the PDF's Title metadata when it has one. Pages are read one at a
+ * time (not all at once) and the page count and the text length are checked against the budgets
+ * before more is read.
  */
 export async function parsePdf(
   id: string,
   source: string,
   bytes: Uint8Array,
+  budgets: { readonly maxPages: number; readonly maxCharacters: number },
 ): Promise<LoadedDocument> {
-  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  // pdf.js refuses a Buffer; a view of the same bytes is enough (this copy is the thread's own).
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pdf = await getDocumentProxy(data).catch((error: unknown) => {
+    if ((error as { name?: unknown }).name === "PasswordException") {
+      throw new Refusal("encrypted", "an encrypted PDF (it needs a password to be read)");
+    }
+    throw error;
+  });
   try {
-    const { text: pages } = await extractText(pdf, { mergePages: false });
+    if (pdf.numPages > budgets.maxPages) {
+      throw new Refusal(
+        "over-budget",
+        `${pdf.numPages} pages, over the ${budgets.maxPages}-page budget (raise maxPages)`,
+      );
+    }
     const builder = new TextBuilder();
-    pages.forEach((pageText, index) => {
-      builder.page(index + 1, pageText);
-    });
+    let characters = 0;
+    for (let number = 1; number <= pdf.numPages; number++) {
+      const page = await pdf.getPage(number);
+      const content = await page.getTextContent();
+      const pageText = content.items
+        .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
+        .join("");
+      page.cleanup();
+      characters += pageText.length;
+      if (characters > budgets.maxCharacters) {
+        throw new Refusal(
+          "over-budget",
+          `more than ${budgets.maxCharacters} characters of text by page ${number} (raise maxCharacters)`,
+        );
+      }
+      builder.page(number, pageText);
+    }
     const { text, headings, pages: pageHints } = builder.build();
     const meta = await getMeta(pdf).catch(() => undefined);
     const infoTitle = (meta?.info as { Title?: unknown } | undefined)?.Title;

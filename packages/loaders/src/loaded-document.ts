@@ -29,13 +29,50 @@ export interface LoadedDocument extends Document {
   readonly headings: readonly HeadingHint[];
   /** PDF pages; empty for other formats. */
   readonly pages: readonly PageHint[];
+  /** JSON Lines and BEIR: the record's 1-based line in `source`. */
+  readonly line?: number;
+  /** What the reader had to guess (e.g. a fallback encoding), for the user to check. */
+  readonly warnings?: readonly string[];
 }
+
+/** Why a source was skipped, as a closed set (the `reason` says it in words, with the values). */
+export type SkipCode =
+  /** An extension no loader reads, or a BEIR file other than the corpus. */
+  | "unsupported"
+  /** Not text (NUL bytes, control characters, mostly invalid UTF-8), or not the format its name says. */
+  | "binary"
+  /** Bytes that are not valid in the encoding a byte-order mark declares. */
+  | "encoding"
+  /** Over a budget: `maxFileBytes`, `maxPages`, `maxCharacters`, `maxDepth` or `maxLineBytes`. */
+  | "over-budget"
+  /** Extraction ran past `fileTimeoutMs` (the extraction thread was stopped). */
+  | "timeout"
+  /** Extraction needed more memory than its thread may have. */
+  | "out-of-memory"
+  /** A password-protected PDF. */
+  | "encrypted"
+  /** Readable, but no text in it (an empty file, a scanned PDF). */
+  | "empty"
+  /** A parser refused it (a broken PDF) or reading failed (permissions, I/O). */
+  | "unreadable"
+  /** It vanished or changed type between listing and reading. */
+  | "vanished"
+  /** A JSON Lines line that is not a document record (invalid JSON, missing id or text, an inexact numeric id). */
+  | "invalid-record"
+  /** A document id already loaded in this load: the first one is kept. */
+  | "duplicate-id"
+  /** A symbolic link not followed (outside the root, broken, a loop, or `followSymlinks: false`). */
+  | "link"
+  /** A socket, device or pipe, or a name that is not valid UTF-8 (it cannot become an id). */
+  | "not-a-file";
 
 /** A file (or record) that produced no document, and why. Loaders never skip silently. */
 export interface SkippedSource {
   readonly kind: "skipped";
+  /** The file (or `file:line`), control characters and invalid bytes escaped so it prints safely. */
   readonly source: string;
   readonly reason: string;
+  readonly code?: SkipCode;
 }
 
 export type LoadResult = LoadedDocument | SkippedSource;

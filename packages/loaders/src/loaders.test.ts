@@ -7,6 +7,7 @@ import type { LoadedDocument, LoadResult, SkippedSource } from "./loaded-documen
 import { createTestPdf } from "./testing/create-test-pdf.ts";
 
 let folder: string;
+let outside: string;
 
 const article = `<!doctype html><html><head><title>Site | Tides</title></head><body>
 <nav><a href="/">Home</a> <a href="/about">About us</a> <a href="/shop">Shop</a></nav>
@@ -65,10 +66,14 @@ beforeAll(async () => {
   await symlink(join(folder, "nested"), join(folder, "loop-to-nested"));
   await symlink(folder, join(folder, "nested", "back-to-root"));
   await symlink(join(folder, "missing.txt"), join(folder, "dangling.txt"));
+  outside = await mkdtemp(join(tmpdir(), "loaders-outside-"));
+  await writeFile(join(outside, "elsewhere.txt"), "text outside the loaded folder");
+  await symlink(outside, join(folder, "outside-link"));
 });
 
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
 });
 
 describe("loadFolder", () => {
@@ -90,14 +95,17 @@ describe("loadFolder", () => {
       skipped.map((s) => [s.source.replace(`${folder}/`, ""), s.reason]),
     );
     expect(reasons["image.png"]).toMatch(/unsupported file type ".png"/);
-    expect(reasons["broken.pdf"]).toMatch(/could not be read/);
+    expect(reasons["broken.pdf"]).toMatch(/not a PDF \(no %PDF- header/);
+    expect(reasons["outside-link"]).toMatch(
+      /outside the loaded folder \(pass followSymlinks: true/,
+    );
     expect(reasons["dangling.txt"]).toMatch(/broken symbolic link/);
     expect(reasons["records.jsonl:2"]).toMatch(/needs an "_id" or "id"/);
     expect(reasons["records.jsonl:3"]).toMatch(/not valid JSON/);
     // nested/ was reached through the link first (sorted order); the real folder is then a loop.
     expect(reasons.nested).toMatch(/link loop/);
     expect(reasons["loop-to-nested/back-to-root"]).toMatch(/link loop/);
-    expect(skipped).toHaveLength(7);
+    expect(skipped).toHaveLength(8);
   });
 
   it("keeps PDF pages with their offsets and the PDF title", async () => {
@@ -146,11 +154,11 @@ describe("loadFolder", () => {
     ]);
   });
 
-  it("reports links as skipped when asked not to follow them", async () => {
-    const results = await collect(loadFolder(folder, { followSymlinks: false }));
-    const skipped = results.filter((r): r is SkippedSource => r.kind === "skipped");
-    expect(skipped.map((s) => s.source.replace(`${folder}/`, ""))).toContain("loop-to-nested");
-    expect(results.some((r) => r.kind === "document" && r.id === "nested/inner.txt")).toBe(true);
+  it("follows a link outside the folder only when asked", async () => {
+    const results = await collect(loadFolder(folder, { followSymlinks: true }));
+    const documents = results.filter((r): r is LoadedDocument => r.kind === "document");
+    expect(documents.map((d) => d.id)).toContain("outside-link/elsewhere.txt");
+    expect(documents.map((d) => d.id)).toContain("loop-to-nested/inner.txt");
   });
 
   it("rejects a folder that does not exist with a clear error", async () => {
