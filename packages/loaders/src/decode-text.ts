@@ -131,8 +131,9 @@ function checkControls(
   let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    // Tab, line feed, vertical tab, form feed, carriage return and escape occur in real text.
-    if ((code < 0x20 && (code < 0x09 || code > 0x0d) && code !== 0x1b) || code === 0x7f) {
+    // Bell and backspace (terminal logs, man pages' overstrike), tab, line feed, vertical tab,
+    // form feed, carriage return and escape occur in real text.
+    if ((code < 0x20 && (code < 0x07 || code > 0x0d) && code !== 0x1b) || code === 0x7f) {
       controls++;
     }
   }
