@@ -4,6 +4,14 @@ export {
   type Citation,
   type ContextOptions,
 } from "./build-context.ts";
+export {
+  type CitedPassage,
+  citedPassage,
+  type PassageSearchResult,
+  type SearchPassagesOptions,
+  type SearchSource,
+  searchPassages,
+} from "./cited-passages.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
 export {
@@ -27,3 +35,4 @@ export {
   type HybridCollectionParts,
 } from "./hybrid-collection.ts";
 export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
+export { type ParentDocumentView, parentDocument } from "./parent-document.ts";
