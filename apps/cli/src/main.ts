@@ -2,6 +2,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { Command, InvalidArgumentError } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { ingestCommand } from "./ingest-command.ts";
+import { addMcpCommand } from "./mcp-command.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
 
@@ -93,6 +94,7 @@ export function createProgram(io: CliIo = processIo): Command {
       );
     },
   );
+  addMcpCommand(program, io);
   return program;
 }
 
