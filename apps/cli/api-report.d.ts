@@ -113,6 +113,8 @@ export interface ServedCollection {
  */
 export declare function openServedCollection(directory: string, flags: ModelFlags & {
     readonly modelGiven: boolean;
+}, options?: {
+    readonly rerankOnWorkers?: boolean;
 }): Promise<ServedCollection>;
 
 // ---- dist/search-command.d.ts
@@ -130,6 +132,24 @@ export interface SearchFlags extends ModelFlags {
 }
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
 export declare function searchCommand(directory: string, query: string, flags: SearchFlags, io: CliIo): Promise<Hit[]>;
+
+// ---- dist/serve-command.d.ts
+import { type Command } from "commander";
+import type { CliIo } from "./cli-io.ts";
+import type { ModelFlags } from "./model-options.ts";
+export interface ServeFlags extends ModelFlags {
+    readonly host: string;
+    readonly port: number;
+    readonly ingest: boolean;
+    readonly allowNoKey: boolean;
+    readonly maxTopK: number;
+    readonly requestTimeoutMs: number;
+    readonly modelGiven: boolean;
+}
+/** Adds `hybrid-rag serve <dir>` to the program. */
+export declare function addServeCommand(program: Command, io: CliIo): void;
+/** Runs until SIGINT/SIGTERM, then closes within the shutdown deadline and frees the models. */
+export declare function serveCommand(directory: string, flags: ServeFlags, io: CliIo): Promise<void>;
 
 // ---- dist/wait-for-shutdown.d.ts
 /**

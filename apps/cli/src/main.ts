@@ -5,6 +5,7 @@ import { ingestCommand } from "./ingest-command.ts";
 import { addMcpCommand } from "./mcp-command.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
+import { addServeCommand } from "./serve-command.ts";
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -95,6 +96,7 @@ export function createProgram(io: CliIo = processIo): Command {
     },
   );
   addMcpCommand(program, io);
+  addServeCommand(program, io);
   return program;
 }
 

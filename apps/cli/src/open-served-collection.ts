@@ -3,8 +3,10 @@ import {
   openCollection,
   readCollectionManifest,
 } from "@hybrid-rag/collection";
+import type { Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
 import { useLiteModelName } from "@hybrid-rag/embeddings-use";
+import { createWorkerPoolReranker } from "@hybrid-rag/reranker";
 import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
 
 export interface ServedCollection {
@@ -20,6 +22,7 @@ export interface ServedCollection {
 export async function openServedCollection(
   directory: string,
   flags: ModelFlags & { readonly modelGiven: boolean },
+  options: { readonly rerankOnWorkers?: boolean } = {},
 ): Promise<ServedCollection> {
   // Check the collection before loading models (which may mean a download).
   const manifest = await readCollectionManifest(directory);
@@ -36,7 +39,7 @@ export async function openServedCollection(
       : undefined;
   const embeddingModel = !flags.modelGiven && builtWith ? builtWith : flags.embeddingModel;
   const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
-  const reranker = await loadReranker(flags);
+  const reranker = await loadServedReranker(flags, options.rerankOnWorkers === true);
   const collection = await openCollection(directory, {
     embedder,
     ...(tokenCounter ? { tokenCounter } : {}),
@@ -46,10 +49,26 @@ export async function openServedCollection(
     collection,
     async release() {
       // In-process models hold ONNX sessions or a TensorFlow.js backend; remote ones hold nothing.
-      const encoder = (reranker as { crossEncoder?: { release(): Promise<void> } } | undefined)
-        ?.crossEncoder;
-      await encoder?.release();
+      const scorer = reranker as
+        | { crossEncoder?: { release(): Promise<void> }; workerPool?: { release(): Promise<void> } }
+        | undefined;
+      await scorer?.crossEncoder?.release();
+      await scorer?.workerPool?.release();
       await (embedder as { release?: () => unknown }).release?.();
     },
   };
+}
+
+/**
+ * A server reranks inside request handlers: an in-process cross-encoder then runs on a worker
+ * thread (tokenising and the model), so health checks and other requests are answered meanwhile.
+ */
+async function loadServedReranker(
+  flags: ModelFlags,
+  onWorkers: boolean,
+): Promise<Reranker | undefined> {
+  const model = flags.rerankerModel.trim();
+  const inProcess = model !== "" && model !== "none" && !/^https?:\/\//i.test(model);
+  if (!onWorkers || !inProcess) return loadReranker(flags);
+  return createWorkerPoolReranker({ model, executionProvider: flags.executionProvider });
 }

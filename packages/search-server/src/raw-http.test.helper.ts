@@ -10,10 +10,13 @@ export interface RawResponse {
 /** Sends raw bytes and reads until the server closes the socket. */
 export async function rawExchange(url: string, request: string | Buffer): Promise<RawResponse> {
   const socket = await openSocket(url);
+  // The server may answer (413, 401) and close before the whole request is written.
+  socket.on("error", () => {});
   socket.end(request);
   const chunks: Buffer[] = [];
   socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-  await once(socket, "close");
+  // Not `once(socket, "close")`: that would reject on the EPIPE above.
+  await new Promise((resolve) => socket.once("close", resolve));
   const text = Buffer.concat(chunks).toString("latin1");
   const [head = "", body = ""] = text.split("\r\n\r\n", 2);
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), headers: head, body };

@@ -5,6 +5,11 @@ export const searchServerSettingsSchema = z.strictObject({
   /** Default 127.0.0.1: loopback only. Another address needs `apiKey`. */
   host: z.string().min(1).default("127.0.0.1"),
   port: z.number().int().min(0).max(65_535).default(8080),
+  /**
+   * Serve a non-loopback host without a key: only where something else guards the port (a
+   * container whose port is published on 127.0.0.1, as the compose stack does).
+   */
+  allowUnauthenticatedHost: z.boolean().default(false),
   /** When set (16+ characters), every /v1 route but health and metrics needs `Authorization: Bearer`. */
   apiKey: z.string().min(16, "the API key must be at least 16 characters").optional(),
   /** POST /v1/documents exists only when true, and only with an `apiKey`. */

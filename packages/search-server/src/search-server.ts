@@ -52,7 +52,11 @@ export function createSearchServer(options: SearchServerOptions): SearchServer {
     options.settings ?? {},
     "search server settings",
   );
-  if (!loopback.has(settings.host) && settings.apiKey === undefined) {
+  if (
+    !loopback.has(settings.host) &&
+    settings.apiKey === undefined &&
+    !settings.allowUnauthenticatedHost
+  ) {
     throw new HybridRagError(
       "invalid-argument",
       `host ${settings.host} would serve the collection beyond this machine without a key: set an API key (16+ characters) or keep 127.0.0.1.`,
@@ -76,7 +80,11 @@ export function createSearchServer(options: SearchServerOptions): SearchServer {
       const server = createServer(
         {
           requestTimeout: Math.max(1, settings.bodyTimeoutMs - checkEveryMs),
-          headersTimeout: Math.max(1, settings.headersTimeoutMs - checkEveryMs),
+          // Node requires headersTimeout ≤ requestTimeout.
+          headersTimeout: Math.max(
+            1,
+            Math.min(settings.headersTimeoutMs, settings.bodyTimeoutMs) - checkEveryMs,
+          ),
           keepAliveTimeout: settings.keepAliveTimeoutMs,
           connectionsCheckingInterval: checkEveryMs,
         },
