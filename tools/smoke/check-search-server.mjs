@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 
 const [directory] = process.argv.slice(2);
-const child = spawn("npx", ["--no-install", "hybrid-rag", "serve", directory, "--port", "0"], {
+// The bin itself, not through npx: SIGTERM must reach the server, whose clean exit is checked.
+const child = spawn("node_modules/.bin/hybrid-rag", ["serve", directory, "--port", "0"], {
   stdio: ["ignore", "inherit", "pipe"],
 });
 let stderr = "";

@@ -69,7 +69,8 @@ export function createSearchServer(options: SearchServerOptions): SearchServer {
     );
   }
   const app = Fastify({
-    bodyLimit: Math.max(settings.maxBodyBytes, settings.ingest ? settings.maxIngestBodyBytes : 0),
+    // The ingest route raises it for itself: a search body is refused past maxBodyBytes unread.
+    bodyLimit: settings.maxBodyBytes,
     logger: { level: settings.logLevel },
     return503OnClosing: true,
     forceCloseConnections: "idle",
@@ -122,13 +123,6 @@ export function createSearchServer(options: SearchServerOptions): SearchServer {
       if (String(body).trim() === "")
         throw clientError(400, "The request body is empty: send a JSON object.");
       const isIngest = request.routeOptions.url === "/v1/documents";
-      if (!isIngest && Buffer.byteLength(String(body)) > settings.maxBodyBytes) {
-        throw new HybridRagError(
-          "invalid-argument",
-          `the body is larger than ${settings.maxBodyBytes} bytes: send a smaller search.`,
-          { statusCode: 413 },
-        );
-      }
       done(
         null,
         parseJsonWithLimits(String(body), {
