@@ -90,4 +90,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=30 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "apps/cli/src/bin.ts", "serve"]
-CMD ["/collection", "--host", "0.0.0.0", "--port", "8080", "--allow-no-key", "--embedding-model", "/models/embedder"]
+CMD ["/collection", "--host", "0.0.0.0", "--port", "8080", "--allow-no-key", "--embedding-model", "use-lite"]
