@@ -3,6 +3,7 @@
 #   docker build --target reranker-server -t hybrid-rag/reranker-server .
 #   docker build --target reranker-server-gpu -t hybrid-rag/reranker-server:gpu .
 #   docker build --target demo -t hybrid-rag/demo .
+#   docker build --target search-server -t hybrid-rag/search-server .
 # docker-compose.yml builds them for you. Node runs the TypeScript sources directly (type
 # stripping), so there is no compile step; workspace packages stay outside node_modules.
 
@@ -26,6 +27,9 @@ COPY benchmarks benchmarks
 # ---- production dependencies of one app each
 FROM workspace AS reranker-server-dependencies
 RUN pnpm install --frozen-lockfile --prod --filter "@hybrid-rag/reranker-server..."
+
+FROM workspace AS search-server-dependencies
+RUN pnpm install --frozen-lockfile --prod --filter "@hybrid-rag/cli..."
 
 FROM workspace AS demo-dependencies
 RUN pnpm install --frozen-lockfile --prod --filter "@hybrid-rag/demo..."
@@ -74,3 +78,16 @@ COPY --from=demo-dependencies --chown=node:node /app /app
 USER node
 EXPOSE 3000
 CMD ["node", "apps/demo/src/main.ts"]
+
+# ---- `hybrid-rag serve`: a collection's search over HTTP (the collection and its embedding
+# model are mounted; see docker-compose.yml)
+FROM ${NODE_IMAGE} AS search-server
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=search-server-dependencies --chown=node:node /app /app
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=30 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "apps/cli/src/bin.ts", "serve"]
+CMD ["/collection", "--host", "0.0.0.0", "--port", "8080", "--allow-no-key", "--embedding-model", "use-lite"]

@@ -6,7 +6,10 @@
 #   - the "Use it in your app" quickstart, extracted verbatim from README.md (BM25 + vector index
 #     + RRF + in-process cross-encoder, on tiny generated models),
 #   - `hybrid-rag-bench --help`, then a run on a small BEIR folder (sparse and dense+sparse+rerank),
-#   - `hybrid-rag-reranker-server`: /v1/health/ready, then one /v1/ranking request.
+#   - `hybrid-rag-reranker-server`: /v1/health/ready, then one /v1/ranking request,
+#   - the "Use it with your framework" blocks of README.md, verbatim: an AI SDK `rerank` and a
+#     tool call (mock model from `ai/test`), a LangChain retriever `invoke`, a LlamaIndex
+#     `retrieve`, `hybrid-rag ingest`, an MCP `tools/call` over stdio; then `hybrid-rag serve`.
 # HYBRID_RAG_SMOKE_NODE_MAJORS="24" limits the Node versions; HYBRID_RAG_SMOKE_KEEP=1 keeps the
 # scratch folder; HYBRID_RAG_BUILT=1 skips the build (CI has just built).
 set -euo pipefail
@@ -29,15 +32,27 @@ step "build and pack (into $scratch/tarballs)"
 if [ "${HYBRID_RAG_BUILT:-}" != "1" ]; then pnpm --silent build >/dev/null; fi
 mapfile -t tarballs < <(node tools/pack-packages.ts "$scratch/tarballs")
 
-# The README block after the `smoke-test: quickstart.mjs` marker, as it is.
-quickstart=$(awk '/<!-- smoke-test: quickstart.mjs/ { found = 1; next }
-  found && /^```js$/ { inside = 1; next }
-  inside && /^```$/ { exit }
-  inside { print }' README.md)
-if [ -z "$quickstart" ]; then
-  echo "smoke test: README.md has no js block after <!-- smoke-test: quickstart.mjs -->" >&2
-  exit 1
-fi
+# The README block after a `<!-- smoke-test: NAME` marker, as it is (the first fenced block).
+readme_block() {
+  awk -v marker="<!-- smoke-test: $1" 'index($0, marker) == 1 { found = 1; next }
+    found && /^```(js|sh)$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { print }' README.md
+}
+framework_blocks=(ai-sdk.mjs langchain.mjs llamaindex.mjs ingest.sh mcp.mjs)
+for name in quickstart.mjs "${framework_blocks[@]}"; do
+  if [ -z "$(readme_block "$name")" ]; then
+    echo "smoke test: README.md has no code block after <!-- smoke-test: $name -->" >&2
+    exit 1
+  fi
+done
+# The frameworks a user installs beside the integration packages (their peer dependencies), at
+# the workspace catalog's versions.
+framework_versions=$(node -e '
+  const catalog = require("node:fs").readFileSync("pnpm-workspace.yaml", "utf8");
+  const version = (name) => new RegExp(`^  "?${name.replace("/", "\\/")}"?: (\\S+)$`, "m").exec(catalog)[1];
+  const names = ["ai", "zod", "@langchain/core", "@llamaindex/core", "@modelcontextprotocol/sdk"];
+  console.log(JSON.stringify(Object.fromEntries(names.map((name) => [name, version(name)]))));')
 
 for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
   node_dir="$tools_dir/node$major"
@@ -52,20 +67,21 @@ for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
   app="$scratch/app-node$major"
   mkdir -p "$app"
   cp tools/smoke/*.mjs "$app/"
-  printf '%s\n' "$quickstart" >"$app/quickstart.mjs"
+  for name in quickstart.mjs "${framework_blocks[@]}"; do readme_block "$name" >"$app/$name"; done
   # Every @hybrid-rag/* name resolves to its tarball, also as a dependency of another tarball.
   node -e '
-    const [app, ...tarballs] = process.argv.slice(1);
+    const [app, frameworks, ...tarballs] = process.argv.slice(1);
     const deps = {};
     for (const tarball of tarballs) {
       const name = tarball.split("/").pop().replace(/-\d+\.\d+\.\d+\.tgz$/, "").replace(/^hybrid-rag-/, "@hybrid-rag/");
       deps[name] = "file:" + tarball;
     }
     deps["onnx-proto"] = "8.0.1"; // the optional peer of @hybrid-rag/models/testing
-    const manifest = { name: "smoke-app", private: true, type: "module", dependencies: deps, overrides: { ...deps } };
-    delete manifest.overrides["onnx-proto"];
+    const overrides = { ...deps };
+    delete overrides["onnx-proto"];
+    const manifest = { name: "smoke-app", private: true, type: "module", dependencies: { ...deps, ...JSON.parse(frameworks) }, overrides };
     require("node:fs").writeFileSync(app + "/package.json", JSON.stringify(manifest, null, 2));
-  ' "$app" "${tarballs[@]}"
+  ' "$app" "$framework_versions" "${tarballs[@]}"
   (
     cd "$app"
     export PATH="$node_dir/node_modules/.bin:$PATH"
@@ -90,6 +106,26 @@ for major in ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}; do
       console.log("versions:", JSON.stringify(r.tool.versions));'
     step "node $(node --version): hybrid-rag-reranker-server"
     node check-reranker-server.mjs fixtures/cross-encoder
+    export EMBEDDING_MODEL=fixtures/bi-encoder RERANKER_MODEL=fixtures/cross-encoder
+    step "node $(node --version): README, AI SDK (rerank + a tool call)"
+    node ai-sdk.mjs | tee ai-sdk.out
+    grep -q "^rerank order: [01],[01]$" ai-sdk.out
+    grep -q "^tool cited: note-0.md | answer: A lack of vitamin C \[1\].$" ai-sdk.out
+    step "node $(node --version): README, LangChain retriever invoke"
+    node langchain.mjs | tee langchain.out
+    grep -q "^langchain: scurvy.md 0 " langchain.out
+    step "node $(node --version): README, LlamaIndex retrieve"
+    node llamaindex.mjs | tee llamaindex.out
+    grep -q "^llamaindex: scurvy.md " llamaindex.out
+    step "node $(node --version): README, hybrid-rag ingest + MCP tools/call over stdio"
+    mkdir -p docs
+    echo "Scurvy is caused by a lack of vitamin C." >docs/scurvy.md
+    echo "Rickets comes from a lack of vitamin D." >docs/rickets.md
+    bash ingest.sh
+    node mcp.mjs | tee mcp.out
+    grep -q "^mcp: .*scurvy.md" mcp.out
+    step "node $(node --version): hybrid-rag serve"
+    node check-search-server.mjs ./docs-index
   )
 done
 step "passed on Node ${HYBRID_RAG_SMOKE_NODE_MAJORS:-22 24}"

@@ -82,6 +82,23 @@ export declare function createProgram(io?: CliIo, setExitCode?: (code: number) =
 /** Runs the CLI; returns the exit code (errors are printed, not thrown). */
 export declare function runCli(argv: readonly string[], io?: CliIo): Promise<number>;
 
+// ---- dist/mcp-command.d.ts
+import { type Command } from "commander";
+import type { CliIo } from "./cli-io.ts";
+import type { ModelFlags } from "./model-options.ts";
+export interface McpFlags extends ModelFlags {
+    readonly http: boolean;
+    readonly host: string;
+    readonly port: number;
+    readonly description?: string;
+    readonly maxTopK: number;
+    readonly modelGiven: boolean;
+}
+/** Adds `hybrid-rag mcp <dir>` to the program. */
+export declare function addMcpCommand(program: Command, io: CliIo): void;
+/** Runs until SIGINT/SIGTERM (or, on stdio, until the client closes stdin). */
+export declare function mcpCommand(directory: string, flags: McpFlags, io: CliIo): Promise<void>;
+
 // ---- dist/model-flags.d.ts
 import { type Command } from "commander";
 import { type ModelFlags } from "./model-options.ts";
@@ -116,6 +133,24 @@ export interface LoadedEmbedder {
 export declare function loadEmbedder(flags: ModelFlags): Promise<LoadedEmbedder>;
 export declare function loadReranker(flags: ModelFlags): Promise<Reranker | undefined>;
 
+// ---- dist/open-served-collection.d.ts
+import { type EmbeddedCollection } from "@hybrid-rag/collection";
+import { type ModelFlags } from "./model-options.ts";
+export interface ServedCollection {
+    readonly collection: EmbeddedCollection;
+    /** Frees the models (call on shutdown). */
+    release(): Promise<void>;
+}
+/**
+ * Opens a collection directory for `hybrid-rag mcp` and `hybrid-rag serve`, with the embedder it
+ * was built with unless `--embedding-model` was given (as `hybrid-rag search` does).
+ */
+export declare function openServedCollection(directory: string, flags: ModelFlags & {
+    readonly modelGiven: boolean;
+}, options?: {
+    readonly rerankOnWorkers?: boolean;
+}): Promise<ServedCollection>;
+
 // ---- dist/search-command.d.ts
 import { type Hit } from "@hybrid-rag/core";
 import type { CliIo } from "./cli-io.ts";
@@ -132,6 +167,24 @@ export interface SearchFlags extends ModelFlags {
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
 export declare function searchCommand(directory: string, query: string, flags: SearchFlags, io: CliIo): Promise<Hit[]>;
 
+// ---- dist/serve-command.d.ts
+import { type Command } from "commander";
+import type { CliIo } from "./cli-io.ts";
+import type { ModelFlags } from "./model-options.ts";
+export interface ServeFlags extends ModelFlags {
+    readonly host: string;
+    readonly port: number;
+    readonly ingest: boolean;
+    readonly allowNoKey: boolean;
+    readonly maxTopK: number;
+    readonly requestTimeoutMs: number;
+    readonly modelGiven: boolean;
+}
+/** Adds `hybrid-rag serve <dir>` to the program. */
+export declare function addServeCommand(program: Command, io: CliIo): void;
+/** Runs until SIGINT/SIGTERM, then closes within the shutdown deadline and frees the models. */
+export declare function serveCommand(directory: string, flags: ServeFlags, io: CliIo): Promise<void>;
+
 // ---- dist/terminal-text.d.ts
 /**
  * Text from documents or file names made safe to print on a terminal: each control character
@@ -141,3 +194,10 @@ export declare function searchCommand(directory: string, query: string, flags: S
 export declare function escapeForTerminal(text: string, options?: {
     keepLines?: boolean;
 }): string;
+
+// ---- dist/wait-for-shutdown.d.ts
+/**
+ * Resolves on SIGINT or SIGTERM (and on `extra`, e.g. stdin closing for a stdio server), so a
+ * long-running command can release its models and close its server before the process exits.
+ */
+export declare function waitForShutdown(extra?: Promise<unknown>): Promise<string>;

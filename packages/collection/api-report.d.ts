@@ -49,6 +49,63 @@ export declare function header(passage: {
     pageEnd: number | null;
 }): string;
 
+// ---- dist/cited-passages.d.ts
+import type { Hit, MetadataFilter } from "@hybrid-rag/core";
+import type { Pipeline } from "@hybrid-rag/pipeline";
+import type { CollectionSearchOptions, CollectionSearchResult } from "./hybrid-collection.ts";
+/** One hit as an LLM, an agent or another process reads it: the text and where it comes from. */
+export interface CitedPassage {
+    /** The chunk id (the hit's id): `get_passage`, `GET /passages/:id` and provenance use it. */
+    readonly id: string;
+    /** 1-based position in the result list. */
+    readonly rank: number;
+    readonly score: number;
+    /** The parent document's id (the hit's own id when the hit is not a chunk). */
+    readonly parentId: string;
+    /** The file or URL the parent was loaded from (the parent id when unknown). */
+    readonly source: string;
+    readonly title: string | null;
+    /** First and last PDF page of the passage (null for other formats). */
+    readonly pageStart: number | null;
+    readonly pageEnd: number | null;
+    /** Character range `[start, end)` in the parent's text (null when the hit is not a chunk). */
+    readonly start: number | null;
+    readonly end: number | null;
+    readonly headingPath: readonly string[];
+    readonly text: string;
+    /** Why the hit is here: each retriever's rank and raw score, and the reranker's score if any. */
+    readonly provenance: {
+        readonly retrievers: Readonly<Record<string, {
+            rank: number;
+            score: number;
+        } | null>>;
+        readonly rerankScore: number | null;
+    };
+}
+/** Anything that searches: a collection (`HybridCollection`, `EmbeddedCollection`) or a pipeline. */
+export type SearchSource = {
+    search(query: string, options?: CollectionSearchOptions): Promise<CollectionSearchResult>;
+} | Pick<Pipeline, "run">;
+export interface SearchPassagesOptions {
+    /** Passages returned (default 10; a pipeline returns at most its own `topK.final`). */
+    readonly topK?: number;
+    readonly filter?: MetadataFilter;
+    readonly signal?: AbortSignal;
+}
+export interface PassageSearchResult {
+    readonly hits: Hit[];
+    readonly passages: CitedPassage[];
+    readonly warnings: string[];
+}
+/** The cited passage of one hit (its document must be attached, as collection hits are). */
+export declare function citedPassage(hit: Hit): CitedPassage;
+/**
+ * Runs a collection search or a pipeline and returns the hits with their cited passages: the
+ * one path every integration (AI SDK tool, LangChain and LlamaIndex retrievers, MCP, HTTP)
+ * goes through, so they all cite the same way.
+ */
+export declare function searchPassages(source: SearchSource, query: string, options?: SearchPassagesOptions): Promise<PassageSearchResult>;
+
 // ---- dist/collapse-to-parents.d.ts
 import type { ChunkMetadata } from "@hybrid-rag/chunking";
 import type { Hit } from "@hybrid-rag/core";
@@ -455,6 +512,7 @@ export declare class HybridCollection {
 
 // ---- dist/index.d.ts
 export { type BuiltContext, buildContext, type Citation, type ContextOptions, } from "./build-context.ts";
+export { type CitedPassage, citedPassage, type PassageSearchResult, type SearchPassagesOptions, type SearchSource, searchPassages, } from "./cited-passages.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 export type { CollectionEvents, DocumentFailure, IngestProgress, IngestSummary, } from "./collection-events.ts";
 export { CollectionLock, type LockCollectionOptions, type LockHolder, lockCollection, } from "./collection-lock.ts";
@@ -464,6 +522,7 @@ export { createEmbeddedCollection, EmbeddedCollection, type EmbeddedCollectionOp
 export { type CollectionIndex, type CollectionSearchOptions, type CollectionSearchResult, HybridCollection, type HybridCollectionParts, } from "./hybrid-collection.ts";
 export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
 export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";
+export { type ParentDocumentView, parentDocument } from "./parent-document.ts";
 
 // ---- dist/ingest-documents.d.ts
 import type { Chunker } from "@hybrid-rag/chunking";
@@ -522,6 +581,29 @@ export interface OpenCollectionOptions {
  * damaged or mismatched parts throw a HybridRagError that says which file and what to do.
  */
 export declare function openCollection(directory: string, options: OpenCollectionOptions): Promise<EmbeddedCollection>;
+
+// ---- dist/parent-document.d.ts
+import type { DocumentStore } from "./document-store.ts";
+/** A parent document as the collection holds it: its record, its chunks and its text. */
+export interface ParentDocumentView {
+    readonly id: string;
+    readonly source: string;
+    readonly title: string | null;
+    readonly format: string | null;
+    /**
+     * The parent's text rebuilt from its chunks at their offsets. The collection does not store
+     * the whitespace between two chunks that do not overlap: each such gap is filled with as
+     * many spaces, so every chunk's `[start, end)` still points at its own text.
+     */
+    readonly text: string;
+    readonly chunks: ReadonlyArray<{
+        readonly id: string;
+        readonly start: number;
+        readonly end: number;
+    }>;
+}
+/** The parent `id` from the store, or a `not-found` error that says how to find ids. */
+export declare function parentDocument(store: DocumentStore, id: string): ParentDocumentView;
 
 // ---- dist/store-file.d.ts
 import { DocumentStore } from "./document-store.ts";

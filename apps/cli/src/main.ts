@@ -3,8 +3,10 @@ import { Command, InvalidArgumentError } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { ingestCommand } from "./ingest-command.ts";
 import { loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
+import { addMcpCommand } from "./mcp-command.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
+import { addServeCommand } from "./serve-command.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
 function positiveInteger(value: string): number {
@@ -138,6 +140,8 @@ export function createProgram(
       );
     },
   );
+  addMcpCommand(program, io);
+  addServeCommand(program, io);
   return program;
 }
 

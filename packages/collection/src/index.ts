@@ -4,6 +4,14 @@ export {
   type Citation,
   type ContextOptions,
 } from "./build-context.ts";
+export {
+  type CitedPassage,
+  citedPassage,
+  type PassageSearchResult,
+  type SearchPassagesOptions,
+  type SearchSource,
+  searchPassages,
+} from "./cited-passages.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 export type {
   CollectionEvents,
@@ -38,3 +46,4 @@ export {
 } from "./hybrid-collection.ts";
 export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
 export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";
+export { type ParentDocumentView, parentDocument } from "./parent-document.ts";

@@ -1,0 +1,74 @@
+import {
+  type EmbeddedCollection,
+  openCollection,
+  readCollectionManifest,
+} from "@hybrid-rag/collection";
+import type { Reranker } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import { useLiteModelName } from "@hybrid-rag/embeddings-use";
+import { createWorkerPoolReranker } from "@hybrid-rag/reranker";
+import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
+
+export interface ServedCollection {
+  readonly collection: EmbeddedCollection;
+  /** Frees the models (call on shutdown). */
+  release(): Promise<void>;
+}
+
+/**
+ * Opens a collection directory for `hybrid-rag mcp` and `hybrid-rag serve`, with the embedder it
+ * was built with unless `--embedding-model` was given (as `hybrid-rag search` does).
+ */
+export async function openServedCollection(
+  directory: string,
+  flags: ModelFlags & { readonly modelGiven: boolean },
+  options: { readonly rerankOnWorkers?: boolean } = {},
+): Promise<ServedCollection> {
+  // Check the collection before loading models (which may mean a download).
+  const manifest = await readCollectionManifest(directory);
+  if (!manifest) {
+    throw new HybridRagError(
+      "not-found",
+      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
+    );
+  }
+  const builtWith = manifest.embedder.name.startsWith("onnx:")
+    ? manifest.embedder.name.slice(5)
+    : manifest.embedder.name === useLiteModelName
+      ? useLiteModelName
+      : undefined;
+  const embeddingModel = !flags.modelGiven && builtWith ? builtWith : flags.embeddingModel;
+  const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
+  const reranker = await loadServedReranker(flags, options.rerankOnWorkers === true);
+  const collection = await openCollection(directory, {
+    embedder,
+    ...(tokenCounter ? { tokenCounter } : {}),
+    ...(reranker ? { reranker } : {}),
+  });
+  return {
+    collection,
+    async release() {
+      // In-process models hold ONNX sessions or a TensorFlow.js backend; remote ones hold nothing.
+      const scorer = reranker as
+        | { crossEncoder?: { release(): Promise<void> }; workerPool?: { release(): Promise<void> } }
+        | undefined;
+      await scorer?.crossEncoder?.release();
+      await scorer?.workerPool?.release();
+      await (embedder as { release?: () => unknown }).release?.();
+    },
+  };
+}
+
+/**
+ * A server reranks inside request handlers: an in-process cross-encoder then runs on a worker
+ * thread (tokenising and the model), so health checks and other requests are answered meanwhile.
+ */
+async function loadServedReranker(
+  flags: ModelFlags,
+  onWorkers: boolean,
+): Promise<Reranker | undefined> {
+  const model = flags.rerankerModel.trim();
+  const inProcess = model !== "" && model !== "none" && !/^https?:\/\//i.test(model);
+  if (!onWorkers || !inProcess) return loadReranker(flags);
+  return createWorkerPoolReranker({ model, executionProvider: flags.executionProvider });
+}
