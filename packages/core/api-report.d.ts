@@ -147,6 +147,55 @@ export type MetadataValue = MetadataScalar | readonly MetadataValue[] | {
     readonly [key: string]: MetadataValue;
 };
 
+// ---- dist/embed-passages.d.ts
+import type { Document } from "./document.ts";
+import type { ItemFailure } from "./document-index.ts";
+import type { Embedder } from "./embedder.ts";
+/** A valid document and its position in the caller's input (as `validateDocuments` returns). */
+export interface PositionedDocument {
+    readonly document: Document;
+    readonly index: number;
+}
+/** How a store embeds the documents it writes: the one setting every vector backend shares. */
+export interface PassageEmbedding {
+    readonly embedder: Embedder;
+    /** The text embedded for a document (default of every store: `titleAndText`). */
+    readonly passageText: (document: Document) => string;
+    /** Passages per `embedPassages` call. */
+    readonly embedBatchSize: number;
+    /**
+     * A store's own rule for one vector, after the shared checks (e.g. Elasticsearch's
+     * `dot_product` wants unit length): returns the vector to write or throws a HybridRagError,
+     * which fails that document only.
+     */
+    readonly checkVector?: (vector: Float32Array, document: Document) => Float32Array;
+}
+export interface EmbeddedPassages {
+    readonly embedded: Array<PositionedDocument & {
+        readonly vector: Float32Array;
+    }>;
+    readonly failed: ItemFailure[];
+}
+/**
+ * The embed step of every store's upsert (the embedded vector index, Qdrant, Elasticsearch's
+ * dense field), so they all send the same text in the same batches and fail alike:
+ * - documents go to `embedPassages` in input order, `embedBatchSize` at a time;
+ * - an embedder call that fails — its own timeout included — fails every document of that
+ *   batch (in `failed`, with the embedder's error) and the next batches still go: the caller
+ *   learns exactly which documents to send again;
+ * - the caller's signal rejects (`aborted`, or `timeout` for `AbortSignal.timeout`), checked
+ *   before each batch and after each embedder call: nothing after it is embedded;
+ * - an answer with the wrong number of vectors fails its whole batch; a vector that is not a
+ *   Float32Array of `embedder.dimension` finite numbers, or that `checkVector` refuses, fails
+ *   its document only.
+ */
+export declare function embedPassages(items: readonly PositionedDocument[], embedding: PassageEmbedding, owner: string, signal?: AbortSignal): Promise<EmbeddedPassages>;
+/**
+ * What is wrong with a vector a store is given (by its embedder, or a caller searching by
+ * vector): not a Float32Array, another dimension, or a component that is not finite.
+ */
+export declare function vectorProblem(vector: unknown, dimension: number): string | undefined;
+
 // ---- dist/embedder-schema.d.ts
 import { z } from "zod";
 import type { Document } from "./document.ts";
@@ -155,6 +204,8 @@ import type { Embedder } from "./embedder.ts";
 export declare const embedderSchema: z.ZodCustom<Embedder, Embedder>;
 /** Accepts a `(document) => string` choosing what text of a document is embedded. */
 export declare const passageTextSchema: z.ZodCustom<(document: Document) => string, (document: Document) => string>;
+/** Passages per `embedPassages` call when a store embeds documents (one default for every store). */
+export declare const embedBatchSizeSchema: z.ZodDefault<z.ZodNumber>;
 /**
  * The text a store embeds or analyses for a document by default: title and text joined by one
  * space, as the BM25 engines (embedded and Elasticsearch) index them.
@@ -452,7 +503,7 @@ export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
-export { embedderSchema, passageTextSchema, titleAndText } from "./embedder-schema.ts";
+export { embedBatchSizeSchema, embedderSchema, passageTextSchema, titleAndText, } from "./embedder-schema.ts";
 export { type ErrorCode, errorCodeForHttpStatus, errorCodes, HybridRagError, type HybridRagErrorOptions, isRetryableHttpStatus, toHybridRagError, } from "./errors.ts";
 export { type EmitsEvents, type FuseEndEvent, HybridRagEmitter, type HybridRagEvents, type IndexProgressEvent, type Milliseconds, type RerankEndEvent, type RerankPlanReport, type RerankStartEvent, type RetrieveEndEvent, type RetrieveStartEvent, type StageErrorEvent, } from "./events.ts";
 export { fnv1a } from "./fnv1a.ts";
@@ -473,6 +524,7 @@ export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts"
 // ---- dist/internal.d.ts
 export { assertStrings } from "./assert-strings.ts";
 export { ConcurrencyLimit } from "./concurrency-limit.ts";
+export { type EmbeddedPassages, embedPassages, type PassageEmbedding, type PositionedDocument, vectorProblem, } from "./embed-passages.ts";
 export { fetchWithRetry, type HttpRequest, requestJson } from "./http/http-retry.ts";
 export { chunked, describeErrorBody, type ResolvedRemoteClientOptions, remotePost, } from "./http/remote-client-options.ts";
 
@@ -632,6 +684,34 @@ export interface EmbedderContractOptions {
 /** The behaviour every Embedder must have. */
 export declare function runEmbedderContract(options: EmbedderContractOptions): void;
 
+// ---- dist/testing/embedding-index-contract.d.ts
+import type { Document } from "../document.ts";
+import type { DocumentIndex } from "../document-index.ts";
+import type { Embedder } from "../embedder.ts";
+/** What a store that embeds is created with in this suite. */
+export interface EmbeddingSettings {
+    readonly embedder: Embedder;
+    readonly embedBatchSize: number;
+    /** Absent: the store's default (title and text joined by one space). */
+    readonly passageText?: (document: Document) => string;
+}
+export interface EmbeddingIndexUnderTest {
+    readonly index: DocumentIndex;
+    close?(): Promise<void>;
+}
+export interface EmbeddingIndexContractOptions {
+    /** Creates an empty store that embeds what it writes with these settings. */
+    readonly create: (settings: EmbeddingSettings) => Promise<EmbeddingIndexUnderTest>;
+    readonly name?: string;
+    readonly timeoutMs?: number;
+}
+/**
+ * The embed-and-write path every store that embeds documents shares (the embedded vector
+ * index, Qdrant, Elasticsearch's dense field): the same text goes to the embedder in the same
+ * batches, and a failing, slow or wrong-dimension embedder gives the same report everywhere.
+ */
+export declare function runEmbeddingIndexContract(options: EmbeddingIndexContractOptions): void;
+
 // ---- dist/testing/expect-error.d.ts
 import type { ErrorCode } from "../errors.ts";
 /** Asserts that a promise rejects with a HybridRagError of the given code. */
@@ -691,6 +771,7 @@ export declare class InMemoryKeywordRetriever implements Retriever, DocumentInde
 // ---- dist/testing/index.d.ts
 export { contractCorpus, contractDocument } from "./contract-corpus.ts";
 export { type EmbedderContractOptions, runEmbedderContract } from "./embedder-contract.ts";
+export { type EmbeddingIndexContractOptions, type EmbeddingIndexUnderTest, type EmbeddingSettings, runEmbeddingIndexContract, } from "./embedding-index-contract.ts";
 export { expectErrorCode } from "./expect-error.ts";
 export { expectWellFormedRanking } from "./expect-ranked.ts";
 export { type FusionContractOptions, rankedList, runFusionContract } from "./fusion-contract.ts";

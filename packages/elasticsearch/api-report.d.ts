@@ -168,6 +168,7 @@ export declare class ElasticsearchIndex implements Retriever, DocumentIndex, Emi
             confidence_interval?: number | undefined;
         };
         embedBatchSize: number;
+        passageText?: ((document: Document) => string) | undefined;
     } | undefined;
     /** Options for one request: the configured timeout and the caller's signal. */
     requestOptions(signal?: AbortSignal): {
@@ -229,6 +230,7 @@ export declare const denseFieldOptionsSchema: z.ZodObject<{
         confidence_interval: z.ZodOptional<z.ZodNumber>;
     }, z.core.$strict>>;
     embedBatchSize: z.ZodDefault<z.ZodNumber>;
+    passageText: z.ZodOptional<z.ZodCustom<(document: import("@hybrid-rag/core").Document) => string, (document: import("@hybrid-rag/core").Document) => string>>;
 }, z.core.$strict>;
 /** How bulk ingestion batches, parallelises and retries. */
 export declare const bulkOptionsSchema: z.ZodObject<{
@@ -291,6 +293,7 @@ export declare const elasticsearchIndexOptionsSchema: z.ZodObject<{
             confidence_interval: z.ZodOptional<z.ZodNumber>;
         }, z.core.$strict>>;
         embedBatchSize: z.ZodDefault<z.ZodNumber>;
+        passageText: z.ZodOptional<z.ZodCustom<(document: import("@hybrid-rag/core").Document) => string, (document: import("@hybrid-rag/core").Document) => string>>;
     }, z.core.$strict>>;
 }, z.core.$strict>;
 export type ElasticsearchIndexOptions = z.input<typeof elasticsearchIndexOptionsSchema>;
@@ -298,26 +301,6 @@ export type ResolvedElasticsearchIndexOptions = z.output<typeof elasticsearchInd
 export type BulkOptions = z.output<typeof bulkOptionsSchema>;
 export type DenseFieldOptions = z.output<typeof denseFieldOptionsSchema>;
 export type DenseIndexOptions = z.output<typeof denseIndexOptionsSchema>;
-
-// ---- dist/embed-passages.d.ts
-import { type Document, type ItemFailure } from "@hybrid-rag/core";
-import type { DenseFieldOptions } from "./elasticsearch-options.ts";
-type Valid = {
-    readonly document: Document;
-    readonly index: number;
-};
-/**
- * Embeds documents (title + " " + text) in batches for the dense field. A failed embedder call
- * reports every document of its batch; a malformed vector, or one the field's similarity
- * refuses (`checkedVector`), reports its document before anything is sent. Aborts throw.
- */
-export declare function embedPassages(valid: readonly Valid[], dense: DenseFieldOptions, signal: AbortSignal | undefined): Promise<{
-    embedded: Array<Valid & {
-        vector: Float32Array;
-    }>;
-    failed: ItemFailure[];
-}>;
-export {};
 
 // ---- dist/index-definition.d.ts
 import type { ResolvedElasticsearchIndexOptions } from "./elasticsearch-options.ts";

@@ -252,6 +252,7 @@ export declare const qdrantIndexOptionsSchema: z.ZodObject<{
         exact: z.ZodOptional<z.ZodBoolean>;
     }, z.core.$strict>>;
     batchSize: z.ZodDefault<z.ZodNumber>;
+    embedBatchSize: z.ZodDefault<z.ZodNumber>;
     concurrency: z.ZodDefault<z.ZodNumber>;
     maxRetries: z.ZodDefault<z.ZodNumber>;
     initialBackoffMs: z.ZodDefault<z.ZodNumber>;

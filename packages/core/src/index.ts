@@ -8,7 +8,12 @@ export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
-export { embedderSchema, passageTextSchema, titleAndText } from "./embedder-schema.ts";
+export {
+  embedBatchSizeSchema,
+  embedderSchema,
+  passageTextSchema,
+  titleAndText,
+} from "./embedder-schema.ts";
 export {
   type ErrorCode,
   errorCodeForHttpStatus,

@@ -3,6 +3,13 @@
 // in any release. Applications use the public entry point, `@hybrid-rag/core`.
 export { assertStrings } from "./assert-strings.ts";
 export { ConcurrencyLimit } from "./concurrency-limit.ts";
+export {
+  type EmbeddedPassages,
+  embedPassages,
+  type PassageEmbedding,
+  type PositionedDocument,
+  vectorProblem,
+} from "./embed-passages.ts";
 export { fetchWithRetry, type HttpRequest, requestJson } from "./http/http-retry.ts";
 export {
   chunked,
