@@ -33,6 +33,7 @@ export declare function concatenateFusion(options?: ConcatenateFusionOptions): F
 
 // ---- dist/create-fusion.d.ts
 import { type Fusion } from "@hybrid-rag/core";
+import { z } from "zod";
 import { type ConcatenateFusionOptions } from "./concatenate-fusion.ts";
 import { type DistributionBasedScoreFusionOptions } from "./distribution-based-score-fusion.ts";
 import { type LinearFusionOptions } from "./linear-fusion.ts";
@@ -51,12 +52,28 @@ export type FusionConfig = ({
     readonly method: "concatenate";
 } & ConcatenateFusionOptions);
 export type FusionMethod = FusionConfig["method"];
+interface FusionMethodEntry {
+    readonly create: (options: object) => Fusion;
+    /** One line for help texts and the pipeline spec's JSON Schema. */
+    readonly description: string;
+}
+/**
+ * The one list of fusion methods: `createFusion`, the pipeline spec's schema and every app's
+ * `--fusion` help read it, so a method added here is available everywhere.
+ */
+export declare const fusionMethodRegistry: Readonly<Record<FusionMethod, FusionMethodEntry>>;
 export declare const fusionMethods: FusionMethod[];
 /**
  * Builds a fusion from plain JSON (a config file, an HTTP body). Each method validates its own
  * options with zod, so an unknown or misspelt option is an `invalid-argument` error.
  */
 export declare function createFusion(config: unknown): Fusion;
+/**
+ * A fusion config inside a larger JSON document (the pipeline spec): `method` one of the
+ * registry's, the rest checked by that method's own options schema (through `createFusion`).
+ */
+export declare const fusionConfigSchema: z.ZodType<FusionConfig>;
+export {};
 
 // ---- dist/distribution-based-score-fusion.d.ts
 import { type Fusion } from "@hybrid-rag/core";
@@ -141,7 +158,7 @@ export declare function rounding(arithmetic: Arithmetic): (value: number) => num
 
 // ---- dist/index.d.ts
 export { type ConcatenateFusionOptions, concatenateFusion, concatenateFusionOptionsSchema, } from "./concatenate-fusion.ts";
-export { createFusion, type FusionConfig, type FusionMethod, fusionMethods, } from "./create-fusion.ts";
+export { createFusion, type FusionConfig, type FusionMethod, fusionConfigSchema, fusionMethodRegistry, fusionMethods, } from "./create-fusion.ts";
 export { type DistributionBasedScoreFusionOptions, distributionBasedScoreFusion, distributionBasedScoreFusionOptionsSchema, } from "./distribution-based-score-fusion.ts";
 export type { Arithmetic, CommonFusionOptions } from "./fusion-options.ts";
 export { type LinearFusionOptions, linearFusion, linearFusionOptionsSchema, } from "./linear-fusion.ts";
