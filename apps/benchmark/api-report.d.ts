@@ -23,6 +23,140 @@ export interface DownloadBeirOptions {
 export declare function downloadBeirDataset(options: DownloadBeirOptions): Promise<string>;
 export declare function isBeirFolder(directory: string): Promise<boolean>;
 
+// ---- dist/benchmark-spec.d.ts
+import { z } from "zod";
+import type { BenchmarkRequest } from "./cli-options.ts";
+/**
+ * The pipeline spec plus what only a benchmark run has (dataset, split, configurations). This
+ * is what `results.json` records as `spec`, what `--print-spec` prints, and what `--spec`
+ * reads back (a spec file, or a `results.json`): the same spec rebuilds the same run.
+ */
+export declare const benchmarkSpecSchema: z.ZodObject<{
+    topK: z.ZodOptional<z.ZodObject<{
+        retrieve: z.ZodOptional<z.ZodNumber>;
+        fuse: z.ZodOptional<z.ZodNumber>;
+        rerank: z.ZodOptional<z.ZodNumber>;
+        final: z.ZodOptional<z.ZodNumber>;
+    }, z.core.$strict>>;
+    timeouts: z.ZodOptional<z.ZodObject<{
+        retrieve: z.ZodOptional<z.ZodNumber>;
+        rerank: z.ZodOptional<z.ZodNumber>;
+        total: z.ZodOptional<z.ZodNumber>;
+    }, z.core.$strict>>;
+    onSourceFailure: z.ZodOptional<z.ZodUnion<readonly [z.ZodEnum<{
+        continue: "continue";
+        fail: "fail";
+    }>, z.ZodRecord<z.ZodString, z.ZodEnum<{
+        continue: "continue";
+        fail: "fail";
+    }>>]>>;
+    onRerankFailure: z.ZodOptional<z.ZodEnum<{
+        fail: "fail";
+        fallback: "fallback";
+    }>>;
+    $schema: z.ZodOptional<z.ZodString>;
+    version: z.ZodLiteral<1>;
+    sparse: z.ZodOptional<z.ZodDiscriminatedUnion<[z.ZodObject<{
+        engine: z.ZodLiteral<"bm25">;
+        analyzer: z.ZodDefault<z.ZodEnum<{
+            english: "english";
+            standard: "standard";
+        }>>;
+        k1: z.ZodDefault<z.ZodNumber>;
+        b: z.ZodDefault<z.ZodNumber>;
+    }, z.core.$strict>, z.ZodObject<{
+        engine: z.ZodLiteral<"elasticsearch">;
+        url: z.ZodOptional<z.ZodURL>;
+        index: z.ZodOptional<z.ZodString>;
+        analyzer: z.ZodDefault<z.ZodEnum<{
+            english: "english";
+            standard: "standard";
+        }>>;
+        k1: z.ZodDefault<z.ZodNumber>;
+        b: z.ZodDefault<z.ZodNumber>;
+    }, z.core.$strict>], "engine">>;
+    dense: z.ZodOptional<z.ZodDiscriminatedUnion<[z.ZodObject<{
+        engine: z.ZodLiteral<"vector-index">;
+        metric: z.ZodDefault<z.ZodEnum<{
+            cosine: "cosine";
+            dot: "dot";
+            l2: "l2";
+        }>>;
+    }, z.core.$strict>, z.ZodObject<{
+        engine: z.ZodLiteral<"qdrant">;
+        url: z.ZodOptional<z.ZodURL>;
+        collection: z.ZodOptional<z.ZodString>;
+        metric: z.ZodDefault<z.ZodEnum<{
+            cosine: "cosine";
+            dot: "dot";
+            l2: "l2";
+        }>>;
+    }, z.core.$strict>], "engine">>;
+    embedder: z.ZodOptional<z.ZodObject<{
+        model: z.ZodString;
+        api: z.ZodDefault<z.ZodEnum<{
+            nim: "nim";
+            openai: "openai";
+            tei: "tei";
+        }>>;
+        endpointModel: z.ZodOptional<z.ZodString>;
+        dimension: z.ZodOptional<z.ZodNumber>;
+        prefixes: z.ZodOptional<z.ZodEnum<{
+            bge: "bge";
+            e5: "e5";
+            none: "none";
+        }>>;
+        embedBatchSize: z.ZodDefault<z.ZodNumber>;
+    }, z.core.$strict>>;
+    reranker: z.ZodOptional<z.ZodObject<{
+        model: z.ZodString;
+        api: z.ZodDefault<z.ZodEnum<{
+            cohere: "cohere";
+            nim: "nim";
+            tei: "tei";
+        }>>;
+        endpointModel: z.ZodOptional<z.ZodString>;
+    }, z.core.$strict>>;
+    executionProvider: z.ZodDefault<z.ZodEnum<{
+        auto: "auto";
+        cpu: "cpu";
+        cuda: "cuda";
+        tensorrt: "tensorrt";
+        webgpu: "webgpu";
+    }>>;
+    fusion: z.ZodDefault<z.ZodType<import("@hybrid-rag/fusion").FusionConfig, unknown, z.core.$ZodTypeInternals<import("@hybrid-rag/fusion").FusionConfig, unknown>>>;
+    chunking: z.ZodOptional<z.ZodObject<{
+        maxTokens: z.ZodDefault<z.ZodNumber>;
+        overlapTokens: z.ZodOptional<z.ZodNumber>;
+    }, z.core.$strict>>;
+    benchmark: z.ZodObject<{
+        dataset: z.ZodString;
+        split: z.ZodDefault<z.ZodString>;
+        pipelines: z.ZodString;
+        backend: z.ZodDefault<z.ZodEnum<{
+            embedded: "embedded";
+            servers: "servers";
+        }>>;
+        maxQueries: z.ZodOptional<z.ZodNumber>;
+        embeddingCache: z.ZodOptional<z.ZodUnion<readonly [z.ZodString, z.ZodLiteral<false>]>>;
+        tuneFusion: z.ZodDefault<z.ZodBoolean>;
+        tuneMetric: z.ZodDefault<z.ZodString>;
+        rerankDepths: z.ZodOptional<z.ZodArray<z.ZodNumber>>;
+        rerankBudgetMs: z.ZodOptional<z.ZodNumber>;
+    }, z.core.$strict>;
+}, z.core.$strict>;
+export type BenchmarkSpec = z.output<typeof benchmarkSpecSchema>;
+/** The spec of a parsed command line: every setting that decides the results, nothing else. */
+export declare function specOfRequest(request: BenchmarkRequest): BenchmarkSpec;
+/**
+ * The command-line values a spec stands for (as commander names them): what `--spec` puts
+ * under the flags given on the command line, which override it. Settings the benchmark cannot
+ * honour are refused rather than ignored.
+ */
+export declare function optionsOfSpec(spec: BenchmarkSpec): Record<string, unknown>;
+/** Reads `--spec`: a benchmark spec, or a `results.json` whose `spec` is one. */
+export declare function readBenchmarkSpec(path: string): Promise<BenchmarkSpec>;
+
 // ---- dist/cli-options.d.ts
 import { z } from "zod";
 import { type EngineSettings } from "./engine-settings.ts";
@@ -520,6 +654,7 @@ export declare function rerankStudyLines(report: BenchmarkReport): string[];
 
 // ---- dist/results.d.ts
 import type { RunComparison } from "@hybrid-rag/eval";
+import type { BenchmarkSpec } from "./benchmark-spec.ts";
 import type { IndexingReport } from "./index-corpus.ts";
 import type { RerankBudgetReport } from "./rerank-budget-stage.ts";
 import type { RerankDepthReport } from "./rerank-depth-stage.ts";
@@ -567,7 +702,8 @@ export interface BenchmarkReport {
         readonly judgements: number;
         readonly warnings: readonly string[];
     };
-    readonly settings: Readonly<Record<string, unknown>>;
+    /** Every setting that decides the results: `--spec results.json` runs the same again. */
+    readonly spec: BenchmarkSpec;
     readonly backend: string;
     readonly metrics: readonly string[];
     readonly components: Readonly<Record<string, ComponentReport>>;
@@ -598,6 +734,7 @@ export declare const headlineMetrics: readonly ["recall@5", "ndcg@10", "recall@1
 export declare const reportedMetrics: readonly ["recall@5", "ndcg@10", "recall@100", "recall@10", "mrr", "precision@10", "map@100", "recall_cap@100", "hit_rate@5"];
 
 // ---- dist/run-benchmark.d.ts
+import type { BenchmarkSpec } from "./benchmark-spec.ts";
 import type { BenchmarkEngines } from "./engines.ts";
 import type { PipelineSpec } from "./pipelines.ts";
 import type { Progress } from "./progress.ts";
@@ -613,8 +750,8 @@ export interface BenchmarkOptions {
     readonly outDirectory: string;
     readonly engines: BenchmarkEngines;
     readonly progress: Progress;
-    /** Everything the user chose, recorded verbatim in the JSON. */
-    readonly settings: Readonly<Record<string, unknown>>;
+    /** Every setting that decides the results, recorded in the JSON (`--spec` reads it back). */
+    readonly spec: BenchmarkSpec;
     readonly commandLine?: readonly string[];
     /** Grid-search the fusion of dense and sparse on half the queries (metric to maximise). */
     readonly tuneFusion?: {

@@ -84,11 +84,14 @@ export declare function loadReranker(flags: ModelFlags): Promise<Reranker | unde
 
 // ---- dist/search-command.d.ts
 import { type Hit } from "@hybrid-rag/core";
+import { type FusionMethod } from "@hybrid-rag/fusion";
 import type { CliIo } from "./cli-io.ts";
 import { type ModelFlags } from "./model-options.ts";
 export interface SearchFlags extends ModelFlags {
     readonly topK: number;
     readonly candidates: number;
+    /** A method of @hybrid-rag/fusion's registry, with its default options. */
+    readonly fusion?: FusionMethod;
     readonly json: boolean;
     /** Also print a context of this many tokens for an LLM. */
     readonly context?: number;

@@ -43,7 +43,38 @@ export declare function corpusReport(corpus: CorpusReportInput): {
 };
 
 // ---- dist/demo-config.d.ts
+import { type FusionConfig } from "@hybrid-rag/fusion";
 import { type ExecutionProviderChoice } from "@hybrid-rag/models";
+import { z } from "zod";
+export declare const environmentSchema: z.ZodObject<{
+    DEMO_CORPUS: z.ZodOptional<z.ZodString>;
+    DEMO_HOST: z.ZodDefault<z.ZodString>;
+    DEMO_PORT: z.ZodDefault<z.ZodCoercedNumber<unknown>>;
+    DEMO_INDEX_NAME: z.ZodDefault<z.ZodString>;
+    EMBEDDING_MODEL_PATH: z.ZodOptional<z.ZodString>;
+    RERANKER_MODEL_PATH: z.ZodOptional<z.ZodString>;
+    DEMO_EXECUTION_PROVIDER: z.ZodDefault<z.ZodEnum<{
+        auto: "auto";
+        cpu: "cpu";
+        cuda: "cuda";
+        tensorrt: "tensorrt";
+        webgpu: "webgpu";
+    }>>;
+    ELASTICSEARCH_URL: z.ZodOptional<z.ZodURL>;
+    QDRANT_URL: z.ZodOptional<z.ZodURL>;
+    RERANKER_URL: z.ZodOptional<z.ZodURL>;
+    RERANKER_API_KEY: z.ZodOptional<z.ZodString>;
+    RERANKER_MODEL_NAME: z.ZodOptional<z.ZodString>;
+    DEMO_LOG_LEVEL: z.ZodDefault<z.ZodEnum<{
+        debug: "debug";
+        error: "error";
+        fatal: "fatal";
+        info: "info";
+        silent: "silent";
+        warn: "warn";
+    }>>;
+    DEMO_FUSION: z.ZodOptional<z.ZodPipe<z.ZodPipe<z.ZodString, z.ZodTransform<unknown, string>>, z.ZodType<FusionConfig, unknown, z.core.$ZodTypeInternals<FusionConfig, unknown>>>>;
+}, z.core.$strip>;
 /** Where the demo's documents, models and (optionally) servers are. */
 export interface DemoConfig {
     readonly corpusPath: string;
@@ -61,6 +92,8 @@ export interface DemoConfig {
     readonly rerankerApiKey: string | undefined;
     readonly rerankerModelName: string | undefined;
     readonly logLevel: string;
+    /** How the lists are fused (default: RRF, k = 60). */
+    readonly fusion?: FusionConfig;
 }
 /** The sample corpus shipped with the demo, used when no corpus is given. */
 export declare const sampleCorpusPath: string;
@@ -127,6 +160,13 @@ export declare class DemoEngine {
     search(query: string, options?: SearchOptions): Promise<SearchResponse>;
 }
 
+// ---- dist/demo-help.d.ts
+/**
+ * `hybrid-rag-demo --help`. The file types and fusion methods come from the loaders' and the
+ * fusion registry's own lists, so one added there shows here without touching the demo.
+ */
+export declare function demoHelp(): string;
+
 // ---- dist/demo-server.d.ts
 import { type FastifyInstance } from "fastify";
 import { type DemoEngine } from "./demo-engine.ts";
@@ -178,8 +218,14 @@ export declare function describeDevice(device: {
 
 // ---- dist/fusion-stage.d.ts
 import type { Fusion } from "@hybrid-rag/core";
-/** Client-side RRF (k = 60, 1-based ranks): needs no licensed server feature. */
-export declare function buildFusion(): Fusion;
+import { type FusionConfig } from "@hybrid-rag/fusion";
+/** Client-side RRF (k = 60, 1-based ranks) by default: needs no licensed server feature. */
+export declare const defaultDemoFusion: FusionConfig;
+/** The fusion of the configuration (`DEMO_FUSION`), built by the fusion registry. */
+export declare function buildFusion(config?: FusionConfig): {
+    fusion: Fusion;
+    description: string;
+};
 
 // ---- dist/index.d.ts
 export { buildDemoComponents } from "./build-demo-components.ts";

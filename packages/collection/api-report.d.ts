@@ -300,7 +300,7 @@ export declare function openCollection(directory: string, options: OpenCollectio
 
 // ---- dist/hybrid-collection.d.ts
 import type { Chunker } from "@hybrid-rag/chunking";
-import type { DocumentIndex, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
+import type { DocumentIndex, Fusion, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
 import { EventEmitter } from "eventemitter3";
 import { type ParentHit } from "./collapse-to-parents.ts";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
@@ -322,6 +322,8 @@ export interface CollectionSearchOptions {
     readonly candidates?: number;
     readonly filter?: MetadataFilter;
     readonly signal?: AbortSignal;
+    /** How the two sides' lists are fused (default: RRF, k = 60), e.g. `createFusion(json)`. */
+    readonly fusion?: Fusion;
 }
 export interface CollectionSearchResult {
     /** Fused (and reranked, with a reranker) chunk hits, each with its chunk document. */
