@@ -14,7 +14,7 @@ export declare function assertStrings(texts: readonly unknown[], what: string): 
 
 // ---- dist/atomic-file.d.ts
 /**
- * Writes `chunks` to `path` so that a reader (or a crash) sees the old file or the whole new one,
+ * Writes `chunks` (bytes, or strings written as UTF-8) to `path` so that a reader (or a crash) sees the old file or the whole new one,
  * never a part: the bytes go to `<path>.<pid>.<random>.tmp`, which is flushed to disk (fsync),
  * renamed over `path`, and the folder is flushed too so that the rename itself survives a power
  * loss. Leftovers of earlier writes that were killed midway are removed first
@@ -22,7 +22,7 @@ export declare function assertStrings(texts: readonly unknown[], what: string): 
  * HybridRagError naming `what` and the path (`not-found`, `permission-denied`,
  * `resource-exhausted` for a full disk, otherwise `unavailable`).
  */
-export declare function writeFileAtomically(path: string, chunks: readonly Uint8Array[], what: string): Promise<void>;
+export declare function writeFileAtomically(path: string, chunks: Iterable<Uint8Array | string>, what: string): Promise<void>;
 /**
  * Removes `<path>.<…>.tmp` files that an earlier `writeFileAtomically` left when it was killed
  * midway (they can be as large as the file). A temporary file whose writer is still running (this
@@ -493,40 +493,43 @@ export declare function chunked<T>(items: readonly T[], size: number): T[][];
 export declare function describeErrorBody(body: unknown): string | undefined;
 
 // ---- dist/index.d.ts
-export { abortError, throwIfAborted } from "./abort.ts";
-export { removeLeftoverTemporaryFiles, writeFileAtomically } from "./atomic-file.ts";
-export { parseRetryAfter, sleepBeforeRetry } from "./backoff.ts";
-export { type JsonLimits, jsonNestingExceeds, parseJsonWithLimits } from "./bounded-json.ts";
-export { compareCodePoints } from "./code-point-order.ts";
-export { describeValue } from "./describe-value.ts";
 export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
 export { embedBatchSizeSchema, embedderSchema, passageTextSchema, titleAndText, } from "./embedder-schema.ts";
-export { type ErrorCode, errorCodeForHttpStatus, errorCodes, HybridRagError, type HybridRagErrorOptions, isRetryableHttpStatus, toHybridRagError, } from "./errors.ts";
+export { type ErrorCode, errorCodes, HybridRagError, type HybridRagErrorOptions, toHybridRagError, } from "./errors.ts";
 export { type EmitsEvents, type FuseEndEvent, HybridRagEmitter, type HybridRagEvents, type IndexProgressEvent, type Milliseconds, type RerankEndEvent, type RerankPlanReport, type RerankStartEvent, type RetrieveEndEvent, type RetrieveStartEvent, type StageErrorEvent, } from "./events.ts";
-export { fnv1a } from "./fnv1a.ts";
 export type { FuseOptions, Fusion } from "./fusion.ts";
-export { type AbsentEvidence, type FailedEvidence, type FoundEvidence, type FusionEvidence, type Hit, type RankedList, type RerankEvidence, type SourceEvidence, withConsecutiveRanks, } from "./hit.ts";
+export type { AbsentEvidence, FailedEvidence, FoundEvidence, FusionEvidence, Hit, RankedList, RerankEvidence, SourceEvidence, } from "./hit.ts";
 export type { RetryPolicy } from "./http/http-retry.ts";
 export { type RemoteClientOptions, remoteClientOptionsSchema, } from "./http/remote-client-options.ts";
-export { type FieldCondition, isRangeCondition, type MetadataFilter, matchesMetadataFilter, metadataValueAt, type RangeCondition, } from "./metadata-filter.ts";
-export { mulberry32 } from "./mulberry32.ts";
+export { type FieldCondition, type MetadataFilter, matchesMetadataFilter, type RangeCondition, } from "./metadata-filter.ts";
 export type { Reranker, RerankOptions } from "./reranker.ts";
 export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
 export type { RetrieveOptions, Retriever } from "./retriever.ts";
 export { documentIdSchema, documentSchema, metadataFilterSchema, type ParseWithSchemaOptions, parseWithSchema, rangeConditionSchema, retrieveOptionsSchema, } from "./schemas.ts";
-export { checkTimeoutMs, maxTimeoutMs, timeoutMsSchema } from "./timeout-ms.ts";
+export { maxTimeoutMs, timeoutMsSchema } from "./timeout-ms.ts";
 export { validateDeleteCall } from "./validate-delete-call.ts";
 export { type ValidatedBatch, validateDocuments } from "./validate-documents.ts";
 
 // ---- dist/internal.d.ts
+export { abortError, throwIfAborted } from "./abort.ts";
 export { assertStrings } from "./assert-strings.ts";
+export { removeLeftoverTemporaryFiles, writeFileAtomically } from "./atomic-file.ts";
+export { sleepBeforeRetry } from "./backoff.ts";
+export { type JsonLimits, jsonNestingExceeds, parseJsonWithLimits } from "./bounded-json.ts";
+export { compareCodePoints } from "./code-point-order.ts";
 export { ConcurrencyLimit } from "./concurrency-limit.ts";
 export { type EmbeddedPassages, embedPassages, type PassageEmbedding, type PositionedDocument, vectorProblem, } from "./embed-passages.ts";
+export { errorCodeForHttpStatus, isRetryableHttpStatus } from "./errors.ts";
+export { fnv1a } from "./fnv1a.ts";
+export { withConsecutiveRanks } from "./hit.ts";
 export { fetchWithRetry, type HttpRequest, requestJson } from "./http/http-retry.ts";
 export { chunked, describeErrorBody, type ResolvedRemoteClientOptions, remotePost, } from "./http/remote-client-options.ts";
+export { isRangeCondition, metadataValueAt } from "./metadata-filter.ts";
+export { mulberry32 } from "./mulberry32.ts";
+export { checkTimeoutMs } from "./timeout-ms.ts";
 
 // ---- dist/metadata-filter.d.ts
 import type { MetadataScalar, MetadataValue } from "./document.ts";

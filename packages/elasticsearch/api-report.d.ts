@@ -455,7 +455,7 @@ export declare function filterPaths(filter: MetadataFilter): string[];
 export declare function checkFilterTypes(filter: MetadataFilter, types: ReadonlyMap<string, string>, index: string): void;
 
 // ---- dist/metadata-filter-query.d.ts
-import { type MetadataFilter } from "@hybrid-rag/core";
+import type { MetadataFilter } from "@hybrid-rag/core";
 export type FilterClause = {
     term: Record<string, string | number | boolean>;
 } | {

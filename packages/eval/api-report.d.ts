@@ -363,10 +363,3 @@ export interface RunEntry {
  * metrics: like trec_eval, they rank by score (descending), ties by document id (descending).
  */
 export type Run = Map<string, RunEntry[]>;
-
-// ---- dist/write-file-atomically.d.ts
-/**
- * Writes chunks to `path.<random>.tmp` and renames it over `path`, so an interrupted write never
- * leaves a truncated file behind.
- */
-export declare function writeFileAtomically(path: string, chunks: Iterable<string>): Promise<void>;

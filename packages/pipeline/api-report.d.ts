@@ -632,7 +632,7 @@ export declare class RerankScoreCache {
 }
 
 // ---- dist/rerank-stage.d.ts
-import { type Hit, type RerankEndEvent, type Reranker } from "@hybrid-rag/core";
+import type { Hit, RerankEndEvent, Reranker } from "@hybrid-rag/core";
 import type { RerankFailurePolicy } from "./pipeline-settings.ts";
 import type { StageContext } from "./stage-context.ts";
 export interface RerankStageOptions {

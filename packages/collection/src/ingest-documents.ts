@@ -3,9 +3,9 @@ import {
   type Document,
   type DocumentIndex,
   HybridRagError,
-  throwIfAborted,
   type WriteReport,
 } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { LoadResult } from "@hybrid-rag/loaders";
 import type { EventEmitter } from "eventemitter3";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";

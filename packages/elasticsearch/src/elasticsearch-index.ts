@@ -11,7 +11,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  throwIfAborted,
   titleAndText,
   validateDeleteCall,
   validateDocuments,
@@ -19,7 +18,7 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
-import { embedPassages, type PassageEmbedding } from "@hybrid-rag/core/internal";
+import { embedPassages, type PassageEmbedding, throwIfAborted } from "@hybrid-rag/core/internal";
 import { type BulkAction, bulkAction } from "./bulk-batches.ts";
 import { runBulk } from "./bulk-writer.ts";
 import { checkedVector } from "./dense-vector-checks.ts";

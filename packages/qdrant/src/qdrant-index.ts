@@ -11,8 +11,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  sleepBeforeRetry,
-  throwIfAborted,
   titleAndText,
   validateDeleteCall,
   validateDocuments,
@@ -20,7 +18,13 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
-import { embedPassages, type PassageEmbedding, vectorProblem } from "@hybrid-rag/core/internal";
+import {
+  embedPassages,
+  type PassageEmbedding,
+  sleepBeforeRetry,
+  throwIfAborted,
+  vectorProblem,
+} from "@hybrid-rag/core/internal";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { pointIdFor } from "./point-id.ts";
 import {

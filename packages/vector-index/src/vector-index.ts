@@ -13,7 +13,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  throwIfAborted,
   toHybridRagError,
   validateDeleteCall,
   validateDocuments,
@@ -21,7 +20,12 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
-import { embedPassages, type PassageEmbedding, vectorProblem } from "@hybrid-rag/core/internal";
+import {
+  embedPassages,
+  type PassageEmbedding,
+  throwIfAborted,
+  vectorProblem,
+} from "@hybrid-rag/core/internal";
 import { HnswGraph } from "./hnsw-graph.ts";
 import { removeGraph, removeOtherGraphs, saveGraphBeside } from "./hnsw-graph-file.ts";
 import { normalizeInPlace, type VectorMetric } from "./metric.ts";
