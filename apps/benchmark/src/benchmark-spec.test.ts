@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fusionMethods } from "@hybrid-rag/fusion";
-import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCli } from "./main.ts";
 import type { BenchmarkReport } from "./results.ts";
-import { writeTinyBeir } from "./tiny-beir.ts";
+import { createTinyBenchmark } from "./tiny-benchmark.test.helper.ts";
 
 let root = "";
 let dataset = "";
@@ -15,13 +13,8 @@ let crossEncoder = "";
 let biEncoder = "";
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), "hybrid-rag-bench-spec-"));
-  dataset = join(root, "tiny");
-  await writeTinyBeir(dataset);
-  crossEncoder = (await createTinyBertModel(join(root, "cross-encoder"), { kind: "cross-encoder" }))
-    .directory;
-  biEncoder = (await createTinyBertModel(join(root, "bi-encoder"), { kind: "bi-encoder" }))
-    .directory;
+  ({ root, dataset, crossEncoder, biEncoder } =
+    await createTinyBenchmark("hybrid-rag-bench-spec-"));
 }, 60_000);
 
 afterAll(async () => {
