@@ -69,23 +69,30 @@ export const denseSpecSchema = z.discriminatedUnion(
   { error: 'dense.engine must be "vector-index" (embedded) or "qdrant"' },
 );
 
-/** A model: a folder, a Hugging Face id, an http(s) endpoint, or a name an app knows (use-lite). */
-const modelSchema = z
-  .string()
-  .min(1, "a model must not be empty")
-  .describe("a model folder, a Hugging Face id, an http(s) endpoint URL, or use-lite");
+/**
+ * What names a model (embedder or reranker): a folder, a Hugging Face id, an http(s) endpoint
+ * or a name an app knows (use-lite); for an endpoint, the API it speaks and the model it serves.
+ */
+function modelShape<const Api extends string>(what: string, apis: readonly [Api, ...Api[]]) {
+  return {
+    model: z
+      .string()
+      .min(1, `${what}.model must not be empty`)
+      .describe("a model folder, a Hugging Face id, an http(s) endpoint URL, or use-lite"),
+    api: z
+      .enum(apis, { error: `${what}.api must be ${apis.join(", ")}` })
+      .default(apis[0])
+      .describe("API an endpoint URL speaks"),
+    endpointModel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("model name the endpoint serves (not for tei)"),
+  };
+}
 
 export const embedderSpecSchema = z.strictObject({
-  model: modelSchema,
-  api: z
-    .enum(["nim", "tei", "openai"], { error: "embedder.api must be nim, tei or openai" })
-    .default("nim")
-    .describe("API an endpoint URL speaks"),
-  endpointModel: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("model name the endpoint serves (nim, openai)"),
+  ...modelShape("embedder", ["nim", "tei", "openai"]),
   dimension: z
     .number()
     .int()
@@ -107,16 +114,7 @@ export const embedderSpecSchema = z.strictObject({
 });
 
 export const rerankerSpecSchema = z.strictObject({
-  model: modelSchema,
-  api: z
-    .enum(["nim", "tei", "cohere"], { error: "reranker.api must be nim, tei or cohere" })
-    .default("nim")
-    .describe("API an endpoint URL speaks"),
-  endpointModel: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("model name the endpoint serves (nim, cohere)"),
+  ...modelShape("reranker", ["nim", "tei", "cohere"]),
 });
 
 export const chunkingSpecSchema = z.strictObject({
