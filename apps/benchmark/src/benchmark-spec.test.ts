@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fusionMethods } from "@hybrid-rag/fusion";
+import { executionProviders } from "@hybrid-rag/models";
+import { pipelineSpecSchema } from "@hybrid-rag/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCli } from "./main.ts";
 import type { BenchmarkReport } from "./results.ts";
@@ -177,4 +179,12 @@ describe.skipIf(!existsSync(scifact))("bench --spec on SciFact (BM25)", () => {
     expect(runs["sparse.trec"]?.split("\n").length).toBeGreaterThan(300 * 50);
     expect(await runsIn(second)).toEqual(runs);
   }, 120_000);
+});
+
+describe("pipeline spec and the models package", () => {
+  it("offers exactly the execution providers @hybrid-rag/models knows", () => {
+    // The spec lives below the models layer, so it lists them itself: this keeps the two equal.
+    const inSpec = pipelineSpecSchema.shape.executionProvider.unwrap().options;
+    expect([...inSpec].sort()).toEqual([...executionProviders].sort());
+  });
 });
