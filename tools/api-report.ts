@@ -1,73 +1,134 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { Extractor, ExtractorConfig, ExtractorLogLevel } from "@microsoft/api-extractor";
 import { publishablePackages, repositoryRoot } from "./publishable-packages.ts";
 
-// The public surface of every publishable package, as committed `<package>/api-report.d.ts`:
-// its entry points (the exports map users import) and every declaration file it ships, in path
-// order, as `tsc` emits them. A change of exports or signatures shows up as a diff in review.
+// The public surface of every publishable package with entry points, as committed
+// `<package>/api-report.api.md`: for each entry point of its exports map, what that entry point
+// exports and nothing else (API Extractor's report of the built declarations: each exported
+// name with its signature, and the declarations those signatures name). Renaming a private
+// helper changes no report; a report diff is an API change. Apps whose only surface is a bin
+// have none.
 //   pnpm api:update   regenerate the reports (after changing exports, or after a merge)
 //   pnpm api:check    fail when a report differs from the code (CI)
+// API Extractor brings its own TypeScript compiler (it reads the .d.ts that tsc 7 emits).
 const mode = process.argv[2];
 if (mode !== "--check" && mode !== "--update") {
   console.error("usage: node tools/api-report.ts --check | --update");
   process.exit(2);
 }
-// A clean build: dist/ of a deleted or renamed source would otherwise linger in the report.
+// A clean build: dist/ of a deleted or renamed source would otherwise linger.
 // HYBRID_RAG_BUILT=1: `pnpm build` has just run (CI runs it once for every package check).
 if (process.env.HYBRID_RAG_BUILT !== "1") {
   execFileSync("pnpm", ["build"], { cwd: repositoryRoot, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-function declarationFiles(directory: string): string[] {
-  if (!existsSync(directory)) return [];
-  const files: string[] = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...declarationFiles(path));
-    // Like the "!dist/**/*.test.*" of every package's files: tests and their helpers never ship.
-    else if (entry.name.endsWith(".d.ts") && !/\.test\./.test(entry.name)) files.push(path);
-  }
-  return files;
+const reportName = "api-report.api.md";
+const scratch = mkdtempSync(join(tmpdir(), "hybrid-rag-api-report-"));
+
+interface Manifest {
+  readonly name: string;
+  readonly publishConfig?: {
+    readonly exports?: Record<string, string | { readonly types?: string }>;
+  };
 }
 
-function report(directory: string): string {
+/** The declaration file of each entry point: `.` → `./dist/index.d.ts`. */
+function entryPoints(manifest: Manifest): Array<{ key: string; types: string }> {
+  return Object.entries(manifest.publishConfig?.exports ?? {}).flatMap(([key, target]) => {
+    const types = typeof target === "string" ? target : target.types;
+    return types?.endsWith(".d.ts") ? [{ key, types }] : [];
+  });
+}
+
+/** API Extractor's report of one entry point (its exports and what they refer to). */
+function entryPointReport(root: string, name: string, types: string, index: number): string {
+  const reportFileName = `entry-${index}`;
+  const config = ExtractorConfig.prepare({
+    configObject: {
+      projectFolder: root,
+      newlineKind: "lf",
+      mainEntryPointFilePath: join(root, types),
+      compiler: {
+        overrideTsconfig: {
+          compilerOptions: {
+            target: "es2023",
+            lib: ["es2023", "dom"],
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            types: ["node"],
+            strict: true,
+            skipLibCheck: true,
+            allowImportingTsExtensions: true,
+            noEmit: true,
+          },
+          files: [join(root, types)],
+        },
+      },
+      apiReport: {
+        enabled: true,
+        reportFolder: scratch,
+        reportTempFolder: scratch,
+        reportFileName,
+      },
+      docModel: { enabled: false },
+      dtsRollup: { enabled: false },
+      tsdocMetadata: { enabled: false },
+      messages: {
+        // The report is the product here; API Extractor's style advice (release tags, TSDoc
+        // syntax) is not this repository's convention.
+        compilerMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
+        extractorMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
+        tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
+      },
+    },
+    configObjectFullPath: undefined,
+    packageJsonFullPath: join(root, "package.json"),
+  });
+  const result = Extractor.invoke(config, { localBuild: true, messageCallback: quiet });
+  if (result.errorCount > 0) throw new Error(`API Extractor failed on ${name} (${types})`);
+  const text = readFileSync(join(scratch, `${reportFileName}.api.md`), "utf8");
+  // The header names the package; the entry point is named by our own heading.
+  return text.replace(/^## API Report File for "[^"]*"\n+(> Do not edit[^\n]*\n+)?/, "").trim();
+}
+
+function quiet(message: { handled: boolean }): void {
+  message.handled = true;
+}
+
+function report(directory: string): string | undefined {
   const root = join(repositoryRoot, directory);
-  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    name: string;
-    publishConfig?: { exports?: Record<string, unknown>; bin?: Record<string, string> };
-  };
-  const entryPoints = Object.keys(manifest.publishConfig?.exports ?? {});
-  const bins = Object.keys(manifest.publishConfig?.bin ?? {});
-  const lines = [
-    `// API report of ${manifest.name}: generated by \`pnpm api:update\`, checked by \`pnpm api:check\`.`,
-    `// Entry points: ${entryPoints.map((key) => key.replace(/^\./, manifest.name)).join(", ") || "none"}`,
-    ...(bins.length > 0 ? [`// Bins: ${bins.join(", ")}`] : []),
-  ];
-  const dist = join(root, "dist");
-  const files = declarationFiles(dist).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (files.length === 0) throw new Error(`${directory}/dist has no .d.ts files: build first`);
-  for (const file of files) {
-    const text = readFileSync(file, "utf8")
-      .replace(/^\/\/# sourceMappingURL=.*$/m, "")
-      .trimEnd();
-    lines.push("", `// ---- ${relative(root, file)}`, ...(text ? [text] : []));
-  }
-  return `${lines.join("\n")}\n`;
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Manifest;
+  const entries = entryPoints(manifest);
+  if (entries.length === 0) return undefined;
+  const sections = entries.map(({ key, types }, index) => {
+    const entryName = key.replace(/^\./, manifest.name);
+    return `## \`${entryName}\`\n\n${entryPointReport(root, entryName, types, index)}`;
+  });
+  return `# API report of ${manifest.name}\n\nGenerated by \`pnpm api:update\`, checked by \`pnpm api:check\`: what each entry point exports.\n\n${sections.join("\n\n")}\n`;
 }
 
 const stale: string[] = [];
-for (const pkg of publishablePackages()) {
-  const path = join(repositoryRoot, pkg.directory, "api-report.d.ts");
-  const expected = report(pkg.directory);
-  const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
-  if (current === expected) continue;
-  if (mode === "--update") {
-    writeFileSync(path, expected);
-    console.log(`updated ${relative(repositoryRoot, path)}`);
-  } else {
-    stale.push(relative(repositoryRoot, path));
+try {
+  for (const pkg of publishablePackages()) {
+    const path = join(repositoryRoot, pkg.directory, reportName);
+    const expected = report(pkg.directory);
+    const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    if (current === expected) continue;
+    if (mode === "--update") {
+      if (expected === undefined) rmSync(path);
+      else writeFileSync(path, expected);
+      console.log(
+        `${expected === undefined ? "removed" : "updated"} ${relative(repositoryRoot, path)}`,
+      );
+    } else {
+      stale.push(relative(repositoryRoot, path));
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
 if (stale.length > 0) {
   console.error(

@@ -1,12 +1,14 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publishablePackages, repositoryRoot } from "./publishable-packages.ts";
+import { testCodeReachable } from "./test-code-reachability.ts";
 
 // `pnpm check:packages`: builds, packs every publishable package, and lints each tarball the way
 // the ecosystem does: publint (--strict: warnings fail too) and @arethetypeswrong/cli with the
-// esm-only profile (the packages are ESM only, so CommonJS `require` resolution is not checked).
+// esm-only profile (the packages are ESM only, so CommonJS `require` resolution is not checked);
+// and that no entry point or bin but `/testing` can load test code (`test-code-reachability.ts`).
 const scratch = mkdtempSync(join(tmpdir(), "hybrid-rag-check-packages-"));
 const bin = (name: string) => join(repositoryRoot, "node_modules", ".bin", name);
 
@@ -38,21 +40,34 @@ try {
         check("publint", ["--strict", tarball]),
         check("attw", ["--profile", "esm-only", "--format", "table-flipped", tarball]),
       ]);
-      return { pkg, publint, attw };
+      const unpacked = join(scratch, pkg.tarball.replace(/\.tgz$/, ""));
+      mkdirSync(unpacked);
+      execFileSync("tar", ["-xzf", tarball, "-C", unpacked]);
+      const reached = testCodeReachable(join(unpacked, "package"));
+      const testCode = {
+        ok: reached.length === 0,
+        output: `test code reachable from a published entry point:\n  ${reached.join("\n  ")}`,
+      };
+      return { pkg, publint, attw, testCode };
     }),
   );
-  for (const { pkg, publint, attw } of results) {
+  for (const { pkg, publint, attw, testCode } of results) {
     const verdict = (result: { ok: boolean }) => (result.ok ? "ok" : "FAILED");
-    console.log(`${pkg.name}: publint ${verdict(publint)}, attw ${verdict(attw)}`);
+    console.log(
+      `${pkg.name}: publint ${verdict(publint)}, attw ${verdict(attw)}, no test code ${verdict(testCode)}`,
+    );
     if (!publint.ok) console.log(publint.output);
     if (!attw.ok) console.log(attw.output);
-    if (!publint.ok || !attw.ok) failed.push(pkg.name);
+    if (!testCode.ok) console.log(testCode.output);
+    if (!publint.ok || !attw.ok || !testCode.ok) failed.push(pkg.name);
   }
   if (failed.length > 0) {
     console.error(`\npackage checks failed: ${failed.join(", ")}`);
     process.exitCode = 1;
   } else {
-    console.log(`\npublint and attw pass for ${publishablePackages().length} packages`);
+    console.log(
+      `\npublint, attw and the test-code check pass for ${publishablePackages().length} packages`,
+    );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,6 +1,11 @@
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { parseMetric } from "@hybrid-rag/eval";
-import type { FusionConfig } from "@hybrid-rag/fusion";
+import {
+  createFusion,
+  type FusionConfig,
+  type FusionMethod,
+  fusionMethods,
+} from "@hybrid-rag/fusion";
 import { executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 import {
@@ -26,7 +31,9 @@ const number = (name: string) =>
 
 /** The raw command-line values, validated where they enter the program. */
 export const cliOptionsSchema = z.strictObject({
-  dataset: z.string().min(1, "--dataset is required"),
+  dataset: z
+    .string({ error: "--dataset is required (or a --spec that names it)" })
+    .min(1, "--dataset is required"),
   split: z.string().min(1).default("test"),
   pipelines: z.string().default(defaultPipelines),
   topK: integer("--top-k", 1, 10_000).default(100),
@@ -60,8 +67,8 @@ export const cliOptionsSchema = z.strictObject({
     .enum(["none", "e5", "bge"], { error: "--embedding-prefixes must be none, e5 or bge" })
     .optional(),
   fusion: z
-    .enum(["rrf", "linear", "dbsf", "max", "concatenate"], {
-      error: "--fusion must be rrf, linear, dbsf, max or concatenate",
+    .enum(fusionMethods as [FusionMethod, ...FusionMethod[]], {
+      error: `--fusion must be one of ${fusionMethods.join(", ")}`,
     })
     .default("rrf"),
   rrfK: number("--rrf-k").pipe(z.number().gt(0, "--rrf-k must be > 0")).default(60),
@@ -151,22 +158,21 @@ function embeddingCacheSetting(value: string | boolean): { embeddingCache?: stri
   return { embeddingCache: value === true ? defaultEmbeddingCache : value };
 }
 
+/**
+ * The fusion the flags describe: `--rrf-k` and `--normalizer` are options of rrf and linear;
+ * any other method of the registry takes its defaults (and `--fusion-weights`).
+ */
 function fusionConfig(options: CliOptions): FusionConfig {
   const weights =
     options.fusionWeights === undefined ? undefined : parseWeights(options.fusionWeights);
-  const withWeights = weights ? { weights } : {};
-  switch (options.fusion) {
-    case "rrf":
-      return { method: "rrf", k: options.rrfK, ...withWeights };
-    case "linear":
-      return { method: "linear", normalizer: options.normalizer, ...withWeights };
-    case "dbsf":
-      return { method: "dbsf", ...withWeights };
-    case "max":
-      return { method: "max", ...withWeights };
-    case "concatenate":
-      return { method: "concatenate" };
-  }
+  const config = {
+    method: options.fusion,
+    ...(options.fusion === "rrf" ? { k: options.rrfK } : {}),
+    ...(options.fusion === "linear" ? { normalizer: options.normalizer } : {}),
+    ...(weights ? { weights } : {}),
+  } as FusionConfig;
+  createFusion(config); // refuses options the method does not take, with what it takes
+  return config;
 }
 
 /** `dense=0.7,bm25=0.3` → { dense: 0.7, bm25: 0.3 } (the retrievers are named "dense" and "bm25"). */

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { toHybridRagError } from "@hybrid-rag/core";
+import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
 import { Command, CommanderError, Option } from "commander";
+import { optionsOfSpec, readBenchmarkSpec, specOfRequest } from "./benchmark-spec.ts";
 import { parseCliOptions } from "./cli-options.ts";
 import { resolveDataset } from "./dataset-source.ts";
 import { createEmbeddedEngines } from "./embedded-engines.ts";
@@ -33,10 +35,15 @@ export function program(io: CliIo): Command {
     .description(
       "Benchmark hybrid-rag pipelines on a BEIR collection: recall@5, nDCG@10, recall@100 and per-stage latency.",
     )
-    .requiredOption(
+    .option(
       "--dataset <folder|name>",
-      "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a BEIR name to download (scifact, nfcorpus, fiqa, nq, …)",
+      "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a BEIR name to download (scifact, nfcorpus, fiqa, nq, …); required unless --spec gives it",
     )
+    .option(
+      "--spec <file.json>",
+      "run the settings of a spec file or of a results.json (its `spec`); flags given as well override it",
+    )
+    .option("--print-spec", "print the spec of these settings as JSON and exit (nothing runs)")
     .option("--split <name>", "qrels split", "test")
     .option(
       "--pipelines <list>",
@@ -98,8 +105,11 @@ export function program(io: CliIo): Command {
       "auto",
     )
     .addOption(
-      new Option("--fusion <method>", "how dense and sparse lists are fused")
-        .choices(["rrf", "linear", "dbsf", "max", "concatenate"])
+      new Option(
+        "--fusion <method>",
+        `how dense and sparse lists are fused: ${fusionMethods.map((method) => `${method} (${fusionMethodRegistry[method].description})`).join("; ")}`,
+      )
+        .choices(fusionMethods)
         .default("rrf"),
     )
     .option("--rrf-k <n>", "RRF rank constant (paper formula, 1-based ranks)", "60")
@@ -148,8 +158,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     throw error;
   }
   try {
-    const request = parseCliOptions(command.opts());
+    const request = parseCliOptions(await optionsWithSpec(command));
     const { options } = request;
+    const spec = specOfRequest(request);
+    if (command.opts().printSpec === true) {
+      io.stdout(`${JSON.stringify(spec, null, 2)}\n`);
+      return 0;
+    }
     const progress = io.progress ?? (options.progress ? terminalProgress() : silentProgress);
     const datasetDirectory = await resolveDataset(options.dataset, {
       progress,
@@ -168,7 +183,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       outDirectory,
       engines,
       progress,
-      settings: { ...options, datasetDirectory, engines: request.engineSettings },
+      spec,
       commandLine: argv,
       ...(options.tuneFusion ? { tuneFusion: { metric: options.tuneMetric } } : {}),
       ...(options.rerankDepths ? { rerankDepths: options.rerankDepths } : {}),
@@ -183,6 +198,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`error: ${failure.message}\n`);
     return failure.code === "invalid-argument" ? 2 : 1;
   }
+}
+
+/**
+ * The command line's values: with `--spec`, the spec's settings, overridden by each flag given
+ * on the command line (or in the environment); commander's defaults fill the rest.
+ */
+async function optionsWithSpec(command: Command): Promise<Record<string, unknown>> {
+  const all = command.opts();
+  const { spec: path, printSpec: _printSpec, ...values } = all;
+  if (typeof path !== "string") return values;
+  const given = Object.fromEntries(
+    Object.entries(values).filter(([name]) => {
+      const source = command.getOptionValueSource(name);
+      return source !== undefined && source !== "default";
+    }),
+  );
+  return { ...values, ...optionsOfSpec(await readBenchmarkSpec(path)), ...given };
 }
 
 function defaultEngines(

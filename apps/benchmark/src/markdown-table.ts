@@ -21,7 +21,7 @@ export function markdownTable(report: BenchmarkReport): string {
     ...stages.map((stage) => `${stage} p50 (ms)`),
   ];
   const lines = [
-    `Dataset: ${report.dataset.directory} (split ${report.dataset.split}: ${report.dataset.queries} queries, ${report.dataset.documents} documents), top_k ${String(report.settings.topK)}, backend ${report.backend}`,
+    `Dataset: ${report.dataset.directory} (split ${report.dataset.split}: ${report.dataset.queries} queries, ${report.dataset.documents} documents), top_k ${String(report.spec.topK?.retrieve)}, backend ${report.backend}`,
     "",
     row(header),
     row(header.map((_, index) => (index === 0 ? "---" : "---:"))),

@@ -1,4 +1,5 @@
 import type { RunComparison } from "@hybrid-rag/eval";
+import type { BenchmarkSpec } from "./benchmark-spec.ts";
 import type { IndexingReport } from "./index-corpus.ts";
 import type { RerankBudgetReport } from "./rerank-budget-stage.ts";
 import type { RerankDepthReport } from "./rerank-depth-stage.ts";
@@ -45,7 +46,8 @@ export interface BenchmarkReport {
     readonly judgements: number;
     readonly warnings: readonly string[];
   };
-  readonly settings: Readonly<Record<string, unknown>>;
+  /** Every setting that decides the results: `--spec results.json` runs the same again. */
+  readonly spec: BenchmarkSpec;
   readonly backend: string;
   readonly metrics: readonly string[];
   readonly components: Readonly<Record<string, ComponentReport>>;

@@ -10,6 +10,7 @@ import {
   type RunEvaluation,
   writeTrecRun,
 } from "@hybrid-rag/eval";
+import type { BenchmarkSpec } from "./benchmark-spec.ts";
 import type { BenchmarkEngines, Built, IndexedRetriever } from "./engines.ts";
 import { indexCorpus } from "./index-corpus.ts";
 import type { PipelineSpec } from "./pipelines.ts";
@@ -39,8 +40,8 @@ export interface BenchmarkOptions {
   readonly outDirectory: string;
   readonly engines: BenchmarkEngines;
   readonly progress: Progress;
-  /** Everything the user chose, recorded verbatim in the JSON. */
-  readonly settings: Readonly<Record<string, unknown>>;
+  /** Every setting that decides the results, recorded in the JSON (`--spec` reads it back). */
+  readonly spec: BenchmarkSpec;
   readonly commandLine?: readonly string[];
   /** Grid-search the fusion of dense and sparse on half the queries (metric to maximise). */
   readonly tuneFusion?: { readonly metric: string };
@@ -185,7 +186,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       judgements: [...qrels.values()].reduce((sum, grades) => sum + grades.size, 0),
       warnings: dataset.warnings,
     },
-    settings: options.settings,
+    spec: options.spec,
     backend: engines.backend,
     metrics: reportedMetrics,
     components,

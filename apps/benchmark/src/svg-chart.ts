@@ -18,7 +18,7 @@ const bottom = 86;
 export function svgChart(report: BenchmarkReport): string {
   const groups = report.configurations;
   const groupWidth = series.length * barWidth + groupGap;
-  const title = `Retrieval quality on ${basename(report.dataset.directory)}, top_k ${String(report.settings.topK)}`;
+  const title = `Retrieval quality on ${basename(report.dataset.directory)}, top_k ${String(report.spec.topK?.retrieve)}`;
   // Wide enough for the bars and for the title (about 8 px per bold 14 px character).
   const width = Math.max(left + groups.length * groupWidth + 24, left + title.length * 8, 420);
   const height = top + plotHeight + bottom;

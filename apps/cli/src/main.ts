@@ -1,5 +1,7 @@
 import { HybridRagError } from "@hybrid-rag/core";
-import { Command, InvalidArgumentError } from "commander";
+import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
+import { supportedExtensions } from "@hybrid-rag/loaders";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { ingestCommand } from "./ingest-command.ts";
 import { loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
@@ -65,7 +67,7 @@ export function createProgram(
       program
         .command("ingest")
         .description(
-          "load PDFs, HTML, Markdown, text and JSON Lines from a folder into a collection directory (created or updated)",
+          `load the files @hybrid-rag/loaders reads (${supportedExtensions.join(", ")}) from a folder into a collection directory (created or updated)`,
         )
         .argument("<folder>", "folder to load (recursively)")
         .requiredOption("--into <dir>", "collection directory")
@@ -117,6 +119,14 @@ export function createProgram(
       .argument("<query>", "the question or keywords")
       .option("--top-k <n>", "passages to print", positiveInteger, 10)
       .option("--candidates <n>", "hits asked of each side before fusion", positiveInteger, 100)
+      .addOption(
+        new Option(
+          "--fusion <method>",
+          `how the BM25 and vector lists are fused: ${fusionMethods.map((method) => `${method} (${fusionMethodRegistry[method].description})`).join("; ")}`,
+        )
+          .choices(fusionMethods)
+          .default("rrf"),
+      )
       .option(
         "--context <tokens>",
         "also print an LLM context of at most this many tokens, with [n] citations",

@@ -7,6 +7,7 @@ import {
 } from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
 import { useLiteModelName } from "@hybrid-rag/embeddings-use";
+import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
 import type { CliIo } from "./cli-io.ts";
 import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
@@ -14,6 +15,8 @@ import { escapeForTerminal } from "./terminal-text.ts";
 export interface SearchFlags extends ModelFlags {
   readonly topK: number;
   readonly candidates: number;
+  /** A method of @hybrid-rag/fusion's registry, with its default options. */
+  readonly fusion?: FusionMethod;
   readonly json: boolean;
   /** Also print a context of this many tokens for an LLM. */
   readonly context?: number;
@@ -49,7 +52,11 @@ export async function searchCommand(
     ...(tokenCounter ? { tokenCounter } : {}),
     ...(reranker ? { reranker } : {}),
   });
-  const result = await collection.search(query, { topK: flags.topK, candidates: flags.candidates });
+  const result = await collection.search(query, {
+    topK: flags.topK,
+    candidates: flags.candidates,
+    ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
+  });
   const context = flags.context
     ? buildContext(result.hits, {
         maxTokens: flags.context,

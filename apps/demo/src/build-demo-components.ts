@@ -1,4 +1,4 @@
-import type { DocumentIndex, Fusion, Reranker, Retriever } from "@hybrid-rag/core";
+import type { DocumentIndex, Reranker, Retriever } from "@hybrid-rag/core";
 import type { DemoConfig } from "./demo-config.ts";
 import type { DemoComponents, StageName, StageOff } from "./demo-engine.ts";
 import { buildDenseStage } from "./dense-stage.ts";
@@ -20,7 +20,7 @@ export async function buildDemoComponents(config: DemoConfig): Promise<DemoCompo
     buildDenseStage(config),
     buildRerankStage(config),
   ]);
-  const fusion: Fusion = buildFusion();
+  const { fusion, description: fused } = buildFusion(config.fusion);
   const off: Partial<Record<StageName, StageOff>> = {};
   if ("off" in sparse) off.sparse = sparse.off;
   if ("off" in dense) off.dense = dense.off;
@@ -35,7 +35,7 @@ export async function buildDemoComponents(config: DemoConfig): Promise<DemoCompo
     descriptions: {
       sparse: sparse.description,
       dense: dense.description,
-      fused: `${fusion.name}: reciprocal rank fusion, k = 60, of the lists that are on`,
+      fused,
       reranked: reranked.description,
     },
     off,

@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
+import { type FusionConfig, fusionConfigSchema } from "@hybrid-rag/fusion";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
 import { z } from "zod";
 
 const optionalUrl = (name: string) =>
   z.url({ error: `${name} must be a URL such as http://localhost:9200` }).optional();
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   DEMO_CORPUS: z.string().min(1).optional(),
   DEMO_HOST: z.string().min(1).default("127.0.0.1"),
   DEMO_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -23,7 +24,22 @@ const environmentSchema = z.object({
   RERANKER_API_KEY: z.string().min(1).optional(),
   RERANKER_MODEL_NAME: z.string().min(1).optional(),
   DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("warn"),
+  /** A fusion method of @hybrid-rag/fusion's registry ("dbsf"), or a JSON config ('{"method":"rrf","k":20}'). */
+  DEMO_FUSION: z
+    .string()
+    .min(1)
+    .transform((text) => (text.trim().startsWith("{") ? parseJson(text) : { method: text.trim() }))
+    .pipe(fusionConfigSchema)
+    .optional(),
 });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // refused by the fusion schema, which names what it takes
+  }
+}
 
 /** Where the demo's documents, models and (optionally) servers are. */
 export interface DemoConfig {
@@ -42,6 +58,8 @@ export interface DemoConfig {
   readonly rerankerApiKey: string | undefined;
   readonly rerankerModelName: string | undefined;
   readonly logLevel: string;
+  /** How the lists are fused (default: RRF, k = 60). */
+  readonly fusion?: FusionConfig;
 }
 
 /** The sample corpus shipped with the demo, used when no corpus is given. */
@@ -71,5 +89,6 @@ export function demoConfigFromEnvironment(
     rerankerApiKey: values.RERANKER_API_KEY,
     rerankerModelName: values.RERANKER_MODEL_NAME,
     logLevel: values.DEMO_LOG_LEVEL,
+    ...(values.DEMO_FUSION ? { fusion: values.DEMO_FUSION } : {}),
   };
 }

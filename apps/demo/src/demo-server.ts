@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { HybridRagError, parseJsonWithLimits, parseWithSchema } from "@hybrid-rag/core";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { parseJsonWithLimits } from "@hybrid-rag/core/internal";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type DemoEngine, stageNames } from "./demo-engine.ts";

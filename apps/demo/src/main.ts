@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { demoConfigFromEnvironment } from "./demo-config.ts";
+import { demoHelp } from "./demo-help.ts";
 import { startDemo } from "./start-demo.ts";
+
+if (process.argv[2] === "--help" || process.argv[2] === "-h") {
+  process.stdout.write(demoHelp());
+  process.exit(0);
+}
 
 // `pnpm demo [corpus folder | corpus.jsonl | BEIR folder]`; everything else by environment.
 try {

@@ -1,4 +1,5 @@
-import { abortError, HybridRagError } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import { abortError } from "@hybrid-rag/core/internal";
 
 /**
  * Runs at most `maxRunning` searches at once and lets at most `maxWaiting` wait; one more is

@@ -1,4 +1,4 @@
-import { abortError } from "@hybrid-rag/core";
+import { abortError } from "@hybrid-rag/core/internal";
 
 /**
  * At most `size` holders at once; the others wait in arrival order. A waiter whose signal fires

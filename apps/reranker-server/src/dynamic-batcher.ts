@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { abortError, HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import { abortError } from "@hybrid-rag/core/internal";
 import type { PairScorer, TokenizedPair } from "./pair-scorer.ts";
 
 export interface DynamicBatcherOptions {

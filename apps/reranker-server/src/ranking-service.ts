@@ -1,4 +1,5 @@
-import { HybridRagError, throwIfAborted } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import { AbortableSlots } from "./abortable-slots.ts";
 import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
 import { clientError } from "./http-errors.ts";

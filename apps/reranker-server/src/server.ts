@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
-import { HybridRagError, parseJsonWithLimits, toHybridRagError } from "@hybrid-rag/core";
+import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import { parseJsonWithLimits } from "@hybrid-rag/core/internal";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
 import { tooLongArrayError } from "./array-limit-error.ts";

@@ -1,4 +1,5 @@
-import { type Document, mulberry32 } from "@hybrid-rag/core";
+import type { Document } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 import { loadBeirInMemory } from "@hybrid-rag/eval";
 
 export interface Corpus {

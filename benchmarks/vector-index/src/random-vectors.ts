@@ -1,4 +1,4 @@
-import { mulberry32 } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 
 /**
  * Deterministic pseudo-random unit vectors (mulberry32 + Box–Muller), so every run and every

@@ -10,7 +10,6 @@ import {
   matchesMetadataFilter,
   type RetrieveOptions,
   type Retriever,
-  throwIfAborted,
   toHybridRagError,
   validateDeleteCall,
   validateDocuments,
@@ -18,6 +17,7 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { Analyzer } from "./analyzer.ts";
 import { standardAnalyzer } from "./analyzers.ts";
 import { type Bm25Field, type Bm25IndexOptions, resolveOptions } from "./bm25-options.ts";

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
-import { type Document, documentSchema, jsonNestingExceeds } from "@hybrid-rag/core";
+import { type Document, documentSchema } from "@hybrid-rag/core";
+import { jsonNestingExceeds } from "@hybrid-rag/core/internal";
 import type { DocumentTable } from "./document-table.ts";
 import { corrupt } from "./file-errors.ts";
 import {

@@ -1,11 +1,6 @@
 import { crc32 } from "node:zlib";
-import {
-  type Document,
-  type DocumentLookup,
-  HybridRagError,
-  removeLeftoverTemporaryFiles,
-  writeFileAtomically,
-} from "@hybrid-rag/core";
+import { type Document, type DocumentLookup, HybridRagError } from "@hybrid-rag/core";
+import { removeLeftoverTemporaryFiles, writeFileAtomically } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 import type { Bm25Field } from "./bm25-options.ts";
 import { DocumentTable } from "./document-table.ts";

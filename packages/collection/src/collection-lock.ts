@@ -3,7 +3,8 @@ import { link, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises"
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { HybridRagError, throwIfAborted } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 
 export const lockFile = "writer.lock";

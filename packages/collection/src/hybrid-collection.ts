@@ -1,5 +1,12 @@
 import type { Chunker } from "@hybrid-rag/chunking";
-import type { DocumentIndex, Hit, MetadataFilter, Reranker, Retriever } from "@hybrid-rag/core";
+import type {
+  DocumentIndex,
+  Fusion,
+  Hit,
+  MetadataFilter,
+  Reranker,
+  Retriever,
+} from "@hybrid-rag/core";
 import {
   createPipeline,
   ListenerSafeEmitter,
@@ -34,6 +41,8 @@ export interface CollectionSearchOptions {
   readonly candidates?: number;
   readonly filter?: MetadataFilter;
   readonly signal?: AbortSignal;
+  /** How the two sides' lists are fused (default: RRF, k = 60), e.g. `createFusion(json)`. */
+  readonly fusion?: Fusion;
 }
 
 export interface CollectionSearchResult {
@@ -86,7 +95,10 @@ export class HybridCollection {
     options: CollectionSearchOptions = {},
   ): Promise<CollectionSearchResult> {
     const topK: StageTopK = { retrieve: options.candidates ?? 100, final: options.topK ?? 10 };
-    const result = await this.#pipeline(topK).run(query, {
+    const pipeline = options.fusion
+      ? this.#createPipeline(topK, options.fusion)
+      : this.#pipeline(topK);
+    const result = await pipeline.run(query, {
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -102,13 +114,18 @@ export class HybridCollection {
     const key = `${topK.retrieve}/${topK.final}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
-      pipeline = createPipeline({
-        retrievers: [this.sparse, this.dense],
-        ...(this.#reranker ? { reranker: this.#reranker } : {}),
-        topK,
-      });
+      pipeline = this.#createPipeline(topK);
       this.#pipelines.set(key, pipeline);
     }
     return pipeline;
+  }
+
+  #createPipeline(topK: StageTopK, fusion?: Fusion): Pipeline {
+    return createPipeline({
+      retrievers: [this.sparse, this.dense],
+      ...(this.#reranker ? { reranker: this.#reranker } : {}),
+      ...(fusion ? { fusion } : {}),
+      topK,
+    });
   }
 }

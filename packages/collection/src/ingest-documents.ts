@@ -3,8 +3,9 @@ import {
   type Document,
   type DocumentIndex,
   HybridRagError,
-  throwIfAborted,
+  type WriteReport,
 } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { LoadResult } from "@hybrid-rag/loaders";
 import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import type { CollectionEvents, DocumentFailure, IngestSummary } from "./collection-events.ts";

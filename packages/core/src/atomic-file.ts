@@ -7,7 +7,7 @@ import { HybridRagError } from "./errors.ts";
 const inFlight = new Set<string>();
 
 /**
- * Writes `chunks` to `path` so that a reader (or a crash) sees the old file or the whole new one,
+ * Writes `chunks` (bytes, or strings written as UTF-8) to `path` so that a reader (or a crash) sees the old file or the whole new one,
  * never a part: the bytes go to `<path>.<pid>.<random>.tmp`, which is flushed to disk (fsync),
  * renamed over `path`, and the folder is flushed too so that the rename itself survives a power
  * loss. Leftovers of earlier writes that were killed midway are removed first
@@ -17,7 +17,7 @@ const inFlight = new Set<string>();
  */
 export async function writeFileAtomically(
   path: string,
-  chunks: readonly Uint8Array[],
+  chunks: Iterable<Uint8Array | string>,
   what: string,
 ): Promise<void> {
   await removeLeftoverTemporaryFiles(path);
@@ -26,7 +26,10 @@ export async function writeFileAtomically(
   try {
     const handle = await open(temporary, "wx");
     try {
-      for (const chunk of chunks) await writeAll(handle, chunk);
+      // Chunks may come from a generator: a large file is never held whole in memory.
+      for (const chunk of chunks) {
+        await writeAll(handle, typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -113,6 +116,8 @@ function isAlive(pid: number): boolean {
 }
 
 function fileWriteError(error: unknown, path: string, what: string): HybridRagError {
+  // The chunks' producer refused its own data (e.g. a value a format cannot hold): say so as is.
+  if (HybridRagError.isInstance(error)) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const reason = error instanceof Error ? error.message : String(error);
   const prefix = `Could not save ${what} to ${path}`;

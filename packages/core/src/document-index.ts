@@ -1,5 +1,6 @@
 import type { Document } from "./document.ts";
 
+/** Options of one write (`upsert`, `delete`): the abort signal. */
 export interface WriteOptions {
   readonly signal?: AbortSignal;
 }
@@ -12,6 +13,7 @@ export interface ItemFailure {
   readonly error: Error;
 }
 
+/** The outcome of a write: how many succeeded, and each failure with its reason (nothing is dropped silently). */
 export interface WriteReport {
   /** How many documents were written (added or replaced) or deleted. */
   readonly succeeded: number;

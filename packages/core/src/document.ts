@@ -6,7 +6,9 @@ export interface Document {
   readonly metadata?: Readonly<Record<string, MetadataValue>>;
 }
 
+/** A metadata value that is not a list or an object. */
 export type MetadataScalar = string | number | boolean | null;
+/** What a document's metadata may hold: scalars, lists and nested objects (JSON). */
 export type MetadataValue =
   | MetadataScalar
   | readonly MetadataValue[]

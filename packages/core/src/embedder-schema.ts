@@ -20,6 +20,9 @@ export const passageTextSchema = z.custom<(document: Document) => string>(
   { message: "passageText must be a function (document) => string" },
 );
 
+/** Passages per `embedPassages` call when a store embeds documents (one default for every store). */
+export const embedBatchSizeSchema = z.number().int().min(1).max(100_000).default(64);
+
 /**
  * The text a store embeds or analyses for a document by default: title and text joined by one
  * space, as the BM25 engines (embedded and Elasticsearch) index them.

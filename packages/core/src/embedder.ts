@@ -1,3 +1,4 @@
+/** Options of one embedder call: the caller's abort signal. */
 export interface EmbedOptions {
   readonly signal?: AbortSignal;
 }

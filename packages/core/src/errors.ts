@@ -16,6 +16,7 @@ export const errorCodes = [
   "internal",
 ] as const;
 
+/** One of `errorCodes`: what kind of failure a `HybridRagError` is. */
 export type ErrorCode = (typeof errorCodes)[number];
 
 const retryableByDefault: ReadonlySet<ErrorCode> = new Set([
@@ -27,6 +28,7 @@ const retryableByDefault: ReadonlySet<ErrorCode> = new Set([
 
 const marker = Symbol.for("hybrid-rag.error");
 
+/** The optional parts of a `HybridRagError`: cause, retryability, HTTP status, details. */
 export interface HybridRagErrorOptions {
   readonly cause?: unknown;
   /** Overrides the code's default (unavailable, timeout, rate-limited and resource-exhausted retry). */

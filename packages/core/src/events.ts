@@ -4,6 +4,7 @@ import type { HybridRagError } from "./errors.ts";
 /** Milliseconds measured with performance.now(). */
 export type Milliseconds = number;
 
+/** Emitted while an index writes: documents done of the total, failures, time. */
 export interface IndexProgressEvent {
   /** Which store is being written (e.g. "bm25", "elasticsearch"). */
   readonly index: string;
@@ -13,18 +14,21 @@ export interface IndexProgressEvent {
   readonly elapsedMs: Milliseconds;
 }
 
+/** Emitted when a retriever is asked. */
 export interface RetrieveStartEvent {
   readonly source: string;
   readonly query: string;
   readonly topK: number;
 }
 
+/** Emitted when a retriever answers: its hits and the time taken. */
 export interface RetrieveEndEvent {
   readonly source: string;
   readonly count: number;
   readonly durationMs: Milliseconds;
 }
 
+/** Emitted after fusion: the method, the hits per list fused, the hits kept, the time taken. */
 export interface FuseEndEvent {
   readonly method: string;
   readonly inputCounts: Readonly<Record<string, number>>;
@@ -32,11 +36,13 @@ export interface FuseEndEvent {
   readonly durationMs: Milliseconds;
 }
 
+/** Emitted before reranking: the candidates handed to the reranker. */
 export interface RerankStartEvent {
   readonly reranker: string;
   readonly candidates: number;
 }
 
+/** Emitted after reranking: hits scored, the time taken, and a pipeline's rerank plan. */
 export interface RerankEndEvent {
   readonly reranker: string;
   readonly count: number;
@@ -64,6 +70,7 @@ export interface RerankPlanReport {
   readonly cache?: { readonly hits: number; readonly misses: number };
 }
 
+/** Emitted when a stage fails or times out, and whether the pipeline went on without it. */
 export interface StageErrorEvent {
   /** "retrieve:<source>", "fuse" or "rerank". */
   readonly stage: string;

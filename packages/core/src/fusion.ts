@@ -1,5 +1,6 @@
 import type { Hit, RankedList } from "./hit.ts";
 
+/** Options of one `Fusion.fuse` call. */
 export interface FuseOptions {
   /** Keep at most this many fused hits (default: all). */
   readonly topK?: number;

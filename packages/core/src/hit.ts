@@ -3,6 +3,7 @@ import type { Document } from "./document.ts";
 /** What one source (a retriever) said about a hit. */
 export type SourceEvidence = FoundEvidence | AbsentEvidence | FailedEvidence;
 
+/** A retriever returned the hit: its rank and raw score there (and, after fusion, the normalised score and contribution). */
 export interface FoundEvidence {
   readonly status: "found";
   /** 1-based rank in that source's list. */
@@ -26,11 +27,13 @@ export interface FailedEvidence {
   readonly reason: string;
 }
 
+/** How fusion placed a hit: the method and the fused score. */
 export interface FusionEvidence {
   readonly method: string;
   readonly score: number;
 }
 
+/** How the reranker placed a hit: its score and the rank and score before reranking. */
 export interface RerankEvidence {
   readonly reranker: string;
   readonly score: number;

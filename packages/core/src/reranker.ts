@@ -1,5 +1,6 @@
 import type { Hit } from "./hit.ts";
 
+/** Options of one `Reranker.rerank` call: how many hits to return, the abort signal. */
 export interface RerankOptions {
   /** Keep at most this many hits after reranking (default: all). */
   readonly topN?: number;

@@ -1,6 +1,7 @@
 import type { Hit } from "./hit.ts";
 import type { MetadataFilter } from "./metadata-filter.ts";
 
+/** Options of one `Retriever.retrieve` call: topK, metadata filter, abort signal, whether to attach documents. */
 export interface RetrieveOptions {
   /** How many hits at most (1..10000). */
   readonly topK: number;

@@ -10,6 +10,7 @@ const metadataValue: z.ZodType<unknown> = z.lazy(() =>
 
 const rangeBound = z.union([z.number().finite(), z.string()]);
 
+/** Validates a range condition (`gt`, `gte`, `lt`, `lte`) of a metadata filter. */
 export const rangeConditionSchema = z
   .strictObject({
     gt: rangeBound.optional(),
@@ -21,6 +22,7 @@ export const rangeConditionSchema = z
     message: "a range needs at least one of gt, gte, lt, lte",
   });
 
+/** Validates a `MetadataFilter` (equality, any-of, ranges, dotted paths). */
 export const metadataFilterSchema = z.record(
   z.string().min(1, "filter field names must not be empty"),
   z.union([scalar, z.array(scalar), rangeConditionSchema]),
@@ -42,6 +44,7 @@ export const documentIdSchema = z
     "document id must be at most 512 UTF-8 bytes",
   );
 
+/** Validates a `Document` where documents enter (files, HTTP bodies, upserts). */
 export const documentSchema = z.strictObject({
   id: documentIdSchema,
   text: z.string({ error: 'document text must be a string (use "" for none)' }),
@@ -49,6 +52,7 @@ export const documentSchema = z.strictObject({
   metadata: z.record(z.string(), metadataValue).optional(),
 });
 
+/** Validates `RetrieveOptions` (what `validateRetrieveCall` checks). */
 export const retrieveOptionsSchema = z.strictObject({
   topK: z
     .number({ error: "topK must be a number" })
@@ -60,6 +64,7 @@ export const retrieveOptionsSchema = z.strictObject({
   includeDocuments: z.boolean().optional(),
 });
 
+/** How `parseWithSchema` reports issues (how many at most). */
 export interface ParseWithSchemaOptions {
   /** Issues named in the message at most; the rest are counted ("and 12345 more"). Default 10. */
   readonly maxIssues?: number;

@@ -3,6 +3,7 @@ import type { ItemFailure } from "./document-index.ts";
 import { HybridRagError } from "./errors.ts";
 import { documentSchema, parseWithSchema } from "./schemas.ts";
 
+/** The outcome of `validateDocuments`: the valid documents with their positions, and the failures. */
 export interface ValidatedBatch {
   /** Valid documents with their position in the input; later duplicates of an id win (upsert). */
   readonly valid: ReadonlyArray<{ readonly document: Document; readonly index: number }>;

@@ -1,11 +1,10 @@
 import type { Client } from "@elastic/elasticsearch";
+import { HybridRagError, type ItemFailure } from "@hybrid-rag/core";
 import {
   errorCodeForHttpStatus,
-  HybridRagError,
-  type ItemFailure,
   isRetryableHttpStatus,
   sleepBeforeRetry,
-} from "@hybrid-rag/core";
+} from "@hybrid-rag/core/internal";
 import { type BulkAction, bulkBatches } from "./bulk-batches.ts";
 import { type BulkItemResult, parseBulkResponse } from "./bulk-response.ts";
 import { reasonOf, toElasticsearchError } from "./elasticsearch-error.ts";

@@ -1,10 +1,9 @@
+import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
 import {
   abortError,
   errorCodeForHttpStatus,
-  HybridRagError,
   isRetryableHttpStatus,
-  toHybridRagError,
-} from "@hybrid-rag/core";
+} from "@hybrid-rag/core/internal";
 
 // Checked by name, not instanceof: @elastic/elasticsearch ships separate CommonJS and ESM
 // builds, and an error class from one is not an instance of the other's.

@@ -1,5 +1,5 @@
 import { Client } from "@elastic/elasticsearch";
-import { runRetrieverContract } from "@hybrid-rag/core/testing";
+import { runEmbeddingIndexContract, runRetrieverContract } from "@hybrid-rag/core/testing";
 import { createElasticsearchIndex } from "./elasticsearch-index.ts";
 import { FakeElasticsearch } from "./testing/fake-elasticsearch.ts";
 
@@ -14,3 +14,23 @@ for (const searchType of ["query_then_fetch", "dfs_query_then_fetch"] as const) 
     },
   });
 }
+
+runEmbeddingIndexContract({
+  name: "Elasticsearch adapter, dense field (@elastic/elasticsearch-mock)",
+  create: async ({ embedder, embedBatchSize, passageText }) => {
+    const fake = new FakeElasticsearch();
+    const client = new Client({ node: "http://localhost:9200", Connection: fake.connection() });
+    const store = createElasticsearchIndex({
+      client,
+      index: "embedding-contract",
+      // l2_norm: the contract's vectors are checked by the shared path only.
+      dense: {
+        embedder,
+        embedBatchSize,
+        similarity: "l2_norm",
+        ...(passageText ? { passageText } : {}),
+      },
+    });
+    return { index: store, close: () => store.drop() };
+  },
+});

@@ -11,7 +11,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  throwIfAborted,
   titleAndText,
   validateDeleteCall,
   validateDocuments,
@@ -19,15 +18,16 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
+import { embedPassages, type PassageEmbedding, throwIfAborted } from "@hybrid-rag/core/internal";
 import { type BulkAction, bulkAction } from "./bulk-batches.ts";
 import { runBulk } from "./bulk-writer.ts";
+import { checkedVector } from "./dense-vector-checks.ts";
 import { toElasticsearchError } from "./elasticsearch-error.ts";
 import {
   type ElasticsearchIndexOptions,
   elasticsearchIndexOptionsSchema,
   type ResolvedElasticsearchIndexOptions,
 } from "./elasticsearch-options.ts";
-import { embedPassages } from "./embed-passages.ts";
 import { contentField, indexDefinition, vectorField } from "./index-definition.ts";
 import { lexicalQuery } from "./lexical-query.ts";
 import { checkFilterTypes, filterPaths, MetadataFieldTypes } from "./metadata-field-types.ts";
@@ -44,6 +44,8 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
   readonly events = new HybridRagEmitter();
   readonly #options: ResolvedElasticsearchIndexOptions;
   readonly #fieldTypes = new MetadataFieldTypes();
+  /** How the dense field is filled (the `dense` option), through the path every store shares. */
+  readonly #embedding: PassageEmbedding | undefined;
   #ensured: Promise<void> | undefined;
 
   constructor(options: ElasticsearchIndexOptions) {
@@ -62,6 +64,15 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
       );
     }
     this.client = client ?? new Client({ node: node! });
+    const dense = this.#options.dense;
+    this.#embedding = dense && {
+      embedder: dense.embedder,
+      passageText: dense.passageText ?? titleAndText,
+      embedBatchSize: dense.embedBatchSize,
+      // Elasticsearch's own rules for the field's similarity, refused with a message saying what to do.
+      checkVector: (vector, document) =>
+        checkedVector(vector, dense, `The vector of document ${document.id}`),
+    };
   }
 
   /** Creates the index with the mirrored settings unless it exists (safe to call repeatedly). */
@@ -92,8 +103,8 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     throwIfAborted(signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
     // Vectors are embedded and checked first: a batch whose every vector is refused sends nothing.
-    const { embedded, failed: notEmbedded } = this.#options.dense
-      ? await embedPassages(valid, this.#options.dense, signal)
+    const { embedded, failed: notEmbedded } = this.#embedding
+      ? await embedPassages(valid, this.#embedding, this.name, signal)
       : { embedded: valid.map((item) => ({ ...item, vector: undefined })), failed: [] };
     if (embedded.length > 0 || valid.length === 0) await this.ensureIndex(signal);
     const actions = embedded.map(({ document, index, vector }) =>

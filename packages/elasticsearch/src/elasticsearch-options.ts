@@ -1,5 +1,10 @@
 import { Client } from "@elastic/elasticsearch";
-import { embedderSchema, timeoutMsSchema } from "@hybrid-rag/core";
+import {
+  embedBatchSizeSchema,
+  embedderSchema,
+  passageTextSchema,
+  timeoutMsSchema,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import { denseIndexProblems } from "./dense-index-rules.ts";
 
@@ -44,8 +49,13 @@ export const denseFieldOptionsSchema = z
     /** Scale every vector to unit length before sending it (what `dot_product` requires). */
     normalize: z.boolean().default(false),
     indexOptions: denseIndexOptionsSchema.default({ type: "hnsw" }),
-    /** Passages per embedPassages call. */
-    embedBatchSize: z.number().int().min(1).default(64),
+    /** Passages per embedPassages call (the same option and default as every store that embeds). */
+    embedBatchSize: embedBatchSizeSchema,
+    /**
+     * The text embedded for a document; default: title and text joined by one space. The BM25
+     * field always analyses title and text (as the embedded BM25 does).
+     */
+    passageText: passageTextSchema.optional(),
   })
   .refine((dense) => dense.embedder.dimension <= maxDenseVectorDims, {
     error: (issue) =>

@@ -1,10 +1,6 @@
 import type { Client } from "@elastic/elasticsearch";
-import {
-  HybridRagError,
-  isRangeCondition,
-  type MetadataFilter,
-  type MetadataScalar,
-} from "@hybrid-rag/core";
+import { HybridRagError, type MetadataFilter, type MetadataScalar } from "@hybrid-rag/core";
+import { isRangeCondition } from "@hybrid-rag/core/internal";
 import { toElasticsearchError } from "./elasticsearch-error.ts";
 
 const numericTypes = new Set([

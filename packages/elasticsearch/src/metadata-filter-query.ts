@@ -1,4 +1,5 @@
-import { isRangeCondition, type MetadataFilter } from "@hybrid-rag/core";
+import type { MetadataFilter } from "@hybrid-rag/core";
+import { isRangeCondition } from "@hybrid-rag/core/internal";
 
 export type FilterClause =
   | { term: Record<string, string | number | boolean> }

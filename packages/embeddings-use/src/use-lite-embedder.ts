@@ -3,8 +3,8 @@ import {
   type EmbedOptions,
   HybridRagError,
   parseWithSchema,
-  throwIfAborted,
 } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tf from "@tensorflow/tfjs-core";
 import { Tokenizer } from "@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js";

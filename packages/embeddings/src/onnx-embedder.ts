@@ -3,9 +3,8 @@ import {
   type EmbedOptions,
   HybridRagError,
   parseWithSchema,
-  throwIfAborted,
 } from "@hybrid-rag/core";
-import { assertStrings, ConcurrencyLimit } from "@hybrid-rag/core/internal";
+import { assertStrings, ConcurrencyLimit, throwIfAborted } from "@hybrid-rag/core/internal";
 import {
   createOnnxSession,
   type EncodedText,

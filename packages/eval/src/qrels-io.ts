@@ -1,8 +1,8 @@
 import { HybridRagError } from "@hybrid-rag/core";
+import { writeFileAtomically } from "@hybrid-rag/core/internal";
 import { splitColumns } from "./columns.ts";
 import { lineError, readLines } from "./read-lines.ts";
 import type { Qrels } from "./types.ts";
-import { writeFileAtomically } from "./write-file-atomically.ts";
 
 /** Qrels plus the line each judgement came from, for error messages about unknown ids. */
 export interface NumberedQrels {
@@ -90,5 +90,5 @@ export async function writeQrels(path: string, qrels: Qrels): Promise<void> {
       lines.push(`${queryId} 0 ${docId} ${grade}\n`);
     }
   }
-  await writeFileAtomically(path, lines);
+  await writeFileAtomically(path, lines, "qrels");
 }

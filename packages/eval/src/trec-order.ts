@@ -1,4 +1,4 @@
-import { compareCodePoints } from "@hybrid-rag/core";
+import { compareCodePoints } from "@hybrid-rag/core/internal";
 import type { RunEntry } from "./types.ts";
 
 /**

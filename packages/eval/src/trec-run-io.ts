@@ -1,8 +1,8 @@
 import { HybridRagError } from "@hybrid-rag/core";
+import { writeFileAtomically } from "@hybrid-rag/core/internal";
 import { isTrecSafeId, splitColumns } from "./columns.ts";
 import { lineError, readLines } from "./read-lines.ts";
 import type { Run, RunEntry } from "./types.ts";
-import { writeFileAtomically } from "./write-file-atomically.ts";
 
 /**
  * Reads a TREC run (`qid Q0 docid rank score tag`, whitespace-separated). The rank column is
@@ -67,7 +67,7 @@ export async function writeTrecRun(
       `The TREC run tag must be non-empty without whitespace, got ${JSON.stringify(tag)}.`,
     );
   }
-  await writeFileAtomically(path, formatRun(run, tag));
+  await writeFileAtomically(path, formatRun(run, tag), "a TREC run");
 }
 
 function* formatRun(run: Run, tag: string): Generator<string> {

@@ -1,4 +1,5 @@
-import { compareCodePoints, type Fusion, parseWithSchema } from "@hybrid-rag/core";
+import { type Fusion, parseWithSchema } from "@hybrid-rag/core";
+import { compareCodePoints } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 import { commonFusionOptionsShape } from "./fusion-options.ts";
 import { checkNamedSources } from "./prepare-lists.ts";

@@ -1,6 +1,11 @@
 import { rankedList } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
-import { createFusion } from "./create-fusion.ts";
+import {
+  createFusion,
+  fusionConfigSchema,
+  fusionMethodRegistry,
+  fusionMethods,
+} from "./create-fusion.ts";
 
 const lists = [
   rankedList("sparse", [
@@ -54,5 +59,22 @@ describe("createFusion (plain JSON)", () => {
     expect(() => createFusion({ method: "dbsf", weights: { dense: -1 } })).toThrow(
       /weights.dense: a weight must be ≥ 0/,
     );
+  });
+});
+
+describe("fusion method registry", () => {
+  it("lists every method createFusion builds, each with a description", () => {
+    expect(fusionMethods).toEqual(Object.keys(fusionMethodRegistry));
+    for (const method of fusionMethods) {
+      expect(createFusion({ method }).name.length).toBeGreaterThan(0);
+      expect(fusionMethodRegistry[method].description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("validates a fusion config inside a larger document with the method's own schema", () => {
+    expect(fusionConfigSchema.safeParse({ method: "rrf", k: 10 }).success).toBe(true);
+    const wrong = fusionConfigSchema.safeParse({ method: "rrf", kk: 10 });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.message).toMatch(/kk/);
   });
 });

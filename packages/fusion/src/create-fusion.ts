@@ -1,4 +1,5 @@
-import { type Fusion, HybridRagError } from "@hybrid-rag/core";
+import { type Fusion, HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import { z } from "zod";
 import { type ConcatenateFusionOptions, concatenateFusion } from "./concatenate-fusion.ts";
 import {
   type DistributionBasedScoreFusionOptions,
@@ -21,15 +22,37 @@ export type FusionConfig =
 
 export type FusionMethod = FusionConfig["method"];
 
-const factories: Record<FusionMethod, (options: object) => Fusion> = {
-  rrf: reciprocalRankFusion,
-  linear: linearFusion,
-  dbsf: distributionBasedScoreFusion,
-  max: maxScoreFusion,
-  concatenate: concatenateFusion,
+interface FusionMethodEntry {
+  readonly create: (options: object) => Fusion;
+  /** One line for help texts and the pipeline spec's JSON Schema. */
+  readonly description: string;
+}
+
+/**
+ * The one list of fusion methods: `createFusion`, the pipeline spec's schema and every app's
+ * `--fusion` help read it, so a method added here is available everywhere.
+ */
+export const fusionMethodRegistry: Readonly<Record<FusionMethod, FusionMethodEntry>> = {
+  rrf: {
+    create: reciprocalRankFusion,
+    description: "reciprocal rank fusion, Σ w / (k + rank), 1-based ranks (k: 60)",
+  },
+  linear: {
+    create: linearFusion,
+    description: "Σ w × normalised score (normalizer: min-max, z-score, l2, rank, none)",
+  },
+  dbsf: {
+    create: distributionBasedScoreFusion,
+    description: "distribution-based score fusion: scores scaled by mean ± 3σ, then summed",
+  },
+  max: { create: maxScoreFusion, description: "the best weighted score of any source" },
+  concatenate: {
+    create: concatenateFusion,
+    description: "each source's list in turn, duplicates dropped (no scores combined)",
+  },
 };
 
-export const fusionMethods = Object.keys(factories) as FusionMethod[];
+export const fusionMethods = Object.keys(fusionMethodRegistry) as FusionMethod[];
 
 /**
  * Builds a fusion from plain JSON (a config file, an HTTP body). Each method validates its own
@@ -43,12 +66,33 @@ export function createFusion(config: unknown): Fusion {
     );
   }
   const { method, ...options } = config as { method?: unknown };
-  if (typeof method !== "string" || !Object.hasOwn(factories, method)) {
+  if (typeof method !== "string" || !Object.hasOwn(fusionMethodRegistry, method)) {
     throw new HybridRagError(
       "invalid-argument",
       `Unknown fusion method ${JSON.stringify(method) ?? "undefined"}; known methods: ${fusionMethods.map((name) => `"${name}"`).join(", ")}.`,
       { details: { method, known: fusionMethods } },
     );
   }
-  return factories[method as FusionMethod](options);
+  return fusionMethodRegistry[method as FusionMethod].create(options);
 }
+
+/**
+ * A fusion config inside a larger JSON document (the pipeline spec): `method` one of the
+ * registry's, the rest checked by that method's own options schema (through `createFusion`).
+ */
+export const fusionConfigSchema = z
+  .looseObject({
+    method: z.enum(fusionMethods as [FusionMethod, ...FusionMethod[]], {
+      error: `fusion.method must be one of ${fusionMethods.map((name) => `"${name}"`).join(", ")}`,
+    }),
+  })
+  .superRefine((config, context) => {
+    try {
+      createFusion(config);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: toHybridRagError(error).message });
+    }
+  })
+  .meta({
+    description: `How ranked lists are fused: ${fusionMethods.map((name) => `"${name}": ${fusionMethodRegistry[name].description}`).join("; ")}.`,
+  }) as unknown as z.ZodType<FusionConfig>;

@@ -1,7 +1,7 @@
 import { rankedList } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import { distributionBasedScoreFusion } from "./distribution-based-score-fusion.ts";
-import { scoresById } from "./test-lists.ts";
+import { scoresById } from "./lists.test.helper.ts";
 
 const byId = scoresById;
 

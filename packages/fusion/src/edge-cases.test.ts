@@ -1,7 +1,7 @@
 import { type Hit, HybridRagError, type RankedList } from "@hybrid-rag/core";
 import { rankedList } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
-import { everyFusion } from "./all-methods.ts";
+import { everyFusion } from "./all-methods.test.helper.ts";
 import { linearFusion } from "./linear-fusion.ts";
 import { reciprocalRankFusion } from "./reciprocal-rank-fusion.ts";
 

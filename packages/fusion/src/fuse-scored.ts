@@ -1,11 +1,11 @@
 import {
-  compareCodePoints,
   type FoundEvidence,
   type FuseOptions,
   type Hit,
   HybridRagError,
   type SourceEvidence,
 } from "@hybrid-rag/core";
+import { compareCodePoints } from "@hybrid-rag/core/internal";
 import type { PreparedList } from "./prepare-lists.ts";
 
 /** What a method says about one list: per hit (in list order) its normalised score and contribution. */

@@ -7,6 +7,8 @@ export {
   createFusion,
   type FusionConfig,
   type FusionMethod,
+  fusionConfigSchema,
+  fusionMethodRegistry,
   fusionMethods,
 } from "./create-fusion.ts";
 export {

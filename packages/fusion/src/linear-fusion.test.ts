@@ -1,7 +1,7 @@
 import { rankedList } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import { linearFusion } from "./linear-fusion.ts";
-import { denseExample, scoresById, sparseExample } from "./test-lists.ts";
+import { denseExample, scoresById, sparseExample } from "./lists.test.helper.ts";
 
 const sparse = sparseExample;
 const dense = denseExample;

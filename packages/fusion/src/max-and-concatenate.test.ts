@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { concatenateFusion } from "./concatenate-fusion.ts";
+import { denseExample, sparseExample } from "./lists.test.helper.ts";
 import { maxScoreFusion } from "./max-score-fusion.ts";
-import { denseExample, sparseExample } from "./test-lists.ts";
 
 const sparse = sparseExample;
 const dense = denseExample;

@@ -1,4 +1,5 @@
-import { compareCodePoints, type Hit, HybridRagError, type RankedList } from "@hybrid-rag/core";
+import { type Hit, HybridRagError, type RankedList } from "@hybrid-rag/core";
+import { compareCodePoints } from "@hybrid-rag/core/internal";
 
 /** One input list, checked and cut: distinct ids in list order (rank = position + 1). */
 export interface PreparedList {

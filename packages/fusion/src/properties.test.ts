@@ -2,7 +2,7 @@ import type { Hit, RankedList } from "@hybrid-rag/core";
 import { rankedList } from "@hybrid-rag/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { everyFusion } from "./all-methods.ts";
+import { everyFusion } from "./all-methods.test.helper.ts";
 import { linearFusion } from "./linear-fusion.ts";
 import { reciprocalRankFusion } from "./reciprocal-rank-fusion.ts";
 

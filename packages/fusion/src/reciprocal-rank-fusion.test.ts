@@ -1,12 +1,12 @@
 import type { Hit } from "@hybrid-rag/core";
 import { rankedList } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
+import { denseExample, sparseExample } from "./lists.test.helper.ts";
 import {
   elasticsearchReciprocalRankFusion,
   qdrantReciprocalRankFusion,
   reciprocalRankFusion,
 } from "./reciprocal-rank-fusion.ts";
-import { denseExample, sparseExample } from "./test-lists.ts";
 
 const sparse = sparseExample;
 const dense = denseExample;

@@ -2,8 +2,8 @@ import { createBm25Index } from "@hybrid-rag/bm25";
 import { contractCorpus, WordOverlapReranker } from "@hybrid-rag/core/testing";
 import { distributionBasedScoreFusion, reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HashingDenseRetriever } from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
-import { HashingDenseRetriever } from "./test-components.ts";
 
 // The embedded BM25 (Lucene-exact scoring) as the sparse side of a real hybrid pipeline.
 const bm25 = createBm25Index({ analyzer: "english" });

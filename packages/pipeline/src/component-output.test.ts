@@ -1,8 +1,8 @@
 import type { Hit, Reranker, StageErrorEvent } from "@hybrid-rag/core";
 import { expectErrorCode } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
+import { hitsFor, scriptedRetriever } from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
-import { hitsFor, scriptedRetriever } from "./test-components.ts";
 
 const healthy = () => scriptedRetriever("sparse", async () => hitsFor("sparse", ["a", "b"]));
 

@@ -7,8 +7,8 @@ import {
 } from "@hybrid-rag/core/testing";
 import { linearFusion } from "@hybrid-rag/fusion";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HashingDenseRetriever, hitsFor, scriptedRetriever } from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
-import { HashingDenseRetriever, hitsFor, scriptedRetriever } from "./test-components.ts";
 
 const sparse = new InMemoryKeywordRetriever("sparse");
 const dense = new HashingDenseRetriever("dense");

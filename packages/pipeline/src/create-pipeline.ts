@@ -8,8 +8,8 @@ import {
   type Retriever,
   titleAndText,
   toHybridRagError,
-  withConsecutiveRanks,
 } from "@hybrid-rag/core";
+import { withConsecutiveRanks } from "@hybrid-rag/core/internal";
 import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 import { type PipelineOptions, resolvePipelineOptions } from "./pipeline-options.ts";

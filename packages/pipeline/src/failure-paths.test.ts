@@ -1,14 +1,14 @@
 import type { HybridRagError, StageErrorEvent } from "@hybrid-rag/core";
 import { expectErrorCode, WordOverlapReranker } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
-import { createPipeline } from "./create-pipeline.ts";
 import {
   failingReranker,
   hitsFor,
   never,
   scriptedRetriever,
   unavailable,
-} from "./test-components.ts";
+} from "./components.test.helper.ts";
+import { createPipeline } from "./create-pipeline.ts";
 
 const healthy = () => scriptedRetriever("sparse", async () => hitsFor("sparse", ["a", "b"]));
 const broken = () => scriptedRetriever("dense", () => Promise.reject(unavailable("qdrant")));

@@ -20,6 +20,19 @@ export type {
   StageTimeouts,
   StageTopK,
 } from "./pipeline-settings.ts";
+export {
+  chunkingSpecSchema,
+  denseSpecSchema,
+  embedderSpecSchema,
+  type PipelineSpec,
+  type PipelineSpecInput,
+  parsePipelineSpec,
+  pipelineSpecJsonSchema,
+  pipelineSpecSchema,
+  pipelineSpecVersion,
+  rerankerSpecSchema,
+  sparseSpecSchema,
+} from "./pipeline-spec.ts";
 export type {
   FusionStageResult,
   PipelineStages,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
+import {
+  failingReranker,
+  hitsFor,
+  scriptedRetriever,
+  unavailable,
+} from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
-import { failingReranker, hitsFor, scriptedRetriever, unavailable } from "./test-components.ts";
 
 const healthy = () => scriptedRetriever("sparse", async () => hitsFor("sparse", ["a", "b"]));
 

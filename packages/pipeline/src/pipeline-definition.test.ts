@@ -4,8 +4,8 @@ import {
   WordOverlapReranker,
 } from "@hybrid-rag/core/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HashingDenseRetriever } from "./components.test.helper.ts";
 import { createPipelineFromDefinition } from "./pipeline-definition.ts";
-import { HashingDenseRetriever } from "./test-components.ts";
 
 const bm25 = new InMemoryKeywordRetriever("bm25");
 const registry = {

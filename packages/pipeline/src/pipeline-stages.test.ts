@@ -1,13 +1,13 @@
 import { WordOverlapReranker } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
-import { createPipeline } from "./create-pipeline.ts";
 import {
   failingReranker,
   hitsFor,
   never,
   scriptedRetriever,
   unavailable,
-} from "./test-components.ts";
+} from "./components.test.helper.ts";
+import { createPipeline } from "./create-pipeline.ts";
 
 const sparse = () => scriptedRetriever("sparse", async () => hitsFor("sparse", ["a", "b", "c"]));
 const dense = () => scriptedRetriever("dense", async () => hitsFor("dense", ["c", "d"]));

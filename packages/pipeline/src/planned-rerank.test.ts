@@ -1,10 +1,10 @@
 import type { Hit, RerankEndEvent, Reranker, RerankOptions } from "@hybrid-rag/core";
 import { expectErrorCode, WordOverlapReranker } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
+import { hitsFor, scriptedRetriever } from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
 import { RerankCostModel } from "./rerank-cost-model.ts";
 import { RerankScoreCache } from "./rerank-score-cache.ts";
-import { hitsFor, scriptedRetriever } from "./test-components.ts";
 
 const ids = Array.from({ length: 40 }, (_, index) => `doc-${index}`);
 const retriever = scriptedRetriever("bm25", async (options) =>

@@ -1,10 +1,5 @@
-import {
-  type Hit,
-  type HybridRagError,
-  type RerankEndEvent,
-  type Reranker,
-  withConsecutiveRanks,
-} from "@hybrid-rag/core";
+import type { Hit, HybridRagError, RerankEndEvent, Reranker } from "@hybrid-rag/core";
+import { withConsecutiveRanks } from "@hybrid-rag/core/internal";
 import type { RerankFailurePolicy } from "./pipeline-settings.ts";
 import type { StageContext } from "./stage-context.ts";
 import { validateRerankedHits } from "./validate-component-output.ts";

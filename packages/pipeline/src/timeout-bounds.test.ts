@@ -1,8 +1,8 @@
 import { maxTimeoutMs } from "@hybrid-rag/core";
 import { describe, expect, it } from "vitest";
+import { hitsFor, never, scriptedRetriever } from "./components.test.helper.ts";
 import { createPipeline } from "./create-pipeline.ts";
 import { createPipelineFromDefinition } from "./pipeline-definition.ts";
-import { hitsFor, never, scriptedRetriever } from "./test-components.ts";
 import { withDeadline } from "./with-deadline.ts";
 
 const retriever = () => scriptedRetriever("sparse", async () => hitsFor("sparse", ["a"]));

@@ -1,9 +1,5 @@
-import {
-  abortError,
-  checkTimeoutMs,
-  type HybridRagError,
-  toHybridRagError,
-} from "@hybrid-rag/core";
+import { type HybridRagError, toHybridRagError } from "@hybrid-rag/core";
+import { abortError, checkTimeoutMs } from "@hybrid-rag/core/internal";
 
 export interface DeadlineOptions {
   /** Cancels the work (the caller's signal). */

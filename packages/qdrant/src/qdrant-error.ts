@@ -1,10 +1,9 @@
+import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
 import {
   abortError,
   errorCodeForHttpStatus,
-  HybridRagError,
   isRetryableHttpStatus,
-  toHybridRagError,
-} from "@hybrid-rag/core";
+} from "@hybrid-rag/core/internal";
 
 /**
  * Turns what `@qdrant/js-client-rest` throws into a HybridRagError. HTTP errors (`ApiError`)

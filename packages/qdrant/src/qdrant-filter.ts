@@ -1,10 +1,10 @@
 import {
   HybridRagError,
-  isRangeCondition,
   type MetadataFilter,
   type MetadataScalar,
   type RangeCondition,
 } from "@hybrid-rag/core";
+import { isRangeCondition } from "@hybrid-rag/core/internal";
 
 /** The subset of Qdrant's `Filter` schema this adapter produces. */
 export type QdrantCondition =

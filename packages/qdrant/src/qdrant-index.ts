@@ -11,8 +11,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  sleepBeforeRetry,
-  throwIfAborted,
   titleAndText,
   validateDeleteCall,
   validateDocuments,
@@ -20,6 +18,13 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
+import {
+  embedPassages,
+  type PassageEmbedding,
+  sleepBeforeRetry,
+  throwIfAborted,
+  vectorProblem,
+} from "@hybrid-rag/core/internal";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { pointIdFor } from "./point-id.ts";
 import {
@@ -37,7 +42,7 @@ import {
   sparseVectorName,
 } from "./qdrant-options.ts";
 import { payloadFor, pointsToHits } from "./qdrant-payload.ts";
-import type { SparseEncoder, SparseVector } from "./sparse-encoder.ts";
+import type { SparseEncoder } from "./sparse-encoder.ts";
 
 type Valid = { readonly document: Document; readonly index: number };
 
@@ -52,6 +57,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly embedder: Embedder;
   readonly events = new HybridRagEmitter();
   readonly #options: ResolvedQdrantIndexOptions;
+  readonly #embedding: PassageEmbedding;
   #ensured: Promise<void> | undefined;
 
   constructor(options: QdrantIndexOptions) {
@@ -66,6 +72,11 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     this.name = this.#options.name;
     this.collection = this.#options.collection;
     this.embedder = this.#options.embedder;
+    this.#embedding = {
+      embedder: this.embedder,
+      passageText: this.#options.passageText ?? titleAndText,
+      embedBatchSize: this.#options.embedBatchSize,
+    };
     this.client =
       client ??
       new QdrantClient({
@@ -263,60 +274,34 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     );
   }
 
-  /** Embeds and upserts one batch with retries; reports the whole batch if it cannot be written. */
+  /**
+   * Embeds one batch (`embedPassages`: the path every vector store shares) and upserts its
+   * points with retries; reports every point of the batch that could not be written.
+   */
   async #writeBatch(
     batch: readonly Valid[],
     failed: ItemFailure[],
     signal: AbortSignal | undefined,
   ): Promise<number> {
-    const reportAll = (error: HybridRagError) => {
-      for (const { document, index } of batch) failed.push({ id: document.id, index, error });
-    };
-    const passageText = this.#options.passageText ?? titleAndText;
-    let vectors: Float32Array[];
-    try {
-      vectors = await this.embedder.embedPassages(
-        batch.map(({ document }) => passageText(document)),
-        signal ? { signal } : undefined,
-      );
-      if (vectors.length !== batch.length) {
-        throw new HybridRagError(
-          "internal",
-          `${this.embedder.name} returned ${vectors.length} vectors for ${batch.length} passages.`,
-        );
-      }
-    } catch (error) {
-      const failure = toQdrantError(error, `${this.name}: embedding passages failed`, signal);
-      if (failure.code === "aborted" || signal?.aborted) throw failure;
-      reportAll(failure);
-      return 0;
-    }
+    const { embedded, failed: notEmbedded } = await embedPassages(
+      batch,
+      this.#embedding,
+      this.name,
+      signal,
+    );
+    failed.push(...notEmbedded);
     const sparse = this.#options.sparse?.encoder;
-    const points: Array<{
-      id: string;
-      vector: number[] | Record<string, number[] | SparseVector>;
-      payload: Record<string, unknown>;
-    }> = [];
-    batch.forEach(({ document, index }, position) => {
-      const problem = this.#vectorProblem(vectors[position]);
-      if (problem)
-        failed.push({
-          id: document.id,
-          index,
-          error: new HybridRagError("internal", `${document.id}: ${problem}`),
-        });
-      else
-        points.push({
-          id: pointIdFor(document.id),
-          vector: sparse
-            ? {
-                [denseVectorName]: Array.from(vectors[position]!),
-                [sparseVectorName]: sparse.encodeDocument(passageText(document)),
-              }
-            : Array.from(vectors[position]!),
-          payload: payloadFor(document),
-        });
-    });
+    const passageText = this.#embedding.passageText;
+    const points = embedded.map(({ document, vector }) => ({
+      id: pointIdFor(document.id),
+      vector: sparse
+        ? {
+            [denseVectorName]: Array.from(vector),
+            [sparseVectorName]: sparse.encodeDocument(passageText(document)),
+          }
+        : Array.from(vector),
+      payload: payloadFor(document),
+    }));
     if (points.length === 0) return 0;
     const what = `${this.name} upsert of ${points.length} points into ${this.collection}`;
     const { maxRetries, initialBackoffMs, maxBackoffMs } = this.#options;
@@ -347,12 +332,7 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   #vectorProblem(vector: Float32Array | undefined): string | undefined {
-    if (!(vector instanceof Float32Array)) return "the embedder returned no Float32Array";
-    if (vector.length !== this.embedder.dimension) {
-      return `vector has ${vector.length} dimensions, expected ${this.embedder.dimension}`;
-    }
-    if (!vector.every(Number.isFinite)) return "vector has a non-finite component";
-    return undefined;
+    return vectorProblem(vector, this.embedder.dimension);
   }
 }
 

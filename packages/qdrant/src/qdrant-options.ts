@@ -1,4 +1,10 @@
-import { embedderSchema, maxTimeoutMs, passageTextSchema, timeoutMsSchema } from "@hybrid-rag/core";
+import {
+  embedBatchSizeSchema,
+  embedderSchema,
+  maxTimeoutMs,
+  passageTextSchema,
+  timeoutMsSchema,
+} from "@hybrid-rag/core";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
 import type { SparseEncoder } from "./sparse-encoder.ts";
@@ -70,8 +76,13 @@ export const qdrantIndexOptionsSchema = z.strictObject({
       exact: z.boolean().optional(),
     })
     .default({}),
-  /** Points per upsert request (and per embedder call). */
+  /**
+   * Points per upsert request; each is embedded `embedBatchSize` passages per embedder call
+   * (the last call of a request may be shorter).
+   */
   batchSize: z.number().int().min(1).max(10_000).default(256),
+  /** Passages per embedPassages call (the same option and default as every store that embeds). */
+  embedBatchSize: embedBatchSizeSchema,
   /** Upsert requests in flight at once. */
   concurrency: z.number().int().min(1).max(64).default(2),
   maxRetries: z.number().int().min(0).max(100).default(5),
@@ -79,6 +90,7 @@ export const qdrantIndexOptionsSchema = z.strictObject({
   maxBackoffMs: z.number().min(0).max(maxTimeoutMs).default(15_000),
   /** Per-request timeout (ms) for a client this adapter creates. */
   timeoutMs: timeoutMsSchema("timeoutMs").default(30_000),
+  /** The text embedded (and sparse-encoded) for a document; default: title and text. */
   passageText: passageTextSchema.optional(),
   /**
    * Also store a sparse (lexical) vector per point, for server-side hybrid search. The

@@ -1,4 +1,4 @@
-import { fnv1a } from "@hybrid-rag/core";
+import { fnv1a } from "@hybrid-rag/core/internal";
 
 /** A sparse vector as Qdrant takes it: term indices and their weights. */
 export interface SparseVector {

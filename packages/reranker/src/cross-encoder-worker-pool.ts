@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { relative } from "node:path";
 import { Worker } from "node:worker_threads";
-import { abortError, HybridRagError, throwIfAborted } from "@hybrid-rag/core";
+import { HybridRagError } from "@hybrid-rag/core";
+import { abortError, throwIfAborted } from "@hybrid-rag/core/internal";
 import {
   type ExecutionProvider,
   type LoadModelOptions,

@@ -1,5 +1,5 @@
-import { HybridRagError, parseWithSchema, throwIfAborted } from "@hybrid-rag/core";
-import { assertStrings, ConcurrencyLimit } from "@hybrid-rag/core/internal";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
+import { assertStrings, ConcurrencyLimit, throwIfAborted } from "@hybrid-rag/core/internal";
 import {
   createOnnxSession,
   type EncodedText,

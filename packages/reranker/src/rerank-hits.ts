@@ -1,10 +1,5 @@
-import {
-  type Document,
-  type Hit,
-  HybridRagError,
-  type RerankOptions,
-  throwIfAborted,
-} from "@hybrid-rag/core";
+import { type Document, type Hit, HybridRagError, type RerankOptions } from "@hybrid-rag/core";
+import { throwIfAborted } from "@hybrid-rag/core/internal";
 
 /** The text a reranker scores for a document: "title text" when there is a title. */
 export function defaultPassageText(document: Document): string {

@@ -1,12 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { EmbeddedCollection } from "@hybrid-rag/collection";
-import {
-  HybridRagError,
-  parseJsonWithLimits,
-  parseWithSchema,
-  toHybridRagError,
-} from "@hybrid-rag/core";
+import { HybridRagError, parseWithSchema, toHybridRagError } from "@hybrid-rag/core";
+import { parseJsonWithLimits } from "@hybrid-rag/core/internal";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { clientError, httpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi-document.ts";

@@ -1,4 +1,5 @@
-import { type Embedder, mulberry32 } from "@hybrid-rag/core";
+import type { Embedder } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 
 /** Points around 40 random centres (embeddings cluster; uniform noise has no neighbourhoods). */
 export function clusteredRows(count: number, dimension: number, seed: number): Float32Array[] {

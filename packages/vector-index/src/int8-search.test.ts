@@ -1,4 +1,5 @@
-import { type Embedder, mulberry32 } from "@hybrid-rag/core";
+import type { Embedder } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 import { HashingEmbedder, runRetrieverContract } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import type { VectorMetric } from "./metric.ts";

@@ -1,13 +1,8 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { endianness } from "node:os";
 import { crc32 } from "node:zlib";
-import {
-  type Document,
-  type DocumentLookup,
-  HybridRagError,
-  removeLeftoverTemporaryFiles,
-  writeFileAtomically,
-} from "@hybrid-rag/core";
+import { type Document, type DocumentLookup, HybridRagError } from "@hybrid-rag/core";
+import { removeLeftoverTemporaryFiles, writeFileAtomically } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 import { checkDocumentRecords, decodeRecords, encodeRecords } from "./file-records.ts";
 import { int8SectionBytes } from "./int8-rows.ts";

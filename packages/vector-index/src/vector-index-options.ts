@@ -1,4 +1,9 @@
-import { embedderSchema, passageTextSchema, titleAndText } from "@hybrid-rag/core";
+import {
+  embedBatchSizeSchema,
+  embedderSchema,
+  passageTextSchema,
+  titleAndText,
+} from "@hybrid-rag/core";
 import { z } from "zod";
 import { vectorMetrics } from "./metric.ts";
 
@@ -7,7 +12,7 @@ export const vectorIndexOptionsSchema = z.strictObject({
   metric: z.enum(vectorMetrics).default("cosine"),
   name: z.string().min(1).default("dense"),
   /** Passages per embedPassages call during upsert (one index-progress event per batch). */
-  embedBatchSize: z.number().int().min(1).max(100_000).default(64),
+  embedBatchSize: embedBatchSizeSchema,
   /** Slots to reserve up front (the store doubles when full). */
   initialCapacity: z.number().int().min(1).default(1024),
   /**

@@ -1,4 +1,8 @@
-import { HashingEmbedder, runRetrieverContract } from "@hybrid-rag/core/testing";
+import {
+  HashingEmbedder,
+  runEmbeddingIndexContract,
+  runRetrieverContract,
+} from "@hybrid-rag/core/testing";
 import { createVectorIndex } from "./vector-index.ts";
 
 for (const metric of ["cosine", "dot", "l2"] as const) {
@@ -7,6 +11,16 @@ for (const metric of ["cosine", "dot", "l2"] as const) {
     create: async () => {
       const index = createVectorIndex({ embedder: new HashingEmbedder(256), metric });
       return { retriever: index, index };
+    },
+  });
+}
+
+for (const backend of ["exact", "hnsw"] as const) {
+  runEmbeddingIndexContract({
+    name: `vector index (${backend})`,
+    create: async (settings) => {
+      const index = createVectorIndex({ ...settings, backend });
+      return { index };
     },
   });
 }

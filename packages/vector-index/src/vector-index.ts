@@ -13,7 +13,6 @@ import {
   parseWithSchema,
   type RetrieveOptions,
   type Retriever,
-  throwIfAborted,
   toHybridRagError,
   validateDeleteCall,
   validateDocuments,
@@ -21,6 +20,12 @@ import {
   type WriteOptions,
   type WriteReport,
 } from "@hybrid-rag/core";
+import {
+  embedPassages,
+  type PassageEmbedding,
+  throwIfAborted,
+  vectorProblem,
+} from "@hybrid-rag/core/internal";
 import { HnswGraph } from "./hnsw-graph.ts";
 import { removeGraph, removeOtherGraphs, saveGraphBeside } from "./hnsw-graph-file.ts";
 import { normalizeInPlace, type VectorMetric } from "./metric.ts";
@@ -50,7 +55,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly embedder: Embedder;
   readonly events = new HybridRagEmitter();
   readonly #options: ResolvedVectorIndexOptions;
-  readonly #passageText: (document: Document) => string;
+  readonly #embedding: PassageEmbedding;
   #store: VectorStore<Document>;
   readonly #graph: HnswGraph | undefined;
   /** The save in progress: writes wait for it, so a file is one consistent state. */
@@ -62,7 +67,11 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     this.name = this.#options.name;
     this.metric = this.#options.metric;
     this.embedder = this.#options.embedder;
-    this.#passageText = this.#options.passageText ?? defaultPassageText;
+    this.#embedding = {
+      embedder: this.embedder,
+      passageText: this.#options.passageText ?? defaultPassageText,
+      embedBatchSize: this.#options.embedBatchSize,
+    };
     this.#store =
       store ??
       new VectorStore(
@@ -142,21 +151,21 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     const started = performance.now();
     const batchSize = this.#options.embedBatchSize;
     let succeeded = 0;
+    // One embedder batch at a time, each written before the next is embedded: progress events
+    // per batch, and an abort leaves whole batches written.
     for (let start = 0; start < valid.length; start += batchSize) {
-      throwIfAborted(options?.signal, `${this.name} upsert`);
       const batch = valid.slice(start, start + batchSize);
-      const vectors = await this.#embedBatch(batch, failed, options?.signal);
+      const { embedded, failed: notEmbedded } = await embedPassages(
+        batch,
+        this.#embedding,
+        this.name,
+        options?.signal,
+      );
+      failed.push(...notEmbedded);
       while (this.#saving) await this.#saving;
       const added: string[] = [];
       const addedVectors: Float32Array[] = [];
-      batch.forEach(({ document, index }, position) => {
-        const vector = vectors?.[position];
-        if (vector === undefined) return;
-        const problem = this.#vectorProblem(vector);
-        if (problem) {
-          failed.push({ id: document.id, index, error: new HybridRagError("internal", problem) });
-          return;
-        }
+      for (const { document, vector } of embedded) {
         const stored =
           this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
         this.#store.set(document.id, stored, document);
@@ -165,7 +174,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
           addedVectors.push(stored);
         }
         succeeded++;
-      });
+      }
       if (this.#graph) this.#graph.addAll(added, concatenate(addedVectors, this.dimension));
       this.events.emit("index-progress", {
         index: this.name,
@@ -239,31 +248,6 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     });
   }
 
-  async #embedBatch(
-    batch: ReadonlyArray<{ document: Document; index: number }>,
-    failed: ItemFailure[],
-    signal: AbortSignal | undefined,
-  ): Promise<Float32Array[] | undefined> {
-    try {
-      const texts = batch.map(({ document }) => this.#passageText(document));
-      const vectors = await this.embedder.embedPassages(texts, signal ? { signal } : undefined);
-      if (vectors.length !== batch.length) {
-        throw new HybridRagError(
-          "internal",
-          `${this.embedder.name} returned ${vectors.length} vectors for ${batch.length} passages.`,
-        );
-      }
-      return vectors;
-    } catch (error) {
-      const wrapped = toHybridRagError(error, `${this.name}: embedding passages failed`);
-      if (wrapped.code === "aborted" || wrapped.code === "timeout") throw wrapped;
-      // One failed embedder call must not lose the batch silently: report every document in it.
-      for (const { document, index } of batch)
-        failed.push({ id: document.id, index, error: wrapped });
-      return undefined;
-    }
-  }
-
   /**
    * The slots to score exactly with the HNSW backend. Without a filter: the graph's
    * `candidates` nearest. With a filter matching at most an eighth of the documents: all its
@@ -305,14 +289,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   }
 
   #vectorProblem(vector: Float32Array): string | undefined {
-    if (!(vector instanceof Float32Array)) return `expected a Float32Array, got ${typeof vector}`;
-    if (vector.length !== this.dimension) {
-      return `vector has ${vector.length} dimensions, the index has ${this.dimension} (use the same embedder for documents and queries)`;
-    }
-    for (let i = 0; i < vector.length; i++) {
-      if (!Number.isFinite(vector[i])) return `vector component ${i} is ${vector[i]} (not finite)`;
-    }
-    return undefined;
+    return vectorProblem(vector, this.dimension);
   }
 }
 

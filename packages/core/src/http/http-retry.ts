@@ -9,6 +9,7 @@ import {
 } from "../errors.ts";
 import { parseWithSchema } from "../schemas.ts";
 
+/** How a remote call is retried: how many retries, and the bounds of the backoff between them. */
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */
   readonly maxRetries?: number;

@@ -27,6 +27,7 @@ export const remoteClientOptionsSchema = z.strictObject({
   concurrency: z.number().int().min(1).default(2),
 });
 
+/** The options every client of a remote model server takes (base URL, key, headers, timeout, retry, concurrency). */
 export type RemoteClientOptions = z.input<typeof remoteClientOptionsSchema>;
 export type ResolvedRemoteClientOptions = z.output<typeof remoteClientOptionsSchema>;
 

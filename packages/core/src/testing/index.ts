@@ -1,5 +1,11 @@
 export { contractCorpus, contractDocument } from "./contract-corpus.ts";
 export { type EmbedderContractOptions, runEmbedderContract } from "./embedder-contract.ts";
+export {
+  type EmbeddingIndexContractOptions,
+  type EmbeddingIndexUnderTest,
+  type EmbeddingSettings,
+  runEmbeddingIndexContract,
+} from "./embedding-index-contract.ts";
 export { expectErrorCode } from "./expect-error.ts";
 export { expectWellFormedRanking } from "./expect-ranked.ts";
 export { type FusionContractOptions, rankedList, runFusionContract } from "./fusion-contract.ts";

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import type { errors as errorTypes } from "@elastic/elasticsearch";
 import type { MockPattern, ResolverFn } from "@elastic/elasticsearch-mock";
-import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
+import type { MetadataValue } from "@hybrid-rag/core";
+import { metadataValueAt } from "@hybrid-rag/core/internal";
 import { ElasticsearchOpenApiValidator } from "./elasticsearch-openapi.ts";
 import { fakeAnalyze, fakeNormalizedLength } from "./fake-analysis.ts";
 

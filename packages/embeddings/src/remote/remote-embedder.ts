@@ -3,7 +3,6 @@ import {
   type EmbedOptions,
   HybridRagError,
   remoteClientOptionsSchema,
-  throwIfAborted,
 } from "@hybrid-rag/core";
 import {
   assertStrings,
@@ -13,6 +12,7 @@ import {
   type HttpRequest,
   type ResolvedRemoteClientOptions,
   remotePost,
+  throwIfAborted,
 } from "@hybrid-rag/core/internal";
 import { z } from "zod";
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { ExecutionProvider } from "../execution-provider.ts";
 import { createOnnxSession } from "../onnx-session.ts";
 import { missingProviderLibraries, onnxRuntimeBinaryDirectory } from "../provider-libraries.ts";
-import { createTinyBertModel } from "../testing/create-tiny-bert-model.ts";
 import { loaderFinds, missingDependencies } from "./cuda-runtime.ts";
+import { writeRouteCheckModel } from "./route-check-model.ts";
 
 /** Whether one GPU route loads here, and if not, exactly what is missing. */
 export interface GpuRouteCheck {
@@ -24,7 +24,7 @@ export interface GpuRouteCheck {
 export const gpuRoutes = ["cuda", "webgpu"] as const satisfies readonly ExecutionProvider[];
 
 /**
- * Tries each GPU route on a one-layer model written to a temporary folder (no download): checks
+ * Tries each GPU route on a tiny model written to a temporary folder (no download): checks
  * the provider's files, what they link against, then opens a session on it.
  */
 export async function checkGpuRoutes(
@@ -32,11 +32,7 @@ export async function checkGpuRoutes(
 ): Promise<GpuRouteCheck[]> {
   const root = await mkdtemp(join(tmpdir(), "hybrid-rag-gpu-check-"));
   try {
-    const { modelPath } = await createTinyBertModel(join(root, "model"), {
-      kind: "cross-encoder",
-      layers: 1,
-      hidden: 8,
-    });
+    const modelPath = await writeRouteCheckModel(root);
     const checks: GpuRouteCheck[] = [];
     for (const provider of routes) checks.push(await checkRoute(provider, modelPath));
     return checks;

@@ -1,4 +1,4 @@
-import { mulberry32 } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 
 /**
  * A seeded normal-distribution generator (mulberry32 + Box–Muller), so generated test models

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type MetadataValue, metadataValueAt } from "@hybrid-rag/core";
+import type { MetadataValue } from "@hybrid-rag/core";
+import { metadataValueAt } from "@hybrid-rag/core/internal";
 import { QdrantOpenApiValidator } from "./qdrant-openapi.ts";
 import type {
   Condition as ConditionInput,

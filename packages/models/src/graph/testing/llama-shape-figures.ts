@@ -1,6 +1,6 @@
 import { open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { mulberry32 } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 import * as ort from "onnxruntime-node";
 import { encodeSafetensors, type SafetensorsEntry } from "../../testing/write-safetensors.ts";
 import { llamaBidirectionalFamily } from "../families/llama-bidirectional-family.ts";

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mulberry32 } from "@hybrid-rag/core";
+import { mulberry32 } from "@hybrid-rag/core/internal";
 import type { SafetensorsDType } from "../../testing/write-safetensors.ts";
 import type { GraphPrecision, ModelFamily } from "../model-family.ts";
 import { type DecoderHead, writeDecoderCheckpoint } from "./decoder-checkpoints.ts";

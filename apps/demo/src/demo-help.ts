@@ -1,0 +1,29 @@
+import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
+import { supportedExtensions } from "@hybrid-rag/loaders";
+
+/**
+ * `hybrid-rag-demo --help`. The file types and fusion methods come from the loaders' and the
+ * fusion registry's own lists, so one added there shows here without touching the demo.
+ */
+export function demoHelp(): string {
+  return `Usage: hybrid-rag-demo [corpus]
+
+Serves the hybrid-rag demo (HTTP API + web page) over a corpus: a folder, one file, or a BEIR
+folder. Files read: ${supportedExtensions.join(", ")} (@hybrid-rag/loaders).
+
+Environment:
+  DEMO_CORPUS                 the corpus when no argument is given (default: the sample corpus)
+  DEMO_HOST, DEMO_PORT        where to listen (default 127.0.0.1:3000; port 0 = any free port)
+  DEMO_INDEX_NAME             Elasticsearch index and Qdrant collection (default hybrid-rag-demo)
+  EMBEDDING_MODEL_PATH        bi-encoder model folder (dense search; off without one)
+  RERANKER_MODEL_PATH         cross-encoder model folder (reranking; off without one)
+  DEMO_EXECUTION_PROVIDER     onnxruntime provider: auto, cpu, cuda, tensorrt, webgpu
+  ELASTICSEARCH_URL           BM25 on Elasticsearch instead of the embedded engine
+  QDRANT_URL                  vectors in Qdrant instead of the embedded index
+  RERANKER_URL, RERANKER_API_KEY, RERANKER_MODEL_NAME
+                              a NIM-compatible reranking service instead of an in-process model
+  DEMO_LOG_LEVEL              fatal, error, warn (default), info, debug, silent
+  DEMO_FUSION                 a fusion method, or a JSON config such as {"method":"rrf","k":20}:
+${fusionMethods.map((method) => `                                ${method}: ${fusionMethodRegistry[method].description}`).join("\n")}
+`;
+}
