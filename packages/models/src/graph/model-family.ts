@@ -1,4 +1,4 @@
-import type { OnnxGraphBuilder } from "../testing/onnx-graph-builder.ts";
+import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 
 // The contract between the model builder (safetensors directory → ONNX graph, cached) and the
 // architecture families that write the graph. A family knows one architecture's tensors and

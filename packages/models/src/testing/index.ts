@@ -1,5 +1,10 @@
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export {
+  createSafetensorsModel,
+  type EncoderFamilyName,
+  type SafetensorsModelOptions,
+} from "./create-safetensors-model.ts";
+export {
   createTinyBertModel,
   defaultVocabularyPath,
   sharedDirectory,
@@ -7,5 +12,17 @@ export {
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export {
+  type ReferenceBatch,
+  type ReferenceOutput,
+  referencePython,
+  runPytorchReference,
+  torchUnavailableReason,
+} from "./pytorch-reference.ts";
 export { readSciFactSample, type SciFactText } from "./scifact-sample.ts";
 export { SeededRandom } from "./seeded-random.ts";
+export {
+  encodeSafetensors,
+  type SafetensorsEntry,
+  writeSafetensorsWeights,
+} from "./write-safetensors.ts";

@@ -1,0 +1,42 @@
+import { HybridRagError } from "@hybrid-rag/core";
+import { bertFamily } from "./families/bert-family.ts";
+import { xlmRobertaFamily } from "./families/xlm-roberta-family.ts";
+import type { ModelFamily } from "./model-family.ts";
+
+/**
+ * Every architecture family the builder knows, tried in order. The decoder families of issue 21
+ * part B register here too:
+ *   // TODO(21b): llamaBidirectionalFamily ("llama-bidirectional"), mistralFamily ("mistral"),
+ *   //            qwen3RerankerFamily ("qwen3-reranker") — import them and add them below.
+ */
+export const modelFamilies: readonly ModelFamily[] = [
+  bertFamily,
+  xlmRobertaFamily,
+  // 21b: decoder families go here.
+];
+
+/**
+ * The family that builds this config.json. An unknown architecture gets one sentence listing
+ * the supported families; a custom-code model (`auto_map`) is built by its family when it is
+ * one we know (its `model_type` / `architectures` say which), otherwise refused with why.
+ */
+export function selectModelFamily(
+  config: Readonly<Record<string, unknown>>,
+  configPath: string,
+  families: readonly ModelFamily[] = modelFamilies,
+): ModelFamily {
+  const family = families.find((candidate) => candidate.matches(config));
+  if (family) return family;
+  const described = `architectures ${JSON.stringify(config.architectures ?? null)}, model_type ${JSON.stringify(config.model_type ?? null)}`;
+  const supported = families.map((candidate) => candidate.name).join(", ");
+  if (config.auto_map !== undefined) {
+    throw new HybridRagError(
+      "unsupported",
+      `${configPath} describes a custom-code model (auto_map; ${described}) of no family hybrid-rag can build, and hybrid-rag never runs a model's Python code; supported families: ${supported}.`,
+    );
+  }
+  throw new HybridRagError(
+    "unsupported",
+    `${configPath} has ${described}, which hybrid-rag cannot build from safetensors; supported families: ${supported} (or export the model to onnx/model.onnx).`,
+  );
+}
