@@ -1,5 +1,6 @@
 import { HybridRagError } from "@hybrid-rag/core";
 import { bertFamily } from "./families/bert-family.ts";
+import { modernBertFamily } from "./families/modernbert-family.ts";
 import { xlmRobertaFamily } from "./families/xlm-roberta-family.ts";
 import type { ModelFamily } from "./model-family.ts";
 
@@ -12,6 +13,7 @@ import type { ModelFamily } from "./model-family.ts";
 export const modelFamilies: readonly ModelFamily[] = [
   bertFamily,
   xlmRobertaFamily,
+  modernBertFamily,
   // 21b: decoder families go here.
 ];
 

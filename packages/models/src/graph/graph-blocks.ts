@@ -64,6 +64,26 @@ export class GraphBlocks {
     return this.graph.node("Add", [product, await this.weight(`${prefix}.bias`, [outFeatures])]);
   }
 
+  /**
+   * Rows [rowStart, rowStart + outFeatures) of a fused `nn.Linear` without bias (ModernBERT's Wqkv
+   * and Wi), as their own MatMul.
+   */
+  async linearRows(
+    name: string,
+    input: string,
+    inFeatures: number,
+    totalRows: number,
+    rowStart: number,
+    outFeatures: number,
+    part: string,
+  ): Promise<string> {
+    const stored = await this.#context.weights.readFloat32(name, [totalRows, inFeatures]);
+    const rows = stored.subarray(rowStart * inFeatures, (rowStart + outFeatures) * inFeatures);
+    const transposed = transpose(rows, outFeatures, inFeatures);
+    const weight = this.graph.floatTensor(`${name}.${part}`, [inFeatures, outFeatures], transposed);
+    return this.graph.node("MatMul", [input, weight]);
+  }
+
   /** `nn.LayerNorm` over the last axis; without bias when the architecture has none. */
   async layerNorm(
     weightName: string,
