@@ -57,6 +57,8 @@ export interface BuiltGraphInfo {
   /** True when the graph came from the cache and nothing was built. */
   readonly cached: boolean;
   readonly cacheDirectory: string | undefined;
+  /** The family's pair input format (e.g. "question:{query} \n \n passage:{passage}"), if it has one. */
+  readonly pairTemplate: string | undefined;
 }
 
 export interface LoadModelOptions extends HubOptions {
@@ -236,6 +238,7 @@ async function findOrBuildGraph(
         precision,
         cached: built.cached,
         cacheDirectory: options.graphCacheDirectory,
+        pairTemplate: built.family.pairInputFormat(config).template,
       },
     };
   }

@@ -82,7 +82,7 @@ export class CrossEncoder {
     this.#session = session;
     this.#modelFile = modelFile;
     this.#tokenizerWorker = settings.overlapTokenization
-      ? new PairTokenizerWorker(model.path)
+      ? new PairTokenizerWorker(model.path, model.builtGraph?.pairTemplate)
       : undefined;
     this.#tokenizerWorker?.warmUp();
     this.#overlapChunkSize = settings.overlapChunkSize;
@@ -96,7 +96,9 @@ export class CrossEncoder {
     const { model: modelOption, hub, ...rest } = options;
     const settings = parseWithSchema(crossEncoderOptionsSchema, rest, "cross-encoder options");
     const model =
-      typeof modelOption === "string" ? await loadModelDirectory(modelOption, hub) : modelOption;
+      typeof modelOption === "string"
+        ? await loadModelDirectory(modelOption, { task: "cross-encoder", ...hub })
+        : modelOption;
     if (settings.maxLength !== undefined && settings.maxLength > model.maxLength) {
       throw new HybridRagError(
         "invalid-argument",
@@ -214,7 +216,13 @@ export class CrossEncoder {
         `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
       );
     }
-    return encodePairs(this.model.tokenizer, pairs, this.maxLength, truncate);
+    return encodePairs(
+      this.model.tokenizer,
+      pairs,
+      this.maxLength,
+      truncate,
+      this.model.builtGraph?.pairTemplate,
+    );
   }
 
   /**
