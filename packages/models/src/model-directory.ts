@@ -119,13 +119,20 @@ async function readModelDirectory(
   options: LoadModelOptions,
 ): Promise<ModelDirectory> {
   const config = await readJson(path, "config.json", modelConfigSchema, true);
-  const tokenizerJson = await readJson(path, "tokenizer.json", tokenizerJsonSchema, true);
+  const tokenizerJson = await readJson(path, "tokenizer.json", tokenizerJsonSchema, false);
+  if (tokenizerJson === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} has a config.json but no tokenizer.json; hybrid-rag tokenises with the fast tokenizer's ` +
+        "tokenizer.json: save it next to the model (`AutoTokenizer.from_pretrained(...).save_pretrained(dir)`).",
+    );
+  }
   const tokenizerConfig =
     (await readJson(path, "tokenizer_config.json", tokenizerConfigSchema, false)) ?? {};
   const sentenceTransformers = await readSentenceTransformers(path);
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = new TextTokenizer(tokenizerJson!, tokenizerConfig);
+    tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
   } catch (error) {
     throw new HybridRagError(
       "corrupt-data",

@@ -65,6 +65,9 @@ export async function buildModelGraph(
   }
   const weights = await SafetensorsWeights.open(directory);
   try {
+    assertDTypeMatchesConfig(config, weights, configPath);
+    // Before the content hash too: a model that cannot fit is not read at all.
+    assertModelFits(directory, weights, precision);
     const key = await graphCacheKey(cacheDirectory, {
       family: family.name,
       task: options.task,
@@ -79,7 +82,6 @@ export async function buildModelGraph(
       onGraph({ kind: "cached", ...event, milliseconds: undefined });
       return { onnxPath, family, cached: true };
     }
-    assertModelFits(directory, weights, precision);
     const started = performance.now();
     const staging = `${folder}.building-${process.pid}-${randomBytes(4).toString("hex")}`;
     await mkdir(staging, { recursive: true });
@@ -141,4 +143,33 @@ function parseConfig(bytes: Uint8Array, path: string): Record<string, unknown> {
     );
   }
   return value as Record<string, unknown>;
+}
+
+const storedDTypeOf: Readonly<Record<string, string>> = {
+  float32: "F32",
+  float16: "F16",
+  bfloat16: "BF16",
+};
+
+/**
+ * config.json's `torch_dtype` (transformers 4) or `dtype` (transformers 5) names the precision
+ * the weights were saved in; weights of which none has that dtype belong to another save.
+ */
+function assertDTypeMatchesConfig(
+  config: Readonly<Record<string, unknown>>,
+  weights: SafetensorsWeights,
+  configPath: string,
+): void {
+  const declared = config.torch_dtype ?? config.dtype;
+  if (typeof declared !== "string") return;
+  const expected = storedDTypeOf[declared];
+  if (expected === undefined) return;
+  const stored = new Set(weights.names().map((name) => weights.info(name)!.dtype));
+  if (stored.size > 0 && !stored.has(expected as never)) {
+    throw new HybridRagError(
+      "corrupt-data",
+      `${configPath} says the weights are ${declared} (${expected}), but ${weights.files.join(", ")} store ${[...stored].join(", ")}; ` +
+        "config.json and the weights come from different saves. Save the model again.",
+    );
+  }
 }
