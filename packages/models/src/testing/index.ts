@@ -15,6 +15,7 @@ export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 export {
   type ReferenceBatch,
   type ReferenceOutput,
+  referenceDirectory,
   referencePython,
   runPytorchReference,
   torchUnavailableReason,
