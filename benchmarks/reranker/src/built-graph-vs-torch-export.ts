@@ -82,7 +82,7 @@ const encoded = documents
     return tokenizer.assemble(queryTokens, passage);
   })
   .sort((a, b) => a.ids.length - b.ids.length);
-const batches = [];
+const batches: ReturnType<typeof padBatch>[] = [];
 for (let start = 0; start < encoded.length; start += 16) {
   batches.push(padBatch(encoded.slice(start, start + 16), tokenizer.padId));
 }
