@@ -105,6 +105,390 @@ export declare function describeRouteCheck(check: GpuRouteCheck): string[];
 export { chooseCudaMajor, driverCudaVersion, installableCudaMajors, parseDriverCudaVersion, parseLddMissing, } from "./cuda-runtime.ts";
 export { checkGpuRoutes, describeRouteCheck, type GpuRouteCheck, gpuRoutes, } from "./gpu-routes.ts";
 
+// ---- dist/graph/build-model-graph.d.ts
+import type { GraphPrecision, ModelFamily, ModelTask } from "./model-family.ts";
+export declare const builtModelFile = "model.onnx";
+export declare const builtDataFile = "model.onnx.data";
+export interface BuildGraphOptions {
+    readonly task: ModelTask;
+    readonly precision?: GraphPrecision;
+    /** Default: defaultGraphCacheDirectory() (HYBRID_RAG_CACHE_DIR, else ~/.cache/hybrid-rag/graphs). */
+    readonly cacheDirectory?: string;
+    /** Told when a graph is built or found in the cache; default: one line on stderr. */
+    readonly onGraph?: (event: GraphEvent) => void;
+}
+export interface GraphEvent {
+    /** "built": the graph was written now; "cached": an earlier build was reused, nothing built. */
+    readonly kind: "built" | "cached";
+    readonly directory: string;
+    readonly family: string;
+    readonly task: ModelTask;
+    readonly precision: GraphPrecision;
+    readonly onnxPath: string;
+    /** Build time (kind "built"). */
+    readonly milliseconds: number | undefined;
+}
+/** A graph built from a safetensors directory (or taken from the cache). */
+export interface BuiltGraph {
+    readonly onnxPath: string;
+    readonly family: ModelFamily;
+    readonly cached: boolean;
+}
+/**
+ * Builds the ONNX graph of a safetensors model directory with its architecture family, or
+ * reuses the one cached under the same key (content hash of config.json and the weights, plus
+ * family, task, precision and builder version). A build writes into a private folder and
+ * renames it into place, so a crash or a concurrent build never leaves half a graph in the cache.
+ */
+export declare function buildModelGraph(directory: string, options: BuildGraphOptions): Promise<BuiltGraph>;
+
+// ---- dist/graph/families.d.ts
+import type { ModelFamily } from "./model-family.ts";
+/**
+ * Every architecture family the builder knows, tried in order. The decoder families of issue 21
+ * part B register here too:
+ *   // TODO(21b): llamaBidirectionalFamily ("llama-bidirectional"), mistralFamily ("mistral"),
+ *   //            qwen3RerankerFamily ("qwen3-reranker") — import them and add them below.
+ */
+export declare const modelFamilies: readonly ModelFamily[];
+/**
+ * The family that builds this config.json. An unknown architecture gets one sentence listing
+ * the supported families; a custom-code model (`auto_map`) is built by its family when it is
+ * one we know (its `model_type` / `architectures` say which), otherwise refused with why.
+ */
+export declare function selectModelFamily(config: Readonly<Record<string, unknown>>, configPath: string, families?: readonly ModelFamily[]): ModelFamily;
+
+// ---- dist/graph/families/bert-encoder.d.ts
+import { z } from "zod";
+import type { FamilyBuildContext } from "../model-family.ts";
+export declare const bertConfigSchema: z.ZodObject<{
+    vocab_size: z.ZodNumber;
+    hidden_size: z.ZodNumber;
+    num_hidden_layers: z.ZodNumber;
+    num_attention_heads: z.ZodNumber;
+    intermediate_size: z.ZodNumber;
+    hidden_act: z.ZodDefault<z.ZodEnum<{
+        gelu: "gelu";
+        gelu_new: "gelu_new";
+        gelu_pytorch_tanh: "gelu_pytorch_tanh";
+        relu: "relu";
+        silu: "silu";
+        swish: "swish";
+    }>>;
+    layer_norm_eps: z.ZodDefault<z.ZodNumber>;
+    max_position_embeddings: z.ZodNumber;
+    type_vocab_size: z.ZodDefault<z.ZodNumber>;
+    pad_token_id: z.ZodDefault<z.ZodNumber>;
+    position_embedding_type: z.ZodDefault<z.ZodLiteral<"absolute">>;
+}, z.core.$loose>;
+/** How the BERT-shaped families differ. */
+export interface BertVariant {
+    readonly family: string;
+    /** Prefixes the base model's tensors may carry, in checkpoints saved from a task model. */
+    readonly prefixes: readonly string[];
+    /** "absolute": 0…n−1; "roberta": padding_idx + 1 + cumulative count of non-padding tokens. */
+    readonly positions: "absolute" | "roberta";
+    /** Whether the graph takes token_type_ids (BERT) or adds token type 0 everywhere (RoBERTa). */
+    readonly tokenTypeInput: boolean;
+    /** "pooler": tanh(dense([CLS])) → classifier (BERT); "classification-head": dense → tanh → out_proj (RoBERTa). */
+    readonly head: "pooler" | "classification-head";
+}
+/**
+ * A BERT-shaped encoder (post-LayerNorm, learned absolute positions, exact GELU): embeddings
+ * → LayerNorm → N × [self-attention → Add & LayerNorm → FFN → Add & LayerNorm], then the
+ * sequence-classification head (cross-encoder, `logits`) or the hidden states (embedder).
+ */
+export declare function buildBertShapedGraph(context: FamilyBuildContext, variant: BertVariant): Promise<void>;
+
+// ---- dist/graph/families/bert-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/** BERT: ms-marco-MiniLM cross-encoders, bge-small/base, e5, gte, all-MiniLM embedders. */
+export declare const bertFamily: ModelFamily;
+
+// ---- dist/graph/families/modernbert-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/**
+ * ModernBERT (gte-reranker-modernbert-base, ModernBERT-embed): pre-LayerNorm layers with rotary
+ * positions, global attention every `global_attn_every_n_layers` layers and a
+ * `local_attention`-wide sliding window in between (each with its own rope base), GeGLU MLPs, no
+ * biases unless the config asks; the classifier pools ([CLS] or mean), then dense → act → norm.
+ */
+export declare const modernBertFamily: ModelFamily;
+
+// ---- dist/graph/families/xlm-roberta-family.d.ts
+import type { ModelFamily } from "../model-family.ts";
+/**
+ * XLM-RoBERTa and RoBERTa (bge-reranker-base/large, bge-reranker-v2-m3, multilingual-e5): BERT's
+ * encoder with positions counted from padding_idx + 1 over non-padding tokens, one token type,
+ * and a dense → tanh → out_proj classification head on <s>.
+ */
+export declare const xlmRobertaFamily: ModelFamily;
+
+// ---- dist/graph/family-config.d.ts
+import type { z } from "zod";
+/** config.json checked against a family's schema: what it lacks or has wrong is `corrupt-data`. */
+export declare function parseFamilyConfig<S extends z.ZodType>(schema: S, config: Readonly<Record<string, unknown>>, family: string): z.output<S>;
+/** The tensor-name prefix in front of the base model's weights ("bert.", "roberta.", "model." or none). */
+export declare function basePrefix(has: (name: string) => boolean, probe: string, prefixes: readonly string[]): string;
+/** Labels of a sequence classifier: a reranker needs exactly one logit. */
+export declare function assertOneLabel(config: Readonly<Record<string, unknown>>, family: string): void;
+
+// ---- dist/graph/float16.d.ts
+/** IEEE 754 half-precision bits of float32 values, rounded to nearest (ties to even). */
+export declare function float32ToFloat16Bits(values: Float32Array): Uint16Array;
+/** float32 values of IEEE half-precision bits (exact). */
+export declare function float16BitsToFloat32(halves: Uint16Array): Float32Array;
+/** float32 values of bfloat16 bits: the upper half of a float32 word (exact). */
+export declare function bfloat16BitsToFloat32(halves: Uint16Array): Float32Array;
+
+// ---- dist/graph/graph-blocks.d.ts
+import type { FamilyBuildContext } from "./model-family.ts";
+import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export declare const maskedScore = -10000;
+/**
+ * Graph pieces the encoder families share, reading their weights by checkpoint name. Linear
+ * weights are stored transposed ([in, out]) so that every projection is one MatMul.
+ */
+export declare class GraphBlocks {
+    #private;
+    readonly graph: OnnxGraphBuilder;
+    constructor(context: FamilyBuildContext);
+    /** A checkpoint tensor as an initializer of the expected shape. */
+    weight(name: string, shape: readonly number[]): Promise<string>;
+    /** True when the checkpoint has this (float) tensor. */
+    has(name: string): boolean;
+    /** A float constant in the graph's weight type (unique name). */
+    scalar(value: number): string;
+    int64(values: readonly number[], dims?: readonly number[]): string;
+    /** `nn.Linear`: x·Wᵀ (+ b); PyTorch stores W as [out, in]. */
+    linear(prefix: string, input: string, inFeatures: number, outFeatures: number, bias?: boolean): Promise<string>;
+    /**
+     * Rows [rowStart, rowStart + outFeatures) of a fused `nn.Linear` without bias (ModernBERT's Wqkv
+     * and Wi), as their own MatMul.
+     */
+    linearRows(name: string, input: string, inFeatures: number, totalRows: number, rowStart: number, outFeatures: number, part: string): Promise<string>;
+    /** `nn.LayerNorm` over the last axis; without bias when the architecture has none. */
+    layerNorm(weightName: string, biasName: string | undefined, input: string, size: number, epsilon: number): Promise<string>;
+    /** Exact GELU, x · ½ · (1 + erf(x / √2)), as transformers' "gelu". */
+    gelu(input: string): string;
+    /** "gelu_new" / "gelu_pytorch_tanh": ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    geluTanh(input: string): string;
+    /** transformers' ACT2FN for the activations these encoders use. */
+    activation(name: string, input: string): string;
+    /** Additive attention mask [batch, 1, 1, sequence]: 0 where attended, maskedScore on padding. */
+    paddingMask(attentionMask: string): string;
+    /** [batch, sequence, hidden] → [batch, heads, sequence, headSize] (or [batch, heads, headSize, sequence] for keys). */
+    splitHeads(input: string, heads: number, headSize: number, keys?: boolean): string;
+    /** [batch, heads, sequence, headSize] → [batch, sequence, hidden]. */
+    mergeHeads(input: string, hidden: number): string;
+    /** softmax(q·kᵀ / √d + mask)·v on split heads (keys already transposed). */
+    scaledDotProduct(query: string, keyTransposed: string, value: string, headSize: number, mask: string): string;
+    /** Token `index` of every sequence: [batch, sequence, hidden] → [batch, hidden]. */
+    token(input: string, index: number): string;
+    /** Mean over attended tokens: Σ(h·mask) / Σmask → [batch, hidden]. */
+    meanPool(input: string, attentionMask: string): string;
+    /** The graph output, cast back to float32 in fp16 graphs (keep_io_types). */
+    output(value: string, name: string, dims: readonly (string | number)[]): void;
+}
+
+// ---- dist/graph/graph-cache.d.ts
+/**
+ * Changes whenever a family's graph changes for the same weights, so that graphs built by an
+ * older builder are never reused.
+ */
+export declare const graphBuilderVersion = "1";
+/**
+ * Where built graphs are cached: HYBRID_RAG_CACHE_DIR, else $XDG_CACHE_HOME/hybrid-rag, else
+ * ~/.cache/hybrid-rag; graphs go under `graphs/`.
+ */
+export declare function defaultGraphCacheDirectory(environment?: NodeJS.ProcessEnv): string;
+export interface GraphKeyParts {
+    readonly family: string;
+    readonly task: string;
+    readonly precision: string;
+    readonly configBytes: Uint8Array;
+    readonly weightFiles: readonly string[];
+}
+/**
+ * The cache key: sha256 of the builder version, family, task, precision, config.json and the
+ * content of every weight file. A weight file's digest is remembered under `digests/` by
+ * (path, size, mtime, inode), so a second start reads no weights to find its graph.
+ */
+export declare function graphCacheKey(cacheDirectory: string, parts: GraphKeyParts): Promise<string>;
+
+// ---- dist/graph/memory-check.d.ts
+/**
+ * Refuses a model whose graph would not fit before anything is allocated: the session holds
+ * every weight in the graph's precision, and the build holds the largest tensor twice more
+ * (float32 as read, then as stored).
+ */
+export declare function assertModelFits(directory: string, weights: {
+    readonly storedBytes: number;
+    readonly largestTensorElements: number;
+    readonly storedElements: number;
+}, precision: "float32" | "float16", availableBytes?: number): void;
+
+// ---- dist/graph/model-family.d.ts
+import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+/** Element types a safetensors file may store for the floating-point weights we load. */
+export type StoredDType = "F32" | "F16" | "BF16";
+export interface TensorInfo {
+    readonly dtype: StoredDType;
+    readonly shape: readonly number[];
+}
+/** A model's weights by checkpoint tensor name (as `model.safetensors` names them). */
+export interface WeightSource {
+    names(): readonly string[];
+    info(name: string): TensorInfo | undefined;
+    /**
+     * The tensor as float32 (f16/bf16 widened exactly). Throws HybridRagError `corrupt-data`
+     * naming the file and tensor when it is missing, truncated or not the expected shape.
+     */
+    readFloat32(name: string, expectedShape?: readonly number[]): Promise<Float32Array>;
+}
+export type GraphPrecision = "float32" | "float16";
+/** What the graph computes: one logit per (query, passage) pair, or token embeddings. */
+export type ModelTask = "cross-encoder" | "embedder";
+/** How a pair is turned into model input for this family (from the model card / config). */
+export interface PairInputFormat {
+    /** e.g. "question:{query} \n \n passage:{passage}"; undefined → tokenizer's pair encoding. */
+    readonly template: string | undefined;
+}
+export interface FamilyBuildContext {
+    /** config.json as parsed (validated by the family itself). */
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly weights: WeightSource;
+    readonly builder: OnnxGraphBuilder;
+    readonly precision: GraphPrecision;
+    readonly task: ModelTask;
+}
+export interface ModelFamily {
+    /** Stable name shown to users: "bert", "xlm-roberta", "modernbert", "llama-bidirectional", "mistral", "qwen3-reranker". */
+    readonly name: string;
+    readonly tasks: readonly ModelTask[];
+    /** True when config.json (`architectures` / `model_type`) belongs to this family. */
+    matches(config: Readonly<Record<string, unknown>>): boolean;
+    /** Adds the inputs, nodes, initializers and outputs of the graph to `context.builder`. */
+    build(context: FamilyBuildContext): Promise<void>;
+    /** The pair format for cross-encoding; the directory's own config may override it. */
+    pairInputFormat(config: Readonly<Record<string, unknown>>): PairInputFormat;
+}
+
+// ---- dist/graph/onnx-graph-builder.d.ts
+export { float32ToFloat16Bits } from "./float16.ts";
+/** onnxruntime's contrib operators (SkipLayerNormalization, FastGelu, MultiHeadAttention, …). */
+export declare const microsoftDomain = "com.microsoft";
+export type AttributeValue = number | readonly number[];
+/** Named attributes; integers and integer lists are written as INT(S), other numbers as FLOAT. */
+export type Attributes = Readonly<Record<string, AttributeValue | {
+    readonly float: number;
+}>>;
+export interface NodeOptions {
+    /** Operator domain: "" (default ONNX) or `microsoftDomain` for onnxruntime's contrib ops. */
+    readonly domain?: string;
+}
+export interface OnnxGraphBuilderOptions {
+    /** `"float16"` stores every float weight as IEEE half precision (an fp16 model). */
+    readonly weights?: "float32" | "float16";
+    /**
+     * Writes weights of 1 KiB and more to this file (created or truncated) as they are added,
+     * instead of keeping them in memory: ONNX protobuf files cannot exceed 2 GB, and a
+     * multi-GB model never has to be held whole. It must sit next to the model file, which names
+     * it by its base name.
+     */
+    readonly externalDataPath?: string;
+}
+/**
+ * Builds an ONNX graph node by node. Each node gets one output, named after its op and a
+ * counter, which `node()` returns so graphs read like expressions.
+ */
+export declare class OnnxGraphBuilder {
+    #private;
+    /** The element type of weights and float constants: float32 (1) or float16 (10). */
+    readonly weightTypeCode: number;
+    constructor(options?: OnnxGraphBuilderOptions);
+    /** True when weights are stored as float16. */
+    get isFloat16(): boolean;
+    /** Declares a graph input with symbolic dimensions (strings) or fixed ones (numbers). */
+    input(name: string, elementType: "float" | "int64", dims: readonly (string | number)[]): string;
+    output(name: string, elementType: "float" | "int64", dims: readonly (string | number)[]): void;
+    /** A weight tensor (float32 or float16, see the constructor) as raw little-endian bytes. */
+    floatTensor(name: string, dims: readonly number[], values: Float32Array): string;
+    /** A float32 tensor whatever the weight type (inputs of ops that only take float32). */
+    float32Tensor(name: string, dims: readonly number[], values: Float32Array): string;
+    /** An int64 constant (shapes, axes, indices); `dims` [] makes a scalar. */
+    int64Tensor(name: string, dims: readonly number[], values: readonly number[]): string;
+    /** A scalar float constant. */
+    floatScalar(name: string, value: number): string;
+    node(opType: string, inputs: readonly string[], attributes?: Attributes, outputName?: string, options?: NodeOptions): string;
+    /** An onnxruntime contrib op (domain com.microsoft). */
+    contribNode(opType: string, inputs: readonly string[], attributes?: Attributes, outputName?: string): string;
+    /**
+     * Serialises the model (IR version 8, default-domain opset `opset`, com.microsoft 1 when a
+     * contrib op is used) and closes the external data file, if any.
+     */
+    encode(graphName: string, opset: number): Uint8Array;
+    /** Closes the external data file (encode does it too); safe to call more than once. */
+    close(): void;
+}
+
+// ---- dist/graph/safetensors-header.d.ts
+/** safetensors' own limit (MAX_HEADER_SIZE in the Rust crate): larger headers are refused unread. */
+export declare const maxHeaderBytes = 100000000;
+/** One tensor as the header describes it; offsets are relative to the data section. */
+export interface HeaderTensor {
+    readonly name: string;
+    /** As stored: "F32", "F16", "BF16", or a non-float dtype (I64 position ids, …). */
+    readonly dtype: string;
+    readonly shape: readonly number[];
+    readonly begin: number;
+    readonly end: number;
+}
+/**
+ * Reads the 8-byte little-endian header length and checks it against the file size, before
+ * anything else is read: a length that does not fit is the first sign of a lying header.
+ */
+export declare function headerLengthOf(prefix: Uint8Array, fileSize: number, file: string): number;
+/**
+ * Parses and validates a safetensors JSON header: UTF-8, a JSON object of
+ * `{name: {dtype, shape, data_offsets: [begin, end]}}` (plus `__metadata__`), every dtype known,
+ * every byte length equal to shape × dtype size, offsets inside the `dataLength`-byte data
+ * section, no two tensors overlapping. Anything else is `corrupt-data` naming file and tensor.
+ */
+export declare function parseSafetensorsHeader(headerBytes: Uint8Array, dataLength: number, file: string): Map<string, HeaderTensor>;
+
+// ---- dist/graph/safetensors-weights.d.ts
+import type { TensorInfo, WeightSource } from "./model-family.ts";
+export declare const singleWeightsFile = "model.safetensors";
+export declare const weightsIndexFile = "model.safetensors.index.json";
+/**
+ * The weights of a safetensors model directory: `model.safetensors`, or the shards
+ * `model.safetensors.index.json` names. Headers are read and validated when opened; tensors are
+ * read by offset, one at a time, through open file handles (never a whole file in memory).
+ */
+export declare class SafetensorsWeights implements WeightSource {
+    #private;
+    readonly directory: string;
+    private constructor();
+    /** Opens the directory's weights; `not-found` when it has neither file. */
+    static open(directory: string): Promise<SafetensorsWeights>;
+    /** The weight files, in order. */
+    get files(): readonly string[];
+    /** Float tensors only: integer buffers (e.g. BERT's stored position_ids) are not weights. */
+    names(): readonly string[];
+    info(name: string): TensorInfo | undefined;
+    /** Bytes of all float tensors as stored. */
+    get storedBytes(): number;
+    /** Elements of all float tensors. */
+    get storedElements(): number;
+    /** Elements of the largest float tensor. */
+    get largestTensorElements(): number;
+    readFloat32(name: string, expectedShape?: readonly number[]): Promise<Float32Array>;
+    close(): Promise<void>;
+}
+/** True when the directory holds safetensors weights (single file or index). */
+export declare function hasSafetensorsWeights(directory: string): Promise<boolean>;
+
 // ---- dist/hub-cache.d.ts
 /**
  * The Hugging Face cache root, as huggingface_hub resolves it: HF_HUB_CACHE, else
@@ -152,9 +536,14 @@ export declare function downloadFromHub(repository: string, options?: HubOptions
 
 // ---- dist/index.d.ts
 export { type ExecutionProvider, type ExecutionProviderChoice, executionProviders, gpuProviders, graphOptimizationLevels, type SessionOptions, sessionOptionsSchema, } from "./execution-provider.ts";
+export { type BuildGraphOptions, type BuiltGraph, buildModelGraph, type GraphEvent, } from "./graph/build-model-graph.ts";
+export { modelFamilies, selectModelFamily } from "./graph/families.ts";
+export { defaultGraphCacheDirectory, graphBuilderVersion } from "./graph/graph-cache.ts";
+export type { FamilyBuildContext, GraphPrecision, ModelFamily, ModelTask, PairInputFormat, StoredDType, TensorInfo, WeightSource, } from "./graph/model-family.ts";
+export { SafetensorsWeights } from "./graph/safetensors-weights.ts";
 export { defaultHubCacheDirectory, isOfflineByEnvironment } from "./hub-cache.ts";
 export { downloadFromHub, type HubOptions, type HubSnapshot, isHubModelId, } from "./hub-download.ts";
-export { type LoadModelOptions, loadModelDirectory, type ModelDirectory, type PoolingMode, type SentenceTransformersConfig, } from "./model-directory.ts";
+export { type BuiltGraphInfo, type LoadModelOptions, loadModelDirectory, type ModelDirectory, type PoolingMode, type SentenceTransformersConfig, } from "./model-directory.ts";
 export { createOnnxSession, type OnnxSession, type ProviderReport, providerReport, } from "./onnx-session.ts";
 export { cudaInstallCommand, missingProviderLibraries, onnxRuntimeBinaryDirectory, providerLibraryInstalled, } from "./provider-libraries.ts";
 export { type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
@@ -165,6 +554,8 @@ export { defaultItemsPerBatch, defaultTokensPerBatch, tokenBudgetBatches, } from
 export { longestFirstLengths } from "./truncation.ts";
 
 // ---- dist/model-directory.d.ts
+import { type GraphEvent } from "./graph/build-model-graph.ts";
+import type { GraphPrecision, ModelTask } from "./graph/model-family.ts";
 import { type HubOptions } from "./hub-download.ts";
 import { type ModelConfig } from "./model-files.ts";
 import { TextTokenizer } from "./text-tokenizer.ts";
@@ -186,14 +577,42 @@ export interface ModelDirectory {
     readonly revision: string | undefined;
     readonly config: ModelConfig;
     readonly onnxPath: string;
+    /**
+     * Set when the directory has no ONNX file and its graph was built from config.json and the
+     * safetensors weights (or found in the graph cache): the family and task it was built for.
+     */
+    readonly builtGraph: BuiltGraphInfo | undefined;
     /** Longest input the model takes: tokenizer model_max_length capped by position embeddings. */
     readonly maxLength: number;
     readonly sentenceTransformers: SentenceTransformersConfig | undefined;
     readonly tokenizer: TextTokenizer;
 }
+/** How a directory's graph was built from safetensors (see ModelDirectory.builtGraph). */
+export interface BuiltGraphInfo {
+    readonly family: string;
+    readonly task: ModelTask;
+    readonly precision: GraphPrecision;
+    /** True when the graph came from the cache and nothing was built. */
+    readonly cached: boolean;
+    readonly cacheDirectory: string | undefined;
+    /** The family's pair input format (e.g. "question:{query} \n \n passage:{passage}"), if it has one. */
+    readonly pairTemplate: string | undefined;
+}
 export interface LoadModelOptions extends HubOptions {
     /** ONNX file inside the directory; default onnx/model.onnx, else model.onnx. */
     readonly onnxFile?: string;
+    /**
+     * What a safetensors-only directory is built as: "cross-encoder" (one logit per pair) or
+     * "embedder" (token states). Default: "cross-encoder" when config.json's architectures name a
+     * sequence classifier, else "embedder". The reranker and embedder factories set it.
+     */
+    readonly task?: ModelTask;
+    /** Precision of a graph built from safetensors; default "float32". */
+    readonly graphPrecision?: GraphPrecision;
+    /** Where built graphs are cached; default HYBRID_RAG_CACHE_DIR/graphs, else ~/.cache/hybrid-rag/graphs. */
+    readonly graphCacheDirectory?: string;
+    /** Told when a graph is built or taken from the cache; default: one line on stderr. */
+    readonly onGraph?: (event: GraphEvent) => void;
 }
 /**
  * Loads a model directory from a local path, or from the Hugging Face Hub cache for an id such
@@ -374,6 +793,41 @@ export declare const bertTokenizerConfig: {
     tokenize_chinese_chars: boolean;
 };
 
+// ---- dist/testing/create-safetensors-model.d.ts
+import { type SafetensorsDType } from "./write-safetensors.ts";
+export type EncoderFamilyName = "bert" | "xlm-roberta" | "modernbert";
+export interface SafetensorsModelOptions {
+    readonly family: EncoderFamilyName;
+    readonly task: "cross-encoder" | "embedder";
+    readonly layers?: number;
+    readonly hidden?: number;
+    readonly heads?: number;
+    readonly intermediate?: number;
+    readonly maxPositions?: number;
+    readonly seed?: number;
+    readonly dtype?: SafetensorsDType;
+    readonly shards?: number;
+    /** Embedders: the sentence-transformers pooling (modules.json + 1_Pooling/config.json). */
+    readonly pooling?: "mean" | "cls";
+    /** ModernBERT: the sliding-window width of its local-attention layers. */
+    readonly localAttention?: number;
+    /** ModernBERT cross-encoders: classifier_pooling. */
+    readonly classifierPooling?: "cls" | "mean";
+    readonly vocabularyPath?: string;
+}
+/**
+ * Writes a Hugging Face directory as `save_pretrained()` leaves it — config.json, safetensors
+ * weights (optionally sharded, F32/F16/BF16), tokenizer.json, tokenizer_config.json,
+ * special_tokens_map.json, and for embedders the sentence-transformers files — with random
+ * weights under the checkpoint names of the family's transformers class. No ONNX file.
+ * Every family uses the real bert-base-uncased WordPiece vocabulary; XLM-R's puts its
+ * specials first (<s> 0, <pad> 1, </s> 2, <unk> 3) so padding_idx is 1, as in the real model.
+ */
+export declare function createSafetensorsModel(directory: string, options: SafetensorsModelOptions): Promise<{
+    directory: string;
+    config: Record<string, unknown>;
+}>;
+
 // ---- dist/testing/create-tiny-bert-model.d.ts
 export interface TinyBertOptions {
     readonly kind: "cross-encoder" | "bi-encoder";
@@ -414,44 +868,36 @@ export declare function createTinyBertModel(directory: string, options: TinyBert
 
 // ---- dist/testing/index.d.ts
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
+export { createSafetensorsModel, type EncoderFamilyName, type SafetensorsModelOptions, } from "./create-safetensors-model.ts";
 export { createTinyBertModel, defaultVocabularyPath, sharedDirectory, type TinyBertModel, type TinyBertOptions, } from "./create-tiny-bert-model.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export { type ReferenceBatch, type ReferenceOutput, referenceDirectory, referencePython, runPytorchReference, torchUnavailableReason, } from "./pytorch-reference.ts";
 export { readSciFactSample, type SciFactText } from "./scifact-sample.ts";
 export { SeededRandom } from "./seeded-random.ts";
+export { encodeSafetensors, type SafetensorsEntry, writeSafetensorsWeights, } from "./write-safetensors.ts";
 
 // ---- dist/testing/onnx-graph-builder.d.ts
-export type AttributeValue = number | readonly number[];
-/** Named attributes; integers and integer lists are written as INT(S), other numbers as FLOAT. */
-export type Attributes = Readonly<Record<string, AttributeValue | {
-    readonly float: number;
-}>>;
-/**
- * Builds an ONNX graph node by node. Each node gets one output, named after its op and a
- * counter, which `node()` returns so graphs read like expressions.
- */
-export declare class OnnxGraphBuilder {
-    #private;
-    /** The element type of weights and float constants: float32 (1) or float16 (10). */
-    readonly weightTypeCode: number;
-    /** `weights: "float16"` stores every float tensor as IEEE half precision (an fp16 model). */
-    constructor(options?: {
-        readonly weights?: "float32" | "float16";
-    });
-    /** Declares a graph input with symbolic dimensions (strings) or fixed ones (numbers). */
-    input(name: string, elementType: "float" | "int64", dims: readonly (string | number)[]): string;
-    output(name: string, elementType: "float" | "int64", dims: readonly (string | number)[]): void;
-    /** A weight tensor (float32 or float16, see the constructor) as raw little-endian bytes. */
-    floatTensor(name: string, dims: readonly number[], values: Float32Array): string;
-    /** An int64 constant (shapes, axes, indices); `dims` [] makes a scalar. */
-    int64Tensor(name: string, dims: readonly number[], values: readonly number[]): string;
-    /** A scalar float constant. */
-    floatScalar(name: string, value: number): string;
-    node(opType: string, inputs: readonly string[], attributes?: Attributes, outputName?: string): string;
-    /** Serialises the model (IR version 8, default-domain opset `opset`). */
-    encode(graphName: string, opset: number): Uint8Array;
+export { type Attributes, type AttributeValue, float32ToFloat16Bits, OnnxGraphBuilder, } from "../graph/onnx-graph-builder.ts";
+
+// ---- dist/testing/pytorch-reference.d.ts
+/** Debian's interpreter, which has python3-torch (not a pyenv python3 first on PATH). */
+export declare const referencePython = "/usr/bin/python3";
+/** packages/models/reference: the independent PyTorch forward passes. */
+export declare const referenceDirectory: string;
+/** undefined when `/usr/bin/python3` imports torch; otherwise why not, in one line. */
+export declare function torchUnavailableReason(): Promise<string | undefined>;
+export interface ReferenceBatch {
+    readonly input_ids: readonly (readonly number[])[];
+    readonly attention_mask: readonly (readonly number[])[];
+    readonly token_type_ids: readonly (readonly number[])[];
 }
-/** IEEE 754 half-precision bits of float32 values, rounded to nearest (ties to even). */
-export declare function float32ToFloat16Bits(values: Float32Array): Uint16Array;
+export interface ReferenceOutput {
+    readonly logits?: number[];
+    readonly last_hidden_state?: number[][][];
+    readonly embeddings?: number[][];
+}
+/** Runs `reference/<script>` on a batch of token ids and returns what it prints. */
+export declare function runPytorchReference(script: string, modelDirectory: string, task: "cross-encoder" | "embedder", batch: ReferenceBatch): Promise<ReferenceOutput>;
 
 // ---- dist/testing/scifact-sample.d.ts
 export interface SciFactText {
@@ -475,6 +921,29 @@ export declare class SeededRandom {
     /** `count` values drawn from N(mean, standardDeviation²). */
     normals(count: number, standardDeviation: number, mean?: number): Float32Array;
 }
+
+// ---- dist/testing/write-safetensors.d.ts
+/** One tensor to write: float32 values stored as the given dtype. */
+export interface SafetensorsEntry {
+    readonly shape: readonly number[];
+    readonly values: Float32Array;
+}
+export type SafetensorsDType = "F32" | "F16" | "BF16";
+/**
+ * Encodes tensors in the safetensors format: an 8-byte little-endian header length, a JSON
+ * header `{name: {dtype, shape, data_offsets: [begin, end]}}` (offsets relative to the data
+ * section), padded with spaces to a multiple of 8, then the tensors' bytes in header order.
+ */
+export declare function encodeSafetensors(tensors: Readonly<Record<string, SafetensorsEntry>>, dtype?: SafetensorsDType, metadata?: Readonly<Record<string, string>>): Uint8Array;
+/**
+ * Writes `model.safetensors`, or with `shards` > 1 `model-0000N-of-0000M.safetensors` files and
+ * `model.safetensors.index.json` (`{metadata: {total_size}, weight_map: {name: file}}`), as
+ * transformers' `save_pretrained()` does.
+ */
+export declare function writeSafetensorsWeights(directory: string, tensors: Readonly<Record<string, SafetensorsEntry>>, options?: {
+    readonly dtype?: SafetensorsDType;
+    readonly shards?: number;
+}): Promise<void>;
 
 // ---- dist/text-tokenizer.d.ts
 /** Token ids and token type ids of one encoded text or text pair, special tokens included. */

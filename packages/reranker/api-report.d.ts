@@ -246,11 +246,17 @@ export interface EncodedPair extends EncodedText {
     readonly untruncatedLength: number;
 }
 /**
- * Tokenises pairs for a model of `maxLength` tokens. Each distinct query is tokenised once per
+ * Tokenises pairs for a model of `maxLength` tokens. With a `template` (a model family's pair
+ * input format, e.g. "question:{query} \n \n passage:{passage}"), each pair becomes one text:
+ * the template around the query, then the passage, then the rest of the template, and an
+ * over-length pair loses the end of its passage (the template's text is never cut).
+ * Otherwise: Each distinct query is tokenised once per
  * call (a request's pairs share their query). Over-length pairs are cut with `longest_first`
  * (truncate END) or refused naming the pair (truncate NONE).
  */
-export declare function encodePairs(tokenizer: TextTokenizer, pairs: readonly QueryPassagePair[], maxLength: number, truncate: TruncateMode): EncodedPair[];
+export declare function encodePairs(tokenizer: TextTokenizer, pairs: readonly QueryPassagePair[], maxLength: number, truncate: TruncateMode, template?: string): EncodedPair[];
+/** "a{query}b{passage}c" → ["a", "b", "c"]; the query must come first, each once. */
+export declare function splitTemplate(template: string): [string, string, string];
 
 // ---- dist/float16.d.ts
 /**
@@ -310,7 +316,7 @@ import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
  */
 export declare class PairTokenizerWorker {
     #private;
-    constructor(modelPath: string);
+    constructor(modelPath: string, template?: string);
     /** Starts the worker ahead of the first list (loading the tokenizer takes a moment). */
     warmUp(): void;
     /** Encodes pairs with truncate "END" (the only mode that cannot refuse a pair). */
