@@ -280,7 +280,7 @@ export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
 export { createWorkerPoolReranker, type WorkerPoolReranker, type WorkerPoolRerankerOptions, } from "./worker-pool-reranker.ts";
 
 // ---- dist/model-precision.d.ts
-import { type ExecutionProviderChoice, type ModelDirectory } from "@hybrid-rag/models";
+import { type ExecutionProviderChoice, type LoadModelOptions, type ModelDirectory } from "@hybrid-rag/models";
 export declare const modelPrecisions: readonly ["auto", "fp32", "fp16"];
 /** Which weights to run: "auto" takes the fp16 file on a GPU when the directory has one. */
 export type ModelPrecision = (typeof modelPrecisions)[number];
@@ -296,7 +296,7 @@ export interface ChosenModelFile {
  * cores on GPUs; on CPUs onnxruntime runs fp16 graphs slower than fp32, so "auto" keeps fp32 there.
  * An explicit `onnxFile` (in `hub`) or a ModelDirectory with another file is kept as fp32.
  */
-export declare function chooseModelFile(model: ModelDirectory, precision: ModelPrecision, provider: ExecutionProviderChoice): Promise<ChosenModelFile>;
+export declare function chooseModelFile(model: ModelDirectory, precision: ModelPrecision, provider: ExecutionProviderChoice, onGraph?: LoadModelOptions["onGraph"]): Promise<ChosenModelFile>;
 
 // ---- dist/pair-tokenizer-worker.d.ts
 import { type QueryPassagePair } from "./encode-pairs.ts";

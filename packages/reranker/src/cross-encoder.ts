@@ -115,12 +115,17 @@ export class CrossEncoder {
       overlapChunkSize,
       ...sessionOptions
     } = settings;
-    let modelFile = await chooseModelFile(model, precision, sessionOptions.executionProvider);
+    let modelFile = await chooseModelFile(
+      model,
+      precision,
+      sessionOptions.executionProvider,
+      hub?.onGraph,
+    );
     let session = await createOnnxSession(modelFile.path, sessionOptions);
     if (precision === "auto" && modelFile.precision === "fp16" && session.provider === "cpu") {
       // "auto" expected a GPU and fell back: the CPU runs the fp32 file faster.
       await session.release();
-      modelFile = await chooseModelFile(model, "fp32", "cpu");
+      modelFile = await chooseModelFile(model, "fp32", "cpu", hub?.onGraph);
       session = await createOnnxSession(modelFile.path, sessionOptions);
     }
     return new CrossEncoder(model, session, modelFile, {

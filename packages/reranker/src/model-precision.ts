@@ -5,6 +5,7 @@ import {
   buildModelGraph,
   type ExecutionProviderChoice,
   gpuProviders,
+  type LoadModelOptions,
   type ModelDirectory,
   providerLibraryInstalled,
 } from "@hybrid-rag/models";
@@ -32,8 +33,9 @@ export async function chooseModelFile(
   model: ModelDirectory,
   precision: ModelPrecision,
   provider: ExecutionProviderChoice,
+  onGraph?: LoadModelOptions["onGraph"],
 ): Promise<ChosenModelFile> {
-  if (model.builtGraph) return chooseBuiltGraph(model, precision, provider);
+  if (model.builtGraph) return chooseBuiltGraph(model, precision, provider, onGraph);
   if (precision === "fp32") return { path: model.onnxPath, precision: "fp32" };
   const fp16Path = join(model.path, fp16ModelFile);
   const hasFp16 = (await stat(fp16Path).catch(() => undefined))?.isFile() ?? false;
@@ -68,6 +70,7 @@ async function chooseBuiltGraph(
   model: ModelDirectory,
   precision: ModelPrecision,
   provider: ExecutionProviderChoice,
+  onGraph: LoadModelOptions["onGraph"],
 ): Promise<ChosenModelFile> {
   const built = model.builtGraph!;
   const wanted =
@@ -78,6 +81,7 @@ async function chooseBuiltGraph(
     task: built.task,
     precision: graphPrecision,
     ...(built.cacheDirectory === undefined ? {} : { cacheDirectory: built.cacheDirectory }),
+    ...(onGraph === undefined ? {} : { onGraph }),
   });
   return { path: graph.onnxPath, precision: wanted };
 }

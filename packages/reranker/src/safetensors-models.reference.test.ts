@@ -11,6 +11,7 @@ import {
   torchUnavailableReason,
 } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CrossEncoder } from "./cross-encoder.ts";
 import { createCrossEncoderReranker } from "./cross-encoder-reranker.ts";
 
 // A directory as save_pretrained() leaves it (safetensors, no ONNX) scored by
@@ -105,5 +106,48 @@ describe.skipIf(unavailable !== undefined)(
         }
       },
     );
+
+    it("precision fp16 builds and caches the float16 graph from the same weights (≤ 1e-2 of fp32)", async () => {
+      const directory = join(root, "bert-fp16");
+      await createSafetensorsModel(directory, {
+        family: "bert",
+        task: "cross-encoder",
+        dtype: "F16",
+      });
+      const events: GraphEvent[] = [];
+      const hub = {
+        graphCacheDirectory: join(root, "cache"),
+        onGraph: (event: GraphEvent) => events.push(event),
+      };
+      const fp32 = await CrossEncoder.create({
+        model: directory,
+        hub,
+        executionProvider: "cpu",
+        precision: "fp32",
+      });
+      const fp16 = await CrossEncoder.create({
+        model: directory,
+        hub,
+        executionProvider: "cpu",
+        precision: "fp16",
+      });
+      try {
+        expect(fp16.modelFile.precision).toBe("fp16");
+        expect(fp16.modelFile.path).not.toBe(fp32.modelFile.path);
+        expect(events.map((event) => [event.kind, event.precision])).toEqual([
+          ["built", "float32"],
+          ["cached", "float32"],
+          ["built", "float16"],
+        ]);
+        const expected = await fp32.scorePairs(query, passages);
+        const actual = await fp16.scorePairs(query, passages);
+        for (const [index, logit] of actual.entries()) {
+          expect(Math.abs(logit - expected[index]!)).toBeLessThanOrEqual(1e-2);
+        }
+      } finally {
+        await fp32.release();
+        await fp16.release();
+      }
+    });
   },
 );

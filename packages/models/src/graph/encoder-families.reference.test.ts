@@ -105,8 +105,18 @@ const crossEncoderCases: Case[] = [
     options: { family: "xlm-roberta", task: "cross-encoder", dtype: "F16", shards: 2 },
   },
   {
+    name: "xlm-roberta, float16 graph",
+    options: { family: "xlm-roberta", task: "cross-encoder" },
+    precision: "float16",
+  },
+  {
     name: "modernbert (mean pooling), F32",
     options: { family: "modernbert", task: "cross-encoder", layers: 4 },
+  },
+  {
+    name: "modernbert, float16 graph",
+    options: { family: "modernbert", task: "cross-encoder", layers: 4 },
+    precision: "float16",
   },
   {
     name: "modernbert (cls pooling), BF16",
