@@ -3,6 +3,7 @@
 // the same pairs, the same onnxruntime-node, the same threads, interleaved, medians.
 //
 //   node benchmarks/reranker/src/built-graph-vs-torch-export.ts [--runs 7] [--pairs 64] [--threads 1]
+//     [--other <model.onnx>]   a third contender timed in the same run (e.g. an earlier build)
 import { execFile } from "node:child_process";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { uptime as systemUptime } from "node:os";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "64" },
     threads: { type: "string", default: "1" },
     "max-length": { type: "string", default: "256" },
+    other: { type: "string" },
   },
 });
 const runs = Number(values.runs);
@@ -70,6 +72,8 @@ const sessionOptions = {
 };
 const built = await createOnnxSession(model.onnxPath, sessionOptions);
 const exported = await createOnnxSession(exportPath, sessionOptions);
+const other =
+  values.other === undefined ? undefined : await createOnnxSession(values.other, sessionOptions);
 
 // SciFact's first query against its first documents, cut at maxLength, batches of 16 by length.
 const [query] = await readSciFactSample(1, "queries.jsonl");
@@ -99,18 +103,17 @@ const ours = await scoreAll(built);
 const theirs = await scoreAll(exported);
 const maxDifference = Math.max(...ours.map((logit, index) => Math.abs(logit - theirs[index]!)));
 const loadAverageBefore = await loadAverage();
-const [builtTimings, exportedTimings] = await timeInterleaved(
-  [
-    () => scoreAll(built),
-    () => scoreAll(exported),
-    () => scoreAll(exported),
-    () => scoreAll(built),
-  ],
-  runs,
-).then(([a, b, c, d]) => [
-  [...a!, ...d!],
-  [...b!, ...c!],
-]);
+const contenders = [
+  () => scoreAll(built),
+  () => scoreAll(exported),
+  () => scoreAll(exported),
+  () => scoreAll(built),
+];
+if (other) contenders.push(() => scoreAll(other));
+const [builtTimings, exportedTimings, otherTimings] = await timeInterleaved(contenders, runs).then(
+  ([a, b, c, d, e]) => [[...a!, ...d!], [...b!, ...c!], e],
+);
+const otherLogits = other ? await scoreAll(other) : undefined;
 const builtSummary = summarize(builtTimings!);
 const exportedSummary = summarize(exportedTimings!);
 const tokens = encoded.reduce((sum, item) => sum + item.ids.length, 0);
@@ -131,6 +134,17 @@ const result = {
     ...exportedSummary,
     pairsPerSecond: (encoded.length * 1000) / exportedSummary.wallMs,
   },
+  ...(otherTimings && otherLogits
+    ? {
+        other: {
+          path: values.other,
+          ...summarize(otherTimings),
+          maxDifference: Math.max(
+            ...otherLogits.map((logit, index) => Math.abs(logit - theirs[index]!)),
+          ),
+        },
+      }
+    : {}),
   speedWall: exportedSummary.wallMs / builtSummary.wallMs,
   speedCpu: exportedSummary.cpuMs / builtSummary.cpuMs,
   perRunRatioMedian: median(
@@ -149,6 +163,7 @@ await writeFile(
 );
 await built.release();
 await exported.release();
+await other?.release();
 
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
