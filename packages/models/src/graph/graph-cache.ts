@@ -8,7 +8,7 @@ import { join } from "node:path";
  * Changes whenever a family's graph changes for the same weights, so that graphs built by an
  * older builder are never reused.
  */
-export const graphBuilderVersion = "2";
+export const graphBuilderVersion = "3";
 
 /**
  * Where built graphs are cached: HYBRID_RAG_CACHE_DIR, else $XDG_CACHE_HOME/hybrid-rag, else

@@ -85,59 +85,9 @@ export async function buildBertShapedGraph(
   const summed = graph.node("Add", [graph.node("Add", [words, positions]), types]);
   let states = await norm(`${prefix}embeddings.LayerNorm`, summed);
 
-  // float32 graphs use onnxruntime's fused CPU/CUDA kernels (Attention, SkipLayerNormalization),
-  // which its session optimiser does not form from plain ops; float16 keeps plain ops, whose
-  // fp16 kernels every provider has.
-  const fused = context.precision === "float32";
-  const mask = fused ? "" : blocks.paddingMask(attentionMask);
-  const maskIndex = fused ? graph.node("Cast", [attentionMask], { to: 6 }) : "";
+  const mask = blocks.paddingMask(attentionMask);
   for (let layer = 0; layer < config.num_hidden_layers; layer++) {
     const at = `${prefix}encoder.layer.${layer}`;
-    if (fused) {
-      const attended = await blocks.fusedSelfAttention(
-        [`${at}.attention.self.query`, `${at}.attention.self.key`, `${at}.attention.self.value`],
-        states,
-        hidden,
-        heads,
-        maskIndex,
-      );
-      const [projected, projectionBias] = await blocks.linearWithoutBias(
-        `${at}.attention.output.dense`,
-        attended,
-        hidden,
-        hidden,
-      );
-      const afterAttention = await blocks.skipLayerNorm(
-        projected,
-        states,
-        layerNormNames(blocks, `${at}.attention.output.LayerNorm`),
-        projectionBias,
-        hidden,
-        epsilon,
-      );
-      const expanded = await blocks.linear(
-        `${at}.intermediate.dense`,
-        afterAttention,
-        hidden,
-        config.intermediate_size,
-      );
-      const activated = blocks.activation(config.hidden_act, expanded);
-      const [contracted, outputBias] = await blocks.linearWithoutBias(
-        `${at}.output.dense`,
-        activated,
-        config.intermediate_size,
-        hidden,
-      );
-      states = await blocks.skipLayerNorm(
-        contracted,
-        afterAttention,
-        layerNormNames(blocks, `${at}.output.LayerNorm`),
-        outputBias,
-        hidden,
-        epsilon,
-      );
-      continue;
-    }
     const query = blocks.splitHeads(
       await blocks.linear(`${at}.attention.self.query`, states, hidden, hidden),
       heads,
