@@ -296,7 +296,7 @@ export declare class GraphBlocks {
  * Changes whenever a family's graph changes for the same weights, so that graphs built by an
  * older builder are never reused.
  */
-export declare const graphBuilderVersion = "1";
+export declare const graphBuilderVersion = "3";
 /**
  * Where built graphs are cached: HYBRID_RAG_CACHE_DIR, else $XDG_CACHE_HOME/hybrid-rag, else
  * ~/.cache/hybrid-rag; graphs go under `graphs/`.
