@@ -47,6 +47,7 @@ export declare const crossEncoderOptionsSchema: z.ZodObject<{
         fp16: "fp16";
         fp32: "fp32";
     }>>;
+    pairTemplate: z.ZodOptional<z.ZodString>;
     concurrency: z.ZodDefault<z.ZodNumber>;
 }, z.core.$strict>;
 export type CrossEncoderSettings = z.input<typeof crossEncoderOptionsSchema>;

@@ -70,3 +70,48 @@ describe("encodePairs with a family's pair template", () => {
     );
   });
 });
+
+describe("CrossEncoder pairTemplate option", () => {
+  it("encodes pairs with the given template, counts tokens with it, and refuses a malformed one", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "pair-template-option-"));
+    await createTinyBertModel(directory, { kind: "cross-encoder", seed: 3 });
+    const template = "question:{query} \n \n passage:{passage}";
+    const encoder = await CrossEncoder.create({
+      model: directory,
+      executionProvider: "cpu",
+      intraOpThreads: 1,
+      pairTemplate: template,
+    });
+    try {
+      const pair = { query: "fox", passage: "the quick brown fox" };
+      const [encoded] = encoder.tokenizePairs([pair]);
+      const [expected] = encodePairs(
+        encoder.model.tokenizer,
+        [pair],
+        encoder.maxLength,
+        "END",
+        template,
+      );
+      expect(encoded!.ids).toEqual(expected!.ids);
+      expect(encoder.countTokens(pair.query, pair.passage)).toBe(expected!.length);
+      const plain = await CrossEncoder.create({
+        model: directory,
+        executionProvider: "cpu",
+        pairTemplate: "none",
+      });
+      expect(plain.tokenizePairs([pair])[0]!.ids).toEqual(
+        encoder.model.tokenizer.encode(pair.query, pair.passage).ids,
+      );
+      await plain.release();
+      await expect(
+        CrossEncoder.create({
+          model: directory,
+          executionProvider: "cpu",
+          pairTemplate: "{passage}{query}",
+        }),
+      ).rejects.toThrow(/must contain \{query\} once and then \{passage\}/);
+    } finally {
+      await encoder.release();
+    }
+  });
+});
