@@ -86,9 +86,21 @@ interface Case {
   readonly name: string;
   readonly options: SafetensorsModelOptions;
   readonly precision?: "float32" | "float16";
+  /** Longest pair in tokens (default 40); the model's whole position table when it is maxPositions. */
+  readonly maxLength?: number;
 }
 
 const crossEncoderCases: Case[] = [
+  {
+    name: "bert, pairs as long as max_position_embeddings",
+    options: { family: "bert", task: "cross-encoder", maxPositions: 48 },
+    maxLength: 48,
+  },
+  {
+    name: "xlm-roberta, pairs as long as the position table allows (padding_idx offset)",
+    options: { family: "xlm-roberta", task: "cross-encoder", maxPositions: 48 },
+    maxLength: 48,
+  },
   { name: "bert, F32", options: { family: "bert", task: "cross-encoder" } },
   {
     name: "bert, BF16, 3 shards",
@@ -165,7 +177,8 @@ describe.skipIf(unavailable !== undefined)(
         const model = await loadCase(testCase, `cross-${testCase.name.replaceAll(/\W+/g, "-")}`);
         expect(model.builtGraph?.task).toBe("cross-encoder");
         // 40 tokens: the long passages are truncated, and every sequence is past ModernBERT's 8-token window.
-        const batch = encodePairs(model, 40);
+        const batch = encodePairs(model, testCase.maxLength ?? 40);
+        expect(batch.sequenceLength).toBe(testCase.maxLength ?? 40);
         const session = await ort.InferenceSession.create(model.onnxPath);
         try {
           const outputs = await session.run(batchFeeds(batch, session.inputNames));
