@@ -813,6 +813,8 @@ export interface SafetensorsModelOptions {
     readonly localAttention?: number;
     /** ModernBERT cross-encoders: classifier_pooling. */
     readonly classifierPooling?: "cls" | "mean";
+    /** ModernBERT: biases everywhere (norm_bias, attention_bias, mlp_bias, classifier_bias). */
+    readonly biases?: boolean;
     readonly vocabularyPath?: string;
 }
 /**

@@ -126,6 +126,10 @@ const crossEncoderCases: Case[] = [
     options: { family: "modernbert", task: "cross-encoder", layers: 4 },
   },
   {
+    name: "modernbert with every bias (norm, attention, mlp, classifier)",
+    options: { family: "modernbert", task: "cross-encoder", layers: 4, biases: true },
+  },
+  {
     name: "modernbert, float16 graph",
     options: { family: "modernbert", task: "cross-encoder", layers: 4 },
     precision: "float16",

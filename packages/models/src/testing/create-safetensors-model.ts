@@ -28,6 +28,8 @@ export interface SafetensorsModelOptions {
   readonly localAttention?: number;
   /** ModernBERT cross-encoders: classifier_pooling. */
   readonly classifierPooling?: "cls" | "mean";
+  /** ModernBERT: biases everywhere (norm_bias, attention_bias, mlp_bias, classifier_bias). */
+  readonly biases?: boolean;
   readonly vocabularyPath?: string;
 }
 
@@ -172,22 +174,31 @@ function modernBertTensors(
   const cross = options.task === "cross-encoder";
   const base = cross ? "model." : "";
   const { hidden, intermediate } = shape;
+  const biases = options.biases ?? false;
+  const norm = (prefix: string): void => {
+    add(`${prefix}.weight`, [hidden], 1);
+    if (biases) add(`${prefix}.bias`, [hidden]);
+  };
+  const linear = (prefix: string, inFeatures: number, outFeatures: number): void => {
+    add(`${prefix}.weight`, [outFeatures, inFeatures]);
+    if (biases) add(`${prefix}.bias`, [outFeatures]);
+  };
   add(`${base}embeddings.tok_embeddings.weight`, [vocabularySize, hidden]);
-  add(`${base}embeddings.norm.weight`, [hidden], 1);
+  norm(`${base}embeddings.norm`);
   for (let layer = 0; layer < shape.layers; layer++) {
     const at = `${base}layers.${layer}`;
     // Layer 0 has no attention norm (nn.Identity): the embeddings are already normalised.
-    if (layer > 0) add(`${at}.attn_norm.weight`, [hidden], 1);
-    add(`${at}.attn.Wqkv.weight`, [3 * hidden, hidden]);
-    add(`${at}.attn.Wo.weight`, [hidden, hidden]);
-    add(`${at}.mlp_norm.weight`, [hidden], 1);
-    add(`${at}.mlp.Wi.weight`, [2 * intermediate, hidden]);
-    add(`${at}.mlp.Wo.weight`, [hidden, intermediate]);
+    if (layer > 0) norm(`${at}.attn_norm`);
+    linear(`${at}.attn.Wqkv`, hidden, 3 * hidden);
+    linear(`${at}.attn.Wo`, hidden, hidden);
+    norm(`${at}.mlp_norm`);
+    linear(`${at}.mlp.Wi`, hidden, 2 * intermediate);
+    linear(`${at}.mlp.Wo`, intermediate, hidden);
   }
-  add(`${base}final_norm.weight`, [hidden], 1);
+  norm(`${base}final_norm`);
   if (cross) {
-    add("head.dense.weight", [hidden, hidden]);
-    add("head.norm.weight", [hidden], 1);
+    linear("head.dense", hidden, hidden);
+    norm("head.norm");
     add("classifier.weight", [1, hidden]);
     add("classifier.bias", [1]);
   }
@@ -203,10 +214,10 @@ function modernBertTensors(
     hidden_activation: "gelu",
     max_position_embeddings: shape.maxPositions,
     norm_eps: 1e-5,
-    norm_bias: false,
-    attention_bias: false,
-    mlp_bias: false,
-    classifier_bias: false,
+    norm_bias: biases,
+    attention_bias: biases,
+    mlp_bias: biases,
+    classifier_bias: biases,
     classifier_activation: "gelu",
     classifier_pooling: options.classifierPooling ?? "mean",
     global_attn_every_n_layers: 3,
