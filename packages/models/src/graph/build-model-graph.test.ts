@@ -16,6 +16,7 @@ import { type ErrorCode, HybridRagError } from "@hybrid-rag/core";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadModelDirectory } from "../model-directory.ts";
+import { batchFeeds, padBatch } from "../padded-batch.ts";
 import { createSafetensorsModel } from "../testing/create-safetensors-model.ts";
 import { createTinyBertModel } from "../testing/create-tiny-bert-model.ts";
 import { encodeSafetensors } from "../testing/write-safetensors.ts";
@@ -285,5 +286,65 @@ describe("unsupported and corrupt model directories", () => {
     expect(error.message).toMatch(
       /needs about \d+\.\d GiB of memory as a float32 graph .* more than this machine's \d+\.\d GiB/,
     );
+  });
+});
+
+describe("ModernBERT configs as transformers 5 writes them", () => {
+  it("layer_types and rope_parameters build the same graph as the 4.x fields", async () => {
+    const v4 = join(root, "modernbert-v4");
+    await createSafetensorsModel(v4, {
+      family: "modernbert",
+      task: "cross-encoder",
+      layers: 4,
+      hidden: 32,
+      heads: 2,
+    });
+    // Not the defaults, so that ignoring either spelling would change the logits.
+    await patchConfig(v4, {
+      global_attn_every_n_layers: 2,
+      global_rope_theta: 5000,
+      local_rope_theta: 777,
+    });
+    const v5 = await copyModel(v4, join(root, "modernbert-v5"));
+    const config = JSON.parse(await readFile(join(v5, "config.json"), "utf8"));
+    delete config.global_attn_every_n_layers;
+    delete config.global_rope_theta;
+    delete config.local_rope_theta;
+    config.layer_types = [
+      "full_attention",
+      "sliding_attention",
+      "full_attention",
+      "sliding_attention",
+    ];
+    config.rope_parameters = {
+      full_attention: { rope_type: "default", rope_theta: 5000 },
+      sliding_attention: { rope_type: "default", rope_theta: 777 },
+    };
+    await writeFile(join(v5, "config.json"), JSON.stringify(config));
+    const options = { graphCacheDirectory: cache, onGraph: () => {} };
+    const logits = async (directory: string): Promise<Float32Array> => {
+      const model = await loadModelDirectory(directory, options);
+      const encoded = [
+        model.tokenizer.encode(
+          "a query about cells",
+          "mitochondria make energy for the cell in every tissue",
+        ),
+        model.tokenizer.encode("short", "text"),
+      ];
+      const batch = padBatch(encoded, model.tokenizer.padId);
+      const session = await ort.InferenceSession.create(model.onnxPath);
+      try {
+        return (await session.run(batchFeeds(batch, session.inputNames))).logits!
+          .data as Float32Array;
+      } finally {
+        await session.release();
+      }
+    };
+    const [fromV4, fromV5] = [await logits(v4), await logits(v5)];
+    expect(Array.from(fromV5)).toEqual(Array.from(fromV4));
+    // And the fields matter: the 4.x default pattern gives other logits.
+    const defaults = await copyModel(v4, join(root, "modernbert-defaults"));
+    await patchConfig(defaults, { global_attn_every_n_layers: 3 });
+    expect(Array.from(await logits(defaults))).not.toEqual(Array.from(fromV4));
   });
 });
