@@ -1,3 +1,4 @@
+import { basename, dirname } from "node:path";
 import type { Embedder, Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
 import {
@@ -7,6 +8,7 @@ import {
   createTeiEmbedder,
 } from "@hybrid-rag/embeddings";
 import { createUseLiteEmbedder } from "@hybrid-rag/embeddings-use";
+import type { ModelDirectory } from "@hybrid-rag/models";
 import {
   createCohereReranker,
   createCrossEncoderReranker,
@@ -42,6 +44,7 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
       revision: embedder.model.revision ?? null,
       onnxFile: embedder.model.onnxPath,
       onnxSha256: await sha256File(embedder.model.onnxPath),
+      builtGraph: builtGraphOf(embedder.model, embedder.model.onnxPath),
       dimension: embedder.dimension,
       pooling: embedder.pooling,
       normalize: embedder.normalize,
@@ -113,6 +116,17 @@ function remoteEmbedder(settings: EngineSettings, baseUrl: string): Built<Embedd
   };
 }
 
+/**
+ * For a graph built from safetensors, model.onnx holds no weights (they are in model.onnx.data),
+ * so its sha256 does not pin them; the cache key, a content hash of config.json and the weights,
+ * does.
+ */
+function builtGraphOf(model: ModelDirectory, onnxPath: string): Record<string, string> | null {
+  const built = model.builtGraph;
+  if (!built) return null;
+  return { family: built.family, task: built.task, contentKey: basename(dirname(onnxPath)) };
+}
+
 /** The reranker of `--reranker-model`: an in-process ONNX cross-encoder or an endpoint. */
 export async function loadReranker(settings: EngineSettings): Promise<Built<Reranker>> {
   const spec = parseModelSpec(settings.rerankerModel, "--reranker-model");
@@ -134,6 +148,7 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Rera
       revision: loaded.revision ?? null,
       onnxFile: reranker.crossEncoder.modelFile.path,
       onnxSha256: await sha256File(reranker.crossEncoder.modelFile.path),
+      builtGraph: builtGraphOf(loaded, reranker.crossEncoder.modelFile.path),
       maxLength: reranker.crossEncoder.maxLength,
       precision: reranker.crossEncoder.modelFile.precision,
       // The provider in use, from the loaded model; the request is kept beside it.

@@ -71,7 +71,9 @@ export async function createOnnxEmbedder(options: OnnxEmbedderOptions): Promise<
   const { model: modelOption, hub, ...rest } = options;
   const settings = parseWithSchema(onnxEmbedderSchema, rest, "ONNX embedder options");
   const model =
-    typeof modelOption === "string" ? await loadModelDirectory(modelOption, hub) : modelOption;
+    typeof modelOption === "string"
+      ? await loadModelDirectory(modelOption, { task: "embedder", ...hub })
+      : modelOption;
   const {
     name,
     pooling: poolingOption,

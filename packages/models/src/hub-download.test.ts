@@ -11,6 +11,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { downloadFromHub } from "./hub-download.ts";
 import { loadModelDirectory } from "./model-directory.ts";
+import { createSafetensorsModel } from "./testing/create-safetensors-model.ts";
 import { createTinyBertModel } from "./testing/create-tiny-bert-model.ts";
 
 const repository = "test-org/tiny-cross-encoder";
@@ -233,5 +234,41 @@ describe("downloadFromHub", () => {
     expect(
       server.requests.every((request) => request.headers.authorization === "Bearer hf_secret"),
     ).toBe(true);
+  });
+});
+
+describe("a Hub repository with safetensors weights and no ONNX export", () => {
+  it("downloads config, tokenizer and weights; loadModelDirectory builds the graph", async () => {
+    const saved = new Map(files);
+    const source = join(root, "safetensors-source");
+    await createSafetensorsModel(source, {
+      family: "bert",
+      task: "cross-encoder",
+      hidden: 16,
+      heads: 2,
+    });
+    files.delete("onnx/model.onnx");
+    for (const name of [
+      "config.json",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "model.safetensors",
+    ]) {
+      files.set(name, await readFile(join(source, name)));
+    }
+    try {
+      const model = await loadModelDirectory(repository, {
+        cacheDirectory: join(root, "safetensors-cache"),
+        endpoint: server.url,
+        graphCacheDirectory: join(root, "safetensors-graphs"),
+        onGraph: () => {},
+      });
+      expect(model.builtGraph?.family).toBe("bert");
+      expect(model.revision).toBe(commit);
+      expect(model.onnxPath.startsWith(join(root, "safetensors-graphs"))).toBe(true);
+    } finally {
+      files.clear();
+      for (const [name, content] of saved) files.set(name, content);
+    }
   });
 });

@@ -117,11 +117,17 @@ export async function downloadFromHub(
     throw error;
   }
   const byName = new Map(info.siblings.map((sibling) => [sibling.rfilename, sibling]));
-  const onnxFile = chooseOnnxFile(byName, repository, options.onnxFile);
+  // Without an ONNX export, the safetensors weights: loadModelDirectory builds the graph.
+  const weightFiles = options.onnxFile === undefined ? safetensorsFilesOf(byName) : [];
+  const onnxFile =
+    weightFiles.length > 0 && !defaultOnnxFiles.some((file) => byName.has(file))
+      ? undefined
+      : chooseOnnxFile(byName, repository, options.onnxFile);
   const wanted = [
     ...metadataFiles.filter((file) => byName.has(file)),
-    onnxFile,
-    ...[`${onnxFile}_data`, `${onnxFile}.data`].filter((file) => byName.has(file)),
+    ...(onnxFile === undefined
+      ? weightFiles
+      : [onnxFile, ...[`${onnxFile}_data`, `${onnxFile}.data`].filter((file) => byName.has(file))]),
   ];
   for (const file of requiredFiles) {
     if (!byName.has(file)) {
@@ -162,6 +168,14 @@ function common(options: HubOptions): {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
+}
+
+/** model.safetensors, or the index and every shard it may name, when the repository has them. */
+function safetensorsFilesOf(byName: Map<string, Sibling>): string[] {
+  if (byName.has("model.safetensors")) return ["model.safetensors"];
+  if (!byName.has("model.safetensors.index.json")) return [];
+  const shards = [...byName.keys()].filter((file) => /^model-\d+-of-\d+\.safetensors$/.test(file));
+  return ["model.safetensors.index.json", ...shards.sort()];
 }
 
 function chooseOnnxFile(

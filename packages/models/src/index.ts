@@ -7,6 +7,25 @@ export {
   type SessionOptions,
   sessionOptionsSchema,
 } from "./execution-provider.ts";
+export {
+  type BuildGraphOptions,
+  type BuiltGraph,
+  buildModelGraph,
+  type GraphEvent,
+} from "./graph/build-model-graph.ts";
+export { modelFamilies, selectModelFamily } from "./graph/families.ts";
+export { defaultGraphCacheDirectory, graphBuilderVersion } from "./graph/graph-cache.ts";
+export type {
+  FamilyBuildContext,
+  GraphPrecision,
+  ModelFamily,
+  ModelTask,
+  PairInputFormat,
+  StoredDType,
+  TensorInfo,
+  WeightSource,
+} from "./graph/model-family.ts";
+export { SafetensorsWeights } from "./graph/safetensors-weights.ts";
 export { defaultHubCacheDirectory, isOfflineByEnvironment } from "./hub-cache.ts";
 export {
   downloadFromHub,
@@ -15,6 +34,7 @@ export {
   isHubModelId,
 } from "./hub-download.ts";
 export {
+  type BuiltGraphInfo,
   type LoadModelOptions,
   loadModelDirectory,
   type ModelDirectory,

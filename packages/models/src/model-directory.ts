@@ -2,6 +2,9 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import type { z } from "zod";
+import { buildModelGraph, type GraphEvent } from "./graph/build-model-graph.ts";
+import type { GraphPrecision, ModelTask } from "./graph/model-family.ts";
+import { hasSafetensorsWeights } from "./graph/safetensors-weights.ts";
 import { downloadFromHub, type HubOptions, isHubModelId } from "./hub-download.ts";
 import {
   defaultOnnxFiles,
@@ -35,15 +38,44 @@ export interface ModelDirectory {
   readonly revision: string | undefined;
   readonly config: ModelConfig;
   readonly onnxPath: string;
+  /**
+   * Set when the directory has no ONNX file and its graph was built from config.json and the
+   * safetensors weights (or found in the graph cache): the family and task it was built for.
+   */
+  readonly builtGraph: BuiltGraphInfo | undefined;
   /** Longest input the model takes: tokenizer model_max_length capped by position embeddings. */
   readonly maxLength: number;
   readonly sentenceTransformers: SentenceTransformersConfig | undefined;
   readonly tokenizer: TextTokenizer;
 }
 
+/** How a directory's graph was built from safetensors (see ModelDirectory.builtGraph). */
+export interface BuiltGraphInfo {
+  readonly family: string;
+  readonly task: ModelTask;
+  readonly precision: GraphPrecision;
+  /** True when the graph came from the cache and nothing was built. */
+  readonly cached: boolean;
+  readonly cacheDirectory: string | undefined;
+  /** The family's pair input format (e.g. "question:{query} \n \n passage:{passage}"), if it has one. */
+  readonly pairTemplate: string | undefined;
+}
+
 export interface LoadModelOptions extends HubOptions {
   /** ONNX file inside the directory; default onnx/model.onnx, else model.onnx. */
   readonly onnxFile?: string;
+  /**
+   * What a safetensors-only directory is built as: "cross-encoder" (one logit per pair) or
+   * "embedder" (token states). Default: "cross-encoder" when config.json's architectures name a
+   * sequence classifier, else "embedder". The reranker and embedder factories set it.
+   */
+  readonly task?: ModelTask;
+  /** Precision of a graph built from safetensors; default "float32". */
+  readonly graphPrecision?: GraphPrecision;
+  /** Where built graphs are cached; default HYBRID_RAG_CACHE_DIR/graphs, else ~/.cache/hybrid-rag/graphs. */
+  readonly graphCacheDirectory?: string;
+  /** Told when a graph is built or taken from the cache; default: one line on stderr. */
+  readonly onGraph?: (event: GraphEvent) => void;
 }
 
 /**
@@ -61,7 +93,7 @@ export async function loadModelDirectory(
     );
   }
   if (await isDirectory(pathOrHubId)) {
-    return readModelDirectory(pathOrHubId, pathOrHubId, undefined, options.onnxFile);
+    return readModelDirectory(pathOrHubId, pathOrHubId, undefined, options.onnxFile, options);
   }
   if (!isHubModelId(pathOrHubId)) {
     throw new HybridRagError(
@@ -70,7 +102,13 @@ export async function loadModelDirectory(
     );
   }
   const snapshot = await downloadFromHub(pathOrHubId, options);
-  return readModelDirectory(snapshot.path, pathOrHubId, snapshot.commit, snapshot.onnxFile);
+  return readModelDirectory(
+    snapshot.path,
+    pathOrHubId,
+    snapshot.commit,
+    snapshot.onnxFile,
+    options,
+  );
 }
 
 async function readModelDirectory(
@@ -78,16 +116,23 @@ async function readModelDirectory(
   source: string,
   revision: string | undefined,
   onnxFile: string | undefined,
+  options: LoadModelOptions,
 ): Promise<ModelDirectory> {
   const config = await readJson(path, "config.json", modelConfigSchema, true);
-  const tokenizerJson = await readJson(path, "tokenizer.json", tokenizerJsonSchema, true);
+  const tokenizerJson = await readJson(path, "tokenizer.json", tokenizerJsonSchema, false);
+  if (tokenizerJson === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${path} has a config.json but no tokenizer.json; hybrid-rag tokenises with the fast tokenizer's ` +
+        "tokenizer.json: save it next to the model (`AutoTokenizer.from_pretrained(...).save_pretrained(dir)`).",
+    );
+  }
   const tokenizerConfig =
     (await readJson(path, "tokenizer_config.json", tokenizerConfigSchema, false)) ?? {};
-  const onnxPath = await findOnnxFile(path, onnxFile);
   const sentenceTransformers = await readSentenceTransformers(path);
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = new TextTokenizer(tokenizerJson!, tokenizerConfig);
+    tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
   } catch (error) {
     throw new HybridRagError(
       "corrupt-data",
@@ -95,12 +140,14 @@ async function readModelDirectory(
       { cause: error },
     );
   }
+  const { onnxPath, builtGraph } = await findOrBuildGraph(path, onnxFile, config!, options);
   return {
     path,
     source,
     revision,
     config: config!,
     onnxPath,
+    builtGraph,
     maxLength: maxLengthOf(config!, tokenizerConfig, sentenceTransformers),
     sentenceTransformers,
     tokenizer,
@@ -164,17 +211,56 @@ function poolingModeOf(
   return modes[0]!;
 }
 
-async function findOnnxFile(path: string, onnxFile: string | undefined): Promise<string> {
+/**
+ * The directory's ONNX file when it has one (an explicit onnxFile, onnx/model.onnx, model.onnx);
+ * otherwise, with safetensors weights, the graph built from them (cached).
+ */
+async function findOrBuildGraph(
+  path: string,
+  onnxFile: string | undefined,
+  config: ModelConfig,
+  options: LoadModelOptions,
+): Promise<{ onnxPath: string; builtGraph: BuiltGraphInfo | undefined }> {
   const candidates = onnxFile ? [onnxFile] : defaultOnnxFiles;
   for (const candidate of candidates) {
     const full = join(path, candidate);
-    if (await isFile(full)) return full;
+    if (await isFile(full)) return { onnxPath: full, builtGraph: undefined };
+  }
+  if (onnxFile === undefined && (await hasSafetensorsWeights(path))) {
+    const task = options.task ?? defaultTaskOf(config);
+    const precision = options.graphPrecision ?? "float32";
+    const built = await buildModelGraph(path, {
+      task,
+      precision,
+      ...(options.graphCacheDirectory === undefined
+        ? {}
+        : { cacheDirectory: options.graphCacheDirectory }),
+      ...(options.onGraph === undefined ? {} : { onGraph: options.onGraph }),
+    });
+    return {
+      onnxPath: built.onnxPath,
+      builtGraph: {
+        family: built.family.name,
+        task,
+        precision,
+        cached: built.cached,
+        cacheDirectory: options.graphCacheDirectory,
+        pairTemplate: built.family.pairInputFormat(config).template,
+      },
+    };
   }
   throw new HybridRagError(
     "not-found",
-    `No ONNX model in ${path} (looked for ${candidates.join(", ")}). Export one with ` +
-      "`optimum-cli export onnx --model <id> <dir>` or pass onnxFile.",
+    `No ONNX model in ${path} (looked for ${candidates.join(", ")}) and no safetensors weights ` +
+      "(model.safetensors or model.safetensors.index.json) to build one from. Save the model with " +
+      "`save_pretrained()`, export it with `optimum-cli export onnx --model <id> <dir>`, or pass onnxFile.",
   );
+}
+
+function defaultTaskOf(config: ModelConfig): ModelTask {
+  return config.architectures?.some((name) => name.endsWith("ForSequenceClassification"))
+    ? "cross-encoder"
+    : "embedder";
 }
 
 async function readJson<S extends z.ZodType>(

@@ -23,6 +23,12 @@ export const crossEncoderOptionsSchema = sessionOptionsSchema.extend({
   overlapChunkSize: z.number().int().min(1).default(128),
   /** "auto": onnx/model_fp16.onnx on a GPU when present, else the fp32 file; or force one. */
   precision: z.enum(modelPrecisions).default("auto"),
+  /**
+   * How a pair becomes model input, e.g. "question:{query} \n \n passage:{passage}"; default:
+   * the model family's format for a directory built from safetensors, else the tokenizer's
+   * pair template. "none" forces the tokenizer's pair template.
+   */
+  pairTemplate: z.string().min(1).optional(),
   /** Model runs in flight at once, across all callers of this encoder (1 suits CPUs). */
   concurrency: z.number().int().min(1).default(1),
 });

@@ -95,10 +95,20 @@ export class CrossEncoderWorkerPool {
     }
     // Resolved here once (a Hub id is downloaded once, not by every worker); the workers read
     // the local directory, with nothing that cannot cross a thread boundary (a signal, say).
-    const directory = await loadModelDirectory(model, hub);
+    const directory = await loadModelDirectory(model, { task: "cross-encoder", ...hub });
     const start: WorkerStartData = {
       model: directory.path,
-      hub: { onnxFile: relative(directory.path, directory.onnxPath) },
+      // A graph built from safetensors is found again in its cache (with its family's pair
+      // template); an ONNX file is named.
+      hub: directory.builtGraph
+        ? {
+            task: "cross-encoder",
+            graphPrecision: directory.builtGraph.precision,
+            ...(directory.builtGraph.cacheDirectory === undefined
+              ? {}
+              : { graphCacheDirectory: directory.builtGraph.cacheDirectory }),
+          }
+        : { onnxFile: relative(directory.path, directory.onnxPath) },
       settings,
     };
     const started = await Promise.allSettled(

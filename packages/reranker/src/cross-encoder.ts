@@ -24,7 +24,12 @@ import {
   type TruncateMode,
   truncateModes,
 } from "./cross-encoder-options.ts";
-import { type EncodedPair, encodePairs, type QueryPassagePair } from "./encode-pairs.ts";
+import {
+  type EncodedPair,
+  encodePairs,
+  type QueryPassagePair,
+  splitTemplate,
+} from "./encode-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 import { PairTokenizerWorker } from "./pair-tokenizer.ts";
@@ -63,6 +68,7 @@ export class CrossEncoder {
   readonly #modelFile: ChosenModelFile;
   readonly #tokenizerWorker: PairTokenizerWorker | undefined;
   readonly #overlapChunkSize: number;
+  readonly #pairTemplate: string | undefined;
   #modelRuns = 0;
 
   private constructor(
@@ -76,13 +82,15 @@ export class CrossEncoder {
       concurrency: number;
       overlapTokenization: boolean;
       overlapChunkSize: number;
+      pairTemplate: string | undefined;
     },
   ) {
+    this.#pairTemplate = settings.pairTemplate;
     this.model = model;
     this.#session = session;
     this.#modelFile = modelFile;
     this.#tokenizerWorker = settings.overlapTokenization
-      ? new PairTokenizerWorker(model.path)
+      ? new PairTokenizerWorker(model.path, settings.pairTemplate)
       : undefined;
     this.#tokenizerWorker?.warmUp();
     this.#overlapChunkSize = settings.overlapChunkSize;
@@ -96,7 +104,9 @@ export class CrossEncoder {
     const { model: modelOption, hub, ...rest } = options;
     const settings = parseWithSchema(crossEncoderOptionsSchema, rest, "cross-encoder options");
     const model =
-      typeof modelOption === "string" ? await loadModelDirectory(modelOption, hub) : modelOption;
+      typeof modelOption === "string"
+        ? await loadModelDirectory(modelOption, { task: "cross-encoder", ...hub })
+        : modelOption;
     if (settings.maxLength !== undefined && settings.maxLength > model.maxLength) {
       throw new HybridRagError(
         "invalid-argument",
@@ -111,14 +121,21 @@ export class CrossEncoder {
       precision,
       overlapTokenization,
       overlapChunkSize,
+      pairTemplate,
       ...sessionOptions
     } = settings;
-    let modelFile = await chooseModelFile(model, precision, sessionOptions.executionProvider);
+    if (pairTemplate !== undefined && pairTemplate !== "none") splitTemplate(pairTemplate);
+    let modelFile = await chooseModelFile(
+      model,
+      precision,
+      sessionOptions.executionProvider,
+      hub?.onGraph,
+    );
     let session = await createOnnxSession(modelFile.path, sessionOptions);
     if (precision === "auto" && modelFile.precision === "fp16" && session.provider === "cpu") {
       // "auto" expected a GPU and fell back: the CPU runs the fp32 file faster.
       await session.release();
-      modelFile = await chooseModelFile(model, "fp32", "cpu");
+      modelFile = await chooseModelFile(model, "fp32", "cpu", hub?.onGraph);
       session = await createOnnxSession(modelFile.path, sessionOptions);
     }
     return new CrossEncoder(model, session, modelFile, {
@@ -130,6 +147,8 @@ export class CrossEncoder {
         overlapTokenization === "on" ||
         (overlapTokenization === "auto" && session.provider !== "cpu"),
       overlapChunkSize,
+      pairTemplate:
+        pairTemplate === "none" ? undefined : (pairTemplate ?? model.builtGraph?.pairTemplate),
     });
   }
 
@@ -167,6 +186,11 @@ export class CrossEncoder {
   countTokens(query: string, passage: string): number {
     assertStrings([query, passage], "countTokens");
     const tokenizer = this.model.tokenizer;
+    if (this.#pairTemplate !== undefined) {
+      const pair = { query, passage };
+      return encodePairs(tokenizer, [pair], Number.MAX_SAFE_INTEGER, "END", this.#pairTemplate)[0]!
+        .untruncatedLength;
+    }
     return (
       tokenizer.tokenize(query).length +
       tokenizer.tokenize(passage).length +
@@ -214,7 +238,7 @@ export class CrossEncoder {
         `truncate must be "END" or "NONE", got ${JSON.stringify(truncate)}.`,
       );
     }
-    return encodePairs(this.model.tokenizer, pairs, this.maxLength, truncate);
+    return encodePairs(this.model.tokenizer, pairs, this.maxLength, truncate, this.#pairTemplate);
   }
 
   /**

@@ -2,8 +2,10 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
 import {
+  buildModelGraph,
   type ExecutionProviderChoice,
   gpuProviders,
+  type LoadModelOptions,
   type ModelDirectory,
   providerLibraryInstalled,
 } from "@hybrid-rag/models";
@@ -31,7 +33,9 @@ export async function chooseModelFile(
   model: ModelDirectory,
   precision: ModelPrecision,
   provider: ExecutionProviderChoice,
+  onGraph?: LoadModelOptions["onGraph"],
 ): Promise<ChosenModelFile> {
+  if (model.builtGraph) return chooseBuiltGraph(model, precision, provider, onGraph);
   if (precision === "fp32") return { path: model.onnxPath, precision: "fp32" };
   const fp16Path = join(model.path, fp16ModelFile);
   const hasFp16 = (await stat(fp16Path).catch(() => undefined))?.isFile() ?? false;
@@ -46,10 +50,38 @@ export async function chooseModelFile(
     }
     return { path: fp16Path, precision: "fp16" };
   }
-  const onGpu =
-    gpuProviders.includes(provider as never) ||
-    (provider === "auto" && providerLibraryInstalled("cuda"));
-  return hasFp16 && onGpu
+  return hasFp16 && isOnGpu(provider)
     ? { path: fp16Path, precision: "fp16" }
     : { path: model.onnxPath, precision: "fp32" };
+}
+
+function isOnGpu(provider: ExecutionProviderChoice): boolean {
+  return (
+    gpuProviders.includes(provider as never) ||
+    (provider === "auto" && providerLibraryInstalled("cuda"))
+  );
+}
+
+/**
+ * A directory built from safetensors has no fp16 file: its float16 graph is built (and cached)
+ * from the same weights when fp16 is asked for, or by "auto" on a GPU.
+ */
+async function chooseBuiltGraph(
+  model: ModelDirectory,
+  precision: ModelPrecision,
+  provider: ExecutionProviderChoice,
+  onGraph: LoadModelOptions["onGraph"],
+): Promise<ChosenModelFile> {
+  const built = model.builtGraph!;
+  const wanted =
+    precision === "fp16" || (precision === "auto" && isOnGpu(provider)) ? "fp16" : "fp32";
+  const graphPrecision = wanted === "fp16" ? "float16" : "float32";
+  if (built.precision === graphPrecision) return { path: model.onnxPath, precision: wanted };
+  const graph = await buildModelGraph(model.path, {
+    task: built.task,
+    precision: graphPrecision,
+    ...(built.cacheDirectory === undefined ? {} : { cacheDirectory: built.cacheDirectory }),
+    ...(onGraph === undefined ? {} : { onGraph }),
+  });
+  return { path: graph.onnxPath, precision: wanted };
 }

@@ -12,7 +12,7 @@ export interface TokenizeRequest {
   readonly maxLength: number;
 }
 
-const { modelPath } = workerData as { modelPath: string };
+const { modelPath, template } = workerData as { modelPath: string; template: string | undefined };
 const tokenizerJson = JSON.parse(await readFile(join(modelPath, "tokenizer.json"), "utf8"));
 const tokenizerConfig = await readFile(join(modelPath, "tokenizer_config.json"), "utf8").then(
   (text) => JSON.parse(text) as object,
@@ -22,7 +22,10 @@ const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
 
 parentPort!.on("message", ({ id, pairs, maxLength }: TokenizeRequest) => {
   try {
-    parentPort!.postMessage({ id, encoded: encodePairs(tokenizer, pairs, maxLength, "END") });
+    parentPort!.postMessage({
+      id,
+      encoded: encodePairs(tokenizer, pairs, maxLength, "END", template),
+    });
   } catch (error) {
     parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

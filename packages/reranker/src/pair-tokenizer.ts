@@ -17,12 +17,14 @@ type Reply =
  */
 export class PairTokenizerWorker {
   readonly #modelPath: string;
+  readonly #template: string | undefined;
   readonly #pending = new Map<number, (reply: Reply | Error) => void>();
   #worker: Worker | undefined;
   #nextId = 0;
 
-  constructor(modelPath: string) {
+  constructor(modelPath: string, template?: string) {
     this.#modelPath = modelPath;
+    this.#template = template;
   }
 
   /** Starts the worker ahead of the first list (loading the tokenizer takes a moment). */
@@ -54,7 +56,7 @@ export class PairTokenizerWorker {
   #start(): Worker {
     if (this.#worker) return this.#worker;
     const worker = new Worker(pairTokenizerWorkerUrl, {
-      workerData: { modelPath: this.#modelPath },
+      workerData: { modelPath: this.#modelPath, template: this.#template },
     });
     worker.unref();
     worker.on("message", (reply: Reply) => {

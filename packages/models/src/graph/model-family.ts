@@ -1,4 +1,4 @@
-import type { OnnxGraphBuilder } from "../testing/onnx-graph-builder.ts";
+import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 
 // The contract between the model builder (safetensors directory → ONNX graph, cached) and the
 // architecture families that write the graph. A family knows one architecture's tensors and
@@ -61,6 +61,8 @@ export interface ModelFamily {
   /** Stable name shown to users: "bert", "xlm-roberta", "modernbert", "llama-bidirectional", "mistral", "qwen3-reranker". */
   readonly name: string;
   readonly tasks: readonly ModelTask[];
+  /** The default-domain opset the graph is encoded with (default 17; the decoders need 23). */
+  readonly opset?: number;
   /** True when config.json (`architectures` / `model_type`) belongs to this family. */
   matches(config: Readonly<Record<string, unknown>>): boolean;
   /** Adds the inputs, nodes, initializers and outputs of the graph to `context.builder`. */

@@ -1,10 +1,20 @@
 export {
+  createDecoderRerankerDirectory,
+  type DecoderRerankerFamilyName,
+} from "../graph/testing/create-decoder-reranker.ts";
+export {
   llama32OneBillionConfig,
   measureLlamaShape,
   type ShapeFigures,
 } from "../graph/testing/llama-shape-figures.ts";
 export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
+export { referenceLogits as decoderReferenceLogits } from "../graph/testing/torch-reference.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
+export {
+  createSafetensorsModel,
+  type EncoderFamilyName,
+  type SafetensorsModelOptions,
+} from "./create-safetensors-model.ts";
 export {
   createTinyBertModel,
   defaultVocabularyPath,
@@ -13,5 +23,18 @@ export {
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+export {
+  type ReferenceBatch,
+  type ReferenceOutput,
+  referenceDirectory,
+  referencePython,
+  runPytorchReference,
+  torchUnavailableReason,
+} from "./pytorch-reference.ts";
 export { readSciFactSample, type SciFactText } from "./scifact-sample.ts";
 export { SeededRandom } from "./seeded-random.ts";
+export {
+  encodeSafetensors,
+  type SafetensorsEntry,
+  writeSafetensorsWeights,
+} from "./write-safetensors.ts";

@@ -1,6 +1,7 @@
 import type { ModelFamily } from "../model-family.ts";
 import { configNames } from "./decoder-config.ts";
 import { buildDecoderReranker } from "./decoder-reranker.ts";
+import { decoderOpset } from "./decoder-stack.ts";
 import { pairFormatFromConfig } from "./pair-template.ts";
 import { poolingFromConfig } from "./pooled-score-head.ts";
 
@@ -27,6 +28,7 @@ export const nvidiaRerankerPairTemplate = "question:{query} \n \n passage:{passa
 export const llamaBidirectionalFamily: ModelFamily = {
   name: "llama-bidirectional",
   tasks: ["cross-encoder", "embedder"],
+  opset: decoderOpset,
   matches(config) {
     const names = configNames(config);
     return (

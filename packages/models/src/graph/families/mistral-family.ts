@@ -1,6 +1,7 @@
 import type { ModelFamily } from "../model-family.ts";
 import { configNames } from "./decoder-config.ts";
 import { buildDecoderReranker } from "./decoder-reranker.ts";
+import { decoderOpset } from "./decoder-stack.ts";
 import { nvidiaRerankerPairTemplate } from "./llama-bidirectional-family.ts";
 import { pairFormatFromConfig } from "./pair-template.ts";
 import { poolingFromConfig } from "./pooled-score-head.ts";
@@ -32,6 +33,7 @@ function isBidirectional(config: Readonly<Record<string, unknown>>): boolean {
 export const mistralFamily: ModelFamily = {
   name: "mistral",
   tasks: ["cross-encoder", "embedder"],
+  opset: decoderOpset,
   matches(config) {
     return (
       isBidirectional(config) ||

@@ -1,7 +1,7 @@
 import { HybridRagError } from "@hybrid-rag/core";
 import type { FamilyBuildContext, ModelFamily } from "../model-family.ts";
 import { configNames, parseDecoderArchitecture } from "./decoder-config.ts";
-import { buildDecoderStack } from "./decoder-stack.ts";
+import { buildDecoderStack, decoderOpset } from "./decoder-stack.ts";
 import { pairFormatFromConfig } from "./pair-template.ts";
 import { lastTokenStates } from "./pooled-score-head.ts";
 
@@ -33,6 +33,7 @@ export const qwen3RerankerPairTemplate =
 export const qwen3RerankerFamily: ModelFamily = {
   name: "qwen3-reranker",
   tasks: ["cross-encoder"],
+  opset: decoderOpset,
   matches: (config) => configNames(config).architectures.includes("Qwen3ForCausalLM"),
   build: buildQwen3Reranker,
   pairInputFormat: (config) =>
