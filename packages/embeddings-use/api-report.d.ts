@@ -4,9 +4,11 @@
 // ---- dist/index.d.ts
 export { tokenBatches } from "./token-batches.ts";
 export { createUseLiteEmbedder, type UseLiteEmbedder } from "./use-lite-embedder.ts";
+export { createUseLiteEmbedderPool, type UseLiteEmbedderPoolOptions, } from "./use-lite-embedder-pool.ts";
 export { readUseLiteModelFiles, type UseLiteModelFiles, useLitePackageName, } from "./use-lite-model-files.ts";
 export { type UseLiteEmbedderOptions, useLiteEmbedderSchema, useLiteModelName, } from "./use-lite-options.ts";
 export { type UseLiteTokenCounter, useLiteTokenCounter } from "./use-lite-token-counter.ts";
+export { loadUseLiteTokenizer, type UseLiteTokenizer, useLiteEncoder, } from "./use-lite-tokenizer.ts";
 
 // ---- dist/token-batches.d.ts
 /**
@@ -14,6 +16,25 @@ export { type UseLiteTokenCounter, useLiteTokenCounter } from "./use-lite-token-
  * more than `maxTokens` tokens or `maxSize` texts; a text longer than the budget gets its own.
  */
 export declare function tokenBatches(lengths: readonly number[], maxTokens: number, maxSize: number): number[][];
+
+// ---- dist/use-lite-embedder-pool.d.ts
+import { EmbedderWorkerPool } from "@hybrid-rag/core/worker-pool";
+import { type UseLiteEmbedderOptions } from "./use-lite-options.ts";
+export interface UseLiteEmbedderPoolOptions extends UseLiteEmbedderOptions {
+    /** Worker threads, one model each (≈ 100 MB per worker). Default: one per core. */
+    readonly workers?: number;
+    /** Tasks queued per worker (default 2); further texts wait in the pool (bounded memory). */
+    readonly tasksPerWorker?: number;
+}
+/**
+ * USE-lite on every core: `createUseLiteEmbedder`'s model in each of `workers` threads, as one
+ * `Embedder`. Same vectors as the single embedder (same code per text, in a worker); use it for
+ * ingest, where throughput matters, and `release()` it when done.
+ */
+export declare function createUseLiteEmbedderPool(options?: UseLiteEmbedderPoolOptions): Promise<EmbedderWorkerPool>;
+
+// ---- dist/use-lite-embedder-worker.d.ts
+export {};
 
 // ---- dist/use-lite-embedder.d.ts
 import { type Embedder } from "@hybrid-rag/core";
@@ -105,3 +126,16 @@ export interface UseLiteTokenCounter {
  * token more per cut (chunks come out slightly smaller, never larger).
  */
 export declare function useLiteTokenCounter(embedder: Pick<UseLiteEmbedder, "name" | "maxTokens" | "countTokens">): UseLiteTokenCounter;
+
+// ---- dist/use-lite-tokenizer.d.ts
+import { type UseLiteVocabulary } from "./use-lite-model-files.ts";
+import { type UseLiteEmbedderOptions } from "./use-lite-options.ts";
+/** USE-lite's text → token ids, cut at `maxTokens`; an empty text is one word-boundary token. */
+export declare function useLiteEncoder(vocabulary: UseLiteVocabulary, maxTokens: number): (text: string) => number[];
+/** USE-lite's tokenizer alone (no graph): what chunking needs beside an embedder pool. */
+export interface UseLiteTokenizer {
+    readonly name: string;
+    readonly maxTokens: number;
+    countTokens(text: string): number;
+}
+export declare function loadUseLiteTokenizer(options?: UseLiteEmbedderOptions): Promise<UseLiteTokenizer>;

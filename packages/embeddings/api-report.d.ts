@@ -3,12 +3,47 @@
 
 // ---- dist/index.d.ts
 export { createOnnxEmbedder, type OnnxEmbedder, type OnnxEmbedderOptions, type OnnxEmbedderSettings, } from "./onnx-embedder.ts";
+export { createOnnxEmbedderPool, type OnnxEmbedderPool, type OnnxEmbedderPoolOptions, } from "./onnx-embedder-pool.ts";
 export { normalizeInPlace, poolHiddenStates } from "./pooling.ts";
 export { type Prefixes, type PrefixPreset, prefixPresets } from "./prefixes.ts";
 export { createNimEmbedder, type NimEmbedderOptions } from "./remote/nim-embedder.ts";
 export { createOpenAiEmbedder, type OpenAiEmbedderOptions } from "./remote/openai-embedder.ts";
 export { type InputKind, type RemoteEmbedderOptions, remoteEmbedderOptionsSchema, } from "./remote/remote-embedder.ts";
 export { createTeiEmbedder, type TeiEmbedderOptions } from "./remote/tei-embedder.ts";
+
+// ---- dist/onnx-embedder-pool.d.ts
+import type { Embedder } from "@hybrid-rag/core";
+import { type ModelDirectory } from "@hybrid-rag/models";
+import type { OnnxEmbedderOptions } from "./onnx-embedder.ts";
+export interface OnnxEmbedderPoolOptions extends Omit<OnnxEmbedderOptions, "model"> {
+    /** A model directory path or a Hub id (downloaded once, then read by every worker). */
+    readonly model: string;
+    /** Worker threads, one session each (memory × workers). Default: one per core, 1 for an explicit GPU provider. */
+    readonly workers?: number;
+    /** Tasks queued per worker (default 2); further texts wait in the pool (bounded memory). */
+    readonly tasksPerWorker?: number;
+}
+export interface OnnxEmbedderPool extends Embedder {
+    /** The model directory as the calling thread read it (its tokenizer sizes chunks). */
+    readonly model: ModelDirectory;
+    readonly workers: number;
+    /** What the workers' sessions report: provider in use, fallback reason, pooling. */
+    readonly details: Readonly<Record<string, unknown>>;
+    release(): Promise<void>;
+}
+/**
+ * `createOnnxEmbedder` on worker threads: each worker holds a session and tokenises and batches
+ * its own share of a call's texts, so ingest uses every core. Each worker's onnxruntime gets
+ * cores ÷ workers intra-op threads unless `intraOpThreads` says otherwise.
+ */
+export declare function createOnnxEmbedderPool(options: OnnxEmbedderPoolOptions): Promise<OnnxEmbedderPool>;
+
+// ---- dist/onnx-embedder-worker.d.ts
+import { type OnnxEmbedderOptions } from "./onnx-embedder.ts";
+/** What the pool hands each worker: a local model directory (resolved once) and the settings. */
+export type OnnxEmbedderWorkerStart = Omit<OnnxEmbedderOptions, "model"> & {
+    readonly model: string;
+};
 
 // ---- dist/onnx-embedder.d.ts
 import { type Embedder } from "@hybrid-rag/core";

@@ -473,13 +473,6 @@ export declare function defaultPassageText(document: Document): string;
  */
 export declare function rerankHits(name: string, candidates: readonly Hit[], options: RerankOptions | undefined, passageText: (document: Document) => string, score: (passages: string[]) => Promise<ArrayLike<number>>): Promise<Hit[]>;
 
-// ---- dist/sibling-module-url.d.ts
-/**
- * The URL of a module beside `base` (an `import.meta.url`), for `new Worker(...)`: `.ts` when
- * running the workspace sources (type stripping), `.js` in the built package.
- */
-export declare function siblingModuleUrl(name: string, base: string): URL;
-
 // ---- dist/truncate-mode.d.ts
 export declare const truncateModes: readonly ["END", "NONE"];
 /** NIM's semantics: END cuts the passage (then the query) to fit; NONE rejects over-length pairs. */
@@ -509,7 +502,6 @@ export interface WorkerPoolReranker extends Reranker {
 export declare function createWorkerPoolReranker(options: WorkerPoolRerankerOptions): Promise<WorkerPoolReranker>;
 
 // ---- dist/worker-protocol.d.ts
-import type { ErrorCode } from "@hybrid-rag/core";
 import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
@@ -520,57 +512,26 @@ export interface WorkerStartData {
     readonly hub: LoadModelOptions | undefined;
     readonly settings: CrossEncoderSettings;
 }
-export type WorkerTask = {
+/** The tasks a cross-encoder worker runs (the shared `WorkerPool` carries them). */
+export type CrossEncoderTask = {
     readonly kind: "tokenize";
-    readonly id: number;
     readonly pairs: readonly QueryPassagePair[];
     readonly truncate: TruncateMode;
 } | {
     readonly kind: "score";
-    readonly id: number;
     readonly pairs: readonly EncodedPair[];
 } | {
     readonly kind: "score-pairs";
-    readonly id: number;
     readonly query: string;
     readonly passages: readonly string[];
     readonly truncate: TruncateMode;
-}
-/** Stops a task's model runs that have not started (a running one finishes). */
- | {
-    readonly kind: "cancel";
-    readonly id: number;
-}
-/** Finish the run in progress, skip the others, release the session and end the thread. */
- | {
-    readonly kind: "close";
 };
-export interface SerializedError {
-    readonly code: ErrorCode;
-    readonly message: string;
-    readonly details?: Readonly<Record<string, unknown>>;
-}
-export type WorkerReply = {
-    readonly kind: "ready";
+/** What a worker reports once its model is loaded. */
+export interface CrossEncoderFacts {
     readonly maxLength: number;
     readonly provider: ExecutionProvider;
     readonly fallbackReason: string | undefined;
     readonly providerReport: ProviderReport;
     readonly modelFile: ChosenModelFile;
     readonly source: string;
-} | {
-    readonly kind: "load-failed";
-    readonly error: SerializedError;
-} | {
-    readonly kind: "tokenized";
-    readonly id: number;
-    readonly pairs: EncodedPair[];
-} | {
-    readonly kind: "scored";
-    readonly id: number;
-    readonly scores: Float32Array;
-} | {
-    readonly kind: "failed";
-    readonly id: number;
-    readonly error: SerializedError;
-};
+}
