@@ -155,7 +155,22 @@ export interface IngestSummary {
     readonly chunks: number;
     /** Chunks longer than the model limit (kept, reported). */
     readonly oversized: number;
+    /**
+     * Time spent per stage. The stages overlap (a batch is embedded while the next is read and
+     * chunked), so they add up to more than `elapsedMs`; the largest one is what to tune.
+     */
+    readonly stages: IngestStageTimes;
     readonly elapsedMs: number;
+}
+export interface IngestStageTimes {
+    /** Waiting for the input: reading and parsing files (loaders). */
+    readonly loadMs: number;
+    /** Cutting documents into chunks (tokenizer counts included). */
+    readonly chunkMs: number;
+    /** Writing batches to the dense side: embedding them, then storing the vectors. */
+    readonly embedMs: number;
+    /** Writing batches to the sparse side (BM25) and the document store. */
+    readonly writeMs: number;
 }
 
 // ---- dist/collection-manifest.d.ts
@@ -354,7 +369,7 @@ export declare class HybridCollection {
 // ---- dist/index.d.ts
 export { type BuiltContext, buildContext, type Citation, type ContextOptions, } from "./build-context.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
-export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
+export type { CollectionEvents, IngestProgress, IngestStageTimes, IngestSummary, } from "./collection-events.ts";
 export { type CollectionManifest, collectionFormatVersion, readManifest as readCollectionManifest, } from "./collection-manifest.ts";
 export { DocumentStore, type ParentRecord } from "./document-store.ts";
 export { createEmbeddedCollection, EmbeddedCollection, type EmbeddedCollectionOptions, type OpenCollectionOptions, openCollection, } from "./embedded-collection.ts";

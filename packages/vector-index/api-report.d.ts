@@ -345,11 +345,6 @@ export interface VectorSearchOptions {
     readonly filter?: MetadataFilter;
     readonly includeDocuments?: boolean;
 }
-/**
- * The embedded dense retriever: exact search, a SIMD scan over one contiguous block of vectors.
- * Its target is corpora up to about 100,000 passages, where the scan runs at memory bandwidth
- * in tens of milliseconds (benchmarks/vector-index); beyond that use the Qdrant adapter.
- */
 export declare class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     #private;
     readonly name: string;

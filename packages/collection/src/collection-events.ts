@@ -50,5 +50,21 @@ export interface IngestSummary {
   readonly chunks: number;
   /** Chunks longer than the model limit (kept, reported). */
   readonly oversized: number;
+  /**
+   * Time spent per stage. The stages overlap (a batch is embedded while the next is read and
+   * chunked), so they add up to more than `elapsedMs`; the largest one is what to tune.
+   */
+  readonly stages: IngestStageTimes;
   readonly elapsedMs: number;
+}
+
+export interface IngestStageTimes {
+  /** Waiting for the input: reading and parsing files (loaders). */
+  readonly loadMs: number;
+  /** Cutting documents into chunks (tokenizer counts included). */
+  readonly chunkMs: number;
+  /** Writing batches to the dense side: embedding them, then storing the vectors. */
+  readonly embedMs: number;
+  /** Writing batches to the sparse side (BM25) and the document store. */
+  readonly writeMs: number;
 }

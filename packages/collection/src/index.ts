@@ -5,7 +5,12 @@ export {
   type ContextOptions,
 } from "./build-context.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
-export type { CollectionEvents, IngestProgress, IngestSummary } from "./collection-events.ts";
+export type {
+  CollectionEvents,
+  IngestProgress,
+  IngestStageTimes,
+  IngestSummary,
+} from "./collection-events.ts";
 export {
   type CollectionManifest,
   collectionFormatVersion,

@@ -74,6 +74,10 @@ export async function ingestDocuments(
   let pending: Pending[] = [];
   let pendingChunks = 0;
   let sources = 0;
+  const stages = { loadMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0 };
+  // One batch is written (embedded) while the next is read and chunked: the loader and the
+  // chunker never wait for the model, and batches still reach the indexes in input order.
+  let writing: Promise<void> = Promise.resolve();
   const progress = () =>
     events.emit("ingest-progress", {
       sources,
@@ -83,77 +87,98 @@ export async function ingestDocuments(
     });
 
   const flush = async () => {
+    await writing; // at most one batch in flight besides the one being gathered: bounded memory
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     pendingChunks = 0;
-    const result = await writeBatch(targets, batch, options.signal);
-    counts.chunks += result.chunks;
-    counts.failed += result.failedParents;
-    progress();
+    writing = writeBatch(targets, batch, options.signal, stages).then((result) => {
+      counts.chunks += result.chunks;
+      counts.failed += result.failedParents;
+      progress();
+    });
+    // A failure surfaces at the next flush; until then it must not count as unhandled.
+    writing.catch(() => {});
   };
 
-  for await (const item of input) {
-    throwIfAborted(options.signal, "collection ingest");
-    sources++;
-    if ("kind" in item && item.kind === "skipped") {
-      skipped.push({ source: item.source, reason: item.reason });
-      events.emit("source-skipped", { source: item.source, reason: item.reason });
-      progress();
-      continue;
-    }
-    const document = item as Document & { source?: string; format?: string };
-    counts.documents++;
-    if (seen.has(document.id)) {
-      counts.duplicates++;
-      events.emit("document-duplicate", {
+  const items = (Symbol.asyncIterator in input ? input : toAsync(input))[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const loadStarted = performance.now();
+      const next = await items.next();
+      stages.loadMs += performance.now() - loadStarted;
+      if (next.done) break;
+      const item = next.value;
+      throwIfAborted(options.signal, "collection ingest");
+      sources++;
+      if ("kind" in item && item.kind === "skipped") {
+        skipped.push({ source: item.source, reason: item.reason });
+        events.emit("source-skipped", { source: item.source, reason: item.reason });
+        progress();
+        continue;
+      }
+      const document = item as Document & { source?: string; format?: string };
+      counts.documents++;
+      if (seen.has(document.id)) {
+        counts.duplicates++;
+        events.emit("document-duplicate", {
+          parentId: document.id,
+          source: document.source ?? document.id,
+        });
+        continue;
+      }
+      seen.add(document.id);
+      const hash = contentHash(document);
+      const existing = store.parent(document.id);
+      if (existing?.contentHash === hash) {
+        counts.unchanged++;
+        events.emit("document-unchanged", { parentId: document.id });
+        progress();
+        continue;
+      }
+      if (existing) {
+        await removeParent(targets, document.id);
+        counts.replaced++;
+      } else {
+        counts.added++;
+      }
+      const chunkStarted = performance.now();
+      const { chunks, oversized } = chunker.chunk(document);
+      stages.chunkMs += performance.now() - chunkStarted;
+      for (const chunk of oversized) {
+        events.emit("chunk-oversized", {
+          chunk,
+          tokens: chunk.metadata.tokens,
+          limit: chunker.options.modelMaxTokens ?? 0,
+        });
+      }
+      counts.oversized += oversized.length;
+      events.emit("document-chunked", {
         parentId: document.id,
+        chunks: chunks.length,
+        replaced: existing !== undefined,
+      });
+      const parent: ParentRecord = {
+        id: document.id,
         source: document.source ?? document.id,
-      });
-      continue;
+        ...(document.title !== undefined ? { title: document.title } : {}),
+        ...(document.format !== undefined ? { format: document.format } : {}),
+        contentHash: hash,
+        chunkIds: chunks.map((chunk) => chunk.id),
+      };
+      pending.push({ parent, chunks });
+      pendingChunks += chunks.length;
+      if (pendingChunks >= batchChunks) await flush();
     }
-    seen.add(document.id);
-    const hash = contentHash(document);
-    const existing = store.parent(document.id);
-    if (existing?.contentHash === hash) {
-      counts.unchanged++;
-      events.emit("document-unchanged", { parentId: document.id });
-      progress();
-      continue;
-    }
-    if (existing) {
-      await removeParent(targets, document.id);
-      counts.replaced++;
-    } else {
-      counts.added++;
-    }
-    const { chunks, oversized } = chunker.chunk(document);
-    for (const chunk of oversized) {
-      events.emit("chunk-oversized", {
-        chunk,
-        tokens: chunk.metadata.tokens,
-        limit: chunker.options.modelMaxTokens ?? 0,
-      });
-    }
-    counts.oversized += oversized.length;
-    events.emit("document-chunked", {
-      parentId: document.id,
-      chunks: chunks.length,
-      replaced: existing !== undefined,
-    });
-    const parent: ParentRecord = {
-      id: document.id,
-      source: document.source ?? document.id,
-      ...(document.title !== undefined ? { title: document.title } : {}),
-      ...(document.format !== undefined ? { format: document.format } : {}),
-      contentHash: hash,
-      chunkIds: chunks.map((chunk) => chunk.id),
-    };
-    pending.push({ parent, chunks });
-    pendingChunks += chunks.length;
-    if (pendingChunks >= batchChunks) await flush();
+    await flush();
+    await writing;
+  } catch (error) {
+    // Nothing keeps writing after ingest has returned: the batch in flight ends first, and the
+    // input is closed (open files of a loader) as a for-await loop would close it.
+    await writing.catch(() => {});
+    await items.return?.();
+    throw error;
   }
-  await flush();
   let removed = 0;
   if (options.removeMissing) {
     const missing = [...store.parents()].map((parent) => parent.id).filter((id) => !seen.has(id));
@@ -162,7 +187,7 @@ export async function ingestDocuments(
       removed++;
     }
   }
-  return { ...counts, removed, skipped, elapsedMs: performance.now() - started };
+  return { ...counts, removed, skipped, stages, elapsedMs: performance.now() - started };
 }
 
 /** Deletes a parent's chunks from both sides and the store; returns how many chunks it had. */
@@ -196,12 +221,23 @@ async function writeBatch(
   targets: IngestTargets,
   batch: readonly Pending[],
   signal: AbortSignal | undefined,
+  stages: { embedMs: number; writeMs: number },
 ): Promise<{ chunks: number; failedParents: number }> {
   const chunks = batch.flatMap((item) => item.chunks);
   const writeOptions = signal ? { signal } : undefined;
+  const timed = async <T>(stage: "embedMs" | "writeMs", work: () => Promise<T>): Promise<T> => {
+    const stageStarted = performance.now();
+    try {
+      return await work();
+    } finally {
+      stages[stage] += performance.now() - stageStarted;
+    }
+  };
+  // The dense side's time is the embedder's (storing a vector is a copy); the sparse side's
+  // is the BM25 write, which runs on this thread while the model runs.
   const [sparse, dense] = await Promise.all([
-    targets.sparse.upsert(chunks, writeOptions),
-    targets.dense.upsert(chunks, writeOptions),
+    timed("writeMs", () => targets.sparse.upsert(chunks, writeOptions)),
+    timed("embedMs", () => targets.dense.upsert(chunks, writeOptions)),
   ]);
   const failedChunks = failuresById(sparse, dense);
   let written = 0;
@@ -216,7 +252,9 @@ async function writeBatch(
       targets.events.emit("document-failed", { parentId: parent.id, error: failure });
       continue;
     }
+    const putStarted = performance.now();
     targets.store.put(parent, parentChunks);
+    stages.writeMs += performance.now() - putStarted;
     written += parentChunks.length;
   }
   targets.events.emit("batch-indexed", {
@@ -232,4 +270,8 @@ function failuresById(...reports: WriteReport[]): Map<string, Error> {
   for (const report of reports)
     for (const failure of report.failed) failures.set(failure.id, failure.error);
   return failures;
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }

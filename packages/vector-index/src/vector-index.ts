@@ -44,6 +44,9 @@ export interface VectorSearchOptions {
  * Its target is corpora up to about 100,000 passages, where the scan runs at memory bandwidth
  * in tens of milliseconds (benchmarks/vector-index); beyond that use the Qdrant adapter.
  */
+/** Embedding calls an upsert keeps in flight (enough to keep a worker pool busy). */
+const embedAhead = 4;
+
 export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly name: string;
   readonly metric: VectorMetric;
@@ -142,10 +145,25 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     const started = performance.now();
     const batchSize = this.#options.embedBatchSize;
     let succeeded = 0;
+    // Batches are embedded a few ahead of the one being stored, so an embedder that runs
+    // calls in parallel (a worker pool) never waits for this loop; they are stored in order.
+    const ahead: Array<Promise<Float32Array[] | undefined>> = [];
+    const embedAt = (start: number) => {
+      if (start >= valid.length) return;
+      const embedding = this.#embedBatch(
+        valid.slice(start, start + batchSize),
+        failed,
+        options?.signal,
+      );
+      embedding.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
+      ahead.push(embedding);
+    };
+    for (let step = 0; step < embedAhead; step++) embedAt(step * batchSize);
     for (let start = 0; start < valid.length; start += batchSize) {
       throwIfAborted(options?.signal, `${this.name} upsert`);
       const batch = valid.slice(start, start + batchSize);
-      const vectors = await this.#embedBatch(batch, failed, options?.signal);
+      const vectors = await ahead.shift();
+      embedAt(start + embedAhead * batchSize);
       while (this.#saving) await this.#saving;
       const added: string[] = [];
       const addedVectors: Float32Array[] = [];
