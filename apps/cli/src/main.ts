@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { HybridRagError } from "@hybrid-rag/core";
 import { Command, InvalidArgumentError } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
@@ -50,6 +51,12 @@ export function createProgram(io: CliIo = processIo): Command {
         nonNegativeInteger,
       )
       .option("--remove-missing", "delete documents whose files are no longer in the folder", false)
+      .option(
+        "--workers <n>",
+        "embedding worker threads, one model each (0: embed on the main thread)",
+        nonNegativeInteger,
+        availableParallelism(),
+      )
       .option("--no-progress", "no progress bar")
       .option("--json", "print the summary as JSON", false),
     "none",
