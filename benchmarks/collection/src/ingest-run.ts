@@ -24,6 +24,7 @@ const chunking = {
 };
 
 let result: { ms: number; documents: number; chunks: number };
+const cpuBefore = process.cpuUsage();
 if (mode === "ceiling") {
   // The pool's own batch throughput: the same chunk texts, embedded in one call, nothing else.
   const chunked = createEmbeddedCollection({ embedder: new HashingEmbedder(8), chunking });
@@ -43,8 +44,12 @@ if (mode === "ceiling") {
   const collection = createEmbeddedCollection({ embedder, chunking });
   const summary = await collection.ingest(loadFolder(folder));
   result = { ms: summary.elapsedMs, documents: summary.documents, chunks: summary.chunks };
+  console.error(`${mode} stages (ms): ${JSON.stringify(summary.stages)}`);
   if ("workers" in embedder) await embedder.release();
   else embedder.release();
 }
 const peakMiB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ mode, ...result, peakMiB }));
+const cpu = process.cpuUsage(cpuBefore);
+// CPU seconds of the whole process (every thread), to compare runs on a shared machine.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+console.log(JSON.stringify({ mode, ...result, peakMiB, cpuSeconds }));
