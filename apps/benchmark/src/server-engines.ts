@@ -63,6 +63,7 @@ export function createServerEngines(settings: EngineSettings): BenchmarkEngines 
       await collection.ensureCollection();
       return {
         value: collection,
+        ...(embedder.close ? { close: embedder.close } : {}),
         configuration: {
           engine: "@hybrid-rag/qdrant (HNSW, cosine) + @hybrid-rag/embeddings (onnxruntime)",
           url,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deepFacts, writeSampleFolder } from "@hybrid-rag/collection/testing";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { captureIo } from "./capture-io.test.helper.ts";
 import { runCli } from "./main.ts";
 
@@ -58,7 +58,39 @@ describe("hybrid-rag CLI", () => {
     );
     expect(out).toContain("duplicates  0");
     expect(out).toMatch(/truncated {3}0 chunks/);
+    expect(out).toMatch(
+      /stages {6}load [\d.]+ s, chunk [\d.]+ s, embed [\d.]+ s, write [\d.]+ s\n/,
+    );
   }, 120_000);
+
+  it("ingest with --embedding-model none says why and names the offline model", async () => {
+    const io = capture();
+    const code = await runCli(
+      ["ingest", folder, "--into", join(workspace, "lexical"), "--embedding-model", "none"],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/without a dense side is not supported yet/);
+    expect(io.err()).toContain("--embedding-model use-lite needs no network");
+  });
+
+  it("ingest without a model flag and without the Hub names the offline route", async () => {
+    const io = capture();
+    const emptyCache = join(workspace, "empty-hub-cache");
+    vi.stubEnv("HF_HUB_OFFLINE", "1");
+    vi.stubEnv("HF_HUB_CACHE", emptyCache);
+    try {
+      const code = await runCli(
+        ["ingest", folder, "--into", join(workspace, "offline"), "--no-progress"],
+        io,
+      );
+      expect(code).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(io.err()).toContain("BAAI/bge-small-en-v1.5");
+    expect(io.err()).toContain("--embedding-model use-lite");
+  }, 60_000);
 
   it("search prints the deep PDF passage first with its citation (source, page, offsets)", async () => {
     const io = capture();

@@ -4,6 +4,8 @@ import {
   type CollectionLock,
   createEmbeddedCollection,
   type EmbeddedCollection,
+  type IngestProgress,
+  type IngestStageTimes,
   type IngestSummary,
   lockCollection,
   openCollection,
@@ -16,6 +18,7 @@ import {
 } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
+import { ingestRates } from "./ingest-rates.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
@@ -30,6 +33,8 @@ export interface IngestFlags extends ModelFlags {
   readonly wait?: number;
   /** Budgets and link rule for the loaders (`--max-*`, `--file-timeout`, `--follow-symlinks`). */
   readonly loader?: LoadFolderOptions;
+  /** Embedding worker threads (one model each); 0 embeds on the main thread. */
+  readonly workers: number;
 }
 
 export interface IngestOutcome {
@@ -50,12 +55,19 @@ export async function ingestCommand(
   flags: IngestFlags,
   io: CliIo,
 ): Promise<IngestOutcome> {
-  const loaded = await loadEmbedder(flags);
-  const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
+  const { release, ...loaded } = await loadEmbedder(
+    flags,
+    flags.workers > 0 ? { workers: flags.workers } : {},
+  );
   try {
-    return await ingestLocked(folder, flags, io, loaded, lock);
+    const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
+    try {
+      return await ingestLocked(folder, flags, io, loaded, lock);
+    } finally {
+      await lock.release();
+    }
   } finally {
-    await lock.release();
+    await release?.();
   }
 }
 
@@ -63,7 +75,7 @@ async function ingestLocked(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-  { embedder, tokenCounter, modelMaxTokens }: LoadedEmbedder,
+  { embedder, tokenCounter, modelMaxTokens }: Omit<LoadedEmbedder, "release">,
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const exists = await access(join(flags.into, "manifest.json")).then(
@@ -82,9 +94,7 @@ async function ingestLocked(
         },
       });
   const bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
-  collection.events.on("ingest-progress", (event) =>
-    bar?.update(event.sources, { chunks: event.chunks }),
-  );
+  collection.events.on("ingest-progress", (event) => bar?.update(event));
   let summary: IngestSummary;
   try {
     summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
@@ -130,17 +140,18 @@ async function startBar(folder: string, io: CliIo) {
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr,
-      format: "ingest [{bar}] {value}/{total} sources | {chunks} chunks | {duration_formatted}",
+      format:
+        "ingest [{bar}] {value}/{total} files | {filesPerSecond} files/s | {chunks} chunks, {chunksPerSecond}/s | {duration_formatted} | ETA {eta}",
       hideCursor: true,
       fps: 5,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(Math.max(files, 1), 0, { chunks: 0 });
+  bar.start(Math.max(files, 1), 0, ingestRates({ sources: 0, chunks: 0, elapsedMs: 0 }, files));
   return {
-    update(done: number, payload: { chunks: number }) {
-      if (done > bar.getTotal()) bar.setTotal(done);
-      bar.update(done, payload);
+    update(event: IngestProgress) {
+      if (event.sources > bar.getTotal()) bar.setTotal(event.sources);
+      bar.update(event.sources, ingestRates(event, bar.getTotal()));
     },
     stop: () => bar.stop(),
   };
@@ -160,6 +171,8 @@ export function formatSummary(
       : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
     `  documents   ${summary.documents} (added ${summary.added}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, removed ${summary.removed})`,
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
+    `  stages      ${formatStages(summary.stages)}`,
+    `              (they overlap: a batch is embedded while the next is loaded and chunked)`,
     `  skipped     ${summary.skipped.length}`,
     ...summary.skipped.map((entry) => `    ${safe(entry.source)}: ${safe(entry.reason)}`),
     `  duplicates  ${summary.duplicates}`,
@@ -179,3 +192,8 @@ const failureOutcome = {
   none: "not added",
   removed: "its previous version could not be restored and was removed; ingest it again",
 } as const;
+
+function formatStages(stages: IngestStageTimes): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `load ${seconds(stages.loadMs)}, chunk ${seconds(stages.chunkMs)}, embed ${seconds(stages.embedMs)}, write ${seconds(stages.writeMs)}`;
+}

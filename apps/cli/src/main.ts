@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { HybridRagError } from "@hybrid-rag/core";
 import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
 import { supportedExtensions } from "@hybrid-rag/loaders";
@@ -92,6 +93,12 @@ export function createProgram(
           "wait up to this long for another writer of the collection to finish (default: fail at once with locked)",
           waitSeconds,
           0,
+        )
+        .option(
+          "--workers <n>",
+          "embedding worker threads, one model each (0: embed on the main thread)",
+          nonNegativeInteger,
+          availableParallelism(),
         )
         .option("--no-progress", "no progress bar")
         .option("--json", "print the summary as JSON", false),

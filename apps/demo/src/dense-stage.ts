@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import type { Embedder } from "@hybrid-rag/core";
+import type { EmbedderWorkerPool } from "@hybrid-rag/core/worker-pool";
 import { createVectorIndex } from "@hybrid-rag/vector-index";
 import type { RetrieverStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
@@ -18,7 +19,12 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
   if (!config.embeddingModelPath) {
     const useLite = await loadUseLite();
     if ("off" in useLite) return useLite;
-    return denseStore(config, useLite.embedder, "use-lite, offline baseline");
+    const stage = await denseStore(
+      config,
+      useLite.embedder,
+      `use-lite, offline baseline, ${useLite.embedder.workers} worker threads`,
+    );
+    return { ...stage, close: () => useLite.embedder.release() };
   }
   if (await isEmptyFolder(config.embeddingModelPath)) {
     return {
@@ -42,11 +48,12 @@ export async function buildDenseStage(config: DemoConfig): Promise<RetrieverStag
 }
 
 async function loadUseLite(): Promise<
-  { embedder: Embedder } | { off: StageOff; description: string }
+  { embedder: EmbedderWorkerPool } | { off: StageOff; description: string }
 > {
   try {
-    const { createUseLiteEmbedder } = await import("@hybrid-rag/embeddings-use");
-    return { embedder: await createUseLiteEmbedder() };
+    // One model per core: ingesting the corpus at start is what a visitor waits for.
+    const { createUseLiteEmbedderPool } = await import("@hybrid-rag/embeddings-use");
+    return { embedder: await createUseLiteEmbedderPool() };
   } catch (error) {
     return {
       off: {

@@ -75,5 +75,21 @@ export interface IngestSummary {
   readonly oversized: number;
   /** Event listeners that threw during the ingest (skipped; the ingest went on). */
   readonly warnings: readonly string[];
+  /**
+   * Time spent per stage. The stages overlap (a batch is embedded while the next is read and
+   * chunked), so they add up to more than `elapsedMs`; the largest one is what to tune.
+   */
+  readonly stages: IngestStageTimes;
   readonly elapsedMs: number;
+}
+
+export interface IngestStageTimes {
+  /** Waiting for the input: reading and parsing files (loaders). */
+  readonly loadMs: number;
+  /** Cutting documents into chunks (tokenizer counts included). */
+  readonly chunkMs: number;
+  /** Writing batches to the dense side: embedding them, then storing the vectors. */
+  readonly embedMs: number;
+  /** Writing batches to the sparse side (BM25) and the document store. */
+  readonly writeMs: number;
 }

@@ -17,6 +17,7 @@ export type {
   CollectionEvents,
   DocumentFailure,
   IngestProgress,
+  IngestStageTimes,
   IngestSummary,
 } from "./collection-events.ts";
 export {

@@ -81,6 +81,10 @@ export async function ingestDocuments(
   let pending: PendingDocument[] = [];
   let pendingChunks = 0;
   let sources = 0;
+  const stages = { loadMs: 0, chunkMs: 0, embedMs: 0, writeMs: 0 };
+  // One batch is written (embedded) while the next is read and chunked: the loader and the
+  // chunker never wait for the model, and batches still reach the indexes in input order.
+  let writing: Promise<void> = Promise.resolve();
   const progress = () =>
     emit("ingest-progress", {
       sources,
@@ -90,76 +94,97 @@ export async function ingestDocuments(
     });
 
   const flush = async () => {
+    await writing; // at most one batch in flight besides the one being gathered: bounded memory
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     pendingChunks = 0;
-    const result = await writeBatch(targets, batch, emit, options.signal);
-    counts.chunks += result.chunks;
-    for (const item of result.written) {
-      if (item.previous) counts.replaced++;
-      else counts.added++;
-    }
-    failures.push(...result.failures);
-    progress();
+    writing = writeBatch(targets, batch, emit, options.signal, stages).then((result) => {
+      counts.chunks += result.chunks;
+      for (const item of result.written) {
+        if (item.previous) counts.replaced++;
+        else counts.added++;
+      }
+      failures.push(...result.failures);
+      progress();
+    });
+    // A failure surfaces at the next flush; until then it must not count as unhandled.
+    writing.catch(() => {});
   };
 
-  for await (const item of input) {
-    throwIfAborted(options.signal, "collection ingest");
-    sources++;
-    if ("kind" in item && item.kind === "skipped") {
-      skipped.push({ source: item.source, reason: item.reason });
-      emit("source-skipped", { source: item.source, reason: item.reason });
-      progress();
-      continue;
-    }
-    const document = item as Document & { source?: string; format?: string };
-    counts.documents++;
-    if (seen.has(document.id)) {
-      counts.duplicates++;
-      emit("document-duplicate", {
+  const items = (Symbol.asyncIterator in input ? input : toAsync(input))[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const loadStarted = performance.now();
+      const next = await items.next();
+      stages.loadMs += performance.now() - loadStarted;
+      if (next.done) break;
+      const item = next.value;
+      throwIfAborted(options.signal, "collection ingest");
+      sources++;
+      if ("kind" in item && item.kind === "skipped") {
+        skipped.push({ source: item.source, reason: item.reason });
+        emit("source-skipped", { source: item.source, reason: item.reason });
+        progress();
+        continue;
+      }
+      const document = item as Document & { source?: string; format?: string };
+      counts.documents++;
+      if (seen.has(document.id)) {
+        counts.duplicates++;
+        emit("document-duplicate", {
+          parentId: document.id,
+          source: document.source ?? document.id,
+        });
+        continue;
+      }
+      seen.add(document.id);
+      const hash = contentHash(document);
+      const existing = store.parent(document.id);
+      if (existing?.contentHash === hash) {
+        counts.unchanged++;
+        emit("document-unchanged", { parentId: document.id });
+        progress();
+        continue;
+      }
+      const chunkStarted = performance.now();
+      const { chunks, oversized } = chunker.chunk(document);
+      stages.chunkMs += performance.now() - chunkStarted;
+      for (const chunk of oversized) {
+        emit("chunk-oversized", {
+          chunk,
+          tokens: chunk.metadata.tokens,
+          limit: chunker.options.modelMaxTokens ?? 0,
+        });
+      }
+      counts.oversized += oversized.length;
+      emit("document-chunked", {
         parentId: document.id,
+        chunks: chunks.length,
+        replaced: existing !== undefined,
+      });
+      const parent: ParentRecord = {
+        id: document.id,
         source: document.source ?? document.id,
-      });
-      continue;
+        ...(document.title !== undefined ? { title: document.title } : {}),
+        ...(document.format !== undefined ? { format: document.format } : {}),
+        contentHash: hash,
+        chunkIds: chunks.map((chunk) => chunk.id),
+      };
+      const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
+      pending.push({ parent, chunks, previous });
+      pendingChunks += chunks.length;
+      if (pendingChunks >= batchChunks) await flush();
     }
-    seen.add(document.id);
-    const hash = contentHash(document);
-    const existing = store.parent(document.id);
-    if (existing?.contentHash === hash) {
-      counts.unchanged++;
-      emit("document-unchanged", { parentId: document.id });
-      progress();
-      continue;
-    }
-    const { chunks, oversized } = chunker.chunk(document);
-    for (const chunk of oversized) {
-      emit("chunk-oversized", {
-        chunk,
-        tokens: chunk.metadata.tokens,
-        limit: chunker.options.modelMaxTokens ?? 0,
-      });
-    }
-    counts.oversized += oversized.length;
-    emit("document-chunked", {
-      parentId: document.id,
-      chunks: chunks.length,
-      replaced: existing !== undefined,
-    });
-    const parent: ParentRecord = {
-      id: document.id,
-      source: document.source ?? document.id,
-      ...(document.title !== undefined ? { title: document.title } : {}),
-      ...(document.format !== undefined ? { format: document.format } : {}),
-      contentHash: hash,
-      chunkIds: chunks.map((chunk) => chunk.id),
-    };
-    const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
-    pending.push({ parent, chunks, previous });
-    pendingChunks += chunks.length;
-    if (pendingChunks >= batchChunks) await flush();
+    await flush();
+    await writing;
+  } catch (error) {
+    // Nothing keeps writing after ingest has returned: the batch in flight ends first, and the
+    // input is closed (open files of a loader) as a for-await loop would close it.
+    await writing.catch(() => {});
+    await items.return?.();
+    throw error;
   }
-  await flush();
   let removed = 0;
   if (options.removeMissing) {
     const missing = [...store.parents()].map((parent) => parent.id).filter((id) => !seen.has(id));
@@ -175,6 +200,7 @@ export async function ingestDocuments(
     removed,
     skipped,
     warnings,
+    stages,
     elapsedMs: performance.now() - started,
   };
 }
@@ -206,4 +232,8 @@ export async function removeParent(
   targets.store.delete(parentId);
   emit("document-deleted", { parentId, chunks: ids.length });
   return ids.length;
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }

@@ -48,15 +48,16 @@ export async function writeBatch(
   batch: readonly PendingDocument[],
   emit: EmitCollectionEvent,
   signal: AbortSignal | undefined,
+  stages: StageClock = { embedMs: 0, writeMs: 0 },
 ): Promise<BatchResult> {
-  const first = await writeOnce(targets, batch, signal);
+  const first = await writeOnce(targets, batch, signal, stages);
   const written = [...first.written];
   let failed = first.failed;
   let embedded = first.embedded;
   if (failed.length > 0 && batch.length > 1) {
     const alone = [];
     for (const { item } of failed) {
-      const retry = await writeOnce(targets, [item], signal);
+      const retry = await writeOnce(targets, [item], signal, stages);
       written.push(...retry.written);
       alone.push(...retry.failed);
       embedded += retry.embedded;
@@ -79,6 +80,12 @@ export async function writeBatch(
   return { written, failures, chunks };
 }
 
+/** Milliseconds spent embedding (dense side) and writing (sparse side, store), added to. */
+export interface StageClock {
+  embedMs: number;
+  writeMs: number;
+}
+
 interface FailedDocument {
   readonly item: PendingDocument;
   readonly error: Error;
@@ -89,12 +96,23 @@ async function writeOnce(
   targets: BatchTargets,
   batch: readonly PendingDocument[],
   signal: AbortSignal | undefined,
+  stages: StageClock,
 ): Promise<{ written: PendingDocument[]; failed: FailedDocument[]; embedded: number }> {
   const chunks = batch.flatMap((item) => item.chunks);
   const writeOptions = signal ? { signal } : undefined;
+  const timed = async <T>(stage: keyof StageClock, work: () => Promise<T>): Promise<T> => {
+    const stageStarted = performance.now();
+    try {
+      return await work();
+    } finally {
+      stages[stage] += performance.now() - stageStarted;
+    }
+  };
+  // The dense side's time is the embedder's (storing a vector is a copy); the sparse side's
+  // is the BM25 write, which runs on this thread while the model runs.
   const [sparse, dense] = await Promise.all([
-    targets.sparse.upsert(chunks, writeOptions),
-    targets.dense.upsert(chunks, writeOptions),
+    timed("writeMs", () => targets.sparse.upsert(chunks, writeOptions)),
+    timed("embedMs", () => targets.dense.upsert(chunks, writeOptions)),
   ]);
   const sparseFailures = failuresById(sparse);
   const denseFailures = failuresById(dense);
@@ -105,7 +123,7 @@ async function writeOnce(
       .map((chunk) => sparseFailures.get(chunk.id) ?? denseFailures.get(chunk.id))
       .find((failure) => failure !== undefined);
     if (error === undefined) {
-      await commit(targets, item);
+      await timed("writeMs", () => commit(targets, item));
       written.push(item);
     } else {
       failed.push({

@@ -7,14 +7,11 @@ import {
 import { throwIfAborted } from "@hybrid-rag/core/internal";
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import * as tf from "@tensorflow/tfjs-core";
-import { Tokenizer } from "@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js";
 import "@tensorflow/tfjs-backend-wasm";
 import { tokenBatches } from "./token-batches.ts";
 import { readUseLiteModelFiles, type UseLiteModelFiles } from "./use-lite-model-files.ts";
 import { type UseLiteEmbedderOptions, useLiteEmbedderSchema } from "./use-lite-options.ts";
-
-/** The vocabulary's word-boundary piece: what an empty text is encoded as (one token). */
-const wordBoundaryPiece = "▁";
+import { useLiteEncoder } from "./use-lite-tokenizer.ts";
 
 export interface UseLiteEmbedder extends Embedder {
   /** Package, version and sha256 of the weights in use (for reports). */
@@ -52,12 +49,8 @@ export async function createUseLiteEmbedder(
       convertedBy: metadata.convertedBy ?? null,
     }),
   });
-  const tokenizer = new Tokenizer(files.vocabulary as Array<[string, number]>);
-  const emptyEncoding = [files.vocabulary.findIndex(([piece]) => piece === wordBoundaryPiece)];
-  const encode = (text: string): number[] => {
-    const ids = tokenizer.encode(text).slice(0, settings.maxTokens);
-    return ids.length > 0 ? ids : emptyEncoding;
-  };
+  const encode = useLiteEncoder(files.vocabulary, settings.maxTokens);
+  const emptyEncoding = encode("");
   let queue: Promise<unknown> = Promise.resolve();
 
   const runBatch = async (encoded: readonly number[][]): Promise<Float32Array[]> => {

@@ -4,6 +4,11 @@ export {
   type OnnxEmbedderOptions,
   type OnnxEmbedderSettings,
 } from "./onnx-embedder.ts";
+export {
+  createOnnxEmbedderPool,
+  type OnnxEmbedderPool,
+  type OnnxEmbedderPoolOptions,
+} from "./onnx-embedder-pool.ts";
 export { normalizeInPlace, poolHiddenStates } from "./pooling.ts";
 export { type Prefixes, type PrefixPreset, prefixPresets } from "./prefixes.ts";
 export { createNimEmbedder, type NimEmbedderOptions } from "./remote/nim-embedder.ts";

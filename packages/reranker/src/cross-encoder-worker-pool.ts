@@ -1,8 +1,7 @@
-import { availableParallelism } from "node:os";
 import { relative } from "node:path";
-import { Worker } from "node:worker_threads";
-import { HybridRagError } from "@hybrid-rag/core";
-import { abortError, throwIfAborted } from "@hybrid-rag/core/internal";
+
+import { checkWorkerCount, siblingModuleUrl, WorkerPool } from "@hybrid-rag/core/worker-pool";
+
 import {
   type ExecutionProvider,
   type LoadModelOptions,
@@ -12,13 +11,7 @@ import {
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
-import { siblingModuleUrl } from "./sibling-module-url.ts";
-import type {
-  SerializedError,
-  WorkerReply,
-  WorkerStartData,
-  WorkerTask,
-} from "./worker-protocol.ts";
+import type { CrossEncoderFacts, CrossEncoderTask, WorkerStartData } from "./worker-protocol.ts";
 
 export interface CrossEncoderWorkerPoolOptions extends CrossEncoderSettings {
   /** A model directory path or a Hub id; each worker loads it. */
@@ -29,25 +22,6 @@ export interface CrossEncoderWorkerPoolOptions extends CrossEncoderSettings {
    * already spreads one run over `intraOpThreads` cores; keep workers × intraOpThreads ≤ cores.
    */
   readonly workers?: number;
-}
-
-interface PendingTask {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: HybridRagError) => void;
-}
-
-interface PoolWorker {
-  readonly thread: Worker;
-  readonly pending: Map<number, PendingTask>;
-}
-
-interface ReadyFacts {
-  readonly maxLength: number;
-  readonly provider: ExecutionProvider;
-  readonly fallbackReason: string | undefined;
-  readonly providerReport: ProviderReport;
-  readonly modelFile: ChosenModelFile;
-  readonly source: string;
 }
 
 const workerUrl = siblingModuleUrl("cross-encoder-worker", import.meta.url);
@@ -69,30 +43,21 @@ export class CrossEncoderWorkerPool {
   readonly modelFile: ChosenModelFile;
   /** Where the model came from (path or Hub id). */
   readonly source: string;
-  readonly #start: WorkerStartData;
-  readonly #workers: PoolWorker[];
-  #nextId = 1;
-  #released = false;
+  readonly #pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>;
 
-  private constructor(start: WorkerStartData, workers: PoolWorker[], facts: ReadyFacts) {
-    this.#start = start;
-    this.#workers = workers;
-    this.maxLength = facts.maxLength;
-    this.provider = facts.provider;
-    this.fallbackReason = facts.fallbackReason;
-    this.providerReport = facts.providerReport;
-    this.modelFile = facts.modelFile;
-    this.source = facts.source;
+  private constructor(pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>, source: string) {
+    this.#pool = pool;
+    this.maxLength = pool.facts.maxLength;
+    this.provider = pool.facts.provider;
+    this.fallbackReason = pool.facts.fallbackReason;
+    this.providerReport = pool.facts.providerReport;
+    this.modelFile = pool.facts.modelFile;
+    this.source = source;
   }
 
   static async create(options: CrossEncoderWorkerPoolOptions): Promise<CrossEncoderWorkerPool> {
     const { model, hub, workers = 1, ...settings } = options;
-    if (!Number.isInteger(workers) || workers < 1 || workers > availableParallelism() * 4) {
-      throw new HybridRagError(
-        "invalid-argument",
-        `workers must be a whole number from 1 to ${availableParallelism() * 4} (4 × this machine's cores), got ${workers}.`,
-      );
-    }
+    checkWorkerCount(workers, "cross-encoder worker pool");
     // Resolved here once (a Hub id is downloaded once, not by every worker); the workers read
     // the local directory, with nothing that cannot cross a thread boundary (a signal, say).
     const directory = await loadModelDirectory(model, { task: "cross-encoder", ...hub });
@@ -111,34 +76,18 @@ export class CrossEncoderWorkerPool {
         : { onnxFile: relative(directory.path, directory.onnxPath) },
       settings,
     };
-    const started = await Promise.allSettled(
-      Array.from({ length: workers }, () => startWorker(start)),
-    );
-    const failure = started.find((result) => result.status === "rejected");
-    if (failure) {
-      await Promise.all(
-        started.map((result) =>
-          result.status === "fulfilled" ? result.value.worker.thread.terminate() : undefined,
-        ),
-      );
-      throw failure.reason;
-    }
-    const ready = started as PromiseFulfilledResult<{ worker: PoolWorker; facts: ReadyFacts }>[];
-    const pool = new CrossEncoderWorkerPool(
+    const pool = await WorkerPool.start<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>({
+      label: "cross-encoder",
+      workerUrl,
       start,
-      ready.map((result) => result.value.worker),
-      {
-        ...ready[0]!.value.facts,
-        source: directory.source,
-      },
-    );
-    for (const worker of pool.#workers) pool.#watch(worker);
-    return pool;
+      workers,
+    });
+    return new CrossEncoderWorkerPool(pool, directory.source);
   }
 
   /** Worker threads in the pool. */
   get size(): number {
-    return this.#workers.length;
+    return this.#pool.size;
   }
 
   /** Tokenises pairs in a worker; same contract as `CrossEncoder.tokenizePairs`. */
@@ -146,10 +95,10 @@ export class CrossEncoderWorkerPool {
     pairs: readonly QueryPassagePair[],
     options: { readonly truncate?: TruncateMode; readonly signal?: AbortSignal } = {},
   ): Promise<EncodedPair[]> {
-    return this.#run(
-      (id) => ({ kind: "tokenize", id, pairs, truncate: options.truncate ?? "END" }),
-      options.signal,
-    ) as Promise<EncodedPair[]>;
+    return this.#pool.run<EncodedPair[]>(
+      { kind: "tokenize", pairs, truncate: options.truncate ?? "END" },
+      { signal: options.signal },
+    );
   }
 
   /** Raw logits of pairs from `tokenizePairs`, in input order, computed in a worker. */
@@ -158,10 +107,7 @@ export class CrossEncoderWorkerPool {
     options: { readonly signal?: AbortSignal } = {},
   ): Promise<Float32Array> {
     if (pairs.length === 0) return Promise.resolve(new Float32Array(0));
-    return this.#run(
-      (id) => ({ kind: "score", id, pairs }),
-      options.signal,
-    ) as Promise<Float32Array>;
+    return this.#pool.run<Float32Array>({ kind: "score", pairs }, { signal: options.signal });
   }
 
   /** Tokenises and scores one query's passages in one worker trip (what a reranker needs). */
@@ -171,10 +117,10 @@ export class CrossEncoderWorkerPool {
     options: { readonly truncate?: TruncateMode; readonly signal?: AbortSignal } = {},
   ): Promise<Float32Array> {
     if (passages.length === 0) return Promise.resolve(new Float32Array(0));
-    return this.#run(
-      (id) => ({ kind: "score-pairs", id, query, passages, truncate: options.truncate ?? "END" }),
-      options.signal,
-    ) as Promise<Float32Array>;
+    return this.#pool.run<Float32Array>(
+      { kind: "score-pairs", query, passages, truncate: options.truncate ?? "END" },
+      { signal: options.signal },
+    );
   }
 
   /**
@@ -183,92 +129,8 @@ export class CrossEncoderWorkerPool {
    * process), releases its session and exits. After `graceMs` a worker still running is
    * terminated anyway.
    */
-  async release(graceMs = 30_000): Promise<void> {
-    this.#released = true;
-    const workers = this.#workers.splice(0);
-    for (const worker of workers) failAll(worker, "the worker pool was released");
-    await Promise.all(
-      workers.map(async (worker) => {
-        if (worker.thread.threadId < 0) return; // already gone
-        const exited = new Promise((resolve) => worker.thread.once("exit", resolve));
-        worker.thread.postMessage({ kind: "close" } satisfies WorkerTask);
-        const timer = setTimeout(() => void worker.thread.terminate(), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
-  }
-
-  #run(task: (id: number) => WorkerTask, signal: AbortSignal | undefined): Promise<unknown> {
-    throwIfAborted(signal, "cross-encoder worker task");
-    if (this.#released || this.#workers.length === 0) {
-      return Promise.reject(
-        new HybridRagError("unavailable", "The cross-encoder worker pool has been released."),
-      );
-    }
-    const worker = this.#workers.reduce((best, candidate) =>
-      candidate.pending.size < best.pending.size ? candidate : best,
-    );
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        worker.pending.delete(id);
-        worker.thread.postMessage({ kind: "cancel", id } satisfies WorkerTask);
-        reject(abortError(signal!, "cross-encoder worker task"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      worker.pending.set(id, {
-        resolve: (value) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        reject: (error) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      });
-      try {
-        worker.thread.postMessage(task(id));
-      } catch (error) {
-        worker.pending.delete(id);
-        signal?.removeEventListener("abort", onAbort);
-        reject(
-          new HybridRagError(
-            "invalid-argument",
-            `Cannot send the task to a worker: ${String(error)}`,
-          ),
-        );
-      }
-    });
-  }
-
-  /** Routes a worker's replies to its tasks; replaces it if it dies. */
-  #watch(worker: PoolWorker): void {
-    worker.thread.on("message", (reply: WorkerReply) => {
-      if (reply.kind === "ready" || reply.kind === "load-failed") return;
-      const task = worker.pending.get(reply.id);
-      if (!task) return; // cancelled meanwhile
-      worker.pending.delete(reply.id);
-      if (reply.kind === "failed") task.reject(deserialize(reply.error));
-      else if (reply.kind === "tokenized") task.resolve(reply.pairs);
-      else task.resolve(reply.scores);
-    });
-    worker.thread.once("exit", (code) => {
-      failAll(worker, `the worker thread exited with code ${code}`);
-      const position = this.#workers.indexOf(worker);
-      if (position < 0 || this.#released) return;
-      this.#workers.splice(position, 1);
-      void startWorker(this.#start).then(
-        ({ worker: replacement }) => {
-          if (this.#released) void replacement.thread.terminate();
-          else {
-            this.#workers.push(replacement);
-            this.#watch(replacement);
-          }
-        },
-        () => {},
-      );
-    });
+  release(graceMs = 30_000): Promise<void> {
+    return this.#pool.release(graceMs);
   }
 }
 
@@ -276,57 +138,4 @@ export function createCrossEncoderWorkerPool(
   options: CrossEncoderWorkerPoolOptions,
 ): Promise<CrossEncoderWorkerPool> {
   return CrossEncoderWorkerPool.create(options);
-}
-
-function startWorker(start: WorkerStartData): Promise<{ worker: PoolWorker; facts: ReadyFacts }> {
-  return new Promise((resolve, reject) => {
-    const thread = new Worker(workerUrl, { workerData: start });
-    const onExit = (code: number) =>
-      reject(
-        new HybridRagError(
-          "unavailable",
-          `The cross-encoder worker exited (code ${code}) before loading ${start.model}.`,
-        ),
-      );
-    thread.once("error", (error) => reject(toLoadError(error, start.model)));
-    thread.once("exit", onExit);
-    thread.once("message", (reply: WorkerReply) => {
-      thread.off("exit", onExit);
-      thread.removeAllListeners("error");
-      thread.on("error", () => {}); // reported through "exit"
-      if (reply.kind === "ready") {
-        const { kind: _kind, ...facts } = reply;
-        resolve({ worker: { thread, pending: new Map() }, facts });
-      } else if (reply.kind === "load-failed") {
-        void thread.terminate();
-        reject(deserialize(reply.error));
-      }
-    });
-  });
-}
-
-function toLoadError(error: unknown, model: string): HybridRagError {
-  if (HybridRagError.isInstance(error)) return error;
-  return new HybridRagError(
-    "unavailable",
-    `The cross-encoder worker failed while loading ${model}: ${error instanceof Error ? error.message : String(error)}`,
-    { cause: error },
-  );
-}
-
-function failAll(worker: PoolWorker, reason: string): void {
-  const error = new HybridRagError(
-    "unavailable",
-    `A cross-encoder task was lost: ${reason}. Retry the request.`,
-  );
-  for (const task of worker.pending.values()) task.reject(error);
-  worker.pending.clear();
-}
-
-function deserialize(error: SerializedError): HybridRagError {
-  return new HybridRagError(
-    error.code,
-    error.message,
-    error.details ? { details: error.details } : {},
-  );
 }

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { HybridRagError } from "@hybrid-rag/core";
+import { siblingModuleUrl } from "@hybrid-rag/core/worker-pool";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
-import { siblingModuleUrl } from "./sibling-module-url.ts";
 
 const pairTokenizerWorkerUrl = siblingModuleUrl("pair-tokenizer-worker", import.meta.url);
 

@@ -1,4 +1,3 @@
-import type { ErrorCode } from "@hybrid-rag/core";
 import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
@@ -11,43 +10,27 @@ export interface WorkerStartData {
   readonly settings: CrossEncoderSettings;
 }
 
-export type WorkerTask =
+/** The tasks a cross-encoder worker runs (the shared `WorkerPool` carries them). */
+export type CrossEncoderTask =
   | {
       readonly kind: "tokenize";
-      readonly id: number;
       readonly pairs: readonly QueryPassagePair[];
       readonly truncate: TruncateMode;
     }
-  | { readonly kind: "score"; readonly id: number; readonly pairs: readonly EncodedPair[] }
+  | { readonly kind: "score"; readonly pairs: readonly EncodedPair[] }
   | {
       readonly kind: "score-pairs";
-      readonly id: number;
       readonly query: string;
       readonly passages: readonly string[];
       readonly truncate: TruncateMode;
-    }
-  /** Stops a task's model runs that have not started (a running one finishes). */
-  | { readonly kind: "cancel"; readonly id: number }
-  /** Finish the run in progress, skip the others, release the session and end the thread. */
-  | { readonly kind: "close" };
+    };
 
-export interface SerializedError {
-  readonly code: ErrorCode;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
+/** What a worker reports once its model is loaded. */
+export interface CrossEncoderFacts {
+  readonly maxLength: number;
+  readonly provider: ExecutionProvider;
+  readonly fallbackReason: string | undefined;
+  readonly providerReport: ProviderReport;
+  readonly modelFile: ChosenModelFile;
+  readonly source: string;
 }
-
-export type WorkerReply =
-  | {
-      readonly kind: "ready";
-      readonly maxLength: number;
-      readonly provider: ExecutionProvider;
-      readonly fallbackReason: string | undefined;
-      readonly providerReport: ProviderReport;
-      readonly modelFile: ChosenModelFile;
-      readonly source: string;
-    }
-  | { readonly kind: "load-failed"; readonly error: SerializedError }
-  | { readonly kind: "tokenized"; readonly id: number; readonly pairs: EncodedPair[] }
-  | { readonly kind: "scored"; readonly id: number; readonly scores: Float32Array }
-  | { readonly kind: "failed"; readonly id: number; readonly error: SerializedError };

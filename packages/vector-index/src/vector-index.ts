@@ -49,6 +49,9 @@ export interface VectorSearchOptions {
  * Its target is corpora up to about 100,000 passages, where the scan runs at memory bandwidth
  * in tens of milliseconds (benchmarks/vector-index); beyond that use the Qdrant adapter.
  */
+/** Embedding calls an upsert keeps in flight (enough to keep a worker pool busy). */
+const embedAhead = 4;
+
 export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
   readonly name: string;
   readonly metric: VectorMetric;
@@ -151,16 +154,28 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     const started = performance.now();
     const batchSize = this.#options.embedBatchSize;
     let succeeded = 0;
-    // One embedder batch at a time, each written before the next is embedded: progress events
-    // per batch, and an abort leaves whole batches written.
-    for (let start = 0; start < valid.length; start += batchSize) {
-      const batch = valid.slice(start, start + batchSize);
-      const { embedded, failed: notEmbedded } = await embedPassages(
-        batch,
+    // Batches are embedded a few ahead of the one being stored, so an embedder that runs
+    // calls in parallel (a worker pool) never waits for this loop; they are stored in order,
+    // each with its progress event, and an abort leaves whole batches written.
+    const ahead: Array<ReturnType<typeof embedPassages>> = [];
+    const embedAt = (start: number) => {
+      if (start >= valid.length) return;
+      const embedding = embedPassages(
+        valid.slice(start, start + batchSize),
         this.#embedding,
         this.name,
         options?.signal,
       );
+      embedding.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
+      ahead.push(embedding);
+    };
+    for (let step = 0; step < embedAhead; step++) embedAt(step * batchSize);
+    for (let start = 0; start < valid.length; start += batchSize) {
+      const batch = valid.slice(start, start + batchSize);
+      const embedding = ahead.shift();
+      embedAt(start + embedAhead * batchSize);
+      if (embedding === undefined) break;
+      const { embedded, failed: notEmbedded } = await embedding;
       failed.push(...notEmbedded);
       while (this.#saving) await this.#saving;
       const added: string[] = [];
