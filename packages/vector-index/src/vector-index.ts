@@ -171,11 +171,10 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     };
     for (let step = 0; step < embedAhead; step++) embedAt(step * batchSize);
     for (let start = 0; start < valid.length; start += batchSize) {
-      const batch = valid.slice(start, start + batchSize);
       const embedding = ahead.shift();
-      embedAt(start + embedAhead * batchSize);
       if (embedding === undefined) break;
       const { embedded, failed: notEmbedded } = await embedding;
+      embedAt(start + embedAhead * batchSize);
       failed.push(...notEmbedded);
       while (this.#saving) await this.#saving;
       const added: string[] = [];
