@@ -6,9 +6,10 @@ import { measureLlamaShape, type ShapeFigures } from "@hybrid-rag/models/testing
 
 // Llama-3.2-1B-shaped bidirectional reranker (NVIDIA's llama-3.2-nv-rerankqa-1b-v2 shape,
 // random fp16 weights) on this machine's CPU: checkpoint generation, graph build, session
-// creation from the built file, tokens/s. Until the model builder writes external data (a
-// protobuf holds < 2 GB), the full 16 layers (2.5 GB fp16) cannot be one graph: the depths
-// given are measured and the forward time is scaled to 16 layers.
+// creation from the built file, tokens/s, at the depths given, through the families' test path
+// (whole-file reader, graph in memory: a protobuf holds < 2 GB, so ≤ 2 layers in fp32), the
+// forward time scaled to 16 layers. The full 16 layers through the product path (external data,
+// graph cache, createCrossEncoder) are measured by measure-llama-1b-product.ts.
 //   node benchmarks/reranker/src/decoder-1b/measure-llama-1b.ts --layers 2 --rows 4 --tokens 128
 const { values } = parseArgs({
   options: {

@@ -6,6 +6,7 @@ export {
   llama32OneBillionConfig,
   measureLlamaShape,
   type ShapeFigures,
+  writeLlamaShapeDirectory,
 } from "../graph/testing/llama-shape-figures.ts";
 export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
 export { referenceLogits as decoderReferenceLogits } from "../graph/testing/torch-reference.ts";
