@@ -1,10 +1,5 @@
 import type { Chunker } from "@hybrid-rag/chunking";
-import {
-  type Document,
-  type DocumentIndex,
-  HybridRagError,
-  type WriteReport,
-} from "@hybrid-rag/core";
+import { type Document, type DocumentIndex, HybridRagError } from "@hybrid-rag/core";
 import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { LoadResult } from "@hybrid-rag/loaders";
 import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
