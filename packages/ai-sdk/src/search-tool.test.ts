@@ -138,7 +138,7 @@ describe("searchTool in generateText()", () => {
 
   it("searches a pipeline too, with the reranker's score in each passage's provenance", async () => {
     const pipeline = createPipeline({
-      retrievers: [collection.sparse, collection.dense],
+      retrievers: [collection.sparse, collection.dense!],
       reranker,
       topK: { retrieve: 20, final: 5 },
     });

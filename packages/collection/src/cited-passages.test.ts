@@ -42,7 +42,7 @@ describe("searchPassages", () => {
 
   it("honours topK and filters, on a pipeline as on a collection", async () => {
     const pipeline = createPipeline({
-      retrievers: [collection.sparse, collection.dense],
+      retrievers: [collection.sparse, collection.dense!],
       topK: { retrieve: 50, final: 20 },
     });
     const filtered = await searchPassages(pipeline, "moon tides topic3", {

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 
-export const collectionFormatVersion = 1;
+/**
+ * Version 2 allows a collection without a dense side (`embedder`, `metric` and `files.dense`
+ * null); a version-1 manifest (always hybrid) reads the same.
+ */
+export const collectionFormatVersion = 2;
+const readableFormatVersions: readonly number[] = [1, 2];
 export const manifestFile = "manifest.json";
 
 export const manifestSchema = z.strictObject({
@@ -13,8 +18,9 @@ export const manifestSchema = z.strictObject({
   version: z.number().int().min(1),
   directory: z.string().regex(/^v\d{6}$/),
   savedAt: z.string(),
-  embedder: z.strictObject({ name: z.string(), dimension: z.number().int().min(1) }),
-  metric: z.enum(["cosine", "dot", "l2"]),
+  /** null: a BM25-only collection (no dense side yet). */
+  embedder: z.strictObject({ name: z.string(), dimension: z.number().int().min(1) }).nullable(),
+  metric: z.enum(["cosine", "dot", "l2"]).nullable(),
   bm25: z.strictObject({ analyzer: z.string(), k1: z.number(), b: z.number() }),
   chunking: z.strictObject({
     maxTokens: z.number().int(),
@@ -27,7 +33,7 @@ export const manifestSchema = z.strictObject({
     store: z.string(),
     storeSha256: z.string().regex(/^[0-9a-f]{64}$/),
     sparse: z.string(),
-    dense: z.string(),
+    dense: z.string().nullable(),
   }),
 });
 
@@ -56,11 +62,11 @@ export async function readManifest(directory: string): Promise<CollectionManifes
     );
   }
   const formatVersion = (json as { formatVersion?: unknown } | null)?.formatVersion;
-  if (formatVersion !== collectionFormatVersion) {
+  if (typeof formatVersion !== "number" || !readableFormatVersions.includes(formatVersion)) {
     const newer = typeof formatVersion === "number" && formatVersion > collectionFormatVersion;
     throw new HybridRagError(
       "unsupported",
-      `${directory} holds a collection in format version ${String(formatVersion)}; this version of @hybrid-rag/collection reads version ${collectionFormatVersion}. ${newer ? "Open it with the newer @hybrid-rag/collection that wrote it." : "Re-ingest the documents."}`,
+      `${directory} holds a collection in format version ${String(formatVersion)}; this version of @hybrid-rag/collection reads versions ${readableFormatVersions.join(", ")}. ${newer ? "Open it with the newer @hybrid-rag/collection that wrote it." : "Re-ingest the documents."}`,
     );
   }
   return parseWithSchema(

@@ -67,7 +67,7 @@ describe("a folder with a 40-page PDF, an HTML article and a long Markdown file"
     expect(parents.get("engineering-report.pdf")!.pages).toHaveLength(40);
     expect(summary.chunks).toBe(chunked.reduce((sum, event) => sum + event.chunks, 0));
     expect(await collection.sparse.count()).toBe(summary.chunks);
-    expect(await collection.dense.count()).toBe(summary.chunks);
+    expect(await collection.dense!.count()).toBe(summary.chunks);
     expect(embedder.embeddedPassages).toHaveLength(summary.chunks);
   });
 
@@ -82,7 +82,7 @@ describe("a folder with a 40-page PDF, an HTML article and a long Markdown file"
       const factOffset = parent.text.indexOf(fact.sentence);
       expect(factOffset).toBeGreaterThan(0);
       expect(approximateTokenCounter.count(parent.text.slice(0, factOffset))).toBeGreaterThan(512);
-      for (const side of [collection.sparse, collection.dense]) {
+      for (const side of [collection.sparse, collection.dense!]) {
         const [top] = await side.retrieve(fact.query, { topK: 5 });
         const metadata = metadataOf(top!);
         expect(metadata.parentId, side.name).toBe(id);
@@ -140,7 +140,7 @@ describe("a folder with a 40-page PDF, an HTML article and a long Markdown file"
 
   it("changing one file re-embeds only its chunks and replaces all of them", async () => {
     const oldChunks = collection.store.parent("kitchen-guide.md")!.chunkIds.length;
-    const totalBefore = await collection.dense.count();
+    const totalBefore = await collection.dense!.count();
     const before = embedder.embeddedPassages.length;
     const batches = recordEvents("batch-indexed");
     await writeFile(
@@ -155,7 +155,7 @@ describe("a folder with a 40-page PDF, an HTML article and a long Markdown file"
       newChunks.map((chunk) => `${chunk.title} ${chunk.text}`),
     );
     expect(batches.reduce((sum, event) => sum + event.embedded, 0)).toBe(newChunks.length);
-    expect(await collection.dense.count()).toBe(totalBefore - oldChunks + newChunks.length);
+    expect(await collection.dense!.count()).toBe(totalBefore - oldChunks + newChunks.length);
     expect(await collection.sparse.count()).toBe(totalBefore - oldChunks + newChunks.length);
     const stale = await collection.sparse.retrieve(deepFacts.markdown.query, { topK: 50 });
     expect(stale.filter((hit) => metadataOf(hit).parentId === "kitchen-guide.md")).toEqual([]);
@@ -163,18 +163,18 @@ describe("a folder with a 40-page PDF, an HTML article and a long Markdown file"
 
   it("deleting it removes all its chunks from both sides and the store", async () => {
     const chunks = collection.store.parent("kitchen-guide.md")!.chunkIds.length;
-    const total = await collection.dense.count();
+    const total = await collection.dense!.count();
     const deleted = recordEvents("document-deleted");
     await rm(paths.markdown);
     const summary = await collection.ingest(loadFolder(folder), { removeMissing: true });
     expect(summary).toMatchObject({ documents: 2, unchanged: 2, removed: 1 });
     expect(deleted).toEqual([{ parentId: "kitchen-guide.md", chunks }]);
-    expect(await collection.dense.count()).toBe(total - chunks);
+    expect(await collection.dense!.count()).toBe(total - chunks);
     expect(await collection.sparse.count()).toBe(total - chunks);
     expect(collection.store.parent("kitchen-guide.md")).toBeUndefined();
     const hits = await collection.search("marmalade glazing", { topK: 50 });
     expect(hits.hits.filter((hit) => metadataOf(hit).parentId === "kitchen-guide.md")).toEqual([]);
     expect(await collection.deleteParent("engineering-report.pdf")).toBeGreaterThan(40);
-    expect(await collection.dense.count()).toBe(collection.store.chunkCount);
+    expect(await collection.dense!.count()).toBe(collection.store.chunkCount);
   });
 });

@@ -57,7 +57,7 @@ describe("a persisted SciFact collection", () => {
     expect(await searchAll(reopened)).toEqual(await searchAll(built));
     // Each text is held once: both indexes hand out the store's own chunk objects.
     const [sparseHit] = await reopened.sparse.retrieve(queries[0]!, { topK: 1 });
-    const [denseHit] = await reopened.dense.retrieve(queries[0]!, { topK: 1 });
+    const [denseHit] = await reopened.dense!.retrieve(queries[0]!, { topK: 1 });
     expect(sparseHit!.document).toBe(reopened.store.chunk(sparseHit!.id));
     expect(denseHit!.document).toBe(reopened.store.chunk(denseHit!.id));
   }, 120_000);

@@ -75,7 +75,7 @@ describe("the dense side alone, with USE-lite (a real model), over a 40-page PDF
       expect(approximateTokenCounter.count(parent.text.slice(0, factOffset))).toBeGreaterThan(512);
       expect(tokenCounter.count(parent.text.slice(0, factOffset))).toBeGreaterThan(512);
 
-      const hits = await collection.dense.retrieve(fact.question, { topK: 10 });
+      const hits = await collection.dense!.retrieve(fact.question, { topK: 10 });
       const top = hits[0]!;
       expect(top.document!.text, `dense top hit for ${JSON.stringify(fact.question)}`).toContain(
         fact.sentence,

@@ -20,11 +20,11 @@ async function searchableTexts(collection: HybridCollection, query: string) {
 
 async function expectConsistent(collection: HybridCollection) {
   expect(await collection.sparse.count()).toBe(collection.store.chunkCount);
-  expect(await collection.dense.count()).toBe(collection.store.chunkCount);
+  expect(await collection.dense!.count()).toBe(collection.store.chunkCount);
   // Each side holds exactly the store's chunk objects (no new-version chunk left behind).
   for (const parent of collection.store.parents()) {
     for (const chunk of collection.store.chunksOf(parent.id)) {
-      for (const side of [collection.sparse, collection.dense]) {
+      for (const side of [collection.sparse, collection.dense!]) {
         const hits = await side.retrieve(chunk.text, { topK: 500 });
         expect(hits.find((hit) => hit.id === chunk.id)?.document).toEqual(chunk);
       }
@@ -87,7 +87,7 @@ describe("each document is a transaction", () => {
     expect((await searchableTexts(collection, "rewritten beacon")).join(" ")).not.toContain(
       "Rewritten",
     );
-    const dense = await collection.dense.retrieve("Original lighthouse keeper notes", {
+    const dense = await collection.dense!.retrieve("Original lighthouse keeper notes", {
       topK: 1,
     });
     expect(dense[0]!.document).toEqual(collection.store.chunk(before[0]!.id));
@@ -106,7 +106,7 @@ describe("each document is a transaction", () => {
     ]);
     expect(summary.failures.map((failure) => failure.previousVersion)).toEqual(["kept"]);
     expect(collection.store.chunksOf("guide").map((chunk) => chunk.text)).toEqual(before);
-    const hits = await collection.dense.retrieve("First edition", { topK: 50 });
+    const hits = await collection.dense!.retrieve("First edition", { topK: 50 });
     expect(hits.map((hit) => hit.document?.text).sort()).toEqual([...before].sort());
     await expectConsistent(collection);
   });

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 
 import { type Bm25Index, createBm25Index } from "@hybrid-rag/bm25";
-import { type ChunkingOptions, createChunker } from "@hybrid-rag/chunking";
+import { type Chunk, type ChunkingOptions, createChunker } from "@hybrid-rag/chunking";
 import { type Embedder, HybridRagError, type Reranker } from "@hybrid-rag/core";
 import { createVectorIndex, type VectorIndex, type VectorMetric } from "@hybrid-rag/vector-index";
 import { type CollectionLock, lockCollection } from "./collection-lock.ts";
@@ -22,7 +22,11 @@ import { HybridCollection } from "./hybrid-collection.ts";
 import { writeStoreFile } from "./store-file.ts";
 
 export interface EmbeddedCollectionOptions {
-  readonly embedder: Embedder;
+  /**
+   * The dense side's model. Omitted: a BM25-only collection (the sparse side and the document
+   * store only), which `addDenseSide` turns into a hybrid one later.
+   */
+  readonly embedder?: Embedder;
   readonly chunking?: ChunkingOptions;
   readonly bm25?: {
     readonly analyzer?: "standard" | "english";
@@ -31,6 +35,15 @@ export interface EmbeddedCollectionOptions {
   };
   readonly metric?: VectorMetric;
   readonly reranker?: Reranker;
+}
+
+export interface AddDenseSideOptions {
+  readonly metric?: VectorMetric;
+  /** Chunks embedded per write (default 256): bounds memory. */
+  readonly batchChunks?: number;
+  readonly signal?: AbortSignal;
+  /** Called after each batch with the chunks embedded so far and the total. */
+  readonly onProgress?: (embedded: number, total: number) => void;
 }
 
 export interface SaveOptions {
@@ -48,29 +61,37 @@ export interface SaveOptions {
  */
 export class EmbeddedCollection extends HybridCollection {
   declare readonly sparse: Bm25Index;
-  declare readonly dense: VectorIndex;
-  readonly embedder: Embedder;
+  /** Undefined in a BM25-only collection. */
+  declare dense: VectorIndex | undefined;
+  /** Undefined in a BM25-only collection. */
+  embedder: Embedder | undefined;
   #saving = false;
   /** The saved version this collection's content is based on (set by open and by save). */
   #basedOn: { directory: string; version: number } | undefined;
 
   constructor(parts: {
     sparse: Bm25Index;
-    dense: VectorIndex;
+    dense?: VectorIndex;
     store: DocumentStore;
     chunking?: ChunkingOptions;
-    embedder: Embedder;
+    embedder?: Embedder;
     reranker?: Reranker;
     /** Where and at which version it was opened from (openCollection). */
     basedOn?: { directory: string; version: number };
   }) {
     super({
       sparse: parts.sparse,
-      dense: parts.dense,
+      ...(parts.dense ? { dense: parts.dense } : {}),
       store: parts.store,
       chunker: createChunker(parts.chunking),
       ...(parts.reranker ? { reranker: parts.reranker } : {}),
     });
+    if ((parts.dense === undefined) !== (parts.embedder === undefined)) {
+      throw new HybridRagError(
+        "invalid-argument",
+        "An embedded collection takes a dense index and its embedder together, or neither (BM25-only).",
+      );
+    }
     this.embedder = parts.embedder;
     this.#basedOn = parts.basedOn && {
       ...parts.basedOn,
@@ -109,9 +130,11 @@ export class EmbeddedCollection extends HybridCollection {
       const name = await writeVersionFolder(directory, version, async (folder) => {
         storeSha256 = await writeStoreFile(join(folder, versionFiles.store), this.store);
         await this.sparse.save(join(folder, versionFiles.sparse), { storeDocuments: false });
-        await this.dense.save(join(folder, versionFiles.dense), { storeDocuments: false });
         await syncPath(join(folder, versionFiles.sparse));
-        await syncPath(join(folder, versionFiles.dense));
+        if (this.dense) {
+          await this.dense.save(join(folder, versionFiles.dense), { storeDocuments: false });
+          await syncPath(join(folder, versionFiles.dense));
+        }
       });
       await lock.verify();
       await swapManifest(directory, this.#manifest(version, name, storeSha256));
@@ -123,6 +146,61 @@ export class EmbeddedCollection extends HybridCollection {
       this.#saving = false;
       if (!options.lock) await lock?.release();
     }
+  }
+
+  /**
+   * Gives a BM25-only collection its dense side: embeds every stored chunk (from the document
+   * store's text; no file is read again) into a new vector index. From then on ingest writes
+   * both sides and search fuses them; `save` records the embedder in the manifest. Fails with
+   * `already-exists` when the collection has a dense side. On failure the collection stays
+   * BM25-only.
+   */
+  async addDenseSide(embedder: Embedder, options: AddDenseSideOptions = {}): Promise<void> {
+    if (this.dense) {
+      throw new HybridRagError(
+        "already-exists",
+        `This collection already has a dense side (embedder ${this.embedder?.name}); re-ingest into a new directory to change its model.`,
+      );
+    }
+    const batchChunks = options.batchChunks ?? 256;
+    if (!Number.isInteger(batchChunks) || batchChunks < 1) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `batchChunks must be a whole number ≥ 1, got ${batchChunks}.`,
+      );
+    }
+    const dense = createVectorIndex({
+      embedder,
+      name: "dense",
+      ...(options.metric ? { metric: options.metric } : {}),
+    });
+    const total = this.store.chunkCount;
+    let embedded = 0;
+    let batch: Chunk[] = [];
+    const flush = async () => {
+      const report = await dense.upsert(batch, options.signal ? { signal: options.signal } : {});
+      const failure = report.failed[0];
+      if (failure) {
+        throw new HybridRagError(
+          "internal",
+          `Embedding chunk ${JSON.stringify(failure.id)} for the new dense side failed: ${failure.error.message}. The collection is unchanged (BM25-only); fix the cause and run it again.`,
+          { cause: failure.error },
+        );
+      }
+      embedded += batch.length;
+      batch = [];
+      options.onProgress?.(embedded, total);
+    };
+    for (const parent of this.store.parents()) {
+      for (const chunk of this.store.chunksOf(parent.id)) {
+        batch.push(chunk);
+        if (batch.length >= batchChunks) await flush();
+      }
+    }
+    if (batch.length > 0) await flush();
+    this.dense = dense;
+    this.embedder = embedder;
+    this.sidesChanged();
   }
 
   #checkBase(directory: string, current: number): void {
@@ -144,8 +222,10 @@ export class EmbeddedCollection extends HybridCollection {
       version,
       directory: name,
       savedAt: new Date().toISOString(),
-      embedder: { name: this.embedder.name, dimension: this.embedder.dimension },
-      metric: this.dense.metric,
+      embedder: this.embedder
+        ? { name: this.embedder.name, dimension: this.embedder.dimension }
+        : null,
+      metric: this.dense?.metric ?? null,
       bm25: { analyzer: this.sparse.analyzer.name, k1: this.sparse.k1, b: this.sparse.b },
       chunking: {
         maxTokens: options.maxTokens,
@@ -154,22 +234,27 @@ export class EmbeddedCollection extends HybridCollection {
         modelMaxTokens: options.modelMaxTokens ?? null,
       },
       counts: { parents: this.store.parentCount, chunks: this.store.chunkCount },
-      files: { ...versionFiles, storeSha256 },
+      files: { ...versionFiles, dense: this.dense ? versionFiles.dense : null, storeSha256 },
     };
   }
 }
 
-/** An empty embedded collection. */
+/** An empty embedded collection (BM25-only without an embedder). */
 export function createEmbeddedCollection(options: EmbeddedCollectionOptions): EmbeddedCollection {
+  const { embedder } = options;
   return new EmbeddedCollection({
     sparse: createBm25Index({ name: "bm25", ...(options.bm25 ?? {}) }),
-    dense: createVectorIndex({
-      embedder: options.embedder,
-      name: "dense",
-      ...(options.metric ? { metric: options.metric } : {}),
-    }),
+    ...(embedder
+      ? {
+          embedder,
+          dense: createVectorIndex({
+            embedder,
+            name: "dense",
+            ...(options.metric ? { metric: options.metric } : {}),
+          }),
+        }
+      : {}),
     store: new DocumentStore(),
-    embedder: options.embedder,
     ...(options.chunking ? { chunking: options.chunking } : {}),
     ...(options.reranker ? { reranker: options.reranker } : {}),
   });

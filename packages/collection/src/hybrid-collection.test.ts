@@ -71,7 +71,7 @@ describe("HybridCollection over any Retriever & DocumentIndex pair", () => {
     expect(failed).toEqual(["bad"]);
     expect(collection.store.parent("bad")).toBeUndefined();
     expect(await collection.sparse.count()).toBe(collection.store.chunkCount);
-    expect(await collection.dense.count()).toBe(collection.store.chunkCount);
+    expect(await collection.dense!.count()).toBe(collection.store.chunkCount);
     const again = await collection.ingest([{ id: "bad", text: long("cured pill") }]);
     expect(again).toMatchObject({ added: 1, failed: 0 });
   });

@@ -28,7 +28,8 @@ export type CollectionIndex = Retriever & DocumentIndex;
 
 export interface HybridCollectionParts {
   readonly sparse: CollectionIndex;
-  readonly dense: CollectionIndex;
+  /** Omitted: a BM25-only collection (ingest writes the sparse side, search runs BM25 alone). */
+  readonly dense?: CollectionIndex;
   readonly store: DocumentStore;
   readonly chunker: Chunker;
   readonly reranker?: Reranker;
@@ -37,7 +38,7 @@ export interface HybridCollectionParts {
 export interface CollectionSearchOptions {
   /** Chunk hits returned (default 10). */
   readonly topK?: number;
-  /** Hits asked of each side before fusion (default 100). */
+  /** Hits asked of each side before fusion (default 100); of BM25 alone without a dense side. */
   readonly candidates?: number;
   readonly filter?: MetadataFilter;
   readonly signal?: AbortSignal;
@@ -56,14 +57,15 @@ export interface CollectionSearchResult {
 
 /**
  * Documents in, passages out: ingest chunks each document once and writes the chunks to a
- * sparse and a dense index over one document store; search runs both in parallel, fuses
+ * sparse and a dense index (or the sparse one alone, BM25-only) over one document store; search runs both in parallel, fuses
  * (RRF), optionally reranks, and groups the chunk hits by parent.
  */
 export class HybridCollection {
   /** Listener errors are isolated: they never fail an ingest (see `CollectionEvents`). */
   readonly events = new ListenerSafeEmitter<CollectionEvents>();
   readonly sparse: CollectionIndex;
-  readonly dense: CollectionIndex;
+  /** Undefined in a BM25-only collection. */
+  dense: CollectionIndex | undefined;
   readonly store: DocumentStore;
   readonly chunker: Chunker;
   readonly #reranker: Reranker | undefined;
@@ -120,9 +122,15 @@ export class HybridCollection {
     return pipeline;
   }
 
+  /** Forgets the pipelines built over the previous sides (a dense side was added). */
+  protected sidesChanged(): void {
+    this.#pipelines.clear();
+  }
+
   #createPipeline(topK: StageTopK, fusion?: Fusion): Pipeline {
     return createPipeline({
-      retrievers: [this.sparse, this.dense],
+      // Without a dense side the BM25 list is the result: one retriever, nothing to fuse.
+      retrievers: this.dense ? [this.sparse, this.dense] : [this.sparse],
       ...(this.#reranker ? { reranker: this.#reranker } : {}),
       ...(fusion ? { fusion } : {}),
       topK,

@@ -33,6 +33,7 @@ export {
 } from "./collection-manifest.ts";
 export { DocumentStore, type ParentRecord } from "./document-store.ts";
 export {
+  type AddDenseSideOptions,
   createEmbeddedCollection,
   EmbeddedCollection,
   type EmbeddedCollectionOptions,

@@ -6,7 +6,12 @@ import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import type { CollectionEvents, DocumentFailure, IngestSummary } from "./collection-events.ts";
 import { contentHash } from "./content-hash.ts";
 import type { DocumentStore, ParentRecord } from "./document-store.ts";
-import { type EmitCollectionEvent, type PendingDocument, writeBatch } from "./write-batch.ts";
+import {
+  type EmitCollectionEvent,
+  nothingWritten,
+  type PendingDocument,
+  writeBatch,
+} from "./write-batch.ts";
 
 /** What `collection.ingest` accepts: loader results, or plain core documents. */
 export type IngestItem = LoadResult | Document;
@@ -24,7 +29,8 @@ export interface IngestOptions {
 
 export interface IngestTargets {
   readonly sparse: DocumentIndex;
-  readonly dense: DocumentIndex;
+  /** Undefined in a BM25-only collection. */
+  readonly dense: DocumentIndex | undefined;
   readonly store: DocumentStore;
   readonly chunker: Chunker;
   readonly events: ListenerSafeEmitter<CollectionEvents>;
@@ -212,7 +218,7 @@ export async function removeParent(
   const ids = [...parent.chunkIds];
   const [sparse, dense] = await Promise.all([
     targets.sparse.delete(ids),
-    targets.dense.delete(ids),
+    targets.dense?.delete(ids) ?? nothingWritten,
   ]);
   const failure = sparse.failed[0] ?? dense.failed[0];
   if (failure) {

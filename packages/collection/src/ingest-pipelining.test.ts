@@ -65,7 +65,7 @@ describe("ingest pipelining", () => {
     embedder.open();
     const summary = await ingest;
     expect(summary).toMatchObject({ documents: 40, added: 40, chunks: 40, failed: 0 });
-    expect(await collection.dense.count()).toBe(40);
+    expect(await collection.dense!.count()).toBe(40);
     // Batches reach the store in input order.
     expect([...collection.store.parents()].map((parent) => parent.id)).toEqual(
       documents(40).map((document) => document.id),
@@ -92,12 +92,12 @@ describe("vector index upsert", () => {
     const embedder = new GatedEmbedder();
     const collection = createEmbeddedCollection({ embedder });
     // 300 documents: the vector index embeds 64 at a time, so five calls, four ahead at once.
-    const writing = collection.dense.upsert(documents(300));
+    const writing = collection.dense!.upsert(documents(300));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(embedder.running).toBe(4);
     embedder.open();
     expect(await writing).toMatchObject({ succeeded: 300, failed: [] });
     expect(embedder.mostAtOnce).toBe(4);
-    expect(await collection.dense.count()).toBe(300);
+    expect(await collection.dense!.count()).toBe(300);
   });
 });

@@ -8,8 +8,12 @@ import { EmbeddedCollection } from "./embedded-collection.ts";
 import { readStoreFile } from "./store-file.ts";
 
 export interface OpenCollectionOptions {
-  /** The embedder the collection was built with (same name and dimension). */
-  readonly embedder: Embedder;
+  /**
+   * The embedder the collection was built with (same name and dimension). Omit it for a
+   * BM25-only collection; passing one to a BM25-only collection is refused (give it a dense
+   * side with `addDenseSide`).
+   */
+  readonly embedder?: Embedder;
   /** Required when the collection was chunked with a tokenizer: the same one (same name). */
   readonly tokenCounter?: TokenCounter;
   readonly reranker?: Reranker;
@@ -30,7 +34,7 @@ const maxOpenAttempts = 10;
  */
 export async function openCollection(
   directory: string,
-  options: OpenCollectionOptions,
+  options: OpenCollectionOptions = {},
 ): Promise<EmbeddedCollection> {
   for (let attempt = 1; ; attempt++) {
     const manifest = await readManifest(directory);
@@ -64,14 +68,26 @@ function checkCompatible(
   options: OpenCollectionOptions,
 ): TokenCounter | undefined {
   const { embedder } = options;
-  if (
-    embedder.name !== manifest.embedder.name ||
-    embedder.dimension !== manifest.embedder.dimension
-  ) {
+  const built = manifest.embedder;
+  if (built === null && embedder !== undefined) {
     throw new HybridRagError(
       "invalid-argument",
-      `${directory} was built with embedder ${manifest.embedder.name} (${manifest.embedder.dimension} dimensions), not ${embedder.name} (${embedder.dimension}): open it with the same model.`,
+      `${directory} is a BM25-only collection (no dense side), so it cannot be opened with embedder ${embedder.name}: open it without one, then give it a dense side with collection.addDenseSide(embedder) (CLI: \`hybrid-rag ingest <folder> --into ${directory} --embedding-model <model>\`).`,
     );
+  }
+  if (built !== null && embedder === undefined) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${directory} was built with embedder ${built.name} (${built.dimension} dimensions): pass that embedder to openCollection.`,
+    );
+  }
+  if (built !== null && embedder !== undefined) {
+    if (embedder.name !== built.name || embedder.dimension !== built.dimension) {
+      throw new HybridRagError(
+        "invalid-argument",
+        `${directory} was built with embedder ${built.name} (${built.dimension} dimensions), not ${embedder.name} (${embedder.dimension}): open it with the same model.`,
+      );
+    }
   }
   return chunkingCounter(manifest, options.tokenCounter, directory);
 }
@@ -86,28 +102,39 @@ async function openVersion(
   const folder = join(directory, manifest.directory);
   const store = await readStoreFile(join(folder, manifest.files.store), manifest.files.storeSha256);
   const sparse = await loadBm25Index(join(folder, manifest.files.sparse), { documents: store });
-  const dense = await loadVectorIndex(join(folder, manifest.files.dense), {
-    embedder,
-    documents: store,
-    metric: manifest.metric,
-  });
+  const denseFile = manifest.files.dense;
+  const dense =
+    embedder && denseFile !== null && manifest.metric !== null
+      ? await loadVectorIndex(join(folder, denseFile), {
+          embedder,
+          documents: store,
+          metric: manifest.metric,
+        })
+      : undefined;
+  if (embedder && !dense) {
+    throw new HybridRagError(
+      "corrupt-data",
+      `${join(directory, manifestFile)} names embedder ${embedder.name} but no dense file or metric; restore the folder from a backup or re-ingest the documents.`,
+    );
+  }
+  // The open-time count check: every side present must hold every stored chunk.
   const counts = [
     store.chunkCount,
     await sparse.count(),
-    await dense.count(),
+    ...(dense ? [await dense.count()] : []),
     manifest.counts.chunks,
   ];
   if (new Set(counts).size !== 1) {
+    const sides = dense ? "the BM25 index, the vector index" : "the BM25 index";
     throw new HybridRagError(
       "corrupt-data",
-      `${folder}: the store, the BM25 index, the vector index and the manifest disagree on the number of chunks (${counts.join(", ")}); restore the folder from a backup or re-ingest the documents.`,
+      `${folder}: the store, ${sides} and the manifest disagree on the number of chunks (${counts.join(", ")}); restore the folder from a backup or re-ingest the documents.`,
     );
   }
   return new EmbeddedCollection({
     sparse,
-    dense,
+    ...(dense && embedder ? { dense, embedder } : {}),
     store,
-    embedder,
     chunking: {
       maxTokens: manifest.chunking.maxTokens,
       overlapTokens: manifest.chunking.overlapTokens,

@@ -11,7 +11,8 @@ export type EmitCollectionEvent = <K extends keyof CollectionEvents>(
 
 export interface BatchTargets {
   readonly sparse: DocumentIndex;
-  readonly dense: DocumentIndex;
+  /** Undefined in a BM25-only collection: every write goes to the sparse side only. */
+  readonly dense: DocumentIndex | undefined;
   readonly store: DocumentStore;
 }
 
@@ -112,7 +113,7 @@ async function writeOnce(
   // is the BM25 write, which runs on this thread while the model runs.
   const [sparse, dense] = await Promise.all([
     timed("writeMs", () => targets.sparse.upsert(chunks, writeOptions)),
-    timed("embedMs", () => targets.dense.upsert(chunks, writeOptions)),
+    timed("embedMs", () => upsertDense(targets, chunks, writeOptions)),
   ]);
   const sparseFailures = failuresById(sparse);
   const denseFailures = failuresById(dense);
@@ -162,7 +163,10 @@ async function rollBack(
     // A chunk whose write failed on a side was not written there: the previous one is intact.
     const [sparse, dense] = await Promise.all([
       targets.sparse.upsert(overwritten.filter((chunk) => !sparseFailures.has(chunk.id))),
-      targets.dense.upsert(overwritten.filter((chunk) => !denseFailures.has(chunk.id))),
+      upsertDense(
+        targets,
+        overwritten.filter((chunk) => !denseFailures.has(chunk.id)),
+      ),
     ]);
     const failure = sparse.failed[0] ?? dense.failed[0];
     if (failure) throw failure.error;
@@ -180,9 +184,23 @@ async function rollBack(
 }
 
 async function deleteFromBoth(targets: BatchTargets, ids: readonly string[]): Promise<void> {
-  const reports = await Promise.all([targets.sparse.delete(ids), targets.dense.delete(ids)]);
+  const reports = await Promise.all([
+    targets.sparse.delete(ids),
+    targets.dense?.delete(ids) ?? nothingWritten,
+  ]);
   const failure = reports[0].failed[0] ?? reports[1].failed[0];
   if (failure) throw failure.error;
+}
+
+/** What the absent dense side of a BM25-only collection reports: nothing to do, nothing failed. */
+export const nothingWritten: WriteReport = { succeeded: 0, failed: [] };
+
+function upsertDense(
+  targets: BatchTargets,
+  chunks: readonly Chunk[],
+  options?: { signal: AbortSignal },
+): Promise<WriteReport> {
+  return targets.dense?.upsert(chunks, options) ?? Promise.resolve(nothingWritten);
 }
 
 function failuresById(report: WriteReport): Map<string, Error> {
