@@ -63,17 +63,6 @@ describe("hybrid-rag CLI", () => {
     );
   }, 120_000);
 
-  it("ingest with --embedding-model none says why and names the offline model", async () => {
-    const io = capture();
-    const code = await runCli(
-      ["ingest", folder, "--into", join(workspace, "lexical"), "--embedding-model", "none"],
-      io,
-    );
-    expect(code).toBe(1);
-    expect(io.err()).toMatch(/without a dense side is not supported yet/);
-    expect(io.err()).toContain("--embedding-model use-lite needs no network");
-  });
-
   it("ingest without a model flag and without the Hub names the offline route", async () => {
     const io = capture();
     const emptyCache = join(workspace, "empty-hub-cache");

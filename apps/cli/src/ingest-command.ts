@@ -1,5 +1,4 @@
-import { access, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
 import {
   type CollectionLock,
   createEmbeddedCollection,
@@ -9,7 +8,9 @@ import {
   type IngestSummary,
   lockCollection,
   openCollection,
+  readCollectionManifest,
 } from "@hybrid-rag/collection";
+import { HybridRagError } from "@hybrid-rag/core";
 import {
   type LoadFolderOptions,
   type LoadResult,
@@ -18,6 +19,7 @@ import {
 } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
+import { chunkingCounterFor, isNoModel } from "./collection-model.ts";
 import { ingestRates } from "./ingest-rates.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
@@ -35,6 +37,8 @@ export interface IngestFlags extends ModelFlags {
   readonly loader?: LoadFolderOptions;
   /** Embedding worker threads (one model each); 0 embeds on the main thread. */
   readonly workers: number;
+  /** False when --embedding-model was left at its default (a BM25-only collection then stays so). */
+  readonly modelGiven?: boolean;
 }
 
 export interface IngestOutcome {
@@ -49,16 +53,29 @@ export interface IngestOutcome {
  * one is saved, so two ingests into one directory run one after the other (`--wait`) or the
  * second fails with `locked`; searches never wait. Failed documents keep their previous version;
  * when every new or changed document failed, nothing is saved.
+ *
+ * `--embedding-model none` makes (or keeps) a BM25-only collection; a model named for a
+ * BM25-only collection first embeds every stored chunk (from the store, no file is read again),
+ * and the collection is hybrid from then on.
  */
 export async function ingestCommand(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
 ): Promise<IngestOutcome> {
-  const { release, ...loaded } = await loadEmbedder(
-    flags,
-    flags.workers > 0 ? { workers: flags.workers } : {},
-  );
+  // Read before loading a model (which may mean a download); the open under the lock re-checks.
+  const manifest = await readCollectionManifest(flags.into);
+  const bm25Only =
+    isNoModel(flags.embeddingModel) || (manifest?.embedder === null && flags.modelGiven === false);
+  if (bm25Only && manifest?.embedder) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${flags.into} is a hybrid collection built with embedder ${manifest.embedder.name}: ingest into it with that model (or leave --embedding-model out to use it), or pass --embedding-model none with a new --into directory for a BM25-only collection.`,
+    );
+  }
+  const { release, ...loaded }: Partial<LoadedEmbedder> = bm25Only
+    ? {}
+    : await loadEmbedder(flags, flags.workers > 0 ? { workers: flags.workers } : {});
   try {
     const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
     try {
@@ -75,17 +92,14 @@ async function ingestLocked(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-  { embedder, tokenCounter, modelMaxTokens }: Omit<LoadedEmbedder, "release">,
+  { embedder, tokenCounter, modelMaxTokens }: Partial<Omit<LoadedEmbedder, "release">>,
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
-  const exists = await access(join(flags.into, "manifest.json")).then(
-    () => true,
-    () => false,
-  );
-  const collection: EmbeddedCollection = exists
-    ? await openCollection(flags.into, { embedder, ...(tokenCounter ? { tokenCounter } : {}) })
+  const manifest = await readCollectionManifest(flags.into);
+  const collection: EmbeddedCollection = manifest
+    ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
     : createEmbeddedCollection({
-        embedder,
+        ...(embedder ? { embedder } : {}),
         chunking: {
           maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
           ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),
@@ -115,6 +129,32 @@ async function ingestLocked(
     io.stdout.write(formatSummary(summary, flags.into, version));
   }
   return { summary, version };
+}
+
+/**
+ * Opens the collection under the lock. A BM25-only one named a model is opened without it and
+ * given its dense side: every stored chunk is embedded before the new documents are ingested.
+ */
+async function openExisting(
+  directory: string,
+  manifest: NonNullable<Awaited<ReturnType<typeof readCollectionManifest>>>,
+  embedder: LoadedEmbedder["embedder"] | undefined,
+  tokenCounter: LoadedEmbedder["tokenCounter"],
+  io: CliIo,
+): Promise<EmbeddedCollection> {
+  const counter = chunkingCounterFor(manifest, tokenCounter);
+  const gainsDense = manifest.embedder === null && embedder !== undefined;
+  const collection = await openCollection(directory, {
+    ...(embedder && !gainsDense ? { embedder } : {}),
+    ...(counter ? { tokenCounter: counter } : {}),
+  });
+  if (gainsDense) {
+    io.stderr.write(
+      `hybrid-rag: ${directory} is BM25-only: embedding its ${collection.store.chunkCount} stored chunks with ${embedder.name} for its new dense side\n`,
+    );
+    await collection.addDenseSide(embedder);
+  }
+  return collection;
 }
 
 /** Passes documents on, printing what the loaders had to guess (e.g. a fallback encoding) to stderr. */

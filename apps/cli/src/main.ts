@@ -104,13 +104,15 @@ export function createProgram(
         .option("--json", "print the summary as JSON", false),
     ),
     "none",
-  ).action(async (folder: string, options: Record<string, unknown>) => {
+  ).action(async (folder: string, options: Record<string, unknown>, command: Command) => {
+    const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
     const { summary } = await ingestCommand(
       folder,
       {
         ...modelFlagsFrom(options),
         ...(options as object),
         loader: loaderOptionsFrom(options),
+        modelGiven,
       } as never,
       io,
     );

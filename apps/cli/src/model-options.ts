@@ -80,7 +80,7 @@ export async function loadEmbedder(
   if (model === "" || model === "none") {
     throw new HybridRagError(
       "invalid-argument",
-      "--embedding-model is required for a collection (a model folder, a Hugging Face id, an endpoint URL or use-lite): a collection without a dense side is not supported yet. --embedding-model use-lite needs no network.",
+      "This needs an embedding model (--embedding-model: a model folder, a Hugging Face id, an endpoint URL or use-lite); --embedding-model none is only for a BM25-only collection (`hybrid-rag ingest <folder> --into <new dir> --embedding-model none`). --embedding-model use-lite needs no network.",
     );
   }
   if (model === useLiteModelName) return useLiteEmbedder(options.workers);

@@ -5,9 +5,9 @@ import {
 } from "@hybrid-rag/collection";
 import type { Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
-import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 import { createWorkerPoolReranker } from "@hybrid-rag/reranker";
-import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
+import { chunkingCounterFor, loadCollectionEmbedder } from "./collection-model.ts";
+import { loadReranker, type ModelFlags } from "./model-options.ts";
 
 export interface ServedCollection {
   readonly collection: EmbeddedCollection;
@@ -32,16 +32,12 @@ export async function openServedCollection(
       `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
     );
   }
-  const builtWith = manifest.embedder.name.startsWith("onnx:")
-    ? manifest.embedder.name.slice(5)
-    : manifest.embedder.name === useLiteModelName
-      ? useLiteModelName
-      : undefined;
-  const embeddingModel = !flags.modelGiven && builtWith ? builtWith : flags.embeddingModel;
-  const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
+  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
+  const embedder = loaded?.embedder;
+  const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
   const reranker = await loadServedReranker(flags, options.rerankOnWorkers === true);
   const collection = await openCollection(directory, {
-    embedder,
+    ...(embedder ? { embedder } : {}),
     ...(tokenCounter ? { tokenCounter } : {}),
     ...(reranker ? { reranker } : {}),
   });
@@ -54,7 +50,7 @@ export async function openServedCollection(
         | undefined;
       await scorer?.crossEncoder?.release();
       await scorer?.workerPool?.release();
-      await (embedder as { release?: () => unknown }).release?.();
+      await loaded?.release?.();
     },
   };
 }

@@ -6,10 +6,10 @@ import {
   readCollectionManifest,
 } from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
-import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
 import type { CliIo } from "./cli-io.ts";
-import { loadEmbedder, loadReranker, type ModelFlags } from "./model-options.ts";
+import { chunkingCounterFor, loadCollectionEmbedder } from "./collection-model.ts";
+import { loadReranker, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
 export interface SearchFlags extends ModelFlags {
@@ -39,16 +39,12 @@ export async function searchCommand(
       `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
     );
   }
-  const builtWith = manifest.embedder.name.startsWith("onnx:")
-    ? manifest.embedder.name.slice(5)
-    : manifest.embedder.name === useLiteModelName
-      ? useLiteModelName
-      : undefined;
-  const embeddingModel = flags.modelGiven === false && builtWith ? builtWith : flags.embeddingModel;
-  const { embedder, tokenCounter } = await loadEmbedder({ ...flags, embeddingModel });
+  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
+  const embedder = loaded?.embedder;
+  const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
   const reranker = await loadReranker(flags);
   const collection = await openCollection(directory, {
-    embedder,
+    ...(embedder ? { embedder } : {}),
     ...(tokenCounter ? { tokenCounter } : {}),
     ...(reranker ? { reranker } : {}),
   });
