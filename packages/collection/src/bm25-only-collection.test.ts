@@ -44,6 +44,15 @@ describe("a BM25-only embedded collection (no embedder)", () => {
     expect((await collection.search("bananas")).hits).toEqual([]);
   });
 
+  it("refuses a metric without an embedder instead of dropping it", () => {
+    expect(() => createEmbeddedCollection({ metric: "dot" })).toThrow(
+      expect.objectContaining({
+        code: "invalid-argument",
+        message: expect.stringContaining('metric "dot" is for the dense side'),
+      }),
+    );
+  });
+
   it("saves without a dense file, records no dense side, and opens without an embedder", async () => {
     const collection = createEmbeddedCollection({});
     await collection.ingest(documents);

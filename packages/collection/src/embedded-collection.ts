@@ -242,6 +242,12 @@ export class EmbeddedCollection extends HybridCollection {
 /** An empty embedded collection (BM25-only without an embedder). */
 export function createEmbeddedCollection(options: EmbeddedCollectionOptions): EmbeddedCollection {
   const { embedder } = options;
+  if (!embedder && options.metric) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `metric "${options.metric}" is for the dense side, and a collection without an embedder has none: pass an embedder too, or pass the metric to addDenseSide when you add one.`,
+    );
+  }
   return new EmbeddedCollection({
     sparse: createBm25Index({ name: "bm25", ...(options.bm25 ?? {}) }),
     ...(embedder
