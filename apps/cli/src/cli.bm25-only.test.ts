@@ -18,7 +18,8 @@ interface JsonHit {
   parentId: string;
   source: string;
   text: string;
-  sources: Record<string, { status: string; rank?: number }>;
+  score: number;
+  sources: Record<string, { status: string; rank?: number; score?: number }>;
 }
 
 const manifestOf = async (directory: string) =>
@@ -90,6 +91,8 @@ describe("hybrid-rag CLI, a BM25-only collection (--embedding-model none)", () =
     expect(hits[0]!.text).toContain(deepFacts.pdf.sentence);
     for (const hit of hits) expect(Object.keys(hit.sources)).toEqual(["bm25"]);
     expect(hits[0]!.sources.bm25).toMatchObject({ status: "found", rank: 1 });
+    // Nothing is fused (the default --fusion rrf has one list): the score is BM25's own.
+    for (const hit of hits) expect(hit.score).toBe(hit.sources.bm25!.score);
   }, 120_000);
 
   it("search with a model flag on a BM25-only collection says how to add a dense side", async () => {

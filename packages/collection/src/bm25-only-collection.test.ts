@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HashingEmbedder } from "@hybrid-rag/core/testing";
+import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmbeddedCollection } from "./embedded-collection.ts";
 import { openCollection } from "./open-collection.ts";
@@ -40,6 +41,16 @@ describe("a BM25-only embedded collection (no embedder)", () => {
     expect(hits[0]!.document?.text).toContain("yellow when ripe");
     for (const hit of hits) expect(Object.keys(hit.sources)).toEqual(["bm25"]);
     expect(hits[0]!.sources.bm25).toMatchObject({ status: "found", rank: 1 });
+    // Nothing to fuse: BM25's own scores, with or without a fusion asked for.
+    const [bm25] = await collection.sparse.retrieve("bananas ripe", { topK: 1 });
+    expect(hits[0]!.score).toBe(bm25!.score);
+    const withFusion = await collection.search("bananas ripe", {
+      topK: 2,
+      fusion: reciprocalRankFusion(),
+    });
+    expect(withFusion.hits.map((hit) => [hit.id, hit.score])).toEqual(
+      hits.map((hit) => [hit.id, hit.score]),
+    );
     expect(await collection.deleteParent("bananas")).toBe(1);
     expect((await collection.search("bananas")).hits).toEqual([]);
   });

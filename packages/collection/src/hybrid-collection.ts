@@ -42,7 +42,10 @@ export interface CollectionSearchOptions {
   readonly candidates?: number;
   readonly filter?: MetadataFilter;
   readonly signal?: AbortSignal;
-  /** How the two sides' lists are fused (default: RRF, k = 60), e.g. `createFusion(json)`. */
+  /**
+   * How the two sides' lists are fused (default: RRF, k = 60), e.g. `createFusion(json)`. A
+   * BM25-only collection has one list and nothing to fuse: it returns BM25's own ranks and scores.
+   */
   readonly fusion?: Fusion;
 }
 
@@ -97,9 +100,10 @@ export class HybridCollection {
     options: CollectionSearchOptions = {},
   ): Promise<CollectionSearchResult> {
     const topK: StageTopK = { retrieve: options.candidates ?? 100, final: options.topK ?? 10 };
-    const pipeline = options.fusion
-      ? this.#createPipeline(topK, options.fusion)
-      : this.#pipeline(topK);
+    const pipeline =
+      options.fusion && this.dense
+        ? this.#createPipeline(topK, options.fusion)
+        : this.#pipeline(topK);
     const result = await pipeline.run(query, {
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
