@@ -21,6 +21,7 @@ import { createSafetensorsModel } from "../testing/create-safetensors-model.ts";
 import { createTinyBertModel } from "../testing/create-tiny-bert-model.ts";
 import { encodeSafetensors } from "../testing/write-safetensors.ts";
 import type { GraphEvent } from "./build-model-graph.ts";
+import { createDecoderRerankerDirectory } from "./testing/create-decoder-reranker.ts";
 
 let root: string;
 let cache: string;
@@ -134,6 +135,28 @@ describe("graphs built from safetensors, cached", () => {
     });
     expect(asEmbedder.onnxPath).not.toBe(original.onnxPath);
     expect(events.map((event) => event.kind)).toEqual(["cached", "built", "built"]);
+  });
+
+  it("keys the cache by tokenizer.json too: qwen3-reranker reads its yes/no ids into the graph", async () => {
+    const qwen = join(root, "qwen3");
+    await createDecoderRerankerDirectory(qwen, "qwen3-reranker");
+    const events: GraphEvent[] = [];
+    const options = {
+      graphCacheDirectory: cache,
+      onGraph: (event: GraphEvent) => events.push(event),
+      task: "cross-encoder" as const,
+    };
+    const first = await loadModelDirectory(qwen, options);
+    expect((await loadModelDirectory(qwen, options)).onnxPath).toBe(first.onnxPath);
+    // Swap the ids of "yes" and "no": the same weights now score the other way round.
+    const path = join(qwen, "tokenizer.json");
+    const tokenizer = JSON.parse(await readFile(path, "utf8"));
+    const vocabulary = tokenizer.model.vocab as Record<string, number>;
+    [vocabulary.yes, vocabulary.no] = [vocabulary.no as number, vocabulary.yes as number];
+    await writeFile(path, JSON.stringify(tokenizer));
+    const swapped = await loadModelDirectory(qwen, options);
+    expect(swapped.onnxPath).not.toBe(first.onnxPath);
+    expect(events.map((event) => event.kind)).toEqual(["built", "cached", "built"]);
   });
 
   it("keeps using an onnx/ folder when the directory has one", async () => {

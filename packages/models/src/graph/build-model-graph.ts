@@ -69,7 +69,9 @@ export async function buildModelGraph(
     assertDTypeMatchesConfig(config, weights, configPath);
     // Before the content hash too: a model that cannot fit is not read at all.
     assertModelFits(directory, weights, precision);
+    const tokenizerBytes = await readFile(join(directory, "tokenizer.json")).catch(() => undefined);
     const key = await graphCacheKey(cacheDirectory, {
+      tokenizerBytes,
       family: family.name,
       task: options.task,
       precision,
@@ -92,7 +94,7 @@ export async function buildModelGraph(
         externalDataPath: join(staging, builtDataFile),
       });
       try {
-        const tokenizerJson = await readTokenizerJson(directory);
+        const tokenizerJson = parseTokenizerJson(tokenizerBytes);
         await family.build({
           config,
           weights,
@@ -184,11 +186,10 @@ function assertDTypeMatchesConfig(
 }
 
 /** tokenizer.json as parsed, for families whose score reads given tokens (undefined if absent). */
-async function readTokenizerJson(directory: string): Promise<unknown> {
-  const text = await readFile(join(directory, "tokenizer.json"), "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
+function parseTokenizerJson(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return undefined;
   }

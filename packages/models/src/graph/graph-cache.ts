@@ -25,12 +25,17 @@ export interface GraphKeyParts {
   readonly task: string;
   readonly precision: string;
   readonly configBytes: Uint8Array;
+  /**
+   * tokenizer.json, when the directory has one: a family may read token ids into the graph
+   * (qwen3-reranker's "yes" and "no"), so another tokenizer may mean another graph.
+   */
+  readonly tokenizerBytes?: Uint8Array | undefined;
   readonly weightFiles: readonly string[];
 }
 
 /**
- * The cache key: sha256 of the builder version, family, task, precision, config.json and the
- * content of every weight file. A weight file's digest is remembered under `digests/` by
+ * The cache key: sha256 of the builder version, family, task, precision, config.json,
+ * tokenizer.json and the content of every weight file. A weight file's digest is remembered under `digests/` by
  * (path, size, mtime, inode), so a second start reads no weights to find its graph.
  */
 export async function graphCacheKey(cacheDirectory: string, parts: GraphKeyParts): Promise<string> {
@@ -39,6 +44,8 @@ export async function graphCacheKey(cacheDirectory: string, parts: GraphKeyParts
     `hybrid-rag graph ${graphBuilderVersion}\0${parts.family}\0${parts.task}\0${parts.precision}\0`,
   );
   hash.update(parts.configBytes);
+  hash.update(`\0tokenizer ${parts.tokenizerBytes?.byteLength ?? -1}\0`);
+  if (parts.tokenizerBytes) hash.update(parts.tokenizerBytes);
   for (const file of parts.weightFiles) hash.update(`\0${await fileDigest(cacheDirectory, file)}`);
   return hash.digest("hex").slice(0, 32);
 }
