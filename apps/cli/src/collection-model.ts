@@ -1,6 +1,10 @@
 import type { TokenCounter } from "@hybrid-rag/chunking";
-import type { readCollectionManifest } from "@hybrid-rag/collection";
-import { HybridRagError } from "@hybrid-rag/core";
+import {
+  type EmbeddedCollection,
+  openCollection,
+  readCollectionManifest,
+} from "@hybrid-rag/collection";
+import { HybridRagError, type Reranker } from "@hybrid-rag/core";
 import { useLiteModelName } from "@hybrid-rag/embeddings-use";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 
@@ -49,4 +53,41 @@ export function chunkingCounterFor(
   modelCounter: TokenCounter | undefined,
 ): TokenCounter | undefined {
   return manifest.chunking.tokenCounter === "approximate" ? undefined : modelCounter;
+}
+
+/** A saved collection opened for queries, with the models it was opened with. */
+export interface QueryableCollection {
+  readonly collection: EmbeddedCollection;
+  readonly loaded: LoadedEmbedder | undefined;
+  readonly tokenCounter: TokenCounter | undefined;
+  readonly reranker: Reranker | undefined;
+}
+
+/**
+ * Opens a collection directory for queries (`search`, `serve`, `mcp`): the manifest is checked
+ * before any model loads (which may mean a download), then the collection's embedder
+ * (`loadCollectionEmbedder`), the reranker `loadReranker` gives, and the collection itself.
+ */
+export async function openQueryableCollection(
+  directory: string,
+  flags: ModelFlags & { readonly modelGiven?: boolean },
+  loadReranker: () => Promise<Reranker | undefined>,
+): Promise<QueryableCollection> {
+  const manifest = await readCollectionManifest(directory);
+  if (!manifest) {
+    throw new HybridRagError(
+      "not-found",
+      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
+    );
+  }
+  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
+  const embedder = loaded?.embedder;
+  const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
+  const reranker = await loadReranker();
+  const collection = await openCollection(directory, {
+    ...(embedder ? { embedder } : {}),
+    ...(tokenCounter ? { tokenCounter } : {}),
+    ...(reranker ? { reranker } : {}),
+  });
+  return { collection, loaded, tokenCounter, reranker };
 }

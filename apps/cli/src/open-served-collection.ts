@@ -1,12 +1,7 @@
-import {
-  type EmbeddedCollection,
-  openCollection,
-  readCollectionManifest,
-} from "@hybrid-rag/collection";
+import type { EmbeddedCollection } from "@hybrid-rag/collection";
 import type { Reranker } from "@hybrid-rag/core";
-import { HybridRagError } from "@hybrid-rag/core";
 import { createWorkerPoolReranker } from "@hybrid-rag/reranker";
-import { chunkingCounterFor, loadCollectionEmbedder } from "./collection-model.ts";
+import { openQueryableCollection } from "./collection-model.ts";
 import { loadReranker, type ModelFlags } from "./model-options.ts";
 
 export interface ServedCollection {
@@ -24,23 +19,9 @@ export async function openServedCollection(
   flags: ModelFlags & { readonly modelGiven: boolean },
   options: { readonly rerankOnWorkers?: boolean } = {},
 ): Promise<ServedCollection> {
-  // Check the collection before loading models (which may mean a download).
-  const manifest = await readCollectionManifest(directory);
-  if (!manifest) {
-    throw new HybridRagError(
-      "not-found",
-      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
-    );
-  }
-  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
-  const embedder = loaded?.embedder;
-  const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
-  const reranker = await loadServedReranker(flags, options.rerankOnWorkers === true);
-  const collection = await openCollection(directory, {
-    ...(embedder ? { embedder } : {}),
-    ...(tokenCounter ? { tokenCounter } : {}),
-    ...(reranker ? { reranker } : {}),
-  });
+  const { collection, loaded, reranker } = await openQueryableCollection(directory, flags, () =>
+    loadServedReranker(flags, options.rerankOnWorkers === true),
+  );
   return {
     collection,
     async release() {

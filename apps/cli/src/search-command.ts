@@ -1,14 +1,9 @@
 import type { ChunkMetadata } from "@hybrid-rag/chunking";
-import {
-  buildContext,
-  chunkMetadataOf,
-  openCollection,
-  readCollectionManifest,
-} from "@hybrid-rag/collection";
-import { type Hit, HybridRagError } from "@hybrid-rag/core";
+import { buildContext, chunkMetadataOf } from "@hybrid-rag/collection";
+import type { Hit } from "@hybrid-rag/core";
 import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
 import type { CliIo } from "./cli-io.ts";
-import { chunkingCounterFor, loadCollectionEmbedder } from "./collection-model.ts";
+import { openQueryableCollection } from "./collection-model.ts";
 import { loadReranker, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
@@ -31,23 +26,9 @@ export async function searchCommand(
   flags: SearchFlags,
   io: CliIo,
 ): Promise<Hit[]> {
-  // Check the collection before loading models (which may mean a download).
-  const manifest = await readCollectionManifest(directory);
-  if (!manifest) {
-    throw new HybridRagError(
-      "not-found",
-      `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
-    );
-  }
-  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
-  const embedder = loaded?.embedder;
-  const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
-  const reranker = await loadReranker(flags);
-  const collection = await openCollection(directory, {
-    ...(embedder ? { embedder } : {}),
-    ...(tokenCounter ? { tokenCounter } : {}),
-    ...(reranker ? { reranker } : {}),
-  });
+  const { collection, tokenCounter } = await openQueryableCollection(directory, flags, () =>
+    loadReranker(flags),
+  );
   const result = await collection.search(query, {
     topK: flags.topK,
     candidates: flags.candidates,
