@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { HybridRagError, toHybridRagError } from "@hybrid-rag/core";
-import { parseJsonWithLimits } from "@hybrid-rag/core/internal";
+import { closeWithDeadline, parseJsonWithLimits } from "@hybrid-rag/core/internal";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { createApiKeyCheck } from "./api-key.ts";
 import { tooLongArrayError } from "./array-limit-error.ts";
@@ -219,21 +219,7 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     },
     async close() {
       closing = true;
-      // Uploads still arriving have had no work done: cut them now rather than wait.
-      for (const request of receiving) request.raw.socket?.destroy();
-      receiving.clear();
-      const deadline = setTimeout(() => {
-        app.log.warn(
-          { shutdownTimeoutMs: settings.shutdownTimeoutMs },
-          "shutdown deadline reached: closing the connections still open",
-        );
-        app.server.closeAllConnections();
-      }, settings.shutdownTimeoutMs);
-      try {
-        await app.close();
-      } finally {
-        clearTimeout(deadline);
-      }
+      await closeWithDeadline(app, receiving, settings.shutdownTimeoutMs);
     },
   };
 }

@@ -19,6 +19,7 @@ export {
 export { errorCodeForHttpStatus, isRetryableHttpStatus } from "./errors.ts";
 export { fnv1a } from "./fnv1a.ts";
 export { withConsecutiveRanks } from "./hit.ts";
+export { type ClosableHttpApp, closeWithDeadline } from "./http/close-with-deadline.ts";
 export { fetchWithRetry, type HttpRequest, requestJson } from "./http/http-retry.ts";
 export {
   chunked,

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { EmbeddedCollection } from "@hybrid-rag/collection";
 import { HybridRagError, parseWithSchema, toHybridRagError } from "@hybrid-rag/core";
-import { parseJsonWithLimits } from "@hybrid-rag/core/internal";
+import { closeWithDeadline, parseJsonWithLimits } from "@hybrid-rag/core/internal";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { clientError, httpError } from "./http-errors.ts";
 import { openApiDocument } from "./openapi-document.ts";
@@ -216,20 +216,7 @@ export function createSearchServer(options: SearchServerOptions): SearchServer {
     },
     async close() {
       closing = true;
-      for (const request of receiving) request.raw.socket?.destroy();
-      receiving.clear();
-      const deadline = setTimeout(() => {
-        app.log.warn(
-          { shutdownTimeoutMs: settings.shutdownTimeoutMs },
-          "shutdown deadline: cutting open requests",
-        );
-        app.server.closeAllConnections();
-      }, settings.shutdownTimeoutMs);
-      try {
-        await app.close();
-      } finally {
-        clearTimeout(deadline);
-      }
+      await closeWithDeadline(app, receiving, settings.shutdownTimeoutMs);
     },
   };
 }
