@@ -1,4 +1,12 @@
-export type { Document, MetadataScalar, MetadataValue } from "./document.ts";
+export type {
+  Document,
+  DocumentImage,
+  ImageMediaType,
+  InlineImage,
+  MetadataScalar,
+  MetadataValue,
+  StoredImageReference,
+} from "./document.ts";
 export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";

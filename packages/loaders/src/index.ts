@@ -12,6 +12,7 @@ export type {
   SkipCode,
   SkippedSource,
   SourceFormat,
+  SourceSegment,
 } from "./loaded-document.ts";
 export { printablePath } from "./printable-path.ts";
-export { TextBuilder } from "./text-builder.ts";
+export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";

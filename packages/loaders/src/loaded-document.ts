@@ -12,8 +12,29 @@ export interface HeadingHint {
 /** One page of a PDF: its 1-based number and its character range `[start, end)` in `text`. */
 export interface PageHint {
   readonly number: number;
+  /** The page's printed label (e.g. "27", "xiv") when the PDF declares page labels. */
+  readonly label?: string;
   readonly start: number;
   readonly end: number;
+}
+
+/**
+ * Where a block of the extracted text came from in the original file: `[start, end)` in the
+ * document's `text`, and the same block's span in the file (or, for archive formats such as
+ * docx/epub, in the archive entry named by `entry`). Slicing the original at
+ * `[charStart, charEnd)` (characters of the decoded file) or `[byteStart, byteEnd)` (its bytes)
+ * and extracting that slice gives exactly the block's text. Lines are 1-based, for text formats.
+ */
+export interface SourceSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly entry?: string;
+  readonly charStart: number;
+  readonly charEnd: number;
+  readonly byteStart: number;
+  readonly byteEnd: number;
+  readonly lineStart?: number;
+  readonly lineEnd?: number;
 }
 
 /**
@@ -29,6 +50,8 @@ export interface LoadedDocument extends Document {
   readonly headings: readonly HeadingHint[];
   /** PDF pages; empty for other formats. */
   readonly pages: readonly PageHint[];
+  /** Where each block of `text` is in the original file, in `text` order (see `SourceSegment`). */
+  readonly segments?: readonly SourceSegment[];
   /** JSON Lines and BEIR: the record's 1-based line in `source`. */
   readonly line?: number;
   /** What the reader had to guess (e.g. a fallback encoding), for the user to check. */

@@ -1,5 +1,21 @@
 import type { HeadingHint, PageHint } from "./loaded-document.ts";
 
+/**
+ * Where a block came from: `[charStart, charEnd)` in the decoded original file (or in the
+ * archive entry `entry`), a span whose extraction is exactly the block's text.
+ */
+export interface BlockSource {
+  readonly charStart: number;
+  readonly charEnd: number;
+  readonly entry?: string;
+}
+
+/** A block of the built text (`[start, end)`) and where it came from. */
+export interface BuiltSegment extends BlockSource {
+  readonly start: number;
+  readonly end: number;
+}
+
 const blockSeparator = "\n\n";
 
 /**
@@ -11,15 +27,16 @@ export class TextBuilder {
   readonly #parts: string[] = [];
   readonly #headings: HeadingHint[] = [];
   readonly #pages: PageHint[] = [];
+  readonly #segments: BuiltSegment[] = [];
   #length = 0;
 
-  heading(level: number, text: string): void {
-    const start = this.#append(text);
+  heading(level: number, text: string, source?: BlockSource): void {
+    const start = this.#append(text, source);
     if (start !== undefined) this.#headings.push({ level, text: text.trim(), start });
   }
 
-  paragraph(text: string): void {
-    this.#append(text);
+  paragraph(text: string, source?: BlockSource): void {
+    this.#append(text, source);
   }
 
   /** Appends one page; its blocks are its paragraphs (blank-line separated in `text`). */
@@ -32,11 +49,16 @@ export class TextBuilder {
     if (appended) this.#pages.push({ number, start, end: this.#length });
   }
 
-  build(): { text: string; headings: HeadingHint[]; pages: PageHint[] } {
-    return { text: this.#parts.join(""), headings: this.#headings, pages: this.#pages };
+  build(): { text: string; headings: HeadingHint[]; pages: PageHint[]; segments: BuiltSegment[] } {
+    return {
+      text: this.#parts.join(""),
+      headings: this.#headings,
+      pages: this.#pages,
+      segments: this.#segments,
+    };
   }
 
-  #append(raw: string): number | undefined {
+  #append(raw: string, source?: BlockSource): number | undefined {
     const text = raw
       .replace(/[ \t\r\f\v]+/g, " ")
       .replace(/ ?\n ?/g, "\n")
@@ -49,6 +71,7 @@ export class TextBuilder {
     const start = this.#length;
     this.#parts.push(text);
     this.#length += text.length;
+    if (source !== undefined) this.#segments.push({ ...source, start, end: this.#length });
     return start;
   }
 }
