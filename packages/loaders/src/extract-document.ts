@@ -1,25 +1,53 @@
 import { declaredHtmlCharset, decodeText } from "./decode-text.ts";
+import type { FormatOptions } from "./format-options.ts";
 import type { LoadBudgets } from "./load-budgets.ts";
+import { parseCsv } from "./load-csv.ts";
+import { parseDocx } from "./load-docx.ts";
+import { parseEpub } from "./load-epub.ts";
 import { parseHtml } from "./load-html.ts";
+import { parseJsonRecords } from "./load-json.ts";
 import { parseMarkdown } from "./load-markdown.ts";
+import { parseOdt } from "./load-odt.ts";
 import { parsePdf } from "./load-pdf.ts";
+import { parsePptx } from "./load-pptx.ts";
+import { parseRst } from "./load-rst.ts";
 import { parsePlainText } from "./load-text.ts";
-import type { LoadedDocument, SkipCode } from "./loaded-document.ts";
-import { htmlDepth, markdownDepth } from "./markup-depth.ts";
+import type { LoadedDocument, LoadResult, SkipCode } from "./loaded-document.ts";
+import { htmlDepth, jsonDepth, markdownDepth } from "./markup-depth.ts";
 import { Refusal } from "./refusal.ts";
+import type { SourceEncoding } from "./source-segments.ts";
+
+/** The formats read as one whole file on the extraction thread. */
+export type ExtractedFormat =
+  | "txt"
+  | "md"
+  | "html"
+  | "pdf"
+  | "docx"
+  | "pptx"
+  | "odt"
+  | "epub"
+  | "csv"
+  | "json"
+  | "rst";
 
 /** One whole-file extraction, as sent to the extraction thread. */
 export interface ExtractionTask {
-  readonly format: "txt" | "md" | "html" | "pdf";
+  readonly format: ExtractedFormat;
   readonly id: string;
   readonly source: string;
   readonly bytes: Uint8Array;
   readonly budgets: Required<LoadBudgets>;
+  readonly formatOptions?: FormatOptions;
 }
 
 export type ExtractionOutcome =
   | { readonly kind: "document"; readonly document: LoadedDocument }
+  /** A file of records (CSV rows, JSON records): a document or a skipped record each. */
+  | { readonly kind: "records"; readonly results: readonly LoadResult[] }
   | { readonly kind: "refused"; readonly code: SkipCode; readonly reason: string };
+
+const archiveParsers = { docx: parseDocx, pptx: parsePptx, odt: parseOdt, epub: parseEpub };
 
 /**
  * Sniffs, decodes and parses one file within its budgets (all but the wall time, which the
@@ -29,6 +57,10 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
   const { format, id, source, bytes, budgets } = task;
   try {
     if (format === "pdf") return checkCharacters(await extractPdf(task), budgets);
+    if (format === "docx" || format === "pptx" || format === "odt" || format === "epub") {
+      const parse = archiveParsers[format];
+      return checkCharacters(await parse(id, source, bytes, budgets), budgets);
+    }
     const decoded = decodeText(bytes, format === "html" ? declaredHtmlCharset(bytes) : undefined);
     if (decoded.kind === "refused") return decoded;
     const depth =
@@ -36,7 +68,9 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
         ? htmlDepth(decoded.text)
         : format === "md"
           ? markdownDepth(decoded.text)
-          : 0;
+          : format === "json"
+            ? jsonDepth(decoded.text)
+            : 0;
     if (depth > budgets.maxDepth) {
       return {
         kind: "refused",
@@ -44,8 +78,36 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
         reason: `nested ${depth} levels deep, over the ${budgets.maxDepth}-level budget (raise maxDepth)`,
       };
     }
-    const parse = format === "html" ? parseHtml : format === "md" ? parseMarkdown : parsePlainText;
-    const document = parse(id, source, decoded.text);
+    const encoding: SourceEncoding = {
+      encoding: decoded.encoding,
+      byteOrderMarkBytes: byteOrderMarkBytes(bytes, decoded.encoding),
+    };
+    if (format === "csv" || format === "json") {
+      if (decoded.text.length > budgets.maxCharacters) {
+        return checkCharacters({ text: decoded.text } as LoadedDocument, budgets);
+      }
+      const results =
+        format === "csv"
+          ? parseCsv(id, source, decoded.text, encoding, task.formatOptions?.csv ?? {})
+          : parseJsonRecords(id, source, decoded.text, encoding, task.formatOptions?.json ?? {});
+      const warning = decoded.warning;
+      return {
+        kind: "records",
+        results: warning
+          ? results.map((result) =>
+              result.kind === "document" ? { ...result, warnings: [warning] } : result,
+            )
+          : results,
+      };
+    }
+    const document =
+      format === "rst"
+        ? parseRst(id, source, decoded.text, encoding)
+        : (format === "html" ? parseHtml : format === "md" ? parseMarkdown : parsePlainText)(
+            id,
+            source,
+            decoded.text,
+          );
     const outcome = checkCharacters(document, budgets);
     if (outcome.kind === "refused" || decoded.warning === undefined) return outcome;
     return { kind: "document", document: { ...document, warnings: [decoded.warning] } };
@@ -73,6 +135,14 @@ async function extractPdf(task: ExtractionTask): Promise<LoadedDocument> {
     throw new Refusal("binary", `${what} (no %PDF- header in its first 1,024 bytes)`);
   }
   return parsePdf(task.id, task.source, task.bytes, task.budgets);
+}
+
+/** Bytes of the byte-order mark the decoder dropped (offsets into the file count them). */
+function byteOrderMarkBytes(bytes: Uint8Array, encoding: string): number {
+  if (encoding === "utf-8")
+    return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (encoding.startsWith("utf-16")) return 2;
+  return 0;
 }
 
 function checkCharacters(

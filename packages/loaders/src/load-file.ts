@@ -1,28 +1,38 @@
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
-import type { ExtractionTask } from "./extract-document.ts";
+import type { ExtractedFormat } from "./extract-document.ts";
 import { sharedExtractionThread } from "./extraction-thread.ts";
+import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import { printablePath } from "./printable-path.ts";
 
-/** The budgets one file may use (see `LoadBudgets`); every one has a default. */
-export interface LoadFileOptions extends LoadBudgets {}
+/** The budgets one file may use (see `LoadBudgets`; every one has a default) and per-format settings. */
+export interface LoadFileOptions extends LoadBudgets, FormatOptions {}
 
-/** File name endings each loader reads (lower case). */
-export const supportedExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"];
-
-const formats: Record<string, ExtractionTask["format"]> = {
+const formats: Record<string, ExtractedFormat> = {
   ".txt": "txt",
   ".md": "md",
   ".markdown": "md",
   ".html": "html",
   ".htm": "html",
+  ".xhtml": "html",
   ".pdf": "pdf",
+  ".docx": "docx",
+  ".pptx": "pptx",
+  ".odt": "odt",
+  ".epub": "epub",
+  ".csv": "csv",
+  ".tsv": "csv",
+  ".json": "json",
+  ".rst": "rst",
 };
+
+/** File name endings each loader reads (lower case). */
+export const supportedExtensions = [...Object.keys(formats), ".jsonl"];
 
 /**
  * Loads one file by its extension. `id` names the document (a folder load passes the path
@@ -36,7 +46,7 @@ export async function* loadFile(
 ): AsyncGenerator<LoadResult> {
   const budgets = resolveBudgets(options);
   parseWithSchema(documentIdSchema, id, "the id given to loadFile");
-  yield* keepFirstOfEachId(readFileResults(path, id, budgets));
+  yield* keepFirstOfEachId(readFileResults(path, id, budgets, formatOptionsOf(options)));
 }
 
 /** `loadFile` without the duplicate rule (a folder load applies it across all its files). */
@@ -44,6 +54,7 @@ export async function* readFileResults(
   path: string,
   id: string,
   budgets: Required<LoadBudgets>,
+  formatOptions: FormatOptions = {},
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -79,9 +90,15 @@ export async function* readFileResults(
     source: path,
     bytes: read.bytes,
     budgets,
+    formatOptions,
   });
   if (outcome.kind === "refused") {
     yield skip(outcome.code, outcome.reason);
+    return;
+  }
+  if (outcome.kind === "records") {
+    if (outcome.results.length === 0) yield skip("empty", "no records in it");
+    yield* outcome.results;
     return;
   }
   const document = outcome.document;
@@ -151,5 +168,13 @@ function failedRead(error: unknown): BoundedRead {
     kind: "skipped",
     code: "unreadable",
     reason: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+/** The per-format settings among `loadFile`/`loadFolder` options (plain data, for the extraction thread). */
+export function formatOptionsOf(options: FormatOptions): FormatOptions {
+  return {
+    ...(options.csv ? { csv: options.csv } : {}),
+    ...(options.json ? { json: options.json } : {}),
   };
 }

@@ -1,0 +1,146 @@
+import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+import type { JsonRecordOptions } from "./format-options.ts";
+import { documentRecordSchema, type RecordMetadata, recordIdOf } from "./json-lines-record.ts";
+import type { LoadResult } from "./loaded-document.ts";
+import { Refusal } from "./refusal.ts";
+import { type SourceEncoding, sourceSegments } from "./source-segments.ts";
+
+/**
+ * A JSON file of records: an array of objects, or an object whose values are the records (the
+ * key is the id when a record has none), or one record. Parsed with Microsoft's jsonc-parser
+ * (strict JSON: no comments, no trailing commas) for the source span of every value. The record
+ * fields follow JSON Lines' rule (`_id`/`id`, `text`, `title`, `metadata`; the names are
+ * configurable); the text is kept as written, and its segment is the span of its JSON string, so
+ * `JSON.parse` of that slice is the text.
+ */
+export function parseJsonRecords(
+  id: string,
+  source: string,
+  content: string,
+  encoding: SourceEncoding,
+  options: JsonRecordOptions,
+): LoadResult[] {
+  const errors: ParseError[] = [];
+  const root = parseTree(content, errors, { disallowComments: true, allowTrailingComma: false });
+  const error = errors[0];
+  if (root === undefined || error !== undefined) {
+    const at = error?.offset ?? 0;
+    throw new Refusal(
+      "unreadable",
+      `not valid JSON: ${error ? printParseErrorCode(error.error) : "no value"} at character ${at}`,
+    );
+  }
+  const textField = options.textField ?? "text";
+  const records = recordNodes(root, textField);
+  const results: LoadResult[] = [];
+  const located = sourceSegments(
+    records.map(({ node }) => {
+      const text = propertyNode(node, textField);
+      const at = text ?? node;
+      return { start: 0, end: 0, charStart: at.offset, charEnd: at.offset + at.length };
+    }),
+    content,
+    encoding,
+    true,
+  );
+  for (const [index, { node, key }] of records.entries()) {
+    const segment = located[index]!;
+    const where = `${source}:${segment.lineStart}`;
+    const fields = recordFields(node, options, textField);
+    const parsed = documentRecordSchema.safeParse({
+      ...fields,
+      ...(fields._id === undefined && fields.id === undefined
+        ? {
+            id: key ?? (root.type === "object" && records.length === 1 ? id : `${id}#${index + 1}`),
+          }
+        : {}),
+    });
+    if (!parsed.success) {
+      const problem = parsed.error.issues
+        .map((issue) => `${issue.path.join(".") || "record"}: ${issue.message}`)
+        .join("; ");
+      results.push({
+        kind: "skipped",
+        source: where,
+        code: "invalid-record",
+        reason: `record ${key === undefined ? index + 1 : JSON.stringify(key)} is not a document record (${problem}); the text field is "${textField}" (set json.textField for another)`,
+      });
+      continue;
+    }
+    const record = parsed.data;
+    results.push({
+      kind: "document",
+      id: recordIdOf(record),
+      source,
+      format: "json",
+      text: record.text,
+      ...(record.title ? { title: record.title } : {}),
+      ...(record.metadata && Object.keys(record.metadata).length > 0
+        ? { metadata: record.metadata as RecordMetadata }
+        : {}),
+      headings: [],
+      pages: [],
+      segments: [{ ...segment, end: record.text.length }],
+      line: segment.lineStart ?? 1,
+    });
+  }
+  return results;
+}
+
+/** The records and, for an object of records, their keys. */
+function recordNodes(root: Node, textField: string): { node: Node; key?: string }[] {
+  if (root.type === "array") return (root.children ?? []).map((node) => ({ node }));
+  if (root.type !== "object") {
+    throw new Refusal(
+      "invalid-record",
+      `a JSON ${root.type}, not records (an array of objects, or an object of records)`,
+    );
+  }
+  if (propertyNode(root, textField) !== undefined) return [{ node: root }];
+  return (root.children ?? []).flatMap((property) => {
+    const [key, value] = property.children ?? [];
+    return value === undefined ? [] : [{ node: value, key: String(key?.value) }];
+  });
+}
+
+function propertyNode(node: Node, name: string): Node | undefined {
+  if (node.type !== "object") return undefined;
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (key?.value === name) return value;
+  }
+  return undefined;
+}
+
+/** The record's fields under JSON Lines' names (values as parsed; the schema checks them). */
+function recordFields(
+  node: Node,
+  options: JsonRecordOptions,
+  textField: string,
+): Record<string, unknown> {
+  if (node.type !== "object") return { text: undefined };
+  const value = (name: string) => {
+    const found = propertyNode(node, name);
+    return found === undefined ? undefined : nodeValue(found);
+  };
+  const idValue = options.idField === undefined ? undefined : value(options.idField);
+  return {
+    ...(options.idField === undefined ? { _id: value("_id"), id: value("id") } : { id: idValue }),
+    text: value(textField),
+    title: value(options.titleField ?? "title"),
+    metadata: value("metadata"),
+  };
+}
+
+function nodeValue(node: Node): unknown {
+  if (node.type === "object") {
+    return Object.fromEntries(
+      (node.children ?? []).map((property) => {
+        const [key, value] = property.children ?? [];
+        return [String(key?.value), value === undefined ? null : nodeValue(value)];
+      }),
+    );
+  }
+  if (node.type === "array") return (node.children ?? []).map(nodeValue);
+  return node.value;
+}
