@@ -14,6 +14,8 @@ import { parseRst } from "./load-rst.ts";
 import { parsePlainText } from "./load-text.ts";
 import type { LoadedDocument, LoadResult, SkipCode } from "./loaded-document.ts";
 import { htmlDepth, jsonDepth, markdownDepth } from "./markup-depth.ts";
+import type { OcrPageImage } from "./ocr.ts";
+import { checkTextLayer, pdfPageImages } from "./pdf-scans.ts";
 import { Refusal } from "./refusal.ts";
 import type { SourceEncoding } from "./source-segments.ts";
 
@@ -39,10 +41,20 @@ export interface ExtractionTask {
   readonly bytes: Uint8Array;
   readonly budgets: Required<LoadBudgets>;
   readonly formatOptions?: FormatOptions;
+  /** PDF: an OCR function is set, so pages without a text layer are returned to be read, not reported. */
+  readonly ocr?: boolean;
+  /** PDF: only decode the images painted on this page (for OCR). */
+  readonly imagesOfPage?: number;
 }
 
 export type ExtractionOutcome =
-  | { readonly kind: "document"; readonly document: LoadedDocument }
+  | {
+      readonly kind: "document";
+      readonly document: LoadedDocument;
+      /** PDF pages without a text layer (only when the task asked for OCR). */
+      readonly textlessPages?: readonly number[];
+    }
+  | { readonly kind: "images"; readonly images: readonly OcrPageImage[] }
   /** A file of records (CSV rows, JSON records): a document or a skipped record each. */
   | { readonly kind: "records"; readonly results: readonly LoadResult[] }
   | { readonly kind: "refused"; readonly code: SkipCode; readonly reason: string };
@@ -56,7 +68,17 @@ const archiveParsers = { docx: parseDocx, pptx: parsePptx, odt: parseOdt, epub: 
 export async function extractDocument(task: ExtractionTask): Promise<ExtractionOutcome> {
   const { format, id, source, bytes, budgets } = task;
   try {
-    if (format === "pdf") return checkCharacters(await extractPdf(task), budgets);
+    if (format === "pdf" && task.imagesOfPage !== undefined) {
+      return { kind: "images", images: await pdfPageImages(bytes, task.imagesOfPage) };
+    }
+    if (format === "pdf") {
+      const textlessPages: number[] = [];
+      const document = await extractPdf(task, textlessPages);
+      const outcome = checkCharacters(document, budgets);
+      if (outcome.kind !== "document" || textlessPages.length === 0) return outcome;
+      if (task.ocr) return { ...outcome, textlessPages };
+      return checkTextLayer(document, textlessPages);
+    }
     if (format === "docx" || format === "pptx" || format === "odt" || format === "epub") {
       const parse = archiveParsers[format];
       return checkCharacters(await parse(id, source, bytes, budgets), budgets);
@@ -122,7 +144,7 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
   }
 }
 
-async function extractPdf(task: ExtractionTask): Promise<LoadedDocument> {
+async function extractPdf(task: ExtractionTask, textlessPages: number[]): Promise<LoadedDocument> {
   const head = Buffer.from(
     task.bytes.buffer,
     task.bytes.byteOffset,
@@ -134,7 +156,7 @@ async function extractPdf(task: ExtractionTask): Promise<LoadedDocument> {
       : "not a PDF";
     throw new Refusal("binary", `${what} (no %PDF- header in its first 1,024 bytes)`);
   }
-  return parsePdf(task.id, task.source, task.bytes, task.budgets);
+  return parsePdf(task.id, task.source, task.bytes, task.budgets, textlessPages);
 }
 
 /** Bytes of the byte-order mark the decoder dropped (offsets into the file count them). */

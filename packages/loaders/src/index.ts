@@ -15,5 +15,6 @@ export type {
   SourceFormat,
   SourceSegment,
 } from "./loaded-document.ts";
+export type { OcrFunction, OcrPageImage, OcrRequest } from "./ocr.ts";
 export { printablePath } from "./printable-path.ts";
 export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";

@@ -29,7 +29,7 @@ export async function parseDocx(
   bytes: Uint8Array,
   budgets: ArchiveBudgets,
 ): Promise<LoadedDocument> {
-  const archive = await ZipArchive.open(bytes, budgets, "Word document (.docx)");
+  const archive = await ZipArchive.open(bytes, budgets, "a Word document (.docx)");
   try {
     const main =
       (await partRelationships(archive, "")).find((r) => officeDocumentType.test(r.type))?.path ??

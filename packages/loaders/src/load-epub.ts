@@ -23,7 +23,7 @@ export async function parseEpub(
   bytes: Uint8Array,
   budgets: ArchiveBudgets & { readonly maxDepth: number },
 ): Promise<LoadedDocument> {
-  const archive = await ZipArchive.open(bytes, budgets, "EPUB book (.epub)");
+  const archive = await ZipArchive.open(bytes, budgets, "an EPUB book (.epub)");
   try {
     const container = await archive.text("META-INF/container.xml");
     const packagePath = xmlBlocks(container, {

@@ -8,10 +8,17 @@ import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import { type OcrFunction, type OcrPageImage, withOcrText } from "./ocr.ts";
 import { printablePath } from "./printable-path.ts";
 
 /** The budgets one file may use (see `LoadBudgets`; every one has a default) and per-format settings. */
-export interface LoadFileOptions extends LoadBudgets, FormatOptions {}
+export interface LoadFileOptions extends LoadBudgets, FormatOptions {
+  /**
+   * Reads PDF pages that have no text layer (scanned): off by default, when such pages are
+   * reported instead (a skipped file, or a warning naming the pages). See `OcrFunction`.
+   */
+  readonly ocr?: OcrFunction;
+}
 
 const formats: Record<string, ExtractedFormat> = {
   ".txt": "txt",
@@ -46,7 +53,9 @@ export async function* loadFile(
 ): AsyncGenerator<LoadResult> {
   const budgets = resolveBudgets(options);
   parseWithSchema(documentIdSchema, id, "the id given to loadFile");
-  yield* keepFirstOfEachId(readFileResults(path, id, budgets, formatOptionsOf(options)));
+  yield* keepFirstOfEachId(
+    readFileResults(path, id, budgets, formatOptionsOf(options), options.ocr),
+  );
 }
 
 /** `loadFile` without the duplicate rule (a folder load applies it across all its files). */
@@ -55,6 +64,7 @@ export async function* readFileResults(
   id: string,
   budgets: Required<LoadBudgets>,
   formatOptions: FormatOptions = {},
+  ocr?: OcrFunction,
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -91,6 +101,7 @@ export async function* readFileResults(
     bytes: read.bytes,
     budgets,
     formatOptions,
+    ...(ocr && format === "pdf" ? { ocr: true } : {}),
   });
   if (outcome.kind === "refused") {
     yield skip(outcome.code, outcome.reason);
@@ -101,13 +112,42 @@ export async function* readFileResults(
     yield* outcome.results;
     return;
   }
-  const document = outcome.document;
+  if (outcome.kind === "images") {
+    yield skip("unreadable", "the extraction thread answered with images, not a document");
+    return;
+  }
+  const document =
+    ocr && outcome.textlessPages && outcome.textlessPages.length > 0
+      ? await withOcrText(outcome.document, outcome.textlessPages, ocr, (page) =>
+          pageImages(path, id, read.bytes, budgets, page),
+        )
+      : outcome.document;
   if (document.text.trim().length === 0) {
     const hint = format === "pdf" ? " (a scanned PDF needs OCR first)" : "";
     yield skip("empty", `no text could be extracted${hint}`);
     return;
   }
   yield document.title ? document : { ...document, title: basename(path, extname(path)) };
+}
+
+/** The images of one PDF page, decoded on the extraction thread (within the file's budgets). */
+async function pageImages(
+  source: string,
+  id: string,
+  bytes: Uint8Array,
+  budgets: Required<LoadBudgets>,
+  page: number,
+): Promise<readonly OcrPageImage[]> {
+  const outcome = await sharedExtractionThread.extract({
+    format: "pdf",
+    id,
+    source,
+    bytes,
+    budgets,
+    imagesOfPage: page,
+  });
+  if (outcome.kind === "images") return outcome.images;
+  throw new Error(outcome.kind === "refused" ? outcome.reason : "no images came back");
 }
 
 type BoundedRead =

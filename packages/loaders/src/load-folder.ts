@@ -8,6 +8,7 @@ import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { formatOptionsOf, type LoadFileOptions, readFileResults } from "./load-file.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import type { OcrFunction } from "./ocr.ts";
 import { printableBytes, printablePath } from "./printable-path.ts";
 
 export interface LoadFolderOptions extends LoadFileOptions {
@@ -51,6 +52,7 @@ export async function* loadFolder(
     budgets,
     options.followSymlinks ?? false,
     formatOptionsOf(options),
+    options.ocr,
   );
   yield* keepFirstOfEachId(walk.directory(folder));
 }
@@ -62,6 +64,7 @@ class Walk {
   readonly #budgets: Required<LoadBudgets>;
   readonly #followOutside: boolean;
   readonly #formatOptions: FormatOptions;
+  readonly #ocr: OcrFunction | undefined;
 
   constructor(
     folder: string,
@@ -69,8 +72,10 @@ class Walk {
     budgets: Required<LoadBudgets>,
     followOutside: boolean,
     formatOptions: FormatOptions,
+    ocr: OcrFunction | undefined,
   ) {
     this.#formatOptions = formatOptions;
+    this.#ocr = ocr;
     this.#folder = folder;
     this.#root = root;
     this.#visited = new Set([root]);
@@ -166,7 +171,7 @@ class Walk {
         );
         return;
       }
-      yield* readFileResults(path, id, this.#budgets, this.#formatOptions);
+      yield* readFileResults(path, id, this.#budgets, this.#formatOptions, this.#ocr);
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }

@@ -27,7 +27,7 @@ export async function parseOdt(
   bytes: Uint8Array,
   budgets: ArchiveBudgets,
 ): Promise<LoadedDocument> {
-  const archive = await ZipArchive.open(bytes, budgets, "OpenDocument text (.odt)");
+  const archive = await ZipArchive.open(bytes, budgets, "an OpenDocument text (.odt)");
   try {
     const entry = "content.xml";
     const xml = await archive.text(entry);

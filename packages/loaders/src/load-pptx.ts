@@ -28,7 +28,7 @@ export async function parsePptx(
   bytes: Uint8Array,
   budgets: ArchiveBudgets,
 ): Promise<LoadedDocument> {
-  const archive = await ZipArchive.open(bytes, budgets, "PowerPoint presentation (.pptx)");
+  const archive = await ZipArchive.open(bytes, budgets, "a PowerPoint presentation (.pptx)");
   try {
     const presentation =
       (await partRelationships(archive, "")).find((r) => r.type.endsWith("/officeDocument"))

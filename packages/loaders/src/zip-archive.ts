@@ -36,7 +36,7 @@ export class ZipArchive {
     this.#what = what;
   }
 
-  /** Opens the archive `bytes` (a `what`, e.g. "Word document", named in every refusal). */
+  /** Opens the archive `bytes` (`what` it should be, e.g. "a Word document (.docx)", as refusals name it). */
   static async open(bytes: Uint8Array, budgets: ArchiveBudgets, what: string): Promise<ZipArchive> {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let zip: yauzl.ZipFile;
@@ -49,7 +49,7 @@ export class ZipArchive {
     } catch (error) {
       throw new Refusal(
         "unreadable",
-        `not a readable zip archive, as a ${what} must be (${(error as Error).message})`,
+        `not a readable zip archive, as ${what} must be (${(error as Error).message})`,
       );
     }
     if (zip.entryCount > budgets.maxArchiveEntries) {
@@ -66,7 +66,7 @@ export class ZipArchive {
       zip.close();
       throw new Refusal(
         "unreadable",
-        `a broken zip archive (${(error as Error).message}); it cannot be read as a ${what}`,
+        `a broken zip archive (${(error as Error).message}); it cannot be read as ${what}`,
       );
     }
     return new ZipArchive(zip, entries, budgets, what);
@@ -89,7 +89,7 @@ export class ZipArchive {
     } catch {
       throw new Refusal(
         "unreadable",
-        `its entry ${name} is not valid UTF-8 text; the ${this.#what} is damaged`,
+        `its entry ${name} is not valid UTF-8 text; the file is damaged`,
       );
     }
   }
@@ -97,7 +97,7 @@ export class ZipArchive {
   async bytes(name: string): Promise<Uint8Array> {
     const entry = this.#entries.get(name);
     if (entry === undefined) {
-      throw new Refusal("unreadable", `it has no ${name} entry, so it is not a ${this.#what}`);
+      throw new Refusal("unreadable", `it has no ${name} entry, so it is not ${this.#what}`);
     }
     if (entry.isEncrypted()) {
       throw new Refusal("encrypted", `its entry ${name} is encrypted (it needs a password)`);
@@ -130,7 +130,7 @@ export class ZipArchive {
       }
       throw new Refusal(
         "unreadable",
-        `its entry ${name} cannot be inflated (${message}); the ${this.#what} is damaged`,
+        `its entry ${name} cannot be inflated (${message}); the file is damaged`,
       );
     }
     this.#unzippedBytes += size;

@@ -1,3 +1,4 @@
+export { createScannedPdf, type ScannedPdfOptions } from "./create-scanned-pdf.ts";
 export {
   createTestDocx,
   type TestDocxOptions,
