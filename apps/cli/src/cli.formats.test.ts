@@ -137,4 +137,24 @@ describe("hybrid-rag ingest and search, the formats users have", () => {
     expect(hit.text).toContain(word);
     expect(hit.end - hit.start).toBe(hit.text.length);
   });
+
+  it("--csv-passage table makes a CSV file one document, --json-text-field reads another field", async () => {
+    const other = join(workspace, "other");
+    await mkdir(other);
+    await writeFile(join(other, "parts.csv"), "part,where\ncleat,foredeck\ngunwale,hull edge\n");
+    await writeFile(join(other, "notes.json"), JSON.stringify([{ id: "n1", body: "a keel note" }]));
+    const into = join(workspace, "other-collection");
+    const io = captureIo();
+    const args = ["ingest", other, "--into", into, "--embedding-model", "none", "--no-progress"];
+    const flags = ["--csv-passage", "table", "--json-text-field", "body"];
+    expect(await runCli([...args, ...flags], io)).toBe(0);
+    expect(io.out()).toMatch(/documents {3}2 \(added 2,/);
+    const search = captureIo();
+    expect(await runCli(["search", into, "gunwale", "--json"], search)).toBe(0);
+    const [hit] = (JSON.parse(search.out()) as { hits: JsonHit[] }).hits;
+    expect(hit).toMatchObject({
+      parentId: "parts.csv",
+      text: "part: cleat\nwhere: foredeck\n\npart: gunwale\nwhere: hull edge",
+    });
+  }, 60_000);
 });

@@ -147,6 +147,7 @@ beforeAll(async () => {
     '{"ebb": {"text": "The falling tide."}, "flood": {"text": "The rising tide.", "title": "Flood"}}',
   );
   await writeFile(join(folder, "tides.rst"), rst);
+  await writeFile(join(folder, "settings.json"), '{"editor": "vim", "tabs": 2}');
   for await (const result of loadFolder(folder)) results.push(result);
 }, 60_000);
 
@@ -263,6 +264,19 @@ describe("csv, json, rst", () => {
     );
     expect(one("ebb").text).toBe("The falling tide.");
     expect(one("flood").title).toBe("Flood");
+    // A configuration file is reported once, not key by key.
+    const settings = results.filter(
+      (r) => r.kind === "skipped" && r.source.includes("settings.json"),
+    );
+    expect(settings).toEqual([
+      {
+        kind: "skipped",
+        source: join(folder, "settings.json"),
+        code: "invalid-record",
+        reason:
+          'a JSON object whose values are not objects, not records (an array of objects, an object of records, or one record with a "text" field; set json.textField for another)',
+      },
+    ]);
     for (const id of ["faq-1", "faq-2", "faq.json#3", "ebb", "flood"]) {
       await expectSegmentsPointIntoSource(one(id));
     }

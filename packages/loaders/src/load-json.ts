@@ -87,20 +87,33 @@ export function parseJsonRecords(
   return results;
 }
 
-/** The records and, for an object of records, their keys. */
+/**
+ * The records and, for an object of records, their keys. A file with no object where records
+ * should be (a configuration file, a list of numbers) is refused once, not record by record.
+ */
 function recordNodes(root: Node, textField: string): { node: Node; key?: string }[] {
-  if (root.type === "array") return (root.children ?? []).map((node) => ({ node }));
-  if (root.type !== "object") {
-    throw new Refusal(
+  const notRecords = (what: string) =>
+    new Refusal(
       "invalid-record",
-      `a JSON ${root.type}, not records (an array of objects, or an object of records)`,
+      `${what}, not records (an array of objects, an object of records, or one record with a "${textField}" field; set json.textField for another)`,
     );
+  if (root.type === "array") {
+    const elements = root.children ?? [];
+    if (elements.length > 0 && !elements.some((node) => node.type === "object")) {
+      throw notRecords("a JSON array without objects");
+    }
+    return elements.map((node) => ({ node }));
   }
+  if (root.type !== "object") throw notRecords(`a JSON ${root.type}`);
   if (propertyNode(root, textField) !== undefined) return [{ node: root }];
-  return (root.children ?? []).flatMap((property) => {
+  const records = (root.children ?? []).flatMap((property) => {
     const [key, value] = property.children ?? [];
     return value === undefined ? [] : [{ node: value, key: String(key?.value) }];
   });
+  if (records.length > 0 && !records.some(({ node }) => node.type === "object")) {
+    throw notRecords("a JSON object whose values are not objects");
+  }
+  return records;
 }
 
 function propertyNode(node: Node, name: string): Node | undefined {
