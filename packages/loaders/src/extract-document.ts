@@ -105,9 +105,8 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
       byteOrderMarkBytes: byteOrderMarkBytes(bytes, decoded.encoding),
     };
     if (format === "csv" || format === "json") {
-      if (decoded.text.length > budgets.maxCharacters) {
-        return checkCharacters({ text: decoded.text } as LoadedDocument, budgets);
-      }
+      // Records are budgeted as the whole file's text (their documents are many and small).
+      if (decoded.text.length > budgets.maxCharacters) return overCharacters(decoded.text, budgets);
       const results =
         format === "csv"
           ? parseCsv(id, source, decoded.text, encoding, task.formatOptions?.csv ?? {})
@@ -171,12 +170,14 @@ function checkCharacters(
   document: LoadedDocument,
   budgets: Required<LoadBudgets>,
 ): ExtractionOutcome {
-  if (document.text.length > budgets.maxCharacters) {
-    return {
-      kind: "refused",
-      code: "over-budget",
-      reason: `${document.text.length} characters of text, over the ${budgets.maxCharacters}-character budget (raise maxCharacters)`,
-    };
-  }
+  if (document.text.length > budgets.maxCharacters) return overCharacters(document.text, budgets);
   return { kind: "document", document };
+}
+
+function overCharacters(text: string, budgets: Required<LoadBudgets>): ExtractionOutcome {
+  return {
+    kind: "refused",
+    code: "over-budget",
+    reason: `${text.length} characters of text, over the ${budgets.maxCharacters}-character budget (raise maxCharacters)`,
+  };
 }

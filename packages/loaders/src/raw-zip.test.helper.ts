@@ -9,6 +9,8 @@ export interface RawZipEntry {
   readonly deflated: boolean;
   /** The uncompressed size the headers declare (true or not). */
   readonly declaredSize: number;
+  /** Marks the entry encrypted (general purpose flag bit 0). */
+  readonly encrypted?: boolean;
 }
 
 /** Joins entries into a zip archive (local headers, central directory, end record); CRCs are left 0 (yauzl does not check them). */
@@ -22,7 +24,8 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    const flags = 0x0800 | (entry.encrypted ? 1 : 0); // UTF-8 names, encryption
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt32LE(entry.data.length, 18);
     local.writeUInt32LE(entry.declaredSize, 22);
@@ -31,7 +34,7 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt32LE(entry.data.length, 20);
     central.writeUInt32LE(entry.declaredSize, 24);
