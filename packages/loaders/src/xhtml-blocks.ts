@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import { tagEnd, tagStart } from "./tag-bounds.ts";
 
 /** A block of an (X)HTML page: its text and the span `[charStart, charEnd)` it was read from. */
 export interface XhtmlBlock {
@@ -46,7 +47,7 @@ export function xhtmlBlocks(html: string): XhtmlBlock[] {
   const flush = (frame: Frame) => {
     const run = frame.run;
     frame.run = undefined;
-    if (run !== undefined) {
+    if (run !== undefined && run.parts.join("").trim() !== "") {
       blocks.push({ text: run.parts.join(""), charStart: run.start, charEnd: run.end });
     }
   };
@@ -62,14 +63,29 @@ export function xhtmlBlocks(html: string): XhtmlBlock[] {
         if (blockTags.has(name) && !inHeading) {
           flush(frame);
           frame.hasBlockChild = true;
-          stack.push({ tag: name, start: parser.startIndex, hasBlockChild: false, run: undefined });
+          stack.push({
+            tag: name,
+            start: tagStart(html, parser.startIndex),
+            hasBlockChild: false,
+            run: undefined,
+          });
           return;
         }
-        extend(frame, name === "br" ? "\n" : "", parser.startIndex, parser.endIndex + 1);
+        extend(
+          frame,
+          name === "br" ? "\n" : "",
+          tagStart(html, parser.startIndex),
+          tagEnd(html, parser.endIndex),
+        );
       },
       ontext(text) {
         if (skipDepth > 0) return;
-        extend(top(), text, parser.startIndex, parser.endIndex + 1);
+        // After a tag the parser ended early (see tag-bounds.ts), text starts at that tag's `>`.
+        const start =
+          html.charCodeAt(parser.startIndex) === 0x3e && !text.startsWith(">")
+            ? parser.startIndex + 1
+            : parser.startIndex;
+        extend(top(), text, start, parser.endIndex + 1);
       },
       onclosetag(name) {
         if (skipDepth > 0) {
@@ -80,12 +96,12 @@ export function xhtmlBlocks(html: string): XhtmlBlock[] {
         if (at <= 0) {
           // An inline element's end tag belongs to the text run around it.
           const run = top().run;
-          if (run !== undefined) run.end = parser.endIndex + 1;
+          if (run !== undefined) run.end = tagEnd(html, parser.endIndex);
           return;
         }
         while (stack.length > at) {
           const frame = stack.pop()!;
-          const end = parser.endIndex + 1;
+          const end = tagEnd(html, parser.endIndex);
           const level = headingLevels[frame.tag];
           if (!frame.hasBlockChild) {
             blocks.push({

@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import { tagEnd, tagStart } from "./tag-bounds.ts";
 
 /** How one XML vocabulary (WordprocessingML, DrawingML, ODF text) marks its text blocks. */
 export interface XmlBlockRules {
@@ -57,7 +58,7 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
             current = {
               element: name,
               attributes,
-              start: parser.startIndex,
+              start: tagStart(xml, parser.startIndex),
               depth: 1,
               text: [],
               captured: new Map(),
@@ -90,7 +91,7 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
           attributes: current.attributes,
           text: current.text.join(""),
           charStart: current.start,
-          charEnd: parser.endIndex + 1,
+          charEnd: tagEnd(xml, parser.endIndex),
           captured: current.captured,
         });
         current = undefined;
