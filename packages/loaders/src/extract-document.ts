@@ -106,7 +106,13 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
     };
     if (format === "csv" || format === "json") {
       // Records are budgeted as the whole file's text (their documents are many and small).
-      if (decoded.text.length > budgets.maxCharacters) return overCharacters(decoded.text, budgets);
+      if (decoded.text.length > budgets.maxCharacters) {
+        return {
+          kind: "refused",
+          code: "over-budget",
+          reason: `a file of ${decoded.text.length} characters, over the ${budgets.maxCharacters}-character budget (raise maxCharacters, or write the records as JSON Lines, which are streamed)`,
+        };
+      }
       const results =
         format === "csv"
           ? parseCsv(id, source, decoded.text, encoding, task.formatOptions?.csv ?? {})
