@@ -22,7 +22,7 @@ export interface HeadingHint {
   readonly start: number;
 }
 
-/** One page of a PDF: its 1-based number and its character range `[start, end)` in `text`. */
+/** One page of a PDF (or one slide of a presentation): its 1-based number and its character range `[start, end)` in `text`. */
 export interface PageHint {
   readonly number: number;
   /** The page's printed label (e.g. "27", "xiv") when the PDF declares page labels. */
