@@ -32,6 +32,8 @@ export function parseJsonRecords(
   }
   const textField = options.textField ?? "text";
   const records = recordNodes(root, textField);
+  // Values come from the native parser (fast); the tree only says where each one is written.
+  const parsedRoot: unknown = JSON.parse(content);
   const results: LoadResult[] = [];
   const located = sourceSegments(
     records.map(({ node }) => {
@@ -46,8 +48,9 @@ export function parseJsonRecords(
   for (const [index, { node, key }] of records.entries()) {
     const segment = located[index]!;
     const where = `${source}:${segment.lineStart}`;
-    const fields = recordFields(node, options, textField);
-    const parsed = documentRecordSchema.safeParse({
+    const parsed = recordValue(parsedRoot, root, index, key);
+    const fields = recordFields(node.type === "object" ? parsed : undefined, options, textField);
+    const checked = documentRecordSchema.safeParse({
       ...fields,
       ...(fields._id === undefined && fields.id === undefined
         ? {
@@ -55,8 +58,8 @@ export function parseJsonRecords(
           }
         : {}),
     });
-    if (!parsed.success) {
-      const problem = parsed.error.issues
+    if (!checked.success) {
+      const problem = checked.error.issues
         .map((issue) => `${issue.path.join(".") || "record"}: ${issue.message}`)
         .join("; ");
       results.push({
@@ -67,7 +70,7 @@ export function parseJsonRecords(
       });
       continue;
     }
-    const record = parsed.data;
+    const record = checked.data;
     results.push({
       kind: "document",
       id: recordIdOf(record),
@@ -125,35 +128,35 @@ function propertyNode(node: Node, name: string): Node | undefined {
   return undefined;
 }
 
+/** The parsed value of record `index` (an array element, the value under `key`, or the root itself). */
+function recordValue(
+  parsedRoot: unknown,
+  root: Node,
+  index: number,
+  key: string | undefined,
+): unknown {
+  if (root.type === "array") return (parsedRoot as unknown[])[index];
+  if (key === undefined) return parsedRoot;
+  return (parsedRoot as Record<string, unknown>)[key];
+}
+
 /** The record's fields under JSON Lines' names (values as parsed; the schema checks them). */
 function recordFields(
-  node: Node,
+  record: unknown,
   options: JsonRecordOptions,
   textField: string,
 ): Record<string, unknown> {
-  if (node.type !== "object") return { text: undefined };
-  const value = (name: string) => {
-    const found = propertyNode(node, name);
-    return found === undefined ? undefined : nodeValue(found);
-  };
-  const idValue = options.idField === undefined ? undefined : value(options.idField);
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    return { text: undefined };
+  }
+  const fields = record as Record<string, unknown>;
+  const value = (name: string) => (Object.hasOwn(fields, name) ? fields[name] : undefined);
   return {
-    ...(options.idField === undefined ? { _id: value("_id"), id: value("id") } : { id: idValue }),
+    ...(options.idField === undefined
+      ? { _id: value("_id"), id: value("id") }
+      : { id: value(options.idField) }),
     text: value(textField),
     title: value(options.titleField ?? "title"),
     metadata: value("metadata"),
   };
-}
-
-function nodeValue(node: Node): unknown {
-  if (node.type === "object") {
-    return Object.fromEntries(
-      (node.children ?? []).map((property) => {
-        const [key, value] = property.children ?? [];
-        return [String(key?.value), value === undefined ? null : nodeValue(value)];
-      }),
-    );
-  }
-  if (node.type === "array") return (node.children ?? []).map(nodeValue);
-  return node.value;
 }
