@@ -1,5 +1,5 @@
 import { defaultBudgets, type LoadFolderOptions } from "@hybrid-rag/loaders";
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 
 function budget(value: string): number {
   const number = Number(value);
@@ -41,6 +41,30 @@ export function withLoaderFlags(command: Command): Command {
       "stop extracting a file after this long and skip it",
       budget,
       defaultBudgets.fileTimeoutMs,
+    )
+    .option(
+      "--max-archive-entries <n>",
+      "skip docx/pptx/odt/epub files whose zip holds more entries",
+      budget,
+      defaultBudgets.maxArchiveEntries,
+    )
+    .option(
+      "--max-unzipped-bytes <n>",
+      "skip docx/pptx/odt/epub files whose entries inflate past this (zip bombs)",
+      budget,
+      defaultBudgets.maxUnzippedBytes,
+    )
+    .addOption(
+      new Option(
+        "--csv-passage <unit>",
+        "a CSV/TSV row is a document (row), or the file is (table)",
+      )
+        .choices(["row", "table"])
+        .default("row"),
+    )
+    .option(
+      "--json-text-field <name>",
+      'the field holding a .json record\'s text (default "text")',
     );
 }
 
@@ -54,6 +78,10 @@ export function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderO
     maxDepth: number;
     maxLineBytes: number;
     fileTimeout: number;
+    maxArchiveEntries: number;
+    maxUnzippedBytes: number;
+    csvPassage: "row" | "table";
+    jsonTextField?: string;
   };
   return {
     followSymlinks: flags.followSymlinks,
@@ -63,5 +91,9 @@ export function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderO
     maxDepth: flags.maxDepth,
     maxLineBytes: flags.maxLineBytes,
     fileTimeoutMs: flags.fileTimeout,
+    maxArchiveEntries: flags.maxArchiveEntries,
+    maxUnzippedBytes: flags.maxUnzippedBytes,
+    csv: { passage: flags.csvPassage },
+    ...(flags.jsonTextField ? { json: { textField: flags.jsonTextField } } : {}),
   };
 }

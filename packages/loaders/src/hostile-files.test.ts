@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFolder } from "./load-folder.ts";
 import type { LoadedDocument, LoadResult, SkippedSource } from "./loaded-document.ts";
 import { encryptedPdf, flateStreamPdf, manyPagePdf } from "./raw-pdf.test.helper.ts";
+import { deflatedZeros, rawZip } from "./raw-zip.test.helper.ts";
+import { createTestDocx } from "./testing/create-test-docx.ts";
 import { createTestPdf } from "./testing/create-test-pdf.ts";
+import { writeZip } from "./testing/write-zip.ts";
 
 // The files users have fed `hybrid-rag ingest` that took the run down or indexed garbage
 // (issue 23), generated here (nothing large is committed), loaded with the default budgets.
@@ -128,6 +131,38 @@ beforeAll(async () => {
     Buffer.concat([Buffer.from(`${folder}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from(".txt")]),
     "invalid name",
   );
+  // Zip-based formats: bombs, too many entries, broken and impostor archives.
+  await writeFile(file("normal-letter.docx"), await createTestDocx({ paragraphs: ["Dear crew."] }));
+  const bomb = deflatedZeros(1024);
+  await writeFile(
+    file("zip-bomb-declared.docx"),
+    rawZip([{ name: "word/document.xml", data: bomb, deflated: true, declaredSize: 1024 ** 3 }]),
+  );
+  await writeFile(
+    file("zip-bomb-lying.docx"),
+    rawZip([{ name: "word/document.xml", data: bomb, deflated: true, declaredSize: 2_000 }]),
+  );
+  await writeFile(
+    file("entries-20k.epub"),
+    // Written by hand: yazl holds a deflate stream per entry (4 GB for these).
+    rawZip(
+      Array.from({ length: 20_000 }, (_, i) => ({
+        name: `e${i}`,
+        data: Buffer.alloc(0),
+        deflated: false,
+        declaredSize: 0,
+      })),
+    ),
+  );
+  const letter = await createTestDocx({ paragraphs: ["A letter cut short."] });
+  await writeFile(file("truncated.docx"), letter.subarray(0, letter.length - 200));
+  await writeFile(file("random-bytes.pptx"), randomBytes(64 * 1024, 13));
+  await writeFile(file("text-named.odt"), "just text, not an archive");
+  await writeFile(file("no-container.epub"), await writeZip({ mimetype: "application/epub+zip" }));
+  // Records: nesting and broken JSON, a CSV with nothing but a header.
+  await writeFile(file("nested-100k.json"), `${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+  await writeFile(file("broken.json"), '[{"text": "unterminated}]');
+  await writeFile(file("header-only.csv"), "a,b,c\n");
   await mkdir(file("sub"));
   await writeFile(file("sub/inner.txt"), "inner");
 
@@ -198,6 +233,48 @@ describe("a folder of hostile files, default budgets", () => {
     expect(skippedAs("encrypted.pdf")).toMatchObject({
       code: "encrypted",
       reason: "an encrypted PDF (it needs a password to be read)",
+    });
+  });
+
+  it("skips zip bombs, archives of too many entries and broken archives, within their budgets", () => {
+    expect(loaded("normal-letter.docx").text).toBe("Dear crew.");
+    expect(skippedAs("zip-bomb-declared.docx")).toMatchObject({
+      code: "over-budget",
+      reason:
+        "its entries inflate to more than 268435456 bytes (at least 1073741824), over the unzipped-size budget (raise maxUnzippedBytes)",
+    });
+    expect(skippedAs("zip-bomb-lying.docx")).toMatchObject({
+      code: "over-budget",
+      reason:
+        "its entry word/document.xml inflates past the 2000 bytes its header declares (a zip bomb?): stopped there",
+    });
+    expect(skippedAs("entries-20k.epub")).toMatchObject({
+      code: "over-budget",
+      reason:
+        "a zip archive of 20000 entries, over the 10000-entry budget (raise maxArchiveEntries)",
+    });
+    expect(skippedAs("truncated.docx").code).toBe("unreadable");
+    expect(skippedAs("truncated.docx").reason).toMatch(
+      /^not a readable zip archive, as a Word document \(\.docx\) must be \(.+\)$/,
+    );
+    expect(skippedAs("random-bytes.pptx")).toMatchObject({ code: "unreadable" });
+    expect(skippedAs("text-named.odt").reason).toMatch(/^not a readable zip archive/);
+    expect(skippedAs("no-container.epub")).toMatchObject({
+      code: "unreadable",
+      reason: "it has no META-INF/container.xml entry, so it is not an EPUB book (.epub)",
+    });
+  });
+
+  it("skips JSON nested past the depth budget, broken JSON and a CSV without rows", () => {
+    expect(skippedAs("nested-100k.json")).toMatchObject({
+      code: "over-budget",
+      reason: "nested 100000 levels deep, over the 256-level budget (raise maxDepth)",
+    });
+    expect(skippedAs("broken.json")).toMatchObject({ code: "unreadable" });
+    expect(skippedAs("broken.json").reason).toMatch(/^not valid JSON: \w+ at character \d+/);
+    expect(skippedAs("header-only.csv")).toMatchObject({
+      code: "empty",
+      reason: "no records in it",
     });
   });
 

@@ -1,4 +1,5 @@
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
+export type { CsvOptions, FormatOptions, JsonRecordOptions } from "./format-options.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
 export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";
@@ -14,5 +15,6 @@ export type {
   SourceFormat,
   SourceSegment,
 } from "./loaded-document.ts";
+export type { OcrFunction, OcrPageImage, OcrRequest } from "./ocr.ts";
 export { printablePath } from "./printable-path.ts";
 export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";

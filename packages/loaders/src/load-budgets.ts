@@ -18,6 +18,10 @@ export interface LoadBudgets {
   readonly maxLineBytes?: number;
   /** Wall time one file's extraction may take; the extraction thread is stopped at the deadline. */
   readonly fileTimeoutMs?: number;
+  /** Zip-based files (docx, pptx, odt, epub) with more entries than this are not opened. */
+  readonly maxArchiveEntries?: number;
+  /** Bytes the entries read from one zip-based file may inflate to (zip bombs stop here). */
+  readonly maxUnzippedBytes?: number;
 }
 
 export const defaultBudgets: Readonly<Required<LoadBudgets>> = {
@@ -27,6 +31,8 @@ export const defaultBudgets: Readonly<Required<LoadBudgets>> = {
   maxDepth: 256,
   maxLineBytes: 32 * 1024 * 1024,
   fileTimeoutMs: 60_000,
+  maxArchiveEntries: 10_000,
+  maxUnzippedBytes: 256 * 1024 * 1024,
 };
 
 /** The options each budget is read from, with its default filled in; bad values are refused. */

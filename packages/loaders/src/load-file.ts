@@ -1,28 +1,45 @@
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
-import type { ExtractionTask } from "./extract-document.ts";
+import type { ExtractedFormat } from "./extract-document.ts";
 import { sharedExtractionThread } from "./extraction-thread.ts";
+import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import { type OcrFunction, type OcrPageImage, withOcrText } from "./ocr.ts";
 import { printablePath } from "./printable-path.ts";
 
-/** The budgets one file may use (see `LoadBudgets`); every one has a default. */
-export interface LoadFileOptions extends LoadBudgets {}
+/** The budgets one file may use (see `LoadBudgets`; every one has a default) and per-format settings. */
+export interface LoadFileOptions extends LoadBudgets, FormatOptions {
+  /**
+   * Reads PDF pages that have no text layer (scanned): off by default, when such pages are
+   * reported instead (a skipped file, or a warning naming the pages). See `OcrFunction`.
+   */
+  readonly ocr?: OcrFunction;
+}
 
-/** File name endings each loader reads (lower case). */
-export const supportedExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"];
-
-const formats: Record<string, ExtractionTask["format"]> = {
+const formats: Record<string, ExtractedFormat> = {
   ".txt": "txt",
   ".md": "md",
   ".markdown": "md",
   ".html": "html",
   ".htm": "html",
+  ".xhtml": "html",
   ".pdf": "pdf",
+  ".docx": "docx",
+  ".pptx": "pptx",
+  ".odt": "odt",
+  ".epub": "epub",
+  ".csv": "csv",
+  ".tsv": "csv",
+  ".json": "json",
+  ".rst": "rst",
 };
+
+/** File name endings each loader reads (lower case). */
+export const supportedExtensions = [...Object.keys(formats), ".jsonl"];
 
 /**
  * Loads one file by its extension. `id` names the document (a folder load passes the path
@@ -36,7 +53,9 @@ export async function* loadFile(
 ): AsyncGenerator<LoadResult> {
   const budgets = resolveBudgets(options);
   parseWithSchema(documentIdSchema, id, "the id given to loadFile");
-  yield* keepFirstOfEachId(readFileResults(path, id, budgets));
+  yield* keepFirstOfEachId(
+    readFileResults(path, id, budgets, formatOptionsOf(options), options.ocr),
+  );
 }
 
 /** `loadFile` without the duplicate rule (a folder load applies it across all its files). */
@@ -44,6 +63,8 @@ export async function* readFileResults(
   path: string,
   id: string,
   budgets: Required<LoadBudgets>,
+  formatOptions: FormatOptions = {},
+  ocr?: OcrFunction,
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -79,18 +100,54 @@ export async function* readFileResults(
     source: path,
     bytes: read.bytes,
     budgets,
+    formatOptions,
+    ...(ocr && format === "pdf" ? { ocr: true } : {}),
   });
   if (outcome.kind === "refused") {
     yield skip(outcome.code, outcome.reason);
     return;
   }
-  const document = outcome.document;
+  if (outcome.kind === "records") {
+    if (outcome.results.length === 0) yield skip("empty", "no records in it");
+    yield* outcome.results;
+    return;
+  }
+  if (outcome.kind === "images") {
+    yield skip("unreadable", "the extraction thread answered with images, not a document");
+    return;
+  }
+  const document =
+    ocr && outcome.textlessPages && outcome.textlessPages.length > 0
+      ? await withOcrText(outcome.document, outcome.textlessPages, ocr, (page) =>
+          pageImages(path, id, read.bytes, budgets, page),
+        )
+      : outcome.document;
   if (document.text.trim().length === 0) {
     const hint = format === "pdf" ? " (a scanned PDF needs OCR first)" : "";
     yield skip("empty", `no text could be extracted${hint}`);
     return;
   }
   yield document.title ? document : { ...document, title: basename(path, extname(path)) };
+}
+
+/** The images of one PDF page, decoded on the extraction thread (within the file's budgets). */
+async function pageImages(
+  source: string,
+  id: string,
+  bytes: Uint8Array,
+  budgets: Required<LoadBudgets>,
+  page: number,
+): Promise<readonly OcrPageImage[]> {
+  const outcome = await sharedExtractionThread.extract({
+    format: "pdf",
+    id,
+    source,
+    bytes,
+    budgets,
+    imagesOfPage: page,
+  });
+  if (outcome.kind === "images") return outcome.images;
+  throw new Error(outcome.kind === "refused" ? outcome.reason : "no images came back");
 }
 
 type BoundedRead =
@@ -151,5 +208,13 @@ function failedRead(error: unknown): BoundedRead {
     kind: "skipped",
     code: "unreadable",
     reason: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+/** The per-format settings among `loadFile`/`loadFolder` options (plain data, for the extraction thread). */
+export function formatOptionsOf(options: FormatOptions): FormatOptions {
+  return {
+    ...(options.csv ? { csv: options.csv } : {}),
+    ...(options.json ? { json: options.json } : {}),
   };
 }

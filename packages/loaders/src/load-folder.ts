@@ -2,11 +2,13 @@ import type { Dirent } from "node:fs";
 import { access, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
+import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
-import { type LoadFileOptions, readFileResults } from "./load-file.ts";
+import { formatOptionsOf, type LoadFileOptions, readFileResults } from "./load-file.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import type { OcrFunction } from "./ocr.ts";
 import { printableBytes, printablePath } from "./printable-path.ts";
 
 export interface LoadFolderOptions extends LoadFileOptions {
@@ -44,7 +46,14 @@ export async function* loadFolder(
       `Cannot load the folder ${printablePath(folder)}: ${error instanceof Error ? error.message : String(error)}. Pass an existing directory.`,
     );
   }
-  const walk = new Walk(folder, root, budgets, options.followSymlinks ?? false);
+  const walk = new Walk(
+    folder,
+    root,
+    budgets,
+    options.followSymlinks ?? false,
+    formatOptionsOf(options),
+    options.ocr,
+  );
   yield* keepFirstOfEachId(walk.directory(folder));
 }
 
@@ -54,13 +63,19 @@ class Walk {
   readonly #root: string;
   readonly #budgets: Required<LoadBudgets>;
   readonly #followOutside: boolean;
+  readonly #formatOptions: FormatOptions;
+  readonly #ocr: OcrFunction | undefined;
 
   constructor(
     folder: string,
     root: string,
     budgets: Required<LoadBudgets>,
     followOutside: boolean,
+    formatOptions: FormatOptions,
+    ocr: OcrFunction | undefined,
   ) {
+    this.#formatOptions = formatOptions;
+    this.#ocr = ocr;
     this.#folder = folder;
     this.#root = root;
     this.#visited = new Set([root]);
@@ -156,7 +171,7 @@ class Walk {
         );
         return;
       }
-      yield* readFileResults(path, id, this.#budgets);
+      yield* readFileResults(path, id, this.#budgets, this.#formatOptions, this.#ocr);
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }

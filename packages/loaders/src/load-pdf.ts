@@ -2,6 +2,7 @@ import { getDocumentProxy, getMeta } from "unpdf";
 import type { LoadedDocument } from "./loaded-document.ts";
 import { Refusal } from "./refusal.ts";
 import { TextBuilder } from "./text-builder.ts";
+import { lacksTextLayer } from "./text-layer.ts";
 
 /**
  * PDF text through pdf.js (the `unpdf` build for servers), page by page, so every chunk can
@@ -14,6 +15,8 @@ export async function parsePdf(
   source: string,
   bytes: Uint8Array,
   budgets: { readonly maxPages: number; readonly maxCharacters: number },
+  /** Filled with the pages that have no text layer (scanned), for the caller to report or OCR. */
+  textlessPages: number[] = [],
 ): Promise<LoadedDocument> {
   // pdf.js refuses a Buffer; a view of the same bytes is enough (this copy is the thread's own).
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -38,6 +41,7 @@ export async function parsePdf(
       const pageText = content.items
         .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
         .join("");
+      if (await lacksTextLayer(page, pageText)) textlessPages.push(number);
       page.cleanup();
       characters += pageText.length;
       if (characters > budgets.maxCharacters) {

@@ -1,6 +1,19 @@
 import type { Document } from "@hybrid-rag/core";
 
-export type SourceFormat = "txt" | "md" | "html" | "pdf" | "jsonl" | "beir";
+export type SourceFormat =
+  | "txt"
+  | "md"
+  | "html"
+  | "pdf"
+  | "jsonl"
+  | "beir"
+  | "docx"
+  | "pptx"
+  | "odt"
+  | "epub"
+  | "csv"
+  | "json"
+  | "rst";
 
 /** A heading of the loaded text: its level (1–6), its words and where it starts in `text`. */
 export interface HeadingHint {
@@ -9,7 +22,7 @@ export interface HeadingHint {
   readonly start: number;
 }
 
-/** One page of a PDF: its 1-based number and its character range `[start, end)` in `text`. */
+/** One page of a PDF (or one slide of a presentation): its 1-based number and its character range `[start, end)` in `text`. */
 export interface PageHint {
   readonly number: number;
   /** The page's printed label (e.g. "27", "xiv") when the PDF declares page labels. */
@@ -48,11 +61,11 @@ export interface LoadedDocument extends Document {
   readonly source: string;
   readonly format: SourceFormat;
   readonly headings: readonly HeadingHint[];
-  /** PDF pages; empty for other formats. */
+  /** PDF pages, or a presentation's slides; empty for other formats. */
   readonly pages: readonly PageHint[];
   /** Where each block of `text` is in the original file, in `text` order (see `SourceSegment`). */
   readonly segments?: readonly SourceSegment[];
-  /** JSON Lines and BEIR: the record's 1-based line in `source`. */
+  /** A record's 1-based line in `source` (JSON Lines, BEIR, JSON records, CSV rows). */
   readonly line?: number;
   /** What the reader had to guess (e.g. a fallback encoding), for the user to check. */
   readonly warnings?: readonly string[];
@@ -80,7 +93,7 @@ export type SkipCode =
   | "unreadable"
   /** It vanished or changed type between listing and reading. */
   | "vanished"
-  /** A JSON Lines line that is not a document record (invalid JSON, missing id or text, an inexact numeric id). */
+  /** A record (JSON Lines line, JSON record, CSV row) that is not a document (invalid JSON, missing id or text, an inexact numeric id). */
   | "invalid-record"
   /** A document id already loaded in this load: the first one is kept. */
   | "duplicate-id"

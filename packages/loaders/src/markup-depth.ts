@@ -63,3 +63,22 @@ export function markdownDepth(markdown: string): number {
   }
   return Math.max(deepest, depth + Math.floor(columns / 2));
 }
+
+/** The deepest array/object nesting of a JSON text (brackets inside strings not counted). */
+export function jsonDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \\ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b /* [ { */) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (char === 0x5d || char === 0x7d /* ] } */) depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
