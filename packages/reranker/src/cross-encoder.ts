@@ -30,9 +30,16 @@ import {
   type QueryPassagePair,
   splitTemplate,
 } from "./encode-pairs.ts";
+import { encodeVisionPairs, type VisionEncodedPair } from "./encode-vision-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 import { PairTokenizerWorker } from "./pair-tokenizer.ts";
+import {
+  type ImageReadingOptions,
+  type PassageWithImage,
+  passageTiles,
+  pixelValuesFeed,
+} from "./vision-documents.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -50,6 +57,8 @@ export interface ScoreEncodedOptions {
 }
 
 export interface ScorePairsOptions extends TokenizePairsOptions, ScoreEncodedOptions {}
+
+export interface ScorePassagesOptions extends ScorePairsOptions, ImageReadingOptions {}
 
 /**
  * A cross-encoder on onnxruntime: scores (query, passage) pairs with the model's raw logit.
@@ -270,6 +279,61 @@ export class CrossEncoder {
     return scores;
   }
 
+  /**
+   * Vision-language models (llama-nemotron-vl-rerank): passages with text, an image, or both,
+   * tokenised with the image tokens in NVIDIA's prompt and their images decoded and tiled, for
+   * `scoreEncoded`. Throws `unsupported` for a text-only model when a passage has an image.
+   */
+  async encodePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ScorePassagesOptions = {},
+  ): Promise<VisionEncodedPair[]> {
+    assertStrings([query], "cross-encoder query");
+    assertStrings(
+      passages.map((passage) => passage?.text),
+      "cross-encoder passage texts",
+    );
+    const vision = this.model.builtGraph?.vision;
+    if (vision === undefined) {
+      const withImage = passages.findIndex((passage) => passage.image !== undefined);
+      if (withImage >= 0) {
+        throw new HybridRagError(
+          "unsupported",
+          `${this.model.source} reads text only, and passage ${withImage} has an image; rerank images with a vision-language model (llama-nemotron-rerank-vl-1b-v2).`,
+          { details: { index: withImage } },
+        );
+      }
+      return this.tokenizePairs(
+        passages.map((passage) => ({ query, passage: passage.text })),
+        options.truncate === undefined ? {} : { truncate: options.truncate },
+      ).map((pair) => ({ ...pair, tiles: undefined }));
+    }
+    throwIfAborted(options.signal, "cross-encoder scoring");
+    const tiles = await passageTiles(passages, vision, options);
+    return encodeVisionPairs(
+      this.model.tokenizer,
+      vision,
+      this.#pairTemplate ?? "{query} \n {passage}",
+      passages.map((passage, index) => ({ query, passage: passage.text, tiles: tiles[index] })),
+      this.maxLength,
+      options.truncate ?? "END",
+    );
+  }
+
+  /** Raw logits of passages that may carry images (see encodePassages), in input order. */
+  async scorePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ScorePassagesOptions = {},
+  ): Promise<Float32Array> {
+    const encoded = await this.encodePassages(query, passages, options);
+    return this.scoreEncoded(
+      encoded,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
+  }
+
   async release(): Promise<void> {
     await this.#tokenizerWorker?.terminate();
     await this.#session.release();
@@ -321,7 +385,16 @@ export class CrossEncoder {
   async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {
     const batch = padBatch(encoded, this.model.tokenizer.padId);
     this.#modelRuns++;
-    const outputs = await this.#session.session.run(batchFeeds(batch, this.#session.inputNames));
+    const feeds = batchFeeds(batch, this.#session.inputNames);
+    const vision = this.model.builtGraph?.vision;
+    if (vision && this.#session.inputNames.includes("pixel_values")) {
+      // Text-only pairs on a vision-language model run the same graph with no tiles.
+      feeds.pixel_values = pixelValuesFeed(
+        encoded as readonly Partial<VisionEncodedPair>[],
+        vision,
+      );
+    }
+    const outputs = await this.#session.session.run(feeds);
     const logits = outputs.logits ?? outputs[this.#session.outputNames[0]!];
     const data = logits?.type === "float16" ? float16Logits(logits.data) : logits?.data;
     if (!logits || !(data instanceof Float32Array)) {

@@ -68,8 +68,10 @@ export async function decodeImage(
   let width: number;
   let height: number;
   try {
+    // The header first (no pixels decoded), so an over-size image is refused with its size;
+    // sharp's own pixel limit stays on the decoder as a second guard.
+    const metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
     decoder = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, failOn: "error" });
-    const metadata = await decoder.metadata();
     width = metadata.width;
     height = metadata.height;
   } catch (error) {
