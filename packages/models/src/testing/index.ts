@@ -14,6 +14,7 @@ export {
   writeLlamaShapeDirectory,
 } from "../graph/testing/llama-shape-figures.ts";
 export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
+export { scoreVisionDirectory } from "../graph/testing/score-vision-directory.ts";
 export { writeTestImages } from "../graph/testing/test-images.ts";
 export { referenceLogits as decoderReferenceLogits } from "../graph/testing/torch-reference.ts";
 export {

@@ -1,5 +1,5 @@
 import { HybridRagError } from "@hybrid-rag/core";
-import sharp, { type Sharp } from "sharp";
+import type { Sharp } from "sharp";
 import type { RgbImage } from "./pil-bicubic-resize.ts";
 
 /** Bounds on an image before it is decoded: bytes of the file and pixels of the raster. */
@@ -64,6 +64,8 @@ export async function decodeImage(
       `${what} is not a PNG, JPEG, WebP, GIF or TIFF image (it starts with bytes ${head || "(none)"}); convert it to PNG or JPEG.`,
     );
   }
+  // Loaded on first use: text-only users of @hybrid-rag/models never load the native module.
+  const { default: sharp } = await import("sharp");
   let decoder: Sharp;
   let width: number;
   let height: number;

@@ -1,6 +1,5 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
 import { SeededRandom } from "../../testing/seeded-random.ts";
 
 /**
@@ -11,6 +10,7 @@ import { SeededRandom } from "../../testing/seeded-random.ts";
 export async function writeTestImages(
   directory: string,
 ): Promise<Record<"wide" | "square" | "tall" | "photo", string>> {
+  const { default: sharp } = await import("sharp");
   const random = new SeededRandom(5);
   const raster = (width: number, height: number): Buffer => {
     const data = Buffer.alloc(width * height * 3);
