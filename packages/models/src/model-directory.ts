@@ -165,9 +165,13 @@ function maxLengthOf(
   sentenceTransformers: SentenceTransformersConfig | undefined,
 ): number {
   // Tokenizers without a limit store a huge sentinel (1e30) as model_max_length.
+  // A vision-language config nests its language model's positions under llm_config.
+  const nested = (config as { llm_config?: { max_position_embeddings?: unknown } }).llm_config
+    ?.max_position_embeddings;
   const limits = [
     tokenizerConfig.model_max_length,
     config.max_position_embeddings,
+    typeof nested === "number" ? nested : undefined,
     sentenceTransformers?.maxSequenceLength,
   ].filter((value): value is number => value !== undefined && value > 0 && value < 1e6);
   return limits.length > 0 ? Math.min(...limits) : 512;

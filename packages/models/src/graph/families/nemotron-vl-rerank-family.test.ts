@@ -143,6 +143,29 @@ describe("llama-nemotron-vl-rerank family", () => {
         );
         expect(brokenErrors[0]).toBeLessThanOrEqual(1e-4);
         for (const row of [1, 2, 3]) expect(brokenErrors[row]).toBeGreaterThan(1e-3);
+
+        // fp16 weights and activations (float32 tiles in, float32 logits out).
+        const half = await buildModelGraph(directory, {
+          task: "cross-encoder",
+          precision: "float16",
+          cacheDirectory: join(root, "cache"),
+          onGraph: () => {},
+        });
+        const halfSession = await ort.InferenceSession.create(half.onnxPath, {
+          executionProviders: ["cpu"],
+        });
+        try {
+          const halfLogits = await runLogits(halfSession, { ...feeds, pixel_values: pixelValues });
+          const halfErrors = halfLogits.map((logit, row) =>
+            Math.abs(logit - reference.logits[row]!),
+          );
+          console.log(
+            `fp16 graph vs the fp32 reference: max |Δlogit| ${Math.max(...halfErrors).toExponential(2)}`,
+          );
+          expect(Math.max(...halfErrors)).toBeLessThanOrEqual(1e-2);
+        } finally {
+          await halfSession.release();
+        }
       } finally {
         await session.release();
       }
