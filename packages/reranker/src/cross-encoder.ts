@@ -30,14 +30,15 @@ import {
   type QueryPassagePair,
   splitTemplate,
 } from "./encode-pairs.ts";
-import { encodeVisionPairs, type VisionEncodedPair } from "./encode-vision-pairs.ts";
+import type { VisionEncodedPair } from "./encode-vision-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 import { PairTokenizerWorker } from "./pair-tokenizer.ts";
 import {
+  encodePassages,
   type ImageReadingOptions,
+  type PassageEncoding,
   type PassageWithImage,
-  passageTiles,
   pixelValuesFeed,
 } from "./vision-documents.ts";
 
@@ -284,54 +285,42 @@ export class CrossEncoder {
    * tokenised with the image tokens in NVIDIA's prompt and their images decoded and tiled, for
    * `scoreEncoded`. Throws `unsupported` for a text-only model when a passage has an image.
    */
-  async encodePassages(
+  encodePassages(
     query: string,
     passages: readonly PassageWithImage[],
     options: ScorePassagesOptions = {},
   ): Promise<VisionEncodedPair[]> {
-    assertStrings([query], "cross-encoder query");
-    assertStrings(
-      passages.map((passage) => passage?.text),
-      "cross-encoder passage texts",
-    );
-    const vision = this.model.builtGraph?.vision;
-    if (vision === undefined) {
-      const withImage = passages.findIndex((passage) => passage.image !== undefined);
-      if (withImage >= 0) {
-        throw new HybridRagError(
-          "unsupported",
-          `${this.model.source} reads text only, and passage ${withImage} has an image; rerank images with a vision-language model (llama-nemotron-rerank-vl-1b-v2).`,
-          { details: { index: withImage } },
-        );
-      }
-      return this.tokenizePairs(
-        passages.map((passage) => ({ query, passage: passage.text })),
-        options.truncate === undefined ? {} : { truncate: options.truncate },
-      ).map((pair) => ({ ...pair, tiles: undefined }));
-    }
-    throwIfAborted(options.signal, "cross-encoder scoring");
-    const tiles = await passageTiles(passages, vision, options);
-    return encodeVisionPairs(
-      this.model.tokenizer,
-      vision,
-      this.#pairTemplate ?? "{query} \n {passage}",
-      passages.map((passage, index) => ({ query, passage: passage.text, tiles: tiles[index] })),
-      this.maxLength,
-      options.truncate ?? "END",
-    );
+    return encodePassages(this.#passageEncoding(), query, passages, options, 0);
   }
 
-  /** Raw logits of passages that may carry images (see encodePassages), in input order. */
+  /**
+   * Raw logits of passages that may carry images (see encodePassages), in input order. Images
+   * are decoded and tiled `imagePassagesPerChunk` passages at a time, each chunk scored before
+   * the next is decoded: a full-size tile is 3 MB of float32, and 512 page images of 7 tiles
+   * held at once would be 10 GB.
+   */
   async scorePassages(
     query: string,
     passages: readonly PassageWithImage[],
     options: ScorePassagesOptions = {},
   ): Promise<Float32Array> {
-    const encoded = await this.encodePassages(query, passages, options);
-    return this.scoreEncoded(
-      encoded,
-      options.signal === undefined ? {} : { signal: options.signal },
-    );
+    const scores = new Float32Array(passages.length);
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    for (let start = 0; start < passages.length; start += imagePassagesPerChunk) {
+      const chunk = passages.slice(start, start + imagePassagesPerChunk);
+      const encoded = await encodePassages(this.#passageEncoding(), query, chunk, options, start);
+      scores.set(await this.scoreEncoded(encoded, signal), start);
+    }
+    return scores;
+  }
+
+  #passageEncoding(): PassageEncoding {
+    return {
+      model: this.model,
+      maxLength: this.maxLength,
+      pairTemplate: this.#pairTemplate,
+      tokenizePairs: (pairs, options) => this.tokenizePairs(pairs, options),
+    };
   }
 
   async release(): Promise<void> {
@@ -410,6 +399,9 @@ export class CrossEncoder {
     return data;
   }
 }
+
+/** Passages whose images are decoded at once by scorePassages (≤ 16 × 7 tiles × 3 MB at 512 px). */
+const imagePassagesPerChunk = 16;
 
 /** fp16 models' logits: raw bits (Uint16Array) or, where the runtime has one, a Float16Array. */
 function float16Logits(data: unknown): Float32Array | undefined {

@@ -32,9 +32,12 @@ export function encodeVisionPairs(
   pairs: readonly VisionPair[],
   maxLength: number,
   truncate: TruncateMode,
+  /** Index of pairs[0] in the caller's list, for messages. */
+  firstIndex = 0,
 ): VisionEncodedPair[] {
   const [beforeQuery, afterQuery, afterPassage] = splitTemplate(template);
-  return pairs.map(({ query, passage, tiles }, index) => {
+  return pairs.map(({ query, passage, tiles }, position) => {
+    const index = firstIndex + position;
     const imageTokens =
       tiles === undefined
         ? []

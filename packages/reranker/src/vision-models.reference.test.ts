@@ -140,6 +140,27 @@ describe.skipIf(unavailable !== undefined)(
         await expect(
           reranker.rerank(query, [hit({ mediaType: "image/png", ref: "ab12" })]),
         ).rejects.toThrow(/stored reference \(ab12\) and no resolveImage/);
+        // Passages are decoded 16 at a time: a bad image in the second chunk is named by its
+        // index in the whole list, and chunked scores equal one-batch scores.
+        const square = { mediaType: "image/png" as const, data: await readFile(images.square) };
+        const many = Array.from({ length: 18 }, (_, index) => ({
+          text: `page ${index}`,
+          ...(index % 3 === 0 ? { image: square } : {}),
+        }));
+        const chunked = await reranker.crossEncoder.scorePassages(query, many);
+        const whole = await reranker.crossEncoder.scoreEncoded(
+          await reranker.crossEncoder.encodePassages(query, many),
+        );
+        for (const [index, score] of chunked.entries()) {
+          expect(Math.abs(score - whole[index]!)).toBeLessThanOrEqual(1e-5);
+        }
+        const broken = [
+          ...many.slice(0, 17),
+          { text: "", image: { mediaType: "image/png" as const, data: new Uint8Array(4) } },
+        ];
+        await expect(reranker.crossEncoder.scorePassages(query, broken)).rejects.toThrow(
+          /passage 17's image is not a PNG/,
+        );
         const big = await readFile(images.wide);
         await expect(
           reranker.crossEncoder.scorePassages(
