@@ -57,6 +57,33 @@ describe("llama-nemotron-vl-rerank family", () => {
     });
   });
 
+  it("reads the published shape: SigLIP 2 at 512 px with 16 px patches gives 256 image tokens per tile", () => {
+    const published = {
+      ...config,
+      vision_config: {
+        model_type: "siglip_vision_model",
+        hidden_size: 1152,
+        intermediate_size: 4304,
+        num_hidden_layers: 27,
+        num_attention_heads: 16,
+        image_size: 512,
+        patch_size: 16,
+      },
+      force_image_size: 512,
+      img_context_token_id: 128258,
+      max_input_tiles: 6,
+    };
+    const architecture = parseNemotronVlArchitecture(published, "test");
+    expect(architecture.input).toMatchObject({
+      tileSize: 512,
+      tokensPerTile: 256,
+      maxTiles: 6,
+      useThumbnail: true,
+    });
+    expect(architecture.vision.activation).toBe("gelu_pytorch_tanh");
+    expect(architecture.shuffleFactor).toBe(2);
+  });
+
   it("refuses a vision tower it does not know and a pixel shuffle that does not divide the grid", () => {
     expect(() =>
       parseNemotronVlArchitecture(
