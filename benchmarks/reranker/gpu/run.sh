@@ -12,12 +12,21 @@
 #     the second oracle instead: gpu/decoder_oracle.py (transformers; --dry-run: our PyTorch
 #     reference) writes tiny decoder rerankers and their logits, then our families score them
 #     (src/decoder-oracle/check-decoder-oracle.ts); exit 1 when a case is over 1e-4.
+#   benchmarks/reranker/gpu/run.sh --vision-oracle [--dry-run] <out-folder>
+#     the VLM reranker's oracle: gpu/vision_oracle.py (transformers' SiglipVisionModel and
+#     LlamaModel in NVIDIA's llama-nemotron-rerank-vl recipe; --dry-run: our PyTorch reference)
+#     writes a tiny VLM directory, token rows and tiles, then our llama-nemotron-vl-rerank family
+#     scores them (src/vision-oracle/check-vision-oracle.ts); exit 1 when over 1e-4.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 decoder_oracle=false
+vision_oracle=false
 if [ "${1:-}" = "--decoder-oracle" ]; then
   decoder_oracle=true
+  shift
+elif [ "${1:-}" = "--vision-oracle" ]; then
+  vision_oracle=true
   shift
 fi
 
@@ -36,6 +45,9 @@ if [ "$decoder_oracle" = true ]; then
   # Debian's python3 has torch where transformers is absent (the dry run); the device machine's
   # python3 has both. HYBRID_RAG_ORACLE_PYTHON names another.
   "${HYBRID_RAG_ORACLE_PYTHON:-python3}" benchmarks/reranker/gpu/decoder_oracle.py --out "$out" "${dry_run[@]}"
+fi
+if [ "$vision_oracle" = true ]; then
+  "${HYBRID_RAG_ORACLE_PYTHON:-python3}" benchmarks/reranker/gpu/vision_oracle.py --out "$out" "${dry_run[@]}"
 fi
 
 # A device bundle (gpu/prepare-device-bundle.sh; .device-bundle/, carried to a GPU machine that
@@ -85,6 +97,9 @@ PYTHON
   if [ "$decoder_oracle" = true ]; then
     exec timeout 480 node "$root/tree/benchmarks/reranker/src/decoder-oracle/check-decoder-oracle.ts" "$out"
   fi
+  if [ "$vision_oracle" = true ]; then
+    exec timeout 480 node "$root/tree/benchmarks/reranker/src/vision-oracle/check-vision-oracle.ts" "$out"
+  fi
   exec timeout 480 node "$root/tree/benchmarks/reranker/src/gpu-check/gpu-check.ts" --out "$out" \
     --shared "$root/shared" "${dry_run[@]}" "$@"
 fi
@@ -100,5 +115,8 @@ fi
 # Hard stop at 8 minutes: the runner itself stops measuring at --budget-s (default 420 s).
 if [ "$decoder_oracle" = true ]; then
   exec timeout 480 node benchmarks/reranker/src/decoder-oracle/check-decoder-oracle.ts "$out"
+fi
+if [ "$vision_oracle" = true ]; then
+  exec timeout 480 node benchmarks/reranker/src/vision-oracle/check-vision-oracle.ts "$out"
 fi
 exec timeout 480 node benchmarks/reranker/src/gpu-check/gpu-check.ts --out "$out" "${dry_run[@]}" "$@"

@@ -96,8 +96,10 @@ def _linear(x, weights, name):
     return F.linear(x, weights[name + ".weight"], weights.get(name + ".bias"))
 
 
-def decoder(config, weights, input_ids, attention_mask, causal, query_key_norm, prefix="model."):
-    """The final-norm hidden states [batch, sequence, hidden] of a Llama-style decoder."""
+def decoder(config, weights, input_ids, attention_mask, causal, query_key_norm, prefix="model.",
+            inputs_embeds=None):
+    """The final-norm hidden states [batch, sequence, hidden] of a Llama-style decoder
+    (`inputs_embeds`, when given, replaces the token embeddings: a VLM's image features)."""
     heads = config["num_attention_heads"]
     kv_heads = config.get("num_key_value_heads") or heads
     head_dim = config.get("head_dim") or config["hidden_size"] // heads
@@ -106,7 +108,9 @@ def decoder(config, weights, input_ids, attention_mask, causal, query_key_norm, 
     batch, length = input_ids.shape
     cos, sin = rotary_cos_sin(config, head_dim, length)
     allowed = allowed_keys(attention_mask, causal, window)
-    hidden = F.embedding(input_ids, weights[prefix + "embed_tokens.weight"])
+    hidden = inputs_embeds
+    if hidden is None:
+        hidden = F.embedding(input_ids, weights[prefix + "embed_tokens.weight"])
     for layer in range(config["num_hidden_layers"]):
         p = f"{prefix}layers.{layer}."
         x = rms_norm(hidden, weights[p + "input_layernorm.weight"], eps)

@@ -23,6 +23,7 @@ export type {
   PairInputFormat,
   StoredDType,
   TensorInfo,
+  VisionInputFormat,
   WeightSource,
 } from "./graph/model-family.ts";
 export { SafetensorsWeights } from "./graph/safetensors-weights.ts";
@@ -54,3 +55,12 @@ export {
   providerLibraryInstalled,
 } from "./provider-libraries.ts";
 export { type EncodedText, TextTokenizer } from "./text-tokenizer.ts";
+export {
+  type DecodableImageFormat,
+  decodeImage,
+  defaultImageLimits,
+  type ImageLimits,
+  sniffImageFormat,
+} from "./vision/decode-image.ts";
+export { closestTileGrid, type ImageTiles, imageTiles } from "./vision/image-tiles.ts";
+export { type RgbImage, resizeBicubic } from "./vision/pil-bicubic-resize.ts";

@@ -1,6 +1,12 @@
 // `@hybrid-rag/models/internal`: building blocks the hybrid-rag packages share. Not a stable API:
 // it may change in any release. Applications use the public entry point, `@hybrid-rag/models`.
-export { batchFeeds, int64Tensor, type PaddedBatch, padBatch } from "./padded-batch.ts";
+export {
+  batchFeeds,
+  float32Tensor,
+  int64Tensor,
+  type PaddedBatch,
+  padBatch,
+} from "./padded-batch.ts";
 export {
   defaultItemsPerBatch,
   defaultTokensPerBatch,

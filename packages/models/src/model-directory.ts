@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import type { z } from "zod";
 import { buildModelGraph, type GraphEvent } from "./graph/build-model-graph.ts";
-import type { GraphPrecision, ModelTask } from "./graph/model-family.ts";
+import type { GraphPrecision, ModelTask, VisionInputFormat } from "./graph/model-family.ts";
 import { hasSafetensorsWeights } from "./graph/safetensors-weights.ts";
 import { downloadFromHub, type HubOptions, isHubModelId } from "./hub-download.ts";
 import {
@@ -59,6 +59,11 @@ export interface BuiltGraphInfo {
   readonly cacheDirectory: string | undefined;
   /** The family's pair input format (e.g. "question:{query} \n \n passage:{passage}"), if it has one. */
   readonly pairTemplate: string | undefined;
+  /**
+   * Vision-language families (llama-nemotron-vl-rerank): how passage images become tiles and
+   * image tokens; the graph then takes `pixel_values`. Undefined for text-only models.
+   */
+  readonly vision: VisionInputFormat | undefined;
 }
 
 export interface LoadModelOptions extends HubOptions {
@@ -160,9 +165,13 @@ function maxLengthOf(
   sentenceTransformers: SentenceTransformersConfig | undefined,
 ): number {
   // Tokenizers without a limit store a huge sentinel (1e30) as model_max_length.
+  // A vision-language config nests its language model's positions under llm_config.
+  const nested = (config as { llm_config?: { max_position_embeddings?: unknown } }).llm_config
+    ?.max_position_embeddings;
   const limits = [
     tokenizerConfig.model_max_length,
     config.max_position_embeddings,
+    typeof nested === "number" ? nested : undefined,
     sentenceTransformers?.maxSequenceLength,
   ].filter((value): value is number => value !== undefined && value > 0 && value < 1e6);
   return limits.length > 0 ? Math.min(...limits) : 512;
@@ -246,6 +255,7 @@ async function findOrBuildGraph(
         cached: built.cached,
         cacheDirectory: options.graphCacheDirectory,
         pairTemplate: built.family.pairInputFormat(config).template,
+        vision: built.family.visionInputFormat?.(config, await readProcessorConfig(path)),
       },
     };
   }
@@ -255,6 +265,22 @@ async function findOrBuildGraph(
       "(model.safetensors or model.safetensors.index.json) to build one from. Save the model with " +
       "`save_pretrained()`, export it with `optimum-cli export onnx --model <id> <dir>`, or pass onnxFile.",
   );
+}
+
+/** processor_config.json (NVIDIA's VLM processors keep their tiling settings there), or {}. */
+async function readProcessorConfig(path: string): Promise<Record<string, unknown>> {
+  const file = join(path, "processor_config.json");
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // reported below
+  }
+  throw new HybridRagError("corrupt-data", `${file} is not a JSON object; fix or remove it.`);
 }
 
 function defaultTaskOf(config: ModelConfig): ModelTask {

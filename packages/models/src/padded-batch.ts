@@ -53,3 +53,8 @@ export function int64Tensor(values: readonly number[], dims: readonly number[]):
     dims,
   );
 }
+
+/** A float32 feed (image tiles) for packages that do not depend on onnxruntime themselves. */
+export function float32Tensor(values: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor("float32", values, dims);
+}

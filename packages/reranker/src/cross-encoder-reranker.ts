@@ -3,6 +3,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { CrossEncoder, type CrossEncoderOptions } from "./cross-encoder.ts";
 import type { TruncateMode } from "./cross-encoder-options.ts";
 import { defaultPassageText, rerankHits } from "./rerank-hits.ts";
+import type { ImageReadingOptions } from "./vision-documents.ts";
 
 export interface CrossEncoderRerankerOptions extends Partial<CrossEncoderOptions> {
   /** Share an encoder between rerankers (and a reranking server) instead of loading `model`. */
@@ -12,6 +13,12 @@ export interface CrossEncoderRerankerOptions extends Partial<CrossEncoderOptions
   readonly activation?: "none" | "sigmoid";
   readonly truncate?: TruncateMode;
   readonly passageText?: (document: Document) => string;
+  /**
+   * Vision-language models: bounds on passage images, and the reader of collection-stored
+   * images (`document.image` as a reference). Text-only models ignore images only when no
+   * candidate has one; otherwise they refuse (`unsupported`).
+   */
+  readonly images?: ImageReadingOptions;
 }
 
 export interface CrossEncoderReranker extends Reranker {
@@ -28,16 +35,47 @@ export async function createCrossEncoderReranker(
     activation = "none",
     truncate = "END",
     passageText = defaultPassageText,
+    images = {},
     ...encoderOptions
   } = options;
   checkRerankSettings(activation, truncate);
   checkSharedOrOptions("createCrossEncoderReranker", "crossEncoder", given, encoderOptions);
   const crossEncoder = given ?? (await CrossEncoder.create(encoderOptions as CrossEncoderOptions));
+  const settings = { activation, truncate, passageText };
   return {
     name,
     crossEncoder,
-    rerank: scoringRerank(name, crossEncoder, { activation, truncate, passageText }),
+    rerank:
+      crossEncoder.model.builtGraph?.vision === undefined
+        ? scoringRerank(name, crossEncoder, settings)
+        : imageScoringRerank(name, crossEncoder, settings, images),
   };
+}
+
+/**
+ * The `rerank` method of a vision-language cross-encoder: each candidate is scored on its
+ * passage text and, when its document has one, its image (text-only, image-only and
+ * text-and-image candidates in one call).
+ */
+function imageScoringRerank(
+  name: string,
+  crossEncoder: CrossEncoder,
+  { activation, truncate, passageText }: RerankSettings,
+  images: ImageReadingOptions,
+): Reranker["rerank"] {
+  return (query: string, candidates: readonly Hit[], rerankOptions?: RerankOptions) =>
+    rerankHits(name, candidates, rerankOptions, passageText, async (passages, documents) => {
+      const logits = await crossEncoder.scorePassages(
+        query,
+        passages.map((text, index) => ({ text, image: documents[index]!.image })),
+        {
+          truncate,
+          ...images,
+          ...(rerankOptions?.signal ? { signal: rerankOptions.signal } : {}),
+        },
+      );
+      return activation === "sigmoid" ? logits.map((logit) => 1 / (1 + Math.exp(-logit))) : logits;
+    });
 }
 
 /**

@@ -30,9 +30,17 @@ import {
   type QueryPassagePair,
   splitTemplate,
 } from "./encode-pairs.ts";
+import type { VisionEncodedPair } from "./encode-vision-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 import { PairTokenizerWorker } from "./pair-tokenizer.ts";
+import {
+  encodePassages,
+  type ImageReadingOptions,
+  type PassageEncoding,
+  type PassageWithImage,
+  pixelValuesFeed,
+} from "./vision-documents.ts";
 
 export interface CrossEncoderOptions extends CrossEncoderSettings {
   /** A model directory path, a Hub id, or an already loaded directory. */
@@ -50,6 +58,8 @@ export interface ScoreEncodedOptions {
 }
 
 export interface ScorePairsOptions extends TokenizePairsOptions, ScoreEncodedOptions {}
+
+export interface ScorePassagesOptions extends ScorePairsOptions, ImageReadingOptions {}
 
 /**
  * A cross-encoder on onnxruntime: scores (query, passage) pairs with the model's raw logit.
@@ -270,6 +280,49 @@ export class CrossEncoder {
     return scores;
   }
 
+  /**
+   * Vision-language models (llama-nemotron-vl-rerank): passages with text, an image, or both,
+   * tokenised with the image tokens in NVIDIA's prompt and their images decoded and tiled, for
+   * `scoreEncoded`. Throws `unsupported` for a text-only model when a passage has an image.
+   */
+  encodePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ScorePassagesOptions = {},
+  ): Promise<VisionEncodedPair[]> {
+    return encodePassages(this.#passageEncoding(), query, passages, options, 0);
+  }
+
+  /**
+   * Raw logits of passages that may carry images (see encodePassages), in input order. Images
+   * are decoded and tiled `imagePassagesPerChunk` passages at a time, each chunk scored before
+   * the next is decoded: a full-size tile is 3 MB of float32, and 512 page images of 7 tiles
+   * held at once would be 10 GB.
+   */
+  async scorePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ScorePassagesOptions = {},
+  ): Promise<Float32Array> {
+    const scores = new Float32Array(passages.length);
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    for (let start = 0; start < passages.length; start += imagePassagesPerChunk) {
+      const chunk = passages.slice(start, start + imagePassagesPerChunk);
+      const encoded = await encodePassages(this.#passageEncoding(), query, chunk, options, start);
+      scores.set(await this.scoreEncoded(encoded, signal), start);
+    }
+    return scores;
+  }
+
+  #passageEncoding(): PassageEncoding {
+    return {
+      model: this.model,
+      maxLength: this.maxLength,
+      pairTemplate: this.#pairTemplate,
+      tokenizePairs: (pairs, options) => this.tokenizePairs(pairs, options),
+    };
+  }
+
   async release(): Promise<void> {
     await this.#tokenizerWorker?.terminate();
     await this.#session.release();
@@ -321,7 +374,16 @@ export class CrossEncoder {
   async #run(encoded: readonly EncodedText[]): Promise<Float32Array> {
     const batch = padBatch(encoded, this.model.tokenizer.padId);
     this.#modelRuns++;
-    const outputs = await this.#session.session.run(batchFeeds(batch, this.#session.inputNames));
+    const feeds = batchFeeds(batch, this.#session.inputNames);
+    const vision = this.model.builtGraph?.vision;
+    if (vision && this.#session.inputNames.includes("pixel_values")) {
+      // Text-only pairs on a vision-language model run the same graph with no tiles.
+      feeds.pixel_values = pixelValuesFeed(
+        encoded as readonly Partial<VisionEncodedPair>[],
+        vision,
+      );
+    }
+    const outputs = await this.#session.session.run(feeds);
     const logits = outputs.logits ?? outputs[this.#session.outputNames[0]!];
     const data = logits?.type === "float16" ? float16Logits(logits.data) : logits?.data;
     if (!logits || !(data instanceof Float32Array)) {
@@ -337,6 +399,9 @@ export class CrossEncoder {
     return data;
   }
 }
+
+/** Passages whose images are decoded at once by scorePassages (≤ 16 × 7 tiles × 3 MB at 512 px). */
+const imagePassagesPerChunk = 16;
 
 /** fp16 models' logits: raw bits (Uint16Array) or, where the runtime has one, a Float16Array. */
 function float16Logits(data: unknown): Float32Array | undefined {

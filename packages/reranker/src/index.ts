@@ -4,6 +4,7 @@ export {
   createCrossEncoder,
   type ScoreEncodedOptions,
   type ScorePairsOptions,
+  type ScorePassagesOptions,
   type TokenizePairsOptions,
 } from "./cross-encoder.ts";
 export {
@@ -22,6 +23,7 @@ export {
   createCrossEncoderWorkerPool,
 } from "./cross-encoder-worker-pool.ts";
 export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+export type { VisionEncodedPair, VisionPair } from "./encode-vision-pairs.ts";
 export type { ChosenModelFile, ModelPrecision } from "./model-precision.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
 export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
@@ -31,6 +33,7 @@ export {
 } from "./remote/remote-reranker.ts";
 export { createTeiReranker, type TeiRerankerOptions } from "./remote/tei-reranker.ts";
 export { defaultPassageText, rerankHits } from "./rerank-hits.ts";
+export type { ImageReadingOptions, PassageWithImage } from "./vision-documents.ts";
 export {
   createWorkerPoolReranker,
   type WorkerPoolReranker,

@@ -15,13 +15,14 @@ export async function rerankHits(
   candidates: readonly Hit[],
   options: RerankOptions | undefined,
   passageText: (document: Document) => string,
-  score: (passages: string[]) => Promise<ArrayLike<number>>,
+  score: (passages: string[], documents: Document[]) => Promise<ArrayLike<number>>,
 ): Promise<Hit[]> {
   throwIfAborted(options?.signal, `${name} reranker`);
   const topN = options?.topN;
   if (topN !== undefined && !(Number.isInteger(topN) && topN >= 1)) {
     throw new HybridRagError("invalid-argument", `topN must be a whole number ≥ 1, got ${topN}.`);
   }
+  const documents: Document[] = [];
   const passages = candidates.map((hit) => {
     if (!hit.document) {
       throw new HybridRagError(
@@ -30,10 +31,11 @@ export async function rerankHits(
         { details: { id: hit.id } },
       );
     }
+    documents.push(hit.document);
     return passageText(hit.document);
   });
   if (passages.length === 0) return [];
-  const scores = await score(passages);
+  const scores = await score(passages, documents);
   const scored = candidates.map((hit, index) => ({ hit, score: scores[index]! }));
   scored.sort((a, b) => b.score - a.score || a.hit.rank - b.hit.rank);
   return scored.slice(0, topN ?? scored.length).map(({ hit, score: value }, index) => ({

@@ -18,6 +18,8 @@ export const excludedDependencies: Readonly<Record<string, string>> = {
     "the CPU benchmark's peer (run-benchmark.ts); the GPU check never imports it (it brings sharp and onnxruntime-web)",
   vitest:
     "@hybrid-rag/core's optional peer for its test contracts (core/testing), unused by the check",
+  sharp:
+    "@hybrid-rag/models' image decoder, imported lazily by decodeImage; the GPU check and the oracles feed tiles, never image files",
 };
 
 /** onnxruntime-node ships binaries for six platforms; the device machine is linux x64. */

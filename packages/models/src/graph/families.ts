@@ -2,15 +2,20 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { bertFamily } from "./families/bert-family.ts";
 import { decoderFamilies } from "./families/decoder-families.ts";
 import { modernBertFamily } from "./families/modernbert-family.ts";
+import { nemotronVlRerankFamily } from "./families/nemotron-vl-rerank-family.ts";
 import { xlmRobertaFamily } from "./families/xlm-roberta-family.ts";
 import type { ModelFamily } from "./model-family.ts";
 
-/** Every architecture family the builder knows, tried in order: the encoders, then the decoder rerankers. */
+/**
+ * Every architecture family the builder knows, tried in order: the encoders, the decoder
+ * rerankers, then the vision-language reranker (its config names only its own architecture).
+ */
 export const modelFamilies: readonly ModelFamily[] = [
   bertFamily,
   xlmRobertaFamily,
   modernBertFamily,
   ...decoderFamilies,
+  nemotronVlRerankFamily,
 ];
 
 /**

@@ -1,4 +1,7 @@
+import type { VisionInputFormat } from "./families/nemotron-vl-config.ts";
 import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
+
+export type { VisionInputFormat } from "./families/nemotron-vl-config.ts";
 
 // The contract between the model builder (safetensors directory → ONNX graph, cached) and the
 // architecture families that write the graph. A family knows one architecture's tensors and
@@ -10,7 +13,10 @@ import type { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 // - a cross-encoder outputs `logits` (float32, [batch_size, 1]): one raw score per pair;
 // - an embedder outputs `last_hidden_state` (float32, [batch_size, sequence_length, hidden]);
 //   pooling and normalisation stay outside the graph, as for Optimum exports;
-// - fp16 graphs keep int64 inputs and float32 outputs (keep_io_types).
+// - fp16 graphs keep int64 inputs and float32 outputs (keep_io_types);
+// - a vision-language family adds `pixel_values` (float32, [tiles, 3, size, size], normalised
+//   tiles of every image of the batch in reading order; [0, 3, size, size] for text only) and
+//   reads each image token id of `input_ids` as the place of the next tile feature.
 
 /** Element types a safetensors file may store for the floating-point weights we load. */
 export type StoredDType = "F32" | "F16" | "BF16";
@@ -69,4 +75,12 @@ export interface ModelFamily {
   build(context: FamilyBuildContext): Promise<void>;
   /** The pair format for cross-encoding; the directory's own config may override it. */
   pairInputFormat(config: Readonly<Record<string, unknown>>): PairInputFormat;
+  /**
+   * Vision-language families: how an image becomes tiles and image tokens (config.json, with
+   * processor_config.json's tiling keys when the directory has one). Absent: text only.
+   */
+  visionInputFormat?(
+    config: Readonly<Record<string, unknown>>,
+    processor?: Readonly<Record<string, unknown>>,
+  ): VisionInputFormat;
 }

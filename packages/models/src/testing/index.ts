@@ -3,13 +3,25 @@ export {
   type DecoderRerankerFamilyName,
 } from "../graph/testing/create-decoder-reranker.ts";
 export {
+  createVisionRerankerDirectory,
+  tinyNemotronVlConfig,
+  visionSpecialTokens,
+} from "../graph/testing/create-vision-reranker.ts";
+export {
   llama32OneBillionConfig,
   measureLlamaShape,
   type ShapeFigures,
   writeLlamaShapeDirectory,
 } from "../graph/testing/llama-shape-figures.ts";
 export { scoreDecoderDirectory } from "../graph/testing/score-decoder-directory.ts";
+export { scoreVisionDirectory } from "../graph/testing/score-vision-directory.ts";
+export { writeTestImages } from "../graph/testing/test-images.ts";
 export { referenceLogits as decoderReferenceLogits } from "../graph/testing/torch-reference.ts";
+export {
+  type VisionReferenceOutput,
+  type VisionReferenceRequest,
+  visionReference,
+} from "../graph/testing/vision-reference.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
 export {
   createSafetensorsModel,

@@ -14,6 +14,11 @@ export interface DecoderStackOptions {
   readonly queryKeyNorm: boolean;
   /** Checkpoint prefix of the decoder ("model." for *ForSequenceClassification / *ForCausalLM). */
   readonly prefix: string;
+  /**
+   * Rewrites the token embeddings [batch, sequence, hidden] before the first layer (a VLM puts
+   * its image features in place of the image tokens' embeddings); default: unchanged.
+   */
+  readonly embed?: (tokenEmbeddings: string, inputIds: string) => Promise<string>;
 }
 
 /** What the heads on top of the decoder need. */
@@ -50,6 +55,7 @@ export async function buildDecoderStack(
     ]),
   );
   let hiddenStates = builder.node("Gather", [embeddings, inputIds], { axis: 0 });
+  if (options.embed) hiddenStates = await options.embed(hiddenStates, inputIds);
 
   const shared = sharedTensors(builder, architecture, inputIds, attentionMask, options);
   for (let layer = 0; layer < architecture.layers; layer++) {
