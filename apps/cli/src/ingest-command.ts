@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import {
   type CollectionLock,
   createEmbeddedCollection,
@@ -11,16 +11,12 @@ import {
   readCollectionManifest,
 } from "@hybrid-rag/collection";
 import { HybridRagError } from "@hybrid-rag/core";
-import {
-  type LoadFolderOptions,
-  type LoadResult,
-  loadFolder,
-  printablePath,
-} from "@hybrid-rag/loaders";
+import { type LoadFolderOptions, type LoadResult, printablePath } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { chunkingCounterFor, isNoModel } from "./collection-model.ts";
 import { ingestRates } from "./ingest-rates.ts";
+import { loadFolderOrFile } from "./load-source.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
@@ -111,9 +107,12 @@ async function ingestLocked(
   collection.events.on("ingest-progress", (event) => bar?.update(event));
   let summary: IngestSummary;
   try {
-    summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
-      removeMissing: flags.removeMissing,
-    });
+    summary = await collection.ingest(
+      printWarnings(await loadFolderOrFile(folder, flags.loader), io),
+      {
+        removeMissing: flags.removeMissing,
+      },
+    );
   } finally {
     bar?.stop();
   }
@@ -174,9 +173,11 @@ async function* printWarnings(
 
 async function startBar(folder: string, io: CliIo) {
   // The walk streams; the file count only sizes the bar (a JSON Lines file holds many documents).
-  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter(
-    (entry) => !entry.isDirectory(),
-  ).length;
+  const files = (await stat(folder)).isFile()
+    ? 1
+    : (await readdir(folder, { recursive: true, withFileTypes: true })).filter(
+        (entry) => !entry.isDirectory(),
+      ).length;
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr,
