@@ -141,6 +141,11 @@ export function createProgram(
         "also print an LLM context of at most this many tokens, with [n] citations",
         positiveInteger,
       )
+      .option(
+        "--server <url>",
+        "ask this running `hybrid-rag serve` (default: the serve running on <dir>, if any, else open the collection here)",
+      )
+      .option("--no-server", "open the collection here even when a serve runs on it")
       .option("--json", "print JSON", false),
     "none",
   ).action(
