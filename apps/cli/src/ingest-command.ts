@@ -35,6 +35,8 @@ export interface IngestFlags extends ModelFlags {
   readonly workers: number;
   /** False when --embedding-model was left at its default (a BM25-only collection then stays so). */
   readonly modelGiven?: boolean;
+  /** BM25 analyzer of a new collection (default standard); an existing one keeps its own. */
+  readonly analyzer?: "standard" | "english";
 }
 
 export interface IngestOutcome {
@@ -61,6 +63,12 @@ export async function ingestCommand(
 ): Promise<IngestOutcome> {
   // Read before loading a model (which may mean a download); the open under the lock re-checks.
   const manifest = await readCollectionManifest(flags.into);
+  if (manifest && flags.analyzer && flags.analyzer !== manifest.bm25.analyzer) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${flags.into} was indexed with the ${manifest.bm25.analyzer} analyzer, not ${flags.analyzer}: leave --analyzer out to keep it, or ingest into a new --into directory.`,
+    );
+  }
   const bm25Only =
     isNoModel(flags.embeddingModel) || (manifest?.embedder === null && flags.modelGiven === false);
   if (bm25Only && manifest?.embedder) {
@@ -96,6 +104,7 @@ async function ingestLocked(
     ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
     : createEmbeddedCollection({
         ...(embedder ? { embedder } : {}),
+        ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
         chunking: {
           maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
           ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),

@@ -100,6 +100,12 @@ export function createProgram(
           nonNegativeInteger,
           availableParallelism(),
         )
+        .addOption(
+          new Option(
+            "--analyzer <name>",
+            "BM25 analyzer of a new collection, recorded in its manifest (standard: Lucene's, no stemming or stop words; english: stop words dropped, Porter stems)",
+          ).choices(["standard", "english"]),
+        )
         .option("--no-progress", "no progress bar")
         .option("--json", "print the summary as JSON", false),
     ),

@@ -9,6 +9,12 @@ import type { DemoConfig } from "./demo-config.ts";
 /** The demo's chunk size, as before it ingested through the CLI. */
 const chunkTokens = 200;
 
+/**
+ * The demo's BM25 has always stemmed and dropped stop words; the manifest records it, so
+ * `hybrid-rag search` on the cached directory ranks alike.
+ */
+const analyzer = "english";
+
 /** How long a second demo on the same folder waits for the first one's ingest. */
 const waitForOtherWriterSeconds = 600;
 
@@ -46,6 +52,7 @@ export async function ingestIntoCache(config: DemoConfig, io: CliIo): Promise<Co
       rerankerApi: "nim",
       executionProvider: config.executionProvider,
       modelGiven: true,
+      analyzer,
     },
     io,
   );
@@ -63,10 +70,13 @@ async function embeddingModelOf(config: DemoConfig): Promise<string> {
   return entries !== undefined && entries.length === 0 ? "none" : path;
 }
 
-/** One directory per corpus path and embedding model: a collection keeps the model it was built with. */
+/**
+ * One directory per corpus path, embedding model and analyzer: a collection keeps the model and
+ * analyzer it was built with.
+ */
 export function cacheDirectoryFor(config: DemoConfig, embeddingModel: string): string {
   const key = createHash("sha256")
-    .update(`${config.corpusPath}\n${embeddingModel}`)
+    .update(`${config.corpusPath}\n${embeddingModel}\n${analyzer}`)
     .digest("hex")
     .slice(0, 16);
   const name =

@@ -205,7 +205,7 @@ describe("pnpm demo --collection <dir> on a collection built by hybrid-rag inges
 });
 
 describe("pnpm demo <folder>: the CLI's ingest into a cached collection", () => {
-  it("ingests once, then a second start embeds nothing; the english analyzer is not assumed", async () => {
+  it("ingests once with the english analyzer recorded in the manifest, then a second start embeds nothing", async () => {
     const cache = join(workspace, "cache");
     const first = captureIo();
     const demo = await openDemo(
@@ -219,6 +219,8 @@ describe("pnpm demo <folder>: the CLI's ingest into a cached collection", () => 
       expect(directory.startsWith(join(cache, "docs-"))).toBe(true);
       expect(first.err()).toContain(`hybrid-rag demo: ingesting ${folder} into ${directory}`);
       expect(first.out()).toContain(`Ingested into ${directory} (version 1)`);
+      const manifest = JSON.parse(await readFile(join(directory, "manifest.json"), "utf8"));
+      expect(manifest.bm25.analyzer).toBe("english");
       expect(first.out()).toMatch(/documents {3}5 \(added 5, replaced 0, unchanged 0, removed 0\)/);
       // The same collection the CLI reads, ranked the same.
       for (const query of queries) {
