@@ -79,7 +79,7 @@ describe("startDemo's ingest summary (the CLI's, into the demo's cached collecti
       );
       expect(out).toContain(`    ${join(folder, "logo.png")}: unsupported file type ".png"`);
       expect(out).toContain(
-        "2 duplicate ids skipped (first wins: the first document of an id is kept, each later one is listed under skipped)\n",
+        "2 duplicate ids skipped (first wins: the first document of an id is kept, later ones are skipped)\n",
       );
       const hits = JSON.stringify(await demo.engine.search("solar", { topK: 5, candidates: 10 }));
       expect(hits).toContain("solar panels");

@@ -55,7 +55,7 @@ async function startOnCollection(config: DemoConfig, io: CliIo): Promise<Running
       ).length;
     if (duplicates > 0) {
       io.stdout.write(
-        `${duplicates} duplicate id${duplicates === 1 ? "" : "s"} skipped (first wins: the first document of an id is kept, each later one is listed under skipped)\n`,
+        `${duplicates} duplicate id${duplicates === 1 ? "" : "s"} skipped (first wins: the first document of an id is kept, later ones are skipped)\n`,
       );
     }
   }
@@ -74,29 +74,25 @@ async function startOnCollection(config: DemoConfig, io: CliIo): Promise<Running
 
 async function startOnStack(config: DemoConfig, io: CliIo): Promise<RunningDemo> {
   const components = await buildDemoComponents(config);
+  let corpus: Awaited<ReturnType<typeof ingestCorpus>>;
   try {
-    const engine = new DemoEngine(components);
     const started = performance.now();
-    const corpus = await ingestCorpus(engine, config.corpusPath);
+    corpus = await ingestCorpus(new DemoEngine(components), config.corpusPath);
     for (const warning of corpus.warnings) io.stderr.write(`${warning}\n`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     io.stdout.write(
       `indexed ${corpus.chunks - corpus.failed} of ${corpus.chunks} chunks (${corpus.documents} documents) from ${config.corpusPath} in ${seconds} s (${corpus.counts}, ${corpus.failed} failed)\n`,
     );
-    return await serve(
-      config,
-      new DemoEngine({ ...components, examples: corpus.examples }),
-      undefined,
-      {
-        source: config.corpusPath,
-        documents: corpus.documents,
-        chunks: corpus.chunks,
-      },
-    );
   } catch (error) {
     await components.close?.();
     throw error;
   }
+  // serve() closes the components if it cannot listen.
+  return serve(config, new DemoEngine({ ...components, examples: corpus.examples }), undefined, {
+    source: config.corpusPath,
+    documents: corpus.documents,
+    chunks: corpus.chunks,
+  });
 }
 
 async function serve(
