@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import {
   type CollectionLock,
   createEmbeddedCollection,
@@ -11,16 +11,12 @@ import {
   readCollectionManifest,
 } from "@hybrid-rag/collection";
 import { HybridRagError } from "@hybrid-rag/core";
-import {
-  type LoadFolderOptions,
-  type LoadResult,
-  loadFolder,
-  printablePath,
-} from "@hybrid-rag/loaders";
+import { type LoadFolderOptions, type LoadResult, printablePath } from "@hybrid-rag/loaders";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { chunkingCounterFor, isNoModel } from "./collection-model.ts";
 import { ingestRates } from "./ingest-rates.ts";
+import { loadFolderOrFile } from "./load-source.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
@@ -39,6 +35,8 @@ export interface IngestFlags extends ModelFlags {
   readonly workers: number;
   /** False when --embedding-model was left at its default (a BM25-only collection then stays so). */
   readonly modelGiven?: boolean;
+  /** BM25 analyzer of a new collection (default standard); an existing one keeps its own. */
+  readonly analyzer?: "standard" | "english";
 }
 
 export interface IngestOutcome {
@@ -65,6 +63,12 @@ export async function ingestCommand(
 ): Promise<IngestOutcome> {
   // Read before loading a model (which may mean a download); the open under the lock re-checks.
   const manifest = await readCollectionManifest(flags.into);
+  if (manifest && flags.analyzer && flags.analyzer !== manifest.bm25.analyzer) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${flags.into} was indexed with the ${manifest.bm25.analyzer} analyzer, not ${flags.analyzer}: leave --analyzer out to keep it, or ingest into a new --into directory.`,
+    );
+  }
   const bm25Only =
     isNoModel(flags.embeddingModel) || (manifest?.embedder === null && flags.modelGiven === false);
   if (bm25Only && manifest?.embedder) {
@@ -100,6 +104,7 @@ async function ingestLocked(
     ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
     : createEmbeddedCollection({
         ...(embedder ? { embedder } : {}),
+        ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
         chunking: {
           maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
           ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),
@@ -111,9 +116,12 @@ async function ingestLocked(
   collection.events.on("ingest-progress", (event) => bar?.update(event));
   let summary: IngestSummary;
   try {
-    summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
-      removeMissing: flags.removeMissing,
-    });
+    summary = await collection.ingest(
+      printWarnings(await loadFolderOrFile(folder, flags.loader), io),
+      {
+        removeMissing: flags.removeMissing,
+      },
+    );
   } finally {
     bar?.stop();
   }
@@ -174,9 +182,11 @@ async function* printWarnings(
 
 async function startBar(folder: string, io: CliIo) {
   // The walk streams; the file count only sizes the bar (a JSON Lines file holds many documents).
-  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter(
-    (entry) => !entry.isDirectory(),
-  ).length;
+  const files = (await stat(folder)).isFile()
+    ? 1
+    : (await readdir(folder, { recursive: true, withFileTypes: true })).filter(
+        (entry) => !entry.isDirectory(),
+      ).length;
   const bar = new cliProgress.SingleBar(
     {
       stream: io.stderr,

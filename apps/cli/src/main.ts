@@ -100,6 +100,12 @@ export function createProgram(
           nonNegativeInteger,
           availableParallelism(),
         )
+        .addOption(
+          new Option(
+            "--analyzer <name>",
+            "BM25 analyzer of a new collection, recorded in its manifest (standard: Lucene's, no stemming or stop words; english: stop words dropped, Porter stems)",
+          ).choices(["standard", "english"]),
+        )
         .option("--no-progress", "no progress bar")
         .option("--json", "print the summary as JSON", false),
     ),
@@ -141,6 +147,11 @@ export function createProgram(
         "also print an LLM context of at most this many tokens, with [n] citations",
         positiveInteger,
       )
+      .option(
+        "--server <url>",
+        "ask this running `hybrid-rag serve` (default: the serve running on <dir>, if any, else open the collection here)",
+      )
+      .option("--no-server", "open the collection here even when a serve runs on it")
       .option("--json", "print JSON", false),
     "none",
   ).action(

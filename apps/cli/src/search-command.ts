@@ -1,10 +1,12 @@
-import type { ChunkMetadata } from "@hybrid-rag/chunking";
+import type { ChunkMetadata, TokenCounter } from "@hybrid-rag/chunking";
 import { buildContext, chunkMetadataOf } from "@hybrid-rag/collection";
-import type { Hit } from "@hybrid-rag/core";
+import { type Hit, HybridRagError } from "@hybrid-rag/core";
 import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
 import type { CliIo } from "./cli-io.ts";
 import { openQueryableCollection } from "./collection-model.ts";
 import { loadReranker, type ModelFlags } from "./model-options.ts";
+import { searchRoute } from "./search-route.ts";
+import { type ServerSearchResult, searchThroughServer } from "./search-through-server.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
 export interface SearchFlags extends ModelFlags {
@@ -17,23 +19,26 @@ export interface SearchFlags extends ModelFlags {
   readonly context?: number;
   /** False when --embedding-model was left at its default: the collection's own model is used. */
   readonly modelGiven?: boolean;
+  /** `--server <url>`: ask that `hybrid-rag serve`; `--no-server`: open the collection here. */
+  readonly server?: string | false;
 }
 
-/** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
+/**
+ * `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and
+ * citations. Asked through a running `hybrid-rag serve` on the directory when there is a
+ * suitable one (`searchRoute`), else by opening the collection and its models here.
+ */
 export async function searchCommand(
   directory: string,
   query: string,
   flags: SearchFlags,
   io: CliIo,
 ): Promise<Hit[]> {
-  const { collection, tokenCounter } = await openQueryableCollection(directory, flags, () =>
-    loadReranker(flags),
-  );
-  const result = await collection.search(query, {
-    topK: flags.topK,
-    candidates: flags.candidates,
-    ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
-  });
+  const server = await searchRoute(directory, flags);
+  const { result, tokenCounter, answeredBy } =
+    server === undefined
+      ? await searchHere(directory, query, flags)
+      : await searchServer(server, directory, query, flags, io);
   const context = flags.context
     ? buildContext(result.hits, {
         maxTokens: flags.context,
@@ -51,7 +56,7 @@ export async function searchCommand(
       sources: hit.sources,
     }));
     io.stdout.write(
-      `${JSON.stringify({ query, hits, timings: result.timings, warnings: result.warnings, ...(context ? { context } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ query, hits, timings: result.timings, warnings: result.warnings, ...(context ? { context } : {}), ...(answeredBy ? { server: answeredBy } : {}) }, null, 2)}\n`,
     );
     return result.hits;
   }
@@ -65,6 +70,47 @@ export async function searchCommand(
       `\n--- context (${context.tokens} tokens, ${context.omitted.length} passages left out) ---\n${escapeForTerminal(context.text, { keepLines: true })}\n`,
     );
   return result.hits;
+}
+
+async function searchHere(directory: string, query: string, flags: SearchFlags) {
+  const { collection, tokenCounter } = await openQueryableCollection(directory, flags, () =>
+    loadReranker(flags),
+  );
+  const result = await collection.search(query, {
+    topK: flags.topK,
+    candidates: flags.candidates,
+    ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
+  });
+  return { result, tokenCounter, answeredBy: undefined };
+}
+
+/**
+ * Through a serve. A serve found by its record that does not answer (it just stopped) is not an
+ * error: the collection is opened here instead, and stderr says so.
+ */
+async function searchServer(
+  server: string,
+  directory: string,
+  query: string,
+  flags: SearchFlags,
+  io: CliIo,
+): Promise<{
+  result: ServerSearchResult;
+  tokenCounter: TokenCounter | undefined;
+  answeredBy: string | undefined;
+}> {
+  try {
+    const result = await searchThroughServer(server, query, flags);
+    // --context counts tokens approximately: the serve's tokenizer is not loaded here.
+    return { result, tokenCounter: undefined, answeredBy: server };
+  } catch (error) {
+    const found = typeof flags.server !== "string";
+    if (!found || !HybridRagError.isInstance(error) || error.code !== "unavailable") throw error;
+    io.stderr.write(
+      `hybrid-rag: the serve recorded in ${directory}/serve.json did not answer (${escapeForTerminal(error.message)}); searching the collection here\n`,
+    );
+    return searchHere(directory, query, flags);
+  }
 }
 
 function citationOf(hit: Hit) {

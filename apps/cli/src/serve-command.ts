@@ -1,3 +1,4 @@
+import { readCollectionManifest } from "@hybrid-rag/collection";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { createSearchServer, searchServerSettingsSchema } from "@hybrid-rag/search-server";
 import { type Command, InvalidArgumentError } from "commander";
@@ -5,6 +6,7 @@ import type { CliIo } from "./cli-io.ts";
 import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import type { ModelFlags } from "./model-options.ts";
 import { openServedCollection } from "./open-served-collection.ts";
+import { removeServeRecord, writeServeRecord } from "./serve-record.ts";
 import { waitForShutdown } from "./wait-for-shutdown.ts";
 
 export interface ServeFlags extends ModelFlags {
@@ -97,13 +99,31 @@ export async function serveCommand(directory: string, flags: ServeFlags, io: Cli
       "--ingest changes the collection: set HYBRID_RAG_API_KEY (16+ characters) first.",
     );
   }
+  const before = await readCollectionManifest(directory);
   const served = await openServedCollection(directory, flags, { rerankOnWorkers: true });
+  // The version opened is the manifest's of that moment: certain only if no save came between.
+  const after = await readCollectionManifest(directory);
+  const openedVersion = before?.version === after?.version ? after?.version : undefined;
   try {
     const server = createSearchServer({ collection: served.collection, directory, settings });
     const url = await server.listen();
+    // `hybrid-rag search <dir>` asks this serve instead of loading the collection (serve.json).
+    const record = (version: number) =>
+      writeServeRecord(directory, {
+        url,
+        version,
+        reranker: flags.rerankerModel,
+        maxTopK: checked.maxTopK,
+        maxCandidates: checked.maxCandidates,
+        needsKey: apiKey !== undefined,
+        startedAt: new Date().toISOString(),
+      });
+    if (openedVersion !== undefined) await record(openedVersion);
+    served.collection.events.on("collection-saved", ({ version }) => void record(version));
     io.stderr.write(`hybrid-rag serve: ${directory} on ${url} (OpenAPI: ${url}/openapi.json)\n`);
     const reason = await waitForShutdown();
     io.stderr.write(`hybrid-rag serve: ${reason}, closing\n`);
+    await removeServeRecord(directory);
     await server.close();
   } finally {
     await served.release();

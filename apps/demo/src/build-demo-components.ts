@@ -1,3 +1,4 @@
+import { englishAnalyzer } from "@hybrid-rag/bm25";
 import type { DocumentIndex, Reranker, Retriever } from "@hybrid-rag/core";
 import type { DemoConfig } from "./demo-config.ts";
 import type { DemoComponents, StageName, StageOff } from "./demo-engine.ts";
@@ -13,7 +14,11 @@ export type BuiltStage<T> =
 
 export type RetrieverStage = BuiltStage<Retriever & DocumentIndex>;
 
-/** Chooses each stage's engine from the configuration: embedded unless a server URL is set. */
+/**
+ * Chooses each stage's engine from the configuration, for the compose stack (a server URL is
+ * set): each start fills fresh indexes. The embedded engines open a collection instead
+ * (`openCollectionComponents`).
+ */
 export async function buildDemoComponents(config: DemoConfig): Promise<DemoComponents> {
   const [sparse, dense, reranked] = await Promise.all([
     buildSparseStage(config),
@@ -39,6 +44,8 @@ export async function buildDemoComponents(config: DemoConfig): Promise<DemoCompo
       reranked: reranked.description,
     },
     off,
+    // Both the embedded BM25 built here and Elasticsearch's index use the english analyzer.
+    analyzer: englishAnalyzer,
     async close() {
       await Promise.all(stages.map((stage) => ("close" in stage ? stage.close?.() : undefined)));
     },

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
 import { type FusionConfig, fusionConfigSchema } from "@hybrid-rag/fusion";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
@@ -9,6 +10,11 @@ const optionalUrl = (name: string) =>
 
 export const environmentSchema = z.object({
   DEMO_CORPUS: z.string().min(1).optional(),
+  /** A collection directory built by `hybrid-rag ingest` (`--collection` wins). */
+  DEMO_COLLECTION: z.string().min(1).optional(),
+  /** Where a corpus folder's collection is kept between starts (default: the user's cache). */
+  DEMO_CACHE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().min(1).optional(),
   DEMO_HOST: z.string().min(1).default("127.0.0.1"),
   DEMO_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DEMO_INDEX_NAME: z
@@ -44,6 +50,13 @@ function parseJson(text: string): unknown {
 /** Where the demo's documents, models and (optionally) servers are. */
 export interface DemoConfig {
   readonly corpusPath: string;
+  /**
+   * A collection directory built by `hybrid-rag ingest`, opened as it is (nothing is embedded at
+   * start); undefined: the corpus is ingested into a collection under `cacheDirectory`.
+   */
+  readonly collectionPath: string | undefined;
+  /** Where the collections of corpus folders are kept, one per folder and embedding model. */
+  readonly cacheDirectory: string;
   readonly host: string;
   readonly port: number;
   /** Elasticsearch index and Qdrant collection name. */
@@ -65,18 +78,33 @@ export interface DemoConfig {
 /** The sample corpus shipped with the demo, used when no corpus is given. */
 export const sampleCorpusPath = new URL("../sample-corpus", import.meta.url).pathname;
 
-/** Reads the configuration from environment variables; the corpus may also come as an argument. */
+/** What the command line gives: a corpus, or a collection directory (`--collection <dir>`). */
+export interface DemoArguments {
+  readonly corpus?: string;
+  readonly collection?: string;
+}
+
+/**
+ * Reads the configuration from environment variables; the corpus (a string, as before) or a
+ * collection directory may also come from the command line, and win over the environment.
+ */
 export function demoConfigFromEnvironment(
   environment: NodeJS.ProcessEnv = process.env,
-  corpusArgument?: string,
+  commandLine: string | DemoArguments = {},
 ): DemoConfig {
+  const given = typeof commandLine === "string" ? { corpus: commandLine } : commandLine;
   const present = Object.fromEntries(
     Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
   );
   const values = parseWithSchema(environmentSchema, present, "demo environment");
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
   return {
-    corpusPath: resolve(corpusArgument ?? values.DEMO_CORPUS ?? sampleCorpusPath),
+    corpusPath: resolve(given.corpus ?? values.DEMO_CORPUS ?? sampleCorpusPath),
+    collectionPath: path(given.collection ?? values.DEMO_COLLECTION),
+    cacheDirectory: resolve(
+      values.DEMO_CACHE_DIR ??
+        join(values.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "hybrid-rag", "demo"),
+    ),
     host: values.DEMO_HOST,
     port: values.DEMO_PORT,
     indexName: values.DEMO_INDEX_NAME,

@@ -21,6 +21,7 @@ function engine(components: Partial<DemoComponents>): DemoEngine {
     indexes: [],
     descriptions,
     off: {},
+    analyzer: sparse.analyzer,
     ...components,
   });
 }

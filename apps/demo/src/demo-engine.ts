@@ -1,3 +1,4 @@
+import type { Analyzer } from "@hybrid-rag/bm25";
 import {
   type Document,
   type DocumentIndex,
@@ -29,6 +30,10 @@ export interface DemoComponents {
   /** One line per stage saying what runs it ("BM25, embedded, english analyzer"). */
   readonly descriptions: Readonly<Record<StageName, string>>;
   readonly off: Readonly<Partial<Record<StageName, StageOff>>>;
+  /** The BM25 analyzer, which decides what the page highlights (the query's terms as BM25 matched them). */
+  readonly analyzer: Analyzer;
+  /** "Try:" queries drawn from the loaded documents (none: no buttons). */
+  readonly examples?: readonly string[];
   /** Releases clients and sessions. */
   readonly close?: () => Promise<void>;
 }

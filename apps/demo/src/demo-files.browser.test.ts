@@ -34,6 +34,7 @@ describe.skipIf(!haveChromium)(
             DEMO_LOG_LEVEL: "silent",
             DEMO_EXECUTION_PROVIDER: "cpu",
             EMBEDDING_MODEL_PATH: biEncoder,
+            DEMO_CACHE_DIR: join(workDirectory, "cache"),
           },
           corpus,
         ),

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
+import { standardAnalyzer } from "@hybrid-rag/bm25";
 import type { Hit, RetrieveOptions, Retriever } from "@hybrid-rag/core";
 import { reciprocalRankFusion } from "@hybrid-rag/fusion";
 import type { FastifyInstance } from "fastify";
@@ -64,6 +65,7 @@ async function startDemoServer(
     fusion: reciprocalRankFusion({ k: 60 }),
     indexes: [],
     descriptions: { sparse: "gated", dense: "off", fused: "RRF", reranked: "off" },
+    analyzer: standardAnalyzer,
     off: {
       dense: { reason: "not in this test", howToEnable: "-" },
       reranked: { reason: "not in this test", howToEnable: "-" },

@@ -37,6 +37,7 @@ beforeAll(async () => {
     reranker,
     indexes: [sparse],
     descriptions: { sparse: "BM25", dense: "off", fused: "RRF", reranked: "tiny cross-encoder" },
+    analyzer: sparse.analyzer,
     off: { dense: { reason: "not in this test", howToEnable: "-" } },
   });
   const documents = await loadDocuments(sampleCorpusPath);

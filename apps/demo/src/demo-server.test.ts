@@ -58,6 +58,7 @@ describe("demo API with every stage on", () => {
     const dense = createVectorIndex({ embedder: new HashingEmbedder(64), name: "dense" });
     served = await serve({
       sparse,
+      analyzer: sparse.analyzer,
       dense,
       fusion: reciprocalRankFusion({ k: 60 }),
       reranker: await createCrossEncoderReranker({
@@ -122,6 +123,7 @@ describe("demo API with stages off or failing", () => {
     };
     const { app, url } = await serve({
       sparse,
+      analyzer: sparse.analyzer,
       dense: failing,
       fusion: reciprocalRankFusion({ k: 60 }),
       indexes: [sparse],

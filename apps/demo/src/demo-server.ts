@@ -7,6 +7,7 @@ import { z } from "zod";
 import { type DemoEngine, stageNames } from "./demo-engine.ts";
 import { answerClientError, type DemoErrorBody, errorAnswer } from "./demo-http-errors.ts";
 import { toPageHits } from "./page-hit.ts";
+import { queryHighlighter } from "./query-highlights.ts";
 import { SearchQueue } from "./search-queue.ts";
 
 const searchRequestSchema = z.strictObject({
@@ -110,6 +111,7 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   const searches = new SearchQueue(limits.maxConcurrentSearches, limits.maxQueuedSearches);
   app.get("/api/status", async () => ({
     corpus: options.corpus,
+    examples: engine.components.examples ?? [],
     searches: { running: searches.running, waiting: searches.waiting },
     stages: stageNames.map((stage) => ({
       stage,
@@ -138,9 +140,13 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     const response = await searches.run(signal, () =>
       engine.search(body.query, { ...body, signal }),
     );
+    const highlight = queryHighlighter(engine.components.analyzer, body.query);
     return {
       ...response,
-      stages: response.stages.map((stage) => ({ ...stage, hits: toPageHits(stage.hits) })),
+      stages: response.stages.map((stage) => ({
+        ...stage,
+        hits: toPageHits(stage.hits, highlight),
+      })),
     };
   });
 

@@ -1,5 +1,10 @@
 export { buildDemoComponents } from "./build-demo-components.ts";
-export { type DemoConfig, demoConfigFromEnvironment, sampleCorpusPath } from "./demo-config.ts";
+export {
+  type DemoArguments,
+  type DemoConfig,
+  demoConfigFromEnvironment,
+  sampleCorpusPath,
+} from "./demo-config.ts";
 export {
   type DemoComponents,
   DemoEngine,
@@ -9,4 +14,4 @@ export {
 } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
 export { loadDocuments } from "./load-documents.ts";
-export { type RunningDemo, startDemo } from "./start-demo.ts";
+export { type RunningDemo, type StartDemoOptions, startDemo } from "./start-demo.ts";

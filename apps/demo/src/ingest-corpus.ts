@@ -1,9 +1,10 @@
 import { createChunker } from "@hybrid-rag/chunking";
+import { loadFolderOrFile as corpusSource } from "@hybrid-rag/cli";
 import { type CollectionIndex, DocumentStore, HybridCollection } from "@hybrid-rag/collection";
 import type { LoadResult, SkippedSource } from "@hybrid-rag/loaders";
 import { corpusReport } from "./corpus-report.ts";
-import { corpusSource } from "./corpus-source.ts";
 import type { DemoEngine } from "./demo-engine.ts";
+import { exampleQueries, storedTitles } from "./example-queries.ts";
 import { loadCorpusChunks } from "./load-corpus-chunks.ts";
 
 export interface IngestedCorpus {
@@ -16,6 +17,8 @@ export interface IngestedCorpus {
   readonly warnings: readonly string[];
   /** The counts for the summary line ("N records read, N duplicate ids (…), N files skipped"). */
   readonly counts: string;
+  /** "Try:" queries from the documents' titles and headings. */
+  readonly examples: readonly string[];
 }
 
 const chunkTokens = 200;
@@ -48,6 +51,7 @@ export async function ingestCorpus(engine: DemoEngine, path: string): Promise<In
       documents: summary.documents - summary.duplicates,
       chunks: summary.chunks,
       failed: summary.failed,
+      examples: exampleQueries(storedTitles(collection.store)),
       ...report(summary.documents - summary.duplicates, skipped),
     };
   }
@@ -57,6 +61,11 @@ export async function ingestCorpus(engine: DemoEngine, path: string): Promise<In
     documents: corpus.parents,
     chunks: corpus.documents.length,
     failed: ingested.failed,
+    examples: exampleQueries(
+      corpus.documents
+        .filter((chunk) => chunk.metadata.chunkIndex === 0)
+        .map((chunk) => ({ title: chunk.title, heading: chunk.metadata.headingPath[0] })),
+    ),
     ...report(corpus.parents, corpus.skipped),
   };
 }

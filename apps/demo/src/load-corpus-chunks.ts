@@ -1,10 +1,9 @@
-import { createChunker } from "@hybrid-rag/chunking";
-import type { Document } from "@hybrid-rag/core";
+import { type Chunk, createChunker } from "@hybrid-rag/chunking";
 import type { LoadResult, SkippedSource } from "@hybrid-rag/loaders";
 
 export interface LoadedCorpusChunks {
   /** What the stages index: chunks of the corpus's documents. */
-  readonly documents: Document[];
+  readonly documents: Chunk[];
   /** Documents before chunking (one per id). */
   readonly parents: number;
   /** Everything the loaders skipped, repeated ids (`duplicate-id`, first wins) included. */
@@ -20,7 +19,7 @@ export async function loadCorpusChunks(
   maxTokens = 200,
 ): Promise<LoadedCorpusChunks> {
   const chunker = createChunker({ maxTokens });
-  const documents: Document[] = [];
+  const documents: Chunk[] = [];
   const skipped: SkippedSource[] = [];
   let parents = 0;
   for await (const result of results) {

@@ -1,7 +1,7 @@
+import { loadFolderOrFile as corpusSource } from "@hybrid-rag/cli";
 import type { Document } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { LoadedDocument, SkippedSource } from "@hybrid-rag/loaders";
-import { corpusSource } from "./corpus-source.ts";
 
 /**
  * The documents of a corpus (a folder or one file) as core `Document`s, unchunked, for tests

@@ -1,16 +1,29 @@
 #!/usr/bin/env node
+import { parseArgs } from "node:util";
 import { demoConfigFromEnvironment } from "./demo-config.ts";
 import { demoHelp } from "./demo-help.ts";
 import { startDemo } from "./start-demo.ts";
 
-if (process.argv[2] === "--help" || process.argv[2] === "-h") {
-  process.stdout.write(demoHelp());
-  process.exit(0);
-}
-
-// `pnpm demo [corpus folder | corpus.jsonl | BEIR folder]`; everything else by environment.
+// `pnpm demo [corpus folder | one file | BEIR folder]` or `pnpm demo --collection <dir>`;
+// everything else by environment.
 try {
-  const config = demoConfigFromEnvironment(process.env, process.argv[2]);
+  const { values, positionals } = parseArgs({
+    options: { collection: { type: "string" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(demoHelp());
+    process.exit(0);
+  }
+  if (positionals.length > 1 || (values.collection !== undefined && positionals.length > 0)) {
+    throw new Error(
+      `Give one corpus (a folder or a file) or --collection <dir>, not ${[...positionals, ...(values.collection ? [`--collection ${values.collection}`] : [])].join(" and ")}: hybrid-rag-demo --help lists the options.`,
+    );
+  }
+  const config = demoConfigFromEnvironment(process.env, {
+    ...(positionals[0] !== undefined ? { corpus: positionals[0] } : {}),
+    ...(values.collection !== undefined ? { collection: values.collection } : {}),
+  });
   const demo = await startDemo(config);
   console.log(`hybrid-rag demo: open ${demo.url}`);
   const stop = async () => {

@@ -1,13 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "@hybrid-rag/cli";
+import { loadFolderOrFile as corpusSource, runCli } from "@hybrid-rag/cli";
 import type { Document } from "@hybrid-rag/core";
 import { loadBeirDataset } from "@hybrid-rag/eval";
 import { type LoadResult, loadFolder, loadJsonLines } from "@hybrid-rag/loaders";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusSource } from "./corpus-source.ts";
 import { asDocument } from "./load-documents.ts";
 
 // Issue 24: one file with a byte-order mark and the ids 1e21 and "1e+21" gave three different

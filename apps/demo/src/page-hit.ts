@@ -1,4 +1,5 @@
 import type { Hit, SourceEvidence } from "@hybrid-rag/core";
+import type { MarkedRange } from "./query-highlights.ts";
 
 /** What the page shows of a hit: a snippet instead of the whole document. */
 export interface PageHit {
@@ -9,6 +10,8 @@ export interface PageHit {
   readonly snippet: string;
   /** The chunk's text up to 2,000 characters, so the page can show the part that matches. */
   readonly text: string;
+  /** The `[start, end)` ranges of `text` that match the analyzed query, to highlight. */
+  readonly marks: readonly MarkedRange[];
   /** The document a chunk was cut from (its own id for unchunked documents). */
   readonly parentId: string;
   /** "p. 31", "pp. 3–4" for PDF chunks; "" otherwise. */
@@ -22,7 +25,11 @@ export interface PageHit {
 
 const snippetLength = 240;
 
-export function toPageHits(hits: readonly Hit[]): PageHit[] {
+/** `highlight` gives the ranges of a text to mark (the collection's analyzer decides; see `queryHighlighter`). */
+export function toPageHits(
+  hits: readonly Hit[],
+  highlight: (text: string) => MarkedRange[] = () => [],
+): PageHit[] {
   return hits.map((hit) => {
     // Markdown heading marks repeat the title: leave them out of the snippet.
     const text =
@@ -30,13 +37,15 @@ export function toPageHits(hits: readonly Hit[]): PageHit[] {
         .replace(/^#+\s+/gm, "")
         .replace(/\s+/g, " ")
         .trim() ?? "";
+    const shown = text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
     return {
       id: hit.id,
       rank: hit.rank,
       score: hit.score,
       title: hit.document?.title ?? hit.id,
       snippet: text.length > snippetLength ? `${text.slice(0, snippetLength - 1)}…` : text,
-      text: text.length > 2000 ? `${text.slice(0, 1999)}…` : text,
+      text: shown,
+      marks: highlight(shown),
       ...chunkOrigin(hit),
       sources: hit.sources,
       ...(hit.fusion ? { fusion: hit.fusion } : {}),

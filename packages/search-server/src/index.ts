@@ -1,4 +1,5 @@
 export { openApiDocument } from "./openapi-document.ts";
+export { searchResponseSchema } from "./search-api.ts";
 export {
   createSearchServer,
   type SearchServer,

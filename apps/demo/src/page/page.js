@@ -23,39 +23,35 @@ function formatScore(score) {
   return Math.abs(score) >= 100 ? score.toFixed(1) : score.toPrecision(4);
 }
 
-/** The query's words (2+ characters), longest first, for highlighting. */
-function queryTerms(query) {
-  const words = query.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [];
-  return [...new Set(words)].sort((a, b) => b.length - a.length);
-}
-
-/** Text with every query term wrapped in <mark> (built as nodes: no HTML from the corpus is parsed). */
-function highlighted(className, text, terms) {
+/**
+ * The text with the server's marks (the query's terms as the collection's analyzer matched them,
+ * whole words only) wrapped in <mark>; built as nodes: no HTML from the corpus is parsed.
+ */
+function highlighted(className, text, marks) {
   const node = element("div", className);
-  if (terms.length === 0) {
-    node.textContent = text;
-    return node;
-  }
-  const escaped = terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(`(${escaped.join("|")})`, "giu");
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    node.append(document.createTextNode(text.slice(last, match.index)));
-    node.append(element("mark", undefined, match[0]));
-    last = match.index + match[0].length;
+  for (const [start, end] of marks) {
+    node.append(document.createTextNode(text.slice(last, start)));
+    node.append(element("mark", undefined, text.slice(start, end)));
+    last = end;
   }
   node.append(document.createTextNode(text.slice(last)));
   return node;
 }
 
-/** About 240 characters of the text, starting shortly before the first query term it contains. */
-function snippetAround(text, terms) {
-  const lower = text.toLowerCase();
-  const positions = terms.map((term) => lower.indexOf(term)).filter((position) => position >= 0);
-  const first = positions.length > 0 ? Math.min(...positions) : 0;
+/** About 240 characters of the text, starting shortly before its first mark, with the marks inside. */
+function snippetAround(text, marks) {
+  const first = marks.length > 0 ? marks[0][0] : 0;
   const start = first > 60 ? text.lastIndexOf(" ", first - 40) + 1 : 0;
   const end = Math.min(text.length, start + 240);
-  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+  const prefix = start > 0 ? "…" : "";
+  const shifted = marks
+    .filter(([from, to]) => from >= start && to <= end)
+    .map(([from, to]) => [from - start + prefix.length, to - start + prefix.length]);
+  return {
+    text: `${prefix}${text.slice(start, end)}${end < text.length ? "…" : ""}`,
+    marks: shifted,
+  };
 }
 
 /** Hovering a hit marks every hit of the same parent document, in every column. */
@@ -114,7 +110,7 @@ function evidenceBadges(hit) {
   return badges;
 }
 
-function drawHits(section, hits, terms) {
+function drawHits(section, hits) {
   if (hits.length === 0) {
     section.append(element("p", "description", "No hits."));
     return;
@@ -136,7 +132,7 @@ function drawHits(section, hits, terms) {
     item.append(
       title,
       element("div", "origin", origin.join(" · ")),
-      highlighted("snippet", snippetAround(hit.text ?? hit.snippet, terms), terms),
+      snippetOf(hit),
       element("div", "description", `score ${formatScore(hit.score)}`),
       evidenceBadges(hit),
     );
@@ -147,14 +143,19 @@ function drawHits(section, hits, terms) {
   section.append(list);
 }
 
-function drawStage(stage, terms) {
+function snippetOf(hit) {
+  const snippet = snippetAround(hit.text, hit.marks ?? []);
+  return highlighted("snippet", snippet.text, snippet.marks);
+}
+
+function drawStage(stage) {
   const section = stageSection(stage.stage);
   const timing = stage.status === "off" ? "off" : `${stage.durationMs.toFixed(1)} ms`;
   drawHeading(section, stage.stage, stage, timing);
   if (stage.status === "off") drawOff(section, stage.off);
   else if (stage.status === "failed")
     section.append(element("p", "error", `Failed: ${stage.error}`));
-  else drawHits(section, stage.hits, terms);
+  else drawHits(section, stage.hits);
 }
 
 async function loadStatus() {
@@ -162,6 +163,7 @@ async function loadStatus() {
   const chunks = status.corpus.chunks === undefined ? "" : ` (${status.corpus.chunks} chunks)`;
   document.getElementById("corpus").textContent =
     `${status.corpus.documents} documents${chunks} from ${status.corpus.source}`;
+  drawExamples(status.examples ?? []);
   for (const stage of status.stages) {
     const section = stageSection(stage.stage);
     drawHeading(section, stage.stage, stage, stage.status === "off" ? "off" : "");
@@ -184,19 +186,28 @@ async function search(event) {
     summary.textContent = `Error: ${body.error}`;
     return;
   }
-  const terms = queryTerms(body.query);
-  for (const stage of body.stages) drawStage(stage, terms);
+  for (const stage of body.stages) drawStage(stage);
   summary.textContent = `“${body.query}”: ${body.totalMs.toFixed(1)} ms in all`;
   document.body.dataset.searched = "true";
 }
 
-form.addEventListener("submit", search);
-for (const example of document.querySelectorAll("#intro button[data-query]")) {
-  example.addEventListener("click", () => {
-    queryInput.value = example.dataset.query;
-    form.requestSubmit();
-  });
+/** "Try:" buttons with queries drawn from the loaded collection (none: the line stays hidden). */
+function drawExamples(examples) {
+  const line = document.getElementById("examples");
+  for (const query of examples) {
+    const button = element("button", undefined, query);
+    button.type = "button";
+    button.dataset.query = query;
+    button.addEventListener("click", () => {
+      queryInput.value = query;
+      form.requestSubmit();
+    });
+    line.append(" ", button);
+  }
+  line.hidden = examples.length === 0;
 }
+
+form.addEventListener("submit", search);
 loadStatus().catch((error) => {
   summary.textContent = `Cannot reach the demo server: ${error}`;
 });

@@ -10,18 +10,18 @@ import {
 } from "@hybrid-rag/loaders";
 
 /**
- * What the demo indexes, read by `@hybrid-rag/loaders` and nothing else: a folder (BEIR folders
- * included) through `loadFolder`, a single file through `loadFile` (its id is its file name), so
- * one file and a folder of it give the same documents, under the same budgets and rules.
+ * What `ingest` (and the demo) reads, through `@hybrid-rag/loaders` and nothing else: a folder
+ * (BEIR folders included) through `loadFolder`, a single file through `loadFile` (its id is its
+ * file name), so one file and a folder of it give the same documents under the same rules.
  */
-export async function corpusSource(
+export async function loadFolderOrFile(
   path: string,
   options: LoadFolderOptions = {},
 ): Promise<AsyncGenerator<LoadResult>> {
   const info = await stat(path).catch((error: unknown) => {
     throw new HybridRagError(
       "not-found",
-      `Cannot read the corpus at ${path}: ${String(error)}. Pass a folder, a BEIR folder or one file the loaders read (.txt, .md, .html, .pdf, .jsonl).`,
+      `Cannot read ${path}: ${String(error)}. Pass a folder, a BEIR folder or one file the loaders read (.txt, .md, .html, .pdf, .jsonl).`,
       { cause: error },
     );
   });
