@@ -1,22 +1,19 @@
 import type { ChunkMetadata } from "@hybrid-rag/chunking";
 import { buildContext, chunkMetadataOf } from "@hybrid-rag/collection";
 import type { Hit } from "@hybrid-rag/core";
-import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
+import { createFusion } from "@hybrid-rag/fusion";
+import { buildReranker } from "@hybrid-rag/pipeline";
 import type { CliIo } from "./cli-io.ts";
 import { openQueryableCollection } from "./collection-model.ts";
-import { loadReranker, type ModelFlags } from "./model-options.ts";
+import type { CommandSpec } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
-export interface SearchFlags extends ModelFlags {
-  readonly topK: number;
-  readonly candidates: number;
-  /** A method of @hybrid-rag/fusion's registry, with its default options. */
-  readonly fusion?: FusionMethod;
+export interface SearchFlags {
+  /** Models, fusion and topK (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly json: boolean;
   /** Also print a context of this many tokens for an LLM. */
   readonly context?: number;
-  /** False when --embedding-model was left at its default: the collection's own model is used. */
-  readonly modelGiven?: boolean;
 }
 
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
@@ -26,13 +23,30 @@ export async function searchCommand(
   flags: SearchFlags,
   io: CliIo,
 ): Promise<Hit[]> {
-  const { collection, tokenCounter } = await openQueryableCollection(directory, flags, () =>
-    loadReranker(flags),
+  const { spec } = flags.spec;
+  const queryable = await openQueryableCollection(directory, flags.spec, async (spec) =>
+    spec.reranker
+      ? buildReranker(spec.reranker, { executionProvider: spec.executionProvider, options: {} })
+      : undefined,
   );
+  try {
+    return await searchOpened(queryable, query, flags, io, spec);
+  } finally {
+    await queryable.release();
+  }
+}
+
+async function searchOpened(
+  { collection, tokenCounter }: Awaited<ReturnType<typeof openQueryableCollection>>,
+  query: string,
+  flags: SearchFlags,
+  io: CliIo,
+  spec: SearchFlags["spec"]["spec"],
+): Promise<Hit[]> {
   const result = await collection.search(query, {
-    topK: flags.topK,
-    candidates: flags.candidates,
-    ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
+    topK: spec.topK?.final ?? 10,
+    candidates: spec.topK?.retrieve ?? 100,
+    fusion: createFusion(spec.fusion),
   });
   const context = flags.context
     ? buildContext(result.hits, {

@@ -2,19 +2,25 @@ import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { createSearchServer, searchServerSettingsSchema } from "@hybrid-rag/search-server";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "./cli-io.ts";
-import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
-import type { ModelFlags } from "./model-options.ts";
+import { cliDefaultSpec, queryModelSpecFlags } from "./cli-spec.ts";
 import { openServedCollection } from "./open-served-collection.ts";
+import {
+  type CommandSpec,
+  printSpecIfAsked,
+  specOfCommand,
+  withSpecOptions,
+} from "./spec-options.ts";
 import { waitForShutdown } from "./wait-for-shutdown.ts";
 
-export interface ServeFlags extends ModelFlags {
+export interface ServeFlags {
+  /** The embedder and reranker (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly host: string;
   readonly port: number;
   readonly ingest: boolean;
   readonly allowNoKey: boolean;
   readonly maxTopK: number;
   readonly requestTimeoutMs: number;
-  readonly modelGiven: boolean;
 }
 
 function wholeNumber(min: number, max: number) {
@@ -30,7 +36,7 @@ function wholeNumber(min: number, max: number) {
 
 /** Adds `hybrid-rag serve <dir>` to the program. */
 export function addServeCommand(program: Command, io: CliIo): void {
-  withModelFlags(
+  withSpecOptions(
     program
       .command("serve")
       .description(
@@ -56,14 +62,12 @@ export function addServeCommand(program: Command, io: CliIo): void {
         wholeNumber(1, 2 ** 31 - 1),
         30_000,
       ),
-    "none",
+    queryModelSpecFlags,
+    cliDefaultSpec,
   ).action(async (directory: string, options: Record<string, unknown>, command: Command) => {
-    const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
-    await serveCommand(
-      directory,
-      { ...modelFlagsFrom(options), ...(options as object), modelGiven } as ServeFlags,
-      io,
-    );
+    const spec = await specOfCommand(command, queryModelSpecFlags, cliDefaultSpec);
+    if (printSpecIfAsked(command, spec.spec, io)) return;
+    await serveCommand(directory, { ...(options as object), spec } as ServeFlags, io);
   });
 }
 
@@ -97,7 +101,7 @@ export async function serveCommand(directory: string, flags: ServeFlags, io: Cli
       "--ingest changes the collection: set HYBRID_RAG_API_KEY (16+ characters) first.",
     );
   }
-  const served = await openServedCollection(directory, flags, { rerankOnWorkers: true });
+  const served = await openServedCollection(directory, flags.spec, { rerankOnWorkers: true });
   try {
     const server = createSearchServer({ collection: served.collection, directory, settings });
     const url = await server.listen();

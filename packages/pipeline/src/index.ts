@@ -83,7 +83,16 @@ export type {
   RetrieverStageResult,
 } from "./pipeline-stages.ts";
 export { estimateTokens, type RerankReport } from "./planned-rerank-stage.ts";
+export { readPipelineSpecFile } from "./read-spec-file.ts";
 export { type CostPrediction, RerankCostModel } from "./rerank-cost-model.ts";
 export type { RerankCostOptions, RerankPlan } from "./rerank-plan-options.ts";
 export { RerankScoreCache, type ScoreCacheStats } from "./rerank-score-cache.ts";
+export {
+  applySpecFlags,
+  parseWeights,
+  type SpecFlag,
+  type SpecFlagPath,
+  specFlag,
+  specValueAt,
+} from "./spec-flags.ts";
 export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";
