@@ -7,11 +7,11 @@ import {
   fusionMethods,
 } from "@hybrid-rag/fusion";
 import { executionProviders } from "@hybrid-rag/models";
+import { prefixesForModel } from "@hybrid-rag/pipeline";
 import { z } from "zod";
 import {
   defaultEmbeddingCache,
   defaultEmbeddingModel,
-  defaultPrefixes,
   defaultRerankerModel,
   type EngineSettings,
 } from "./engine-settings.ts";
@@ -143,7 +143,7 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
       ? { rerankerEndpointModel: options.rerankerEndpointModel }
       : {}),
     executionProvider: options.executionProvider,
-    embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
+    embeddingPrefixes: options.embeddingPrefixes ?? prefixesForModel(options.embeddingModel),
     ...embeddingCacheSetting(options.embeddingCache),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
