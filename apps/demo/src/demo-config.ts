@@ -2,7 +2,9 @@ import { resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
 import { type FusionConfig, fusionConfigSchema } from "@hybrid-rag/fusion";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
+import type { PipelineSpec, PipelineSpecInput } from "@hybrid-rag/pipeline";
 import { z } from "zod";
+import { demoDefaultSpec, demoSpec } from "./demo-spec.ts";
 
 const optionalUrl = (name: string) =>
   z.url({ error: `${name} must be a URL such as http://localhost:9200` }).optional();
@@ -43,6 +45,12 @@ function parseJson(text: string): unknown {
 
 /** Where the demo's documents, models and (optionally) servers are. */
 export interface DemoConfig {
+  /**
+   * What the stages are built from (by @hybrid-rag/pipeline's factory): a `--spec` file or the
+   * demo's default, with the environment's variables over it. The fields below are the
+   * environment's values as given.
+   */
+  readonly spec: PipelineSpec;
   readonly corpusPath: string;
   readonly host: string;
   readonly port: number;
@@ -65,17 +73,38 @@ export interface DemoConfig {
 /** The sample corpus shipped with the demo, used when no corpus is given. */
 export const sampleCorpusPath = new URL("../sample-corpus", import.meta.url).pathname;
 
-/** Reads the configuration from environment variables; the corpus may also come as an argument. */
+/**
+ * Reads the configuration from environment variables; the corpus may also come as an argument,
+ * the spec as `baseSpec` (a `--spec` file), whose fields the variables that are set override.
+ */
 export function demoConfigFromEnvironment(
   environment: NodeJS.ProcessEnv = process.env,
   corpusArgument?: string,
+  baseSpec: PipelineSpecInput = demoDefaultSpec,
 ): DemoConfig {
   const present = Object.fromEntries(
     Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
   );
   const values = parseWithSchema(environmentSchema, present, "demo environment");
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
+  const spec = demoSpec(
+    {
+      elasticsearchUrl: values.ELASTICSEARCH_URL,
+      qdrantUrl: values.QDRANT_URL,
+      indexName: values.DEMO_INDEX_NAME,
+      embeddingModelPath: path(values.EMBEDDING_MODEL_PATH),
+      rerankerModelPath: path(values.RERANKER_MODEL_PATH),
+      rerankerUrl: values.RERANKER_URL,
+      rerankerModelName: values.RERANKER_MODEL_NAME,
+      // Only a variable that is set overrides the spec (its schema default would always be).
+      executionProvider:
+        "DEMO_EXECUTION_PROVIDER" in present ? values.DEMO_EXECUTION_PROVIDER : undefined,
+      fusion: values.DEMO_FUSION,
+    },
+    baseSpec,
+  );
   return {
+    spec,
     corpusPath: resolve(corpusArgument ?? values.DEMO_CORPUS ?? sampleCorpusPath),
     host: values.DEMO_HOST,
     port: values.DEMO_PORT,

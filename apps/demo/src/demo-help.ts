@@ -6,16 +6,21 @@ import { supportedExtensions } from "@hybrid-rag/loaders";
  * fusion registry's own lists, so one added there shows here without touching the demo.
  */
 export function demoHelp(): string {
-  return `Usage: hybrid-rag-demo [corpus]
+  return `Usage: hybrid-rag-demo [--spec file.json] [--print-spec] [corpus]
 
 Serves the hybrid-rag demo (HTTP API + web page) over a corpus: a folder, one file, or a BEIR
 folder. Files read: ${supportedExtensions.join(", ")} (@hybrid-rag/loaders).
+
+Options:
+  --spec <file.json>          build the stages from a pipeline spec (or a benchmark results.json);
+                              the variables below that are set override its fields
+  --print-spec                print the pipeline spec of these settings as JSON and exit
 
 Environment:
   DEMO_CORPUS                 the corpus when no argument is given (default: the sample corpus)
   DEMO_HOST, DEMO_PORT        where to listen (default 127.0.0.1:3000; port 0 = any free port)
   DEMO_INDEX_NAME             Elasticsearch index and Qdrant collection (default hybrid-rag-demo)
-  EMBEDDING_MODEL_PATH        bi-encoder model folder (dense search; off without one)
+  EMBEDDING_MODEL_PATH        bi-encoder model folder (default: USE-lite from npm, offline)
   RERANKER_MODEL_PATH         cross-encoder model folder (reranking; off without one)
   DEMO_EXECUTION_PROVIDER     onnxruntime provider: auto, cpu, cuda, tensorrt, webgpu
   ELASTICSEARCH_URL           BM25 on Elasticsearch instead of the embedded engine

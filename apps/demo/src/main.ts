@@ -1,17 +1,21 @@
 #!/usr/bin/env node
-import { demoConfigFromEnvironment } from "./demo-config.ts";
+import { readDemoInvocation } from "./demo-arguments.ts";
 import { demoHelp } from "./demo-help.ts";
 import { startDemo } from "./start-demo.ts";
 
-if (process.argv[2] === "--help" || process.argv[2] === "-h") {
-  process.stdout.write(demoHelp());
-  process.exit(0);
-}
-
-// `pnpm demo [corpus folder | corpus.jsonl | BEIR folder]`; everything else by environment.
+// `pnpm demo [--spec file.json] [--print-spec] [corpus folder | file | BEIR folder]`; the rest
+// by environment.
 try {
-  const config = demoConfigFromEnvironment(process.env, process.argv[2]);
-  const demo = await startDemo(config);
+  const invocation = await readDemoInvocation(process.argv.slice(2));
+  if (invocation.kind === "help") {
+    process.stdout.write(demoHelp());
+    process.exit(0);
+  }
+  if (invocation.kind === "print-spec") {
+    process.stdout.write(`${JSON.stringify(invocation.config.spec, null, 2)}\n`);
+    process.exit(0);
+  }
+  const demo = await startDemo(invocation.config);
   console.log(`hybrid-rag demo: open ${demo.url}`);
   const stop = async () => {
     await demo.close();
