@@ -1,6 +1,5 @@
-import { prefixesForModel } from "@hybrid-rag/pipeline";
+import { parseWeights, prefixesForModel } from "@hybrid-rag/pipeline";
 import { describe, expect, it } from "vitest";
-import { parseWeights } from "./cli-options.ts";
 import { defaultPipelines, parsePipelines } from "./pipelines.ts";
 
 describe("--pipelines", () => {
