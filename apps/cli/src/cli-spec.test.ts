@@ -113,6 +113,10 @@ describe("hybrid-rag --print-spec / --spec", () => {
       ),
     ).toBe(1);
     expect(missing.err()).toMatch(/no\.json: not a readable JSON file/);
+    // A flag out of the schema's range is bad usage, named by its spec field.
+    const flag = captureIo();
+    expect(await runCli(["ingest", folder, "--into", "x", "--max-tokens", "0"], flag)).toBe(2);
+    expect(flag.err()).toMatch(/chunking\.maxTokens/);
   });
 
   it("ingests the same collection from --spec as from the flags it printed", async () => {

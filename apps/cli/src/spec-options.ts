@@ -81,7 +81,16 @@ export async function specOfCommand(
     }
   }
   const what = file ? `--spec ${file} with the flags given` : "the command line's settings";
-  return { spec: parsePipelineSpec(applySpecFlags(base, given), what), chosen };
+  try {
+    return { spec: parsePipelineSpec(applySpecFlags(base, given), what), chosen };
+  } catch (error) {
+    // Without a file only the flags can be wrong: bad usage (exit 2), as commander's own errors.
+    if (file) throw error;
+    return command.error(`error: ${toHybridRagError(error).message}`, {
+      exitCode: 2,
+      code: "commander.invalidArgument",
+    });
+  }
 }
 
 /** `--print-spec`: writes the spec as JSON; true when it did (the command then stops). */
