@@ -80,13 +80,16 @@ export async function specOfCommand(
       chosen.add(flag.path);
     }
   }
-  const what = file ? `--spec ${file} with the flags given` : "the command line's settings";
+  const what = file ? `--spec ${file} with the flags given` : "settings from the command line";
   try {
     return { spec: parsePipelineSpec(applySpecFlags(base, given), what), chosen };
   } catch (error) {
     // Without a file only the flags can be wrong: bad usage (exit 2), as commander's own errors.
     if (file) throw error;
-    return command.error(`error: ${toHybridRagError(error).message}`, {
+    const message = toHybridRagError(error).message;
+    const named = flags.filter((flag) => message.includes(flag.path)).map((flag) => flag.flag);
+    const which = named.length > 0 ? ` (${named.join(", ")})` : "";
+    return command.error(`error: ${message}${which}`, {
       exitCode: 2,
       code: "commander.invalidArgument",
     });
