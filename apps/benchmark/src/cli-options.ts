@@ -5,17 +5,31 @@ import {
   type FusionConfig,
   type FusionMethod,
   fusionMethods,
+  type Normalizer,
 } from "@hybrid-rag/fusion";
-import { executionProviders } from "@hybrid-rag/models";
+import type { ExecutionProviderChoice } from "@hybrid-rag/models";
+import {
+  type EmbedderSpec,
+  parseWeights,
+  prefixesForModel,
+  type RerankerSpec,
+  type SparseSpec,
+} from "@hybrid-rag/pipeline";
 import { z } from "zod";
 import {
   defaultEmbeddingCache,
   defaultEmbeddingModel,
-  defaultPrefixes,
   defaultRerankerModel,
   type EngineSettings,
 } from "./engine-settings.ts";
 import { defaultPipelines, type PipelineSpec, parsePipelines } from "./pipelines.ts";
+import { choicesOf } from "./spec-flag-options.ts";
+
+/** A flag's choices are the spec schema's; the message names the flag. */
+function choice<const Value extends string>(flag: string, path: Parameters<typeof choicesOf>[0]) {
+  const choices = choicesOf(path) as [Value, ...Value[]];
+  return z.enum(choices, { error: `${flag} must be ${choices.join(", ")}` });
+}
 
 const integer = (name: string, min: number, max: number) =>
   z.coerce
@@ -42,9 +56,7 @@ export const cliOptionsSchema = z.strictObject({
   backend: z
     .enum(["embedded", "servers"], { error: '--backend must be "embedded" or "servers"' })
     .default("embedded"),
-  analyzer: z
-    .enum(["standard", "english"], { error: '--analyzer must be "standard" or "english"' })
-    .default("standard"),
+  analyzer: choice<SparseSpec["analyzer"]>("--analyzer", "sparse.analyzer").default("standard"),
   k1: number("--k1").pipe(z.number().min(0, "--k1 must be ≥ 0")).default(1.2),
   b: number("--b")
     .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
@@ -53,30 +65,26 @@ export const cliOptionsSchema = z.strictObject({
   /** A directory, or false (`--no-embedding-cache`). */
   embeddingCache: z.union([z.string().min(1), z.boolean()]).default(true),
   rerankerModel: z.string().default(defaultRerankerModel),
-  embeddingApi: z
-    .enum(["nim", "tei", "openai"], { error: "--embedding-api must be nim, tei or openai" })
-    .default("nim"),
+  embeddingApi: choice<EmbedderSpec["api"]>("--embedding-api", "embedder.api").default("nim"),
   embeddingEndpointModel: z.string().min(1).optional(),
   embeddingDimension: integer("--embedding-dimension", 1, 65_536).optional(),
-  rerankerApi: z
-    .enum(["nim", "tei", "cohere"], { error: "--reranker-api must be nim, tei or cohere" })
-    .default("nim"),
+  rerankerApi: choice<RerankerSpec["api"]>("--reranker-api", "reranker.api").default("nim"),
   rerankerEndpointModel: z.string().min(1).optional(),
-  executionProvider: z.enum(executionProviders).default("auto"),
-  embeddingPrefixes: z
-    .enum(["none", "e5", "bge"], { error: "--embedding-prefixes must be none, e5 or bge" })
-    .optional(),
+  executionProvider: choice<ExecutionProviderChoice>(
+    "--execution-provider",
+    "executionProvider",
+  ).default("auto"),
+  embeddingPrefixes: choice<NonNullable<EmbedderSpec["prefixes"]>>(
+    "--embedding-prefixes",
+    "embedder.prefixes",
+  ).optional(),
   fusion: z
     .enum(fusionMethods as [FusionMethod, ...FusionMethod[]], {
       error: `--fusion must be one of ${fusionMethods.join(", ")}`,
     })
     .default("rrf"),
   rrfK: number("--rrf-k").pipe(z.number().gt(0, "--rrf-k must be > 0")).default(60),
-  normalizer: z
-    .enum(["min-max", "z-score", "l2", "rank"], {
-      error: "--normalizer must be min-max, z-score, l2 or rank",
-    })
-    .default("min-max"),
+  normalizer: choice<Normalizer>("--normalizer", "fusion.normalizer").default("min-max"),
   fusionWeights: z.string().optional(),
   maxQueries: integer("--max-queries", 1, Number.MAX_SAFE_INTEGER).optional(),
   cacheDir: z.string().optional(),
@@ -143,7 +151,7 @@ export function parseCliOptions(raw: Record<string, unknown>): BenchmarkRequest 
       ? { rerankerEndpointModel: options.rerankerEndpointModel }
       : {}),
     executionProvider: options.executionProvider,
-    embeddingPrefixes: options.embeddingPrefixes ?? defaultPrefixes(options.embeddingModel),
+    embeddingPrefixes: options.embeddingPrefixes ?? prefixesForModel(options.embeddingModel),
     ...embeddingCacheSetting(options.embeddingCache),
     fusion: fusionConfig(options),
     ...(options.elasticsearchUrl ? { elasticsearchUrl: options.elasticsearchUrl } : {}),
@@ -173,26 +181,6 @@ function fusionConfig(options: CliOptions): FusionConfig {
   } as FusionConfig;
   createFusion(config); // refuses options the method does not take, with what it takes
   return config;
-}
-
-/** `dense=0.7,bm25=0.3` → { dense: 0.7, bm25: 0.3 } (the retrievers are named "dense" and "bm25"). */
-export function parseWeights(text: string): Record<string, number> {
-  const weights: Record<string, number> = {};
-  for (const pair of text
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const [name, value] = pair.split("=").map((part) => part.trim());
-    const weight = Number(value);
-    if (!name || value === undefined || value === "" || !Number.isFinite(weight) || weight < 0) {
-      throw new HybridRagError(
-        "invalid-argument",
-        `--fusion-weights: "${pair}" is not name=weight with a weight ≥ 0; e.g. --fusion-weights dense=0.7,bm25=0.3`,
-      );
-    }
-    weights[name] = weight;
-  }
-  return weights;
 }
 
 /** An endpoint needs what the server cannot tell us up front: the model name and vector length. */

@@ -1,6 +1,5 @@
-import { createBm25Index } from "@hybrid-rag/bm25";
 import { createFusion } from "@hybrid-rag/fusion";
-import { createVectorIndex } from "@hybrid-rag/vector-index";
+import { buildDenseRetriever, buildSparseRetriever } from "@hybrid-rag/pipeline";
 import { composePipeline } from "./compose-pipeline.ts";
 import type { EngineSettings } from "./engine-settings.ts";
 import type { BenchmarkEngines } from "./engines.ts";
@@ -16,14 +15,20 @@ export function createEmbeddedEngines(settings: EngineSettings): BenchmarkEngine
     async createSparse() {
       const { analyzer, k1, b } = settings;
       return {
-        value: createBm25Index({ name: "bm25", analyzer, k1, b }),
+        value: (await buildSparseRetriever({ engine: "bm25", analyzer, k1, b })).retriever,
         configuration: { engine: "@hybrid-rag/bm25", analyzer, k1, b, fields: ["title", "text"] },
       };
     },
     async createDense() {
       const embedder = await loadEmbedder(settings);
       return {
-        value: createVectorIndex({ embedder: embedder.value, metric: "cosine", name: "dense" }),
+        value: (
+          await buildDenseRetriever(
+            { engine: "vector-index", metric: "cosine" },
+            embedder.value,
+            64,
+          )
+        ).retriever,
         ...(embedder.close ? { close: embedder.close } : {}),
         get configuration() {
           return {

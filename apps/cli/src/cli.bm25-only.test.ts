@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deepFacts, writeSampleFolder } from "@hybrid-rag/collection/testing";
 import { createTinyBertModel } from "@hybrid-rag/models/testing";
+import { parsePipelineSpec } from "@hybrid-rag/pipeline";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { captureIo } from "./capture-io.test.helper.ts";
+import { cliDefaultSpec } from "./cli-spec.ts";
 import { runCli } from "./main.ts";
 import { openServedCollection } from "./open-served-collection.ts";
 
@@ -104,12 +106,8 @@ describe("hybrid-rag CLI, a BM25-only collection (--embedding-model none)", () =
 
   it("serve and mcp open it without an embedder", async () => {
     const served = await openServedCollection(lexical, {
-      embeddingModel: "BAAI/bge-small-en-v1.5",
-      embeddingApi: "nim",
-      rerankerModel: "none",
-      rerankerApi: "nim",
-      executionProvider: "cpu",
-      modelGiven: false,
+      spec: parsePipelineSpec({ ...cliDefaultSpec, executionProvider: "cpu" }),
+      chosen: new Set(),
     });
     try {
       expect(served.collection.dense).toBeUndefined();

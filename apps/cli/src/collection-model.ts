@@ -4,44 +4,58 @@ import {
   openCollection,
   readCollectionManifest,
 } from "@hybrid-rag/collection";
-import { HybridRagError, type Reranker } from "@hybrid-rag/core";
-import { useLiteModelName } from "@hybrid-rag/embeddings-use";
-import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
+import { HybridRagError } from "@hybrid-rag/core";
+import {
+  type BuiltEmbedder,
+  type BuiltReranker,
+  buildEmbedder,
+  type PipelineSpec,
+  useLiteModel,
+} from "@hybrid-rag/pipeline";
+import type { CommandSpec } from "./spec-options.ts";
 
 type Manifest = NonNullable<Awaited<ReturnType<typeof readCollectionManifest>>>;
 
-/** `--embedding-model none`: no dense side (a BM25-only collection). */
-export function isNoModel(model: string): boolean {
-  const name = model.trim();
-  return name === "" || name === "none";
+/** The model a collection's manifest says its vectors came from (`onnx:<model>` or use-lite). */
+function modelOfManifest(manifest: Manifest): string | undefined {
+  const built = manifest.embedder?.name;
+  if (built === undefined) return undefined;
+  if (built.startsWith("onnx:")) return built.slice(5);
+  return built === useLiteModel ? useLiteModel : undefined;
 }
 
 /**
  * The embedder that opens a saved collection for a query (`search`, `serve`, `mcp`): none for a
- * BM25-only collection, else the model it was built with unless `--embedding-model` was given.
+ * BM25-only collection, else the model it was built with unless the user chose one (a flag or
+ * the `--spec` file).
  */
 export async function loadCollectionEmbedder(
   directory: string,
   manifest: Manifest,
-  flags: ModelFlags & { readonly modelGiven?: boolean },
-): Promise<LoadedEmbedder | undefined> {
+  { spec, chosen }: CommandSpec,
+): Promise<BuiltEmbedder | undefined> {
+  const modelChosen = chosen.has("embedder.model");
   if (manifest.embedder === null) {
-    if (flags.modelGiven === true && !isNoModel(flags.embeddingModel)) {
+    if (modelChosen && spec.embedder) {
       throw new HybridRagError(
         "invalid-argument",
-        `${directory} is a BM25-only collection (no dense side), so --embedding-model ${flags.embeddingModel} cannot query it: leave the flag out, or give it a dense side first with \`hybrid-rag ingest <folder> --into ${directory} --embedding-model ${flags.embeddingModel}\`.`,
+        `${directory} is a BM25-only collection (no dense side), so --embedding-model ${spec.embedder.model} cannot query it: leave the flag out, or give it a dense side first with \`hybrid-rag ingest <folder> --into ${directory} --embedding-model ${spec.embedder.model}\`.`,
       );
     }
     return undefined;
   }
-  const built = manifest.embedder.name;
-  const builtWith = built.startsWith("onnx:")
-    ? built.slice(5)
-    : built === useLiteModelName
-      ? useLiteModelName
-      : undefined;
-  const embeddingModel = flags.modelGiven === false && builtWith ? builtWith : flags.embeddingModel;
-  return loadEmbedder({ ...flags, embeddingModel });
+  const builtWith = modelOfManifest(manifest);
+  const embedder =
+    !modelChosen && builtWith
+      ? { ...(spec.embedder ?? { api: "nim" as const, embedBatchSize: 64 }), model: builtWith }
+      : spec.embedder;
+  if (!embedder) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `${directory} is a hybrid collection built with ${manifest.embedder.name}: querying it needs an embedding model (--embedding-model: a model folder, a Hugging Face id, an endpoint URL or use-lite); --embedding-model none is only for a BM25-only collection.`,
+    );
+  }
+  return buildEmbedder(embedder, { executionProvider: spec.executionProvider, options: {} });
 }
 
 /**
@@ -58,20 +72,23 @@ export function chunkingCounterFor(
 /** A saved collection opened for queries, with the models it was opened with. */
 export interface QueryableCollection {
   readonly collection: EmbeddedCollection;
-  readonly loaded: LoadedEmbedder | undefined;
+  readonly loaded: BuiltEmbedder | undefined;
   readonly tokenCounter: TokenCounter | undefined;
-  readonly reranker: Reranker | undefined;
+  readonly reranker: BuiltReranker | undefined;
+  /** Frees the models (worker threads, ONNX sessions). */
+  release(): Promise<void>;
 }
 
 /**
  * Opens a collection directory for queries (`search`, `serve`, `mcp`): the manifest is checked
  * before any model loads (which may mean a download), then the collection's embedder
- * (`loadCollectionEmbedder`), the reranker `loadReranker` gives, and the collection itself.
+ * (`loadCollectionEmbedder`), the reranker `loadReranker` builds from the spec, and the
+ * collection itself.
  */
 export async function openQueryableCollection(
   directory: string,
-  flags: ModelFlags & { readonly modelGiven?: boolean },
-  loadReranker: () => Promise<Reranker | undefined>,
+  commandSpec: CommandSpec,
+  loadReranker: (spec: PipelineSpec) => Promise<BuiltReranker | undefined>,
 ): Promise<QueryableCollection> {
   const manifest = await readCollectionManifest(directory);
   if (!manifest) {
@@ -80,14 +97,23 @@ export async function openQueryableCollection(
       `${directory} holds no collection (no manifest.json); create one with \`hybrid-rag ingest <folder> --into ${directory}\`.`,
     );
   }
-  const loaded = await loadCollectionEmbedder(directory, manifest, flags);
+  const loaded = await loadCollectionEmbedder(directory, manifest, commandSpec);
   const embedder = loaded?.embedder;
   const tokenCounter = chunkingCounterFor(manifest, loaded?.tokenCounter);
-  const reranker = await loadReranker();
+  const reranker = await loadReranker(commandSpec.spec);
   const collection = await openCollection(directory, {
     ...(embedder ? { embedder } : {}),
     ...(tokenCounter ? { tokenCounter } : {}),
-    ...(reranker ? { reranker } : {}),
+    ...(reranker ? { reranker: reranker.reranker } : {}),
   });
-  return { collection, loaded, tokenCounter, reranker };
+  return {
+    collection,
+    loaded,
+    tokenCounter,
+    reranker,
+    async release() {
+      await reranker?.release();
+      await loaded?.release();
+    },
+  };
 }

@@ -12,18 +12,19 @@ import {
 } from "@hybrid-rag/collection";
 import { HybridRagError } from "@hybrid-rag/core";
 import { type LoadFolderOptions, type LoadResult, printablePath } from "@hybrid-rag/loaders";
+import { type BuiltEmbedder, buildEmbedder } from "@hybrid-rag/pipeline";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
-import { chunkingCounterFor, isNoModel } from "./collection-model.ts";
+import { chunkingCounterFor } from "./collection-model.ts";
 import { ingestRates } from "./ingest-rates.ts";
 import { loadFolderOrFile } from "./load-source.ts";
-import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
+import type { CommandSpec } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
-export interface IngestFlags extends ModelFlags {
+export interface IngestFlags {
+  /** The embedder and chunking (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly into: string;
-  readonly maxTokens: number;
-  readonly overlapTokens?: number;
   readonly removeMissing: boolean;
   readonly progress: boolean;
   readonly json: boolean;
@@ -33,8 +34,6 @@ export interface IngestFlags extends ModelFlags {
   readonly loader?: LoadFolderOptions;
   /** Embedding worker threads (one model each); 0 embeds on the main thread. */
   readonly workers: number;
-  /** False when --embedding-model was left at its default (a BM25-only collection then stays so). */
-  readonly modelGiven?: boolean;
   /** BM25 analyzer of a new collection (default standard); an existing one keeps its own. */
   readonly analyzer?: "standard" | "english";
 }
@@ -69,17 +68,23 @@ export async function ingestCommand(
       `${flags.into} was indexed with the ${manifest.bm25.analyzer} analyzer, not ${flags.analyzer}: leave --analyzer out to keep it, or ingest into a new --into directory.`,
     );
   }
+  const { spec, chosen } = flags.spec;
+  // A model left at its default does not turn a BM25-only collection hybrid.
   const bm25Only =
-    isNoModel(flags.embeddingModel) || (manifest?.embedder === null && flags.modelGiven === false);
+    spec.embedder === undefined || (manifest?.embedder === null && !chosen.has("embedder.model"));
   if (bm25Only && manifest?.embedder) {
     throw new HybridRagError(
       "invalid-argument",
       `${flags.into} is a hybrid collection built with embedder ${manifest.embedder.name}: ingest into it with that model (or leave --embedding-model out to use it), or pass --embedding-model none with a new --into directory for a BM25-only collection.`,
     );
   }
-  const { release, ...loaded }: Partial<LoadedEmbedder> = bm25Only
-    ? {}
-    : await loadEmbedder(flags, flags.workers > 0 ? { workers: flags.workers } : {});
+  const { release, ...loaded }: Partial<BuiltEmbedder> =
+    bm25Only || !spec.embedder
+      ? {}
+      : await buildEmbedder(spec.embedder, {
+          executionProvider: spec.executionProvider,
+          options: { embedderWorkers: flags.workers },
+        });
   try {
     const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
     try {
@@ -96,18 +101,21 @@ async function ingestLocked(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-  { embedder, tokenCounter, modelMaxTokens }: Partial<Omit<LoadedEmbedder, "release">>,
+  { embedder, tokenCounter, modelMaxTokens }: Partial<Omit<BuiltEmbedder, "release">>,
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const manifest = await readCollectionManifest(flags.into);
+  const chunking = flags.spec.spec.chunking ?? { maxTokens: 256 };
   const collection: EmbeddedCollection = manifest
     ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
     : createEmbeddedCollection({
         ...(embedder ? { embedder } : {}),
         ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
         chunking: {
-          maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
-          ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),
+          maxTokens: Math.min(chunking.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
+          ...(chunking.overlapTokens !== undefined
+            ? { overlapTokens: chunking.overlapTokens }
+            : {}),
           ...(tokenCounter ? { tokenCounter } : {}),
           ...(modelMaxTokens ? { modelMaxTokens } : {}),
         },
@@ -146,8 +154,8 @@ async function ingestLocked(
 async function openExisting(
   directory: string,
   manifest: NonNullable<Awaited<ReturnType<typeof readCollectionManifest>>>,
-  embedder: LoadedEmbedder["embedder"] | undefined,
-  tokenCounter: LoadedEmbedder["tokenCounter"],
+  embedder: BuiltEmbedder["embedder"] | undefined,
+  tokenCounter: BuiltEmbedder["tokenCounter"],
   io: CliIo,
 ): Promise<EmbeddedCollection> {
   const counter = chunkingCounterFor(manifest, tokenCounter);

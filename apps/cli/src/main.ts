@@ -1,15 +1,15 @@
 import { availableParallelism } from "node:os";
 import { HybridRagError } from "@hybrid-rag/core";
-import { fusionMethodRegistry, fusionMethods } from "@hybrid-rag/fusion";
 import { supportedExtensions } from "@hybrid-rag/loaders";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
+import { cliDefaultSpec, ingestSpecFlags, searchSpecFlags } from "./cli-spec.ts";
 import { ingestCommand } from "./ingest-command.ts";
 import { loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
 import { addMcpCommand } from "./mcp-command.ts";
-import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
 import { searchCommand } from "./search-command.ts";
 import { addServeCommand } from "./serve-command.ts";
+import { printSpecIfAsked, specOfCommand, withSpecOptions } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
 function positiveInteger(value: string): number {
@@ -63,7 +63,7 @@ export function createProgram(
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  withModelFlags(
+  withSpecOptions(
     withLoaderFlags(
       program
         .command("ingest")
@@ -72,17 +72,6 @@ export function createProgram(
         )
         .argument("<folder>", "folder to load (recursively)")
         .requiredOption("--into <dir>", "collection directory")
-        .option(
-          "--max-tokens <n>",
-          "most tokens per chunk (capped at the model's input length)",
-          positiveInteger,
-          256,
-        )
-        .option(
-          "--overlap-tokens <n>",
-          "tokens repeated between consecutive chunks",
-          nonNegativeInteger,
-        )
         .option(
           "--remove-missing",
           "delete documents whose files are no longer in the folder",
@@ -109,22 +98,23 @@ export function createProgram(
         .option("--no-progress", "no progress bar")
         .option("--json", "print the summary as JSON", false),
     ),
-    "none",
+    ingestSpecFlags,
+    cliDefaultSpec,
   ).action(async (folder: string, options: Record<string, unknown>, command: Command) => {
-    const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
+    const spec = await specOfCommand(command, ingestSpecFlags, cliDefaultSpec);
+    if (printSpecIfAsked(command, spec.spec, io)) return;
     const { summary } = await ingestCommand(
       folder,
       {
-        ...modelFlagsFrom(options),
         ...(options as object),
         loader: loaderOptionsFrom(options),
-        modelGiven,
+        spec,
       } as never,
       io,
     );
     if (summary.failed > 0) setExitCode(exitCodes.documentsFailed);
   });
-  withModelFlags(
+  withSpecOptions(
     program
       .command("search")
       .description(
@@ -132,16 +122,6 @@ export function createProgram(
       )
       .argument("<dir>", "collection directory")
       .argument("<query>", "the question or keywords")
-      .option("--top-k <n>", "passages to print", positiveInteger, 10)
-      .option("--candidates <n>", "hits asked of each side before fusion", positiveInteger, 100)
-      .addOption(
-        new Option(
-          "--fusion <method>",
-          `how the BM25 and vector lists are fused: ${fusionMethods.map((method) => `${method} (${fusionMethodRegistry[method].description})`).join("; ")}`,
-        )
-          .choices(fusionMethods)
-          .default("rrf"),
-      )
       .option(
         "--context <tokens>",
         "also print an LLM context of at most this many tokens, with [n] citations",
@@ -153,7 +133,8 @@ export function createProgram(
       )
       .option("--no-server", "open the collection here even when a serve runs on it")
       .option("--json", "print JSON", false),
-    "none",
+    searchSpecFlags,
+    cliDefaultSpec,
   ).action(
     async (
       directory: string,
@@ -161,13 +142,9 @@ export function createProgram(
       options: Record<string, unknown>,
       command: Command,
     ) => {
-      const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
-      await searchCommand(
-        directory,
-        query,
-        { ...modelFlagsFrom(options), ...(options as object), modelGiven } as never,
-        io,
-      );
+      const spec = await specOfCommand(command, searchSpecFlags, cliDefaultSpec);
+      if (printSpecIfAsked(command, spec.spec, io)) return;
+      await searchCommand(directory, query, { ...(options as object), spec } as never, io);
     },
   );
   addMcpCommand(program, io);

@@ -2,18 +2,24 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { createCollectionMcpServer, serveMcpOverHttp, serveMcpOverStdio } from "@hybrid-rag/mcp";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "./cli-io.ts";
-import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
-import type { ModelFlags } from "./model-options.ts";
+import { cliDefaultSpec, queryModelSpecFlags } from "./cli-spec.ts";
 import { openServedCollection } from "./open-served-collection.ts";
+import {
+  type CommandSpec,
+  printSpecIfAsked,
+  specOfCommand,
+  withSpecOptions,
+} from "./spec-options.ts";
 import { waitForShutdown } from "./wait-for-shutdown.ts";
 
-export interface McpFlags extends ModelFlags {
+export interface McpFlags {
+  /** The embedder and reranker (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly http: boolean;
   readonly host: string;
   readonly port: number;
   readonly description?: string;
   readonly maxTopK: number;
-  readonly modelGiven: boolean;
 }
 
 const loopback = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -29,7 +35,7 @@ function port(value: string): number {
 
 /** Adds `hybrid-rag mcp <dir>` to the program. */
 export function addMcpCommand(program: Command, io: CliIo): void {
-  withModelFlags(
+  withSpecOptions(
     program
       .command("mcp")
       .description(
@@ -48,14 +54,12 @@ export function addMcpCommand(program: Command, io: CliIo): void {
         "what the collection holds, for the tool description agents read",
       )
       .option("--max-top-k <n>", "most passages one search may return", (value) => port(value), 20),
-    "none",
+    queryModelSpecFlags,
+    cliDefaultSpec,
   ).action(async (directory: string, options: Record<string, unknown>, command: Command) => {
-    const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
-    await mcpCommand(
-      directory,
-      { ...modelFlagsFrom(options), ...(options as object), modelGiven } as McpFlags,
-      io,
-    );
+    const spec = await specOfCommand(command, queryModelSpecFlags, cliDefaultSpec);
+    if (printSpecIfAsked(command, spec.spec, io)) return;
+    await mcpCommand(directory, { ...(options as object), spec } as McpFlags, io);
   });
 }
 
@@ -68,7 +72,7 @@ export async function mcpCommand(directory: string, flags: McpFlags, io: CliIo):
       `--host ${flags.host} would expose the collection beyond this machine without a key; set HYBRID_RAG_API_KEY (16+ characters) or keep the default 127.0.0.1.`,
     );
   }
-  const served = await openServedCollection(directory, flags);
+  const served = await openServedCollection(directory, flags.spec);
   const create = () =>
     createCollectionMcpServer(served.collection, {
       maxTopK: flags.maxTopK,

@@ -1,24 +1,21 @@
 import type { ChunkMetadata, TokenCounter } from "@hybrid-rag/chunking";
 import { buildContext, chunkMetadataOf } from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
-import { createFusion, type FusionMethod } from "@hybrid-rag/fusion";
+import { createFusion } from "@hybrid-rag/fusion";
+import { buildReranker } from "@hybrid-rag/pipeline";
 import type { CliIo } from "./cli-io.ts";
 import { openQueryableCollection } from "./collection-model.ts";
-import { loadReranker, type ModelFlags } from "./model-options.ts";
-import { searchRoute } from "./search-route.ts";
+import { type SearchRouteFlags, searchRoute } from "./search-route.ts";
 import { type ServerSearchResult, searchThroughServer } from "./search-through-server.ts";
+import type { CommandSpec } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
 
-export interface SearchFlags extends ModelFlags {
-  readonly topK: number;
-  readonly candidates: number;
-  /** A method of @hybrid-rag/fusion's registry, with its default options. */
-  readonly fusion?: FusionMethod;
+export interface SearchFlags {
+  /** Models, fusion and topK (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly json: boolean;
   /** Also print a context of this many tokens for an LLM. */
   readonly context?: number;
-  /** False when --embedding-model was left at its default: the collection's own model is used. */
-  readonly modelGiven?: boolean;
   /** `--server <url>`: ask that `hybrid-rag serve`; `--no-server`: open the collection here. */
   readonly server?: string | false;
 }
@@ -34,11 +31,26 @@ export async function searchCommand(
   flags: SearchFlags,
   io: CliIo,
 ): Promise<Hit[]> {
-  const server = await searchRoute(directory, flags);
-  const { result, tokenCounter, answeredBy } =
+  const server = await searchRoute(directory, routeFlagsOf(flags));
+  const { result, tokenCounter, answeredBy, release } =
     server === undefined
       ? await searchHere(directory, query, flags)
       : await searchServer(server, directory, query, flags, io);
+  try {
+    return printResult(query, result, tokenCounter, answeredBy, flags, io);
+  } finally {
+    await release();
+  }
+}
+
+function printResult(
+  query: string,
+  result: ServerSearchResult,
+  tokenCounter: TokenCounter | undefined,
+  answeredBy: string | undefined,
+  flags: SearchFlags,
+  io: CliIo,
+): Hit[] {
   const context = flags.context
     ? buildContext(result.hits, {
         maxTokens: flags.context,
@@ -72,16 +84,44 @@ export async function searchCommand(
   return result.hits;
 }
 
+/** What decides whether a running serve can answer: the spec's settings, and which were chosen. */
+function routeFlagsOf(flags: SearchFlags): SearchRouteFlags {
+  const { spec, chosen } = flags.spec;
+  const fusionChosen = [...chosen].some((path) => path.startsWith("fusion."));
+  return {
+    ...(flags.server !== undefined ? { server: flags.server } : {}),
+    topK: spec.topK?.final ?? 10,
+    candidates: spec.topK?.retrieve ?? 100,
+    fusion: fusionChosen ? spec.fusion.method : "rrf",
+    rerankerModel: spec.reranker?.model ?? "none",
+    modelGiven: chosen.has("embedder.model"),
+  };
+}
+
 async function searchHere(directory: string, query: string, flags: SearchFlags) {
-  const { collection, tokenCounter } = await openQueryableCollection(directory, flags, () =>
-    loadReranker(flags),
+  const { spec } = flags.spec;
+  const queryable = await openQueryableCollection(directory, flags.spec, async (spec) =>
+    spec.reranker
+      ? buildReranker(spec.reranker, { executionProvider: spec.executionProvider, options: {} })
+      : undefined,
   );
-  const result = await collection.search(query, {
-    topK: flags.topK,
-    candidates: flags.candidates,
-    ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
-  });
-  return { result, tokenCounter, answeredBy: undefined };
+  try {
+    const result = await queryable.collection.search(query, {
+      topK: spec.topK?.final ?? 10,
+      candidates: spec.topK?.retrieve ?? 100,
+      fusion: createFusion(spec.fusion),
+    });
+    // Released by the caller once printed (--context still counts with the model's tokenizer).
+    return {
+      result,
+      tokenCounter: queryable.tokenCounter,
+      answeredBy: undefined,
+      release: () => queryable.release(),
+    };
+  } catch (error) {
+    await queryable.release();
+    throw error;
+  }
 }
 
 /**
@@ -98,11 +138,13 @@ async function searchServer(
   result: ServerSearchResult;
   tokenCounter: TokenCounter | undefined;
   answeredBy: string | undefined;
+  release: () => Promise<void>;
 }> {
   try {
-    const result = await searchThroughServer(server, query, flags);
+    const { topK, candidates } = routeFlagsOf(flags);
+    const result = await searchThroughServer(server, query, { topK, candidates });
     // --context counts tokens approximately: the serve's tokenizer is not loaded here.
-    return { result, tokenCounter: undefined, answeredBy: server };
+    return { result, tokenCounter: undefined, answeredBy: server, release: async () => {} };
   } catch (error) {
     const found = typeof flags.server !== "string";
     if (!found || !HybridRagError.isInstance(error) || error.code !== "unavailable") throw error;

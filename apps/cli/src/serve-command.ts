@@ -3,20 +3,26 @@ import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { createSearchServer, searchServerSettingsSchema } from "@hybrid-rag/search-server";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "./cli-io.ts";
-import { modelFlagsFrom, withModelFlags } from "./model-flags.ts";
-import type { ModelFlags } from "./model-options.ts";
+import { cliDefaultSpec, queryModelSpecFlags } from "./cli-spec.ts";
 import { openServedCollection } from "./open-served-collection.ts";
 import { removeServeRecord, writeServeRecord } from "./serve-record.ts";
+import {
+  type CommandSpec,
+  printSpecIfAsked,
+  specOfCommand,
+  withSpecOptions,
+} from "./spec-options.ts";
 import { waitForShutdown } from "./wait-for-shutdown.ts";
 
-export interface ServeFlags extends ModelFlags {
+export interface ServeFlags {
+  /** The embedder and reranker (flags over `--spec` over the CLI's defaults). */
+  readonly spec: CommandSpec;
   readonly host: string;
   readonly port: number;
   readonly ingest: boolean;
   readonly allowNoKey: boolean;
   readonly maxTopK: number;
   readonly requestTimeoutMs: number;
-  readonly modelGiven: boolean;
 }
 
 function wholeNumber(min: number, max: number) {
@@ -32,7 +38,7 @@ function wholeNumber(min: number, max: number) {
 
 /** Adds `hybrid-rag serve <dir>` to the program. */
 export function addServeCommand(program: Command, io: CliIo): void {
-  withModelFlags(
+  withSpecOptions(
     program
       .command("serve")
       .description(
@@ -58,14 +64,12 @@ export function addServeCommand(program: Command, io: CliIo): void {
         wholeNumber(1, 2 ** 31 - 1),
         30_000,
       ),
-    "none",
+    queryModelSpecFlags,
+    cliDefaultSpec,
   ).action(async (directory: string, options: Record<string, unknown>, command: Command) => {
-    const modelGiven = command.getOptionValueSource("embeddingModel") !== "default";
-    await serveCommand(
-      directory,
-      { ...modelFlagsFrom(options), ...(options as object), modelGiven } as ServeFlags,
-      io,
-    );
+    const spec = await specOfCommand(command, queryModelSpecFlags, cliDefaultSpec);
+    if (printSpecIfAsked(command, spec.spec, io)) return;
+    await serveCommand(directory, { ...(options as object), spec } as ServeFlags, io);
   });
 }
 
@@ -100,7 +104,7 @@ export async function serveCommand(directory: string, flags: ServeFlags, io: Cli
     );
   }
   const before = await readCollectionManifest(directory);
-  const served = await openServedCollection(directory, flags, { rerankOnWorkers: true });
+  const served = await openServedCollection(directory, flags.spec, { rerankOnWorkers: true });
   // The version opened is the manifest's of that moment: certain only if no save came between.
   const after = await readCollectionManifest(directory);
   const openedVersion = before?.version === after?.version ? after?.version : undefined;
@@ -112,7 +116,7 @@ export async function serveCommand(directory: string, flags: ServeFlags, io: Cli
       writeServeRecord(directory, {
         url,
         version,
-        reranker: flags.rerankerModel,
+        reranker: flags.spec.spec.reranker?.model ?? "none",
         maxTopK: checked.maxTopK,
         maxCandidates: checked.maxCandidates,
         needsKey: apiKey !== undefined,

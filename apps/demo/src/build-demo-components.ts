@@ -25,7 +25,7 @@ export async function buildDemoComponents(config: DemoConfig): Promise<DemoCompo
     buildDenseStage(config),
     buildRerankStage(config),
   ]);
-  const { fusion, description: fused } = buildFusion(config.fusion);
+  const { fusion, description: fused } = buildFusion(config.spec.fusion);
   const off: Partial<Record<StageName, StageOff>> = {};
   if ("off" in sparse) off.sparse = sparse.off;
   if ("off" in dense) off.dense = dense.off;

@@ -1,5 +1,6 @@
 import { openServedCollection } from "@hybrid-rag/cli";
 import type { Reranker } from "@hybrid-rag/core";
+import { parsePipelineSpec } from "@hybrid-rag/pipeline";
 import type { DemoConfig } from "./demo-config.ts";
 import type { DemoComponents, StageOff } from "./demo-engine.ts";
 import { exampleQueries, storedTitles } from "./example-queries.ts";
@@ -26,12 +27,17 @@ export async function openCollectionComponents(
   // The collection's own model, unless EMBEDDING_MODEL_PATH names one (refused if it differs).
   const modelGiven = options.modelFromManifest !== true && config.embeddingModelPath !== undefined;
   const served = await openServedCollection(directory, {
-    embeddingModel: (modelGiven ? config.embeddingModelPath : undefined) ?? "none",
-    modelGiven,
-    embeddingApi: "nim",
-    rerankerModel: "none",
-    rerankerApi: "nim",
-    executionProvider: config.executionProvider,
+    spec: parsePipelineSpec(
+      {
+        version: 1,
+        ...(modelGiven && config.embeddingModelPath
+          ? { embedder: { model: config.embeddingModelPath } }
+          : {}),
+        executionProvider: config.executionProvider,
+      },
+      "the demo's collection settings",
+    ),
+    chosen: new Set(modelGiven ? (["embedder.model"] as const) : []),
   });
   try {
     const { collection } = served;

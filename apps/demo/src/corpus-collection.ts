@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { type CliIo, ingestCommand } from "@hybrid-rag/cli";
 import type { IngestSummary } from "@hybrid-rag/collection";
+import { parsePipelineSpec } from "@hybrid-rag/pipeline";
 import type { DemoConfig } from "./demo-config.ts";
 
 /** The demo's chunk size, as before it ingested through the CLI. */
@@ -39,19 +40,24 @@ export async function ingestIntoCache(config: DemoConfig, io: CliIo): Promise<Co
   const { summary } = await ingestCommand(
     config.corpusPath,
     {
+      spec: {
+        spec: parsePipelineSpec(
+          {
+            version: 1,
+            ...(embeddingModel === "none" ? {} : { embedder: { model: embeddingModel } }),
+            chunking: { maxTokens: chunkTokens },
+            executionProvider: config.executionProvider,
+          },
+          "the demo's ingest settings",
+        ),
+        chosen: new Set(["embedder.model"] as const),
+      },
       into: directory,
-      maxTokens: chunkTokens,
       removeMissing: true,
       progress: true,
       json: false,
       wait: waitForOtherWriterSeconds,
       workers: availableParallelism(),
-      embeddingModel,
-      embeddingApi: "nim",
-      rerankerModel: "none",
-      rerankerApi: "nim",
-      executionProvider: config.executionProvider,
-      modelGiven: true,
       analyzer,
     },
     io,

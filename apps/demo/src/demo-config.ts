@@ -3,7 +3,9 @@ import { join, resolve } from "node:path";
 import { parseWithSchema } from "@hybrid-rag/core";
 import { type FusionConfig, fusionConfigSchema } from "@hybrid-rag/fusion";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
+import type { PipelineSpec, PipelineSpecInput } from "@hybrid-rag/pipeline";
 import { z } from "zod";
+import { demoDefaultSpec, demoSpec } from "./demo-spec.ts";
 
 const optionalUrl = (name: string) =>
   z.url({ error: `${name} must be a URL such as http://localhost:9200` }).optional();
@@ -49,6 +51,12 @@ function parseJson(text: string): unknown {
 
 /** Where the demo's documents, models and (optionally) servers are. */
 export interface DemoConfig {
+  /**
+   * What the stages are built from (by @hybrid-rag/pipeline's factory): a `--spec` file or the
+   * demo's default, with the environment's variables over it. The fields below are the
+   * environment's values as given.
+   */
+  readonly spec: PipelineSpec;
   readonly corpusPath: string;
   /**
    * A collection directory built by `hybrid-rag ingest`, opened as it is (nothing is embedded at
@@ -86,11 +94,13 @@ export interface DemoArguments {
 
 /**
  * Reads the configuration from environment variables; the corpus (a string, as before) or a
- * collection directory may also come from the command line, and win over the environment.
+ * collection directory may also come from the command line, and win over the environment; the
+ * spec comes as `baseSpec` (a `--spec` file), whose fields the variables that are set override.
  */
 export function demoConfigFromEnvironment(
   environment: NodeJS.ProcessEnv = process.env,
   commandLine: string | DemoArguments = {},
+  baseSpec: PipelineSpecInput = demoDefaultSpec,
 ): DemoConfig {
   const given = typeof commandLine === "string" ? { corpus: commandLine } : commandLine;
   const present = Object.fromEntries(
@@ -98,7 +108,24 @@ export function demoConfigFromEnvironment(
   );
   const values = parseWithSchema(environmentSchema, present, "demo environment");
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(value));
+  const spec = demoSpec(
+    {
+      elasticsearchUrl: values.ELASTICSEARCH_URL,
+      qdrantUrl: values.QDRANT_URL,
+      indexName: values.DEMO_INDEX_NAME,
+      embeddingModelPath: path(values.EMBEDDING_MODEL_PATH),
+      rerankerModelPath: path(values.RERANKER_MODEL_PATH),
+      rerankerUrl: values.RERANKER_URL,
+      rerankerModelName: values.RERANKER_MODEL_NAME,
+      // Only a variable that is set overrides the spec (its schema default would always be).
+      executionProvider:
+        "DEMO_EXECUTION_PROVIDER" in present ? values.DEMO_EXECUTION_PROVIDER : undefined,
+      fusion: values.DEMO_FUSION,
+    },
+    baseSpec,
+  );
   return {
+    spec,
     corpusPath: resolve(given.corpus ?? values.DEMO_CORPUS ?? sampleCorpusPath),
     collectionPath: path(given.collection ?? values.DEMO_COLLECTION),
     cacheDirectory: resolve(

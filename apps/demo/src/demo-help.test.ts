@@ -19,6 +19,7 @@ describe("demo --help and DEMO_FUSION", () => {
     expect(config).toEqual({ method: "rrf", k: 20 });
     expect(buildFusion(config).description).toMatch(/^rrf \{"k":20\}: reciprocal rank fusion/);
     expect(demoConfigFromEnvironment({}).fusion).toBeUndefined();
+    expect(demoConfigFromEnvironment({}).spec.fusion).toEqual({ method: "rrf", k: 60 });
     expect(buildFusion().description).toMatch(/^rrf \{"k":60\}/);
   });
 

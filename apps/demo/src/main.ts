@@ -1,30 +1,21 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
-import { demoConfigFromEnvironment } from "./demo-config.ts";
+import { readDemoInvocation } from "./demo-arguments.ts";
 import { demoHelp } from "./demo-help.ts";
 import { startDemo } from "./start-demo.ts";
 
-// `pnpm demo [corpus folder | one file | BEIR folder]` or `pnpm demo --collection <dir>`;
-// everything else by environment.
+// `pnpm demo [--spec file.json] [--print-spec] [corpus folder | file | BEIR folder]` or
+// `pnpm demo --collection <dir>`; the rest by environment.
 try {
-  const { values, positionals } = parseArgs({
-    options: { collection: { type: "string" }, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-  });
-  if (values.help) {
+  const invocation = await readDemoInvocation(process.argv.slice(2));
+  if (invocation.kind === "help") {
     process.stdout.write(demoHelp());
     process.exit(0);
   }
-  if (positionals.length > 1 || (values.collection !== undefined && positionals.length > 0)) {
-    throw new Error(
-      `Give one corpus (a folder or a file) or --collection <dir>, not ${[...positionals, ...(values.collection ? [`--collection ${values.collection}`] : [])].join(" and ")}: hybrid-rag-demo --help lists the options.`,
-    );
+  if (invocation.kind === "print-spec") {
+    process.stdout.write(`${JSON.stringify(invocation.config.spec, null, 2)}\n`);
+    process.exit(0);
   }
-  const config = demoConfigFromEnvironment(process.env, {
-    ...(positionals[0] !== undefined ? { corpus: positionals[0] } : {}),
-    ...(values.collection !== undefined ? { collection: values.collection } : {}),
-  });
-  const demo = await startDemo(config);
+  const demo = await startDemo(invocation.config);
   console.log(`hybrid-rag demo: open ${demo.url}`);
   const stop = async () => {
     await demo.close();

@@ -1,31 +1,34 @@
-import { createBm25Index } from "@hybrid-rag/bm25";
+import { buildSparseRetriever } from "@hybrid-rag/pipeline";
 import type { RetrieverStage } from "./build-demo-components.ts";
 import type { DemoConfig } from "./demo-config.ts";
 
-/** BM25: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded engine (same scores). */
+/** BM25: Elasticsearch when the spec says so (ELASTICSEARCH_URL), else the embedded engine (same scores). */
 export async function buildSparseStage(config: DemoConfig): Promise<RetrieverStage> {
-  if (config.elasticsearchUrl) {
-    return buildElasticsearchStage(config.elasticsearchUrl, config.indexName);
+  const { sparse } = config.spec;
+  if (!sparse) {
+    return {
+      off: {
+        reason: "the spec names no sparse retriever",
+        howToEnable: 'add "sparse": { "engine": "bm25" } to the --spec file',
+      },
+      description: "BM25",
+    };
   }
-  return {
-    component: createBm25Index({ name: "sparse", analyzer: "english" }),
-    description: "BM25 (embedded, english analyzer, k1 = 1.2, b = 0.75)",
-  };
-}
-
-async function buildElasticsearchStage(url: string, index: string): Promise<RetrieverStage> {
-  const { createElasticsearchIndex } = await import("@hybrid-rag/elasticsearch");
-  const store = createElasticsearchIndex({
-    node: url,
-    index,
-    name: "sparse",
-    analyzer: "english",
+  const built = await buildSparseRetriever(sparse, {
+    names: { sparse: "sparse" },
+    defaultIndexName: config.indexName,
   });
+  if (sparse.engine === "bm25") {
+    return {
+      component: built.retriever,
+      description: `BM25 (embedded, ${sparse.analyzer} analyzer, k1 = ${sparse.k1}, b = ${sparse.b})`,
+    };
+  }
   // A fresh index per start: the page shows exactly the corpus just ingested.
-  await store.drop();
+  await (built.retriever as unknown as { drop(): Promise<void> }).drop();
   return {
-    component: store,
-    description: `BM25 (Elasticsearch at ${url}, index ${index}, english analyzer)`,
-    close: () => store.client.close(),
+    component: built.retriever,
+    description: `BM25 (Elasticsearch at ${sparse.url}, index ${sparse.index ?? config.indexName}, ${sparse.analyzer} analyzer)`,
+    close: () => built.release(),
   };
 }

@@ -1,6 +1,7 @@
 import { basename, resolve } from "node:path";
-import { parseWithSchema } from "@hybrid-rag/core";
+import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { type ExecutionProviderChoice, executionProviders } from "@hybrid-rag/models";
+import { modelReference, type PipelineSpec, pipelineSpecSchema } from "@hybrid-rag/pipeline";
 import { z } from "zod";
 
 /** A whole number in `[min, max]`; every message names the variable and the allowed range. */
@@ -34,11 +35,8 @@ const durationMs = (name: string, defaultMs: number) =>
   integerInRange(name, 1, maxTimerMs, "what a Node.js timer can hold, in ms").default(defaultMs);
 
 const environmentSchema = z.object({
-  NIM_MODEL_PATH: z
-    .string({
-      error: "NIM_MODEL_PATH is required: the path of a Hugging Face-style model directory",
-    })
-    .min(1, "NIM_MODEL_PATH must not be empty"),
+  // Required unless a --spec file names the model (reranker.model); checked below.
+  NIM_MODEL_PATH: z.string().min(1, "NIM_MODEL_PATH must not be empty").optional(),
   NIM_SERVED_MODEL_NAME: z.string().min(1).optional(),
   NIM_HTTP_API_PORT: z.coerce
     .number({ error: "NIM_HTTP_API_PORT must be a number" })
@@ -47,7 +45,7 @@ const environmentSchema = z.object({
     .max(65_535, "NIM_HTTP_API_PORT must be 0..65535")
     .default(8000),
   RERANKER_HOST: z.string().min(1).default("0.0.0.0"),
-  RERANKER_EXECUTION_PROVIDER: z.enum(executionProviders).default("auto"),
+  RERANKER_EXECUTION_PROVIDER: z.enum(executionProviders).optional(),
   RERANKER_API_KEY: z.string().min(1, "RERANKER_API_KEY must not be empty when set").optional(),
   RERANKER_MAX_PASSAGES: integerInRange(
     "RERANKER_MAX_PASSAGES",
@@ -118,6 +116,13 @@ const environmentSchema = z.object({
     .default("info"),
 });
 
+const requiredModelPath = z
+  .string({
+    error:
+      "NIM_MODEL_PATH is required: the path of a Hugging Face-style model directory (or a --spec file whose reranker.model names one)",
+  })
+  .min(1, "NIM_MODEL_PATH must not be empty");
+
 /** Everything the server needs to run, validated. */
 export interface ServerConfig {
   /**
@@ -160,17 +165,31 @@ export interface ServerConfig {
   readonly logLevel: string;
 }
 
-/** Reads the configuration from environment variables; throws `invalid-argument` naming each bad one. */
-export function configFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ServerConfig {
+/**
+ * Reads the configuration from environment variables; throws `invalid-argument` naming each bad
+ * one. `spec` (a `--spec` file) may give the model: its `reranker.model` (a model folder),
+ * `reranker.endpointModel` (the id served) and `executionProvider`; a variable that is set
+ * overrides the spec's field.
+ */
+export function configFromEnvironment(
+  environment: NodeJS.ProcessEnv = process.env,
+  spec?: PipelineSpec,
+): ServerConfig {
   const present = Object.fromEntries(
     Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
   );
-  const values = parseWithSchema(environmentSchema, present, "reranker-server environment");
-  const modelPath = resolve(values.NIM_MODEL_PATH);
+  const specModel = inProcessModelOf(spec);
+  // Without a spec's model, NIM_MODEL_PATH is required (reported with every other bad variable).
+  const schema =
+    specModel === undefined
+      ? environmentSchema.extend({ NIM_MODEL_PATH: requiredModelPath })
+      : environmentSchema;
+  const values = parseWithSchema(schema, present, "reranker-server environment");
+  const modelPath = resolve(values.NIM_MODEL_PATH ?? (specModel as string));
   return {
     modelPath,
-    modelId: values.NIM_SERVED_MODEL_NAME ?? basename(modelPath),
-    executionProvider: values.RERANKER_EXECUTION_PROVIDER,
+    modelId: values.NIM_SERVED_MODEL_NAME ?? spec?.reranker?.endpointModel ?? basename(modelPath),
+    executionProvider: values.RERANKER_EXECUTION_PROVIDER ?? spec?.executionProvider ?? "auto",
     host: values.RERANKER_HOST,
     port: values.NIM_HTTP_API_PORT,
     apiKey: values.RERANKER_API_KEY,
@@ -194,4 +213,29 @@ export function configFromEnvironment(environment: NodeJS.ProcessEnv = process.e
     maxBodyBytes: values.RERANKER_MAX_BODY_BYTES,
     logLevel: values.RERANKER_LOG_LEVEL,
   };
+}
+
+/** The spec's cross-encoder, which the server runs in process: a folder, never an endpoint. */
+function inProcessModelOf(spec: PipelineSpec | undefined): string | undefined {
+  if (!spec?.reranker) return undefined;
+  const reference = modelReference(spec.reranker.model);
+  if (reference.kind !== "in-process") {
+    throw new HybridRagError(
+      "invalid-argument",
+      `reranker.model ${JSON.stringify(spec.reranker.model)} is not a model folder: the reranking server runs a cross-encoder in process (set reranker.model to its folder, or NIM_MODEL_PATH).`,
+    );
+  }
+  return reference.model;
+}
+
+/**
+ * The reranker part of the pipeline spec the server runs (what `--print-spec` prints): a client
+ * reaches it with `reranker: { model: "<server URL>", api: "nim", endpointModel: modelId }`.
+ */
+export function rerankerSpecOf(config: ServerConfig): PipelineSpec {
+  return pipelineSpecSchema.parse({
+    version: 1,
+    reranker: { model: config.modelPath, api: "nim", endpointModel: config.modelId },
+    executionProvider: config.executionProvider,
+  });
 }

@@ -2,14 +2,20 @@
 import { writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { createCrossEncoder, createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
-import { configFromEnvironment } from "./config.ts";
+import type { ServerConfig } from "./config.ts";
 import { crossEncoderScorer, workerPoolScorer } from "./cross-encoder-scorer.ts";
 import { createRerankerServer } from "./server.ts";
+import { readServerInvocation, rerankerSpecOf } from "./server-arguments.ts";
 
 // Configuration errors end the process with the message only: it names each bad variable.
-let config: ReturnType<typeof configFromEnvironment>;
+let config: ServerConfig;
 try {
-  config = configFromEnvironment();
+  const invocation = await readServerInvocation(process.argv.slice(2));
+  if (invocation.printSpec) {
+    process.stdout.write(`${JSON.stringify(rerankerSpecOf(invocation.config), null, 2)}\n`);
+    process.exit(0);
+  }
+  config = invocation.config;
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(2);

@@ -1,4 +1,47 @@
 export {
+  type BuiltPipeline,
+  buildComponents,
+  buildPipeline,
+  type PipelineComponents,
+} from "./components/build-components.ts";
+export type { BuildComponentsOptions } from "./components/build-options.ts";
+export type {
+  BuiltEmbedder,
+  EmbedderSpec,
+  ModelTokenCounter,
+} from "./components/built-embedder.ts";
+export {
+  buildEmbedder,
+  type EmbedderKind,
+  embedderKinds,
+  offlineHint,
+} from "./components/embedder-kinds.ts";
+export {
+  isEndpointUrl,
+  isNoModel,
+  type ModelReference,
+  modelReference,
+  prefixesForModel,
+  useLiteModel,
+} from "./components/model-reference.ts";
+export {
+  type BuiltReranker,
+  buildReranker,
+  type RerankerKind,
+  type RerankerSpec,
+  rerankerKinds,
+} from "./components/reranker-kinds.ts";
+export {
+  type BuiltRetriever,
+  buildDenseRetriever,
+  buildSparseRetriever,
+  type DenseSpec,
+  denseEngines,
+  type IndexRetriever,
+  type SparseSpec,
+  sparseEngines,
+} from "./components/retriever-engines.ts";
+export {
   createPipeline,
   type Pipeline,
   type PipelineResult,
@@ -40,7 +83,16 @@ export type {
   RetrieverStageResult,
 } from "./pipeline-stages.ts";
 export { estimateTokens, type RerankReport } from "./planned-rerank-stage.ts";
+export { readPipelineSpecFile } from "./read-spec-file.ts";
 export { type CostPrediction, RerankCostModel } from "./rerank-cost-model.ts";
 export type { RerankCostOptions, RerankPlan } from "./rerank-plan-options.ts";
 export { RerankScoreCache, type ScoreCacheStats } from "./rerank-score-cache.ts";
+export {
+  applySpecFlags,
+  parseWeights,
+  type SpecFlag,
+  type SpecFlagPath,
+  specFlag,
+  specValueAt,
+} from "./spec-flags.ts";
 export { type DeadlineOptions, withDeadline } from "./with-deadline.ts";

@@ -82,12 +82,12 @@ function modelShape<const Api extends string>(what: string, apis: readonly [Api,
     api: z
       .enum(apis, { error: `${what}.api must be ${apis.join(", ")}` })
       .default(apis[0])
-      .describe("API an endpoint URL speaks"),
+      .describe(`API the ${what}.model URL speaks`),
     endpointModel: z
       .string()
       .min(1)
       .optional()
-      .describe("model name the endpoint serves (not for tei)"),
+      .describe(`model name the ${what} endpoint serves (not for tei)`),
   };
 }
 
