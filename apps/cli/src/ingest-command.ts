@@ -1,4 +1,5 @@
 import { readdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import {
   type CollectionLock,
   createEmbeddedCollection,
@@ -20,6 +21,7 @@ import {
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { chunkingCounterFor, isNoModel } from "./collection-model.ts";
+import { ingestConfigFile, readIngestConfig } from "./ingest-config.ts";
 import { ingestRates } from "./ingest-rates.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
@@ -28,7 +30,16 @@ export interface IngestFlags extends ModelFlags {
   readonly into: string;
   readonly maxTokens: number;
   readonly overlapTokens?: number;
-  readonly removeMissing: boolean;
+  /** Undefined: the collection's `hybrid-rag.json` decides (default false). */
+  readonly removeMissing?: boolean;
+  /** Glob patterns (gitignore syntax) a file must match; added to `hybrid-rag.json`'s. */
+  readonly include?: readonly string[];
+  /** Glob patterns (gitignore syntax) of files to leave out; added to `hybrid-rag.json`'s. */
+  readonly exclude?: readonly string[];
+  /** Parents per durable step (default 500); a step is also committed every 30 s. */
+  readonly checkpointEvery?: number;
+  /** Stops the ingest (Ctrl-C): the steps committed so far stay, the next run resumes. */
+  readonly signal?: AbortSignal;
   readonly progress: boolean;
   readonly json: boolean;
   /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
@@ -43,7 +54,7 @@ export interface IngestFlags extends ModelFlags {
 
 export interface IngestOutcome {
   readonly summary: IngestSummary;
-  /** The version saved, or undefined when every new or changed document failed. */
+  /** The version the collection is at, or undefined when there is none (nothing ever saved). */
   readonly version: number | undefined;
 }
 
@@ -107,26 +118,65 @@ async function ingestLocked(
           ...(modelMaxTokens ? { modelMaxTokens } : {}),
         },
       });
+  const config = await readIngestConfig(flags.into);
+  const removeMissing = flags.removeMissing ?? config.removeMissing ?? false;
+  const interrupted = collection.interruptedIngest;
+  if (interrupted) {
+    io.stderr.write(
+      `hybrid-rag: resuming the ingest of ${escapeForTerminal(interrupted.input)} into ${flags.into} that stopped before it finished (started ${interrupted.startedAt}; ${interrupted.committed} documents committed): they are read and hashed again, not re-indexed\n`,
+    );
+  }
   const bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
   collection.events.on("ingest-progress", (event) => bar?.update(event));
+  const excluded: string[] = [];
   let summary: IngestSummary;
   try {
-    summary = await collection.ingest(printWarnings(loadFolder(folder, flags.loader), io), {
-      removeMissing: flags.removeMissing,
-    });
+    summary = await collection.ingest(
+      printWarnings(
+        loadFolder(folder, {
+          ...flags.loader,
+          include: [...(config.include ?? []), ...(flags.include ?? [])],
+          exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
+          onExcluded: (path) => excluded.push(path),
+        }),
+        io,
+      ),
+      {
+        removeMissing,
+        ...(flags.signal ? { signal: flags.signal } : {}),
+        checkpoint: {
+          directory: flags.into,
+          lock,
+          input: resolve(folder),
+          ...(flags.checkpointEvery ? { everyDocuments: flags.checkpointEvery } : {}),
+        },
+      },
+    );
+  } catch (error) {
+    if (flags.signal?.aborted) {
+      const now = await readCollectionManifest(flags.into).catch(() => undefined);
+      throw new HybridRagError(
+        "aborted",
+        now?.ingest
+          ? `Interrupted: ${now.ingest.committed} documents are committed in ${flags.into} (version ${now.version}); run the same command again to resume where it stopped.`
+          : `Interrupted before the first step was committed: ${flags.into} is ${now ? `unchanged (version ${now.version})` : "not created"}; run the same command again to start.`,
+        { cause: error },
+      );
+    }
+    throw error;
   } finally {
     bar?.stop();
   }
-  // Saving would only record that nothing could be written: keep the current version as it is.
-  const nothingWritten =
-    summary.failed > 0 && summary.added + summary.replaced + summary.removed === 0;
-  const version = nothingWritten ? undefined : await collection.save(flags.into, { lock });
+  const version = summary.saved?.version ?? manifest?.version;
   if (flags.json) {
+    // `version`: the one this run saved (null: it wrote nothing); `currentVersion`: where it is.
+    const saved = summary.saved?.version ?? null;
+    const fields = { excluded: excluded.length, collection: flags.into, version: saved };
     io.stdout.write(
-      `${JSON.stringify({ ...summary, collection: flags.into, version: version ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ ...summary, ...fields, currentVersion: version ?? null }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(formatSummary(summary, flags.into, version));
+    io.stdout.write(formatSummary(summary, flags.into, version, { excluded, removeMissing }));
   }
   return { summary, version };
 }
@@ -201,21 +251,51 @@ export function formatSummary(
   summary: IngestSummary,
   directory: string,
   version: number | undefined,
+  listing: { readonly excluded: readonly string[]; readonly removeMissing: boolean } = {
+    excluded: [],
+    removeMissing: false,
+  },
 ): string {
   const seconds = summary.elapsedMs / 1000;
   const rate = (count: number) => (seconds > 0 ? (count / seconds).toFixed(1) : "–");
   const safe = (text: string) => escapeForTerminal(text);
+  const headline =
+    summary.saved === null
+      ? version === undefined
+        ? `Nothing saved to ${directory}: no document could be written (reasons below)`
+        : summary.failed > 0
+          ? `Nothing saved to ${directory}: every new or changed document failed (reasons below); it stays at version ${version}`
+          : `Nothing changed: ${directory} stays at version ${version} (no file written) — checked in ${seconds.toFixed(1)} s`
+      : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s${summary.saved && summary.saved.steps > 1 ? ` (${summary.saved.steps} durable steps)` : ""}`;
   const lines = [
-    version === undefined
-      ? `Nothing saved to ${directory}: every new or changed document failed (reasons below); its current version is unchanged`
-      : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
+    headline,
     `  documents   ${summary.documents} (added ${summary.added}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, removed ${summary.removed})`,
+    ...(summary.missing > 0
+      ? [
+          `  missing     ${summary.missing} ${summary.missing === 1 ? "file" : "files"} gone from the folder, still in the collection; --remove-missing deletes them (or "removeMissing": true under "ingest" in ${directory}/${ingestConfigFile})`,
+          ...summary.missingSources.map((source) => `    ${safe(source)}`),
+          ...(summary.missing > summary.missingSources.length
+            ? [`    … and ${summary.missing - summary.missingSources.length} more`]
+            : []),
+        ]
+      : []),
+    ...(listing.excluded.length > 0
+      ? [`  excluded    ${listing.excluded.length} files (--include/--exclude, .hybridragignore)`]
+      : []),
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
     `  stages      ${formatStages(summary.stages)}`,
     `              (they overlap: a batch is embedded while the next is loaded and chunked)`,
     `  skipped     ${summary.skipped.length}`,
     ...summary.skipped.map((entry) => `    ${safe(entry.source)}: ${safe(entry.reason)}`),
     `  duplicates  ${summary.duplicates}`,
+    ...(summary.nearDuplicates.groups > 0
+      ? [
+          `  near-duplicates: ${summary.nearDuplicates.groups} ${summary.nearDuplicates.groups === 1 ? "group" : "groups"}, ${summary.nearDuplicates.documents} documents (the same text in several files; search shows the best-ranked of each group, --keep-duplicates shows all)`,
+          ...summary.nearDuplicates.examples.map(
+            (sources) => `    ${sources.map((source) => safe(source)).join(" = ")}`,
+          ),
+        ]
+      : []),
     `  truncated   ${summary.oversized} chunks longer than the model's input (the model cuts them)`,
     `  failed      ${summary.failed}`,
     ...summary.failures.map(

@@ -17,6 +17,8 @@ export interface SearchFlags extends ModelFlags {
   readonly context?: number;
   /** False when --embedding-model was left at its default: the collection's own model is used. */
   readonly modelGiven?: boolean;
+  /** Show every copy of a text held in several files (default: the best-ranked one). */
+  readonly keepDuplicates?: boolean;
 }
 
 /** `hybrid-rag search <dir> "<query>"`: fused (and reranked) chunk hits with provenance and citations. */
@@ -32,6 +34,7 @@ export async function searchCommand(
   const result = await collection.search(query, {
     topK: flags.topK,
     candidates: flags.candidates,
+    ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
     ...(flags.fusion ? { fusion: createFusion({ method: flags.fusion }) } : {}),
   });
   const context = flags.context
@@ -46,6 +49,7 @@ export async function searchCommand(
       id: hit.id,
       score: hit.score,
       ...citationOf(hit),
+      alsoIn: result.alsoIn[citationOf(hit).parentId] ?? [],
       title: hit.document?.title ?? null,
       text: hit.document?.text ?? null,
       sources: hit.sources,
@@ -57,7 +61,14 @@ export async function searchCommand(
   }
   if (result.hits.length === 0)
     io.stdout.write(`No hits for ${escapeForTerminal(JSON.stringify(query))}.\n`);
-  for (const hit of result.hits) io.stdout.write(formatHit(hit));
+  for (const hit of result.hits) {
+    io.stdout.write(formatHit(hit));
+    const copies = result.alsoIn[citationOf(hit).parentId];
+    if (copies && copies.length > 0) {
+      const sources = copies.map((copy) => escapeForTerminal(copy.source)).join(", ");
+      io.stdout.write(`   also in: ${sources}\n`);
+    }
+  }
   for (const warning of result.warnings)
     io.stdout.write(`warning: ${escapeForTerminal(warning)}\n`);
   if (context)

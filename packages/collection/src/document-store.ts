@@ -10,6 +10,8 @@ export interface ParentRecord {
   /** SHA-256 of the parent's title, text and metadata: an equal hash means nothing to re-index. */
   readonly contentHash: string;
   readonly chunkIds: readonly string[];
+  /** MinHash signature of the normalised text (near-duplicate detection), base64. */
+  readonly signature?: string;
 }
 
 /**
@@ -19,6 +21,12 @@ export interface ParentRecord {
 export class DocumentStore implements DocumentLookup {
   readonly #parents = new Map<string, ParentRecord>();
   readonly #chunks = new Map<string, Chunk>();
+  #revision = 0;
+
+  /** Increases with every change: what derived views (near-duplicate groups) check to refresh. */
+  get revision(): number {
+    return this.#revision;
+  }
 
   get parentCount(): number {
     return this.#parents.size;
@@ -54,6 +62,7 @@ export class DocumentStore implements DocumentLookup {
   /** Adds or replaces a parent with all its chunks (its old chunks are dropped). */
   put(parent: ParentRecord, chunks: readonly Chunk[]): void {
     this.delete(parent.id);
+    this.#revision++;
     this.#parents.set(parent.id, parent);
     for (const chunk of chunks) this.#chunks.set(chunk.id, chunk);
   }
@@ -62,6 +71,7 @@ export class DocumentStore implements DocumentLookup {
   delete(parentId: string): string[] {
     const parent = this.#parents.get(parentId);
     if (!parent) return [];
+    this.#revision++;
     this.#parents.delete(parentId);
     for (const id of parent.chunkIds) this.#chunks.delete(id);
     return [...parent.chunkIds];

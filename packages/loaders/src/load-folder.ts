@@ -2,6 +2,7 @@ import type { Dirent } from "node:fs";
 import { access, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
+import { type FolderFilter, folderFilter } from "./folder-filter.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { type LoadFileOptions, readFileResults } from "./load-file.ts";
@@ -15,6 +16,18 @@ export interface LoadFolderOptions extends LoadFileOptions {
    * skipped). Links inside the folder are always followed; loops and broken links are reported.
    */
   readonly followSymlinks?: boolean;
+  /**
+   * Only files whose path inside the folder matches one of these patterns are loaded
+   * (gitignore syntax: `*.md`, `docs/**`, `/top-level.txt`). Empty or absent: every file.
+   */
+  readonly include?: readonly string[];
+  /**
+   * Files and folders matching these patterns are left out (gitignore syntax, `!` re-includes),
+   * as are those a `.hybridragignore` file at the folder's root names.
+   */
+  readonly exclude?: readonly string[];
+  /** Called with the path inside the folder of each file or folder left out by the patterns. */
+  readonly onExcluded?: (path: string) => void;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -44,7 +57,8 @@ export async function* loadFolder(
       `Cannot load the folder ${printablePath(folder)}: ${error instanceof Error ? error.message : String(error)}. Pass an existing directory.`,
     );
   }
-  const walk = new Walk(folder, root, budgets, options.followSymlinks ?? false);
+  const filter = await folderFilter(root, options);
+  const walk = new Walk(folder, root, budgets, options.followSymlinks ?? false, filter);
   yield* keepFirstOfEachId(walk.directory(folder));
 }
 
@@ -54,13 +68,16 @@ class Walk {
   readonly #root: string;
   readonly #budgets: Required<LoadBudgets>;
   readonly #followOutside: boolean;
+  readonly #filter: FolderFilter;
 
   constructor(
     folder: string,
     root: string,
     budgets: Required<LoadBudgets>,
     followOutside: boolean,
+    filter: FolderFilter,
   ) {
+    this.#filter = filter;
     this.#folder = folder;
     this.#root = root;
     this.#visited = new Set([root]);
@@ -105,6 +122,9 @@ class Walk {
       return;
     }
     const path = join(directory, name);
+    const inside = relative(this.#folder, path).split(sep).join("/");
+    // A link is checked as a folder here (patterns for folders apply) and as a file below.
+    if (!this.#filter.keeps(inside, entry.isDirectory() || entry.isSymbolicLink())) return;
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
@@ -147,7 +167,8 @@ class Walk {
     } else if (isFile) {
       // A name may hold control characters, which ids may not: the id is the escaped path,
       // the same text every report prints.
-      const id = printablePath(relative(this.#folder, path).split(sep).join("/"));
+      if (entry.isSymbolicLink() && !this.#filter.keeps(inside, false)) return;
+      const id = printablePath(inside);
       if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
         yield skipped(
           path,
