@@ -107,6 +107,25 @@ describe("hybrid-rag ingest, incremental", () => {
     expect(await manifestVersion()).toBe(version);
   });
 
+  it("an unchanged re-ingest reads only the parent records, not the indexes", async () => {
+    const manifest = JSON.parse(await readFile(join(collection, "manifest.json"), "utf8")) as {
+      directory: string;
+    };
+    const sparse = join(collection, manifest.directory, "sparse.bm25");
+    const saved = await readFile(sparse);
+    await writeFile(sparse, "not an index");
+    try {
+      const again = await ingest("--exclude", "*.md");
+      expect(again.code).toBe(0);
+      expect(again.out).toContain("Nothing changed");
+      // The damage is real: opening the collection (search) reports it.
+      const io = captureIo();
+      expect(await runCli(["search", collection, "gauges"], io)).toBe(1);
+    } finally {
+      await writeFile(sparse, saved);
+    }
+  });
+
   it("a changed file writes one small segment and leaves the rest as it was", async () => {
     const before = await filesOf(collection);
     await writeFile(join(folder, "page-3.txt"), `${text(3)} Revised: now about compressors.`);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import {
   type CollectionLock,
   createEmbeddedCollection,
+  type DocumentStore,
   type EmbeddedCollection,
   type IngestProgress,
   type IngestStageTimes,
@@ -10,6 +11,7 @@ import {
   lockCollection,
   openCollection,
   readCollectionManifest,
+  readParentRecords,
 } from "@hybrid-rag/collection";
 import { HybridRagError } from "@hybrid-rag/core";
 import {
@@ -25,6 +27,7 @@ import { ingestConfigFile, readIngestConfig } from "./ingest-config.ts";
 import { ingestRates } from "./ingest-rates.ts";
 import { type LoadedEmbedder, loadEmbedder, type ModelFlags } from "./model-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
+import { unchangedPass } from "./unchanged-pass.ts";
 
 export interface IngestFlags extends ModelFlags {
   readonly into: string;
@@ -107,41 +110,63 @@ async function ingestLocked(
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const manifest = await readCollectionManifest(flags.into);
-  const collection: EmbeddedCollection = manifest
-    ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
-    : createEmbeddedCollection({
-        ...(embedder ? { embedder } : {}),
-        chunking: {
-          maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
-          ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),
-          ...(tokenCounter ? { tokenCounter } : {}),
-          ...(modelMaxTokens ? { modelMaxTokens } : {}),
-        },
-      });
   const config = await readIngestConfig(flags.into);
   const removeMissing = flags.removeMissing ?? config.removeMissing ?? false;
-  const interrupted = collection.interruptedIngest;
-  if (interrupted) {
-    io.stderr.write(
-      `hybrid-rag: resuming the ingest of ${escapeForTerminal(interrupted.input)} into ${flags.into} that stopped before it finished (started ${interrupted.startedAt}; ${interrupted.committed} documents committed): they are read and hashed again, not re-indexed\n`,
-    );
-  }
-  const bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
-  collection.events.on("ingest-progress", (event) => bar?.update(event));
   const excluded: string[] = [];
+  // What says a file is unchanged: the parent records of the first pass, then the opened store.
+  let known: DocumentStore | undefined;
+  const files = printWarnings(
+    loadFolder(folder, {
+      ...flags.loader,
+      include: [...(config.include ?? []), ...(flags.include ?? [])],
+      exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
+      onExcluded: (path) => excluded.push(path),
+      // Read and hashed, not extracted again, when the stored document came from these bytes.
+      unchangedFile: (id, fileSha256) => known?.hasFile(id, fileSha256) ?? false,
+    }),
+    io,
+  );
   let summary: IngestSummary;
+  let bar: Awaited<ReturnType<typeof startBar>> | undefined;
   try {
-    summary = await collection.ingest(
-      printWarnings(
-        loadFolder(folder, {
-          ...flags.loader,
-          include: [...(config.include ?? []), ...(flags.include ?? [])],
-          exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
-          onExcluded: (path) => excluded.push(path),
-        }),
-        io,
-      ),
-      {
+    let input: AsyncIterable<LoadResult> = files;
+    let unchanged: IngestSummary | undefined;
+    // The first pass reads only the parent records: an unchanged folder never opens the
+    // collection (its indexes and text). Not when resuming or when the collection gains its
+    // dense side: both write whatever the folder holds.
+    const gainsDense = manifest?.embedder === null && embedder !== undefined;
+    if (manifest && !manifest.ingest && !gainsDense) {
+      known = (await readParentRecords(flags.into))?.parents;
+      if (known) {
+        const pass = await unchangedPass(files, known, removeMissing, flags.signal);
+        if (pass.kind === "unchanged") unchanged = pass.summary;
+        else input = pass.input;
+      }
+    }
+    if (unchanged) {
+      summary = unchanged;
+    } else {
+      const collection: EmbeddedCollection = manifest
+        ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
+        : createEmbeddedCollection({
+            ...(embedder ? { embedder } : {}),
+            chunking: {
+              maxTokens: Math.min(flags.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
+              ...(flags.overlapTokens !== undefined ? { overlapTokens: flags.overlapTokens } : {}),
+              ...(tokenCounter ? { tokenCounter } : {}),
+              ...(modelMaxTokens ? { modelMaxTokens } : {}),
+            },
+          });
+      known = collection.store;
+      const interrupted = collection.interruptedIngest;
+      if (interrupted) {
+        io.stderr.write(
+          `hybrid-rag: resuming the ingest of ${escapeForTerminal(interrupted.input)} into ${flags.into} that stopped before it finished (started ${interrupted.startedAt}; ${interrupted.committed} documents committed): they are read and hashed again, not re-indexed\n`,
+        );
+      }
+      bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
+      collection.events.on("ingest-progress", (event) => bar?.update(event));
+      summary = await collection.ingest(input, {
         removeMissing,
         ...(flags.signal ? { signal: flags.signal } : {}),
         checkpoint: {
@@ -150,8 +175,8 @@ async function ingestLocked(
           input: resolve(folder),
           ...(flags.checkpointEvery ? { everyDocuments: flags.checkpointEvery } : {}),
         },
-      },
-    );
+      });
+    }
   } catch (error) {
     if (flags.signal?.aborted) {
       const now = await readCollectionManifest(flags.into).catch(() => undefined);

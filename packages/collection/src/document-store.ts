@@ -12,6 +12,8 @@ export interface ParentRecord {
   readonly chunkIds: readonly string[];
   /** MinHash signature of the normalised text (near-duplicate detection), base64. */
   readonly signature?: string;
+  /** SHA-256 of the file's bytes (loaders' `fileSha256`): an unchanged file is not extracted again. */
+  readonly fileSha256?: string;
 }
 
 /**
@@ -46,6 +48,15 @@ export class DocumentStore implements DocumentLookup {
 
   parent(id: string): ParentRecord | undefined {
     return this.#parents.get(id);
+  }
+
+  /**
+   * Whether the stored parent `id` was loaded from a file with these bytes: pass it as
+   * `loadFolder`'s `unchangedFile`, so an incremental ingest hashes unchanged files instead of
+   * extracting them again.
+   */
+  hasFile(id: string, fileSha256: string): boolean {
+    return this.#parents.get(id)?.fileSha256 === fileSha256;
   }
 
   parents(): IterableIterator<ParentRecord> {

@@ -57,3 +57,4 @@ export {
 } from "./near-duplicate-groups.ts";
 export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";
 export { type ParentDocumentView, parentDocument } from "./parent-document.ts";
+export { readParentRecords } from "./read-parent-records.ts";

@@ -149,13 +149,28 @@ export async function ingestDocuments(
       const item = next.value;
       throwIfAborted(options.signal, "collection ingest");
       sources++;
+      if ("kind" in item && item.kind === "skipped" && item.code === "unchanged" && item.id) {
+        // The loader did not extract it: its bytes hash as when it was stored (`unchangedFile`).
+        if (store.parent(item.id) && !seen.has(item.id)) {
+          seen.add(item.id);
+          counts.documents++;
+          counts.unchanged++;
+          emit("document-unchanged", { parentId: item.id });
+          progress();
+          continue;
+        }
+      }
       if ("kind" in item && item.kind === "skipped") {
         skipped.push({ source: item.source, reason: item.reason });
         emit("source-skipped", { source: item.source, reason: item.reason });
         progress();
         continue;
       }
-      const document = item as Document & { source?: string; format?: string };
+      const document = item as Document & {
+        source?: string;
+        format?: string;
+        fileSha256?: string;
+      };
       counts.documents++;
       if (seen.has(document.id)) {
         counts.duplicates++;
@@ -199,6 +214,7 @@ export async function ingestDocuments(
         contentHash: hash,
         chunkIds: chunks.map((chunk) => chunk.id),
         ...(signature ? { signature: encodeSignature(signature) } : {}),
+        ...(document.fileSha256 !== undefined ? { fileSha256: document.fileSha256 } : {}),
       };
       const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
       pending.push({ parent, chunks, previous });

@@ -16,6 +16,7 @@ export const parentRecordSchema = z.strictObject({
   chunkIds: z.array(z.string()),
   /** MinHash signature of the parent's normalised text (near-duplicate detection), base64. */
   signature: z.string().optional(),
+  fileSha256: z.string().optional(),
 });
 
 const lineSchema = z.strictObject({

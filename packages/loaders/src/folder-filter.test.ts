@@ -75,3 +75,34 @@ describe("loadFolder include/exclude patterns and .hybridragignore", () => {
     }
   });
 });
+
+describe("loadFolder unchangedFile", () => {
+  it("records each file's SHA-256, and skips (as unchanged, with its id) what the caller holds", async () => {
+    const { createHash } = await import("node:crypto");
+    const { readFile } = await import("node:fs/promises");
+    const sha = async (path: string) =>
+      createHash("sha256")
+        .update(await readFile(join(folder, path)))
+        .digest("hex");
+    const documents = new Map<string, string | undefined>();
+    for await (const result of loadFolder(folder)) {
+      if (result.kind === "document") documents.set(result.id, result.fileSha256);
+    }
+    expect(documents.get("guide/intro.md")).toBe(await sha("guide/intro.md"));
+    const held = await sha("guide/keep.txt");
+    const asked: string[] = [];
+    const results = [];
+    for await (const result of loadFolder(folder, {
+      unchangedFile: (id, fileSha256) => {
+        asked.push(id);
+        return id === "guide/keep.txt" && fileSha256 === held;
+      },
+    })) {
+      results.push(result);
+    }
+    expect(asked).toHaveLength(6);
+    const skipped = results.filter((result) => result.kind === "skipped");
+    expect(skipped).toEqual([expect.objectContaining({ code: "unchanged", id: "guide/keep.txt" })]);
+    expect(results.filter((result) => result.kind === "document")).toHaveLength(5);
+  });
+});

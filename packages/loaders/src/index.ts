@@ -1,7 +1,12 @@
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
-export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";
+export {
+  type LoadFileOptions,
+  loadFile,
+  supportedExtensions,
+  type UnchangedFile,
+} from "./load-file.ts";
 export { type LoadFolderOptions, loadFolder } from "./load-folder.ts";
 export { type LoadJsonLinesOptions, loadJsonLines } from "./load-json-lines.ts";
 export type {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
@@ -44,6 +45,7 @@ export async function* readFileResults(
   path: string,
   id: string,
   budgets: Required<LoadBudgets>,
+  unchangedFile?: UnchangedFile,
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -73,6 +75,11 @@ export async function* readFileResults(
     yield skip("empty", "an empty file (0 bytes)");
     return;
   }
+  const fileSha256 = createHash("sha256").update(read.bytes).digest("hex");
+  if (unchangedFile?.(id, fileSha256)) {
+    yield { ...skip("unchanged", "its bytes are unchanged since it was loaded before"), id };
+    return;
+  }
   const outcome = await sharedExtractionThread.extract({
     format,
     id,
@@ -90,8 +97,14 @@ export async function* readFileResults(
     yield skip("empty", `no text could be extracted${hint}`);
     return;
   }
-  yield document.title ? document : { ...document, title: basename(path, extname(path)) };
+  yield { ...document, fileSha256, title: document.title || basename(path, extname(path)) };
 }
+
+/**
+ * Asked with a file's document id and the SHA-256 of its bytes before it is extracted: true when
+ * the caller already holds that document (an incremental ingest), which skips the extraction.
+ */
+export type UnchangedFile = (id: string, fileSha256: string) => boolean;
 
 type BoundedRead =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }

@@ -5,7 +5,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { type FolderFilter, folderFilter } from "./folder-filter.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
-import { type LoadFileOptions, readFileResults } from "./load-file.ts";
+import { type LoadFileOptions, readFileResults, type UnchangedFile } from "./load-file.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import { printableBytes, printablePath } from "./printable-path.ts";
@@ -28,6 +28,11 @@ export interface LoadFolderOptions extends LoadFileOptions {
   readonly exclude?: readonly string[];
   /** Called with the path inside the folder of each file or folder left out by the patterns. */
   readonly onExcluded?: (path: string) => void;
+  /**
+   * Asked before a file (with one document per file) is extracted: true skips it as
+   * `unchanged` (see `UnchangedFile`). An incremental ingest's way to read and hash, not parse.
+   */
+  readonly unchangedFile?: UnchangedFile;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -58,7 +63,14 @@ export async function* loadFolder(
     );
   }
   const filter = await folderFilter(root, options);
-  const walk = new Walk(folder, root, budgets, options.followSymlinks ?? false, filter);
+  const walk = new Walk(
+    folder,
+    root,
+    budgets,
+    options.followSymlinks ?? false,
+    filter,
+    options.unchangedFile,
+  );
   yield* keepFirstOfEachId(walk.directory(folder));
 }
 
@@ -69,6 +81,7 @@ class Walk {
   readonly #budgets: Required<LoadBudgets>;
   readonly #followOutside: boolean;
   readonly #filter: FolderFilter;
+  readonly #unchangedFile: UnchangedFile | undefined;
 
   constructor(
     folder: string,
@@ -76,8 +89,10 @@ class Walk {
     budgets: Required<LoadBudgets>,
     followOutside: boolean,
     filter: FolderFilter,
+    unchangedFile: UnchangedFile | undefined,
   ) {
     this.#filter = filter;
+    this.#unchangedFile = unchangedFile;
     this.#folder = folder;
     this.#root = root;
     this.#visited = new Set([root]);
@@ -177,7 +192,7 @@ class Walk {
         );
         return;
       }
-      yield* readFileResults(path, id, this.#budgets);
+      yield* readFileResults(path, id, this.#budgets, this.#unchangedFile);
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }
