@@ -1,7 +1,9 @@
 import { readdir, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import {
   type CollectionLock,
   createEmbeddedCollection,
+  type DocumentStore,
   type EmbeddedCollection,
   type IngestProgress,
   type IngestStageTimes,
@@ -9,6 +11,7 @@ import {
   lockCollection,
   openCollection,
   readCollectionManifest,
+  readParentRecords,
 } from "@hybrid-rag/collection";
 import { HybridRagError } from "@hybrid-rag/core";
 import { type LoadFolderOptions, type LoadResult, printablePath } from "@hybrid-rag/loaders";
@@ -16,16 +19,27 @@ import { type BuiltEmbedder, buildEmbedder } from "@hybrid-rag/pipeline";
 import cliProgress from "cli-progress";
 import type { CliIo } from "./cli-io.ts";
 import { chunkingCounterFor } from "./collection-model.ts";
+import { ingestConfigFile, readIngestConfig } from "./ingest-config.ts";
 import { ingestRates } from "./ingest-rates.ts";
 import { loadFolderOrFile } from "./load-source.ts";
 import type { CommandSpec } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
+import { unchangedPass } from "./unchanged-pass.ts";
 
 export interface IngestFlags {
   /** The embedder and chunking (flags over `--spec` over the CLI's defaults). */
   readonly spec: CommandSpec;
   readonly into: string;
-  readonly removeMissing: boolean;
+  /** Undefined: the collection's `hybrid-rag.json` decides (default false). */
+  readonly removeMissing?: boolean;
+  /** Glob patterns (gitignore syntax) a file must match; added to `hybrid-rag.json`'s. */
+  readonly include?: readonly string[];
+  /** Glob patterns (gitignore syntax) of files to leave out; added to `hybrid-rag.json`'s. */
+  readonly exclude?: readonly string[];
+  /** Parents per durable step (default 500); a step is also committed every 30 s. */
+  readonly checkpointEvery?: number;
+  /** Stops the ingest (Ctrl-C): the steps committed so far stay, the next run resumes. */
+  readonly signal?: AbortSignal;
   readonly progress: boolean;
   readonly json: boolean;
   /** Seconds to wait for another writer of the collection to finish (default 0: fail at once). */
@@ -40,7 +54,7 @@ export interface IngestFlags {
 
 export interface IngestOutcome {
   readonly summary: IngestSummary;
-  /** The version saved, or undefined when every new or changed document failed. */
+  /** The version the collection is at, or undefined when there is none (nothing ever saved). */
   readonly version: number | undefined;
 }
 
@@ -105,44 +119,102 @@ async function ingestLocked(
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const manifest = await readCollectionManifest(flags.into);
-  const chunking = flags.spec.spec.chunking ?? { maxTokens: 256 };
-  const collection: EmbeddedCollection = manifest
-    ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
-    : createEmbeddedCollection({
-        ...(embedder ? { embedder } : {}),
-        ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
-        chunking: {
-          maxTokens: Math.min(chunking.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
-          ...(chunking.overlapTokens !== undefined
-            ? { overlapTokens: chunking.overlapTokens }
-            : {}),
-          ...(tokenCounter ? { tokenCounter } : {}),
-          ...(modelMaxTokens ? { modelMaxTokens } : {}),
+  const config = await readIngestConfig(flags.into);
+  const removeMissing = flags.removeMissing ?? config.removeMissing ?? false;
+  const excluded: string[] = [];
+  // What says a file is unchanged: the parent records of the first pass, then the opened store.
+  let known: DocumentStore | undefined;
+  const files = printWarnings(
+    await loadFolderOrFile(folder, {
+      ...flags.loader,
+      include: [...(config.include ?? []), ...(flags.include ?? [])],
+      exclude: [...(config.exclude ?? []), ...(flags.exclude ?? [])],
+      onExcluded: (path) => excluded.push(path),
+      // Read and hashed, not extracted again, when the stored document came from these bytes.
+      unchangedFile: (id, fileSha256) => known?.hasFile(id, fileSha256) ?? false,
+    }),
+    io,
+  );
+  let summary: IngestSummary;
+  let bar: Awaited<ReturnType<typeof startBar>> | undefined;
+  try {
+    let input: AsyncIterable<LoadResult> = files;
+    let unchanged: IngestSummary | undefined;
+    // The first pass reads only the parent records: an unchanged folder never opens the
+    // collection (its indexes and text). Not when resuming or when the collection gains its
+    // dense side: both write whatever the folder holds.
+    const gainsDense = manifest?.embedder === null && embedder !== undefined;
+    if (manifest && !manifest.ingest && !gainsDense) {
+      known = (await readParentRecords(flags.into))?.parents;
+      if (known) {
+        const pass = await unchangedPass(files, known, removeMissing, flags.signal);
+        if (pass.kind === "unchanged") unchanged = pass.summary;
+        else input = pass.input;
+      }
+    }
+    if (unchanged) {
+      summary = unchanged;
+    } else {
+      const chunking = flags.spec.spec.chunking ?? { maxTokens: 256 };
+      const collection: EmbeddedCollection = manifest
+        ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
+        : createEmbeddedCollection({
+            ...(embedder ? { embedder } : {}),
+            ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
+            chunking: {
+              maxTokens: Math.min(chunking.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
+              ...(chunking.overlapTokens !== undefined
+                ? { overlapTokens: chunking.overlapTokens }
+                : {}),
+              ...(tokenCounter ? { tokenCounter } : {}),
+              ...(modelMaxTokens ? { modelMaxTokens } : {}),
+            },
+          });
+      known = collection.store;
+      const interrupted = collection.interruptedIngest;
+      if (interrupted) {
+        io.stderr.write(
+          `hybrid-rag: resuming the ingest of ${escapeForTerminal(interrupted.input)} into ${flags.into} that stopped before it finished (started ${interrupted.startedAt}; ${interrupted.committed} documents committed): they are read and hashed again, not re-indexed\n`,
+        );
+      }
+      bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
+      collection.events.on("ingest-progress", (event) => bar?.update(event));
+      summary = await collection.ingest(input, {
+        removeMissing,
+        ...(flags.signal ? { signal: flags.signal } : {}),
+        checkpoint: {
+          directory: flags.into,
+          lock,
+          input: resolve(folder),
+          ...(flags.checkpointEvery ? { everyDocuments: flags.checkpointEvery } : {}),
         },
       });
-  const bar = flags.progress && io.stderr.isTTY ? await startBar(folder, io) : undefined;
-  collection.events.on("ingest-progress", (event) => bar?.update(event));
-  let summary: IngestSummary;
-  try {
-    summary = await collection.ingest(
-      printWarnings(await loadFolderOrFile(folder, flags.loader), io),
-      {
-        removeMissing: flags.removeMissing,
-      },
-    );
+    }
+  } catch (error) {
+    if (flags.signal?.aborted) {
+      const now = await readCollectionManifest(flags.into).catch(() => undefined);
+      throw new HybridRagError(
+        "aborted",
+        now?.ingest
+          ? `Interrupted: ${now.ingest.committed} documents are committed in ${flags.into} (version ${now.version}); run the same command again to resume where it stopped.`
+          : `Interrupted before the first step was committed: ${flags.into} is ${now ? `unchanged (version ${now.version})` : "not created"}; run the same command again to start.`,
+        { cause: error },
+      );
+    }
+    throw error;
   } finally {
     bar?.stop();
   }
-  // Saving would only record that nothing could be written: keep the current version as it is.
-  const nothingWritten =
-    summary.failed > 0 && summary.added + summary.replaced + summary.removed === 0;
-  const version = nothingWritten ? undefined : await collection.save(flags.into, { lock });
+  const version = summary.saved?.version ?? manifest?.version;
   if (flags.json) {
+    // `version`: the one this run saved (null: it wrote nothing); `currentVersion`: where it is.
+    const saved = summary.saved?.version ?? null;
+    const fields = { excluded: excluded.length, collection: flags.into, version: saved };
     io.stdout.write(
-      `${JSON.stringify({ ...summary, collection: flags.into, version: version ?? null }, null, 2)}\n`,
+      `${JSON.stringify({ ...summary, ...fields, currentVersion: version ?? null }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(formatSummary(summary, flags.into, version));
+    io.stdout.write(formatSummary(summary, flags.into, version, { excluded, removeMissing }));
   }
   return { summary, version };
 }
@@ -219,21 +291,51 @@ export function formatSummary(
   summary: IngestSummary,
   directory: string,
   version: number | undefined,
+  listing: { readonly excluded: readonly string[]; readonly removeMissing: boolean } = {
+    excluded: [],
+    removeMissing: false,
+  },
 ): string {
   const seconds = summary.elapsedMs / 1000;
   const rate = (count: number) => (seconds > 0 ? (count / seconds).toFixed(1) : "–");
   const safe = (text: string) => escapeForTerminal(text);
+  const headline =
+    summary.saved === null
+      ? version === undefined
+        ? `Nothing saved to ${directory}: no document could be written (reasons below)`
+        : summary.failed > 0
+          ? `Nothing saved to ${directory}: every new or changed document failed (reasons below); it stays at version ${version}`
+          : `Nothing changed: ${directory} stays at version ${version} (no file written) — checked in ${seconds.toFixed(1)} s`
+      : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s${summary.saved && summary.saved.steps > 1 ? ` (${summary.saved.steps} durable steps)` : ""}`;
   const lines = [
-    version === undefined
-      ? `Nothing saved to ${directory}: every new or changed document failed (reasons below); its current version is unchanged`
-      : `Ingested into ${directory} (version ${version}) in ${seconds.toFixed(1)} s`,
+    headline,
     `  documents   ${summary.documents} (added ${summary.added}, replaced ${summary.replaced}, unchanged ${summary.unchanged}, removed ${summary.removed})`,
+    ...(summary.missing > 0
+      ? [
+          `  missing     ${summary.missing} ${summary.missing === 1 ? "file" : "files"} gone from the folder, still in the collection; --remove-missing deletes them (or "removeMissing": true under "ingest" in ${directory}/${ingestConfigFile})`,
+          ...summary.missingSources.map((source) => `    ${safe(source)}`),
+          ...(summary.missing > summary.missingSources.length
+            ? [`    … and ${summary.missing - summary.missingSources.length} more`]
+            : []),
+        ]
+      : []),
+    ...(listing.excluded.length > 0
+      ? [`  excluded    ${listing.excluded.length} files (--include/--exclude, .hybridragignore)`]
+      : []),
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
     `  stages      ${formatStages(summary.stages)}`,
     `              (they overlap: a batch is embedded while the next is loaded and chunked)`,
     `  skipped     ${summary.skipped.length}`,
     ...summary.skipped.map((entry) => `    ${safe(entry.source)}: ${safe(entry.reason)}`),
     `  duplicates  ${summary.duplicates}`,
+    ...(summary.nearDuplicates.groups > 0
+      ? [
+          `  near-duplicates: ${summary.nearDuplicates.groups} ${summary.nearDuplicates.groups === 1 ? "group" : "groups"}, ${summary.nearDuplicates.documents} documents (the same text in several files; search shows the best-ranked of each group, --keep-duplicates shows all)`,
+          ...summary.nearDuplicates.examples.map(
+            (sources) => `    ${sources.map((source) => safe(source)).join(" = ")}`,
+          ),
+        ]
+      : []),
     `  truncated   ${summary.oversized} chunks longer than the model's input (the model cuts them)`,
     `  failed      ${summary.failed}`,
     ...summary.failures.map(

@@ -44,6 +44,8 @@ export const exitCodes = {
   documentsFailed: 3,
   /** Another writer holds the collection (`locked`): retry later or pass `--wait`. */
   locked: 4,
+  /** Interrupted (Ctrl-C): the committed steps stay; the same command resumes. */
+  interrupted: 130,
 } as const;
 
 /**
@@ -74,8 +76,25 @@ export function createProgram(
         .requiredOption("--into <dir>", "collection directory")
         .option(
           "--remove-missing",
-          "delete documents whose files are no longer in the folder",
-          false,
+          'delete documents whose files are no longer in the folder (default: report them; "removeMissing": true in <dir>/hybrid-rag.json makes it the default)',
+        )
+        .option(
+          "--no-remove-missing",
+          "keep documents whose files left the folder, whatever hybrid-rag.json says",
+        )
+        .option(
+          "--include <glob...>",
+          "ingest only files matching these patterns (gitignore syntax, relative to the folder)",
+        )
+        .option(
+          "--exclude <glob...>",
+          "leave out files matching these patterns (gitignore syntax; a .hybridragignore file in the folder adds more)",
+        )
+        .option(
+          "--checkpoint-every <n>",
+          "commit a durable step after this many documents (also every 30 s); an interrupted ingest resumes from the last step",
+          positiveInteger,
+          500,
         )
         .option(
           "--wait <seconds>",
@@ -103,16 +122,28 @@ export function createProgram(
   ).action(async (folder: string, options: Record<string, unknown>, command: Command) => {
     const spec = await specOfCommand(command, ingestSpecFlags, cliDefaultSpec);
     if (printSpecIfAsked(command, spec.spec, io)) return;
-    const { summary } = await ingestCommand(
-      folder,
-      {
-        ...(options as object),
-        loader: loaderOptionsFrom(options),
-        spec,
-      } as never,
-      io,
-    );
-    if (summary.failed > 0) setExitCode(exitCodes.documentsFailed);
+    // Ctrl-C stops after the batch in flight; the committed steps stay and the next run resumes.
+    const interrupt = new AbortController();
+    const onInterrupt = () => {
+      io.stderr.write("\nhybrid-rag: interrupted; stopping after the batch in flight…\n");
+      interrupt.abort(new HybridRagError("aborted", "interrupted (SIGINT)"));
+    };
+    process.once("SIGINT", onInterrupt);
+    try {
+      const { summary } = await ingestCommand(
+        folder,
+        {
+          ...(options as object),
+          loader: loaderOptionsFrom(options),
+          spec,
+          signal: interrupt.signal,
+        } as never,
+        io,
+      );
+      if (summary.failed > 0) setExitCode(exitCodes.documentsFailed);
+    } finally {
+      process.off("SIGINT", onInterrupt);
+    }
   });
   withSpecOptions(
     program
@@ -122,6 +153,11 @@ export function createProgram(
       )
       .argument("<dir>", "collection directory")
       .argument("<query>", "the question or keywords")
+      .option(
+        "--keep-duplicates",
+        "show every copy of a text held in several files (default: the best-ranked copy, the others listed as 'also in')",
+        false,
+      )
       .option(
         "--context <tokens>",
         "also print an LLM context of at most this many tokens, with [n] citations",
@@ -169,6 +205,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       ? `${error.code}: ${error.message}`
       : String(error);
     io.stderr.write(`hybrid-rag: ${escapeForTerminal(message)}\n`);
-    return HybridRagError.isInstance(error) && error.code === "locked" ? exitCodes.locked : 1;
+    if (HybridRagError.isInstance(error) && error.code === "locked") return exitCodes.locked;
+    return HybridRagError.isInstance(error) && error.code === "aborted" ? exitCodes.interrupted : 1;
   }
 }

@@ -18,6 +18,8 @@ export interface SearchFlags {
   readonly context?: number;
   /** `--server <url>`: ask that `hybrid-rag serve`; `--no-server`: open the collection here. */
   readonly server?: string | false;
+  /** Show every copy of a text held in several files (default: the best-ranked one). */
+  readonly keepDuplicates?: boolean;
 }
 
 /**
@@ -43,9 +45,14 @@ export async function searchCommand(
   }
 }
 
+/** What a search printed: a serve's answer carries no `alsoIn` (its copies are not listed). */
+type PrintedResult = ServerSearchResult & {
+  readonly alsoIn?: Readonly<Record<string, readonly { readonly source: string }[]>>;
+};
+
 function printResult(
   query: string,
-  result: ServerSearchResult,
+  result: PrintedResult,
   tokenCounter: TokenCounter | undefined,
   answeredBy: string | undefined,
   flags: SearchFlags,
@@ -63,6 +70,7 @@ function printResult(
       id: hit.id,
       score: hit.score,
       ...citationOf(hit),
+      alsoIn: result.alsoIn?.[citationOf(hit).parentId] ?? [],
       title: hit.document?.title ?? null,
       text: hit.document?.text ?? null,
       sources: hit.sources,
@@ -74,7 +82,14 @@ function printResult(
   }
   if (result.hits.length === 0)
     io.stdout.write(`No hits for ${escapeForTerminal(JSON.stringify(query))}.\n`);
-  for (const hit of result.hits) io.stdout.write(formatHit(hit));
+  for (const hit of result.hits) {
+    io.stdout.write(formatHit(hit));
+    const copies = result.alsoIn?.[citationOf(hit).parentId];
+    if (copies && copies.length > 0) {
+      const sources = copies.map((copy) => escapeForTerminal(copy.source)).join(", ");
+      io.stdout.write(`   also in: ${sources}\n`);
+    }
+  }
   for (const warning of result.warnings)
     io.stdout.write(`warning: ${escapeForTerminal(warning)}\n`);
   if (context)
@@ -94,7 +109,8 @@ function routeFlagsOf(flags: SearchFlags): SearchRouteFlags {
     candidates: spec.topK?.retrieve ?? 100,
     fusion: fusionChosen ? spec.fusion.method : "rrf",
     rerankerModel: spec.reranker?.model ?? "none",
-    modelGiven: chosen.has("embedder.model"),
+    // A serve collapses near-duplicates as a search does by default; every copy is asked here.
+    modelGiven: chosen.has("embedder.model") || flags.keepDuplicates === true,
   };
 }
 
@@ -109,6 +125,7 @@ async function searchHere(directory: string, query: string, flags: SearchFlags) 
     const result = await queryable.collection.search(query, {
       topK: spec.topK?.final ?? 10,
       candidates: spec.topK?.retrieve ?? 100,
+      ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
       fusion: createFusion(spec.fusion),
     });
     // Released by the caller once printed (--context still counts with the model's tokenizer).

@@ -13,6 +13,8 @@ export interface ParentHit {
   readonly bestChunk: Hit;
   /** All matching chunks of this parent, in result order (the best first). */
   readonly chunks: Hit[];
+  /** Its near-duplicates (the same text in other files), not shown (`collection.search`). */
+  readonly alsoIn?: ReadonlyArray<{ readonly parentId: string; readonly source: string }>;
 }
 
 /** The chunk metadata of a hit (undefined for a hit without a chunk document). */

@@ -1,4 +1,5 @@
 import type { Chunk } from "@hybrid-rag/chunking";
+import type { SavedIngest } from "./ingest-checkpoints.ts";
 
 /** A document of an ingest that could not be written, and what became of its stored version. */
 export interface DocumentFailure {
@@ -67,6 +68,29 @@ export interface IngestSummary {
   readonly failures: readonly DocumentFailure[];
   /** Parents deleted because the input no longer had them (`removeMissing`). */
   readonly removed: number;
+  /**
+   * Stored parents the input no longer had, kept because `removeMissing` was off (a file
+   * deleted from the folder): `removeMissing` deletes them. 0 with `removeMissing`.
+   */
+  readonly missing: number;
+  /** The sources of the first 20 of them. */
+  readonly missingSources: readonly string[];
+  /**
+   * Parents of the whole collection (after this ingest) that hold the same text as another —
+   * the same page as HTML, text and PDF — found by MinHash over their normalised text: how
+   * many groups, how many parents in them, and the sources of the first 10 groups. Search
+   * shows one member of a group (the best-ranked) unless asked to keep duplicates.
+   */
+  readonly nearDuplicates: {
+    readonly groups: number;
+    readonly documents: number;
+    readonly examples: ReadonlyArray<readonly string[]>;
+  };
+  /**
+   * Only for an ingest with `checkpoint` (durable): the version it ended on, or null when it
+   * changed nothing and therefore wrote nothing.
+   */
+  readonly saved?: SavedIngest | null;
   /** Sources that gave no document, with the reason. */
   readonly skipped: ReadonlyArray<{ readonly source: string; readonly reason: string }>;
   /** Chunks written (to both sides). */

@@ -4,11 +4,14 @@ import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 
 /**
+ * Version 3 adds checkpoint segments on top of the version folder and the marker of an ingest in
+ * progress; a manifest without either is still written as version 2, so that collections that
+ * use neither stay readable by the previous release.
  * Version 2 allows a collection without a dense side (`embedder`, `metric` and `files.dense`
  * null); a version-1 manifest (always hybrid) reads the same.
  */
-export const collectionFormatVersion = 2;
-const readableFormatVersions: readonly number[] = [1, 2];
+export const collectionFormatVersion = 3;
+const readableFormatVersions: readonly number[] = [1, 2, 3];
 export const manifestFile = "manifest.json";
 
 export const manifestSchema = z.strictObject({
@@ -35,9 +38,39 @@ export const manifestSchema = z.strictObject({
     sparse: z.string(),
     dense: z.string().nullable(),
   }),
+  /**
+   * Changes on top of `directory`, applied in order when the collection is opened: the
+   * checkpoints of a resumable ingest and the writes of small incremental ones (format 3).
+   */
+  segments: z
+    .array(
+      z.strictObject({
+        file: z.string().regex(/^segment-\d{6}-[0-9a-f]{8}\.jsonl$/),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        bytes: z.number().int().min(0),
+        /** Parents written and deleted by the segment. */
+        written: z.number().int().min(0),
+        deleted: z.number().int().min(0),
+      }),
+    )
+    .optional(),
+  /**
+   * An ingest that committed checkpoints and has not finished (format 3): while its writer holds
+   * the lock it is running; otherwise it was interrupted, and the next ingest resumes it.
+   */
+  ingest: z
+    .strictObject({
+      input: z.string(),
+      startedAt: z.string(),
+      /** Parents it committed so far. */
+      committed: z.number().int().min(0),
+    })
+    .optional(),
 });
 
 export type CollectionManifest = z.output<typeof manifestSchema>;
+export type SegmentReference = NonNullable<CollectionManifest["segments"]>[number];
+export type IngestInProgress = NonNullable<CollectionManifest["ingest"]>;
 
 /** The manifest of a collection directory, or undefined when there is none yet. */
 export async function readManifest(directory: string): Promise<CollectionManifest | undefined> {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open as openFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open as openFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CollectionManifest, manifestFile } from "./collection-manifest.ts";
+import { segmentFilePattern } from "./segment-file.ts";
 
 /** The files of one version folder `vNNNNNN/`. */
 export const versionFiles = {
@@ -74,9 +75,23 @@ export async function removeOtherVersions(
   for (const entry of await readdir(directory)) {
     const leftover =
       /^v\d{6}(\.partial-[0-9a-f]+)?$/.test(entry) ||
+      segmentFilePattern.test(entry) ||
       new RegExp(`^${manifestFile.replace(".", "\\.")}\\.[0-9a-f]{8}\\.tmp$`).test(entry);
     if (leftover && !keep.includes(entry)) {
       await rm(join(directory, entry), { recursive: true, force: true });
+    } else if (/^writer\.lock\.([0-9a-f]{24}\.tmp|stale-[0-9a-f]{12})$/.test(entry)) {
+      await removeIfOld(join(directory, entry));
     }
   }
 }
+
+/**
+ * A writer killed while taking or recovering the lock leaves its temporary lock file. Another
+ * process may be taking the lock right now through such a file, so only old ones are removed.
+ */
+async function removeIfOld(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && Date.now() - info.mtimeMs > lockLeftoverAgeMs) await rm(path, { force: true });
+}
+
+const lockLeftoverAgeMs = 10 * 60_000;

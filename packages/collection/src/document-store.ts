@@ -10,6 +10,10 @@ export interface ParentRecord {
   /** SHA-256 of the parent's title, text and metadata: an equal hash means nothing to re-index. */
   readonly contentHash: string;
   readonly chunkIds: readonly string[];
+  /** MinHash signature of the normalised text (near-duplicate detection), base64. */
+  readonly signature?: string;
+  /** SHA-256 of the file's bytes (loaders' `fileSha256`): an unchanged file is not extracted again. */
+  readonly fileSha256?: string;
 }
 
 /**
@@ -19,6 +23,12 @@ export interface ParentRecord {
 export class DocumentStore implements DocumentLookup {
   readonly #parents = new Map<string, ParentRecord>();
   readonly #chunks = new Map<string, Chunk>();
+  #revision = 0;
+
+  /** Increases with every change: what derived views (near-duplicate groups) check to refresh. */
+  get revision(): number {
+    return this.#revision;
+  }
 
   get parentCount(): number {
     return this.#parents.size;
@@ -40,6 +50,15 @@ export class DocumentStore implements DocumentLookup {
     return this.#parents.get(id);
   }
 
+  /**
+   * Whether the stored parent `id` was loaded from a file with these bytes: pass it as
+   * `loadFolder`'s `unchangedFile`, so an incremental ingest hashes unchanged files instead of
+   * extracting them again.
+   */
+  hasFile(id: string, fileSha256: string): boolean {
+    return this.#parents.get(id)?.fileSha256 === fileSha256;
+  }
+
   parents(): IterableIterator<ParentRecord> {
     return this.#parents.values();
   }
@@ -54,6 +73,7 @@ export class DocumentStore implements DocumentLookup {
   /** Adds or replaces a parent with all its chunks (its old chunks are dropped). */
   put(parent: ParentRecord, chunks: readonly Chunk[]): void {
     this.delete(parent.id);
+    this.#revision++;
     this.#parents.set(parent.id, parent);
     for (const chunk of chunks) this.#chunks.set(chunk.id, chunk);
   }
@@ -62,6 +82,7 @@ export class DocumentStore implements DocumentLookup {
   delete(parentId: string): string[] {
     const parent = this.#parents.get(parentId);
     if (!parent) return [];
+    this.#revision++;
     this.#parents.delete(parentId);
     for (const id of parent.chunkIds) this.#chunks.delete(id);
     return [...parent.chunkIds];

@@ -4,12 +4,16 @@ import { type Bm25Index, createBm25Index } from "@hybrid-rag/bm25";
 import { type Chunk, type ChunkingOptions, createChunker } from "@hybrid-rag/chunking";
 import { type Embedder, HybridRagError, type Reranker } from "@hybrid-rag/core";
 import { createVectorIndex, type VectorIndex, type VectorMetric } from "@hybrid-rag/vector-index";
+import type { IngestSummary } from "./collection-events.ts";
 import { type CollectionLock, lockCollection } from "./collection-lock.ts";
 import {
   type CollectionManifest,
   collectionFormatVersion,
+  type IngestInProgress,
   readManifest,
+  type SegmentReference,
 } from "./collection-manifest.ts";
+import { segmentEntries } from "./collection-segments.ts";
 import {
   removeOtherVersions,
   swapManifest,
@@ -19,6 +23,9 @@ import {
 } from "./collection-versions.ts";
 import { DocumentStore } from "./document-store.ts";
 import { HybridCollection } from "./hybrid-collection.ts";
+import { CheckpointTracker, type IngestCheckpointOptions } from "./ingest-checkpoints.ts";
+import type { IngestItem, IngestOptions } from "./ingest-documents.ts";
+import { writeSegmentFile } from "./segment-file.ts";
 import { writeStoreFile } from "./store-file.ts";
 
 export interface EmbeddedCollectionOptions {
@@ -46,6 +53,14 @@ export interface AddDenseSideOptions {
   readonly onProgress?: (embedded: number, total: number) => void;
 }
 
+export interface DurableIngestOptions extends IngestOptions {
+  /**
+   * Commits progress into a collection directory while ingesting, so that an interrupted run
+   * (Ctrl-C, kill -9, a crash) loses at most the last step and the next ingest resumes it.
+   */
+  readonly checkpoint?: IngestCheckpointOptions;
+}
+
 export interface SaveOptions {
   /** The directory's writer lock, when the caller holds it for the whole update. */
   readonly lock?: CollectionLock;
@@ -66,8 +81,12 @@ export class EmbeddedCollection extends HybridCollection {
   /** Undefined in a BM25-only collection. */
   embedder: Embedder | undefined;
   #saving = false;
-  /** The saved version this collection's content is based on (set by open and by save). */
+  /** The saved version this collection's content is based on (set by open, save and checkpoints). */
   #basedOn: { directory: string; version: number } | undefined;
+  /** The version folder and segments of that saved version (what a checkpoint builds on). */
+  #saved: SavedState | undefined;
+  /** A change segments cannot carry (a dense side added): the next step is a whole version. */
+  #needsWholeVersion = false;
 
   constructor(parts: {
     sparse: Bm25Index;
@@ -78,6 +97,8 @@ export class EmbeddedCollection extends HybridCollection {
     reranker?: Reranker;
     /** Where and at which version it was opened from (openCollection). */
     basedOn?: { directory: string; version: number };
+    /** The manifest it was opened from (openCollection). */
+    manifest?: CollectionManifest;
   }) {
     super({
       sparse: parts.sparse,
@@ -97,6 +118,104 @@ export class EmbeddedCollection extends HybridCollection {
       ...parts.basedOn,
       directory: resolve(parts.basedOn.directory),
     };
+    if (parts.manifest) this.#saved = savedStateOf(parts.manifest);
+  }
+
+  /**
+   * The ingest of an earlier run that committed checkpoints into the directory this collection
+   * was opened from and did not finish (interrupted): the next durable ingest resumes it.
+   */
+  get interruptedIngest(): IngestInProgress | undefined {
+    return this.#saved?.ingest;
+  }
+
+  /**
+   * Streams documents in. With `checkpoint`, progress is committed into that directory in
+   * durable steps — each one a small segment file named by an atomic manifest swap, so readers
+   * see the last complete step and a killed run loses at most the step in flight — and the run
+   * ends with one last step (or, past `compactAfterSegments` segments, a full version folder).
+   * An ingest that changed nothing writes nothing (`saved: null`).
+   */
+  override async ingest(
+    input: AsyncIterable<IngestItem> | Iterable<IngestItem>,
+    options: DurableIngestOptions = {},
+  ): Promise<IngestSummary> {
+    const { checkpoint, ...rest } = options;
+    if (!checkpoint) return super.ingest(input, rest);
+    const tracker = new CheckpointTracker(checkpoint, (changes, final) =>
+      this.#commitStep(checkpoint, changes, final),
+    );
+    const summary = await super.ingest(input, {
+      ...rest,
+      onCommitted: async (changes) => {
+        await rest.onCommitted?.(changes);
+        await tracker.add(changes);
+      },
+    });
+    const saved = await tracker.finish();
+    return { ...summary, saved };
+  }
+
+  /**
+   * Commits the changes gathered since the last step. A step is a segment on top of the saved
+   * version folder; the first step of a new collection, and the final one past the compaction
+   * threshold, is a whole version folder instead (`save`). The manifest of every step but the
+   * final one carries the ingest-in-progress marker that makes the next run resume.
+   */
+  async #commitStep(
+    checkpoint: IngestCheckpointOptions,
+    changes: ReadonlyMap<string, "written" | "deleted">,
+    final: boolean,
+  ): Promise<{ version: number; compacted: boolean } | null> {
+    const { directory, lock } = checkpoint;
+    const saved = this.#basedOn?.directory === resolve(directory) ? this.#saved : undefined;
+    const marker: IngestInProgress | undefined = final
+      ? undefined
+      : {
+          input: checkpoint.input ?? saved?.ingest?.input ?? "",
+          startedAt: saved?.ingest?.startedAt ?? new Date().toISOString(),
+          committed: (saved?.ingest?.committed ?? 0) + changes.size,
+        };
+    const whole = this.#needsWholeVersion;
+    if (!whole && changes.size === 0 && (!saved || (final && saved.ingest === undefined))) {
+      return null;
+    }
+    const compactAfter = checkpoint.compactAfterSegments ?? 16;
+    const manySegments = saved && saved.segments.length + (changes.size > 0 ? 1 : 0) > compactAfter;
+    if (!saved || whole || (final && manySegments)) {
+      return { version: await this.#saveLocked(directory, lock, marker), compacted: true };
+    }
+    const previous = await readManifest(directory);
+    this.#checkBase(directory, previous?.version ?? 0);
+    const version = (previous?.version ?? 0) + 1;
+    const segments = [...saved.segments];
+    if (changes.size > 0) {
+      const written = await writeSegmentFile(
+        directory,
+        version,
+        segmentEntries(changes, { store: this.store, sparse: this.sparse, dense: this.dense }),
+      );
+      const deleted = [...changes.values()].filter((change) => change === "deleted").length;
+      segments.push({ ...written, written: changes.size - deleted, deleted });
+    }
+    await lock.verify();
+    await swapManifest(
+      directory,
+      this.#manifest(version, saved.folder, saved.storeSha256, segments, marker),
+    );
+    this.#basedOn = { directory: resolve(directory), version };
+    this.#saved = { ...saved, segments, ...(marker ? { ingest: marker } : { ingest: undefined }) };
+    if (final) {
+      // Leftovers of a killed run (half-written segments, unnamed ones); the previous
+      // manifest's files stay for readers that read it.
+      await removeOtherVersions(directory, [
+        saved.folder,
+        ...segments.map((segment) => segment.file),
+        ...(previous ? [previous.directory, ...(previous.segments ?? []).map((s) => s.file)] : []),
+      ]);
+    }
+    this.events.emit("collection-saved", { directory, version });
+    return { version, compacted: false };
   }
 
   /**
@@ -123,29 +242,45 @@ export class EmbeddedCollection extends HybridCollection {
           `The lock passed to save is for ${lock.directory}, not ${directory}; lock the directory you save to.`,
         );
       }
-      const previous = await readManifest(directory);
-      this.#checkBase(directory, previous?.version ?? 0);
-      const version = (previous?.version ?? 0) + 1;
-      let storeSha256 = "";
-      const name = await writeVersionFolder(directory, version, async (folder) => {
-        storeSha256 = await writeStoreFile(join(folder, versionFiles.store), this.store);
-        await this.sparse.save(join(folder, versionFiles.sparse), { storeDocuments: false });
-        await syncPath(join(folder, versionFiles.sparse));
-        if (this.dense) {
-          await this.dense.save(join(folder, versionFiles.dense), { storeDocuments: false });
-          await syncPath(join(folder, versionFiles.dense));
-        }
-      });
-      await lock.verify();
-      await swapManifest(directory, this.#manifest(version, name, storeSha256));
-      this.#basedOn = { directory: resolve(directory), version };
-      await removeOtherVersions(directory, [name, ...(previous ? [previous.directory] : [])]);
-      this.events.emit("collection-saved", { directory, version });
-      return version;
+      return await this.#saveLocked(directory, lock, undefined);
     } finally {
       this.#saving = false;
       if (!options.lock) await lock?.release();
     }
+  }
+
+  /** A whole version folder (the merge of every segment), under the lock the caller holds. */
+  async #saveLocked(
+    directory: string,
+    lock: CollectionLock,
+    marker: IngestInProgress | undefined,
+  ): Promise<number> {
+    const previous = await readManifest(directory);
+    this.#checkBase(directory, previous?.version ?? 0);
+    const version = (previous?.version ?? 0) + 1;
+    let storeSha256 = "";
+    const name = await writeVersionFolder(directory, version, async (folder) => {
+      storeSha256 = await writeStoreFile(join(folder, versionFiles.store), this.store);
+      await this.sparse.save(join(folder, versionFiles.sparse), { storeDocuments: false });
+      await syncPath(join(folder, versionFiles.sparse));
+      if (this.dense) {
+        await this.dense.save(join(folder, versionFiles.dense), { storeDocuments: false });
+        await syncPath(join(folder, versionFiles.dense));
+      }
+    });
+    await lock.verify();
+    const manifest = this.#manifest(version, name, storeSha256, [], marker);
+    await swapManifest(directory, manifest);
+    this.#basedOn = { directory: resolve(directory), version };
+    this.#saved = savedStateOf(manifest);
+    this.#needsWholeVersion = false;
+    // The previous version (and its segments) stays for readers that read its manifest.
+    await removeOtherVersions(directory, [
+      name,
+      ...(previous ? [previous.directory, ...(previous.segments ?? []).map((s) => s.file)] : []),
+    ]);
+    this.events.emit("collection-saved", { directory, version });
+    return version;
   }
 
   /**
@@ -200,6 +335,7 @@ export class EmbeddedCollection extends HybridCollection {
     if (batch.length > 0) await flush();
     this.dense = dense;
     this.embedder = embedder;
+    this.#needsWholeVersion = true;
     this.sidesChanged();
   }
 
@@ -214,11 +350,19 @@ export class EmbeddedCollection extends HybridCollection {
     );
   }
 
-  #manifest(version: number, name: string, storeSha256: string): CollectionManifest {
+  #manifest(
+    version: number,
+    name: string,
+    storeSha256: string,
+    segments: readonly SegmentReference[],
+    ingest: IngestInProgress | undefined,
+  ): CollectionManifest {
     const options = this.chunker.options;
+    const usesFormat3 = segments.length > 0 || ingest !== undefined;
     return {
       format: "hybrid-rag-collection",
-      formatVersion: collectionFormatVersion,
+      // Format 2 when nothing needs 3: the previous release still reads such a collection.
+      formatVersion: usesFormat3 ? collectionFormatVersion : 2,
       version,
       directory: name,
       savedAt: new Date().toISOString(),
@@ -235,8 +379,26 @@ export class EmbeddedCollection extends HybridCollection {
       },
       counts: { parents: this.store.parentCount, chunks: this.store.chunkCount },
       files: { ...versionFiles, dense: this.dense ? versionFiles.dense : null, storeSha256 },
+      ...(segments.length > 0 ? { segments: [...segments] } : {}),
+      ...(ingest ? { ingest } : {}),
     };
   }
+}
+
+interface SavedState {
+  readonly folder: string;
+  readonly storeSha256: string;
+  readonly segments: readonly SegmentReference[];
+  readonly ingest: IngestInProgress | undefined;
+}
+
+function savedStateOf(manifest: CollectionManifest): SavedState {
+  return {
+    folder: manifest.directory,
+    storeSha256: manifest.files.storeSha256,
+    segments: manifest.segments ?? [],
+    ingest: manifest.ingest,
+  };
 }
 
 /** An empty embedded collection (BM25-only without an embedder). */

@@ -13,6 +13,7 @@ import {
   type Pipeline,
   type StageTopK,
 } from "@hybrid-rag/pipeline";
+import { collapseNearDuplicates, type DuplicateSource } from "./collapse-near-duplicates.ts";
 import { collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
 import type { DocumentStore } from "./document-store.ts";
@@ -22,6 +23,7 @@ import {
   ingestDocuments,
   removeParent,
 } from "./ingest-documents.ts";
+import { NearDuplicateGroups } from "./near-duplicate-groups.ts";
 
 /** One side of the collection: a retriever you can write to (embedded index, Elasticsearch, Qdrant). */
 export type CollectionIndex = Retriever & DocumentIndex;
@@ -47,6 +49,11 @@ export interface CollectionSearchOptions {
    * BM25-only collection has one list and nothing to fuse: it returns BM25's own ranks and scores.
    */
   readonly fusion?: Fusion;
+  /**
+   * Show every copy of a text held in several formats (default false: of a group of
+   * near-duplicate parents only the best-ranked one is shown, the others listed in `alsoIn`).
+   */
+  readonly keepDuplicates?: boolean;
 }
 
 export interface CollectionSearchResult {
@@ -54,6 +61,11 @@ export interface CollectionSearchResult {
   readonly hits: Hit[];
   /** The same hits grouped by parent document, best first. */
   readonly parents: ParentHit[];
+  /**
+   * For a parent shown in place of its near-duplicates (the same text in other files), those
+   * other parents, by the shown parent's id. Empty with `keepDuplicates`.
+   */
+  readonly alsoIn: Readonly<Record<string, readonly DuplicateSource[]>>;
   readonly timings: Record<string, number>;
   readonly warnings: string[];
 }
@@ -71,6 +83,8 @@ export class HybridCollection {
   dense: CollectionIndex | undefined;
   readonly store: DocumentStore;
   readonly chunker: Chunker;
+  /** Parents holding the same text as another (the same page in two formats). */
+  readonly nearDuplicates: NearDuplicateGroups;
   readonly #reranker: Reranker | undefined;
   readonly #pipelines = new Map<string, Pipeline>();
 
@@ -79,6 +93,7 @@ export class HybridCollection {
     this.dense = parts.dense;
     this.store = parts.store;
     this.chunker = parts.chunker;
+    this.nearDuplicates = new NearDuplicateGroups(parts.store);
     this.#reranker = parts.reranker;
   }
 
@@ -99,7 +114,14 @@ export class HybridCollection {
     query: string,
     options: CollectionSearchOptions = {},
   ): Promise<CollectionSearchResult> {
-    const topK: StageTopK = { retrieve: options.candidates ?? 100, final: options.topK ?? 10 };
+    const wanted = options.topK ?? 10;
+    const candidates = options.candidates ?? 100;
+    const collapsing = !options.keepDuplicates && this.nearDuplicates.groups.length > 0;
+    // Collapsing drops the copies' hits: ask for more so that `topK` remain.
+    const topK: StageTopK = {
+      retrieve: candidates,
+      final: collapsing ? Math.max(wanted, Math.min(candidates, wanted * 3)) : wanted,
+    };
     const pipeline =
       options.fusion && this.dense
         ? this.#createPipeline(topK, options.fusion)
@@ -108,12 +130,13 @@ export class HybridCollection {
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return {
-      hits: result.hits,
-      parents: collapseToParents(result.hits),
-      timings: result.timings,
-      warnings: result.warnings,
-    };
+    const { hits, alsoIn } = collapsing
+      ? collapseNearDuplicates(result.hits, this.nearDuplicates, this.store, wanted)
+      : { hits: result.hits, alsoIn: {} };
+    const parents = collapseToParents(hits).map((parent) =>
+      alsoIn[parent.parentId] ? { ...parent, alsoIn: alsoIn[parent.parentId] } : parent,
+    );
+    return { hits, parents, alsoIn, timings: result.timings, warnings: result.warnings };
   }
 
   #pipeline(topK: StageTopK): Pipeline {

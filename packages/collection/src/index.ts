@@ -12,6 +12,7 @@ export {
   type SearchSource,
   searchPassages,
 } from "./cited-passages.ts";
+export type { DuplicateSource } from "./collapse-near-duplicates.ts";
 export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 export type {
   CollectionEvents,
@@ -35,6 +36,7 @@ export { DocumentStore, type ParentRecord } from "./document-store.ts";
 export {
   type AddDenseSideOptions,
   createEmbeddedCollection,
+  type DurableIngestOptions,
   EmbeddedCollection,
   type EmbeddedCollectionOptions,
   type SaveOptions,
@@ -46,6 +48,13 @@ export {
   HybridCollection,
   type HybridCollectionParts,
 } from "./hybrid-collection.ts";
-export type { IngestItem, IngestOptions } from "./ingest-documents.ts";
+export type { IngestCheckpointOptions, SavedIngest } from "./ingest-checkpoints.ts";
+export type { CommittedChanges, IngestItem, IngestOptions } from "./ingest-documents.ts";
+export {
+  defaultNearDuplicateThreshold,
+  type NearDuplicateGroup,
+  NearDuplicateGroups,
+} from "./near-duplicate-groups.ts";
 export { type OpenCollectionOptions, openCollection } from "./open-collection.ts";
 export { type ParentDocumentView, parentDocument } from "./parent-document.ts";
+export { readParentRecords } from "./read-parent-records.ts";

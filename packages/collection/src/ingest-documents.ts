@@ -6,6 +6,8 @@ import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import type { CollectionEvents, DocumentFailure, IngestSummary } from "./collection-events.ts";
 import { contentHash } from "./content-hash.ts";
 import type { DocumentStore, ParentRecord } from "./document-store.ts";
+import { encodeSignature, minHashSignature } from "./min-hash.ts";
+import type { NearDuplicateGroups } from "./near-duplicate-groups.ts";
 import {
   type EmitCollectionEvent,
   nothingWritten,
@@ -25,7 +27,20 @@ export interface IngestOptions {
    * are deleted at the end (a file removed from the folder). Default false.
    */
   readonly removeMissing?: boolean;
+  /**
+   * Called (and awaited) after each batch is in the in-memory collection and after the
+   * removals, with the parents it wrote and deleted: how a durable ingest checkpoints them.
+   */
+  readonly onCommitted?: (changes: CommittedChanges) => Promise<void>;
 }
+
+export interface CommittedChanges {
+  readonly written: readonly string[];
+  readonly deleted: readonly string[];
+}
+
+/** Missing sources listed by name in a summary (the count covers all of them). */
+const missingListed = 20;
 
 export interface IngestTargets {
   readonly sparse: DocumentIndex;
@@ -34,7 +49,11 @@ export interface IngestTargets {
   readonly store: DocumentStore;
   readonly chunker: Chunker;
   readonly events: ListenerSafeEmitter<CollectionEvents>;
+  readonly nearDuplicates: NearDuplicateGroups;
 }
+
+/** Near-duplicate groups listed by their sources in a summary (the counts cover all). */
+const nearDuplicatesListed = 10;
 
 /**
  * The streaming ingest: reads the input one item at a time, skips documents whose content hash
@@ -100,13 +119,20 @@ export async function ingestDocuments(
     const batch = pending;
     pending = [];
     pendingChunks = 0;
-    writing = writeBatch(targets, batch, emit, options.signal, stages).then((result) => {
+    writing = writeBatch(targets, batch, emit, options.signal, stages).then(async (result) => {
       counts.chunks += result.chunks;
       for (const item of result.written) {
         if (item.previous) counts.replaced++;
         else counts.added++;
       }
       failures.push(...result.failures);
+      await options.onCommitted?.({
+        written: result.written.map((item) => item.parent.id),
+        // A failed update whose previous version could not be restored is gone too.
+        deleted: result.failures
+          .filter((failure) => failure.previousVersion === "removed")
+          .map((failure) => failure.parentId),
+      });
       progress();
     });
     // A failure surfaces at the next flush; until then it must not count as unhandled.
@@ -123,13 +149,28 @@ export async function ingestDocuments(
       const item = next.value;
       throwIfAborted(options.signal, "collection ingest");
       sources++;
+      if ("kind" in item && item.kind === "skipped" && item.code === "unchanged" && item.id) {
+        // The loader did not extract it: its bytes hash as when it was stored (`unchangedFile`).
+        if (store.parent(item.id) && !seen.has(item.id)) {
+          seen.add(item.id);
+          counts.documents++;
+          counts.unchanged++;
+          emit("document-unchanged", { parentId: item.id });
+          progress();
+          continue;
+        }
+      }
       if ("kind" in item && item.kind === "skipped") {
         skipped.push({ source: item.source, reason: item.reason });
         emit("source-skipped", { source: item.source, reason: item.reason });
         progress();
         continue;
       }
-      const document = item as Document & { source?: string; format?: string };
+      const document = item as Document & {
+        source?: string;
+        format?: string;
+        fileSha256?: string;
+      };
       counts.documents++;
       if (seen.has(document.id)) {
         counts.duplicates++;
@@ -150,6 +191,7 @@ export async function ingestDocuments(
       }
       const chunkStarted = performance.now();
       const { chunks, oversized } = chunker.chunk(document);
+      const signature = minHashSignature(document.text);
       stages.chunkMs += performance.now() - chunkStarted;
       for (const chunk of oversized) {
         emit("chunk-oversized", {
@@ -171,6 +213,8 @@ export async function ingestDocuments(
         ...(document.format !== undefined ? { format: document.format } : {}),
         contentHash: hash,
         chunkIds: chunks.map((chunk) => chunk.id),
+        ...(signature ? { signature: encodeSignature(signature) } : {}),
+        ...(document.fileSha256 !== undefined ? { fileSha256: document.fileSha256 } : {}),
       };
       const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
       pending.push({ parent, chunks, previous });
@@ -187,15 +231,29 @@ export async function ingestDocuments(
     throw error;
   }
   let removed = 0;
+  const missing = [...store.parents()].filter((parent) => !seen.has(parent.id));
   if (options.removeMissing) {
-    const missing = [...store.parents()].map((parent) => parent.id).filter((id) => !seen.has(id));
-    for (const id of missing) {
+    for (const { id } of missing) {
       await removeParent(targets, id, emit);
       removed++;
     }
+    if (removed > 0)
+      await options.onCommitted?.({ written: [], deleted: missing.map(({ id }) => id) });
   }
+  const groups = targets.nearDuplicates.groups;
   return {
     ...counts,
+    nearDuplicates: {
+      groups: groups.length,
+      documents: groups.reduce((sum, group) => sum + group.members.length, 0),
+      examples: groups
+        .slice(0, nearDuplicatesListed)
+        .map((group) => group.members.map((id) => store.parent(id)?.source ?? id)),
+    },
+    missing: options.removeMissing ? 0 : missing.length,
+    missingSources: options.removeMissing
+      ? []
+      : missing.slice(0, missingListed).map((parent) => parent.source),
     failed: failures.length,
     failures,
     removed,

@@ -4,6 +4,7 @@ import type { TokenCounter } from "@hybrid-rag/chunking";
 import { type Embedder, HybridRagError, type Reranker } from "@hybrid-rag/core";
 import { loadVectorIndex } from "@hybrid-rag/vector-index";
 import { type CollectionManifest, manifestFile, readManifest } from "./collection-manifest.ts";
+import { applySegments } from "./collection-segments.ts";
 import { EmbeddedCollection } from "./embedded-collection.ts";
 import { readStoreFile } from "./store-file.ts";
 
@@ -117,6 +118,7 @@ async function openVersion(
       `${join(directory, manifestFile)} names embedder ${embedder.name} but no dense file or metric; restore the folder from a backup or re-ingest the documents.`,
     );
   }
+  await applySegments(directory, manifest.segments ?? [], { store, sparse, dense });
   // The open-time count check: every side present must hold every stored chunk.
   const counts = [
     store.chunkCount,
@@ -145,6 +147,7 @@ async function openVersion(
     },
     ...(options.reranker ? { reranker: options.reranker } : {}),
     basedOn: { directory, version: manifest.version },
+    manifest,
   });
 }
 

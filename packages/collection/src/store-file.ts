@@ -7,15 +7,20 @@ import { documentSchema, HybridRagError } from "@hybrid-rag/core";
 import { z } from "zod";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
 
+export const parentRecordSchema = z.strictObject({
+  id: z.string(),
+  source: z.string(),
+  title: z.string().optional(),
+  format: z.string().optional(),
+  contentHash: z.string(),
+  chunkIds: z.array(z.string()),
+  /** MinHash signature of the parent's normalised text (near-duplicate detection), base64. */
+  signature: z.string().optional(),
+  fileSha256: z.string().optional(),
+});
+
 const lineSchema = z.strictObject({
-  parent: z.strictObject({
-    id: z.string(),
-    source: z.string(),
-    title: z.string().optional(),
-    format: z.string().optional(),
-    contentHash: z.string(),
-    chunkIds: z.array(z.string()),
-  }),
+  parent: parentRecordSchema,
   chunks: z.array(documentSchema),
 });
 

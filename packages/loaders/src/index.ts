@@ -2,7 +2,12 @@ export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.t
 export type { CsvOptions, FormatOptions, JsonRecordOptions } from "./format-options.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
-export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";
+export {
+  type LoadFileOptions,
+  loadFile,
+  supportedExtensions,
+  type UnchangedFile,
+} from "./load-file.ts";
 export { type LoadFolderOptions, loadFolder } from "./load-folder.ts";
 export { type LoadJsonLinesOptions, loadJsonLines } from "./load-json-lines.ts";
 export type {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
@@ -65,6 +66,7 @@ export async function* readFileResults(
   budgets: Required<LoadBudgets>,
   formatOptions: FormatOptions = {},
   ocr?: OcrFunction,
+  unchangedFile?: UnchangedFile,
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -92,6 +94,11 @@ export async function* readFileResults(
   }
   if (read.bytes.length === 0) {
     yield skip("empty", "an empty file (0 bytes)");
+    return;
+  }
+  const fileSha256 = createHash("sha256").update(read.bytes).digest("hex");
+  if (unchangedFile?.(id, fileSha256)) {
+    yield { ...skip("unchanged", "its bytes are unchanged since it was loaded before"), id };
     return;
   }
   const outcome = await sharedExtractionThread.extract({
@@ -127,7 +134,7 @@ export async function* readFileResults(
     yield skip("empty", `no text could be extracted${hint}`);
     return;
   }
-  yield document.title ? document : { ...document, title: basename(path, extname(path)) };
+  yield { ...document, fileSha256, title: document.title || basename(path, extname(path)) };
 }
 
 /** The images of one PDF page, decoded on the extraction thread (within the file's budgets). */
@@ -149,6 +156,11 @@ async function pageImages(
   if (outcome.kind === "images") return outcome.images;
   throw new Error(outcome.kind === "refused" ? outcome.reason : "no images came back");
 }
+/**
+ * Asked with a file's document id and the SHA-256 of its bytes before it is extracted: true when
+ * the caller already holds that document (an incremental ingest), which skips the extraction.
+ */
+export type UnchangedFile = (id: string, fileSha256: string) => boolean;
 
 type BoundedRead =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }

@@ -2,10 +2,16 @@ import type { Dirent } from "node:fs";
 import { access, readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
+import { type FolderFilter, folderFilter } from "./folder-filter.ts";
 import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
-import { formatOptionsOf, type LoadFileOptions, readFileResults } from "./load-file.ts";
+import {
+  formatOptionsOf,
+  type LoadFileOptions,
+  readFileResults,
+  type UnchangedFile,
+} from "./load-file.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import type { OcrFunction } from "./ocr.ts";
@@ -17,6 +23,23 @@ export interface LoadFolderOptions extends LoadFileOptions {
    * skipped). Links inside the folder are always followed; loops and broken links are reported.
    */
   readonly followSymlinks?: boolean;
+  /**
+   * Only files whose path inside the folder matches one of these patterns are loaded
+   * (gitignore syntax: `*.md`, `docs/**`, `/top-level.txt`). Empty or absent: every file.
+   */
+  readonly include?: readonly string[];
+  /**
+   * Files and folders matching these patterns are left out (gitignore syntax, `!` re-includes),
+   * as are those a `.hybridragignore` file at the folder's root names.
+   */
+  readonly exclude?: readonly string[];
+  /** Called with the path inside the folder of each file or folder left out by the patterns. */
+  readonly onExcluded?: (path: string) => void;
+  /**
+   * Asked before a file (with one document per file) is extracted: true skips it as
+   * `unchanged` (see `UnchangedFile`). An incremental ingest's way to read and hash, not parse.
+   */
+  readonly unchangedFile?: UnchangedFile;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -46,6 +69,7 @@ export async function* loadFolder(
       `Cannot load the folder ${printablePath(folder)}: ${error instanceof Error ? error.message : String(error)}. Pass an existing directory.`,
     );
   }
+  const filter = await folderFilter(root, options);
   const walk = new Walk(
     folder,
     root,
@@ -53,6 +77,8 @@ export async function* loadFolder(
     options.followSymlinks ?? false,
     formatOptionsOf(options),
     options.ocr,
+    filter,
+    options.unchangedFile,
   );
   yield* keepFirstOfEachId(walk.directory(folder));
 }
@@ -65,6 +91,8 @@ class Walk {
   readonly #followOutside: boolean;
   readonly #formatOptions: FormatOptions;
   readonly #ocr: OcrFunction | undefined;
+  readonly #filter: FolderFilter;
+  readonly #unchangedFile: UnchangedFile | undefined;
 
   constructor(
     folder: string,
@@ -73,9 +101,13 @@ class Walk {
     followOutside: boolean,
     formatOptions: FormatOptions,
     ocr: OcrFunction | undefined,
+    filter: FolderFilter,
+    unchangedFile: UnchangedFile | undefined,
   ) {
     this.#formatOptions = formatOptions;
     this.#ocr = ocr;
+    this.#filter = filter;
+    this.#unchangedFile = unchangedFile;
     this.#folder = folder;
     this.#root = root;
     this.#visited = new Set([root]);
@@ -120,6 +152,9 @@ class Walk {
       return;
     }
     const path = join(directory, name);
+    const inside = relative(this.#folder, path).split(sep).join("/");
+    // A link is checked as a folder here (patterns for folders apply) and as a file below.
+    if (!this.#filter.keeps(inside, entry.isDirectory() || entry.isSymbolicLink())) return;
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
@@ -162,7 +197,8 @@ class Walk {
     } else if (isFile) {
       // A name may hold control characters, which ids may not: the id is the escaped path,
       // the same text every report prints.
-      const id = printablePath(relative(this.#folder, path).split(sep).join("/"));
+      if (entry.isSymbolicLink() && !this.#filter.keeps(inside, false)) return;
+      const id = printablePath(inside);
       if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
         yield skipped(
           path,
@@ -171,7 +207,14 @@ class Walk {
         );
         return;
       }
-      yield* readFileResults(path, id, this.#budgets, this.#formatOptions, this.#ocr);
+      yield* readFileResults(
+        path,
+        id,
+        this.#budgets,
+        this.#formatOptions,
+        this.#ocr,
+        this.#unchangedFile,
+      );
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }

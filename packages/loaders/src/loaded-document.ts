@@ -67,6 +67,11 @@ export interface LoadedDocument extends Document {
   readonly segments?: readonly SourceSegment[];
   /** A record's 1-based line in `source` (JSON Lines, BEIR, JSON records, CSV rows). */
   readonly line?: number;
+  /**
+   * SHA-256 of the file's bytes (formats with one document per file): an incremental ingest
+   * records it and passes `unchangedFile` next time, so an unchanged file is not extracted again.
+   */
+  readonly fileSha256?: string;
   /** What the reader had to guess (e.g. a fallback encoding), for the user to check. */
   readonly warnings?: readonly string[];
 }
@@ -100,7 +105,9 @@ export type SkipCode =
   /** A symbolic link not followed (outside the root, broken, a loop, or `followSymlinks: false`). */
   | "link"
   /** A socket, device or pipe, or a name that is not valid UTF-8 (it cannot become an id). */
-  | "not-a-file";
+  | "not-a-file"
+  /** Not extracted: `unchangedFile` said the caller already holds this file's bytes (`id` set). */
+  | "unchanged";
 
 /** A file (or record) that produced no document, and why. Loaders never skip silently. */
 export interface SkippedSource {
@@ -109,6 +116,8 @@ export interface SkippedSource {
   readonly source: string;
   readonly reason: string;
   readonly code?: SkipCode;
+  /** The document id the file would have had: set for `unchanged`. */
+  readonly id?: string;
 }
 
 export type LoadResult = LoadedDocument | SkippedSource;

@@ -202,6 +202,42 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     return { succeeded, failed };
   }
 
+  /**
+   * Stores documents with vectors embedded before (a collection replaying its checkpoints), with
+   * no embedder call; each vector must have this index's dimension (normalised here for cosine).
+   */
+  async upsertVectors(
+    entries: ReadonlyArray<{ readonly document: Document; readonly vector: Float32Array }>,
+  ): Promise<void> {
+    for (const { document, vector } of entries) {
+      const problem = this.#vectorProblem(vector);
+      if (problem) {
+        throw new HybridRagError(
+          "invalid-argument",
+          `${this.name}: the stored vector of ${JSON.stringify(document.id)} is unusable: ${problem}.`,
+        );
+      }
+    }
+    while (this.#saving) await this.#saving;
+    const added: string[] = [];
+    const addedVectors: Float32Array[] = [];
+    for (const { document, vector } of entries) {
+      const stored =
+        this.metric === "cosine" ? normalizeInPlace(Float32Array.from(vector)) : vector;
+      this.#store.set(document.id, stored, document);
+      added.push(document.id);
+      addedVectors.push(stored);
+    }
+    if (this.#graph) this.#graph.addAll(added, concatenate(addedVectors, this.dimension));
+  }
+
+  /** The stored vector of a document (normalised for cosine), or undefined when absent. */
+  vectorOf(id: string): Float32Array | undefined {
+    const slot = this.#store.slotOf(id);
+    if (slot === undefined) return undefined;
+    return this.#store.vectorAt(slot);
+  }
+
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {
     validateDeleteCall(this.name, ids, options);
     while (this.#saving) await this.#saving;

@@ -60,6 +60,12 @@ export class VectorStore<Payload> {
     return packed;
   }
 
+  /** A copy of one slot's vector (`dimension` floats). */
+  vectorAt(slot: number): Float32Array {
+    const start = slot * this.#scanner.stride;
+    return this.#rows.slice(start, start + this.dimension);
+  }
+
   get ids(): readonly string[] {
     return this.#ids;
   }

@@ -1,0 +1,116 @@
+// Incremental ingest, measured (issue 27): `hybrid-rag ingest` of a folder of generated documents,
+// then again unchanged (it must write no file), then with 1 % of the files changed (it must write
+// only a segment of them and the manifest). Each phase runs in its own process.
+//   pnpm --filter @hybrid-rag/benchmark-collection bench:incremental [--documents 5000] [--dense]
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { mulberry32 } from "@hybrid-rag/core/internal";
+import { Command } from "commander";
+
+const options = new Command()
+  .option("--documents <n>", "generated documents", (value) => Number(value), 5000)
+  .option(
+    "--dense",
+    "also a dense side (a hashing embedder: the write path without a model's cost)",
+    false,
+  )
+  .parse()
+  .opts<{ documents: number; dense: boolean }>();
+
+const workspace = await mkdtemp(join(tmpdir(), "bench-incremental-"));
+const folder = join(workspace, "docs");
+const directory = join(workspace, "collection");
+const random = mulberry32(27);
+const vocabulary = Array.from({ length: 5000 }, (_, index) => `term${index.toString(36)}`);
+const documentText = (index: number) =>
+  `Document ${index}\n\n${Array.from({ length: 150 + Math.floor(random() * 300) }, () => vocabulary[Math.floor(random() ** 2 * vocabulary.length)]).join(" ")}\n`;
+for (let index = 0; index < options.documents; index++) {
+  const sub = join(folder, `part-${Math.floor(index / 500)}`);
+  if (index % 500 === 0) await mkdir(sub, { recursive: true });
+  await writeFile(join(sub, `doc-${index}.txt`), documentText(index));
+}
+
+/** name → "size mtime sha256" of every file in the collection directory. */
+async function files(): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const info = await stat(path);
+    const hash = createHash("sha256")
+      .update(await readFile(path))
+      .digest("hex");
+    result.set(path.slice(directory.length + 1), `${info.size} ${info.mtimeMs} ${hash}`);
+  }
+  return result;
+}
+
+async function phase(name: string) {
+  const before = await files().catch(() => new Map<string, string>());
+  const output = execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL("./incremental-run.ts", import.meta.url)),
+      folder,
+      directory,
+      options.dense ? "1" : "0",
+    ],
+    { encoding: "utf8" },
+  );
+  const run = JSON.parse(output) as Record<string, unknown> & { ms: number };
+  const after = await files();
+  const written = [...after].filter(([path, state]) => before.get(path) !== state);
+  let bytes = 0;
+  for (const [path] of written) bytes += (await stat(join(directory, path))).size;
+  return {
+    name,
+    ...run,
+    filesWritten: written.length,
+    bytesWritten: bytes,
+    writtenNames: written.map(([path]) => path),
+  };
+}
+
+const first = await phase("first ingest");
+const unchanged = await phase("unchanged re-ingest");
+const changedCount = Math.max(1, Math.floor(options.documents / 100));
+for (let index = 0; index < changedCount; index++) {
+  const path = join(folder, `part-${Math.floor((index * 97) / 500)}`, `doc-${index * 97}.txt`);
+  await writeFile(path, `${documentText(index * 97)}A revised closing line.\n`);
+}
+const changed = await phase(`${changedCount} files changed`);
+const total = [...(await files()).values()].reduce(
+  (sum, state) => sum + Number(state.split(" ")[0]),
+  0,
+);
+console.log(
+  `hybrid-rag ingest, ${options.documents} documents (${options.dense ? "BM25 + USE-lite" : "BM25-only"}), collection ${(total / 1e6).toFixed(1)} MB`,
+);
+console.log(
+  "phase                  | time     | ratio | peak RSS | files written | bytes written | added/replaced/unchanged",
+);
+for (const run of [first, unchanged, changed]) {
+  const r = run as typeof run & {
+    maxRssMb: number;
+    added: number;
+    replaced: number;
+    unchanged: number;
+  };
+  console.log(
+    `${run.name.padEnd(22)} | ${(run.ms / 1000).toFixed(2).padStart(6)} s | ${(run.ms / first.ms).toFixed(3)} | ${r.maxRssMb.toFixed(0).padStart(5)} MB | ${String(run.filesWritten).padStart(13)} | ${String(run.bytesWritten).padStart(13)} | ${r.added}/${r.replaced}/${r.unchanged}`,
+  );
+}
+console.log(`written by the change: ${changed.writtenNames.join(", ")}`);
+for (const run of [first, unchanged, changed]) {
+  const r = run as typeof run & { stages: Record<string, number> };
+  console.log(
+    `${run.name}: ${Object.entries(r.stages)
+      .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(2)} s`)
+      .join(", ")}`,
+  );
+}
+await rm(workspace, { recursive: true, force: true });
