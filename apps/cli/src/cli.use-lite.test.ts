@@ -57,7 +57,9 @@ describe("hybrid-rag CLI with --embedding-model use-lite", () => {
     expect(io.err()).toBe("");
     expect(code).toBe(0);
     const summary = JSON.parse(io.out()) as Record<string, unknown>;
-    expect(summary).toMatchObject({ documents: 3, added: 3, failed: 0, oversized: 0, version: 1 });
+    expect(summary).toMatchObject({ documents: 3, added: 3, failed: 0, oversized: 0 });
+    // A durable step is also committed every 30 s: a slow machine may save more than version 1.
+    expect(summary.version).toBeGreaterThanOrEqual(1);
     expect(summary.chunks).toBeLessThan(400);
   }, 600_000);
 
