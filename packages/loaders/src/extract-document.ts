@@ -7,6 +7,7 @@ import { parsePlainText } from "./load-text.ts";
 import type { LoadedDocument, SkipCode } from "./loaded-document.ts";
 import { htmlDepth, markdownDepth } from "./markup-depth.ts";
 import { Refusal } from "./refusal.ts";
+import { SourceLocator } from "./source-locator.ts";
 
 /** One whole-file extraction, as sent to the extraction thread. */
 export interface ExtractionTask {
@@ -45,7 +46,8 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
       };
     }
     const parse = format === "html" ? parseHtml : format === "md" ? parseMarkdown : parsePlainText;
-    const document = parse(id, source, decoded.text);
+    const original = new SourceLocator(decoded.text, { encoding: decoded.encoding, bytes });
+    const document = parse(id, source, original);
     const outcome = checkCharacters(document, budgets);
     if (outcome.kind === "refused" || decoded.warning === undefined) return outcome;
     return { kind: "document", document: { ...document, warnings: [decoded.warning] } };

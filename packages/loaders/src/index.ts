@@ -1,3 +1,4 @@
+export { alignToSource } from "./align-to-source.ts";
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
@@ -13,6 +14,22 @@ export type {
   SkippedSource,
   SourceFormat,
   SourceSegment,
+  VerbatimRun,
 } from "./loaded-document.ts";
 export { printablePath } from "./printable-path.ts";
-export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";
+export { resolveSegments } from "./resolve-segments.ts";
+export {
+  encodedLength,
+  SourceLocator,
+  type SourceLocatorOptions,
+  type WidthRule,
+  widthRuleOf,
+} from "./source-locator.ts";
+export {
+  type BlockSource,
+  type BlockText,
+  type BuiltRun,
+  type BuiltSegment,
+  type SourcedPiece,
+  TextBuilder,
+} from "./text-builder.ts";

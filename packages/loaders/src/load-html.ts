@@ -1,6 +1,9 @@
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
+import { HtmlTextIndex } from "./html-text-index.ts";
 import type { LoadedDocument } from "./loaded-document.ts";
+import { resolveSegments } from "./resolve-segments.ts";
+import type { SourceLocator } from "./source-locator.ts";
 import { TextBuilder } from "./text-builder.ts";
 
 const headingLevels: Record<string, number> = { H1: 1, H2: 2, H3: 3, H4: 4, H5: 5, H6: 6 };
@@ -43,9 +46,11 @@ const ignoredTags = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG"]);
 /**
  * HTML through linkedom (a spec-following parser) and Mozilla Readability (Firefox's reader
  * view) for the main content, so navigation, ads and footers stay out of the index. When
- * Readability finds no article, the whole body is used. Headings h1–h6 are kept as hints.
+ * Readability finds no article, the whole body is used. Headings h1–h6 are kept as hints
+ * (permalink marks dropped). Each block is placed back in the file by its visible text.
  */
-export function parseHtml(id: string, source: string, content: string): LoadedDocument {
+export function parseHtml(id: string, source: string, original: SourceLocator): LoadedDocument {
+  const content = original.text;
   const html = completeDocument(content);
   const { document } = parseHTML(html);
   const pageTitle = document.title?.trim() || undefined;
@@ -54,8 +59,8 @@ export function parseHtml(id: string, source: string, content: string): LoadedDo
     ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
     : document.body;
   const builder = new TextBuilder();
-  if (root) collectBlocks(root as unknown as Element, builder);
-  const { text, headings } = builder.build();
+  if (root) collectBlocks(root as unknown as Element, new PlacingBuilder(builder, content));
+  const { text, headings, segments } = builder.build();
   const title = article?.title?.trim() || pageTitle || headings[0]?.text;
   return {
     kind: "document",
@@ -66,7 +71,32 @@ export function parseHtml(id: string, source: string, content: string): LoadedDo
     ...(title ? { title } : {}),
     headings,
     pages: [],
+    segments: resolveSegments(segments, original),
+    encoding: original.encoding,
   };
+}
+
+/** Hands each block to the builder with its place in the file, when it is found there. */
+class PlacingBuilder {
+  readonly #builder: TextBuilder;
+  readonly #index: HtmlTextIndex;
+
+  constructor(builder: TextBuilder, html: string) {
+    this.#builder = builder;
+    this.#index = new HtmlTextIndex(html);
+  }
+
+  heading(level: number, text: string): void {
+    const placed = this.#index.place(text);
+    if (placed) this.#builder.heading(level, placed.pieces, placed.span);
+    else this.#builder.heading(level, text);
+  }
+
+  paragraph(text: string): void {
+    const placed = this.#index.place(text);
+    if (placed) this.#builder.paragraph(placed.pieces, placed.span);
+    else this.#builder.paragraph(text);
+  }
 }
 
 /**
@@ -93,7 +123,7 @@ function readArticle(html: string): ReturnType<Readability["parse"]> | undefined
   }
 }
 
-function collectBlocks(element: Element, builder: TextBuilder): void {
+function collectBlocks(element: Element, builder: PlacingBuilder): void {
   let inline = "";
   const flushInline = () => {
     builder.paragraph(inline);
@@ -111,20 +141,34 @@ function collectBlocks(element: Element, builder: TextBuilder): void {
     const level = headingLevels[tag];
     if (level !== undefined) {
       flushInline();
-      builder.heading(level, child.textContent ?? "");
+      builder.heading(level, textOf(child));
     } else if (tag === "BR") {
       inline += "\n";
     } else if (!blockTags.has(tag)) {
-      inline += child.textContent ?? "";
+      inline += textOf(child);
     } else if (hasBlockDescendant(child)) {
       flushInline();
       collectBlocks(child, builder);
     } else {
       flushInline();
-      builder.paragraph(child.textContent ?? "");
+      builder.paragraph(textOf(child));
     }
   }
   flushInline();
+}
+
+/** An element's text as a reader sees it: a `<br>` is a line break, scripts and styles give none. */
+function textOf(element: Element): string {
+  let text = "";
+  for (const node of Array.from(element.childNodes)) {
+    if (node.nodeType === 3) text += node.textContent ?? "";
+    else if (node.nodeType === 1) {
+      const tag = (node as Element).tagName.toUpperCase();
+      if (tag === "BR") text += "\n";
+      else if (!ignoredTags.has(tag)) text += textOf(node as Element);
+    }
+  }
+  return text;
 }
 
 function hasBlockDescendant(element: Element): boolean {

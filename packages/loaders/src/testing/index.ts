@@ -1,1 +1,1 @@
-export { createTestPdf, type TestPdfOptions } from "./create-test-pdf.ts";
+export { createTestPdf, type TestOutlineEntry, type TestPdfOptions } from "./create-test-pdf.ts";
