@@ -43,7 +43,11 @@ export function widthRuleOf(encoding: string | undefined): WidthRule | undefined
   return undefined;
 }
 
-/** Bytes `text[from, to)` takes under a width rule (UTF-8 counted from code points, lone surrogates as U+FFFD). */
+/**
+ * Bytes `text[from, to)` takes under a width rule. UTF-8 is counted per code unit so that sums
+ * over adjacent ranges add up: a high surrogate followed by a low one takes the pair's 4 bytes,
+ * that low surrogate 0; a lone surrogate takes 3 (U+FFFD).
+ */
 export function encodedLength(text: string, from: number, to: number, rule: WidthRule): number {
   if (rule === "one-byte") return to - from;
   if (rule === "utf-16") return 2 * (to - from);
@@ -52,12 +56,12 @@ export function encodedLength(text: string, from: number, to: number, rule: Widt
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < to) {
+    else if (code >= 0xd800 && code <= 0xdbff) {
       const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
+      bytes += next >= 0xdc00 && next <= 0xdfff ? 4 : 3;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      const previous = text.charCodeAt(i - 1);
+      bytes += previous >= 0xd800 && previous <= 0xdbff ? 0 : 3;
     } else bytes += 3;
   }
   return bytes;
@@ -140,8 +144,7 @@ export class SourceLocator {
     return low + 1;
   }
 
-  /** UTF-8 bytes before every `checkpointEvery`-th character (a surrogate pair is never split: its
-   * 4 bytes count where it starts). */
+  /** UTF-8 bytes before every `checkpointEvery`-th character (a surrogate pair's 4 bytes count at its high half). */
   #utf8Checkpoints(): Float64Array {
     if (this.#checkpoints) return this.#checkpoints;
     const count = Math.floor(this.text.length / checkpointEvery) + 1;
