@@ -109,6 +109,11 @@ export class HtmlTextIndex {
     this.#verbatim = verbatim.subarray(0, length);
   }
 
+  /** The file's visible text, whitespace collapsed (tags, comments, scripts and styles removed, references decoded). */
+  get visibleText(): string {
+    return this.#text;
+  }
+
   /**
    * Where a block's text (as the DOM gave it) is in the file: searched after the previous block
    * placed (pages keep document order), else from the top. Undefined when it is not found.

@@ -1,5 +1,6 @@
 export { alignToSource } from "./align-to-source.ts";
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
+export { HtmlTextIndex } from "./html-text-index.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
 export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";

@@ -10,7 +10,7 @@ import { type BlockSource, type SourcedPiece, TextBuilder } from "./text-builder
 
 /**
  * Markdown through the mdast parser: each top-level block becomes one paragraph of plain text
- * (markup removed, code kept verbatim), headings are recorded with their level (permalink marks
+ * (markup removed, code kept verbatim; each block of a list item is its own paragraph), headings are recorded with their level (permalink marks
  * dropped), and the first level-1 heading is the title. Every block records its span in the
  * file, and each run of its text that is the file's own characters.
  */
@@ -24,8 +24,10 @@ export function parseMarkdown(id: string, source: string, original: SourceLocato
       if (title === undefined && node.depth === 1) title = withoutPermalinkMarks(textOf(node));
       builder.heading(node.depth, piecesOf(node, content, true), span);
     } else if (node.type === "list") {
+      // Each block of an item on its own: joining an item's paragraphs (and nested lists) into
+      // one string glued the last word of one to the first of the next.
       for (const item of node.children) {
-        builder.paragraph(piecesOf(item, content, false), spanOf(item));
+        for (const child of item.children) visit(child);
       }
     } else if (node.type === "code") {
       builder.paragraph(piecesOf(node, content, false), span);
