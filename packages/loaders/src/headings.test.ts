@@ -144,6 +144,27 @@ describe("permalink marks", () => {
     expect(document.text).not.toMatch(/¶|🔗/);
   });
 
+  it("keeps the title heading Readability drops, and drops self-links of definitions", async () => {
+    const document = await load(
+      "functions.html",
+      `<!DOCTYPE html><html><head><title>Built-in Functions — Python 3.12.1 documentation</title></head><body>
+<div class="related"><ul><li><a href="index.html">Python</a> »</li></ul></div>
+<div class="body" role="main"><section id="built-in-functions">
+<h1>Built-in Functions<a class="headerlink" href="#built-in-functions" title="Link to this heading">¶</a></h1>
+<p>The Python interpreter has a number of functions and types built into it that are always available. They are listed here in alphabetical order.</p>
+<p>More text about functions, enough words to make this an article for the reader view to pick up as the main content.</p>
+<dl class="py function"><dt class="sig sig-object py" id="abs"><span class="sig-name descname">abs</span>(x)<a class="headerlink" href="#abs" title="Link to this definition">¶</a></dt>
+<dd><p>Return the absolute value of a number. The argument may be an integer or a floating-point number.</p></dd></dl>
+</section></div></body></html>`,
+    );
+    expect(headingsOf(document)).toEqual([
+      { level: 1, text: "Built-in Functions", at: "Built-in Functions" },
+    ]);
+    expect(document.text).toContain("\n\nabs(x)\n\nReturn the absolute value");
+    expect(document.text).not.toContain("¶");
+    expect(document.text).not.toContain("Python 3.12.1 documentation");
+  });
+
   it("cleans Markdown headings the same way", async () => {
     const document = await load(
       "mkdocs.md",

@@ -1,9 +1,9 @@
 import type { BlockSource, SourcedPiece } from "./text-builder.ts";
 import { isWhitespace } from "./tracked-whitespace.ts";
 
-/** Markup that shows no text: comments, doctype/CDATA/processing instructions, script and style elements, tags. */
+/** Markup that shows no text: comments, doctype/CDATA/processing instructions, script, style and title elements, tags. */
 const markup =
-  /<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\?[^>]*>|<(script|style|template|noscript)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<\/?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/gi;
+  /<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\?[^>]*>|<(script|style|template|noscript|title)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<\/?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/gi;
 const reference = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));?/y;
 /** The named references pages use for text (others are kept as written, and such a block is placed less tightly). */
 const named: Record<string, string> = {

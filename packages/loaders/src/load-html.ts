@@ -2,6 +2,7 @@ import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import { HtmlTextIndex } from "./html-text-index.ts";
 import type { LoadedDocument } from "./loaded-document.ts";
+import { withoutPermalinkMarks } from "./permalink-marks.ts";
 import { resolveSegments } from "./resolve-segments.ts";
 import type { SourceLocator } from "./source-locator.ts";
 import { TextBuilder } from "./text-builder.ts";
@@ -59,7 +60,16 @@ export function parseHtml(id: string, source: string, original: SourceLocator): 
     ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
     : document.body;
   const builder = new TextBuilder();
-  if (root) collectBlocks(root as unknown as Element, new PlacingBuilder(builder, content));
+  const placing = new PlacingBuilder(builder, content);
+  if (root && article?.content) {
+    const title = droppedTitleHeading(
+      document as unknown as Document,
+      root as unknown as Element,
+      article.title,
+    );
+    if (title) placing.heading(title.level, textOf(title.element));
+  }
+  if (root) collectBlocks(root as unknown as Element, placing);
   const { text, headings, segments } = builder.build();
   const title = article?.title?.trim() || pageTitle || headings[0]?.text;
   return {
@@ -117,7 +127,10 @@ function completeDocument(content: string): string {
 function readArticle(html: string): ReturnType<Readability["parse"]> | undefined {
   try {
     // Readability mutates the document it is given: hand it its own parse.
-    return new Readability(parseHTML(html).document as unknown as Document).parse();
+    // Classes kept: they mark the self-links (permalinks) left out of the text.
+    return new Readability(parseHTML(html).document as unknown as Document, {
+      keepClasses: true,
+    }).parse();
   } catch {
     return undefined;
   }
@@ -137,7 +150,7 @@ function collectBlocks(element: Element, builder: PlacingBuilder): void {
     if (node.nodeType !== 1) continue;
     const child = node as Element;
     const tag = child.tagName.toUpperCase();
-    if (ignoredTags.has(tag)) continue;
+    if (ignoredTags.has(tag) || isPermalink(child)) continue;
     const level = headingLevels[tag];
     if (level !== undefined) {
       flushInline();
@@ -165,10 +178,59 @@ function textOf(element: Element): string {
     else if (node.nodeType === 1) {
       const tag = (node as Element).tagName.toUpperCase();
       if (tag === "BR") text += "\n";
-      else if (!ignoredTags.has(tag)) text += textOf(node as Element);
+      else if (!ignoredTags.has(tag) && !isPermalink(node as Element))
+        text += textOf(node as Element);
     }
   }
   return text;
+}
+
+/** Classes documentation generators give the link a heading or definition has to itself. */
+const permalinkClasses =
+  /(?:^|\s)(?:headerlink|anchorjs-link|hash-link|header-anchor|anchor-link|heading-anchor|permalink)(?:\s|$)/;
+
+/** A self-link (Sphinx's `¶`, MkDocs', Docusaurus'): an `<a>` of such a class with a mark for text. */
+function isPermalink(element: Element): boolean {
+  return (
+    element.tagName.toUpperCase() === "A" &&
+    permalinkClasses.test(element.getAttribute("class") ?? "") &&
+    (element.textContent ?? "").trim().length <= 2
+  );
+}
+
+/**
+ * The page's title heading when Readability dropped it from the article (it removes an h1/h2
+ * that repeats the article title, and turns the other h1s into h2s): the first h1 (else h2) of
+ * the page whose words make most of the title (or the title most of them), unless the article
+ * still has a heading with those words.
+ */
+function droppedTitleHeading(
+  page: Document,
+  article: Element,
+  title: string | null | undefined,
+): { level: number; element: Element } | undefined {
+  if (!title) return undefined;
+  // The title as written, and its parts around the separators sites add ("Page — Site").
+  const full = withoutPermalinkMarks(title).toLowerCase();
+  const titles = [full, ...full.split(/\s+[|\-—–»:·]+\s+/)].filter((part) => part.length > 0);
+  const similar = (words: string) =>
+    words.length > 0 &&
+    titles.some(
+      (wanted) =>
+        (wanted.includes(words) && words.length * 2 >= wanted.length) ||
+        (words.includes(wanted) && wanted.length * 2 >= words.length),
+    );
+  for (const selector of ["h1", "h2"]) {
+    for (const element of Array.from(page.querySelectorAll(selector))) {
+      const words = withoutPermalinkMarks(textOf(element)).toLowerCase();
+      if (!similar(words)) continue;
+      const kept = Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6")).some(
+        (heading) => withoutPermalinkMarks(textOf(heading)).toLowerCase() === words,
+      );
+      return kept ? undefined : { level: selector === "h1" ? 1 : 2, element };
+    }
+  }
+  return undefined;
 }
 
 function hasBlockDescendant(element: Element): boolean {
