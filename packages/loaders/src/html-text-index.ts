@@ -1,3 +1,4 @@
+import { decodeHTML } from "entities";
 import type { BlockSource, SourcedPiece } from "./text-builder.ts";
 import { isWhitespace } from "./tracked-whitespace.ts";
 
@@ -5,41 +6,6 @@ import { isWhitespace } from "./tracked-whitespace.ts";
 const markup =
   /<!--[\s\S]*?(?:-->|$)|<![^>]*>|<\?[^>]*>|<(script|style|template|noscript|title)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<\/?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>/gi;
 const reference = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));?/y;
-/** The named references pages use for text (others are kept as written, and such a block is placed less tightly). */
-const named: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: "\u00a0",
-  shy: "\u00ad",
-  copy: "©",
-  reg: "®",
-  trade: "™",
-  hellip: "…",
-  mdash: "—",
-  ndash: "–",
-  lsquo: "‘",
-  rsquo: "’",
-  ldquo: "“",
-  rdquo: "”",
-  laquo: "«",
-  raquo: "»",
-  middot: "·",
-  bull: "•",
-  deg: "°",
-  times: "×",
-  para: "¶",
-  sect: "§",
-  euro: "€",
-  pound: "£",
-  yen: "¥",
-  cent: "¢",
-  larr: "←",
-  rarr: "→",
-};
-
 /**
  * The visible text of an HTML file with, for each character, where it is in the file: what
  * places the blocks a DOM parser and Readability extracted (their text is the file's text with
@@ -193,10 +159,8 @@ export class HtmlTextIndex {
   }
 }
 
+/** A character reference's text (the full HTML table, via `entities`), or undefined if it names none. */
 function decode(match: RegExpExecArray): string | undefined {
-  const [, decimal, hex, name] = match;
-  const code = decimal ? Number(decimal) : hex ? Number.parseInt(hex, 16) : undefined;
-  if (code !== undefined)
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
-  return name ? named[name] : undefined;
+  const decoded = decodeHTML(match[0]);
+  return decoded === match[0] ? undefined : decoded;
 }
