@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deepFacts, writeSampleFolder } from "@hybrid-rag/collection/testing";
@@ -127,6 +127,23 @@ describe("hybrid-rag CLI", () => {
       headingPath: ["Kitchen guide", "Baking notes"],
     });
     expect(result.hits[0]!.text).toContain(deepFacts.markdown.sentence);
+    // The span points into the file: its characters and bytes hold the passage, lines too.
+    const span = result.hits[0]!.sourceSpan as Record<string, number>;
+    const bytes = await readFile(paths.markdown);
+    const file = bytes.toString("utf8");
+    const slice = file.slice(span.charStart, span.charEnd);
+    expect(bytes.subarray(span.byteStart, span.byteEnd).toString("utf8")).toBe(slice);
+    const squash = (value: string) => value.replace(/\s+/g, " ").trim();
+    expect(squash(slice)).toContain(squash(deepFacts.markdown.sentence));
+    expect(squash(slice)).toContain(squash(String(result.hits[0]!.text)).slice(-40));
+    expect(span.lineStart).toBe(file.slice(0, span.charStart).split("\n").length);
+    expect(span.lineEnd).toBe(file.slice(0, span.charEnd! - 1).split("\n").length);
+    // The text output cites the file's lines and characters.
+    const io2 = capture();
+    expect(await runCli(["search", collection, deepFacts.markdown.query], io2)).toBe(0);
+    expect(io2.out()).toContain(
+      `${paths.markdown}:${span.lineStart}-${span.lineEnd}, chars ${span.charStart}–${span.charEnd} of the file`,
+    );
     expect((result.hits[0]!.sources as Record<string, { status: string }>).bm25!.status).toBe(
       "found",
     );

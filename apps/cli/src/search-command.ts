@@ -1,5 +1,10 @@
 import type { ChunkMetadata, TokenCounter } from "@hybrid-rag/chunking";
-import { buildContext, chunkMetadataOf } from "@hybrid-rag/collection";
+import {
+  buildContext,
+  chunkMetadataOf,
+  citationLocation,
+  sourceSpanOfChunk,
+} from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
 import { createFusion } from "@hybrid-rag/fusion";
 import { buildReranker } from "@hybrid-rag/pipeline";
@@ -179,20 +184,26 @@ function citationOf(hit: Hit) {
     source: metadata?.source ?? null,
     pageStart: metadata?.pageStart ?? null,
     pageEnd: metadata?.pageEnd ?? null,
+    pageLabelStart: metadata?.pageLabelStart ?? null,
+    pageLabelEnd: metadata?.pageLabelEnd ?? null,
     start: metadata?.start ?? null,
     end: metadata?.end ?? null,
+    sourceSpan: metadata ? sourceSpanOfChunk(metadata) : null,
     headingPath: metadata?.headingPath ?? [],
   };
 }
 
 function formatHit(hit: Hit): string {
   const metadata = chunkMetadataOf(hit) as ChunkMetadata;
-  const pages =
-    metadata.pageStart === null
-      ? ""
-      : metadata.pageStart === metadata.pageEnd
-        ? `, p. ${metadata.pageStart}`
-        : `, pp. ${metadata.pageStart}–${metadata.pageEnd}`;
+  const span = sourceSpanOfChunk(metadata);
+  const location = citationLocation({
+    source: metadata.source,
+    pageStart: metadata.pageStart,
+    pageEnd: metadata.pageEnd,
+    pageLabelStart: metadata.pageLabelStart ?? null,
+    pageLabelEnd: metadata.pageLabelEnd ?? null,
+    sourceSpan: span,
+  });
   const title = hit.document?.title ? `${escapeForTerminal(hit.document.title)} — ` : "";
   const provenance = Object.entries(hit.sources)
     .map(([source, evidence]) =>
@@ -205,5 +216,24 @@ function formatHit(hit: Hit): string {
     metadata.headingPath.length > 0
       ? `\n    § ${escapeForTerminal(metadata.headingPath.join(" › "))}`
       : "";
-  return `[${hit.rank}] ${title}${escapeForTerminal(metadata.source)}${pages}, chars ${metadata.start}–${metadata.end}  (score ${hit.score.toFixed(4)}; ${provenance})${headings}\n    ${snippet}${text.length > 240 ? "…" : ""}\n`;
+  return `[${hit.rank}] ${title}${escapeForTerminal(location)}, ${charactersOf(metadata, span)}  (score ${hit.score.toFixed(4)}; ${provenance})${headings}\n    ${snippet}${text.length > 240 ? "…" : ""}\n`;
+}
+
+/**
+ * The passage's characters in the original file: of the file, of a PDF's page text, or of a JSON
+ * Lines record's text field; of the extracted text for a collection ingested without spans.
+ */
+function charactersOf(metadata: ChunkMetadata, span: ReturnType<typeof sourceSpanOfChunk>): string {
+  if (span === null) return `chars ${metadata.start}–${metadata.end} of the extracted text`;
+  const of =
+    metadata.pageStart !== null
+      ? metadata.pageStart === metadata.pageEnd
+        ? "of the page text"
+        : "of the pages' text"
+      : span.entry !== null
+        ? `of ${span.entry}`
+        : /\.jsonl$/i.test(metadata.source)
+          ? "of the record's text"
+          : "of the file";
+  return `chars ${span.charStart}–${span.charEnd} ${of}`;
 }

@@ -1,5 +1,5 @@
 import type { Document } from "@hybrid-rag/core";
-import type { HeadingHint, PageHint } from "@hybrid-rag/loaders";
+import type { HeadingHint, PageHint, SourceSegment } from "@hybrid-rag/loaders";
 import { type Chunk, chunkId } from "./chunk.ts";
 import {
   type ChunkingOptions,
@@ -7,12 +7,16 @@ import {
   resolveChunkingOptions,
 } from "./chunking-options.ts";
 import { type Piece, splitIntoPieces } from "./pieces.ts";
+import { sourceSpanOf } from "./source-span.ts";
 
-/** A document to chunk: any core Document; loaders' documents add source, headings and pages. */
+/** A document to chunk: any core Document; loaders' documents add source, headings, pages and segments. */
 export interface ChunkableDocument extends Document {
   readonly source?: string;
   readonly headings?: readonly HeadingHint[];
   readonly pages?: readonly PageHint[];
+  /** Where the text's blocks are in the original file (loaders record them). */
+  readonly segments?: readonly SourceSegment[];
+  readonly encoding?: string;
 }
 
 export interface ChunkedDocument {
@@ -65,6 +69,9 @@ function chunkDocument(
   for (const [index, span] of spans.entries()) {
     const chunkText = text.slice(span.start, span.end);
     const tokens = options.tokenCounter.count(chunkText);
+    const original = sourceSpanOf(document.segments, document.encoding, text, span.start, span.end);
+    const firstPage = pageAt(document.pages, span.start);
+    const lastPage = pageAt(document.pages, span.end - 1);
     const chunk: Chunk = {
       id: chunkId(document.id, index),
       text: chunkText,
@@ -77,8 +84,17 @@ function chunkDocument(
         start: span.start,
         end: span.end,
         headingPath: headingPathAt(headings, span.start),
-        pageStart: pageAt(document.pages, span.start),
-        pageEnd: pageAt(document.pages, span.end - 1),
+        sourceCharStart: original?.charStart ?? null,
+        sourceCharEnd: original?.charEnd ?? null,
+        sourceByteStart: original?.byteStart ?? null,
+        sourceByteEnd: original?.byteEnd ?? null,
+        sourceLineStart: original?.lineStart ?? null,
+        sourceLineEnd: original?.lineEnd ?? null,
+        sourceEntry: original?.entry ?? null,
+        pageStart: firstPage?.number ?? null,
+        pageEnd: lastPage?.number ?? null,
+        pageLabelStart: firstPage?.label ?? null,
+        pageLabelEnd: lastPage?.label ?? null,
         tokens,
       },
     };
@@ -124,11 +140,10 @@ function headingPathAt(headings: readonly HeadingHint[], offset: number): string
   return path.map((heading) => heading.text);
 }
 
-function pageAt(pages: readonly PageHint[] | undefined, offset: number): number | null {
-  if (!pages || pages.length === 0) return null;
-  let found: number | null = null;
-  for (const page of pages) {
-    if (page.start <= offset) found = page.number;
+function pageAt(pages: readonly PageHint[] | undefined, offset: number): PageHint | undefined {
+  let found: PageHint | undefined;
+  for (const page of pages ?? []) {
+    if (page.start <= offset) found = page;
     else break;
   }
   return found;

@@ -10,6 +10,7 @@ export {
   type ResolvedChunkingOptions,
   resolveChunkingOptions,
 } from "./chunking-options.ts";
+export { type SourceSpan, sourceSpanOf } from "./source-span.ts";
 export {
   approximateTokenCounter,
   huggingFaceTokenCounter,

@@ -4,6 +4,7 @@ import {
   type TokenCounter,
 } from "@hybrid-rag/chunking";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
+import { citationLocation, type SourceSpanView, sourceSpanOfChunk } from "./citation-location.ts";
 import { chunkMetadataOf } from "./collapse-to-parents.ts";
 
 export interface ContextOptions {
@@ -21,9 +22,13 @@ export interface Citation {
   readonly title: string | undefined;
   readonly pageStart: number | null;
   readonly pageEnd: number | null;
-  /** Character range of the passage in the parent's text. */
+  readonly pageLabelStart: string | null;
+  readonly pageLabelEnd: string | null;
+  /** Character range of the passage in the parent's extracted text. */
   readonly start: number;
   readonly end: number;
+  /** Where the passage is in the original file (chars, bytes, lines), null when not recorded. */
+  readonly sourceSpan: SourceSpanView | null;
   readonly chunkIds: readonly string[];
 }
 
@@ -50,6 +55,8 @@ interface Passage {
   text: string;
   lastIndex: number;
   pageEnd: number | null;
+  pageLabelEnd: string | null;
+  sourceSpan: SourceSpanView | null;
   readonly chunkIds: string[];
 }
 
@@ -89,28 +96,34 @@ export function buildContext(hits: readonly Hit[], options: ContextOptions): Bui
       title: passage.title,
       pageStart: passage.metadata.pageStart,
       pageEnd: passage.pageEnd,
+      pageLabelStart: passage.metadata.pageLabelStart ?? null,
+      pageLabelEnd: passage.pageLabelEnd,
       start: passage.start,
       end: passage.end,
+      sourceSpan: passage.sourceSpan,
       chunkIds: passage.chunkIds,
     });
   }
   return { text: parts.join("\n\n"), citations, tokens: used, omitted };
 }
 
-/** "Title — source, p. 3–4" */
+/** "Title — source, p. 3–4 (printed iii–1)", "Title — guide.md:120-134" */
 export function header(passage: {
   title: string | undefined;
   metadata: ChunkMetadata;
   pageEnd: number | null;
+  pageLabelEnd: string | null;
+  sourceSpan: SourceSpanView | null;
 }): string {
-  const { source, pageStart } = passage.metadata;
-  const pages =
-    pageStart === null
-      ? ""
-      : pageStart === passage.pageEnd
-        ? `, p. ${pageStart}`
-        : `, pp. ${pageStart}–${passage.pageEnd}`;
-  return `${passage.title ? `${passage.title} — ` : ""}${source}${pages}`;
+  const location = citationLocation({
+    source: passage.metadata.source,
+    pageStart: passage.metadata.pageStart,
+    pageEnd: passage.pageEnd,
+    pageLabelStart: passage.metadata.pageLabelStart ?? null,
+    pageLabelEnd: passage.pageLabelEnd,
+    sourceSpan: passage.sourceSpan,
+  });
+  return `${passage.title ? `${passage.title} — ` : ""}${location}`;
 }
 
 function mergePassages(hits: readonly Hit[]): Passage[] {
@@ -140,9 +153,13 @@ function mergePassages(hits: readonly Hit[]): Passage[] {
         // Overlapping chunks share text; adjacent ones are separated by whitespace only.
         current.text +=
           metadata.start <= current.end ? text.slice(current.end - metadata.start) : `\n${text}`;
-        current.end = Math.max(current.end, metadata.end);
         current.lastIndex = metadata.chunkIndex;
         current.pageEnd = metadata.pageEnd;
+        current.pageLabelEnd = metadata.pageLabelEnd ?? null;
+        if (metadata.end > current.end) {
+          current.sourceSpan = mergeSpans(current.sourceSpan, sourceSpanOfChunk(metadata));
+        }
+        current.end = Math.max(current.end, metadata.end);
         current.chunkIds.push(hit.id);
         (current as { bestRank: number }).bestRank = Math.min(current.bestRank, rank);
         continue;
@@ -157,10 +174,21 @@ function mergePassages(hits: readonly Hit[]): Passage[] {
         text,
         lastIndex: metadata.chunkIndex,
         pageEnd: metadata.pageEnd,
+        pageLabelEnd: metadata.pageLabelEnd ?? null,
+        sourceSpan: sourceSpanOfChunk(metadata),
         chunkIds: [hit.id],
       };
       passages.push(current);
     }
   }
   return passages.sort((a, b) => a.bestRank - b.bestRank);
+}
+
+/** The span from the first chunk's start to the later chunk's end (null if either is unknown). */
+function mergeSpans(
+  first: SourceSpanView | null,
+  later: SourceSpanView | null,
+): SourceSpanView | null {
+  if (!first || !later) return null;
+  return { ...first, charEnd: later.charEnd, byteEnd: later.byteEnd, lineEnd: later.lineEnd };
 }

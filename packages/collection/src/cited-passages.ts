@@ -1,6 +1,7 @@
 import type { Hit, MetadataFilter } from "@hybrid-rag/core";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { Pipeline } from "@hybrid-rag/pipeline";
+import { type SourceSpanView, sourceSpanOfChunk } from "./citation-location.ts";
 import { chunkMetadataOf } from "./collapse-to-parents.ts";
 import type { CollectionSearchOptions, CollectionSearchResult } from "./hybrid-collection.ts";
 
@@ -19,9 +20,14 @@ export interface CitedPassage {
   /** First and last PDF page of the passage (null for other formats). */
   readonly pageStart: number | null;
   readonly pageEnd: number | null;
-  /** Character range `[start, end)` in the parent's text (null when the hit is not a chunk). */
+  /** The printed labels of those pages when the PDF declares page labels (else null). */
+  readonly pageLabelStart: string | null;
+  readonly pageLabelEnd: string | null;
+  /** Character range `[start, end)` in the parent's extracted text (null when the hit is not a chunk). */
   readonly start: number | null;
   readonly end: number | null;
+  /** Where the passage is in the original file: chars, bytes, lines (see `SourceSpanView`). */
+  readonly sourceSpan: SourceSpanView | null;
   readonly headingPath: readonly string[];
   readonly text: string;
   /** Why the hit is here: each retriever's rank and raw score, and the reranker's score if any. */
@@ -75,8 +81,11 @@ export function citedPassage(hit: Hit): CitedPassage {
     title: hit.document.title ?? null,
     pageStart: chunk?.pageStart ?? null,
     pageEnd: chunk?.pageEnd ?? null,
+    pageLabelStart: chunk?.pageLabelStart ?? null,
+    pageLabelEnd: chunk?.pageLabelEnd ?? null,
     start: chunk?.start ?? null,
     end: chunk?.end ?? null,
+    sourceSpan: chunk ? sourceSpanOfChunk(chunk) : null,
     headingPath: chunk?.headingPath ?? [],
     text: hit.document.text,
     provenance: { retrievers, rerankScore: hit.rerank?.score ?? null },

@@ -5,6 +5,12 @@ export {
   type ContextOptions,
 } from "./build-context.ts";
 export {
+  citationLocation,
+  type LocatedPassage,
+  type SourceSpanView,
+  sourceSpanOfChunk,
+} from "./citation-location.ts";
+export {
   type CitedPassage,
   citedPassage,
   type PassageSearchResult,

@@ -1,4 +1,4 @@
-import { type SearchSource, searchPassages } from "@hybrid-rag/collection";
+import { type SearchSource, type SourceSpanView, searchPassages } from "@hybrid-rag/collection";
 import { HybridRagError, type MetadataFilter } from "@hybrid-rag/core";
 import type { CallbackManagerForRetrieverRun } from "@langchain/core/callbacks/manager";
 import { Document } from "@langchain/core/documents";
@@ -23,8 +23,12 @@ export interface HybridRagDocumentMetadata {
   readonly title: string | null;
   readonly pageStart: number | null;
   readonly pageEnd: number | null;
+  readonly pageLabelStart: string | null;
+  readonly pageLabelEnd: string | null;
   readonly start: number | null;
   readonly end: number | null;
+  /** Where the passage is in the original file (chars, bytes, lines), as `@hybrid-rag/collection`'s `CitedPassage`. */
+  readonly sourceSpan: SourceSpanView | null;
   readonly headingPath: readonly string[];
   readonly provenance: {
     readonly retrievers: Readonly<Record<string, { rank: number; score: number } | null>>;

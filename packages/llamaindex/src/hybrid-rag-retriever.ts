@@ -36,7 +36,16 @@ export function passageNode(passage: CitedPassage): TextNode<HybridRagNodeMetada
       },
     },
     // Citation fields are for the answer's references, not for the LLM's context or an embedding.
-    excludedLlmMetadataKeys: ["provenance", "start", "end", "rank", "score", "id", "headingPath"],
+    excludedLlmMetadataKeys: [
+      "provenance",
+      "start",
+      "end",
+      "sourceSpan",
+      "rank",
+      "score",
+      "id",
+      "headingPath",
+    ],
     excludedEmbedMetadataKeys: Object.keys(metadata),
   });
 }

@@ -17,6 +17,7 @@ import { htmlDepth, jsonDepth, markdownDepth } from "./markup-depth.ts";
 import type { OcrPageImage } from "./ocr.ts";
 import { checkTextLayer, pdfPageImages } from "./pdf-scans.ts";
 import { Refusal } from "./refusal.ts";
+import { SourceLocator } from "./source-locator.ts";
 import type { SourceEncoding } from "./source-segments.ts";
 
 /** The formats read as one whole file on the extraction thread. */
@@ -133,7 +134,7 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
         : (format === "html" ? parseHtml : format === "md" ? parseMarkdown : parsePlainText)(
             id,
             source,
-            decoded.text,
+            new SourceLocator(decoded.text, { encoding: decoded.encoding, bytes }),
           );
     const outcome = checkCharacters(document, budgets);
     if (outcome.kind === "refused" || decoded.warning === undefined) return outcome;

@@ -1,5 +1,7 @@
+export { alignToSource } from "./align-to-source.ts";
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
 export type { CsvOptions, FormatOptions, JsonRecordOptions } from "./format-options.ts";
+export { HtmlTextIndex } from "./html-text-index.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
 export {
@@ -19,7 +21,23 @@ export type {
   SkippedSource,
   SourceFormat,
   SourceSegment,
+  VerbatimRun,
 } from "./loaded-document.ts";
 export type { OcrFunction, OcrPageImage, OcrRequest } from "./ocr.ts";
 export { printablePath } from "./printable-path.ts";
-export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";
+export { resolveSegments } from "./resolve-segments.ts";
+export {
+  encodedLength,
+  SourceLocator,
+  type SourceLocatorOptions,
+  type WidthRule,
+  widthRuleOf,
+} from "./source-locator.ts";
+export {
+  type BlockSource,
+  type BlockText,
+  type BuiltRun,
+  type BuiltSegment,
+  type SourcedPiece,
+  TextBuilder,
+} from "./text-builder.ts";

@@ -3,6 +3,7 @@ import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { resolveBudgets } from "./load-budgets.ts";
 import type { LoadResult, SourceFormat } from "./loaded-document.ts";
 import { readBoundedLines } from "./read-bounded-lines.ts";
+import { encodedLength } from "./source-locator.ts";
 
 export interface LoadJsonLinesOptions {
   /** "jsonl" (default) or "beir" (a BEIR corpus.jsonl). */
@@ -98,6 +99,7 @@ export async function* readJsonLines(
       continue;
     }
     const record = parsed.data;
+    const bytesOfText = encodedLength(record.text, 0, record.text.length, "utf-8");
     // The text is kept as written: a record is already plain text, and its offsets are the user's.
     yield {
       kind: "document",
@@ -112,6 +114,22 @@ export async function* readJsonLines(
         : {}),
       headings: [],
       pages: [],
+      // The original of a record's text is its `text` field on its line: offsets into the field
+      // (its characters, its UTF-8 bytes), the line for lines (the field's "\\n" are not file lines).
+      segments: [
+        {
+          start: 0,
+          end: record.text.length,
+          charStart: 0,
+          charEnd: record.text.length,
+          byteStart: 0,
+          byteEnd: bytesOfText,
+          lineStart: line.number,
+          lineEnd: line.number,
+          verbatim: [{ start: 0, length: record.text.length, charStart: 0, byteStart: 0 }],
+        },
+      ],
+      encoding: "utf-8",
     };
   }
 }

@@ -1,12 +1,16 @@
 import { getDocumentProxy, getMeta } from "unpdf";
 import type { LoadedDocument } from "./loaded-document.ts";
+import { outlineHeadings, readOutline } from "./pdf-outline.ts";
 import { Refusal } from "./refusal.ts";
+import { resolveSegments } from "./resolve-segments.ts";
+import { SourceLocator } from "./source-locator.ts";
 import { TextBuilder } from "./text-builder.ts";
 import { lacksTextLayer } from "./text-layer.ts";
 
 /**
  * PDF text through pdf.js (the `unpdf` build for servers), page by page, so every chunk can
- * cite its page. The title is the PDF's Title metadata when it has one. Pages are read one at a
+ * cite its page (its physical number and its printed label, from the PDF's /PageLabels), and
+ * the outline (bookmarks) as headings. The title is the PDF's Title metadata when it has one. Pages are read one at a
  * time (not all at once) and the page count and the text length are checked against the budgets
  * before more is read.
  */
@@ -34,13 +38,24 @@ export async function parsePdf(
       );
     }
     const builder = new TextBuilder();
+    const labels = await pdf.getPageLabels().catch(() => null);
+    const pageTexts = new Map<number, SourceLocator>();
+    const itemTops = new Map<number, Array<readonly [number, number]>>();
     let characters = 0;
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       const content = await page.getTextContent();
-      const pageText = content.items
-        .map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : ""))
-        .join("");
+      // The page text every offset of the page points into: items joined, an item that ends a
+      // line followed by "\n"; each item's top (y) kept to place outline targets.
+      let pageText = "";
+      const tops: Array<readonly [number, number]> = [];
+      for (const item of content.items) {
+        if (!("str" in item)) continue;
+        tops.push([pageText.length, item.transform[5] as number]);
+        pageText += item.str + (item.hasEOL ? "\n" : "");
+      }
+      itemTops.set(number, tops);
+      pageTexts.set(number, new SourceLocator(pageText, { lines: false }));
       if (await lacksTextLayer(page, pageText)) textlessPages.push(number);
       page.cleanup();
       characters += pageText.length;
@@ -50,9 +65,10 @@ export async function parsePdf(
           `more than ${budgets.maxCharacters} characters of text by page ${number} (raise maxCharacters)`,
         );
       }
-      builder.page(number, pageText);
+      builder.page(number, pageText, labels?.[number - 1] || undefined);
     }
-    const { text, headings, pages: pageHints } = builder.build();
+    const { text, pages: pageHints, segments } = builder.build();
+    const headings = outlineHeadings(await readOutline(pdf), segments, itemTops);
     const meta = await getMeta(pdf).catch(() => undefined);
     const infoTitle = (meta?.info as { Title?: unknown } | undefined)?.Title;
     const title = typeof infoTitle === "string" && infoTitle.trim() ? infoTitle.trim() : undefined;
@@ -65,6 +81,8 @@ export async function parsePdf(
       ...(title ? { title } : {}),
       headings,
       pages: pageHints,
+      segments: resolveSegments(segments, (segment) => pageTexts.get(segment.page ?? 0)!),
+      encoding: "utf-8",
     };
   } finally {
     // Frees the worker-side document (fonts, parsed pages).

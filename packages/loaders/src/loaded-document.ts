@@ -32,22 +32,47 @@ export interface PageHint {
 }
 
 /**
- * Where a block of the extracted text came from in the original file: `[start, end)` in the
- * document's `text`, and the same block's span in the file (or, for archive formats such as
- * docx/epub, in the archive entry named by `entry`). Slicing the original at
- * `[charStart, charEnd)` (characters of the decoded file) or `[byteStart, byteEnd)` (its bytes)
- * and extracting that slice gives exactly the block's text. Lines are 1-based, for text formats.
+ * Where a block of the extracted text came from: `[start, end)` in the document's `text`, and the
+ * same block's span in the original (the decoded file; for archive formats such as docx/epub the
+ * archive entry named by `entry`; for PDFs the text of physical page `page` as pdf.js extracts it;
+ * for JSON Lines / BEIR the record's `text` field on line `lineStart`). Slicing the original at
+ * `[charStart, charEnd)` (UTF-16 code units of the decoded original) or `[byteStart, byteEnd)`
+ * (its bytes as stored: the file's own encoding, a byte-order mark counted; UTF-8 for page text
+ * and record fields) and extracting that slice gives exactly the block's text, modulo the
+ * whitespace normalisation (runs of spaces and tabs become one space, spaces around a line
+ * break and at the ends are dropped). Lines are 1-based (`\n`, `\r\n` and a lone `\r` end a
+ * line), for text formats.
  */
 export interface SourceSegment {
   readonly start: number;
   readonly end: number;
   readonly entry?: string;
+  /** PDF: the 1-based physical page whose text the char and byte offsets point into. */
+  readonly page?: number;
   readonly charStart: number;
   readonly charEnd: number;
   readonly byteStart: number;
   readonly byteEnd: number;
   readonly lineStart?: number;
   readonly lineEnd?: number;
+  /**
+   * Pieces of the block copied character for character from the original (markup, entities and
+   * collapsed whitespace fall between them), in `text` order: a chunk that starts or ends inside
+   * the block maps to the exact character through them (see `@hybrid-rag/chunking`).
+   */
+  readonly verbatim?: readonly VerbatimRun[];
+}
+
+/**
+ * `text[start, start + length)` equals the original at `[charStart, charStart + length)`;
+ * `byteStart` and `line` are where that run starts in the original.
+ */
+export interface VerbatimRun {
+  readonly start: number;
+  readonly length: number;
+  readonly charStart: number;
+  readonly byteStart: number;
+  readonly line?: number;
 }
 
 /**
@@ -65,6 +90,12 @@ export interface LoadedDocument extends Document {
   readonly pages: readonly PageHint[];
   /** Where each block of `text` is in the original file, in `text` order (see `SourceSegment`). */
   readonly segments?: readonly SourceSegment[];
+  /**
+   * How the original's bytes encode its characters (`utf-8`, `utf-16le`, `utf-16be`, or a
+   * WHATWG single-byte label such as `windows-1252`): what byte offsets inside a verbatim run
+   * are computed with. Absent: UTF-8.
+   */
+  readonly encoding?: string;
   /** A record's 1-based line in `source` (JSON Lines, BEIR, JSON records, CSV rows). */
   readonly line?: number;
   /**

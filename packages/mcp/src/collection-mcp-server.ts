@@ -68,7 +68,7 @@ export function createCollectionMcpServer(
     "search",
     {
       title: "Search the collection",
-      description: `Search ${contents}. Hybrid keyword + semantic search; returns the best passages, each with its id, parent document id, source, title, pages and character offsets. Cite passages by source and page; call get_document with a parentId for the whole document.`,
+      description: `Search ${contents}. Hybrid keyword + semantic search; returns the best passages, each with its id, parent document id, source, title, pages (with printed page labels), character offsets and its span in the original file (sourceSpan: characters, bytes, lines). Cite passages by source and page or line; call get_document with a parentId for the whole document.`,
       inputSchema: {
         query: z.string().trim().min(1).max(2000).describe("the question or keywords"),
         top_k: z
@@ -122,8 +122,11 @@ export function createCollectionMcpServer(
           title,
           pageStart,
           pageEnd,
+          pageLabelStart,
+          pageLabelEnd,
           start,
           end,
+          sourceSpan,
           headingPath,
           text,
         } = citedPassage({ id, rank: 1, score: 0, document: chunk, sources: {} });
@@ -134,8 +137,11 @@ export function createCollectionMcpServer(
           title,
           pageStart,
           pageEnd,
+          pageLabelStart,
+          pageLabelEnd,
           start,
           end,
+          sourceSpan,
           headingPath,
           text,
         };

@@ -18,8 +18,29 @@ const citation = {
   title: z.string().nullable(),
   pageStart: nullableInteger.describe("first PDF page (null for other formats)"),
   pageEnd: nullableInteger,
-  start: nullableInteger.describe("character offset of the passage in its document"),
+  pageLabelStart: z
+    .string()
+    .nullable()
+    .describe("printed label of the first page when the PDF declares page labels"),
+  pageLabelEnd: z.string().nullable(),
+  start: nullableInteger.describe(
+    "character offset of the passage in its document's extracted text",
+  ),
   end: nullableInteger,
+  sourceSpan: z
+    .strictObject({
+      charStart: z.number().int(),
+      charEnd: z.number().int(),
+      byteStart: z.number().int(),
+      byteEnd: z.number().int(),
+      lineStart: nullableInteger,
+      lineEnd: nullableInteger,
+      entry: z.string().nullable(),
+    })
+    .nullable()
+    .describe(
+      "where the passage is in the original file: characters and bytes (PDF: of the page text; JSON Lines: of the record's text field), 1-based lines for text formats",
+    ),
   headingPath: z.array(z.string()),
   text: z.string(),
 };

@@ -6,6 +6,6 @@ export {
 } from "./create-test-docx.ts";
 export { createTestEpub, type TestChapter } from "./create-test-epub.ts";
 export { createTestOdt, type TestOdtBlock } from "./create-test-odt.ts";
-export { createTestPdf, type TestPdfOptions } from "./create-test-pdf.ts";
+export { createTestPdf, type TestOutlineEntry, type TestPdfOptions } from "./create-test-pdf.ts";
 export { createTestPptx, type TestSlide } from "./create-test-pptx.ts";
 export { writeZip, xmlEscape } from "./write-zip.ts";
