@@ -11,8 +11,8 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
 }
 
 /**
- * A real, decodable grey-scale PNG of `width` × `height` pixels whose pixels follow `seed`
- * (different seeds, different images). For tests that send images through APIs.
+ * A real, decodable grey-scale PNG of `width` × `height` pixels of noise drawn from `seed`
+ * (different seeds, different images; about one byte per pixel). For tests that send images.
  */
 export function tinyPng(width = 2, height = 2, seed = 0): Uint8Array {
   const header = Buffer.alloc(13);
@@ -22,7 +22,14 @@ export function tinyPng(width = 2, height = 2, seed = 0): Uint8Array {
   header[9] = 0; // grey-scale
   const rows = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = (x * 31 + y * 17 + seed) & 0xff;
+    for (let x = 0; x < width; x++) {
+      // A hash per pixel: noise deflate cannot shrink, so byte sizes follow the pixel count.
+      const hash =
+        Math.imul(x + 1, 0x9e3779b1) ^
+        Math.imul(y + 1, 0x85ebca77) ^
+        Math.imul(seed + 1, 0xc2b2ae3d);
+      rows[y * (width + 1) + 1 + x] = (Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 24) & 0xff;
+    }
   }
   return new Uint8Array(
     Buffer.concat([
