@@ -262,6 +262,22 @@ describe("/v1/ranking with a model that accepts images", () => {
   });
 });
 
+describe("/v1/metadata", () => {
+  it("says whether the served model accepts images, and the image limits", async () => {
+    const { url } = await start(async () => imageScorer());
+    const vlm = (await (await fetch(`${url}/v1/metadata`)).json()) as Record<string, unknown>;
+    expect(vlm.acceptsImages).toBe(true);
+    expect(vlm.limits).toMatchObject({
+      maxImageBytes: 256 * 1024,
+      maxRequestImageBytes: 2 * 1024 * 1024,
+      maxImagePixels: 1_000_000,
+    });
+    const { url: textUrl } = await start(loadTestScorer);
+    const text = (await (await fetch(`${textUrl}/v1/metadata`)).json()) as Record<string, unknown>;
+    expect(text.acceptsImages).toBe(false);
+  });
+});
+
 describe("/v1/ranking with a text-only model", () => {
   it("refuses image passages with 422 naming the model, and still ranks text", async () => {
     const { post } = await start(loadTestScorer);
