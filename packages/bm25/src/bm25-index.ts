@@ -95,6 +95,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
           done: Math.min(start + this.#batchSize, valid.length),
           total: valid.length,
           failed: failed.length,
+          ...(skipped.length > 0 ? { skipped: skipped.length } : {}),
           elapsedMs: performance.now() - started,
         });
       }

@@ -1,4 +1,4 @@
-import type { Document } from "@hybrid-rag/core";
+import type { Document, IndexProgressEvent } from "@hybrid-rag/core";
 import { tinyPng } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import { createBm25Index } from "./bm25-index.ts";
@@ -15,6 +15,8 @@ describe('image-only documents (text "" and an image)', () => {
     ];
     await reference.upsert(texts);
     await index.upsert([...texts, { id: "c", text: "moon landing photos" }]);
+    const progress: IndexProgressEvent[] = [];
+    index.events.on("index-progress", (event) => progress.push(event));
     const report = await index.upsert([
       { id: "page-1", text: "", image },
       { id: "c", text: "", image },
@@ -27,6 +29,7 @@ describe('image-only documents (text "" and an image)', () => {
       ["c", 1],
     ]);
     expect(report.skipped?.[0]?.reason).toMatch(/reads text only and this document is image-only/);
+    expect(progress.at(-1)).toMatchObject({ done: 3, total: 3, failed: 0, skipped: 2 });
     await reference.upsert([{ id: "d", text: "a caption beside a figure", image }]);
     expect(await index.count()).toBe(3);
     // "c" is gone (its image-only version replaced it) and scores equal an index that never had it.

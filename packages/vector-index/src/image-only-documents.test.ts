@@ -1,4 +1,4 @@
-import type { Document, Embedder } from "@hybrid-rag/core";
+import type { Document, Embedder, IndexProgressEvent } from "@hybrid-rag/core";
 import { HashingEmbedder, tinyPng } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import { createVectorIndex } from "./vector-index.ts";
@@ -29,6 +29,8 @@ describe("image-only documents in the vector index", () => {
     ];
     await index.upsert(texts);
     seen.length = 0;
+    const progress: IndexProgressEvent[] = [];
+    index.events.on("index-progress", (event) => progress.push(event));
     const report = await index.upsert([
       { id: "page-1", text: "", image },
       { id: "c", text: "", image },
@@ -41,6 +43,7 @@ describe("image-only documents in the vector index", () => {
       ["c", 1],
     ]);
     expect(report.skipped?.[0]?.reason).toMatch(/text embedder reads text only/);
+    expect(progress.at(-1)).toMatchObject({ done: 3, total: 3, failed: 0, skipped: 2 });
     expect(await index.count()).toBe(2);
     const hits = await index.retrieve("moon landing photos", { topK: 10 });
     expect(hits.map((hit) => hit.id).sort()).toEqual(["a", "d"]);

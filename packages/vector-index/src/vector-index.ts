@@ -203,6 +203,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
         done: Math.min(start + batchSize, valid.length),
         total: valid.length,
         failed: failed.length,
+        ...(skipped.length > 0 ? { skipped: skipped.length } : {}),
         elapsedMs: performance.now() - started,
       });
     }

@@ -154,11 +154,22 @@ describe("parseImageDataUrl / formatImageDataUrl", () => {
     expect(parseImageDataUrl(url, { maxBytes: bytes.length, what: "i" }).data.length).toBe(
       bytes.length,
     );
+    // 4228 bytes encode with two padding characters: the length alone says 4230 − 2 > 4227.
+    expect(bytes.length % 3).toBe(1);
     expect(() =>
       parseImageDataUrl(url, { maxBytes: bytes.length - 1, what: "passage 1's image" }),
     ).toThrow(
-      `passage 1's image is ${bytes.length} bytes, over the limit of ${bytes.length - 1} bytes per image`,
+      `passage 1's image is about ${bytes.length + 2} bytes (${Math.ceil(bytes.length / 3) * 4} base64 characters), over the limit of ${bytes.length - 1} bytes per image`,
     );
+    // 54 bytes (no padding) over a 53-byte limit: the length cannot tell, the decoded size does.
+    const bmp = samples["image/bmp"];
+    expect(bmp.length).toBe(54);
+    expect(() =>
+      parseImageDataUrl(formatImageDataUrl({ mediaType: "image/bmp", data: bmp }), {
+        maxBytes: 53,
+        what: "passage 2's image",
+      }),
+    ).toThrow("passage 2's image is 54 bytes, over the limit of 53 bytes per image");
     // 40 MB of base64 that is not even valid: refused on its length alone, never decoded.
     const huge = `data:image/png;base64,${"A".repeat(40_000_000)}`;
     expect(reasonOf(() => parseImageDataUrl(huge, { maxBytes: 1_000_000, what: "i" }))).toBe(
