@@ -146,9 +146,14 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     closing = true;
   });
   app.addHook("onSend", async (_request, reply) => {
-    if (closing) reply.header("connection", "close");
+    // A body refused while it arrives (413) is not read to its end: the connection cannot carry
+    // another request, and closing it stops the upload.
+    if (closing || reply.statusCode === 413) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (request, reply) => {
+    // The upload of a body refused while it arrived is never read: once the answer is out, the
+    // socket is closed rather than left half-open with the client's writes stalled against it.
+    if (reply.statusCode === 413) request.raw.socket?.destroySoon();
     const route = request.routeOptions.url ?? "unmatched";
     metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);
   });

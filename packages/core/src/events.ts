@@ -11,6 +11,8 @@ export interface IndexProgressEvent {
   readonly done: number;
   readonly total: number;
   readonly failed: number;
+  /** Documents this index left out so far because it cannot read them (image-only ones); absent: none. */
+  readonly skipped?: number;
   readonly elapsedMs: Milliseconds;
 }
 

@@ -1,5 +1,5 @@
 import { type Embedder, type ErrorCode, HybridRagError } from "@hybrid-rag/core";
-import { HashingEmbedder } from "@hybrid-rag/core/testing";
+import { HashingEmbedder, tinyPng } from "@hybrid-rag/core/testing";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { createElasticsearchHybridRetriever } from "./elasticsearch-hybrid-retriever.ts";
@@ -225,6 +225,17 @@ describe("dense vectors checked before they are sent", () => {
     for (const { vector } of sources) {
       expect(Math.hypot(...vector!)).toBeCloseTo(1, 5);
     }
+  });
+
+  it('an image-only document (text "") fails as unsupported with a dense field, and is never embedded or sent', async () => {
+    const { fake, store } = fakeElasticsearchIndex({ dense: { embedder: scaledEmbedder(1) } });
+    const image = { mediaType: "image/png" as const, data: tinyPng() };
+    const report = await store.upsert([documents[0]!, { id: "page-1", text: "", image }]);
+    expect(report.succeeded).toBe(1);
+    expect(report.failed.map((failure) => failure.id)).toEqual(["page-1"]);
+    expect((report.failed[0]!.error as HybridRagError).code).toBe("unsupported");
+    const bulk = fake.requests.find((request) => request.path.endsWith("/_bulk"))!;
+    expect(JSON.stringify(bulk.body)).not.toContain("page-1");
   });
 
   it("cosine: a zero vector fails its document", async () => {

@@ -1,5 +1,25 @@
-import type { Document, Hit, Reranker, RerankOptions } from "@hybrid-rag/core";
+import { createHash } from "node:crypto";
+import type { Document, DocumentImage, Hit, Reranker, RerankOptions } from "@hybrid-rag/core";
 import { RerankScoreCache } from "./rerank-score-cache.ts";
+
+/** SHA-256 of inline image bytes, once per byte array (a page image is scored on many queries). */
+const inlineImageHashes = new WeakMap<Uint8Array, string>();
+
+/**
+ * What identifies a document's image in a cache key: its stored ref (already the hex SHA-256 of
+ * its bytes) or the SHA-256 of its inline bytes. Two image-only documents share the text "", so
+ * a key of text alone would give one the other's score.
+ */
+function imageKey(image: DocumentImage | undefined): string {
+  if (image === undefined) return "";
+  if ("ref" in image) return `image:${image.ref}`;
+  let hash = inlineImageHashes.get(image.data);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(image.data).digest("hex");
+    inlineImageHashes.set(image.data, hash);
+  }
+  return `image:${hash}`;
+}
 
 export interface CacheCounts {
   hits: number;
@@ -17,12 +37,21 @@ export function cachedReranker(
   passageText: (document: Document) => string,
   counts: CacheCounts,
 ): Reranker {
+  // A reranker that ignores images scores text alone: only an image-aware one keys on them.
+  const keysImages = inner.accepts?.images === true;
   return {
     name: inner.name,
+    ...(inner.accepts ? { accepts: inner.accepts } : {}),
     async rerank(query: string, candidates: readonly Hit[], options?: RerankOptions) {
       const keys = candidates.map((hit) =>
         hit.document
-          ? RerankScoreCache.key(inner.name, query, passageText(hit.document))
+          ? RerankScoreCache.key(
+              inner.name,
+              query,
+              keysImages
+                ? `${imageKey(hit.document.image)}\n${passageText(hit.document)}`
+                : passageText(hit.document),
+            )
           : undefined,
       );
       const scores = new Map<string, number>();

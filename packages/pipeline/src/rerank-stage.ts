@@ -1,4 +1,11 @@
-import type { Hit, HybridRagError, RerankEndEvent, Reranker } from "@hybrid-rag/core";
+import {
+  type Hit,
+  type HybridRagError,
+  isImageOnly,
+  type RerankEndEvent,
+  type Reranker,
+  textOnlyRerankerError,
+} from "@hybrid-rag/core";
 import { withConsecutiveRanks } from "@hybrid-rag/core/internal";
 import type { RerankFailurePolicy } from "./pipeline-settings.ts";
 import type { StageContext } from "./stage-context.ts";
@@ -20,7 +27,8 @@ export interface RerankStageOptions {
  * Reranks the candidates and keeps the best `final`. The reranker's output must be a permutation
  * of a subset of the candidates (`validateRerankedHits`); anything else counts as a failure.
  * On failure or timeout, "fallback" returns
- * the candidates in their fused order with a warning; a fired caller signal always fails.
+ * the candidates in their fused order with a warning; a fired caller signal always fails, and
+ * so does an image-only candidate given to a text-only reranker (`unsupported`, naming it).
  */
 export async function rerankStage(
   context: StageContext,
@@ -31,6 +39,16 @@ export async function rerankStage(
   if (candidates.length === 0) {
     context.stages.reranked = { reranker: reranker.name, status: "ok", hits: [], durationMs: 0 };
     return [];
+  }
+  // A text-only reranker fed an image-only candidate is a configuration error, not a failure
+  // to fall back from: every query reaching that document would silently lose its reranking.
+  if (reranker.accepts?.images !== true) {
+    const imageOnly = candidates.find((hit) => hit.document && isImageOnly(hit.document));
+    if (imageOnly) {
+      const error = textOnlyRerankerError(reranker.name, imageOnly.id);
+      context.emit("stage-error", { stage: "rerank", error, recovered: false });
+      throw error;
+    }
   }
   const started = performance.now();
   context.emit("rerank-start", { reranker: reranker.name, candidates: candidates.length });

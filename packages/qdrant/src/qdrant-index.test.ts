@@ -1,5 +1,5 @@
 import type { Document, Embedder, IndexProgressEvent } from "@hybrid-rag/core";
-import { expectErrorCode, HashingEmbedder } from "@hybrid-rag/core/testing";
+import { expectErrorCode, HashingEmbedder, tinyPng } from "@hybrid-rag/core/testing";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pointIdFor } from "./point-id.ts";
@@ -158,6 +158,33 @@ describe("Qdrant adapter", () => {
     ]);
     expect(report.succeeded).toBe(1);
     expect(report.failed.map((failure) => failure.id)).toEqual(["bad"]);
+  });
+
+  it('reports image-only documents (text "") as unsupported failures, never embedding them', async () => {
+    const seen: string[] = [];
+    const inner = new HashingEmbedder(16);
+    const recording: Embedder = {
+      name: "recording",
+      dimension: 16,
+      embedQueries: (texts) => inner.embedQueries(texts),
+      embedPassages: (texts) => {
+        seen.push(...texts);
+        return inner.embedPassages(texts);
+      },
+    };
+    const index = store({ embedder: recording });
+    const image = { mediaType: "image/png" as const, data: tinyPng() };
+    const report = await index.upsert([
+      { id: "text", text: "fine" },
+      { id: "page-1", text: "", image },
+    ]);
+    expect(seen).toEqual(["fine"]);
+    expect(report.succeeded).toBe(1);
+    expect(report.failed.map((failure) => failure.id)).toEqual(["page-1"]);
+    expect((report.failed[0]!.error as { code?: string }).code).toBe("unsupported");
+    expect(report.failed[0]!.error.message).toMatch(
+      /image-only .* This store needs a vector per document/,
+    );
   });
 
   it("maps search failures to error codes and honours aborts", async () => {

@@ -42,13 +42,15 @@ export async function createCrossEncoderReranker(
   checkSharedOrOptions("createCrossEncoderReranker", "crossEncoder", given, encoderOptions);
   const crossEncoder = given ?? (await CrossEncoder.create(encoderOptions as CrossEncoderOptions));
   const settings = { activation, truncate, passageText };
+  const vision = crossEncoder.model.builtGraph?.vision !== undefined;
   return {
     name,
     crossEncoder,
-    rerank:
-      crossEncoder.model.builtGraph?.vision === undefined
-        ? scoringRerank(name, crossEncoder, settings)
-        : imageScoringRerank(name, crossEncoder, settings, images),
+    // A vision-language model scores image passages: pipelines and the server route images to it.
+    ...(vision ? { accepts: { images: true as const } } : {}),
+    rerank: !vision
+      ? scoringRerank(name, crossEncoder, settings)
+      : imageScoringRerank(name, crossEncoder, settings, images),
   };
 }
 
@@ -64,18 +66,25 @@ function imageScoringRerank(
   images: ImageReadingOptions,
 ): Reranker["rerank"] {
   return (query: string, candidates: readonly Hit[], rerankOptions?: RerankOptions) =>
-    rerankHits(name, candidates, rerankOptions, passageText, async (passages, documents) => {
-      const logits = await crossEncoder.scorePassages(
-        query,
-        passages.map((text, index) => ({ text, image: documents[index]!.image })),
-        {
+    rerankHits(
+      name,
+      candidates,
+      rerankOptions,
+      {
+        passageOf: (document) => ({ text: passageText(document), image: document.image }),
+        acceptsImages: true,
+      },
+      async (passages) => {
+        const logits = await crossEncoder.scorePassages(query, passages, {
           truncate,
           ...images,
           ...(rerankOptions?.signal ? { signal: rerankOptions.signal } : {}),
-        },
-      );
-      return activation === "sigmoid" ? logits.map((logit) => 1 / (1 + Math.exp(-logit))) : logits;
-    });
+        });
+        return activation === "sigmoid"
+          ? logits.map((logit) => 1 / (1 + Math.exp(-logit)))
+          : logits;
+      },
+    );
 }
 
 /**
