@@ -45,6 +45,37 @@ describe("configFromEnvironment", () => {
     });
   });
 
+  it("reads the image limits, with their defaults, caps one image at the request's images, and refuses values past their bounds", () => {
+    expect(configFromEnvironment({ NIM_MODEL_PATH: "/m" })).toMatchObject({
+      maxImageBytes: 8 * 1024 * 1024,
+      maxRequestImageBytes: 64 * 1024 * 1024,
+      maxImagePixels: 7680 * 4320,
+    });
+    expect(
+      configFromEnvironment({
+        NIM_MODEL_PATH: "/m",
+        RERANKER_MAX_IMAGE_BYTES: "5000000",
+        RERANKER_MAX_REQUEST_IMAGE_BYTES: "1000000",
+        RERANKER_MAX_IMAGE_PIXELS: "1000",
+      }),
+    ).toMatchObject({
+      maxImageBytes: 1_000_000,
+      maxRequestImageBytes: 1_000_000,
+      maxImagePixels: 1000,
+    });
+    expect(() =>
+      configFromEnvironment({
+        NIM_MODEL_PATH: "/m",
+        RERANKER_MAX_REQUEST_IMAGE_BYTES: String(2 ** 28),
+      }),
+    ).toThrow(
+      /RERANKER_MAX_REQUEST_IMAGE_BYTES must be from 1 to 134217728 \(the body, images as base64 included, is read as one string\)/,
+    );
+    expect(() =>
+      configFromEnvironment({ NIM_MODEL_PATH: "/m", RERANKER_MAX_IMAGE_PIXELS: "0" }),
+    ).toThrow(/RERANKER_MAX_IMAGE_PIXELS must be from 1 to 400000000/);
+  });
+
   it("bounds connections and time by default, and caps the headers timeout at the body timeout", () => {
     expect(configFromEnvironment({ NIM_MODEL_PATH: "/m" })).toMatchObject({
       workers: 1,

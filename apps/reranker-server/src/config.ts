@@ -25,6 +25,10 @@ export const settingBounds = {
   maxConnections: 65_536,
   // V8 strings hold at most 2^29 − 24 characters; the body is read as one string.
   maxBodyBytes: 256 * 1024 * 1024,
+  // The body's images come on top of RERANKER_MAX_BODY_BYTES, as base64 (4/3 of the bytes):
+  // 256 MiB + 4/3 × 128 MiB stays under the string limit.
+  maxRequestImageBytes: 128 * 1024 * 1024,
+  maxImagePixels: 400_000_000,
 } as const;
 
 /** The longest delay `setTimeout` can hold (2^31 − 1 ms, about 24.8 days); longer ones fire after 1 ms. */
@@ -113,6 +117,24 @@ const environmentSchema = z.object({
     settingBounds.maxBodyBytes,
     "the body is read as one string",
   ).default(16 * 1024 * 1024),
+  RERANKER_MAX_IMAGE_BYTES: integerInRange(
+    "RERANKER_MAX_IMAGE_BYTES",
+    1,
+    settingBounds.maxRequestImageBytes,
+    "at most RERANKER_MAX_REQUEST_IMAGE_BYTES's bound",
+  ).default(8 * 1024 * 1024),
+  RERANKER_MAX_REQUEST_IMAGE_BYTES: integerInRange(
+    "RERANKER_MAX_REQUEST_IMAGE_BYTES",
+    1,
+    settingBounds.maxRequestImageBytes,
+    "the body, images as base64 included, is read as one string",
+  ).default(64 * 1024 * 1024),
+  RERANKER_MAX_IMAGE_PIXELS: integerInRange(
+    "RERANKER_MAX_IMAGE_PIXELS",
+    1,
+    settingBounds.maxImagePixels,
+    "a decoded image takes 4 bytes per pixel",
+  ).default(7680 * 4320),
   RERANKER_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),
@@ -156,7 +178,14 @@ export interface ServerConfig {
    * client's stalled uploads cannot take every connection, health checks' included.
    */
   readonly maxConnectionsPerClient: number;
+  /** Body bytes at most, images aside (they have their own budget, below). */
   readonly maxBodyBytes: number;
+  /** Decoded bytes of one passage image at most (checked on its base64 length while it arrives). */
+  readonly maxImageBytes: number;
+  /** Decoded bytes of all the images of one request at most (on top of `maxBodyBytes`). */
+  readonly maxRequestImageBytes: number;
+  /** Pixels (width × height, read from the image header) of one image at most. */
+  readonly maxImagePixels: number;
   readonly logLevel: string;
 }
 
@@ -192,6 +221,12 @@ export function configFromEnvironment(environment: NodeJS.ProcessEnv = process.e
     ),
     workers: values.RERANKER_WORKERS,
     maxBodyBytes: values.RERANKER_MAX_BODY_BYTES,
+    maxImageBytes: Math.min(
+      values.RERANKER_MAX_IMAGE_BYTES,
+      values.RERANKER_MAX_REQUEST_IMAGE_BYTES,
+    ),
+    maxRequestImageBytes: values.RERANKER_MAX_REQUEST_IMAGE_BYTES,
+    maxImagePixels: values.RERANKER_MAX_IMAGE_PIXELS,
     logLevel: values.RERANKER_LOG_LEVEL,
   };
 }

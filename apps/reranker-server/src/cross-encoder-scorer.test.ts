@@ -26,9 +26,15 @@ describe("crossEncoderScorer", () => {
       { maxPassagesPerRequest: 64 },
       { maxQueuedRequests: 16, maxBatchTokens: 16_384, maxBatchPairs: 64, maxWaitMs: 0 },
     );
-    const first = service.rank("first", ["held at the gate"], "END");
+    const first = service.rank("first", [{ text: "held at the gate" }], "END");
     await gated.waitForBatches(1);
-    const later = requests.map(({ query, passages }) => service.rank(query, passages, "END"));
+    const later = requests.map(({ query, passages }) =>
+      service.rank(
+        query,
+        passages.map((text) => ({ text })),
+        "END",
+      ),
+    );
     gated.open();
     const [, ...results] = await Promise.all([first, ...later]);
     expect(gated.batches.map((batch) => batch.length)).toEqual([1, 6]);

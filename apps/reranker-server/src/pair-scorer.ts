@@ -1,7 +1,12 @@
+import type { InlineImage, RerankerInputs } from "@hybrid-rag/core";
+
 /** One (query, passage) pair to score. */
 export interface ScoringPair {
   readonly query: string;
+  /** The passage's text; "" for an image-only passage. */
   readonly passage: string;
+  /** The passage's image (bytes checked: recognised format, within the byte and pixel limits). */
+  readonly image?: InlineImage;
   /** Cut the passage to this many tokens before pairing (Cohere's `max_tokens_per_doc`). */
   readonly maxPassageTokens?: number;
 }
@@ -22,6 +27,11 @@ export interface TokenizedPair extends ScoringPair {
 export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
   /** Longest input the model accepts, in tokens (special tokens included). */
   readonly maxTokens: number;
+  /**
+   * `{ images: true }` for a model that scores passage images (a VLM reranker); absent: text
+   * only, and `/v1/ranking` refuses image passages with a 422 naming the model.
+   */
+  readonly accepts?: RerankerInputs;
   /**
    * What the model really runs on (provider in use, requested provider, precision, …), shown in
    * `/v1/metadata` once the model is loaded.

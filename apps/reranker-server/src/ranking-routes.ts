@@ -1,7 +1,9 @@
-import { parseWithSchema } from "@hybrid-rag/core";
+import { maxBase64Length, parseWithSchema } from "@hybrid-rag/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requestSignal } from "./client-gone.ts";
+import { imageBudgetHook } from "./image-budget-hook.ts";
 import { type RankingResponse, rankingRequestSchema } from "./ranking-api.ts";
+import { type RankingPassage, rankingPassages } from "./ranking-passages.ts";
 import { modelNotReadyError, type RankingResult, type Truncation } from "./ranking-service.ts";
 import { checkListLength, checkModel } from "./request-checks.ts";
 import { registerRerankRoutes } from "./rerank-routes.ts";
@@ -12,7 +14,7 @@ export type RankFunction = (
   request: FastifyRequest,
   reply: FastifyReply,
   query: string,
-  passages: readonly string[],
+  passages: readonly RankingPassage[],
   truncate: Truncation,
   maxPassageTokens?: number,
 ) => Promise<RankingResult>;
@@ -26,7 +28,7 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
     request: FastifyRequest,
     reply: FastifyReply,
     query: string,
-    passages: readonly string[],
+    passages: readonly RankingPassage[],
     truncate: Truncation,
     maxPassageTokens?: number,
   ): Promise<RankingResult> => {
@@ -37,20 +39,36 @@ export function registerRankingRoutes(app: FastifyInstance, context: RouteContex
   };
 
   const maxPassages = context.settings.maxPassagesPerRequest;
-  app.post("/v1/ranking", async (request, reply) => {
-    // Count before validating item by item: the work of validation (and its error message)
-    // must not grow with a list the server would refuse anyway.
-    checkListLength(request.body, "passages", maxPassages);
-    const body = parseWithSchema(rankingRequestSchema, request.body, "ranking request");
-    checkModel(body.model, context.settings.modelId);
-    const passages = body.passages.map((passage) => passage.text);
-    const result = await rank(request, reply, body.query.text, passages, body.truncate);
-    const response: RankingResponse = {
-      rankings: result.rankings,
-      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
-    };
-    return response;
-  });
+  const { settings } = context;
+  // Images come on top of the body limit, checked while they arrive (`imageBudgetStream`).
+  const bodyLimit =
+    settings.maxBodyBytes + maxBase64Length(settings.maxRequestImageBytes) + 256 * maxPassages;
+  app.post(
+    "/v1/ranking",
+    { bodyLimit, preParsing: imageBudgetHook(context) },
+    async (request, reply) => {
+      // Count before validating item by item: the work of validation (and its error message)
+      // must not grow with a list the server would refuse anyway.
+      checkListLength(request.body, "passages", maxPassages);
+      const body = parseWithSchema(rankingRequestSchema, request.body, "ranking request");
+      checkModel(body.model, settings.modelId);
+      const service = context.getService();
+      if (!service) throw modelNotReadyError();
+      const passages = rankingPassages(body.passages, {
+        acceptsImages: service.acceptsImages,
+        modelId: settings.modelId,
+        maxImageBytes: settings.maxImageBytes,
+        maxRequestImageBytes: settings.maxRequestImageBytes,
+        maxImagePixels: settings.maxImagePixels,
+      });
+      const result = await rank(request, reply, body.query.text, passages, body.truncate);
+      const response: RankingResponse = {
+        rankings: result.rankings,
+        usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+      };
+      return response;
+    },
+  );
 
   registerRerankRoutes(app, context, rank);
 }

@@ -4,6 +4,7 @@ import { AbortableSlots } from "./abortable-slots.ts";
 import { DynamicBatcher, type DynamicBatcherOptions } from "./dynamic-batcher.ts";
 import { clientError } from "./http-errors.ts";
 import type { PairScorer, ScoringPair, TokenizedPair } from "./pair-scorer.ts";
+import type { RankingPassage } from "./ranking-passages.ts";
 
 export interface RankingLimits {
   readonly maxPassagesPerRequest: number;
@@ -44,19 +45,31 @@ export class RankingService {
     this.#tokenizerSlots = new AbortableSlots(scorer.tokenizeConcurrency ?? 1);
   }
 
+  /** True when the model scores passage images (a VLM reranker). */
+  get acceptsImages(): boolean {
+    return this.#scorer.accepts?.images === true;
+  }
+
   get pendingRequests(): number {
     return this.#batcher.pendingRequests + this.#tokenizing.requests;
   }
 
   async rank(
     query: string,
-    passages: readonly string[],
+    passages: readonly RankingPassage[],
     truncate: Truncation,
     signal?: AbortSignal,
     maxPassageTokens?: number,
   ): Promise<RankingResult> {
     const limit = this.#limits.maxPassagesPerRequest;
     if (passages.length > limit) throw tooManyPassagesError(passages.length, limit);
+    if (!this.acceptsImages && passages.some((passage) => passage.image !== undefined)) {
+      throw new HybridRagError(
+        "unsupported",
+        "The served model is text-only and a passage has an image: serve a VLM reranker.",
+        { statusCode: 422 },
+      );
+    }
     // Refuse before tokenising: an overloaded server should spend nothing on work it turns away.
     const full = this.#batcher.queueFullError(passages.length, this.#tokenizing);
     if (full) throw full;
@@ -70,11 +83,12 @@ export class RankingService {
       const release = await this.#tokenizerSlots.acquire(signal, "tokenising the request");
       try {
         // `maxPassageTokens` (Cohere's max_tokens_per_doc) cuts each passage before pairing.
-        const inputs = passages.map((passage) =>
-          maxPassageTokens === undefined
-            ? { query, passage }
-            : { query, passage, maxPassageTokens },
-        );
+        const inputs: ScoringPair[] = passages.map(({ text, image }) => ({
+          query,
+          passage: text,
+          ...(image === undefined ? {} : { image }),
+          ...(maxPassageTokens === undefined ? {} : { maxPassageTokens }),
+        }));
         // In slices, so a client that leaves mid-way stops its tokenisation within one slice
         // (a 15 MB request is tokenised in ~120 slices, not one call nobody can stop).
         pairs = [];

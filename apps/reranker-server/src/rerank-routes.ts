@@ -53,7 +53,15 @@ export function registerRerankRoutes(
     // to max_tokens_per_doc, then the pair to the model's limit. Voyage's `truncation: false`
     // asks for the refusal instead.
     const truncate = body.truncation === false ? "NONE" : "END";
-    const result = await rank(request, reply, body.query, texts, truncate, body.max_tokens_per_doc);
+    const passages = texts.map((text) => ({ text }));
+    const result = await rank(
+      request,
+      reply,
+      body.query,
+      passages,
+      truncate,
+      body.max_tokens_per_doc,
+    );
     const top = result.rankings.slice(0, body.top_n ?? body.top_k ?? result.rankings.length);
     return { body, result, top };
   };

@@ -146,7 +146,9 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
     closing = true;
   });
   app.addHook("onSend", async (_request, reply) => {
-    if (closing) reply.header("connection", "close");
+    // A body refused while it arrives (413) is not read to its end: the connection cannot carry
+    // another request, and closing it stops the upload.
+    if (closing || reply.statusCode === 413) reply.header("connection", "close");
   });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";

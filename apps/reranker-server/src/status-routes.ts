@@ -59,7 +59,11 @@ export function registerStatusRoutes(app: FastifyInstance, context: StatusRouteC
         bodyTimeoutMs: settings.bodyTimeoutMs,
         maxJsonDepth,
         maxBodyBytes: settings.maxBodyBytes,
+        maxImageBytes: settings.maxImageBytes,
+        maxRequestImageBytes: settings.maxRequestImageBytes,
+        maxImagePixels: settings.maxImagePixels,
       },
+      acceptsImages: context.getService()?.acceptsImages ?? null,
       ready: context.getService() !== undefined,
     };
   });

@@ -6,7 +6,10 @@ import {
   HybridRagEmitter,
   HybridRagError,
   type ItemFailure,
+  type ItemSkip,
+  imageOnlySkipReason,
   isBlankQuery,
+  isImageOnly,
   matchesMetadataFilter,
   type RetrieveOptions,
   type Retriever,
@@ -60,6 +63,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     throwIfAborted(options?.signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
     const failed: ItemFailure[] = [...invalid];
+    const skipped: ItemSkip[] = [];
     const started = performance.now();
     let succeeded = 0;
     // Each batch's postings are appended term by term once it is analysed; searches between
@@ -72,6 +76,12 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
           this.#throwIfAbortedDuringWrite(options?.signal, succeeded, valid.length);
         }
         for (const { document, index } of valid.slice(start, start + this.#batchSize)) {
+          if (isImageOnly(document)) {
+            // No text to index; the version it replaces must not stay searchable either.
+            this.#removeExisting(document.id);
+            skipped.push({ id: document.id, index, reason: imageOnlySkipReason(this.name) });
+            continue;
+          }
           try {
             this.#write(document);
             succeeded++;
@@ -94,7 +104,7 @@ export class Bm25Index implements Retriever, DocumentIndex, EmitsEvents {
     this.#compactIfWasteful();
     this.#index.packIfWasteful();
     failed.sort((a, b) => a.index - b.index);
-    return { succeeded, failed };
+    return skipped.length > 0 ? { succeeded, failed, skipped } : { succeeded, failed };
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {

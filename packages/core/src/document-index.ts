@@ -18,6 +18,19 @@ export interface WriteReport {
   /** How many documents were written (added or replaced) or deleted. */
   readonly succeeded: number;
   readonly failed: readonly ItemFailure[];
+  /**
+   * Documents written but left out of a part that cannot use them (an image-only document has
+   * no text for BM25 or a text embedder), each with the reason. Absent or empty: none.
+   */
+  readonly skipped?: readonly ItemSkip[];
+}
+
+/** A document a store wrote without a part that cannot read it (see `WriteReport.skipped`). */
+export interface ItemSkip {
+  readonly id: string;
+  /** Position of the document in the input array. */
+  readonly index: number;
+  readonly reason: string;
 }
 
 /**

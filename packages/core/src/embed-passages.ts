@@ -1,8 +1,9 @@
 import { abortError } from "./abort.ts";
 import type { Document } from "./document.ts";
-import type { ItemFailure } from "./document-index.ts";
+import type { ItemFailure, ItemSkip } from "./document-index.ts";
 import type { Embedder } from "./embedder.ts";
 import { HybridRagError, toHybridRagError } from "./errors.ts";
+import { imageOnlySkipReason, isImageOnly } from "./images/image-only.ts";
 
 /** A valid document and its position in the caller's input (as `validateDocuments` returns). */
 export interface PositionedDocument {
@@ -28,6 +29,8 @@ export interface PassageEmbedding {
 export interface EmbeddedPassages {
   readonly embedded: Array<PositionedDocument & { readonly vector: Float32Array }>;
   readonly failed: ItemFailure[];
+  /** Image-only documents (text ""): a text embedder has nothing to embed; never sent to it. */
+  readonly skipped: ItemSkip[];
 }
 
 /**
@@ -37,6 +40,8 @@ export interface EmbeddedPassages {
  * - an embedder call that fails — its own timeout included — fails every document of that
  *   batch (in `failed`, with the embedder's error) and the next batches still go: the caller
  *   learns exactly which documents to send again;
+ * - image-only documents (text "" and an image) are not sent to the embedder: they come back in
+ *   `skipped` with the reason, for the store to report;
  * - the caller's signal rejects (`aborted`, or `timeout` for `AbortSignal.timeout`), checked
  *   before each batch and after each embedder call: nothing after it is embedded;
  * - an answer with the wrong number of vectors fails its whole batch; a vector that is not a
@@ -44,14 +49,24 @@ export interface EmbeddedPassages {
  *   its document only.
  */
 export async function embedPassages(
-  items: readonly PositionedDocument[],
+  allItems: readonly PositionedDocument[],
   embedding: PassageEmbedding,
   owner: string,
   signal?: AbortSignal,
 ): Promise<EmbeddedPassages> {
   const embedded: Array<PositionedDocument & { vector: Float32Array }> = [];
   const failed: ItemFailure[] = [];
+  const skipped: ItemSkip[] = [];
   const { embedder, embedBatchSize } = embedding;
+  const items = allItems.filter(({ document, index }) => {
+    if (!isImageOnly(document)) return true;
+    skipped.push({
+      id: document.id,
+      index,
+      reason: imageOnlySkipReason(`${owner}'s text embedder`),
+    });
+    return false;
+  });
   for (let start = 0; start < items.length; start += embedBatchSize) {
     throwIfCallerAborted(signal, owner);
     const batch = items.slice(start, start + embedBatchSize);
@@ -93,7 +108,7 @@ export async function embedPassages(
     });
   }
   throwIfCallerAborted(signal, owner);
-  return { embedded, failed };
+  return { embedded, failed, skipped };
 }
 
 /**

@@ -7,7 +7,13 @@ export type {
   MetadataValue,
   StoredImageReference,
 } from "./document.ts";
-export type { DocumentIndex, ItemFailure, WriteOptions, WriteReport } from "./document-index.ts";
+export type {
+  DocumentIndex,
+  ItemFailure,
+  ItemSkip,
+  WriteOptions,
+  WriteReport,
+} from "./document-index.ts";
 export type { DocumentLookup } from "./document-lookup.ts";
 export type { Embedder, EmbedOptions } from "./embedder.ts";
 export {
@@ -54,16 +60,38 @@ export {
   remoteClientOptionsSchema,
 } from "./http/remote-client-options.ts";
 export {
+  base64DecodedBytes,
+  formatImageDataUrl,
+  type ImageDataUrlProblem,
+  maxBase64Length,
+  type ParseImageDataUrlOptions,
+  parseImageDataUrl,
+} from "./images/image-data-url.ts";
+export { type ImageDimensions, readImageDimensions } from "./images/image-dimensions.ts";
+export {
+  checkImageBytes,
+  imageMediaTypes,
+  sniffImageMediaType,
+} from "./images/image-media-type.ts";
+export {
+  imageOnlyFailures,
+  imageOnlySkipReason,
+  isImageOnly,
+  textOnlyRerankerError,
+} from "./images/image-only.ts";
+export { type ImageResolver, inlineImageOf, isInlineImage } from "./images/image-resolver.ts";
+export {
   type FieldCondition,
   type MetadataFilter,
   matchesMetadataFilter,
   type RangeCondition,
 } from "./metadata-filter.ts";
-export type { Reranker, RerankOptions } from "./reranker.ts";
+export type { Reranker, RerankerInputs, RerankOptions } from "./reranker.ts";
 export { isBlankQuery, validateRetrieveCall } from "./retrieve-options.ts";
 export type { RetrieveOptions, Retriever } from "./retriever.ts";
 export {
   documentIdSchema,
+  documentImageSchema,
   documentSchema,
   metadataFilterSchema,
   type ParseWithSchemaOptions,

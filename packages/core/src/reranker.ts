@@ -15,5 +15,16 @@ export interface RerankOptions {
  */
 export interface Reranker {
   readonly name: string;
+  /**
+   * What the reranker can look at besides text. Absent: text only — an image-only candidate is
+   * an `unsupported` error naming it. `{ images: true }`: candidates' images are scored too
+   * (a VLM reranker; stored references are resolved through its `ImageResolver`).
+   */
+  readonly accepts?: RerankerInputs;
   rerank(query: string, candidates: readonly Hit[], options?: RerankOptions): Promise<Hit[]>;
+}
+
+/** The inputs a reranker scores besides text (see `Reranker.accepts`). */
+export interface RerankerInputs {
+  readonly images: true;
 }

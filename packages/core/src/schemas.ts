@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { describeValue } from "./describe-value.ts";
+import type { ImageMediaType } from "./document.ts";
 import { HybridRagError } from "./errors.ts";
+import { imageMediaTypes, sniffImageMediaType } from "./images/image-media-type.ts";
 
 const scalar = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
 
@@ -44,12 +46,58 @@ export const documentIdSchema = z
     "document id must be at most 512 UTF-8 bytes",
   );
 
-/** Validates a `Document` where documents enter (files, HTTP bodies, upserts). */
+const imageMediaTypeSchema = z.enum(imageMediaTypes as [ImageMediaType, ...ImageMediaType[]], {
+  error: `image mediaType must be one of ${imageMediaTypes.join(", ")}`,
+});
+const pixelSize = z.number().int("pixel sizes are whole numbers").min(1).optional();
+
+/** An image held in memory: its declared type must match its bytes' magic numbers. */
+const inlineImageSchema = z
+  .strictObject({
+    mediaType: imageMediaTypeSchema,
+    data: z.instanceof(Uint8Array, { error: "image data must be a Uint8Array of the image bytes" }),
+    width: pixelSize,
+    height: pixelSize,
+  })
+  .superRefine((image, context) => {
+    const found = sniffImageMediaType(image.data);
+    if (found !== image.mediaType) {
+      context.addIssue({
+        code: "custom",
+        path: ["data"],
+        message:
+          found === undefined
+            ? `image bytes are not a recognised format (declared ${image.mediaType}): send PNG, JPEG, WebP, GIF, BMP or TIFF bytes`
+            : `image is declared as ${image.mediaType} but its bytes are ${found}: declare ${found}`,
+      });
+    }
+  });
+
+/** An image a collection stores: `ref` is the hex SHA-256 of its bytes. */
+const storedImageReferenceSchema = z.strictObject({
+  mediaType: imageMediaTypeSchema,
+  ref: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "image ref must be the lowercase hex SHA-256 of the image bytes"),
+  width: pixelSize,
+  height: pixelSize,
+});
+
+/** Validates a `DocumentImage`: inline bytes (`data`) or a stored reference (`ref`). */
+export const documentImageSchema = z.union([inlineImageSchema, storedImageReferenceSchema], {
+  error: "image must be {mediaType, data: Uint8Array} or {mediaType, ref: <sha-256 hex>}",
+});
+
+/**
+ * Validates a `Document` where documents enter (files, HTTP bodies, upserts). A document has
+ * text, an image, or both; an image-only document has `text: ""`.
+ */
 export const documentSchema = z.strictObject({
   id: documentIdSchema,
   text: z.string({ error: 'document text must be a string (use "" for none)' }),
   title: z.string().optional(),
   metadata: z.record(z.string(), metadataValue).optional(),
+  image: documentImageSchema.optional(),
 });
 
 /** Validates `RetrieveOptions` (what `validateRetrieveCall` checks). */

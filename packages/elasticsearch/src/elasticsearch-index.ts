@@ -6,6 +6,7 @@ import {
   type Hit,
   HybridRagEmitter,
   HybridRagError,
+  imageOnlyFailures,
   isBlankQuery,
   type MetadataFilter,
   parseWithSchema,
@@ -103,9 +104,17 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     throwIfAborted(signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
     // Vectors are embedded and checked first: a batch whose every vector is refused sends nothing.
-    const { embedded, failed: notEmbedded } = this.#embedding
+    const {
+      embedded,
+      failed: notEmbedded,
+      skipped,
+    } = this.#embedding
       ? await embedPassages(valid, this.#embedding, this.name, signal)
-      : { embedded: valid.map((item) => ({ ...item, vector: undefined })), failed: [] };
+      : {
+          embedded: valid.map((item) => ({ ...item, vector: undefined })),
+          failed: [],
+          skipped: [],
+        };
     if (embedded.length > 0 || valid.length === 0) await this.ensureIndex(signal);
     const actions = embedded.map(({ document, index, vector }) =>
       bulkAction(document.id, index, [
@@ -116,7 +125,9 @@ export class ElasticsearchIndex implements Retriever, DocumentIndex, EmitsEvents
     const outcome = await this.#bulk(actions, signal);
     return {
       succeeded: outcome.succeeded,
-      failed: [...invalid, ...notEmbedded, ...outcome.failed].sort((a, b) => a.index - b.index),
+      failed: [...invalid, ...notEmbedded, ...imageOnlyFailures(skipped), ...outcome.failed].sort(
+        (a, b) => a.index - b.index,
+      ),
     };
   }
 

@@ -7,6 +7,7 @@ import {
   HybridRagEmitter,
   HybridRagError,
   type ItemFailure,
+  imageOnlyFailures,
   isBlankQuery,
   parseWithSchema,
   type RetrieveOptions,
@@ -283,13 +284,12 @@ export class QdrantIndex implements Retriever, DocumentIndex, EmitsEvents {
     failed: ItemFailure[],
     signal: AbortSignal | undefined,
   ): Promise<number> {
-    const { embedded, failed: notEmbedded } = await embedPassages(
-      batch,
-      this.#embedding,
-      this.name,
-      signal,
-    );
-    failed.push(...notEmbedded);
+    const {
+      embedded,
+      failed: notEmbedded,
+      skipped,
+    } = await embedPassages(batch, this.#embedding, this.name, signal);
+    failed.push(...notEmbedded, ...imageOnlyFailures(skipped));
     const sparse = this.#options.sparse?.encoder;
     const passageText = this.#embedding.passageText;
     const points = embedded.map(({ document, vector }) => ({

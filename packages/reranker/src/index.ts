@@ -24,6 +24,7 @@ export {
 export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 export type { ChosenModelFile, ModelPrecision } from "./model-precision.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
+export { createJinaReranker, type JinaRerankerOptions } from "./remote/jina-reranker.ts";
 export { createNimReranker, type NimRerankerOptions } from "./remote/nim-reranker.ts";
 export {
   type RemoteRerankerOptions,

@@ -7,6 +7,7 @@ import {
   HybridRagEmitter,
   HybridRagError,
   type ItemFailure,
+  type ItemSkip,
   isBlankQuery,
   type MetadataFilter,
   matchesMetadataFilter,
@@ -151,6 +152,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     throwIfAborted(options?.signal, `${this.name} upsert`);
     const { valid, failed: invalid } = validateDocuments(documents);
     const failed: ItemFailure[] = [...invalid];
+    const skipped: ItemSkip[] = [];
     const started = performance.now();
     const batchSize = this.#options.embedBatchSize;
     let succeeded = 0;
@@ -173,10 +175,16 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
     for (let start = 0; start < valid.length; start += batchSize) {
       const embedding = ahead.shift();
       if (embedding === undefined) break;
-      const { embedded, failed: notEmbedded } = await embedding;
+      const { embedded, failed: notEmbedded, skipped: imageOnly } = await embedding;
       embedAt(start + embedAhead * batchSize);
       failed.push(...notEmbedded);
+      skipped.push(...imageOnly);
       while (this.#saving) await this.#saving;
+      // An image-only version replaces a text one: the old vector must not stay searchable.
+      for (const { id } of imageOnly) {
+        this.#graph?.remove(id);
+        this.#store.delete(id);
+      }
       const added: string[] = [];
       const addedVectors: Float32Array[] = [];
       for (const { document, vector } of embedded) {
@@ -199,7 +207,7 @@ export class VectorIndex implements Retriever, DocumentIndex, EmitsEvents {
       });
     }
     failed.sort((a, b) => a.index - b.index);
-    return { succeeded, failed };
+    return skipped.length > 0 ? { succeeded, failed, skipped } : { succeeded, failed };
   }
 
   async delete(ids: readonly string[], options?: WriteOptions): Promise<WriteReport> {

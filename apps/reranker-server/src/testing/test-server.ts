@@ -25,6 +25,9 @@ export const testSettings: RerankerServerSettings = {
   maxConnections: 1024,
   maxConnectionsPerClient: 1024,
   maxBodyBytes: 1024 * 1024,
+  maxImageBytes: 256 * 1024,
+  maxRequestImageBytes: 2 * 1024 * 1024,
+  maxImagePixels: 1_000_000,
   logLevel: "silent",
 };
 

@@ -30,4 +30,5 @@ export {
   runRetrieverContract,
 } from "./retriever-contract.ts";
 export { simpleTokens } from "./simple-tokens.ts";
+export { imageHeaderSamples, tinyPng } from "./tiny-images.ts";
 export { WordOverlapReranker } from "./word-overlap-reranker.ts";
