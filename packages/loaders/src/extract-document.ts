@@ -15,6 +15,7 @@ import { parsePlainText } from "./load-text.ts";
 import type { LoadedDocument, LoadResult, SkipCode } from "./loaded-document.ts";
 import { htmlDepth, jsonDepth, markdownDepth } from "./markup-depth.ts";
 import type { OcrPageImage } from "./ocr.ts";
+import { type RenderedPage, resolvePdfOptions } from "./pdf-page-images.ts";
 import { checkTextLayer, pdfPageImages } from "./pdf-scans.ts";
 import { Refusal } from "./refusal.ts";
 import type { SourceEncoding } from "./source-segments.ts";
@@ -53,6 +54,8 @@ export type ExtractionOutcome =
       readonly document: LoadedDocument;
       /** PDF pages without a text layer (only when the task asked for OCR). */
       readonly textlessPages?: readonly number[];
+      /** PDF page images (only when `formatOptions.pdf.pageImages` asks for them). */
+      readonly pageImages?: readonly RenderedPage[];
     }
   | { readonly kind: "images"; readonly images: readonly OcrPageImage[] }
   /** A file of records (CSV rows, JSON records): a document or a skipped record each. */
@@ -73,11 +76,28 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
     }
     if (format === "pdf") {
       const textlessPages: number[] = [];
-      const document = await extractPdf(task, textlessPages);
-      const outcome = checkCharacters(document, budgets);
+      const pageImages: RenderedPage[] = [];
+      const document = await extractPdf(task, textlessPages, pageImages);
+      const outcome = withPageImages(checkCharacters(document, budgets), pageImages);
       if (outcome.kind !== "document" || textlessPages.length === 0) return outcome;
       if (task.ocr) return { ...outcome, textlessPages };
-      return checkTextLayer(document, textlessPages);
+      const checked = checkTextLayer(document, textlessPages);
+      // A scanned PDF whose pages were rendered is not empty: its page images are its content.
+      if (checked.kind === "refused" && pageImages.length > 0) {
+        return {
+          ...outcome,
+          document: {
+            ...document,
+            text: "",
+            pages: [],
+            warnings: [
+              ...(document.warnings ?? []),
+              `no text layer (${checked.reason.replace(/^no text layer: /, "")}); its page images are loaded`,
+            ],
+          },
+        };
+      }
+      return withPageImages(checked, pageImages);
     }
     if (format === "docx" || format === "pptx" || format === "odt" || format === "epub") {
       const parse = archiveParsers[format];
@@ -149,7 +169,19 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
   }
 }
 
-async function extractPdf(task: ExtractionTask, textlessPages: number[]): Promise<LoadedDocument> {
+function withPageImages(
+  outcome: ExtractionOutcome,
+  pageImages: readonly RenderedPage[],
+): ExtractionOutcome {
+  if (outcome.kind !== "document" || pageImages.length === 0) return outcome;
+  return { ...outcome, pageImages };
+}
+
+async function extractPdf(
+  task: ExtractionTask,
+  textlessPages: number[],
+  pageImages: RenderedPage[],
+): Promise<LoadedDocument> {
   const head = Buffer.from(
     task.bytes.buffer,
     task.bytes.byteOffset,
@@ -161,7 +193,15 @@ async function extractPdf(task: ExtractionTask, textlessPages: number[]): Promis
       : "not a PDF";
     throw new Refusal("binary", `${what} (no %PDF- header in its first 1,024 bytes)`);
   }
-  return parsePdf(task.id, task.source, task.bytes, task.budgets, textlessPages);
+  return parsePdf(
+    task.id,
+    task.source,
+    task.bytes,
+    task.budgets,
+    textlessPages,
+    resolvePdfOptions(task.formatOptions?.pdf),
+    pageImages,
+  );
 }
 
 /** Bytes of the byte-order mark the decoder dropped (offsets into the file count them). */

@@ -1,5 +1,11 @@
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
-export type { CsvOptions, FormatOptions, JsonRecordOptions } from "./format-options.ts";
+export type {
+  CsvOptions,
+  FormatOptions,
+  JsonRecordOptions,
+  PageImagesMode,
+  PdfOptions,
+} from "./format-options.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
 export { type LoadFileOptions, loadFile, supportedExtensions } from "./load-file.ts";
@@ -16,5 +22,7 @@ export type {
   SourceSegment,
 } from "./loaded-document.ts";
 export type { OcrFunction, OcrPageImage, OcrRequest } from "./ocr.ts";
+export { pageImageId } from "./page-image-document.ts";
+export { defaultPdfOptions } from "./pdf-page-images.ts";
 export { printablePath } from "./printable-path.ts";
 export { type BlockSource, type BuiltSegment, TextBuilder } from "./text-builder.ts";

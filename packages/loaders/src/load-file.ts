@@ -9,6 +9,8 @@ import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import { type OcrFunction, type OcrPageImage, withOcrText } from "./ocr.ts";
+import { pageImageDocument } from "./page-image-document.ts";
+import { resolvePdfOptions } from "./pdf-page-images.ts";
 import { printablePath } from "./printable-path.ts";
 
 /** The budgets one file may use (see `LoadBudgets`; every one has a default) and per-format settings. */
@@ -116,18 +118,35 @@ export async function* readFileResults(
     yield skip("unreadable", "the extraction thread answered with images, not a document");
     return;
   }
+  const renderedPages = outcome.pageImages ?? [];
   const document =
     ocr && outcome.textlessPages && outcome.textlessPages.length > 0
       ? await withOcrText(outcome.document, outcome.textlessPages, ocr, (page) =>
           pageImages(path, id, read.bytes, budgets, page),
         )
       : outcome.document;
+  const titled = document.title ? document : { ...document, title: basename(path, extname(path)) };
   if (document.text.trim().length === 0) {
-    const hint = format === "pdf" ? " (a scanned PDF needs OCR first)" : "";
-    yield skip("empty", `no text could be extracted${hint}`);
-    return;
+    if (renderedPages.length === 0) {
+      const hint = format === "pdf" ? " (a scanned PDF needs OCR first, or pdf.pageImages)" : "";
+      yield skip("empty", `no text could be extracted${hint}`);
+      return;
+    }
+  } else {
+    yield titled;
   }
-  yield document.title ? document : { ...document, title: basename(path, extname(path)) };
+  // Without a text document, the images carry what the reader noticed (e.g. no text layer).
+  const carried = document.text.trim().length === 0 ? document.warnings : undefined;
+  for (const rendered of renderedPages) {
+    const image = pageImageDocument(titled, rendered);
+    if (image) yield carried ? { ...image, warnings: carried } : image;
+    else {
+      yield skip(
+        "unsupported",
+        `page ${rendered.page}'s image document id ("${id}#page=${rendered.page}") is over core's 512-byte id limit (a shorter path keeps it)`,
+      );
+    }
+  }
 }
 
 /** The images of one PDF page, decoded on the extraction thread (within the file's budgets). */
@@ -216,5 +235,6 @@ export function formatOptionsOf(options: FormatOptions): FormatOptions {
   return {
     ...(options.csv ? { csv: options.csv } : {}),
     ...(options.json ? { json: options.json } : {}),
+    ...(options.pdf ? { pdf: resolvePdfOptions(options.pdf) } : {}),
   };
 }
