@@ -25,7 +25,9 @@ const folder = await mkdtemp(join(tmpdir(), "measure-page-images-"));
 const path = join(folder, "book.pdf");
 await writeFile(path, await book.save());
 
-async function once(options: LoadFileOptions): Promise<{ ms: number; images: number; bytes: number }> {
+async function once(
+  options: LoadFileOptions,
+): Promise<{ ms: number; images: number; bytes: number }> {
   const started = performance.now();
   let images = 0;
   let bytes = 0;
@@ -50,12 +52,16 @@ console.log("| setting | load | images | pages rendered/s | PNG bytes/page | pea
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const [name, options] of settings) {
   await once(options);
-  const runs = [await once(options), await once(options), await once(options)].sort((a, b) => a.ms - b.ms);
+  const runs = [await once(options), await once(options), await once(options)].sort(
+    (a, b) => a.ms - b.ms,
+  );
   const { ms, images, bytes } = runs[1]!;
   const perSecond = images > 0 ? (images / (ms / 1000)).toFixed(1) : "–";
   const perPage = images > 0 ? Math.round(bytes / images).toLocaleString("en") : "–";
   const rss = `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
-  console.log(`| ${name} | ${Math.round(ms)} ms | ${images} | ${perSecond} | ${perPage} | ${rss} |`);
+  console.log(
+    `| ${name} | ${Math.round(ms)} ms | ${images} | ${perSecond} | ${perPage} | ${rss} |`,
+  );
 }
 await rm(folder, { recursive: true, force: true });
 process.exit(0);
