@@ -1,4 +1,9 @@
 import { declaredHtmlCharset, decodeText } from "./decode-text.ts";
+import {
+  type EmbeddedImageReference,
+  htmlImageReferences,
+  markdownImageReferences,
+} from "./embedded-image-references.ts";
 import type { FormatOptions } from "./format-options.ts";
 import type { LoadBudgets } from "./load-budgets.ts";
 import { parseCsv } from "./load-csv.ts";
@@ -56,6 +61,8 @@ export type ExtractionOutcome =
       readonly textlessPages?: readonly number[];
       /** PDF page images (only when `formatOptions.pdf.pageImages` asks for them). */
       readonly pageImages?: readonly RenderedPage[];
+      /** HTML / Markdown: the images it shows (only when `formatOptions.images.embedded`). */
+      readonly imageReferences?: readonly EmbeddedImageReference[];
     }
   | { readonly kind: "images"; readonly images: readonly OcrPageImage[] }
   /** A file of records (CSV rows, JSON records): a document or a skipped record each. */
@@ -155,9 +162,18 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
             source,
             decoded.text,
           );
-    const outcome = checkCharacters(document, budgets);
-    if (outcome.kind === "refused" || decoded.warning === undefined) return outcome;
-    return { kind: "document", document: { ...document, warnings: [decoded.warning] } };
+    const checked = checkCharacters(document, budgets);
+    if (checked.kind !== "document") return checked;
+    const imageReferences =
+      task.formatOptions?.images?.embedded && (format === "html" || format === "md")
+        ? (format === "html" ? htmlImageReferences : markdownImageReferences)(decoded.text)
+        : undefined;
+    return {
+      kind: "document",
+      document:
+        decoded.warning === undefined ? document : { ...document, warnings: [decoded.warning] },
+      ...(imageReferences && imageReferences.length > 0 ? { imageReferences } : {}),
+    };
   } catch (error) {
     if (error instanceof Refusal)
       return { kind: "refused", code: error.code, reason: error.message };

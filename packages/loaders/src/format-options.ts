@@ -1,3 +1,5 @@
+import type { EmbeddedImageOptions } from "./embedded-image-options.ts";
+
 /** How a CSV / TSV file becomes documents. */
 export interface CsvOptions {
   /**
@@ -28,6 +30,8 @@ export interface FormatOptions {
   readonly csv?: CsvOptions;
   readonly json?: JsonRecordOptions;
   readonly pdf?: PdfOptions;
+  /** HTML / Markdown images that live in the loaded folder (see `EmbeddedImageOptions`). */
+  readonly images?: EmbeddedImageOptions;
 }
 
 /** Which PDF pages are rendered to images (page image documents, for rerankers that look at pictures). */

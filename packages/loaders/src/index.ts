@@ -1,4 +1,8 @@
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
+export {
+  defaultEmbeddedImageOptions,
+  type EmbeddedImageOptions,
+} from "./embedded-image-options.ts";
 export type {
   CsvOptions,
   FormatOptions,

@@ -1,11 +1,13 @@
 import { open } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { basename, dirname, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
+import { resolveEmbeddedImageOptions } from "./embedded-image-options.ts";
 import type { ExtractedFormat } from "./extract-document.ts";
 import { sharedExtractionThread } from "./extraction-thread.ts";
 import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
+import { loadEmbeddedImages } from "./load-embedded-images.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import { type OcrFunction, type OcrPageImage, withOcrText } from "./ocr.ts";
@@ -67,6 +69,8 @@ export async function* readFileResults(
   budgets: Required<LoadBudgets>,
   formatOptions: FormatOptions = {},
   ocr?: OcrFunction,
+  /** The folder embedded images must live in (default: the file's own folder). */
+  imageRoot: string = dirname(path),
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -125,7 +129,19 @@ export async function* readFileResults(
           pageImages(path, id, read.bytes, budgets, page),
         )
       : outcome.document;
-  const titled = document.title ? document : { ...document, title: basename(path, extname(path)) };
+  let titled = document.title ? document : { ...document, title: basename(path, extname(path)) };
+  const embedded =
+    outcome.imageReferences && outcome.imageReferences.length > 0
+      ? await loadEmbeddedImages(
+          titled,
+          outcome.imageReferences,
+          imageRoot,
+          resolveEmbeddedImageOptions(formatOptions.images),
+        )
+      : undefined;
+  if (embedded && embedded.warnings.length > 0) {
+    titled = { ...titled, warnings: [...(titled.warnings ?? []), ...embedded.warnings] };
+  }
   if (document.text.trim().length === 0) {
     if (renderedPages.length === 0) {
       const hint = format === "pdf" ? " (a scanned PDF needs OCR first, or pdf.pageImages)" : "";
@@ -134,6 +150,7 @@ export async function* readFileResults(
     }
   } else {
     yield titled;
+    if (embedded) yield* embedded.documents;
   }
   // Without a text document, the images carry what the reader noticed (e.g. no text layer).
   const carried = document.text.trim().length === 0 ? document.warnings : undefined;
@@ -236,5 +253,6 @@ export function formatOptionsOf(options: FormatOptions): FormatOptions {
     ...(options.csv ? { csv: options.csv } : {}),
     ...(options.json ? { json: options.json } : {}),
     ...(options.pdf ? { pdf: resolvePdfOptions(options.pdf) } : {}),
+    ...(options.images ? { images: resolveEmbeddedImageOptions(options.images) } : {}),
   };
 }

@@ -171,7 +171,7 @@ class Walk {
         );
         return;
       }
-      yield* readFileResults(path, id, this.#budgets, this.#formatOptions, this.#ocr);
+      yield* readFileResults(path, id, this.#budgets, this.#formatOptions, this.#ocr, this.#folder);
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }
