@@ -9,6 +9,7 @@ import {
   sniffImageMediaType,
 } from "@hybrid-rag/core";
 import { createCanvas, loadImage } from "@napi-rs/canvas";
+import { PDFDocument, rgb } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LoadFileOptions, loadFile } from "./load-file.ts";
 import { loadFolder } from "./load-folder.ts";
@@ -127,6 +128,27 @@ describe("PDF page images", () => {
     expect(results[0]!.warnings).toEqual([
       `page 2's image was rendered at 73 dpi, not 300, to stay within maxImagePixels (500000)`,
     ]);
+  });
+
+  it("renders a 200-inch page asked at 1,200 dpi within the default pixel budget (not a 240,000² canvas)", async () => {
+    const pdf = await PDFDocument.create();
+    pdf
+      .addPage([14_400, 14_400])
+      .drawRectangle({ x: 0, y: 0, width: 7_200, height: 7_200, color: rgb(0, 0, 1) });
+    const elsewhere = await mkdtemp(join(tmpdir(), "loaders-huge-page-"));
+    const results: LoadResult[] = [];
+    try {
+      await writeFile(join(elsewhere, "huge.pdf"), await pdf.save());
+      for await (const result of loadFile(join(elsewhere, "huge.pdf"), "huge.pdf", {
+        pdf: { pageImages: "all", dpi: 1_200 },
+      }))
+        results.push(result);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+    const last = results.at(-1) as LoadedDocument;
+    expect(last.id).toBe("huge.pdf#page=1");
+    expect(last.image).toMatchObject({ width: 2048, height: 2048 });
   });
 
   it("leaves out an image over maxImageBytes with a warning naming the page", async () => {
