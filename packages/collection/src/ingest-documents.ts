@@ -1,5 +1,5 @@
 import type { Chunker } from "@hybrid-rag/chunking";
-import { type Document, type DocumentIndex, HybridRagError } from "@hybrid-rag/core";
+import { type Document, type DocumentIndex, HybridRagError, isImageOnly } from "@hybrid-rag/core";
 import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { LoadResult } from "@hybrid-rag/loaders";
 import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
@@ -171,6 +171,20 @@ export async function ingestDocuments(
         format?: string;
         fileSha256?: string;
       };
+      if (document.image !== undefined) {
+        // Images are not stored by the collection yet: say so rather than keep an empty parent.
+        const source = document.source ?? document.id;
+        if (isImageOnly(document)) {
+          const reason = `an image-only document (${document.id}): this collection does not store images yet, so it was not ingested (rerank page images from the loader's documents directly)`;
+          skipped.push({ source, reason });
+          emit("source-skipped", { source, reason });
+          progress();
+          continue;
+        }
+        warnings.push(
+          `${document.id}: its text was ingested, its image was not (this collection does not store images yet)`,
+        );
+      }
       counts.documents++;
       if (seen.has(document.id)) {
         counts.duplicates++;

@@ -1,4 +1,9 @@
 import { declaredHtmlCharset, decodeText } from "./decode-text.ts";
+import {
+  type EmbeddedImageReference,
+  htmlImageReferences,
+  markdownImageReferences,
+} from "./embedded-image-references.ts";
 import type { FormatOptions } from "./format-options.ts";
 import type { LoadBudgets } from "./load-budgets.ts";
 import { parseCsv } from "./load-csv.ts";
@@ -15,6 +20,7 @@ import { parsePlainText } from "./load-text.ts";
 import type { LoadedDocument, LoadResult, SkipCode } from "./loaded-document.ts";
 import { htmlDepth, jsonDepth, markdownDepth } from "./markup-depth.ts";
 import type { OcrPageImage } from "./ocr.ts";
+import { type RenderedPage, resolvePdfOptions } from "./pdf-page-images.ts";
 import { checkTextLayer, pdfPageImages } from "./pdf-scans.ts";
 import { Refusal } from "./refusal.ts";
 import { SourceLocator } from "./source-locator.ts";
@@ -54,6 +60,10 @@ export type ExtractionOutcome =
       readonly document: LoadedDocument;
       /** PDF pages without a text layer (only when the task asked for OCR). */
       readonly textlessPages?: readonly number[];
+      /** PDF page images (only when `formatOptions.pdf.pageImages` asks for them). */
+      readonly pageImages?: readonly RenderedPage[];
+      /** HTML / Markdown: the images it shows (only when `formatOptions.images.embedded`). */
+      readonly imageReferences?: readonly EmbeddedImageReference[];
     }
   | { readonly kind: "images"; readonly images: readonly OcrPageImage[] }
   /** A file of records (CSV rows, JSON records): a document or a skipped record each. */
@@ -74,11 +84,28 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
     }
     if (format === "pdf") {
       const textlessPages: number[] = [];
-      const document = await extractPdf(task, textlessPages);
-      const outcome = checkCharacters(document, budgets);
+      const pageImages: RenderedPage[] = [];
+      const document = await extractPdf(task, textlessPages, pageImages);
+      const outcome = withPageImages(checkCharacters(document, budgets), pageImages);
       if (outcome.kind !== "document" || textlessPages.length === 0) return outcome;
       if (task.ocr) return { ...outcome, textlessPages };
-      return checkTextLayer(document, textlessPages);
+      const checked = checkTextLayer(document, textlessPages);
+      // A scanned PDF whose pages were rendered is not empty: its page images are its content.
+      if (checked.kind === "refused" && pageImages.length > 0) {
+        return {
+          ...outcome,
+          document: {
+            ...document,
+            text: "",
+            pages: [],
+            warnings: [
+              ...(document.warnings ?? []),
+              `no text layer (${checked.reason.replace(/^no text layer: /, "")}); its page images are loaded`,
+            ],
+          },
+        };
+      }
+      return withPageImages(checked, pageImages);
     }
     if (format === "docx" || format === "pptx" || format === "odt" || format === "epub") {
       const parse = archiveParsers[format];
@@ -136,9 +163,18 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
             source,
             new SourceLocator(decoded.text, { encoding: decoded.encoding, bytes }),
           );
-    const outcome = checkCharacters(document, budgets);
-    if (outcome.kind === "refused" || decoded.warning === undefined) return outcome;
-    return { kind: "document", document: { ...document, warnings: [decoded.warning] } };
+    const checked = checkCharacters(document, budgets);
+    if (checked.kind !== "document") return checked;
+    const imageReferences =
+      task.formatOptions?.images?.embedded && (format === "html" || format === "md")
+        ? (format === "html" ? htmlImageReferences : markdownImageReferences)(decoded.text)
+        : undefined;
+    return {
+      kind: "document",
+      document:
+        decoded.warning === undefined ? document : { ...document, warnings: [decoded.warning] },
+      ...(imageReferences && imageReferences.length > 0 ? { imageReferences } : {}),
+    };
   } catch (error) {
     if (error instanceof Refusal)
       return { kind: "refused", code: error.code, reason: error.message };
@@ -150,7 +186,19 @@ export async function extractDocument(task: ExtractionTask): Promise<ExtractionO
   }
 }
 
-async function extractPdf(task: ExtractionTask, textlessPages: number[]): Promise<LoadedDocument> {
+function withPageImages(
+  outcome: ExtractionOutcome,
+  pageImages: readonly RenderedPage[],
+): ExtractionOutcome {
+  if (outcome.kind !== "document" || pageImages.length === 0) return outcome;
+  return { ...outcome, pageImages };
+}
+
+async function extractPdf(
+  task: ExtractionTask,
+  textlessPages: number[],
+  pageImages: RenderedPage[],
+): Promise<LoadedDocument> {
   const head = Buffer.from(
     task.bytes.buffer,
     task.bytes.byteOffset,
@@ -162,7 +210,15 @@ async function extractPdf(task: ExtractionTask, textlessPages: number[]): Promis
       : "not a PDF";
     throw new Refusal("binary", `${what} (no %PDF- header in its first 1,024 bytes)`);
   }
-  return parsePdf(task.id, task.source, task.bytes, task.budgets, textlessPages);
+  return parsePdf(
+    task.id,
+    task.source,
+    task.bytes,
+    task.budgets,
+    textlessPages,
+    resolvePdfOptions(task.formatOptions?.pdf),
+    pageImages,
+  );
 }
 
 /** Bytes of the byte-order mark the decoder dropped (offsets into the file count them). */

@@ -1,3 +1,5 @@
+import type { EmbeddedImageOptions } from "./embedded-image-options.ts";
+
 /** How a CSV / TSV file becomes documents. */
 export interface CsvOptions {
   /**
@@ -27,4 +29,26 @@ export interface JsonRecordOptions {
 export interface FormatOptions {
   readonly csv?: CsvOptions;
   readonly json?: JsonRecordOptions;
+  readonly pdf?: PdfOptions;
+  /** HTML / Markdown images that live in the loaded folder (see `EmbeddedImageOptions`). */
+  readonly images?: EmbeddedImageOptions;
+}
+
+/** Which PDF pages are rendered to images (page image documents, for rerankers that look at pictures). */
+export type PageImagesMode = "none" | "no-text-layer" | "all";
+
+/**
+ * PDF page images. Rendering costs time and bytes (see the README's measurements), so it is
+ * opt-in: "no-text-layer" renders only pages with fewer than 16 non-blank characters of text (a
+ * chart, a figure or a scan the text misses), "all" every page.
+ */
+export interface PdfOptions {
+  /** Default "none". */
+  readonly pageImages?: PageImagesMode;
+  /** Rendering resolution in dots per inch (default 100: a US Letter page is 850 × 1100 pixels). */
+  readonly dpi?: number;
+  /** Pixels one page image may have; a larger page is rendered at a lower resolution to fit (default 4,194,304 = 2048²). */
+  readonly maxImagePixels?: number;
+  /** Bytes one encoded page image may have; a larger one is left out with a warning (default 8 MiB). */
+  readonly maxImageBytes?: number;
 }

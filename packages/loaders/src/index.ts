@@ -1,6 +1,16 @@
 export { alignToSource } from "./align-to-source.ts";
 export { type DecodedText, decodeText, type RefusedBytes } from "./decode-text.ts";
-export type { CsvOptions, FormatOptions, JsonRecordOptions } from "./format-options.ts";
+export {
+  defaultEmbeddedImageOptions,
+  type EmbeddedImageOptions,
+} from "./embedded-image-options.ts";
+export type {
+  CsvOptions,
+  FormatOptions,
+  JsonRecordOptions,
+  PageImagesMode,
+  PdfOptions,
+} from "./format-options.ts";
 export { HtmlTextIndex } from "./html-text-index.ts";
 export { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 export { defaultBudgets, type LoadBudgets } from "./load-budgets.ts";
@@ -24,6 +34,8 @@ export type {
   VerbatimRun,
 } from "./loaded-document.ts";
 export type { OcrFunction, OcrPageImage, OcrRequest } from "./ocr.ts";
+export { pageImageId } from "./page-image-document.ts";
+export { defaultPdfOptions } from "./pdf-page-images.ts";
 export { printablePath } from "./printable-path.ts";
 export { resolveSegments } from "./resolve-segments.ts";
 export {

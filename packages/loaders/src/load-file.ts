@@ -1,15 +1,19 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { basename, dirname, extname } from "node:path";
 import { documentIdSchema, parseWithSchema } from "@hybrid-rag/core";
+import { resolveEmbeddedImageOptions } from "./embedded-image-options.ts";
 import type { ExtractedFormat } from "./extract-document.ts";
 import { sharedExtractionThread } from "./extraction-thread.ts";
 import type { FormatOptions } from "./format-options.ts";
 import { keepFirstOfEachId } from "./keep-first-of-each-id.ts";
 import { type LoadBudgets, resolveBudgets } from "./load-budgets.ts";
+import { loadEmbeddedImages } from "./load-embedded-images.ts";
 import { readJsonLines } from "./load-json-lines.ts";
-import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
+import type { LoadedDocument, LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import { type OcrFunction, type OcrPageImage, withOcrText } from "./ocr.ts";
+import { pageImageDocument } from "./page-image-document.ts";
+import { resolvePdfOptions } from "./pdf-page-images.ts";
 import { printablePath } from "./printable-path.ts";
 
 /** The budgets one file may use (see `LoadBudgets`; every one has a default) and per-format settings. */
@@ -67,6 +71,8 @@ export async function* readFileResults(
   formatOptions: FormatOptions = {},
   ocr?: OcrFunction,
   unchangedFile?: UnchangedFile,
+  /** The folder embedded images must live in (default: the file's own folder). */
+  imageRoot: string = dirname(path),
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -123,18 +129,52 @@ export async function* readFileResults(
     yield skip("unreadable", "the extraction thread answered with images, not a document");
     return;
   }
+  const renderedPages = outcome.pageImages ?? [];
   const document =
     ocr && outcome.textlessPages && outcome.textlessPages.length > 0
       ? await withOcrText(outcome.document, outcome.textlessPages, ocr, (page) =>
           pageImages(path, id, read.bytes, budgets, page),
         )
       : outcome.document;
-  if (document.text.trim().length === 0) {
-    const hint = format === "pdf" ? " (a scanned PDF needs OCR first)" : "";
-    yield skip("empty", `no text could be extracted${hint}`);
-    return;
+  let titled: LoadedDocument = {
+    ...document,
+    fileSha256,
+    title: document.title || basename(path, extname(path)),
+  };
+  const embedded =
+    outcome.imageReferences && outcome.imageReferences.length > 0
+      ? await loadEmbeddedImages(
+          titled,
+          outcome.imageReferences,
+          imageRoot,
+          resolveEmbeddedImageOptions(formatOptions.images),
+        )
+      : undefined;
+  if (embedded && embedded.warnings.length > 0) {
+    titled = { ...titled, warnings: [...(titled.warnings ?? []), ...embedded.warnings] };
   }
-  yield { ...document, fileSha256, title: document.title || basename(path, extname(path)) };
+  if (document.text.trim().length === 0) {
+    if (renderedPages.length === 0) {
+      const hint = format === "pdf" ? " (a scanned PDF needs OCR first, or pdf.pageImages)" : "";
+      yield skip("empty", `no text could be extracted${hint}`);
+      return;
+    }
+  } else {
+    yield titled;
+    if (embedded) yield* embedded.documents;
+  }
+  // Without a text document, the images carry what the reader noticed (e.g. no text layer).
+  const carried = document.text.trim().length === 0 ? document.warnings : undefined;
+  for (const rendered of renderedPages) {
+    const image = pageImageDocument(titled, rendered);
+    if (image) yield carried ? { ...image, warnings: carried } : image;
+    else {
+      yield skip(
+        "unsupported",
+        `page ${rendered.page}'s image document id ("${id}#page=${rendered.page}") is over core's 512-byte id limit (a shorter path keeps it)`,
+      );
+    }
+  }
 }
 
 /** The images of one PDF page, decoded on the extraction thread (within the file's budgets). */
@@ -228,5 +268,7 @@ export function formatOptionsOf(options: FormatOptions): FormatOptions {
   return {
     ...(options.csv ? { csv: options.csv } : {}),
     ...(options.json ? { json: options.json } : {}),
+    ...(options.pdf ? { pdf: resolvePdfOptions(options.pdf) } : {}),
+    ...(options.images ? { images: resolveEmbeddedImageOptions(options.images) } : {}),
   };
 }

@@ -214,6 +214,7 @@ class Walk {
         this.#formatOptions,
         this.#ocr,
         this.#unchangedFile,
+        this.#folder,
       );
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");

@@ -1,6 +1,14 @@
 import { getDocumentProxy, getMeta } from "unpdf";
 import type { LoadedDocument } from "./loaded-document.ts";
 import { outlineHeadings, readOutline } from "./pdf-outline.ts";
+import {
+  defaultPdfOptions,
+  pdfCanvasFactory,
+  type RenderedPage,
+  type ResolvedPdfOptions,
+  renderPdfPage,
+  wantsPageImage,
+} from "./pdf-page-images.ts";
 import { Refusal } from "./refusal.ts";
 import { resolveSegments } from "./resolve-segments.ts";
 import { SourceLocator } from "./source-locator.ts";
@@ -21,15 +29,22 @@ export async function parsePdf(
   budgets: { readonly maxPages: number; readonly maxCharacters: number },
   /** Filled with the pages that have no text layer (scanned), for the caller to report or OCR. */
   textlessPages: number[] = [],
+  pdfOptions: ResolvedPdfOptions = defaultPdfOptions,
+  /** Filled with the page images `pdfOptions.pageImages` asks for. */
+  renderedPages: RenderedPage[] = [],
 ): Promise<LoadedDocument> {
   // pdf.js refuses a Buffer; a view of the same bytes is enough (this copy is the thread's own).
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const pdf = await getDocumentProxy(data).catch((error: unknown) => {
-    if ((error as { name?: unknown }).name === "PasswordException") {
-      throw new Refusal("encrypted", "an encrypted PDF (it needs a password to be read)");
-    }
-    throw error;
-  });
+  // The canvas module is loaded only when pages are rendered: text-only loads pay nothing.
+  const CanvasFactory = pdfOptions.pageImages === "none" ? undefined : await pdfCanvasFactory();
+  const pdf = await getDocumentProxy(data, CanvasFactory ? { CanvasFactory } : {}).catch(
+    (error: unknown) => {
+      if ((error as { name?: unknown }).name === "PasswordException") {
+        throw new Refusal("encrypted", "an encrypted PDF (it needs a password to be read)");
+      }
+      throw error;
+    },
+  );
   try {
     if (pdf.numPages > budgets.maxPages) {
       throw new Refusal(
@@ -42,6 +57,7 @@ export async function parsePdf(
     const pageTexts = new Map<number, SourceLocator>();
     const itemTops = new Map<number, Array<readonly [number, number]>>();
     let characters = 0;
+    const warnings: string[] = [];
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       const content = await page.getTextContent();
@@ -57,6 +73,10 @@ export async function parsePdf(
       itemTops.set(number, tops);
       pageTexts.set(number, new SourceLocator(pageText, { lines: false }));
       if (await lacksTextLayer(page, pageText)) textlessPages.push(number);
+      if (CanvasFactory && wantsPageImage(pdfOptions.pageImages, pageText)) {
+        const rendered = await renderPdfPage(page, number, pdfOptions, CanvasFactory, warnings);
+        if (rendered) renderedPages.push(rendered);
+      }
       page.cleanup();
       characters += pageText.length;
       if (characters > budgets.maxCharacters) {
@@ -83,6 +103,7 @@ export async function parsePdf(
       pages: pageHints,
       segments: resolveSegments(segments, (segment) => pageTexts.get(segment.page ?? 0)!),
       encoding: "utf-8",
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   } finally {
     // Frees the worker-side document (fonts, parsed pages).

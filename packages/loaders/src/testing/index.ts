@@ -1,3 +1,4 @@
+export { type ChartPdfOptions, createChartPdf } from "./create-chart-pdf.ts";
 export { createScannedPdf, type ScannedPdfOptions } from "./create-scanned-pdf.ts";
 export {
   createTestDocx,
