@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg, platform, release } from "node:os";
+import { type CorpusSpec, loadCorpus } from "./corpus-spec.ts";
+import type { MeasureSettings, SystemMeasurement } from "./measure-system.ts";
+import { type CorpusResult, medianMeasurement, type PeersResults } from "./results.ts";
+import { runChild } from "./run-child.ts";
+import { systems } from "./systems.ts";
+
+export interface BenchmarkOptions {
+  readonly corpora: readonly CorpusSpec[];
+  readonly systems: readonly string[];
+  readonly runs: number;
+  readonly settings: MeasureSettings;
+  readonly command: string;
+  /** Called after each measurement (progress on stderr). */
+  readonly onMeasurement?: (
+    corpus: string,
+    system: string,
+    run: number,
+    result: SystemMeasurement,
+  ) => void;
+}
+
+const peerPackages = ["@lancedb/lancedb", "@orama/orama", "minisearch", "flexsearch"];
+
+function installedVersion(name: string): string {
+  const require = createRequire(import.meta.url);
+  let folder = require.resolve(name);
+  // The package's own package.json: walk up from its entry point to the folder named after it.
+  folder = folder.slice(
+    0,
+    folder.lastIndexOf(`/node_modules/${name}/`) + `/node_modules/${name}/`.length,
+  );
+  return (JSON.parse(readFileSync(`${folder}package.json`, "utf8")) as { version: string }).version;
+}
+
+/**
+ * Every system on every corpus, `runs` times, each measurement in its own process. Runs are
+ * rounds: round r measures every system once, in an order rotated by r, so slow drift of a
+ * shared machine's load spreads over all systems instead of landing on one.
+ */
+export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResults> {
+  const chosen = systems.filter((system) => options.systems.includes(system.id));
+  const loadBefore = loadavg()[0]!;
+  const corpora: CorpusResult[] = [];
+  for (const spec of options.corpora) {
+    // The parent loads the corpus once: counts for the table, and SciFact's vector cache filled.
+    const corpus = await loadCorpus(spec);
+    const runs = new Map<string, SystemMeasurement[]>(chosen.map((system) => [system.id, []]));
+    for (let round = 0; round < options.runs; round++) {
+      const order = chosen.map((_, index) => chosen[(index + round) % chosen.length]!);
+      for (const system of order) {
+        const result = await runChild(system.id, spec, options.settings);
+        runs.get(system.id)!.push(result);
+        options.onMeasurement?.(corpus.name, system.id, round + 1, result);
+      }
+    }
+    corpora.push({
+      name: corpus.name,
+      documents: corpus.documents.length,
+      queries: corpus.queries.length,
+      vectors: corpus.vectors.source,
+      systems: chosen.map((system) => ({
+        id: system.id,
+        label: system.label,
+        kind: system.kind,
+        runs: runs.get(system.id)!,
+        median: medianMeasurement(runs.get(system.id)!),
+      })),
+    });
+  }
+  return {
+    command: options.command,
+    date: new Date().toISOString().slice(0, 10),
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
+      cores: cpus().length,
+      node: process.versions.node,
+      platform: `${platform()} ${release()}`,
+      loadAverage: [loadBefore, loadavg()[0]!],
+    },
+    settings: { runs: options.runs, ...options.settings },
+    peers: Object.fromEntries(peerPackages.map((name) => [name, installedVersion(name)])),
+    corpora,
+  };
+}
