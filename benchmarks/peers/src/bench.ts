@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { CorpusSpec } from "./corpus-spec.ts";
+import { mergeResults } from "./merge-results.ts";
 import { committedResults, writeTables } from "./readme-files.ts";
 import { runBenchmark } from "./run-benchmark.ts";
 import { defaultVectorCache } from "./scifact-corpus.ts";
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     },
     results: { type: "string", default: committedResults },
     "no-readme": { type: "boolean", default: false },
+    merge: { type: "boolean", default: false },
   },
 });
 
@@ -90,7 +92,8 @@ const results = await runBenchmark({
       `${corpus} · ${system} · run ${run}: nDCG@10 ${result.ndcgAt10.toFixed(4)}, build ${result.buildSeconds.toFixed(2)} s, ${result.queriesPerSecond.toFixed(1)} q/s`,
     ),
 });
+const written = values.merge ? await mergeResults(values.results, results) : results;
 await mkdir(dirname(values.results), { recursive: true });
-await writeFile(values.results, `${JSON.stringify(results, null, 2)}\n`);
-if (!values["no-readme"]) await writeTables(results);
+await writeFile(values.results, `${JSON.stringify(written, null, 2)}\n`);
+if (!values["no-readme"]) await writeTables(written);
 console.log(`results: ${values.results}`);

@@ -11,7 +11,7 @@ const rate = (value: number) =>
 export function renderTables(results: PeersResults): string {
   const { machine, settings } = results;
   const lines = [
-    `\`${results.command}\` (${results.date}; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage[0].toFixed(1)} before, ${machine.loadAverage[1].toFixed(1)} after).`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform}.`,
     `Medians of ${settings.runs} runs, each system in its own process; q/s: top-${settings.topK}, one query at a time, after ${settings.warmUpPasses} warm-up passes over the same ${settings.timedQueries} queries for every system.`,
     `Peers: ${Object.entries(results.peers)
       .map(([name, version]) => `${name} ${version}`)
@@ -21,6 +21,7 @@ export function renderTables(results: PeersResults): string {
     lines.push(
       "",
       `**${corpus.name}**: ${corpus.documents.toLocaleString("en")} documents, ${corpus.queries.toLocaleString("en")} judged queries; vectors: ${corpus.vectors}.`,
+      `\`${corpus.command}\` (${corpus.date}; load average ${corpus.loadAverage[0].toFixed(1)} before, ${corpus.loadAverage[1].toFixed(1)} after).`,
       "",
       "| query | system | nDCG@10 | recall@100 | build s | RSS Δ MiB | heap Δ MiB | q/s |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",

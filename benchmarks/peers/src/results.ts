@@ -13,23 +13,26 @@ export interface SystemResult {
 
 export interface CorpusResult {
   readonly name: string;
+  /** The command that measured this corpus, when, and the 1-minute load average before and after. */
+  readonly command: string;
+  readonly date: string;
+  readonly loadAverage: readonly [number, number];
   readonly documents: number;
   readonly queries: number;
   readonly vectors: string;
   readonly systems: readonly SystemResult[];
 }
 
-/** What `pnpm bench` writes (`results/peers.json`) and the tables are rendered from. */
+/**
+ * What `pnpm bench` writes (`results/peers.json`) and the tables are rendered from. With
+ * `--merge`, a run replaces the corpora it measured and keeps the others (same machine only).
+ */
 export interface PeersResults {
-  readonly command: string;
-  readonly date: string;
   readonly machine: {
     readonly cpu: string;
     readonly cores: number;
     readonly node: string;
     readonly platform: string;
-    /** 1-minute load average before and after the benchmark (the machine may be shared). */
-    readonly loadAverage: readonly [number, number];
   };
   readonly settings: {
     readonly runs: number;

@@ -42,9 +42,9 @@ function installedVersion(name: string): string {
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResults> {
   const chosen = systems.filter((system) => options.systems.includes(system.id));
-  const loadBefore = loadavg()[0]!;
   const corpora: CorpusResult[] = [];
   for (const spec of options.corpora) {
+    const loadBefore = loadavg()[0]!;
     // The parent loads the corpus once: counts for the table, and SciFact's vector cache filled.
     const corpus = await loadCorpus(spec);
     const runs = new Map<string, SystemMeasurement[]>(chosen.map((system) => [system.id, []]));
@@ -58,6 +58,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
     }
     corpora.push({
       name: corpus.name,
+      command: options.command,
+      date: new Date().toISOString().slice(0, 10),
+      loadAverage: [loadBefore, loadavg()[0]!],
       documents: corpus.documents.length,
       queries: corpus.queries.length,
       vectors: corpus.vectors.source,
@@ -71,14 +74,11 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
     });
   }
   return {
-    command: options.command,
-    date: new Date().toISOString().slice(0, 10),
     machine: {
       cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
       cores: cpus().length,
       node: process.versions.node,
       platform: `${platform()} ${release()}`,
-      loadAverage: [loadBefore, loadavg()[0]!],
     },
     settings: { runs: options.runs, ...options.settings },
     peers: Object.fromEntries(peerPackages.map((name) => [name, installedVersion(name)])),
