@@ -6,6 +6,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import type { CorpusSpec } from "./corpus-spec.ts";
 import { mergeResults } from "./merge-results.ts";
 import { committedResults, writeTables } from "./readme-files.ts";
+import type { PeersResults } from "./results.ts";
 import { runBenchmark } from "./run-benchmark.ts";
 import { defaultVectorCache } from "./scifact-corpus.ts";
 import { systems } from "./systems.ts";
@@ -75,25 +76,31 @@ const corpora: CorpusSpec[] = values.corpus.split(",").map((name) => {
   );
 });
 
-const results = await runBenchmark({
-  corpora,
-  systems: chosen,
-  runs: positiveInteger("runs"),
-  settings: {
-    timedQueries: positiveInteger("timed-queries"),
-    warmUpPasses: positiveInteger("warm-up-passes"),
-    minTimedSeconds: Number(values["min-timed-seconds"]),
-    topK: positiveInteger("top-k"),
-  },
-  command:
-    `pnpm --filter @hybrid-rag/benchmark-peers bench ${process.argv.slice(2).join(" ")}`.trim(),
-  onMeasurement: (corpus, system, run, result) =>
-    console.error(
-      `${corpus} · ${system} · run ${run}: nDCG@10 ${result.ndcgAt10.toFixed(4)}, build ${result.buildSeconds.toFixed(2)} s, ${result.queriesPerSecond.toFixed(1)} q/s`,
-    ),
-});
-const written = values.merge ? await mergeResults(values.results, results) : results;
-await mkdir(dirname(values.results), { recursive: true });
-await writeFile(values.results, `${JSON.stringify(written, null, 2)}\n`);
-if (!values["no-readme"]) await writeTables(written);
+const write = async (results: PeersResults) => {
+  const written = values.merge ? await mergeResults(values.results, results) : results;
+  await mkdir(dirname(values.results), { recursive: true });
+  await writeFile(values.results, `${JSON.stringify(written, null, 2)}\n`);
+  if (!values["no-readme"]) await writeTables(written);
+};
+// Written after every round (medians of the runs done so far), then once more at the end.
+await write(
+  await runBenchmark({
+    corpora,
+    systems: chosen,
+    runs: positiveInteger("runs"),
+    settings: {
+      timedQueries: positiveInteger("timed-queries"),
+      warmUpPasses: positiveInteger("warm-up-passes"),
+      minTimedSeconds: Number(values["min-timed-seconds"]),
+      topK: positiveInteger("top-k"),
+    },
+    command:
+      `pnpm --filter @hybrid-rag/benchmark-peers bench ${process.argv.slice(2).join(" ")}`.trim(),
+    onRound: write,
+    onMeasurement: (corpus, system, run, result) =>
+      console.error(
+        `${corpus} · ${system} · run ${run}: nDCG@10 ${result.ndcgAt10.toFixed(4)}, build ${result.buildSeconds.toFixed(2)} s, ${result.queriesPerSecond.toFixed(1)} q/s`,
+      ),
+  }),
+);
 console.log(`results: ${values.results}`);

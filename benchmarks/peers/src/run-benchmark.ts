@@ -13,6 +13,11 @@ export interface BenchmarkOptions {
   readonly runs: number;
   readonly settings: MeasureSettings;
   readonly command: string;
+  /**
+   * Called after every round with the results so far (each system's medians over the runs done),
+   * so that an interrupted benchmark still leaves what it measured.
+   */
+  readonly onRound?: (results: PeersResults) => Promise<void>;
   /** Called after each measurement (progress on stderr). */
   readonly onMeasurement?: (
     corpus: string,
@@ -43,20 +48,26 @@ function installedVersion(name: string): string {
 export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResults> {
   const chosen = systems.filter((system) => options.systems.includes(system.id));
   const corpora: CorpusResult[] = [];
+  const machine = {
+    cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
+    cores: cpus().length,
+    node: process.versions.node,
+    platform: `${platform()} ${release()}`,
+  };
+  const settings = { runs: options.runs, ...options.settings };
+  const peers = Object.fromEntries(peerPackages.map((name) => [name, installedVersion(name)]));
+  const resultsWith = (current: readonly CorpusResult[]): PeersResults => ({
+    machine,
+    settings,
+    peers,
+    corpora: current,
+  });
   for (const spec of options.corpora) {
     const loadBefore = loadavg()[0]!;
     // The parent loads the corpus once: counts for the table, and SciFact's vector cache filled.
     const corpus = await loadCorpus(spec);
     const runs = new Map<string, SystemMeasurement[]>(chosen.map((system) => [system.id, []]));
-    for (let round = 0; round < options.runs; round++) {
-      const order = chosen.map((_, index) => chosen[(index + round) % chosen.length]!);
-      for (const system of order) {
-        const result = await runChild(system.id, spec, options.settings);
-        runs.get(system.id)!.push(result);
-        options.onMeasurement?.(corpus.name, system.id, round + 1, result);
-      }
-    }
-    corpora.push({
+    const corpusResult = (): CorpusResult => ({
       name: corpus.name,
       command: options.command,
       date: new Date().toISOString().slice(0, 10),
@@ -72,16 +83,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
         median: medianMeasurement(runs.get(system.id)!),
       })),
     });
+    for (let round = 0; round < options.runs; round++) {
+      const order = chosen.map((_, index) => chosen[(index + round) % chosen.length]!);
+      for (const system of order) {
+        const result = await runChild(system.id, spec, options.settings);
+        runs.get(system.id)!.push(result);
+        options.onMeasurement?.(corpus.name, system.id, round + 1, result);
+      }
+      await options.onRound?.(resultsWith([...corpora, corpusResult()]));
+    }
+    corpora.push(corpusResult());
   }
-  return {
-    machine: {
-      cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
-      cores: cpus().length,
-      node: process.versions.node,
-      platform: `${platform()} ${release()}`,
-    },
-    settings: { runs: options.runs, ...options.settings },
-    peers: Object.fromEntries(peerPackages.map((name) => [name, installedVersion(name)])),
-    corpora,
-  };
+  return resultsWith(corpora);
 }
