@@ -4,7 +4,7 @@ import { readSection, replaceSection } from "./readme-section.ts";
 import { renderTables } from "./render-tables.ts";
 import type { PeersResults } from "./results.ts";
 
-export const committedResults = fileURLToPath(new URL("../results/peers.json", import.meta.url));
+export const committedResults = fileURLToPath(new URL("../results.json", import.meta.url));
 
 /** The READMEs that show the peer table: the package's own and the root README's performance section. */
 export const readmesWithTable = [

@@ -24,7 +24,7 @@ export interface CorpusResult {
 }
 
 /**
- * What `pnpm bench` writes (`results/peers.json`) and the tables are rendered from. With
+ * What `pnpm bench` writes (`results.json`) and the tables are rendered from. With
  * `--merge`, a run replaces the corpora it measured and keeps the others (same machine only).
  */
 export interface PeersResults {
