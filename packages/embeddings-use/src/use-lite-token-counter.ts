@@ -8,9 +8,10 @@ export interface UseLiteTokenCounter {
 
 /**
  * Counts the tokens USE-lite's tokenizer makes of a whole text (not cut at `maxTokens`), in time
- * linear in its length. The tokenizer's lattice is quadratic in the text's length (it copies the
- * rest of the text at every position), so a long text is counted in windows of at most
- * `maxTokens - 1` characters cut at a space: it writes every space as the word-boundary piece
+ * linear in its length. The embedder's count stops at `maxTokens`, so a long text is counted in
+ * windows of at most `maxTokens - 1` characters cut at a space (the USE package's own tokenizer
+ * was also quadratic in the text's length; ours is linear, see sentence-piece-encoder.ts): it
+ * writes every space as the word-boundary piece
  * `▁`, which only ever starts a piece, so the counts of the windows add up exactly. A run of
  * more than `maxTokens - 1` characters without a space is cut inside a word and may count a
  * token more per cut (chunks come out slightly smaller, never larger).

@@ -1,5 +1,5 @@
 import { parseWithSchema } from "@hybrid-rag/core";
-import { Tokenizer } from "@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js";
+import { sentencePieceEncoder } from "./sentence-piece-encoder.ts";
 import { readUseLiteModelFiles, type UseLiteVocabulary } from "./use-lite-model-files.ts";
 import { type UseLiteEmbedderOptions, useLiteEmbedderSchema } from "./use-lite-options.ts";
 
@@ -11,10 +11,11 @@ export function useLiteEncoder(
   vocabulary: UseLiteVocabulary,
   maxTokens: number,
 ): (text: string) => number[] {
-  const tokenizer = new Tokenizer(vocabulary as Array<[string, number]>);
+  // The USE package's Tokenizer's ids, in linear time (see sentence-piece-encoder.ts).
+  const tokenize = sentencePieceEncoder(vocabulary);
   const emptyEncoding = [vocabulary.findIndex(([piece]) => piece === wordBoundaryPiece)];
   return (text) => {
-    const ids = tokenizer.encode(text).slice(0, maxTokens);
+    const ids = tokenize(text).slice(0, maxTokens);
     return ids.length > 0 ? ids : emptyEncoding;
   };
 }

@@ -1,0 +1,98 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg, platform, release } from "node:os";
+import { type CorpusSpec, loadCorpus } from "./corpus-spec.ts";
+import type { MeasureSettings, SystemMeasurement } from "./measure-system.ts";
+import { type CorpusResult, medianMeasurement, type PeersResults } from "./results.ts";
+import { runChild } from "./run-child.ts";
+import { systems } from "./systems.ts";
+
+export interface BenchmarkOptions {
+  readonly corpora: readonly CorpusSpec[];
+  readonly systems: readonly string[];
+  readonly runs: number;
+  readonly settings: MeasureSettings;
+  readonly command: string;
+  /**
+   * Called after every round with the results so far (each system's medians over the runs done),
+   * so that an interrupted benchmark still leaves what it measured.
+   */
+  readonly onRound?: (results: PeersResults) => Promise<void>;
+  /** Called after each measurement (progress on stderr). */
+  readonly onMeasurement?: (
+    corpus: string,
+    system: string,
+    run: number,
+    result: SystemMeasurement,
+  ) => void;
+}
+
+const peerPackages = ["@lancedb/lancedb", "@orama/orama", "minisearch", "flexsearch"];
+
+function installedVersion(name: string): string {
+  const require = createRequire(import.meta.url);
+  let folder = require.resolve(name);
+  // The package's own package.json: walk up from its entry point to the folder named after it.
+  folder = folder.slice(
+    0,
+    folder.lastIndexOf(`/node_modules/${name}/`) + `/node_modules/${name}/`.length,
+  );
+  return (JSON.parse(readFileSync(`${folder}package.json`, "utf8")) as { version: string }).version;
+}
+
+/**
+ * Every system on every corpus, `runs` times, each measurement in its own process. Runs are
+ * rounds: round r measures every system once, in an order rotated by r, so slow drift of a
+ * shared machine's load spreads over all systems instead of landing on one.
+ */
+export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResults> {
+  const chosen = systems.filter((system) => options.systems.includes(system.id));
+  const corpora: CorpusResult[] = [];
+  const machine = {
+    cpu: cpus()[0]?.model.trim() ?? "unknown CPU",
+    cores: cpus().length,
+    node: process.versions.node,
+    platform: `${platform()} ${release()}`,
+  };
+  const settings = { runs: options.runs, ...options.settings };
+  const peers = Object.fromEntries(peerPackages.map((name) => [name, installedVersion(name)]));
+  const resultsWith = (current: readonly CorpusResult[]): PeersResults => ({
+    machine,
+    settings,
+    peers,
+    corpora: current,
+  });
+  for (const spec of options.corpora) {
+    const loadBefore = loadavg()[0]!;
+    // The parent loads the corpus once: counts for the table, and SciFact's vector cache filled.
+    const corpus = await loadCorpus(spec);
+    const runs = new Map<string, SystemMeasurement[]>(chosen.map((system) => [system.id, []]));
+    const corpusResult = (): CorpusResult => ({
+      name: corpus.name,
+      command: options.command,
+      date: new Date().toISOString().slice(0, 10),
+      loadAverage: [loadBefore, loadavg()[0]!],
+      documents: corpus.documents.length,
+      queries: corpus.queries.length,
+      vectors: corpus.vectors.source,
+      systems: chosen.map((system) => ({
+        id: system.id,
+        label: system.label,
+        kind: system.kind,
+        runs: runs.get(system.id)!,
+        median: medianMeasurement(runs.get(system.id)!),
+      })),
+    });
+    for (let round = 0; round < options.runs; round++) {
+      const order = chosen.map((_, index) => chosen[(index + round) % chosen.length]!);
+      for (const system of order) {
+        const result = await runChild(system.id, spec, options.settings);
+        runs.get(system.id)!.push(result);
+        options.onMeasurement?.(corpus.name, system.id, round + 1, result);
+      }
+      await options.onRound?.(resultsWith([...corpora, corpusResult()]));
+    }
+    corpora.push(corpusResult());
+  }
+  return resultsWith(corpora);
+}
