@@ -23,13 +23,7 @@ import {
   type EngineSettings,
 } from "./engine-settings.ts";
 import { defaultPipelines, type PipelineSpec, parsePipelines } from "./pipelines.ts";
-import { choicesOf } from "./spec-flag-options.ts";
-
-/** A flag's choices are the spec schema's; the message names the flag. */
-function choice<const Value extends string>(flag: string, path: Parameters<typeof choicesOf>[0]) {
-  const choices = choicesOf(path) as [Value, ...Value[]];
-  return z.enum(choices, { error: `${flag} must be ${choices.join(", ")}` });
-}
+import { specFlagValue } from "./spec-flag-options.ts";
 
 const integer = (name: string, min: number, max: number) =>
   z.coerce
@@ -56,35 +50,28 @@ export const cliOptionsSchema = z.strictObject({
   backend: z
     .enum(["embedded", "servers"], { error: '--backend must be "embedded" or "servers"' })
     .default("embedded"),
-  analyzer: choice<SparseSpec["analyzer"]>("--analyzer", "sparse.analyzer").default("standard"),
-  k1: number("--k1").pipe(z.number().min(0, "--k1 must be ≥ 0")).default(1.2),
-  b: number("--b")
-    .pipe(z.number().min(0, "--b must be between 0 and 1").max(1, "--b must be between 0 and 1"))
-    .default(0.75),
+  analyzer: specFlagValue<SparseSpec["analyzer"]>("sparse.analyzer", "standard"),
+  k1: specFlagValue<number>("sparse.k1", 1.2),
+  b: specFlagValue<number>("sparse.b", 0.75),
   embeddingModel: z.string().default(defaultEmbeddingModel),
   /** A directory, or false (`--no-embedding-cache`). */
   embeddingCache: z.union([z.string().min(1), z.boolean()]).default(true),
   rerankerModel: z.string().default(defaultRerankerModel),
-  embeddingApi: choice<EmbedderSpec["api"]>("--embedding-api", "embedder.api").default("nim"),
+  embeddingApi: specFlagValue<EmbedderSpec["api"]>("embedder.api", "nim"),
   embeddingEndpointModel: z.string().min(1).optional(),
-  embeddingDimension: integer("--embedding-dimension", 1, 65_536).optional(),
-  rerankerApi: choice<RerankerSpec["api"]>("--reranker-api", "reranker.api").default("nim"),
+  embeddingDimension: specFlagValue<number>("embedder.dimension").optional(),
+  rerankerApi: specFlagValue<RerankerSpec["api"]>("reranker.api", "nim"),
   rerankerEndpointModel: z.string().min(1).optional(),
-  executionProvider: choice<ExecutionProviderChoice>(
-    "--execution-provider",
-    "executionProvider",
-  ).default("auto"),
-  embeddingPrefixes: choice<NonNullable<EmbedderSpec["prefixes"]>>(
-    "--embedding-prefixes",
-    "embedder.prefixes",
-  ).optional(),
+  executionProvider: specFlagValue<ExecutionProviderChoice>("executionProvider", "auto"),
+  embeddingPrefixes:
+    specFlagValue<NonNullable<EmbedderSpec["prefixes"]>>("embedder.prefixes").optional(),
   fusion: z
     .enum(fusionMethods as [FusionMethod, ...FusionMethod[]], {
       error: `--fusion must be one of ${fusionMethods.join(", ")}`,
     })
     .default("rrf"),
-  rrfK: number("--rrf-k").pipe(z.number().gt(0, "--rrf-k must be > 0")).default(60),
-  normalizer: choice<Normalizer>("--normalizer", "fusion.normalizer").default("min-max"),
+  rrfK: specFlagValue<number>("fusion.k", 60),
+  normalizer: specFlagValue<Normalizer>("fusion.normalizer", "min-max"),
   fusionWeights: z.string().optional(),
   maxQueries: integer("--max-queries", 1, Number.MAX_SAFE_INTEGER).optional(),
   cacheDir: z.string().optional(),

@@ -290,7 +290,7 @@ describe("bench CLI, end to end on a generated BEIR folder", () => {
     expect(err.join("")).toMatch(/Unknown pipeline "dense\+bogus"/);
     const second = capture();
     expect(await runCli(["--dataset", dataset, "--b", "2"], second.io)).toBe(2);
-    expect(second.err.join("")).toMatch(/--b must be between 0 and 1/);
+    expect(second.err.join("")).toMatch(/--b: b must be between 0 and 1/);
     const third = capture();
     expect(await runCli(["--pipelines", "sparse"], third.io)).toBe(2);
     expect(third.err.join("")).toMatch(/--dataset/);

@@ -1,5 +1,6 @@
-import { type SpecFlag, type SpecFlagPath, specFlag } from "@hybrid-rag/pipeline";
+import { type SpecFlag, type SpecFlagPath, specFieldSchema, specFlag } from "@hybrid-rag/pipeline";
 import { type Command, Option } from "commander";
+import { z } from "zod";
 import { defaultEmbeddingModel, defaultRerankerModel } from "./engine-settings.ts";
 
 /**
@@ -50,8 +51,32 @@ export function withBenchmarkSpecFlags(command: Command): Command {
   return command;
 }
 
-/** The choices of a spec flag, for `cliOptionsSchema` (the same list `--help` shows). */
-export function choicesOf(path: SpecFlagPath): [string, ...string[]] {
-  const choices = benchmarkSpecFlags.find((flag) => flag.path === path)?.choices ?? [];
-  return choices as [string, ...string[]];
+/**
+ * The check of a spec flag's value in `cliOptionsSchema`: the flag's own parser (numbers), then
+ * the spec schema's rule for that field, the message naming the flag (`--b: b must be between
+ * 0 and 1`). Absent, it is `fallback` (what commander would have filled in).
+ */
+export function specFlagValue<Value>(path: SpecFlagPath, fallback?: Value) {
+  const flag = benchmarkSpecFlags.find((candidate) => candidate.path === path);
+  const field = specFieldSchema(path);
+  if (!flag || !field) throw new Error(`no spec flag with a field schema for ${path}`);
+  return z.unknown().transform((given, context): Value => {
+    if (given === undefined) return fallback as Value;
+    let value: unknown = given;
+    try {
+      value = typeof given === "string" ? flag.parse(given) : given;
+    } catch (error) {
+      context.addIssue({
+        code: "custom",
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return z.NEVER;
+    }
+    const checked = field.safeParse(value);
+    if (checked.success) return checked.data as Value;
+    for (const issue of checked.error.issues) {
+      context.addIssue({ code: "custom", message: `${flag.flag}: ${issue.message}` });
+    }
+    return z.NEVER;
+  });
 }

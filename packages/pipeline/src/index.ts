@@ -92,6 +92,7 @@ export {
   parseWeights,
   type SpecFlag,
   type SpecFlagPath,
+  specFieldSchema,
   specFlag,
   specValueAt,
 } from "./spec-flags.ts";

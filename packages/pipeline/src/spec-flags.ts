@@ -120,6 +120,17 @@ export function specFlag(
   };
 }
 
+/**
+ * The spec schema's own check of one field (optional and default wrappers removed), so an app
+ * that validates a flag's value before building the spec checks it by the same rule and
+ * declares nothing twice. Fields set through a parser of their own (weights) have none.
+ */
+export function specFieldSchema(path: SpecFlagPath): z.ZodType | undefined {
+  const entry: FlagEntry = flagEntries[path];
+  if (entry.parse) return undefined;
+  return unwrap(entry.schema ?? fieldSchema(path)).inner;
+}
+
 /** Reads a field of a spec (input or output) by its dotted path. */
 export function specValueAt(spec: unknown, path: SpecFlagPath): unknown {
   let value: unknown = spec;
