@@ -1,12 +1,9 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { HybridRagError } from "@hybrid-rag/core";
+import { readChecksummedLines } from "./checksummed-lines.ts";
 import { type CollectionManifest, readManifest } from "./collection-manifest.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
 import { readSegmentFile } from "./segment-file.ts";
-import { parentRecordSchema } from "./store-file.ts";
+import { parentRecordSchema, storeFileKind } from "./store-file.ts";
 
 /**
  * The parent records of a saved collection (ids, sources, content and file hashes, signatures)
@@ -23,30 +20,13 @@ export async function readParentRecords(
   if (!manifest) return undefined;
   const parents = new DocumentStore();
   const path = join(directory, manifest.directory, manifest.files.store);
-  const hash = createHash("sha256");
-  try {
-    const lines = createInterface({
-      input: createReadStream(path, "utf8"),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    for await (const line of lines) {
-      hash.update(`${line}\n`);
-      const parent = parentRecordSchema.parse((JSON.parse(line) as { parent?: unknown }).parent);
-      parents.put(parent as ParentRecord, []);
-    }
-  } catch (error) {
-    throw new HybridRagError(
-      "corrupt-data",
-      `${path} is not a usable document store: ${error instanceof Error ? error.message : String(error)}. Re-ingest the documents.`,
-      { cause: error },
-    );
-  }
-  if (hash.digest("hex") !== manifest.files.storeSha256) {
-    throw new HybridRagError(
-      "corrupt-data",
-      `${path} does not match the checksum in the manifest (modified or truncated); re-ingest the documents.`,
-    );
-  }
+  const records = readChecksummedLines(
+    path,
+    manifest.files.storeSha256,
+    (line) => parentRecordSchema.parse((line as { parent?: unknown }).parent),
+    { what: storeFileKind.what },
+  );
+  for await (const parent of records) parents.put(parent as ParentRecord, []);
   for (const segment of manifest.segments ?? []) {
     for await (const entry of readSegmentFile(join(directory, segment.file), segment.sha256)) {
       if ("deleted" in entry) parents.delete(entry.deleted);

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { Chunk } from "@hybrid-rag/chunking";
 import { documentSchema, HybridRagError } from "@hybrid-rag/core";
 import { z } from "zod";
+import { checkedBy, readChecksummedLines } from "./checksummed-lines.ts";
 import type { ParentRecord } from "./document-store.ts";
 import { parentRecordSchema } from "./store-file.ts";
 
@@ -83,42 +82,20 @@ export async function writeSegmentFile(
 }
 
 /** Reads a segment's entries in order, checking its SHA-256 against the manifest's. */
-export async function* readSegmentFile(
+export function readSegmentFile(
   path: string,
   expectedSha256: string,
 ): AsyncGenerator<SegmentEntry> {
-  const hash = createHash("sha256");
-  const lines = createInterface({
-    input: createReadStream(path, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let lineNumber = 0;
-  try {
-    for await (const line of lines) {
-      lineNumber++;
-      hash.update(`${line}\n`);
-      const parsed = entrySchema.safeParse(JSON.parse(line));
-      if (!parsed.success) {
-        throw new Error(`line ${lineNumber}: ${parsed.error.issues[0]?.message}`);
-      }
-      yield parsed.data as SegmentEntry;
-    }
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new HybridRagError(
-      "corrupt-data",
-      missing
-        ? `${path} is missing: the manifest names this checkpoint segment. Restore the collection folder from a backup or re-ingest the documents.`
-        : `${path} is not a usable checkpoint segment: ${error instanceof Error ? error.message : String(error)}. Re-ingest the documents.`,
-      { cause: error },
-    );
-  }
-  if (hash.digest("hex") !== expectedSha256) {
-    throw new HybridRagError(
-      "corrupt-data",
-      `${path} does not match the checksum in the manifest (modified or truncated); re-ingest the documents.`,
-    );
-  }
+  return readChecksummedLines(
+    path,
+    expectedSha256,
+    (value) => checkedBy(entrySchema)(value) as SegmentEntry,
+    {
+      what: "a usable checkpoint segment",
+      whenMissing:
+        "the manifest names this checkpoint segment. Restore the collection folder from a backup or re-ingest the documents.",
+    },
+  );
 }
 
 /** Float32 vectors → base64 (little-endian, as every platform Node runs on). */

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import type { Chunk } from "@hybrid-rag/chunking";
-import { documentSchema, HybridRagError } from "@hybrid-rag/core";
+import { documentSchema } from "@hybrid-rag/core";
 import { z } from "zod";
+import { checkedBy, readChecksummedLines } from "./checksummed-lines.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
 
 export const parentRecordSchema = z.strictObject({
@@ -52,44 +51,18 @@ export async function writeStoreFile(path: string, store: DocumentStore): Promis
   return hash.digest("hex");
 }
 
+/** What errors call the store file, and what to do when it is gone. */
+export const storeFileKind = {
+  what: "a usable document store",
+  whenMissing:
+    "the version folder the manifest names was removed or moved. Restore it from a backup or re-ingest the documents.",
+};
+
 /** Reads a store file, checking its SHA-256 against the manifest and every line's shape. */
 export async function readStoreFile(path: string, expectedSha256: string): Promise<DocumentStore> {
   const store = new DocumentStore();
-  const hash = createHash("sha256");
-  const lines = createInterface({
-    input: createReadStream(path, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let lineNumber = 0;
-  try {
-    for await (const line of lines) {
-      lineNumber++;
-      hash.update(`${line}\n`);
-      const parsed = lineSchema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`line ${lineNumber}: ${parsed.error.issues[0]?.message}`);
-      const { parent, chunks } = parsed.data;
-      store.put(parent as ParentRecord, chunks as Chunk[]);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new HybridRagError(
-        "corrupt-data",
-        `${path} is missing: the version folder the manifest names was removed or moved. Restore it from a backup or re-ingest the documents.`,
-        { cause: error },
-      );
-    }
-    throw new HybridRagError(
-      "corrupt-data",
-      `${path} is not a usable document store: ${error instanceof Error ? error.message : String(error)}. Re-ingest the documents.`,
-      { cause: error },
-    );
-  }
-  if (hash.digest("hex") !== expectedSha256) {
-    throw new HybridRagError(
-      "corrupt-data",
-      `${path} does not match the checksum in the manifest (modified or truncated); re-ingest the documents.`,
-    );
-  }
+  const lines = readChecksummedLines(path, expectedSha256, checkedBy(lineSchema), storeFileKind);
+  for await (const { parent, chunks } of lines)
+    store.put(parent as ParentRecord, chunks as Chunk[]);
   return store;
 }
