@@ -1,5 +1,6 @@
 import type { Document } from "@hybrid-rag/core";
 import { mulberry32 } from "@hybrid-rag/core/internal";
+import { zipfWords } from "@hybrid-rag/core/testing";
 import { loadBeirInMemory } from "@hybrid-rag/eval";
 
 export interface Corpus {
@@ -24,51 +25,7 @@ export async function scifact(folder: string): Promise<Corpus> {
  */
 export function synthetic(documentCount: number): Corpus {
   const next = mulberry32(42);
-  const syllables = [
-    "ka",
-    "lo",
-    "mi",
-    "ne",
-    "ru",
-    "sa",
-    "ti",
-    "vo",
-    "pe",
-    "da",
-    "gu",
-    "ha",
-    "zi",
-    "bo",
-    "fe",
-    "ya",
-  ];
-  const vocabularySize = 200_000;
-  const vocabulary = Array.from({ length: vocabularySize }, (_, rank) => {
-    let word = "";
-    let value = rank + 1;
-    while (value > 0) {
-      word += syllables[value % syllables.length];
-      value = Math.floor(value / syllables.length);
-    }
-    return word;
-  });
-  const cumulative = new Float64Array(vocabularySize);
-  let total = 0;
-  for (let rank = 0; rank < vocabularySize; rank++) {
-    total += 1 / (rank + 1);
-    cumulative[rank] = total;
-  }
-  const drawWord = () => {
-    const target = next() * total;
-    let low = 0;
-    let high = vocabularySize - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (cumulative[middle]! < target) low = middle + 1;
-      else high = middle;
-    }
-    return vocabulary[low]!;
-  };
+  const drawWord = zipfWords(next, 200_000);
   const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   const documents: Document[] = [];
   for (let index = 0; index < documentCount; index++) {

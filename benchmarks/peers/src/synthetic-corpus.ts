@@ -1,4 +1,5 @@
 import { mulberry32 } from "@hybrid-rag/core/internal";
+import { zipfWords } from "@hybrid-rag/core/testing";
 import type { Qrels } from "@hybrid-rag/eval";
 import type { Corpus, CorpusDocument, CorpusQuery } from "./corpus.ts";
 
@@ -9,24 +10,6 @@ export interface SyntheticOptions {
   readonly seed?: number;
 }
 
-const syllables = [
-  "ka",
-  "lo",
-  "mi",
-  "ne",
-  "ru",
-  "sa",
-  "ti",
-  "vo",
-  "pe",
-  "da",
-  "gu",
-  "ha",
-  "zi",
-  "bo",
-  "fe",
-  "ya",
-];
 const vocabularySize = 50_000;
 
 /**
@@ -39,30 +22,7 @@ const vocabularySize = 50_000;
 export function syntheticCorpus(options: SyntheticOptions): Corpus {
   const next = mulberry32(options.seed ?? 42);
   const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
-  const vocabulary = Array.from({ length: vocabularySize }, (_, rank) => {
-    let word = "";
-    for (let value = rank + 1; value > 0; value = Math.floor(value / syllables.length)) {
-      word += syllables[value % syllables.length];
-    }
-    return word;
-  });
-  const cumulative = new Float64Array(vocabularySize);
-  let total = 0;
-  for (let rank = 0; rank < vocabularySize; rank++) {
-    total += 1 / (rank + 1);
-    cumulative[rank] = total;
-  }
-  const drawWord = () => {
-    const target = next() * total;
-    let low = 0;
-    let high = vocabularySize - 1;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (cumulative[middle]! < target) low = middle + 1;
-      else high = middle;
-    }
-    return vocabulary[low]!;
-  };
+  const drawWord = zipfWords(next, vocabularySize);
   const unitVector = (base?: Float32Array, noise = 1): Float32Array => {
     const vector = new Float32Array(options.dimension);
     let norm = 0;

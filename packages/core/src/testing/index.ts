@@ -32,3 +32,4 @@ export {
 export { simpleTokens } from "./simple-tokens.ts";
 export { imageHeaderSamples, tinyPng } from "./tiny-images.ts";
 export { WordOverlapReranker } from "./word-overlap-reranker.ts";
+export { zipfWords } from "./zipf-words.ts";
