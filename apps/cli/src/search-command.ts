@@ -114,8 +114,8 @@ function routeFlagsOf(flags: SearchFlags): SearchRouteFlags {
     candidates: spec.topK?.retrieve ?? 100,
     fusion: fusionChosen ? spec.fusion.method : "rrf",
     rerankerModel: spec.reranker?.model ?? "none",
-    // A serve collapses near-duplicates as a search does by default; every copy is asked here.
-    modelGiven: chosen.has("embedder.model") || flags.keepDuplicates === true,
+    modelGiven: chosen.has("embedder.model"),
+    ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
   };
 }
 

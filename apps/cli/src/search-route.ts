@@ -11,6 +11,8 @@ export interface SearchRouteFlags {
   readonly fusion?: string;
   readonly rerankerModel: string;
   readonly modelGiven?: boolean;
+  /** `--keep-duplicates`: a serve collapses near-duplicates, so it cannot answer this. */
+  readonly keepDuplicates?: boolean;
 }
 
 /**
@@ -28,12 +30,13 @@ export async function searchRoute(
   const sameSettings =
     (flags.fusion ?? "rrf") === "rrf" &&
     flags.modelGiven !== true &&
+    flags.keepDuplicates !== true &&
     flags.rerankerModel === "none";
   if (typeof flags.server === "string") {
     if (!sameSettings) {
       throw new HybridRagError(
         "invalid-argument",
-        `--server ${flags.server} searches with that serve's own models and fusion (RRF): leave out --fusion, --embedding-model and --reranker-model (start the serve with the models you want), or leave --server out to open ${directory} directly.`,
+        `--server ${flags.server} searches with that serve's own models and fusion (RRF): leave out --fusion, --embedding-model, --reranker-model and --keep-duplicates (start the serve with the models you want), or leave --server out to open ${directory} directly.`,
       );
     }
     return flags.server;
