@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,5 +70,49 @@ describe("hybrid-rag ingest and search, the same page in three formats", () => {
     const every = all.split("\n").filter((line) => /^\[\d+\] .*gauge\.(html|txt|pdf)/.test(line));
     expect(new Set(every.map((line) => /gauge\.\w+/.exec(line)?.[0])).size).toBe(3);
     expect(all).not.toContain("also in:");
-  });
+  }, 60_000);
+});
+
+describe("the same page in three formats, searched through a running serve", () => {
+  it("prints the same hits, citations and 'also in' lines as the search run here", async () => {
+    // The collection the test above ingested.
+    const search = async (...flags: string[]) => {
+      const out = captureIo();
+      expect(
+        await runCli(["search", collection, "frayed counterweight cable", ...flags], out),
+      ).toBe(0);
+      expect(out.err()).toBe("");
+      return out.out();
+    };
+    const here = await search("--no-server");
+    expect(here).toMatch(/ {3}also in: .*gauge\.\w+, .*gauge\.\w+\n/);
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, "bin.ts"), "serve", collection, "--port", "0"],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    try {
+      let stderr = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+          const match = / on (http:\/\/\S+) /.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      expect(await search("--server", url)).toBe(here);
+      const json = async (...flags: string[]) =>
+        JSON.parse(await search("--json", ...flags)) as {
+          hits: { alsoIn: unknown; sourceSpan: unknown }[];
+        };
+      const [served, local] = [await json("--server", url), await json("--no-server")];
+      expect(served.hits.map((hit) => [hit.alsoIn, hit.sourceSpan])).toEqual(
+        local.hits.map((hit) => [hit.alsoIn, hit.sourceSpan]),
+      );
+    } finally {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+    }
+  }, 60_000);
 });

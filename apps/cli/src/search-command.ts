@@ -50,10 +50,8 @@ export async function searchCommand(
   }
 }
 
-/** What a search printed: a serve's answer carries no `alsoIn` (its copies are not listed). */
-type PrintedResult = ServerSearchResult & {
-  readonly alsoIn?: Readonly<Record<string, readonly { readonly source: string }[]>>;
-};
+/** What a search printed, run here or by a serve: hits, and each parent's near-duplicate copies. */
+type PrintedResult = ServerSearchResult;
 
 function printResult(
   query: string,
@@ -75,7 +73,7 @@ function printResult(
       id: hit.id,
       score: hit.score,
       ...citationOf(hit),
-      alsoIn: result.alsoIn?.[citationOf(hit).parentId] ?? [],
+      alsoIn: result.alsoIn[citationOf(hit).parentId] ?? [],
       title: hit.document?.title ?? null,
       text: hit.document?.text ?? null,
       sources: hit.sources,
@@ -89,7 +87,7 @@ function printResult(
     io.stdout.write(`No hits for ${escapeForTerminal(JSON.stringify(query))}.\n`);
   for (const hit of result.hits) {
     io.stdout.write(formatHit(hit));
-    const copies = result.alsoIn?.[citationOf(hit).parentId];
+    const copies = result.alsoIn[citationOf(hit).parentId];
     if (copies && copies.length > 0) {
       const sources = copies.map((copy) => escapeForTerminal(copy.source)).join(", ");
       io.stdout.write(`   also in: ${sources}\n`);

@@ -15,11 +15,14 @@ export interface ServerSearchResult {
   readonly hits: Hit[];
   readonly timings: Record<string, number>;
   readonly warnings: string[];
+  /** By parent id: the other documents holding the same text (as a local search lists them). */
+  readonly alsoIn: Readonly<Record<string, readonly { readonly source: string }[]>>;
 }
 
 /**
  * Asks a running `hybrid-rag serve` (`POST /v1/search`) and turns its cited passages back into
- * hits, so `search` prints them exactly as it prints a search it runs itself. Sends
+ * hits (with their original-file spans, page labels and near-duplicate copies), so `search`
+ * prints them exactly as it prints a search it runs itself. Sends
  * `HYBRID_RAG_API_KEY` as the bearer key when it is set.
  */
 export async function searchThroughServer(
@@ -65,10 +68,15 @@ export async function searchThroughServer(
       `${url} answered /v1/search with something that is not a hybrid-rag serve answer (${parsed.error.issues[0]?.message}); check the URL.`,
     );
   }
+  const alsoIn: Record<string, { source: string }[]> = {};
+  for (const passage of parsed.data.passages) {
+    if (passage.alsoIn.length > 0) alsoIn[passage.parentId] = passage.alsoIn;
+  }
   return {
     hits: parsed.data.passages.map(hitOf),
     timings: parsed.data.timings,
     warnings: parsed.data.warnings,
+    alsoIn,
   };
 }
 
@@ -79,14 +87,25 @@ function hitOf(passage: Passage): Hit {
       ? { status: "found", rank: found.rank, score: found.score }
       : { status: "absent" };
   }
+  // The chunk metadata the citation is printed from, as the collection stores it.
+  const span = passage.sourceSpan;
   const metadata: Partial<ChunkMetadata> = {
     parentId: passage.parentId,
     source: passage.source,
     headingPath: passage.headingPath,
     pageStart: passage.pageStart,
     pageEnd: passage.pageEnd,
+    pageLabelStart: passage.pageLabelStart,
+    pageLabelEnd: passage.pageLabelEnd,
     ...(passage.start !== null ? { start: passage.start } : {}),
     ...(passage.end !== null ? { end: passage.end } : {}),
+    sourceCharStart: span?.charStart ?? null,
+    sourceCharEnd: span?.charEnd ?? null,
+    sourceByteStart: span?.byteStart ?? null,
+    sourceByteEnd: span?.byteEnd ?? null,
+    sourceLineStart: span?.lineStart ?? null,
+    sourceLineEnd: span?.lineEnd ?? null,
+    sourceEntry: span?.entry ?? null,
   };
   return {
     id: passage.id,

@@ -1,8 +1,8 @@
 // One phase of `incremental.ts`, in a fresh process so that its time and peak memory are its own:
-//   node incremental-run.ts <folder> <collection directory> <dense: 0|1>
+//   node incremental-run.ts <folder> <collection directory> <embedding model: none|use-lite>
 // Runs `hybrid-rag ingest <folder> --into <dir> --json` in this process (the CLI's own code,
 // loaded from apps/cli) and prints one JSON line: wall time, peak memory, the summary's counts.
-const [folder, directory, dense] = process.argv.slice(2) as [string, string, string];
+const [folder, directory, embeddingModel] = process.argv.slice(2) as [string, string, string];
 // Loaded by URL, not by package: the benchmark does not depend on the CLI app.
 const cliMain = new URL("../../../apps/cli/src/main.ts", import.meta.url).href;
 const { runCli } = (await import(cliMain)) as {
@@ -30,7 +30,7 @@ const code = await runCli(
     "--into",
     directory,
     "--embedding-model",
-    dense === "1" ? "use-lite" : "none",
+    embeddingModel,
     "--no-progress",
     "--json",
   ],

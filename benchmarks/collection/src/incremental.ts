@@ -1,7 +1,7 @@
 // Incremental ingest, measured (issue 27): `hybrid-rag ingest` of a folder of generated documents,
 // then again unchanged (it must write no file), then with 1 % of the files changed (it must write
 // only a segment of them and the manifest). Each phase runs in its own process.
-//   pnpm --filter @hybrid-rag/benchmark-collection bench:incremental [--documents 5000] [--dense]
+//   pnpm --filter @hybrid-rag/benchmark-collection bench:incremental [--documents 5000] [--embedding-model use-lite]
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -9,17 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "@hybrid-rag/core/internal";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 
 const options = new Command()
   .option("--documents <n>", "generated documents", (value) => Number(value), 5000)
-  .option(
-    "--dense",
-    "also a dense side (a hashing embedder: the write path without a model's cost)",
-    false,
+  .addOption(
+    new Option("--embedding-model <name>", "the dense side: none (BM25-only) or USE-lite")
+      .choices(["none", "use-lite"])
+      .default("none"),
   )
   .parse()
-  .opts<{ documents: number; dense: boolean }>();
+  .opts<{ documents: number; embeddingModel: "none" | "use-lite" }>();
 
 const workspace = await mkdtemp(join(tmpdir(), "bench-incremental-"));
 const folder = join(workspace, "docs");
@@ -57,7 +57,7 @@ async function phase(name: string) {
       fileURLToPath(new URL("./incremental-run.ts", import.meta.url)),
       folder,
       directory,
-      options.dense ? "1" : "0",
+      options.embeddingModel,
     ],
     { encoding: "utf8" },
   );
@@ -88,7 +88,7 @@ const total = [...(await files()).values()].reduce(
   0,
 );
 console.log(
-  `hybrid-rag ingest, ${options.documents} documents (${options.dense ? "BM25 + USE-lite" : "BM25-only"}), collection ${(total / 1e6).toFixed(1)} MB`,
+  `hybrid-rag ingest, ${options.documents} documents (${options.embeddingModel === "use-lite" ? "BM25 + USE-lite" : "BM25-only"}), collection ${(total / 1e6).toFixed(1)} MB`,
 );
 console.log(
   "phase                  | time     | ratio | peak RSS | files written | bytes written | added/replaced/unchanged",

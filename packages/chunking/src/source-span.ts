@@ -10,7 +10,9 @@ import {
  * Where a chunk is in the original file: `[charStart, charEnd)` in its decoded characters and
  * `[byteStart, byteEnd)` in its bytes, lines `lineStart`–`lineEnd` (1-based, text formats only).
  * For a PDF the offsets point into the page text of the chunk's first and last page; for JSON
- * Lines / BEIR into the record's `text` field; `entry` names an archive entry (docx, epub).
+ * Lines / BEIR into the record's `text` field; `entry` names an archive entry (docx, pptx, odt,
+ * epub) whose XML the offsets point into. A chunk that runs from one entry into the next (a
+ * slide into its notes, one chapter into the next) points at its part in the first entry.
  */
 export interface SourceSpan {
   readonly charStart: number;
@@ -47,8 +49,11 @@ export function sourceSpanOf(
   // Multi-byte legacy encodings: the loaders keep only runs of one byte per character.
   const rule = widthRuleOf(encoding) ?? "one-byte";
   const first = segmentAt(segments, start, "start");
-  const last = segmentAt(segments, end - 1, "end");
+  let last = segmentAt(segments, end - 1, "end");
   if (first === undefined || last === undefined) return undefined;
+  // Offsets count in one entry: a chunk running on into the next entry (a slide's notes, the
+  // next chapter) points at its part in the entry it starts in.
+  while (last > first && segments[last]!.entry !== segments[first]!.entry) last--;
   const from = startPoint(segments[first]!, Math.max(start, segments[first]!.start), text, rule);
   const to = endPoint(segments[last]!, Math.min(end, segments[last]!.end), text, rule);
   return {

@@ -1,6 +1,7 @@
 import { basename, extname } from "node:path";
 import { documentIdSchema } from "@hybrid-rag/core";
 import Papa from "papaparse";
+import { csvRowPieces } from "./csv-row-pieces.ts";
 import type { CsvOptions } from "./format-options.ts";
 import type { LoadedDocument, LoadResult } from "./loaded-document.ts";
 import { Refusal } from "./refusal.ts";
@@ -21,7 +22,8 @@ export interface CsvRow {
  * row naming the columns. A row's text is one `column: value` line per non-empty field, so a
  * value is found with the name of what it is. With `passage: "row"` every row is a document
  * (`<file id>#<n>`, or the `idColumn` value) that carries its `line`; with `"table"` the file is
- * one document of one block per row. Every block records its span in the decoded file.
+ * one document of one block per row. Every block records its span in the decoded file, and each
+ * value its own (see `csvRowPieces`).
  */
 export function parseCsv(
   id: string,
@@ -36,13 +38,13 @@ export function parseCsv(
   if (header === undefined) return [];
   const columns = header.fields.map((name, index) => name.trim() || `column ${index + 1}`);
   const fileTitle = basename(source, extname(source));
+  // A row's text placed field by field in the file (the plain text when a row cannot be placed).
+  const rowText = (row: CsvRow) =>
+    csvRowPieces(columns, row, content, delimiter) ?? csvRowText(columns, row.fields);
+  const rowSpan = (row: CsvRow) => ({ charStart: row.charStart, charEnd: row.charEnd });
   if (options.passage === "table") {
     const builder = new TextBuilder();
-    for (const row of rows)
-      builder.paragraph(csvRowText(columns, row.fields), {
-        charStart: row.charStart,
-        charEnd: row.charEnd,
-      });
+    for (const row of rows) builder.paragraph(rowText(row), rowSpan(row));
     const { text, segments } = builder.build();
     return [
       {
@@ -75,10 +77,7 @@ export function parseCsv(
   const texts: string[] = [];
   for (const row of rows) {
     const builder = new TextBuilder();
-    builder.paragraph(csvRowText(columns, row.fields), {
-      charStart: row.charStart,
-      charEnd: row.charEnd,
-    });
+    builder.paragraph(rowText(row), rowSpan(row));
     const { text, segments } = builder.build();
     texts.push(text);
     built.push(segments[0] ?? { start: 0, end: 0, charStart: row.charStart, charEnd: row.charEnd });

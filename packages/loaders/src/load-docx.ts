@@ -43,8 +43,8 @@ export async function parseDocx(
       const outline = outlineLevel(block.captured.get("w:outlineLvl")?.["w:val"]);
       const level = outline ?? (style === undefined ? undefined : styleLevels.get(style));
       const span = { charStart: block.charStart, charEnd: block.charEnd, entry: main };
-      if (level === undefined) builder.paragraph(block.text, span);
-      else builder.heading(level, block.text, span);
+      if (level === undefined) builder.paragraph(block.pieces, span);
+      else builder.heading(level, block.pieces, span);
       if (styledTitle === undefined && style !== undefined && styleLevels.get(style) === 0) {
         styledTitle = block.text.trim() || undefined;
       }

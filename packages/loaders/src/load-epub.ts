@@ -65,8 +65,9 @@ export async function parseEpub(
       entries.set(entry, xhtml);
       for (const block of xhtmlBlocks(xhtml)) {
         const span = { charStart: block.charStart, charEnd: block.charEnd, entry };
-        if (block.headingLevel !== undefined) builder.heading(block.headingLevel, block.text, span);
-        else builder.paragraph(block.text, span);
+        if (block.headingLevel !== undefined)
+          builder.heading(block.headingLevel, block.pieces, span);
+        else builder.paragraph(block.pieces, span);
       }
     }
     const { text, headings, segments } = builder.build();

@@ -1,7 +1,8 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import type { JsonRecordOptions } from "./format-options.ts";
 import { documentRecordSchema, type RecordMetadata, recordIdOf } from "./json-lines-record.ts";
-import type { LoadResult } from "./loaded-document.ts";
+import { jsonStringRuns } from "./json-string-runs.ts";
+import type { LoadResult, SourceSegment } from "./loaded-document.ts";
 import { Refusal } from "./refusal.ts";
 import { type SourceEncoding, sourceSegments } from "./source-segments.ts";
 
@@ -11,7 +12,8 @@ import { type SourceEncoding, sourceSegments } from "./source-segments.ts";
  * (strict JSON: no comments, no trailing commas) for the source span of every value. The record
  * fields follow JSON Lines' rule (`_id`/`id`, `text`, `title`, `metadata`; the names are
  * configurable); the text is kept as written, and its segment is the span of its JSON string, so
- * `JSON.parse` of that slice is the text.
+ * `JSON.parse` of that slice is the text; the string's characters written as they read (not
+ * escapes) are its verbatim runs, so a chunk's span is its own part of the string.
  */
 export function parseJsonRecords(
   id: string,
@@ -35,11 +37,23 @@ export function parseJsonRecords(
   // Values come from the native parser (fast); the tree only says where each one is written.
   const parsedRoot: unknown = JSON.parse(content);
   const results: LoadResult[] = [];
+  // Each text's runs as written in its string literal: a chunk maps to its own characters.
+  const literals = records.map(({ node }) => {
+    const text = propertyNode(node, textField);
+    return text?.type === "string" ? jsonStringRuns(content, text.offset, text.length) : undefined;
+  });
   const located = sourceSegments(
-    records.map(({ node }) => {
+    records.map(({ node }, index) => {
       const text = propertyNode(node, textField);
       const at = text ?? node;
-      return { start: 0, end: 0, charStart: at.offset, charEnd: at.offset + at.length };
+      const literal = literals[index];
+      return {
+        start: 0,
+        end: literal?.decodedLength ?? 0,
+        charStart: at.offset,
+        charEnd: at.offset + at.length,
+        ...(literal ? { verbatim: literal.runs } : {}),
+      };
     }),
     content,
     encoding,
@@ -83,7 +97,12 @@ export function parseJsonRecords(
         : {}),
       headings: [],
       pages: [],
-      segments: [{ ...segment, end: record.text.length }],
+      // Runs only where the literal decodes to the text kept (its length agrees).
+      segments: [
+        segment.end === record.text.length
+          ? segment
+          : { ...withoutRuns(segment), end: record.text.length },
+      ],
       line: segment.lineStart ?? 1,
     });
   }
@@ -159,4 +178,9 @@ function recordFields(
     title: value(options.titleField ?? "title"),
     metadata: value("metadata"),
   };
+}
+
+function withoutRuns(segment: SourceSegment): SourceSegment {
+  const { verbatim: _, ...rest } = segment;
+  return rest;
 }

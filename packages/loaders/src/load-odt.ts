@@ -38,10 +38,10 @@ export async function parseOdt(
         const level = Number(block.attributes["text:outline-level"] ?? 1);
         builder.heading(
           Number.isInteger(level) ? Math.min(Math.max(level, 1), 6) : 1,
-          block.text,
+          block.pieces,
           span,
         );
-      } else builder.paragraph(block.text, span);
+      } else builder.paragraph(block.pieces, span);
     }
     const { text, headings, segments } = builder.build();
     const title =

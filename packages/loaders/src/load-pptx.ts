@@ -46,9 +46,9 @@ export async function parsePptx(
       for (const shape of xmlBlocks(xml, slideShapeRules)) {
         const span = { charStart: shape.charStart, charEnd: shape.charEnd, entry: slide };
         if (titlePlaceholders.has(shape.captured.get("p:ph")?.type ?? "")) {
-          builder.heading(1, shape.text, span);
+          builder.heading(1, shape.pieces, span);
           slideTitle ??= shape.text.trim() || undefined;
-        } else builder.paragraph(shape.text, span);
+        } else builder.paragraph(shape.pieces, span);
       }
       const notes = (await partRelationships(archive, slide)).find((r) =>
         r.type.endsWith("/notesSlide"),
@@ -60,7 +60,7 @@ export async function parsePptx(
       for (const shape of xmlBlocks(notesXml, slideShapeRules)) {
         // The notes page also holds the slide's picture and number: only the notes body is text.
         if (shape.captured.get("p:ph")?.type !== "body") continue;
-        builder.paragraph(shape.text, {
+        builder.paragraph(shape.pieces, {
           charStart: shape.charStart,
           charEnd: shape.charEnd,
           entry: notes,

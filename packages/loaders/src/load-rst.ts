@@ -1,3 +1,4 @@
+import { alignToSource } from "./align-to-source.ts";
 import type { LoadedDocument } from "./loaded-document.ts";
 import { rstInlineText, rstParagraphText } from "./rst-inline.ts";
 import { type SourceEncoding, sourceSegments } from "./source-segments.ts";
@@ -27,7 +28,9 @@ const listMarker = /^(\s*)(?:[-*+•]|\d+[.)]|#[.)]|\(\d+\))\s+/;
  * appear), paragraphs, list items, literal blocks (after `::`, and code directives, kept
  * verbatim), admonitions and other text directives' content; comments, targets and directives
  * such as `image` and `toctree` are left out. Inline markup is resolved (`**strong**` → strong,
- * `` `text <url>`_ `` → text). Every block records its span in the decoded file and its lines.
+ * `` `text <url>`_ `` → text). Every block records its span in the decoded file and its lines,
+ * and each run of its text written as it is in the file (a chunk inside a block maps to its own
+ * characters).
  */
 export function parseRst(
   id: string,
@@ -56,11 +59,14 @@ export function parseRst(
     const level = Math.min(styles.indexOf(style) + 1, 6);
     const from = line.text.length - line.text.trimStart().length;
     const words = rstInlineText(line.text.trim());
-    builder.heading(level, words, span(line, from, line));
+    const range = span(line, from, line);
+    builder.heading(level, alignToSource(words, content, range.charStart, range.charEnd), range);
     if (blocks++ === 0) firstBlockHeading = words.trim();
   };
   const paragraph = (text: string, first: Line, from: number, last: Line) => {
-    builder.paragraph(text, span(first, from, last));
+    // The text placed in the file: markup and escapes between its verbatim runs.
+    const range = span(first, from, last);
+    builder.paragraph(alignToSource(text, content, range.charStart, range.charEnd), range);
     blocks++;
   };
   const indentOf = (line: Line) => line.text.length - line.text.trimStart().length;

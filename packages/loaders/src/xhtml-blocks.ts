@@ -1,10 +1,14 @@
 import { Parser } from "htmlparser2";
 import { tagEnd, tagStart } from "./tag-bounds.ts";
+import type { SourcedPiece } from "./text-builder.ts";
+import { placed } from "./xml-blocks.ts";
 
 /** A block of an (X)HTML page: its text and the span `[charStart, charEnd)` it was read from. */
 export interface XhtmlBlock {
   readonly headingLevel?: number;
   readonly text: string;
+  /** The text placed in the page (see `XmlBlock.pieces`): verbatim runs, decoded references, `<br>` line breaks. */
+  readonly pieces: readonly SourcedPiece[];
   readonly charStart: number;
   readonly charEnd: number;
 }
@@ -24,7 +28,7 @@ interface Frame {
   readonly tag: string;
   readonly start: number;
   hasBlockChild: boolean;
-  run: { parts: string[]; start: number; end: number } | undefined;
+  run: { pieces: SourcedPiece[]; start: number; end: number } | undefined;
 }
 
 /**
@@ -40,15 +44,21 @@ export function xhtmlBlocks(html: string): XhtmlBlock[] {
   let skipDepth = 0;
   const top = () => stack[stack.length - 1]!;
   const extend = (frame: Frame, text: string, start: number, end: number) => {
-    frame.run ??= { parts: [], start, end };
-    frame.run.parts.push(text);
+    frame.run ??= { pieces: [], start, end };
+    if (text !== "") frame.run.pieces.push(placed(text, start, end, html));
     frame.run.end = end;
   };
+  const textOf = (pieces: readonly SourcedPiece[]) => pieces.map((piece) => piece.text).join("");
   const flush = (frame: Frame) => {
     const run = frame.run;
     frame.run = undefined;
-    if (run !== undefined && run.parts.join("").trim() !== "") {
-      blocks.push({ text: run.parts.join(""), charStart: run.start, charEnd: run.end });
+    if (run !== undefined && textOf(run.pieces).trim() !== "") {
+      blocks.push({
+        text: textOf(run.pieces),
+        pieces: run.pieces,
+        charStart: run.start,
+        charEnd: run.end,
+      });
     }
   };
   const parser = new Parser(
@@ -106,7 +116,8 @@ export function xhtmlBlocks(html: string): XhtmlBlock[] {
           if (!frame.hasBlockChild) {
             blocks.push({
               ...(level !== undefined ? { headingLevel: level } : {}),
-              text: frame.run?.parts.join("") ?? "",
+              text: textOf(frame.run?.pieces ?? []),
+              pieces: frame.run?.pieces ?? [],
               charStart: frame.start,
               charEnd: end,
             });

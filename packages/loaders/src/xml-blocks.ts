@@ -1,5 +1,6 @@
 import { Parser } from "htmlparser2";
 import { tagEnd, tagStart } from "./tag-bounds.ts";
+import type { SourcedPiece } from "./text-builder.ts";
 
 /** How one XML vocabulary (WordprocessingML, DrawingML, ODF text) marks its text blocks. */
 export interface XmlBlockRules {
@@ -20,6 +21,12 @@ export interface XmlBlock {
   readonly element: string;
   readonly attributes: Record<string, string>;
   readonly text: string;
+  /**
+   * The same text placed in the XML: each run of characters written as they are is a verbatim
+   * piece; a decoded character reference, or the text a replacement element stands for (a tab,
+   * a break), points at what it was read from.
+   */
+  readonly pieces: readonly SourcedPiece[];
   readonly charStart: number;
   readonly charEnd: number;
   /** Attributes of the `captured` elements inside the block, by element name (the first of each). */
@@ -40,7 +47,7 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
         attributes: Record<string, string>;
         start: number;
         depth: number;
-        text: string[];
+        pieces: SourcedPiece[];
         captured: Map<string, Record<string, string>>;
       }
     | undefined;
@@ -60,7 +67,7 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
               attributes,
               start: tagStart(xml, parser.startIndex),
               depth: 1,
-              text: [],
+              pieces: [],
               captured: new Map(),
             };
           }
@@ -69,14 +76,20 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
         if (name === current.element) current.depth++;
         if (rules.textElements?.has(name)) textDepth++;
         const replacement = rules.replacements?.[name];
-        if (replacement !== undefined) current.text.push(replacement(attributes));
+        if (replacement !== undefined) {
+          const from = tagStart(xml, parser.startIndex);
+          const to = tagEnd(xml, parser.endIndex);
+          current.pieces.push(placed(replacement(attributes), from, to, xml));
+        }
         if (rules.captured?.has(name) && !current.captured.has(name)) {
           current.captured.set(name, attributes);
         }
       },
       ontext(text) {
         if (current === undefined || skipDepth > 0) return;
-        if (rules.textElements === undefined || textDepth > 0) current.text.push(text);
+        if (rules.textElements === undefined || textDepth > 0) {
+          current.pieces.push(placed(text, parser.startIndex, parser.endIndex + 1, xml));
+        }
       },
       onclosetag(name) {
         if (skipDepth > 0) {
@@ -89,7 +102,8 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
         blocks.push({
           element: current.element,
           attributes: current.attributes,
-          text: current.text.join(""),
+          text: current.pieces.map((piece) => piece.text).join(""),
+          pieces: current.pieces,
           charStart: current.start,
           charEnd: tagEnd(xml, parser.endIndex),
           captured: current.captured,
@@ -102,4 +116,11 @@ export function xmlBlocks(xml: string, rules: XmlBlockRules): XmlBlock[] {
   );
   parser.end(xml);
   return blocks;
+}
+
+/** `text` read from `xml[from, to)`: verbatim when it is written there as it is (not a reference, not a replacement). */
+export function placed(text: string, from: number, to: number, xml: string): SourcedPiece {
+  return to - from === text.length && xml.startsWith(text, from)
+    ? { text, charStart: from }
+    : { text, charStart: from, charEnd: to, verbatim: false };
 }

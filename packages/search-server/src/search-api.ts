@@ -51,6 +51,11 @@ export const searchHitSchema = z.strictObject({
   ...citation,
   rank: z.number().int().min(1),
   score: z.number(),
+  alsoIn: z
+    .array(z.strictObject({ parentId: z.string(), source: z.string() }))
+    .describe(
+      "the other documents holding the same text (near-duplicates, e.g. a page as HTML and PDF): collapsed into this hit, best-ranked copy first",
+    ),
   provenance: z.strictObject({
     retrievers: z
       .record(z.string(), z.strictObject({ rank: z.number().int(), score: z.number() }).nullable())

@@ -1,4 +1,9 @@
-import { citedPassage, parentDocument, searchPassages } from "@hybrid-rag/collection";
+import {
+  type CollectionSearchResult,
+  citedPassage,
+  parentDocument,
+  searchPassages,
+} from "@hybrid-rag/collection";
 import { HybridRagError, type MetadataFilter, parseWithSchema } from "@hybrid-rag/core";
 import type { FastifyInstance } from "fastify";
 import { type ApiLimits, requestSchemas } from "./search-api.ts";
@@ -37,13 +42,21 @@ export function registerSearchRoutes(app: FastifyInstance, context: RouteContext
         passages,
         warnings,
         timings,
+        alsoIn,
       } = await searchWithTimings(collection, body.query, {
         topK: body.top_k,
         ...(body.candidates ? { candidates: body.candidates } : {}),
         ...(body.filters ? { filter: body.filters } : {}),
         signal,
       });
-      return { passages, warnings, timings };
+      return {
+        passages: passages.map((passage) => ({
+          ...passage,
+          alsoIn: alsoIn[passage.parentId] ?? [],
+        })),
+        warnings,
+        timings,
+      };
     }, clientGone.signal);
   });
 
@@ -131,7 +144,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: RouteContext
   }
 }
 
-/** `searchPassages` for a collection, keeping its per-stage timings for the answer. */
+/** `searchPassages` for a collection, keeping its per-stage timings and near-duplicate copies for the answer. */
 async function searchWithTimings(
   collection: ServedCollection,
   query: string,
@@ -143,6 +156,7 @@ async function searchWithTimings(
   },
 ) {
   let timings: Record<string, number> = {};
+  let alsoIn: CollectionSearchResult["alsoIn"] = {};
   const source = {
     search: async (q: string, searchOptions: Parameters<ServedCollection["search"]>[1]) => {
       const result = await collection.search(q, {
@@ -150,9 +164,10 @@ async function searchWithTimings(
         ...(options.candidates ? { candidates: options.candidates } : {}),
       });
       timings = result.timings;
+      alsoIn = result.alsoIn;
       return result;
     },
   };
   const result = await searchPassages(source, query, options);
-  return { ...result, timings };
+  return { ...result, timings, alsoIn };
 }

@@ -9,4 +9,5 @@ export { createTestEpub, type TestChapter } from "./create-test-epub.ts";
 export { createTestOdt, type TestOdtBlock } from "./create-test-odt.ts";
 export { createTestPdf, type TestOutlineEntry, type TestPdfOptions } from "./create-test-pdf.ts";
 export { createTestPptx, type TestSlide } from "./create-test-pptx.ts";
+export { readZipEntry } from "./read-zip-entry.ts";
 export { writeZip, xmlEscape } from "./write-zip.ts";
