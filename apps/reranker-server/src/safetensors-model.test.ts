@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatImageDataUrl } from "@hybrid-rag/core";
+import { tinyPng } from "@hybrid-rag/core/testing";
 import { padBatch } from "@hybrid-rag/models/internal";
 import {
   createDecoderRerankerDirectory,
@@ -27,6 +29,7 @@ if (unavailable && process.env.CI)
   throw new Error(`CI needs the PyTorch reference: ${unavailable}`);
 if (unavailable) console.log(`skipping the PyTorch reference comparisons: ${unavailable}`);
 
+const tinyPngUrl = formatImageDataUrl({ mediaType: "image/png", data: tinyPng(3, 2, 1) });
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const query = "which organelle makes ATP?";
 const passages = [
@@ -150,6 +153,20 @@ describe.skipIf(unavailable !== undefined)(
           for (const { index, logit } of rankings) {
             expect(Math.abs(logit - logits[index]!)).toBeLessThanOrEqual(1e-4);
           }
+          // A text family refuses image passages, naming itself.
+          const withImage = await fetch(`${url}/v1/ranking`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              model: "tiny",
+              query: { text: query },
+              passages: [{ text: passages[0] }, { image: tinyPngUrl }],
+            }),
+          });
+          expect(withImage.status).toBe(422);
+          expect(((await withImage.json()) as { message: string }).message).toMatch(
+            /^The model tiny is text-only; serve a VLM reranker/,
+          );
         } finally {
           child.kill("SIGTERM");
           await once(child, "exit");
