@@ -12,8 +12,14 @@ import {
   visionReference,
   writeTestImages,
 } from "@hybrid-rag/models/testing";
-import { createCrossEncoder, type ImageBytesEncodedPair } from "@hybrid-rag/reranker";
+import {
+  createCrossEncoder,
+  createCrossEncoderWorkerPool,
+  type ImageBytesEncodedPair,
+} from "@hybrid-rag/reranker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { workerPoolScorer } from "./cross-encoder-scorer.ts";
+import { startTestServer } from "./testing/test-server.ts";
 
 // The seed's VLM reranker served by the server process: NIM_MODEL_PATH = a llama-nemotron-vl
 // rerank directory as save_pretrained() leaves it (tiny, random weights), /v1/ranking with
@@ -183,9 +189,6 @@ describe.skipIf(unavailable !== undefined)(
     it("cuts batches of images by the token budget (tiles × image tokens) and decodes images only for their model run", async () => {
       // A budget of 200 padded tokens: a 4-tile image passage is ≈ 80 tokens, so at most two
       // such pairs (8 tiles) share a model run; the logits equal those of one unbounded run.
-      const { createCrossEncoderWorkerPool } = await import("@hybrid-rag/reranker");
-      const { workerPoolScorer } = await import("./cross-encoder-scorer.ts");
-      const { startTestServer } = await import("./testing/test-server.ts");
       const budget = 200;
       const pool = await createCrossEncoderWorkerPool({
         model: directory,
