@@ -117,6 +117,31 @@ describe.skipIf(unavailable !== undefined)(
           const { rankings } = (await response.json()) as {
             rankings: { index: number; logit: number }[];
           };
+          // Asked now, before the reference runs for seconds: a keep-alive connection left idle
+          // past RERANKER_KEEP_ALIVE_TIMEOUT_MS may be closed by the server as fetch reuses it.
+          const metadata = (await (await fetch(`${url}/v1/metadata`)).json()) as {
+            acceptsImages: boolean;
+            modelInfo: Record<string, unknown>[];
+          };
+          expect(metadata.acceptsImages).toBe(false);
+          expect(metadata.modelInfo[0]).toMatchObject({
+            modelFamily: family,
+            passageModalities: ["text"],
+          });
+          // A text family refuses image passages, naming itself.
+          const withImage = await fetch(`${url}/v1/ranking`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              model: "tiny",
+              query: { text: query },
+              passages: [{ text: passages[0] }, { image: tinyPngUrl }],
+            }),
+          });
+          expect(withImage.status).toBe(422);
+          expect(((await withImage.json()) as { message: string }).message).toMatch(
+            /^The model tiny is text-only; serve a VLM reranker/,
+          );
 
           // The same token ids as the server's, scored by PyTorch.
           const encoder = await createCrossEncoder({
@@ -153,20 +178,6 @@ describe.skipIf(unavailable !== undefined)(
           for (const { index, logit } of rankings) {
             expect(Math.abs(logit - logits[index]!)).toBeLessThanOrEqual(1e-4);
           }
-          // A text family refuses image passages, naming itself.
-          const withImage = await fetch(`${url}/v1/ranking`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-              model: "tiny",
-              query: { text: query },
-              passages: [{ text: passages[0] }, { image: tinyPngUrl }],
-            }),
-          });
-          expect(withImage.status).toBe(422);
-          expect(((await withImage.json()) as { message: string }).message).toMatch(
-            /^The model tiny is text-only; serve a VLM reranker/,
-          );
         } finally {
           child.kill("SIGTERM");
           await once(child, "exit");
