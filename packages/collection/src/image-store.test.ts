@@ -234,6 +234,21 @@ describe("the collection's image store", () => {
     expect(collection.imageOf("a.pdf#page=2")?.ref).toBe(sha256(scan.data));
   });
 
+  it("saved into another directory, copies the images it uses there (the first directory may go)", async () => {
+    const first = join(workspace, "copy-from");
+    const second = join(workspace, "copy-to");
+    const collection = createEmbeddedCollection({});
+    await collection.ingest(pdf("a.pdf", { 2: chart }));
+    await collection.save(first);
+    const opened = await openCollection(first);
+    await opened.save(second);
+    await rm(first, { recursive: true, force: true });
+    const moved = await openCollection(second);
+    expect((await moved.images.resolveImage(moved.imageOf("a.pdf#page=2")!)).data).toEqual(
+      chart.data,
+    );
+  });
+
   it("writes each image file once, flushed under its final name (no temporary left)", async () => {
     const directory = join(workspace, "once");
     const collection = createEmbeddedCollection({});
