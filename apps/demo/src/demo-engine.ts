@@ -9,6 +9,7 @@ import {
   toHybridRagError,
 } from "@hybrid-rag/core";
 import { createPipeline, type PipelineStages } from "@hybrid-rag/pipeline";
+import type { DemoImages } from "./page-thumbnails.ts";
 
 export const stageNames = ["sparse", "dense", "fused", "reranked"] as const;
 export type StageName = (typeof stageNames)[number];
@@ -34,6 +35,11 @@ export interface DemoComponents {
   readonly analyzer: Analyzer;
   /** "Try:" queries drawn from the loaded documents (none: no buttons). */
   readonly examples?: readonly string[];
+  /**
+   * The collection's stored images (PDF page images, figures): what the hits' thumbnails show.
+   * Absent: no thumbnails (the compose stack, or a collection without images).
+   */
+  readonly images?: DemoImages;
   /** Releases clients and sessions. */
   readonly close?: () => Promise<void>;
 }
