@@ -83,6 +83,7 @@ export async function unchangedPass(
       },
       skipped: skipped.map((item) => ({ source: item.source, reason: item.reason })),
       chunks: 0,
+      images: { stored: 0, deduplicated: 0, skipped: [], imageOnly: 0 },
       oversized: 0,
       warnings: [],
       stages: { loadMs: elapsedMs, chunkMs: 0, embedMs: 0, writeMs: 0 },

@@ -1,4 +1,5 @@
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
+import type { PageImageSource } from "../page-images.ts";
 
 /** How an app wants the spec's components built (what the spec, being portable, leaves out). */
 export interface BuildComponentsOptions {
@@ -18,6 +19,8 @@ export interface BuildComponentsOptions {
    * `HYBRID_RAG_RERANKER_API_KEY` from the environment: a spec never holds a secret.
    */
   readonly apiKeys?: { readonly embedder?: string; readonly reranker?: string };
+  /** Where a spec's `pageImages: "add"` finds page images (the collection the app searches). */
+  readonly pageImageSource?: PageImageSource;
 }
 
 /** What every built part needs from the spec besides its own section. */
