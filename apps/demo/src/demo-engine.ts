@@ -118,7 +118,7 @@ export class DemoEngine {
     candidates: number,
     signal: AbortSignal | undefined,
   ): Promise<StageResult[]> {
-    const { fusion, reranker } = this.components;
+    const { fusion, reranker, images } = this.components;
     const retrievers = this.#retrievers();
     if (retrievers.length === 0) return stageNames.map((stage) => this.#offStage(stage));
     // Built per query because the page chooses topK and candidates per query; creating a
@@ -131,6 +131,10 @@ export class DemoEngine {
       topK: { retrieve: candidates, fuse: candidates, final: topK },
       onSourceFailure: "continue",
       onRerankFailure: "fallback",
+      // A reranker that looks at images also scores the stored page images of its candidates.
+      ...(reranker?.accepts?.images && images
+        ? { pageImages: "add" as const, pageImageSource: images }
+        : {}),
     });
     let stages: PipelineStages;
     try {

@@ -77,8 +77,9 @@ export function toPageHits(
  */
 function chunkOrigin(hit: Hit): { parentId: string; pages: string; section: string } {
   const metadata = hit.document?.metadata ?? {};
+  // A page image's file is the PDF the loaders linked it to (its own chunk parent is the page).
   const parentId =
-    typeof metadata.parent === "string"
+    hit.document?.text === "" && typeof metadata.parent === "string"
       ? metadata.parent
       : typeof metadata.parentId === "string"
         ? metadata.parentId
