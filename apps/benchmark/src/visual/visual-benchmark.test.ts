@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTrecRun } from "@hybrid-rag/eval";
-import { createVisionRerankerDirectory } from "@hybrid-rag/models/testing";
+import { createTinyBertModel, createVisionRerankerDirectory } from "@hybrid-rag/models/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../main.ts";
 import type { BenchmarkReport } from "../results.ts";
+import { writeTinyBeir } from "../tiny-beir.ts";
 import { writeVisualDataset } from "./visual-dataset.ts";
 
 // The image path end to end: the visual set's PDFs rendered to page images, added to the
@@ -86,4 +87,48 @@ describe("bench --pipelines …+images on the visual set", () => {
       "- Sparse + Reranking (page images): 64 of the 128 candidates the reranker scored were page images.",
     );
   }, 180_000);
+
+  it("fails a +images row on a text-only reranker, and skips it on a set without PDFs", async () => {
+    const crossEncoder = await createTinyBertModel(join(root, "cross-encoder"), {
+      kind: "cross-encoder",
+    });
+    const textOnly = await runRows(dataset, crossEncoder.directory, "text-only");
+    expect(textOnly.code).toBe(1);
+    expect(textOnly.report.configurations[0]).toMatchObject({
+      name: "sparse+rerank+images",
+      status: "failed",
+      reason: expect.stringMatching(/needs a reranker that looks at images.*text-only/),
+    });
+    const plain = join(root, "tiny-beir");
+    await writeTinyBeir(plain);
+    const noPdfs = await runRows(plain, vlm, "no-pdfs");
+    expect(noPdfs.report.configurations[0]).toMatchObject({
+      status: "skipped",
+      reason: expect.stringMatching(
+        /^page images unavailable: no corpus document of .* names a PDF in metadata\.pdf/,
+      ),
+    });
+  }, 120_000);
 });
+
+async function runRows(datasetDirectory: string, reranker: string, name: string) {
+  const out = join(root, name);
+  const code = await runCli(
+    [
+      "--dataset",
+      datasetDirectory,
+      "--pipelines",
+      "sparse+rerank+images",
+      "--reranker-model",
+      reranker,
+      "--out",
+      out,
+      "--no-progress",
+      "--execution-provider",
+      "cpu",
+    ],
+    { stdout: () => undefined, stderr: () => undefined },
+  );
+  const report = JSON.parse(await readFile(join(out, "results.json"), "utf8")) as BenchmarkReport;
+  return { code, report };
+}
