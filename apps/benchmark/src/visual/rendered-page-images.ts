@@ -3,7 +3,7 @@ import { type Document, HybridRagError } from "@hybrid-rag/core";
 import { loadFile } from "@hybrid-rag/loaders";
 
 /** Rendering resolution of the benchmark's page images (the loaders' default). */
-export const pageImageDpi = 100;
+const pageImageDpi = 100;
 
 /**
  * The page images of a BEIR set's documents, for pipelines that rerank page images: each

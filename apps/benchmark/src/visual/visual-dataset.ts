@@ -12,7 +12,7 @@ export const visualDatasetName = "visual";
 const descriptorFile = "visual-dataset.json";
 const version = 1;
 
-export const defaultSitesPerMeasure = 6;
+const defaultSitesPerMeasure = 6;
 
 export interface VisualDatasetOptions {
   /** Sites per measure (4 measures): 6 gives 24 PDFs and 24 queries. */
