@@ -141,20 +141,20 @@ export class HybridCollection implements PageImageSource {
   }
 
   /**
-   * The stored page images (image-only chunks, `metadata.parent` + `metadata.page`) of the PDF
-   * pages a text chunk spans (`metadata.parentId`, `pageStart`–`pageEnd`, at most 4 pages), in
-   * page order: how a text hit finds the picture of its page.
+   * The stored page images (image-only chunks, `metadata.parent` + `metadata.page`) near a text
+   * chunk (`metadata.parentId`, `pageStart`–`pageEnd`): those of the pages it spans (at most 4),
+   * then of the page after and the page before it — a chart-only page has no text chunk of its
+   * own, and the text that points to it ("the chart on the next page") sits beside it. How a
+   * text hit brings the picture of its page, or of the chart beside it, to an image reranker.
    */
   pageImagesOf(document: Document): Document[] {
     const { parentId, pageStart, pageEnd } = document.metadata ?? {};
     if (typeof parentId !== "string" || typeof pageStart !== "number") return [];
     const last = typeof pageEnd === "number" ? Math.min(pageEnd, pageStart + 3) : pageStart;
-    const images: Document[] = [];
-    for (let page = pageStart; page <= last; page++) {
-      const image = this.store.pageImage(parentId, page);
-      if (image) images.push(image);
-    }
-    return images;
+    const pages = [];
+    for (let page = pageStart; page <= last; page++) pages.push(page);
+    pages.push(last + 1, pageStart - 1);
+    return pages.flatMap((page) => this.store.pageImage(parentId, page) ?? []);
   }
 
   async search(

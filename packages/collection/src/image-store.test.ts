@@ -78,7 +78,8 @@ describe("the collection's image store", () => {
     expect(collection.imageOf("a.pdf#0")).toBeUndefined();
     const resolved = await collection.images.resolveImage(reference!);
     expect(sha256(resolved.data)).toBe(reference!.ref);
-    // A text chunk of page 1–2 finds the page-2 image of its own PDF, not of the other one.
+    // A text chunk of pages 2–3 finds its pages' images of its own PDF (not the other one's),
+    // then the page after and the page before (none stored here).
     const textChunk = {
       ...collection.store.chunk("a.pdf#0")!,
       metadata: { ...collection.store.chunk("a.pdf#0")!.metadata, pageStart: 2, pageEnd: 3 },
@@ -87,6 +88,22 @@ describe("the collection's image store", () => {
       "a.pdf#page=2#0",
       "a.pdf#page=3#0",
     ]);
+    // A chunk of page 1 (the text pointing at the chart) finds the chart-only page 2 next to it.
+    const firstPage = collection.store.chunk("b.pdf#0")!;
+    expect(
+      collection
+        .pageImagesOf({
+          ...firstPage,
+          metadata: { ...firstPage.metadata, pageStart: 1, pageEnd: 1 },
+        })
+        .map((image) => image.id),
+    ).toEqual(["b.pdf#page=2#0"]);
+    expect(
+      collection.pageImagesOf({
+        ...firstPage,
+        metadata: { ...firstPage.metadata, pageStart: 4, pageEnd: 4 },
+      }),
+    ).toEqual([]);
     // BM25 holds no image-only chunk (nothing to read), the store holds all.
     expect(await collection.sparse.count()).toBe(3);
     expect(collection.store.chunkCount).toBe(6);

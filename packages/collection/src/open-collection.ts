@@ -135,7 +135,7 @@ async function openVersion(
     const sides = dense ? "the BM25 index, the vector index" : "the BM25 index";
     throw new HybridRagError(
       "corrupt-data",
-      `${folder}: the store, ${sides} and the manifest disagree on the number of text chunks (${counts.join(", ")}); restore the folder from a backup or re-ingest the documents.`,
+      `${folder}: the store, ${sides} and the manifest disagree on the number of chunks (${counts.join(", ")}${store.imageOnlyChunkCount > 0 ? `, not counting ${store.imageOnlyChunkCount} image-only chunks, which are in the store alone` : ""}); restore the folder from a backup or re-ingest the documents.`,
     );
   }
   return new EmbeddedCollection({
