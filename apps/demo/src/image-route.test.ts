@@ -55,6 +55,7 @@ const images: DemoImages & { reads: number } = {
             image: textPageRef,
             metadata: { parent: "report.pdf", page: 1 },
           },
+          chartPage,
         ]
       : [],
 };
@@ -115,13 +116,18 @@ describe("page thumbnails", () => {
         kind: "text chunk",
         parentId: "report.pdf",
         pages: "p. 1 (printed ix)",
-        thumbnails: [{ url: `/api/images/${textPageRef.ref}.png`, page: 1 }],
+        thumbnails: [
+          { url: `/api/images/${textPageRef.ref}.png`, page: 1, relation: "on" },
+          { url: `/api/images/${chartRef.ref}.png`, page: 2, relation: "beside" },
+        ],
       });
       expect(hits[1]).toMatchObject({
         kind: "page image",
         parentId: "report.pdf",
         pages: "p. 2",
-        thumbnails: [{ url: `/api/images/${chartRef.ref}.png`, page: 2, width: 6, height: 8 }],
+        thumbnails: [
+          { url: `/api/images/${chartRef.ref}.png`, page: 2, width: 6, height: 8, relation: "hit" },
+        ],
       });
     }
     expect(JSON.stringify(body)).not.toContain("base64");

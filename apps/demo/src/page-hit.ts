@@ -25,7 +25,7 @@ export interface PageHit {
   readonly pages: string;
   /** "page image" (an image-only hit: a PDF page or a figure) or "text chunk". */
   readonly kind: "page image" | "text chunk";
-  /** The stored images shown beside the hit: its own, or those of the PDF pages its text is on. */
+  /** The stored images shown with the hit: its own, or those of the PDF pages its text is on or beside. */
   readonly thumbnails: readonly PageThumbnail[];
   /** The headings above the chunk, "Chapter 2 › Notes". */
   readonly section: string;

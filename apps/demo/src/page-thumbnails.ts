@@ -14,7 +14,10 @@ export interface DemoImages {
   readonly resolver: ImageResolver;
   /** The type of the stored image with this SHA-256; undefined when the collection has none (only stored images are served). */
   storedType(ref: string): ImageMediaType | undefined;
-  /** The stored page images (image-only documents) of the PDF pages a text chunk spans. */
+  /**
+   * The stored page images (image-only documents) of the PDF pages a text chunk spans, and of
+   * the pages beside it (a chart-only page has no text of its own), as the collection links them.
+   */
   pageImagesOf(document: Document): readonly Document[];
 }
 
@@ -25,6 +28,11 @@ export interface PageThumbnail {
   readonly page?: number;
   readonly width?: number;
   readonly height?: number;
+  /**
+   * "hit": the hit's own image; "on": the page a text hit's text is on; "beside": a page next
+   * to the text (a chart-only page the text points to).
+   */
+  readonly relation: "hit" | "on" | "beside";
 }
 
 export const imageExtensions: Readonly<Record<ImageMediaType, string>> = {
@@ -52,16 +60,27 @@ const maxThumbnailsPerHit = 4;
 export function thumbnailsOf(hit: Hit, images: DemoImages | undefined): PageThumbnail[] {
   const document = hit.document;
   if (document === undefined || images === undefined) return [];
-  const own = storedThumbnail(document, images);
+  const own = storedThumbnail(document, images, () => "hit");
   if (document.text === "") return own ? [own] : [];
+  const { pageStart, pageEnd } = document.metadata ?? {};
+  const first = typeof pageStart === "number" ? pageStart : undefined;
+  const last = typeof pageEnd === "number" ? pageEnd : first;
+  const relation = (page: number | undefined) =>
+    page !== undefined && first !== undefined && last !== undefined && page >= first && page <= last
+      ? "on"
+      : "beside";
   const pages = images
     .pageImagesOf(document)
-    .map((page) => storedThumbnail(page, images))
+    .map((page) => storedThumbnail(page, images, relation))
     .filter((thumbnail) => thumbnail !== undefined);
   return [...(own ? [own] : []), ...pages].slice(0, maxThumbnailsPerHit);
 }
 
-function storedThumbnail(document: Document, images: DemoImages): PageThumbnail | undefined {
+function storedThumbnail(
+  document: Document,
+  images: DemoImages,
+  relation: (page: number | undefined) => PageThumbnail["relation"],
+): PageThumbnail | undefined {
   const image = document.image;
   if (image === undefined || !("ref" in image) || images.storedType(image.ref) === undefined)
     return undefined;
@@ -74,6 +93,7 @@ function storedThumbnail(document: Document, images: DemoImages): PageThumbnail 
         : undefined;
   return {
     url: imageUrl(image),
+    relation: relation(page),
     ...(page !== undefined ? { page } : {}),
     ...(image.width !== undefined ? { width: image.width } : {}),
     ...(image.height !== undefined ? { height: image.height } : {}),

@@ -149,7 +149,8 @@ function drawHits(section, hits) {
 
 /**
  * The hit's page images, loaded from the server by URL (never inlined); each says which file
- * and physical page it shows, and whether it is the hit itself or the page its text is on.
+ * and physical page it shows, and whether it is the hit itself, the page its text is on, or a
+ * page beside it.
  */
 function thumbnailStrip(hit) {
   const strip = element("div", "thumbnails");
@@ -158,10 +159,13 @@ function thumbnailStrip(hit) {
     const image = element("img");
     image.src = thumbnail.url;
     image.loading = "lazy";
-    image.alt =
-      hit.kind === "page image"
-        ? `${hit.parentId}, ${page || "image"} (page image)`
-        : `${hit.parentId}, ${page || "image"}: the page this text chunk is on`;
+    const relation =
+      thumbnail.relation === "hit"
+        ? " (page image)"
+        : thumbnail.relation === "on"
+          ? ": the page this text chunk is on"
+          : ": a page beside this text chunk";
+    image.alt = `${hit.parentId}, ${page || "image"}${relation}`;
     if (thumbnail.width && thumbnail.height) {
       image.width = 120;
       image.height = Math.round((120 * thumbnail.height) / thumbnail.width);
