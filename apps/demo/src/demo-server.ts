@@ -119,10 +119,16 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   }
 
   const searches = new SearchQueue(limits.maxConcurrentSearches, limits.maxQueuedSearches);
+  const imageReads = new SearchQueue(
+    limits.maxConcurrentImageReads,
+    limits.maxQueuedImageReads,
+    "image reads",
+  );
   app.get("/api/status", async () => ({
     corpus: options.corpus,
     examples: engine.components.examples ?? [],
     searches: { running: searches.running, waiting: searches.waiting },
+    imageReads: { running: imageReads.running, waiting: imageReads.waiting },
     stages: stageNames.map((stage) => ({
       stage,
       status: engine.components.off[stage] ? "off" : "on",
@@ -144,11 +150,6 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     });
   });
 
-  const imageReads = new SearchQueue(
-    limits.maxConcurrentImageReads,
-    limits.maxQueuedImageReads,
-    "image reads",
-  );
   addImageRoute(
     app,
     engine.components.images,

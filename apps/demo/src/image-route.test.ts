@@ -9,6 +9,10 @@ import { DemoEngine } from "./demo-engine.ts";
 import { createDemoServer } from "./demo-server.ts";
 import type { DemoImages } from "./page-thumbnails.ts";
 
+/** The JSON of /api/status, loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: checked by the assertions
+type SearchBody = Record<string, any>;
+
 // The thumbnails of the hits and the route that serves them, over an image store held in a
 // Map (the collection-backed one runs in demo-images.browser.test.ts).
 
@@ -165,5 +169,59 @@ describe("page thumbnails", () => {
     const nested = await fetch(`${url}/api/images/../../etc/passwd`);
     expect(nested.status).toBe(404);
     expect(images.reads).toBe(reads);
+  });
+});
+
+describe("image reads", () => {
+  it("are bounded: one more than running and waiting is answered 503 with Retry-After", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gated: DemoImages = {
+      ...images,
+      resolver: {
+        async resolveImage(image) {
+          await gate;
+          return images.resolver.resolveImage(image);
+        },
+      },
+    };
+    const bounded = createDemoServer({
+      engine: new DemoEngine({
+        fusion: reciprocalRankFusion(),
+        indexes: [],
+        descriptions: { sparse: "", dense: "", fused: "", reranked: "" },
+        off: {},
+        analyzer: standardAnalyzer,
+        images: gated,
+      }),
+      corpus: { source: "test", documents: 1 },
+      logLevel: "silent",
+      limits: { maxConcurrentImageReads: 1, maxQueuedImageReads: 1 },
+    });
+    const base = await bounded.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const path = `${base}/api/images/${chartRef.ref}.png`;
+      const running = fetch(path);
+      const waiting = fetch(path);
+      await expect
+        .poll(
+          async () => ((await (await fetch(`${base}/api/status`)).json()) as SearchBody).imageReads,
+        )
+        .toEqual({ running: 1, waiting: 1 });
+      const refused = await fetch(path);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect(((await refused.json()) as { error: string }).error).toMatch(
+        /1 image reads running and 1 waiting/,
+      );
+      release();
+      expect((await running).status).toBe(200);
+      expect((await waiting).status).toBe(200);
+    } finally {
+      release();
+      await bounded.close();
+    }
   });
 });
