@@ -88,16 +88,23 @@ export async function writeVisualDataset(
  */
 export async function ensureVisualDataset(cacheDirectory: string): Promise<string> {
   const directory = join(cacheDirectory, `${visualDatasetName}-v${version}`);
-  const complete = await readFile(join(directory, descriptorFile), "utf8").then(
-    () => true,
-    () => false,
-  );
-  if (complete) return directory;
+  const complete = () =>
+    readFile(join(directory, descriptorFile), "utf8").then(
+      () => true,
+      () => false,
+    );
+  if (await complete()) return directory;
   const scratch = `${directory}.partial-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
   await writeVisualDataset(scratch);
   await rm(directory, { recursive: true, force: true });
-  await rename(scratch, directory);
+  try {
+    await rename(scratch, directory);
+  } catch (error) {
+    // Another run generated the same bytes and renamed its copy into place first.
+    await rm(scratch, { recursive: true, force: true });
+    if (!(await complete())) throw error;
+  }
   return directory;
 }
 
