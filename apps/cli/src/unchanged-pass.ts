@@ -45,7 +45,8 @@ export async function unchangedPass(
       item.id &&
       parents.parent(item.id)
     ) {
-      seen.add(item.id);
+      // Its page images and figures came from the same bytes: unchanged too.
+      for (const id of [item.id, ...parents.partsOf(item.id)]) seen.add(id);
       continue;
     }
     if (item.kind === "skipped") continue;

@@ -16,6 +16,12 @@ export interface ParentRecord {
   readonly fileSha256?: string;
   /** The parent's image, stored in the collection's image store (its chunks carry it too). */
   readonly image?: StoredImageReference;
+  /**
+   * The document an image document belongs to (`metadata.parent`: a PDF's page image, an HTML
+   * page's figure). When that document's file is unchanged its parts are too: an incremental
+   * ingest, which reads no unchanged file, counts them as unchanged rather than missing.
+   */
+  readonly partOf?: string;
 }
 
 /**
@@ -29,6 +35,8 @@ export class DocumentStore implements DocumentLookup {
   readonly #pageImages = new Map<string, string>();
   /** How many stored chunks refer to each image (by SHA-256). */
   readonly #imageUses = new Map<string, number>();
+  /** Parent ids by the `partOf` they name. */
+  readonly #parts = new Map<string, Set<string>>();
   #imageOnlyChunks = 0;
   #revision = 0;
 
@@ -86,6 +94,11 @@ export class DocumentStore implements DocumentLookup {
     return id === undefined ? undefined : this.#chunks.get(id);
   }
 
+  /** The stored image documents that belong to `parentId` (their `partOf`). */
+  partsOf(parentId: string): string[] {
+    return [...(this.#parts.get(parentId) ?? [])];
+  }
+
   /** Chunks with an image and no text: BM25 and text embedders hold none of them. */
   get imageOnlyChunkCount(): number {
     return this.#imageOnlyChunks;
@@ -116,6 +129,10 @@ export class DocumentStore implements DocumentLookup {
     this.delete(parent.id);
     this.#revision++;
     this.#parents.set(parent.id, parent);
+    if (parent.partOf !== undefined) {
+      const parts = this.#parts.get(parent.partOf) ?? new Set();
+      this.#parts.set(parent.partOf, parts.add(parent.id));
+    }
     for (const chunk of chunks) {
       this.#chunks.set(chunk.id, chunk);
       this.#indexImage(chunk, +1);
@@ -128,6 +145,11 @@ export class DocumentStore implements DocumentLookup {
     if (!parent) return [];
     this.#revision++;
     this.#parents.delete(parentId);
+    if (parent.partOf !== undefined) {
+      const parts = this.#parts.get(parent.partOf);
+      parts?.delete(parentId);
+      if (parts?.size === 0) this.#parts.delete(parent.partOf);
+    }
     for (const id of parent.chunkIds) {
       const chunk = this.#chunks.get(id);
       if (chunk) this.#indexImage(chunk, -1);

@@ -208,6 +208,21 @@ describe("the collection's image store", () => {
     );
   });
 
+  it("counts the page images of an unchanged file as unchanged, not missing (the loader reads no unchanged file)", async () => {
+    const collection = createEmbeddedCollection({});
+    await collection.ingest(pdf("a.pdf", { 2: chart, 3: scan }));
+    const unchangedFile = {
+      kind: "skipped" as const,
+      code: "unchanged" as const,
+      id: "a.pdf",
+      source: "a.pdf",
+      reason: "its bytes are unchanged since it was loaded before",
+    };
+    const summary = await collection.ingest([unchangedFile], { removeMissing: true });
+    expect(summary).toMatchObject({ documents: 3, unchanged: 3, removed: 0, missing: 0 });
+    expect(collection.store.partsOf("a.pdf").sort()).toEqual(["a.pdf#page=2", "a.pdf#page=3"]);
+  });
+
   it("re-ingests a document whose image changed, and keeps one whose image did not", async () => {
     const collection = createEmbeddedCollection({});
     await collection.ingest(pdf("a.pdf", { 2: chart }));
@@ -217,6 +232,21 @@ describe("the collection's image store", () => {
     const changed = await collection.ingest(pdf("a.pdf", { 2: scan }));
     expect(changed).toMatchObject({ unchanged: 1, replaced: 1 });
     expect(collection.imageOf("a.pdf#page=2")?.ref).toBe(sha256(scan.data));
+  });
+
+  it("saved into another directory, copies the images it uses there (the first directory may go)", async () => {
+    const first = join(workspace, "copy-from");
+    const second = join(workspace, "copy-to");
+    const collection = createEmbeddedCollection({});
+    await collection.ingest(pdf("a.pdf", { 2: chart }));
+    await collection.save(first);
+    const opened = await openCollection(first);
+    await opened.save(second);
+    await rm(first, { recursive: true, force: true });
+    const moved = await openCollection(second);
+    expect((await moved.images.resolveImage(moved.imageOf("a.pdf#page=2")!)).data).toEqual(
+      chart.data,
+    );
   });
 
   it("writes each image file once, flushed under its final name (no temporary left)", async () => {

@@ -161,10 +161,14 @@ export async function ingestDocuments(
       if ("kind" in item && item.kind === "skipped" && item.code === "unchanged" && item.id) {
         // The loader did not extract it: its bytes hash as when it was stored (`unchangedFile`).
         if (store.parent(item.id) && !seen.has(item.id)) {
-          seen.add(item.id);
-          counts.documents++;
-          counts.unchanged++;
-          emit("document-unchanged", { parentId: item.id });
+          // Its page images and figures came from the same bytes: unchanged too.
+          for (const id of [item.id, ...store.partsOf(item.id)]) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+            counts.documents++;
+            counts.unchanged++;
+            emit("document-unchanged", { parentId: id });
+          }
           progress();
           continue;
         }
@@ -249,6 +253,9 @@ export async function ingestDocuments(
         ...(signature ? { signature: encodeSignature(signature) } : {}),
         ...(document.fileSha256 !== undefined ? { fileSha256: document.fileSha256 } : {}),
         ...(image ? { image: image.reference } : {}),
+        ...(image && typeof document.metadata?.parent === "string"
+          ? { partOf: document.metadata.parent }
+          : {}),
       };
       const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
       pending.push({ parent, chunks, previous });

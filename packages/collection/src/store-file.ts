@@ -17,6 +17,7 @@ export const parentRecordSchema = z.strictObject({
   signature: z.string().optional(),
   fileSha256: z.string().optional(),
   image: documentImageSchema.optional(),
+  partOf: z.string().optional(),
 });
 
 const lineSchema = z.strictObject({

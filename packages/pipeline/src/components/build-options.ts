@@ -1,3 +1,4 @@
+import type { ImageResolver } from "@hybrid-rag/core";
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
 import type { PageImageSource } from "../page-images.ts";
 
@@ -19,6 +20,11 @@ export interface BuildComponentsOptions {
    * `HYBRID_RAG_RERANKER_API_KEY` from the environment: a spec never holds a secret.
    */
   readonly apiKeys?: { readonly embedder?: string; readonly reranker?: string };
+  /**
+   * Reads the stored images of candidates (a collection's `images`): an image-aware reranker
+   * (an in-process VLM, a NIM endpoint with `reranker.images`) resolves their references with it.
+   */
+  readonly imageResolver?: ImageResolver;
   /** Where a spec's `pageImages: "add"` finds page images (the collection the app searches). */
   readonly pageImageSource?: PageImageSource;
 }
