@@ -58,6 +58,8 @@ describe.skipIf(!haveChromium)(
     let workDirectory: string;
     let demo: RunningDemo;
     let browser: BrowserContext;
+    let config: ReturnType<typeof demoConfigFromEnvironment>;
+    const quiet = { io: { stdout: { write: () => true }, stderr: { write: () => true } } as never };
 
     beforeAll(async () => {
       workDirectory = await mkdtemp(join(tmpdir(), "demo-images-"));
@@ -74,21 +76,19 @@ describe.skipIf(!haveChromium)(
       const vlm = join(workDirectory, "vlm");
       await mkdir(vlm);
       await createVisionRerankerDirectory(vlm);
-      demo = await startDemo(
-        demoConfigFromEnvironment(
-          {
-            DEMO_PORT: "0",
-            DEMO_LOG_LEVEL: "silent",
-            DEMO_EXECUTION_PROVIDER: "cpu",
-            DEMO_PAGE_IMAGES: "no-text-layer",
-            EMBEDDING_MODEL_PATH: biEncoder,
-            RERANKER_MODEL_PATH: vlm,
-            DEMO_CACHE_DIR: join(workDirectory, "cache"),
-          },
-          corpus,
-        ),
-        { io: { stdout: { write: () => true }, stderr: { write: () => true } } as never },
+      config = demoConfigFromEnvironment(
+        {
+          DEMO_PORT: "0",
+          DEMO_LOG_LEVEL: "silent",
+          DEMO_EXECUTION_PROVIDER: "cpu",
+          DEMO_PAGE_IMAGES: "no-text-layer",
+          EMBEDDING_MODEL_PATH: biEncoder,
+          RERANKER_MODEL_PATH: vlm,
+          DEMO_CACHE_DIR: join(workDirectory, "cache"),
+        },
+        corpus,
       );
+      demo = await startDemo(config, quiet);
       const profile = join(workDirectory, "chromium-profile");
       await mkdir(profile);
       browser = await chromium.launchPersistentContext(profile, {
@@ -181,6 +181,28 @@ describe.skipIf(!haveChromium)(
       const screenshots = process.env.DEMO_SCREENSHOT_DIR ?? workDirectory;
       await page.screenshot({ path: join(screenshots, "demo-page-images.png"), fullPage: true });
       await page.close();
+    }, 120_000);
+
+    it("keeps the page images when a second start finds the PDF unchanged", async () => {
+      const again = await startDemo(config, quiet);
+      try {
+        const response = await fetch(`${again.url}/api/search`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "Zephyr turbine quarterly output" }),
+        });
+        const body = (await response.json()) as {
+          stages: { stage: string; hits: { parentId: string; thumbnails: { url: string }[] }[] }[];
+        };
+        const sparse = body.stages.find((stage) => stage.stage === "sparse")!.hits;
+        const report = sparse.find((hit) => hit.parentId === "zephyr-report.pdf")!;
+        expect(report.thumbnails).toHaveLength(1);
+        const image = await fetch(`${again.url}${report.thumbnails[0]!.url}`);
+        expect(image.status).toBe(200);
+        expect(image.headers.get("content-type")).toBe("image/png");
+      } finally {
+        await again.close();
+      }
     }, 120_000);
   },
 );
