@@ -99,7 +99,7 @@ describe("a chart-only PDF page, stored by the collection, reranked by a VLM", (
     { timeout: 240_000 },
     async () => {
       const modelDirectory = join(root, "vlm");
-      await createVisionRerankerDirectory(modelDirectory);
+      const { imageContextId } = await createVisionRerankerDirectory(modelDirectory);
       const reader = await openCollection(collectionDirectory);
       const vlm = await createCrossEncoderReranker({
         model: modelDirectory,
@@ -139,8 +139,16 @@ describe("a chart-only PDF page, stored by the collection, reranked by a VLM", (
           attentionMask: [Array.from(batch.attentionMask, Number)],
           images: [imagePath],
         });
+        // The request: the page image's tokens are the tiny model's 16 per tile × the tiles the
+        // reference cut from the same file (PIL), and at least one tile.
         expect(reference.tilesPerImage[0]).toBeGreaterThanOrEqual(1);
-        expect(Math.abs(scored.score - reference.logits[0]!)).toBeLessThanOrEqual(1e-4);
+        const imageTokens = encoded[0]!.ids.filter((id) => id === imageContextId).length;
+        expect(imageTokens).toBe(16 * reference.tilesPerImage[0]!);
+        const difference = Math.abs(scored.score - reference.logits[0]!);
+        console.info(
+          `page image: ${reference.tilesPerImage[0]} tiles, logit ${scored.score} vs PyTorch ${reference.logits[0]} (|Δ| ${difference.toExponential(2)})`,
+        );
+        expect(difference).toBeLessThanOrEqual(1e-4);
         // Not a constant: the text page scores otherwise through the same model.
         const textHit = result.hits.find((hit) => hit.id === "fees.pdf#0")!;
         expect(Math.abs(textHit.score - scored.score)).toBeGreaterThan(1e-3);
