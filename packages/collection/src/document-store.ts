@@ -1,5 +1,6 @@
 import type { Chunk } from "@hybrid-rag/chunking";
 import type { Document, DocumentLookup } from "@hybrid-rag/core";
+import { unreadChunkFactory } from "./unread-chunk.ts";
 
 /** What the collection remembers about one ingested parent document (its text lives in its chunks). */
 export interface ParentRecord {
@@ -16,14 +17,63 @@ export interface ParentRecord {
   readonly fileSha256?: string;
 }
 
+/** Where the chunks of stored parents are read from when a store is opened lazily. */
+export interface StoredParents {
+  /** The parent's chunks, read from the store file and checked. */
+  chunks(parent: ParentRecord): Chunk[];
+  /** The parent's line as stored (newline included), checked: copied as it is by a save. */
+  line(parent: ParentRecord): string;
+}
+
 /**
  * The one copy of every chunk's text, shared by the sparse and the dense index: both hold the
  * same chunk objects in memory and only ids on disk. Lookups by chunk id and by parent id.
+ *
+ * A store opened lazily (`DocumentStore.lazy`) holds the parent records only: each chunk is a
+ * stand-in that reads its parent's line from the store file the first time its text or metadata
+ * is used (a search reads the lines of its hits, not the whole file).
  */
 export class DocumentStore implements DocumentLookup {
   readonly #parents = new Map<string, ParentRecord>();
   readonly #chunks = new Map<string, Chunk>();
+  /** Lazily opened: the chunks read so far, and the parents whose line is still as stored. */
+  readonly #read = new Map<string, Chunk>();
+  readonly #asStored = new Set<string>();
+  #stored: StoredParents | undefined;
   #revision = 0;
+
+  /** A store of these parents whose chunks are read from `stored` when first used. */
+  static lazy(parents: Iterable<ParentRecord>, stored: StoredParents): DocumentStore {
+    const store = new DocumentStore();
+    store.#stored = stored;
+    const unread = unreadChunkFactory((id, parentId) => store.#readChunk(id, parentId));
+    for (const parent of parents) {
+      store.#parents.set(parent.id, parent);
+      store.#asStored.add(parent.id);
+      for (const id of parent.chunkIds) store.#chunks.set(id, unread(id, parent.id));
+    }
+    return store;
+  }
+
+  /** Chunks whose line has been read (or that were put), out of `chunkCount`: for tests and benchmarks. */
+  get readChunkCount(): number {
+    return this.#stored === undefined ? this.#chunks.size : this.#read.size;
+  }
+
+  /** The line of a parent still as the store file holds it (a save copies it), else undefined. */
+  storedLine(parentId: string): string | undefined {
+    const parent = this.#parents.get(parentId);
+    return parent && this.#asStored.has(parentId) ? this.#stored?.line(parent) : undefined;
+  }
+
+  #readChunk(id: string, parentId: string): Chunk {
+    const known = this.#read.get(id);
+    if (known) return known;
+    const parent = this.#parents.get(parentId);
+    if (!parent || !this.#stored) throw new Error(`chunk ${id} is no longer in the store`);
+    for (const chunk of this.#stored.chunks(parent)) this.#read.set(chunk.id, chunk);
+    return this.#read.get(id)!;
+  }
 
   /** Increases with every change: what derived views (near-duplicate groups) check to refresh. */
   get revision(): number {
@@ -74,6 +124,7 @@ export class DocumentStore implements DocumentLookup {
   put(parent: ParentRecord, chunks: readonly Chunk[]): void {
     this.delete(parent.id);
     this.#revision++;
+    if (this.#stored) for (const chunk of chunks) this.#read.set(chunk.id, chunk);
     this.#parents.set(parent.id, parent);
     for (const chunk of chunks) this.#chunks.set(chunk.id, chunk);
   }
@@ -84,7 +135,11 @@ export class DocumentStore implements DocumentLookup {
     if (!parent) return [];
     this.#revision++;
     this.#parents.delete(parentId);
-    for (const id of parent.chunkIds) this.#chunks.delete(id);
+    this.#asStored.delete(parentId);
+    for (const id of parent.chunkIds) {
+      this.#chunks.delete(id);
+      this.#read.delete(id);
+    }
     return [...parent.chunkIds];
   }
 }
