@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readManifest } from "./collection-manifest.ts";
 import { createEmbeddedCollection, type EmbeddedCollection } from "./embedded-collection.ts";
 import { openCollection } from "./open-collection.ts";
+import { readParentRecords } from "./read-parent-records.ts";
 import { storeOffsetsFile } from "./store-offsets.ts";
 
 // Opening reads the parent records from the offsets index and each hit's line on demand.
@@ -58,6 +59,14 @@ describe("opening a saved collection lazily", () => {
     // Every chunk reads as the same document both ways (text, title, metadata).
     for (const parent of whole.store.parents())
       expect(lazy.store.chunksOf(parent.id)).toEqual(whole.store.chunksOf(parent.id));
+  });
+
+  it("readParentRecords reads the same records from the index as from the store", async () => {
+    const fromIndex = await readParentRecords(directory);
+    await rm(join(await versionFolder(), storeOffsetsFile));
+    const fromStore = await readParentRecords(directory);
+    expect([...fromIndex!.parents.parents()]).toEqual([...fromStore!.parents.parents()]);
+    expect(fromIndex!.parents.parentCount).toBe(documents.length);
   });
 
   it("hands out one object per chunk before and after its line is read, to both indexes", async () => {
