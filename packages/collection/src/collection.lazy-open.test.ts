@@ -78,6 +78,23 @@ describe("opening a saved collection lazily", () => {
     expect({ ...sparseHit!.document }).toEqual(JSON.parse(JSON.stringify(sparseHit!.document)));
   });
 
+  it("a replaced document's stand-ins keep reading its stored version; the store serves the new one", async () => {
+    const lazy = await openCollection(directory, { embedder });
+    const old = lazy.store.get("doc-3#0")!;
+    await lazy.ingest([
+      { id: "doc-3", text: "Rewritten: a harbour pilot's handbook.", metadata: {} },
+    ]);
+    expect(old.text).toContain("Notes 3 on the comet orbit");
+    expect(lazy.store.get("doc-3#0")!.text).toBe("Rewritten: a harbour pilot's handbook.");
+    await lazy.save(directory);
+    const reopened = await openCollection(directory, { embedder });
+    expect((await idsOf(reopened, "harbour pilot"))[0]).toEqual([
+      "doc-3#0",
+      "Rewritten: a harbour pilot's handbook.",
+    ]);
+    expect(reopened.store.get("doc-4#0")!.text).toContain("Notes 4 on the sourdough");
+  });
+
   it("a damaged offsets index is reported and the store is read whole instead", async () => {
     const path = join(await versionFolder(), storeOffsetsFile);
     const text = await readFile(path, "utf8");

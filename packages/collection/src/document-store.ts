@@ -19,10 +19,10 @@ export interface ParentRecord {
 
 /** Where the chunks of stored parents are read from when a store is opened lazily. */
 export interface StoredParents {
-  /** The parent's chunks, read from the store file and checked. */
-  chunks(parent: ParentRecord): Chunk[];
+  /** The chunks of the parent as the store file holds it, read and checked. */
+  chunks(parentId: string): Chunk[];
   /** The parent's line as stored (newline included), checked: copied as it is by a save. */
-  line(parent: ParentRecord): string;
+  line(parentId: string): string;
 }
 
 /**
@@ -36,7 +36,11 @@ export interface StoredParents {
 export class DocumentStore implements DocumentLookup {
   readonly #parents = new Map<string, ParentRecord>();
   readonly #chunks = new Map<string, Chunk>();
-  /** Lazily opened: the chunks read so far, and the parents whose line is still as stored. */
+  /**
+   * Lazily opened: the chunks read from the store file so far (the file never changes, so a
+   * stand-in always resolves to its stored version, even after its parent was replaced), and
+   * the parents whose record is still the stored one.
+   */
   readonly #read = new Map<string, Chunk>();
   readonly #asStored = new Set<string>();
   #stored: StoredParents | undefined;
@@ -55,7 +59,7 @@ export class DocumentStore implements DocumentLookup {
     return store;
   }
 
-  /** Chunks whose line has been read (or that were put), out of `chunkCount`: for tests and benchmarks. */
+  /** Chunks read from the store file so far (all of them when it was read whole): for tests and benchmarks. */
   get readChunkCount(): number {
     return this.#stored === undefined ? this.#chunks.size : this.#read.size;
   }
@@ -63,15 +67,13 @@ export class DocumentStore implements DocumentLookup {
   /** The line of a parent still as the store file holds it (a save copies it), else undefined. */
   storedLine(parentId: string): string | undefined {
     const parent = this.#parents.get(parentId);
-    return parent && this.#asStored.has(parentId) ? this.#stored?.line(parent) : undefined;
+    return parent && this.#asStored.has(parentId) ? this.#stored?.line(parentId) : undefined;
   }
 
   #readChunk(id: string, parentId: string): Chunk {
     const known = this.#read.get(id);
     if (known) return known;
-    const parent = this.#parents.get(parentId);
-    if (!parent || !this.#stored) throw new Error(`chunk ${id} is no longer in the store`);
-    for (const chunk of this.#stored.chunks(parent)) this.#read.set(chunk.id, chunk);
+    for (const chunk of this.#stored!.chunks(parentId)) this.#read.set(chunk.id, chunk);
     return this.#read.get(id)!;
   }
 
@@ -124,7 +126,6 @@ export class DocumentStore implements DocumentLookup {
   put(parent: ParentRecord, chunks: readonly Chunk[]): void {
     this.delete(parent.id);
     this.#revision++;
-    if (this.#stored) for (const chunk of chunks) this.#read.set(chunk.id, chunk);
     this.#parents.set(parent.id, parent);
     for (const chunk of chunks) this.#chunks.set(chunk.id, chunk);
   }
@@ -138,6 +139,7 @@ export class DocumentStore implements DocumentLookup {
     this.#asStored.delete(parentId);
     for (const id of parent.chunkIds) {
       this.#chunks.delete(id);
+      // A stand-in still held elsewhere (the version kept to restore) reads its line again.
       this.#read.delete(id);
     }
     return [...parent.chunkIds];

@@ -76,12 +76,12 @@ export async function readStoreFile(path: string, expectedSha256: string): Promi
   if (offsets === undefined) return readWholeStoreFile(path, expectedSha256);
   const lines = StoreLines.open(path, offsets.storeBytes);
   const { entries } = offsets;
-  const locationOf = (parent: ParentRecord) => entries.get(parent.id)!.line;
+  const entryOf = (parentId: string) => entries.get(parentId)!;
   return DocumentStore.lazy(
     [...entries.values()].map((entry) => entry.parent),
     {
-      chunks: (parent) => lines.chunks(parent, locationOf(parent)),
-      line: (parent) => lines.line(parent, locationOf(parent)),
+      chunks: (parentId) => lines.chunks(entryOf(parentId).parent, entryOf(parentId).line),
+      line: (parentId) => lines.line(entryOf(parentId).parent, entryOf(parentId).line),
     },
   );
 }
