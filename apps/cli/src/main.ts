@@ -4,10 +4,8 @@ import { supportedExtensions } from "@hybrid-rag/loaders";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { cliDefaultSpec, ingestSpecFlags, searchSpecFlags } from "./cli-spec.ts";
-import { ingestCommand } from "./ingest-command.ts";
 import { imageLimitsFrom, loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
 import { addMcpCommand } from "./mcp-command.ts";
-import { searchCommand } from "./search-command.ts";
 import { addServeCommand } from "./serve-command.ts";
 import { printSpecIfAsked, specOfCommand, withSpecOptions } from "./spec-options.ts";
 import { escapeForTerminal } from "./terminal-text.ts";
@@ -49,7 +47,9 @@ export const exitCodes = {
 } as const;
 
 /**
- * The `hybrid-rag` program; `io` lets tests capture what it prints. `setExitCode` receives a
+ * The `hybrid-rag` program; `io` lets tests capture what it prints. Each command's code is
+ * imported when it runs, so `--help`, a BM25-only search and a search answered by a serve load
+ * no model, ONNX, PDF or server package (`cli.lazy-imports.test.ts` checks it). `setExitCode` receives a
  * non-zero code for a command that finished but did not do everything (failed documents).
  */
 export function createProgram(
@@ -130,6 +130,7 @@ export function createProgram(
     };
     process.once("SIGINT", onInterrupt);
     try {
+      const { ingestCommand } = await import("./ingest-command.ts");
       const { summary } = await ingestCommand(
         folder,
         {
@@ -181,6 +182,7 @@ export function createProgram(
     ) => {
       const spec = await specOfCommand(command, searchSpecFlags, cliDefaultSpec);
       if (printSpecIfAsked(command, spec.spec, io)) return;
+      const { searchCommand } = await import("./search-command.ts");
       await searchCommand(directory, query, { ...(options as object), spec } as never, io);
     },
   );

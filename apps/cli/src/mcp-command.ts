@@ -1,9 +1,7 @@
 import { HybridRagError } from "@hybrid-rag/core";
-import { createCollectionMcpServer, serveMcpOverHttp, serveMcpOverStdio } from "@hybrid-rag/mcp";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "./cli-io.ts";
 import { cliDefaultSpec, queryModelSpecFlags } from "./cli-spec.ts";
-import { openServedCollection } from "./open-served-collection.ts";
 import {
   type CommandSpec,
   printSpecIfAsked,
@@ -72,6 +70,11 @@ export async function mcpCommand(directory: string, flags: McpFlags, io: CliIo):
       `--host ${flags.host} would expose the collection beyond this machine without a key; set HYBRID_RAG_API_KEY (16+ characters) or keep the default 127.0.0.1.`,
     );
   }
+  // Loaded here, not at start: `hybrid-rag --help` and other commands never load the MCP SDK.
+  const { createCollectionMcpServer, serveMcpOverHttp, serveMcpOverStdio } = await import(
+    "@hybrid-rag/mcp"
+  );
+  const { openServedCollection } = await import("./open-served-collection.ts");
   const served = await openServedCollection(directory, flags.spec);
   const create = () =>
     createCollectionMcpServer(served.collection, {

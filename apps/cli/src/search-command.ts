@@ -1,16 +1,12 @@
 import type { ChunkMetadata, TokenCounter } from "@hybrid-rag/chunking";
+import type { BuiltContext } from "@hybrid-rag/collection";
 import {
-  buildContext,
   chunkMetadataOf,
   citationLocation,
-  ImageStore,
   sourceSpanOfChunk,
-} from "@hybrid-rag/collection";
+} from "@hybrid-rag/collection/citations";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
-import { createFusion } from "@hybrid-rag/fusion";
-import { buildReranker } from "@hybrid-rag/pipeline";
 import type { CliIo } from "./cli-io.ts";
-import { openQueryableCollection } from "./collection-model.ts";
 import { type SearchRouteFlags, searchRoute } from "./search-route.ts";
 import { type ServerSearchResult, searchThroughServer } from "./search-through-server.ts";
 import type { CommandSpec } from "./spec-options.ts";
@@ -42,10 +38,13 @@ export async function searchCommand(
   const server = await searchRoute(directory, routeFlagsOf(flags));
   const { result, tokenCounter, answeredBy, release } =
     server === undefined
-      ? await searchHere(directory, query, flags)
+      ? await searchHereLazily(directory, query, flags)
       : await searchServer(server, directory, query, flags, io);
   try {
-    return printResult(query, result, tokenCounter, answeredBy, flags, io);
+    const context = flags.context
+      ? await contextOf(result.hits, flags.context, tokenCounter)
+      : undefined;
+    return printResult(query, result, context, answeredBy, flags, io);
   } finally {
     await release();
   }
@@ -54,20 +53,24 @@ export async function searchCommand(
 /** What a search printed, run here or by a serve: hits, and each parent's near-duplicate copies. */
 type PrintedResult = ServerSearchResult;
 
+/** `--context`: the LLM context of the hits (the collection's code is loaded only for it). */
+async function contextOf(
+  hits: readonly Hit[],
+  maxTokens: number,
+  tokenCounter: TokenCounter | undefined,
+): Promise<BuiltContext> {
+  const { buildContext } = await import("@hybrid-rag/collection");
+  return buildContext(hits, { maxTokens, ...(tokenCounter ? { tokenCounter } : {}) });
+}
+
 function printResult(
   query: string,
   result: PrintedResult,
-  tokenCounter: TokenCounter | undefined,
+  context: BuiltContext | undefined,
   answeredBy: string | undefined,
   flags: SearchFlags,
   io: CliIo,
 ): Hit[] {
-  const context = flags.context
-    ? buildContext(result.hits, {
-        maxTokens: flags.context,
-        ...(tokenCounter ? { tokenCounter } : {}),
-      })
-    : undefined;
   if (flags.json) {
     const hits = result.hits.map((hit) => ({
       rank: hit.rank,
@@ -120,38 +123,13 @@ function routeFlagsOf(flags: SearchFlags): SearchRouteFlags {
   };
 }
 
-async function searchHere(directory: string, query: string, flags: SearchFlags) {
-  const { spec } = flags.spec;
-  // A reranker that looks at images reads the collection's stored ones from its image folder.
-  const imageResolver = new ImageStore({ directory });
-  const queryable = await openQueryableCollection(directory, flags.spec, async (spec) =>
-    spec.reranker
-      ? buildReranker(spec.reranker, {
-          executionProvider: spec.executionProvider,
-          options: { imageResolver },
-        })
-      : undefined,
-  );
-  try {
-    const result = await queryable.collection.search(query, {
-      topK: spec.topK?.final ?? 10,
-      candidates: spec.topK?.retrieve ?? 100,
-      ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
-      fusion: createFusion(spec.fusion),
-      ...(spec.pageImages ? { pageImages: spec.pageImages } : {}),
-      ...(spec.maxPageImages ? { maxPageImages: spec.maxPageImages } : {}),
-    });
-    // Released by the caller once printed (--context still counts with the model's tokenizer).
-    return {
-      result,
-      tokenCounter: queryable.tokenCounter,
-      answeredBy: undefined,
-      release: () => queryable.release(),
-    };
-  } catch (error) {
-    await queryable.release();
-    throw error;
-  }
+/**
+ * Opens the collection and its models here. Imported only then, so that a search answered by a
+ * serve never loads the retrieval, fusion or model code.
+ */
+async function searchHereLazily(directory: string, query: string, flags: SearchFlags) {
+  const { searchHere } = await import("./search-here.ts");
+  return searchHere(directory, query, flags);
 }
 
 /**
@@ -181,7 +159,7 @@ async function searchServer(
     io.stderr.write(
       `hybrid-rag: the serve recorded in ${directory}/serve.json did not answer (${escapeForTerminal(error.message)}); searching the collection here\n`,
     );
-    return searchHere(directory, query, flags);
+    return searchHereLazily(directory, query, flags);
   }
 }
 

@@ -1,4 +1,4 @@
-import { readCollectionManifest } from "@hybrid-rag/collection";
+import { readCollectionManifest } from "@hybrid-rag/collection/manifest";
 import { HybridRagError } from "@hybrid-rag/core";
 import { isServeAlive, readServeRecord } from "./serve-record.ts";
 

@@ -6,7 +6,7 @@ import {
   HybridRagError,
   type SourceEvidence,
 } from "@hybrid-rag/core";
-import { searchResponseSchema } from "@hybrid-rag/search-server";
+import { searchResponseSchema } from "@hybrid-rag/search-server/api";
 import type { z } from "zod";
 
 type Passage = z.output<typeof searchResponseSchema>["passages"][number];

@@ -1,10 +1,7 @@
-import { readCollectionManifest } from "@hybrid-rag/collection";
 import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
-import { createSearchServer, searchServerSettingsSchema } from "@hybrid-rag/search-server";
 import { type Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "./cli-io.ts";
 import { cliDefaultSpec, queryModelSpecFlags } from "./cli-spec.ts";
-import { openServedCollection } from "./open-served-collection.ts";
 import { removeServeRecord, writeServeRecord } from "./serve-record.ts";
 import {
   type CommandSpec,
@@ -75,6 +72,10 @@ export function addServeCommand(program: Command, io: CliIo): void {
 
 /** Runs until SIGINT/SIGTERM, then closes within the shutdown deadline and frees the models. */
 export async function serveCommand(directory: string, flags: ServeFlags, io: CliIo): Promise<void> {
+  // Loaded here, not at start: other commands never load the HTTP server or the collection.
+  const [{ createSearchServer, searchServerSettingsSchema }, { readCollectionManifest }] =
+    await Promise.all([import("@hybrid-rag/search-server"), import("@hybrid-rag/collection")]);
+  const { openServedCollection } = await import("./open-served-collection.ts");
   const apiKey = process.env.HYBRID_RAG_API_KEY;
   const settings = {
     host: flags.host,

@@ -33,6 +33,12 @@ export function* storedTitles(
   store: DocumentStore,
 ): Generator<{ title: string | undefined; heading: string | undefined }> {
   for (const parent of store.parents()) {
-    yield { title: parent.title, heading: store.chunksOf(parent.id)[0]?.metadata.headingPath[0] };
+    // The heading only stands in for a missing title: a titled document's text is not read
+    // (a collection opened lazily reads a document's chunks on first use).
+    const heading =
+      parent.title === undefined
+        ? store.chunksOf(parent.id)[0]?.metadata.headingPath[0]
+        : undefined;
+    yield { title: parent.title, heading };
   }
 }

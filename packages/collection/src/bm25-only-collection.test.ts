@@ -79,6 +79,7 @@ describe("a BM25-only embedded collection (no embedder)", () => {
     expect((await readdir(join(directory, "v000001"))).sort()).toEqual([
       "sparse.bm25",
       "store.jsonl",
+      "store.offsets.jsonl",
     ]);
     const reopened = await openCollection(directory);
     expect(reopened.dense).toBeUndefined();

@@ -133,6 +133,13 @@ describe("a persisted SciFact collection", () => {
       store,
       (await readFile(store, "utf8")).replace("after the interrupted", "after the INTERRUPTED"),
     );
+    // Opened lazily, the modified line fails the read that needs it (its SHA-256 in the index).
+    const lazy = await openCollection(directory, { embedder });
+    expect(() => lazy.store.chunksOf("after-crash")[0]!.text).toThrow(
+      expect.objectContaining({ code: "corrupt-data" }),
+    );
+    // Read whole (no offsets index), the store fails the manifest's checksum at open.
+    await rm(join(directory, "v000002", "store.offsets.jsonl"));
     await expect(openCollection(directory, { embedder })).rejects.toMatchObject({
       code: "corrupt-data",
     });

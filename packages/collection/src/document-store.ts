@@ -1,5 +1,6 @@
 import type { Chunk } from "@hybrid-rag/chunking";
 import type { Document, DocumentLookup, StoredImageReference } from "@hybrid-rag/core";
+import { unreadChunkFactory } from "./unread-chunk.ts";
 
 /** What the collection remembers about one ingested parent document (its text lives in its chunks). */
 export interface ParentRecord {
@@ -24,9 +25,21 @@ export interface ParentRecord {
   readonly partOf?: string;
 }
 
+/** Where the chunks of stored parents are read from when a store is opened lazily. */
+export interface StoredParents {
+  /** The chunks of the parent as the store file holds it, read and checked. */
+  chunks(parentId: string): Chunk[];
+  /** The parent's line as stored (newline included), checked: copied as it is by a save. */
+  line(parentId: string): string;
+}
+
 /**
  * The one copy of every chunk's text, shared by the sparse and the dense index: both hold the
  * same chunk objects in memory and only ids on disk. Lookups by chunk id and by parent id.
+ *
+ * A store opened lazily (`DocumentStore.lazy`) holds the parent records only: each chunk is a
+ * stand-in that reads its parent's line from the store file the first time its text or metadata
+ * is used (a search reads the lines of its hits, not the whole file).
  */
 export class DocumentStore implements DocumentLookup {
   readonly #parents = new Map<string, ParentRecord>();
@@ -38,7 +51,55 @@ export class DocumentStore implements DocumentLookup {
   /** Parent ids by the `partOf` they name. */
   readonly #parts = new Map<string, Set<string>>();
   #imageOnlyChunks = 0;
+  /**
+   * Lazily opened: the chunks read from the store file so far (the file never changes, so a
+   * stand-in always resolves to its stored version, even after its parent was replaced), and
+   * the parents whose record is still the stored one.
+   */
+  readonly #read = new Map<string, Chunk>();
+  readonly #asStored = new Set<string>();
+  #stored: StoredParents | undefined;
   #revision = 0;
+
+  /** A store of these parents whose chunks are read from `stored` when first used. */
+  static lazy(parents: Iterable<ParentRecord>, stored: StoredParents): DocumentStore {
+    const store = new DocumentStore();
+    store.#stored = stored;
+    const unread = unreadChunkFactory((id, parentId) => store.#readChunk(id, parentId));
+    for (const parent of parents) {
+      store.#parents.set(parent.id, parent);
+      store.#asStored.add(parent.id);
+      if (parent.partOf !== undefined) {
+        const parts = store.#parts.get(parent.partOf) ?? new Set();
+        store.#parts.set(parent.partOf, parts.add(parent.id));
+      }
+      for (const id of parent.chunkIds) store.#chunks.set(id, unread(id, parent.id));
+      // The image indexes (page images, references the image store keeps) need the chunks of a
+      // parent with an image now: they are read at open (page images carry no text: small lines).
+      if (parent.image !== undefined) {
+        for (const id of parent.chunkIds) store.#indexImage(store.#readChunk(id, parent.id), +1);
+      }
+    }
+    return store;
+  }
+
+  /** Chunks read from the store file so far (all of them when it was read whole): for tests and benchmarks. */
+  get readChunkCount(): number {
+    return this.#stored === undefined ? this.#chunks.size : this.#read.size;
+  }
+
+  /** The line of a parent still as the store file holds it (a save copies it), else undefined. */
+  storedLine(parentId: string): string | undefined {
+    const parent = this.#parents.get(parentId);
+    return parent && this.#asStored.has(parentId) ? this.#stored?.line(parentId) : undefined;
+  }
+
+  #readChunk(id: string, parentId: string): Chunk {
+    const known = this.#read.get(id);
+    if (known) return known;
+    for (const chunk of this.#stored!.chunks(parentId)) this.#read.set(chunk.id, chunk);
+    return this.#read.get(id)!;
+  }
 
   /** Increases with every change: what derived views (near-duplicate groups) check to refresh. */
   get revision(): number {
@@ -145,15 +206,19 @@ export class DocumentStore implements DocumentLookup {
     if (!parent) return [];
     this.#revision++;
     this.#parents.delete(parentId);
+    this.#asStored.delete(parentId);
     if (parent.partOf !== undefined) {
       const parts = this.#parts.get(parent.partOf);
       parts?.delete(parentId);
       if (parts?.size === 0) this.#parts.delete(parent.partOf);
     }
     for (const id of parent.chunkIds) {
-      const chunk = this.#chunks.get(id);
+      // Only a parent with an image has chunks the image indexes count (no stand-in read else).
+      const chunk = parent.image === undefined ? undefined : this.#chunks.get(id);
       if (chunk) this.#indexImage(chunk, -1);
       this.#chunks.delete(id);
+      // A stand-in still held elsewhere (the version kept to restore) reads its line again.
+      this.#read.delete(id);
     }
     return [...parent.chunkIds];
   }

@@ -39,7 +39,7 @@ export {
   collectionFormatVersion,
   readManifest as readCollectionManifest,
 } from "./collection-manifest.ts";
-export { DocumentStore, type ParentRecord } from "./document-store.ts";
+export { DocumentStore, type ParentRecord, type StoredParents } from "./document-store.ts";
 export {
   type AddDenseSideOptions,
   createEmbeddedCollection,

@@ -66,13 +66,7 @@ export class NearDuplicateGroups {
       return index;
     };
     for (let band = 0; band < bands; band++) {
-      const buckets = new Map<string, number[]>();
-      signatures.forEach((signature, index) => {
-        const key = signature.subarray(band * rows, (band + 1) * rows).join(",");
-        const bucket = buckets.get(key);
-        if (bucket) bucket.push(index);
-        else buckets.set(key, [index]);
-      });
+      const buckets = bandBuckets(signatures, band * rows);
       // Each member is compared with the bucket's first and with the one before it: linear in
       // the bucket's size (a thousand copies of one page do not cost a million comparisons);
       // what one band misses, the others join transitively.
@@ -82,7 +76,7 @@ export class NearDuplicateGroups {
         leader[find(b)] = find(a);
         return true;
       };
-      for (const bucket of buckets.values()) {
+      for (const bucket of buckets) {
         for (let position = 1; position < bucket.length; position++) {
           if (!join(bucket[0]!, bucket[position]!)) join(bucket[position - 1]!, bucket[position]!);
         }
@@ -103,4 +97,52 @@ export class NearDuplicateGroups {
       for (const id of group.members) this.#groupOf.set(id, group);
     }
   }
+}
+
+/**
+ * The parents (indexes, ascending) that agree on every row of one band, for each such set of two
+ * or more, in the order of their first member. Bucketed by a 32-bit hash of the rows first (a
+ * number-keyed map, no string or array for the many parents alone in their bucket), then split
+ * by the exact rows: most of a large collection's first search was spent bucketing by strings.
+ */
+function bandBuckets(signatures: readonly Uint32Array[], start: number): number[][] {
+  const first = new Map<number, number>();
+  const shared = new Map<number, number[]>();
+  signatures.forEach((signature, index) => {
+    let hash = 0x9e3779b9;
+    for (let row = start; row < start + rows; row++)
+      hash = Math.imul(hash ^ signature[row]!, 0x85ebca6b) ^ (hash >>> 13);
+    const earlier = first.get(hash);
+    if (earlier === undefined) first.set(hash, index);
+    else {
+      const list = shared.get(hash);
+      if (list) list.push(index);
+      else shared.set(hash, [earlier, index]);
+    }
+  });
+  const buckets: number[][] = [];
+  for (const list of shared.values()) {
+    const exact = new Map<string, number[]>();
+    for (const index of list) {
+      const key = bandKey(signatures[index]!, start);
+      const bucket = exact.get(key);
+      if (bucket) bucket.push(index);
+      else exact.set(key, [index]);
+    }
+    for (const bucket of exact.values()) if (bucket.length > 1) buckets.push(bucket);
+  }
+  return buckets.sort((a, b) => a[0]! - b[0]!);
+}
+
+/**
+ * The rows of one band as an exact string key, 16 bits a character: several times faster than
+ * joining the numbers, which was most of a large collection's first search.
+ */
+function bandKey(signature: Uint32Array, start: number): string {
+  let key = "";
+  for (let row = start; row < start + rows; row++) {
+    const value = signature[row]!;
+    key += String.fromCharCode(value & 0xffff, value >>> 16);
+  }
+  return key;
 }

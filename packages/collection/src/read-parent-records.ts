@@ -3,13 +3,16 @@ import { readChecksummedLines } from "./checksummed-lines.ts";
 import { type CollectionManifest, readManifest } from "./collection-manifest.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
 import { readSegmentFile } from "./segment-file.ts";
-import { parentRecordSchema, storeFileKind } from "./store-file.ts";
+import { storeFileKind } from "./store-file.ts";
+import { parentRecordSchema } from "./store-line-schema.ts";
+import { readStoreOffsets, storeOffsetsFile } from "./store-offsets.ts";
 
 /**
  * The parent records of a saved collection (ids, sources, content and file hashes, signatures)
  * without their chunks or the indexes: what an incremental ingest needs to find out that nothing
- * changed, in memory proportional to the number of parents rather than to the text. The store's
- * checksum is verified; the chunks are parsed as JSON but neither validated nor kept. Returns a
+ * changed, in memory proportional to the number of parents rather than to the text. They come
+ * from the store's offsets index when it has a sound one (its checksum verified), else from the
+ * store (its checksum verified; the chunks parsed as JSON but neither validated nor kept). Returns a
  * `DocumentStore` holding the records with no chunks (its `hasFile` and near-duplicate groups
  * work), or undefined when the directory holds no collection.
  */
@@ -20,12 +23,19 @@ export async function readParentRecords(
   if (!manifest) return undefined;
   const parents = new DocumentStore();
   const path = join(directory, manifest.directory, manifest.files.store);
-  const records = readChecksummedLines(
-    path,
+  const indexed = await readStoreOffsets(
+    join(directory, manifest.directory, storeOffsetsFile),
     manifest.files.storeSha256,
-    (line) => parentRecordSchema.parse((line as { parent?: unknown }).parent),
-    { what: storeFileKind.what },
-  );
+  ).catch(() => undefined);
+  // The offsets index holds the same records (checked by its own checksum); else the store.
+  const records = indexed
+    ? [...indexed.entries.values()].map((entry) => entry.parent)
+    : readChecksummedLines(
+        path,
+        manifest.files.storeSha256,
+        (line) => parentRecordSchema.parse((line as { parent?: unknown }).parent),
+        { what: storeFileKind.what },
+      );
   for await (const parent of records) parents.put(parent as ParentRecord, []);
   for (const segment of manifest.segments ?? []) {
     for await (const entry of readSegmentFile(join(directory, segment.file), segment.sha256)) {

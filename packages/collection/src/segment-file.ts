@@ -6,7 +6,7 @@ import { documentSchema, HybridRagError } from "@hybrid-rag/core";
 import { z } from "zod";
 import { checkedBy, readChecksummedLines } from "./checksummed-lines.ts";
 import type { ParentRecord } from "./document-store.ts";
-import { parentRecordSchema } from "./store-file.ts";
+import { parentRecordSchema } from "./store-line-schema.ts";
 
 /**
  * A segment: what one checkpoint (or one incremental ingest) changed on top of a version

@@ -1,33 +1,21 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Chunk } from "@hybrid-rag/chunking";
-import { documentImageSchema, documentSchema } from "@hybrid-rag/core";
-import { z } from "zod";
 import { checkedBy, readChecksummedLines } from "./checksummed-lines.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
+import { storeLineSchema } from "./store-line-schema.ts";
+import { StoreLines } from "./store-lines.ts";
+import { readStoreOffsets, StoreOffsetsWriter, storeOffsetsFile } from "./store-offsets.ts";
 
-export const parentRecordSchema = z.strictObject({
-  id: z.string(),
-  source: z.string(),
-  title: z.string().optional(),
-  format: z.string().optional(),
-  contentHash: z.string(),
-  chunkIds: z.array(z.string()),
-  /** MinHash signature of the parent's normalised text (near-duplicate detection), base64. */
-  signature: z.string().optional(),
-  fileSha256: z.string().optional(),
-  image: documentImageSchema.optional(),
-  partOf: z.string().optional(),
-});
-
-const lineSchema = z.strictObject({
-  parent: parentRecordSchema,
-  chunks: z.array(documentSchema),
-});
-
-/** Writes one line per parent (`{ parent, chunks }`), flushed to disk; returns its SHA-256. */
+/**
+ * Writes one line per parent (`{ parent, chunks }`), flushed to disk, and its offsets index
+ * beside it (`store.offsets.jsonl`); returns the store's SHA-256. A parent still as a lazily
+ * opened store read it is copied as its stored line.
+ */
 export async function writeStoreFile(path: string, store: DocumentStore): Promise<string> {
   const hash = createHash("sha256");
+  const offsets = new StoreOffsetsWriter();
   const file = await open(path, "wx");
   try {
     let buffered: string[] = [];
@@ -40,7 +28,10 @@ export async function writeStoreFile(path: string, store: DocumentStore): Promis
       bufferedLength = 0;
     };
     for (const parent of store.parents()) {
-      const line = `${JSON.stringify({ parent, chunks: store.chunksOf(parent.id) })}\n`;
+      const line =
+        store.storedLine(parent.id) ??
+        `${JSON.stringify({ parent, chunks: store.chunksOf(parent.id) })}\n`;
+      offsets.add(parent, line);
       buffered.push(line);
       bufferedLength += line.length;
       if (bufferedLength > 1 << 20) await flush();
@@ -50,7 +41,13 @@ export async function writeStoreFile(path: string, store: DocumentStore): Promis
   } finally {
     await file.close();
   }
-  return hash.digest("hex");
+  const sha256 = hash.digest("hex");
+  await offsets.write(offsetsPathOf(path), sha256);
+  return sha256;
+}
+
+function offsetsPathOf(storePath: string): string {
+  return join(dirname(storePath), storeOffsetsFile);
 }
 
 /** What errors call the store file, and what to do when it is gone. */
@@ -60,10 +57,44 @@ export const storeFileKind = {
     "the version folder the manifest names was removed or moved. Restore it from a backup or re-ingest the documents.",
 };
 
-/** Reads a store file, checking its SHA-256 against the manifest and every line's shape. */
+/**
+ * Opens a store file. With its offsets index, lazily: the parent records come from the index and
+ * each parent's line is read (and checked against its SHA-256) when a chunk of it is first used.
+ * Without one (a store written before the index existed) or with a damaged one (a warning says
+ * so), the whole file is read and checked against the manifest's SHA-256.
+ */
 export async function readStoreFile(path: string, expectedSha256: string): Promise<DocumentStore> {
+  let offsets: Awaited<ReturnType<typeof readStoreOffsets>>;
+  try {
+    offsets = await readStoreOffsets(offsetsPathOf(path), expectedSha256);
+  } catch (error) {
+    process.emitWarning(
+      `${(error as Error).message} Reading the whole store instead (checked against the manifest); the next save writes a new index.`,
+      { code: "HYBRID_RAG_STORE_OFFSETS" },
+    );
+  }
+  if (offsets === undefined) return readWholeStoreFile(path, expectedSha256);
+  const lines = StoreLines.open(path, offsets.storeBytes);
+  const { entries } = offsets;
+  const entryOf = (parentId: string) => entries.get(parentId)!;
+  return DocumentStore.lazy(
+    [...entries.values()].map((entry) => entry.parent),
+    {
+      chunks: (parentId) => lines.chunks(entryOf(parentId).parent, entryOf(parentId).line),
+      line: (parentId) => lines.line(entryOf(parentId).parent, entryOf(parentId).line),
+    },
+  );
+}
+
+/** Reads a store file whole, checking its SHA-256 against the manifest and every line's shape. */
+async function readWholeStoreFile(path: string, expectedSha256: string): Promise<DocumentStore> {
   const store = new DocumentStore();
-  const lines = readChecksummedLines(path, expectedSha256, checkedBy(lineSchema), storeFileKind);
+  const lines = readChecksummedLines(
+    path,
+    expectedSha256,
+    checkedBy(storeLineSchema),
+    storeFileKind,
+  );
   for await (const { parent, chunks } of lines)
     store.put(parent as ParentRecord, chunks as Chunk[]);
   return store;
