@@ -68,7 +68,7 @@ export class NearDuplicateGroups {
     for (let band = 0; band < bands; band++) {
       const buckets = new Map<string, number[]>();
       signatures.forEach((signature, index) => {
-        const key = signature.subarray(band * rows, (band + 1) * rows).join(",");
+        const key = bandKey(signature, band);
         const bucket = buckets.get(key);
         if (bucket) bucket.push(index);
         else buckets.set(key, [index]);
@@ -103,4 +103,14 @@ export class NearDuplicateGroups {
       for (const id of group.members) this.#groupOf.set(id, group);
     }
   }
+}
+
+/** A band's rows as a short exact string (two UTF-16 units per 32-bit row): a bucket key. */
+function bandKey(signature: Uint32Array, band: number): string {
+  let key = "";
+  for (let row = band * rows; row < (band + 1) * rows; row++) {
+    const value = signature[row]!;
+    key += String.fromCharCode(value & 0xffff, value >>> 16);
+  }
+  return key;
 }
