@@ -24,6 +24,8 @@ export function composePipeline(
     },
     onSourceFailure: "fail",
     onRerankFailure: "fail",
+    // The candidates' page images join what the (image-aware) reranker scores.
+    ...(parts.pageImages ? { pageImages: "add" as const, pageImageSource: parts.pageImages } : {}),
   });
   return {
     value: pipeline,
@@ -33,6 +35,7 @@ export function composePipeline(
       reranker: parts.reranker?.name ?? null,
       topK: parts.topK,
       rerankTop: parts.reranker ? rerankTop : null,
+      ...(parts.pageImages ? { pageImages: "add" } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { HybridRagError } from "@hybrid-rag/core";
 import { downloadBeirDataset } from "./beir-download.ts";
 import type { Progress } from "./progress.ts";
+import { ensureVisualDataset, visualDatasetName } from "./visual/visual-dataset.ts";
 
 export interface DatasetSourceOptions {
   readonly cacheDirectory?: string;
@@ -21,8 +22,9 @@ export function defaultDatasetCache(): string {
 const beirName = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * `--dataset` is either a folder (anything that exists, or looks like a path) or a BEIR name such
- * as `scifact`, which is downloaded into the cache on first use.
+ * `--dataset` is either a folder (anything that exists, or looks like a path), `visual` (the
+ * generated set of chart and table PDFs, written into the cache on first use), or a BEIR name
+ * such as `scifact`, which is downloaded into the cache on first use.
  */
 export async function resolveDataset(spec: string, options: DatasetSourceOptions): Promise<string> {
   const asPath = resolve(spec);
@@ -31,12 +33,14 @@ export async function resolveDataset(spec: string, options: DatasetSourceOptions
   if (info || !beirName.test(spec)) {
     throw new HybridRagError(
       "not-found",
-      `--dataset ${spec}: ${info ? "is a file, not a folder" : "no such folder"}. Pass a BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a BEIR name such as scifact, nfcorpus, fiqa.`,
+      `--dataset ${spec}: ${info ? "is a file, not a folder" : "no such folder"}. Pass a BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or a BEIR name such as scifact, nfcorpus, fiqa, or visual (generated PDFs whose answers are only in charts and tables).`,
     );
   }
+  const cacheDirectory = options.cacheDirectory ?? defaultDatasetCache();
+  if (spec === visualDatasetName) return ensureVisualDataset(cacheDirectory);
   return downloadBeirDataset({
     name: spec,
-    cacheDirectory: options.cacheDirectory ?? defaultDatasetCache(),
+    cacheDirectory,
     progress: options.progress,
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

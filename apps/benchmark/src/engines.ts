@@ -1,4 +1,4 @@
-import type { DocumentIndex, Hit, Reranker, Retriever } from "@hybrid-rag/core";
+import type { Document, DocumentIndex, Hit, Reranker, Retriever } from "@hybrid-rag/core";
 
 /** Something the benchmark built, with the exact settings it was built with (for the JSON). */
 export interface Built<T> {
@@ -26,6 +26,11 @@ export interface PipelineParts {
   readonly topK: number;
   /** Candidates handed to the reranker. */
   readonly rerankTop: number;
+  /**
+   * Where the reranker's candidates find their page images (the pipeline's `pageImages: "add"`):
+   * set for rows that rerank page images.
+   */
+  readonly pageImages?: { pageImagesOf(document: Document): readonly Document[] };
 }
 
 /**

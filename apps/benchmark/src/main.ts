@@ -33,7 +33,7 @@ export function program(io: CliIo): Command {
     )
     .option(
       "--dataset <folder|name>",
-      "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or a BEIR name to download (scifact, nfcorpus, fiqa, nq, …); required unless --spec gives it",
+      "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/), a BEIR name to download (scifact, nfcorpus, fiqa, nq, …), or visual (generated chart and table PDFs, for rerank+images); required unless --spec gives it",
     )
     .option(
       "--spec <file.json>",
@@ -43,7 +43,7 @@ export function program(io: CliIo): Command {
     .option("--split <name>", "qrels split", "test")
     .option(
       "--pipelines <list>",
-      "comma-separated: dense, dense+rerank, dense+sparse, dense+sparse+rerank, sparse, sparse+rerank",
+      "comma-separated: dense, dense+rerank, dense+sparse, dense+sparse+rerank, sparse, sparse+rerank; add +images to a rerank pipeline to rerank the candidates' page images too (VLM reranker)",
       defaultPipelines,
     )
     .option("--top-k <n>", "hits per retriever and in the final list", "100")

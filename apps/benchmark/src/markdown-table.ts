@@ -27,6 +27,7 @@ export function markdownTable(report: BenchmarkReport): string {
     row(header.map((_, index) => (index === 0 ? "---" : "---:"))),
     ...report.configurations.map((result) => row(cells(result, stages))),
   ];
+  lines.push(...modelLines(report), ...pageImageLines(report));
   const notRun = report.configurations.filter((result) => result.status !== "ok");
   if (notRun.length > 0) {
     lines.push("");
@@ -103,6 +104,32 @@ function formatMilliseconds(value: number): string {
 
 function row(values: readonly string[]): string {
   return `| ${values.map((value) => value.replaceAll("|", "\\|")).join(" | ")} |`;
+}
+
+/** The models the rows ran on, named under the table (the JSON has every detail). */
+function modelLines(report: BenchmarkReport): string[] {
+  const named = (["dense", "reranker"] as const).flatMap((part) => {
+    const component = report.components[part];
+    if (component?.status !== "ok") return [];
+    const { model, endpoint, testModel } = component.configuration;
+    const name =
+      typeof model === "string" ? model : typeof endpoint === "string" ? endpoint : undefined;
+    if (name === undefined) return [];
+    const test = testModel === true ? " (random test weights: quality is meaningless)" : "";
+    return [`- ${part === "dense" ? "Dense model" : "Reranker model"}: ${name}${test}`];
+  });
+  return named.length > 0 ? ["", ...named] : [];
+}
+
+/** For rows that rerank page images: how many of the reranker's candidates were page images. */
+function pageImageLines(report: BenchmarkReport): string[] {
+  return report.configurations.flatMap((result) =>
+    result.status === "ok" && result.pageImages
+      ? [
+          `- ${result.label}: ${result.pageImages.images} of the ${result.pageImages.candidates} candidates the reranker scored were page images.`,
+        ]
+      : [],
+  );
 }
 
 /** Printed when the Hub cannot be reached for the dense model: the offline route that works. */

@@ -26,6 +26,21 @@ describe("--pipelines", () => {
     expect(() => parsePipelines("dense+colbert")).toThrow(/Unknown pipeline/);
     expect(() => parsePipelines(" , ")).toThrow(/empty/);
   });
+
+  it("reads images (page images reranked too) only beside rerank, as its own row", () => {
+    const [text, images] = parsePipelines("sparse+rerank,images+rerank+sparse");
+    expect(text).toMatchObject({ name: "sparse+rerank", images: false });
+    expect(images).toMatchObject({
+      name: "sparse+rerank+images",
+      label: "Sparse + Reranking (page images)",
+      rerank: true,
+      images: true,
+    });
+    expect(() => parsePipelines("dense+images")).toThrow(
+      /needs rerank \(e\.g\. dense\+rerank\+images\)/,
+    );
+    expect(() => parsePipelines("sparse+rerank+images,images+sparse+rerank")).toThrow(/twice/);
+  });
 });
 
 describe("--fusion-weights and prefixes", () => {

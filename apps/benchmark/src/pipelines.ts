@@ -9,13 +9,21 @@ export interface PipelineSpec {
   readonly dense: boolean;
   readonly sparse: boolean;
   readonly rerank: boolean;
+  /**
+   * The reranker also scores the page images of its candidates' PDF pages (documents whose
+   * `metadata.pdf` names one); needs an image-aware (VLM) reranker.
+   */
+  readonly images: boolean;
 }
 
 export const defaultPipelines = "dense,dense+rerank,dense+sparse,dense+sparse+rerank,sparse";
 
-const parts = ["dense", "sparse", "rerank"] as const;
+const parts = ["dense", "sparse", "rerank", "images"] as const;
 
-/** Parses `dense,dense+rerank,sparse` (each a `+`-joined set of dense, sparse, rerank). */
+/**
+ * Parses `dense,dense+rerank,sparse` (each a `+`-joined set of dense, sparse, rerank, and
+ * images, which adds the candidates' page images to what the reranker scores).
+ */
 export function parsePipelines(list: string): PipelineSpec[] {
   const names = list
     .split(",")
@@ -30,7 +38,7 @@ export function parsePipelines(list: string): PipelineSpec[] {
   const specs = names.map(parsePipeline);
   const seen = new Set<string>();
   for (const spec of specs) {
-    const key = `${spec.dense}${spec.sparse}${spec.rerank}`;
+    const key = spec.name;
     if (seen.has(key)) {
       throw new HybridRagError("invalid-argument", `--pipelines lists "${spec.name}" twice.`);
     }
@@ -45,22 +53,35 @@ function parsePipeline(name: string): PipelineSpec {
   const dense = pieces.includes("dense");
   const sparse = pieces.includes("sparse");
   const rerank = pieces.includes("rerank");
+  const images = pieces.includes("images");
   if (unknown.length > 0 || (!dense && !sparse) || new Set(pieces).size !== pieces.length) {
     throw new HybridRagError(
       "invalid-argument",
-      `Unknown pipeline "${name}": combine dense and/or sparse, optionally with rerank, joined by "+" (e.g. dense+sparse+rerank).`,
+      `Unknown pipeline "${name}": combine dense and/or sparse, optionally with rerank (and images: rerank page images too), joined by "+" (e.g. dense+sparse+rerank).`,
+    );
+  }
+  if (images && !rerank) {
+    throw new HybridRagError(
+      "invalid-argument",
+      `Pipeline "${name}": images adds page images to what the reranker scores, so it needs rerank (e.g. ${name.replace("images", "rerank+images")}).`,
     );
   }
   const label = [dense ? "Dense" : "", sparse ? "Sparse" : "", rerank ? "Reranking" : ""]
     .filter((part) => part.length > 0)
     .join(" + ");
   return {
-    name: [dense ? "dense" : "", sparse ? "sparse" : "", rerank ? "rerank" : ""]
+    name: [
+      dense ? "dense" : "",
+      sparse ? "sparse" : "",
+      rerank ? "rerank" : "",
+      images ? "images" : "",
+    ]
       .filter(Boolean)
       .join("+"),
-    label,
+    label: images ? `${label} (page images)` : label,
     dense,
     sparse,
     rerank,
+    images,
   };
 }

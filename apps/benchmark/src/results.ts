@@ -26,6 +26,11 @@ export type ConfigurationResult =
       /** Paired tests against the first configuration that ran, per headline metric. */
       readonly comparedTo?: { readonly name: string; readonly tests: readonly RunComparison[] };
       readonly warnings: readonly string[];
+      /**
+       * Rows that rerank page images: the candidates given to the reranker over all queries,
+       * and how many of them were page images.
+       */
+      readonly pageImages?: { readonly candidates: number; readonly images: number };
     }
   | {
       readonly name: string;

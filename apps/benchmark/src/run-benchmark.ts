@@ -28,6 +28,8 @@ import { runConfiguration } from "./run-configuration.ts";
 import { median, quantile } from "./statistics.ts";
 import { type FusionTuningReport, tuneFusionStage } from "./tune-fusion-stage.ts";
 import { toolVersions } from "./versions.ts";
+import { countImagesScored, type ImagesScored } from "./visual/count-images-scored.ts";
+import { RenderedPageImages } from "./visual/rendered-page-images.ts";
 
 export interface BenchmarkOptions {
   readonly datasetDirectory: string;
@@ -77,6 +79,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     ? await buildIndex(() => engines.createDense(), dataset, "dense", progress)
     : undefined;
   const reranker = needs("rerank") ? await build(() => engines.createReranker()) : undefined;
+  const pageImages = pipelines.some((spec) => spec.images)
+    ? await renderPageImages(options.datasetDirectory, dataset, progress)
+    : undefined;
   await mkdir(join(options.outDirectory, "runs"), { recursive: true });
   const configurations: ConfigurationResult[] = [];
   let reference: { name: string; evaluation: RunEvaluation } | undefined;
@@ -85,6 +90,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       spec.dense ? reasonOf(dense, "dense retriever") : undefined,
       spec.sparse ? reasonOf(sparse, "sparse retriever") : undefined,
       spec.rerank ? reasonOf(reranker, "reranker") : undefined,
+      spec.images && pageImages && "reason" in pageImages
+        ? `page images unavailable: ${pageImages.reason}`
+        : undefined,
     ].filter((reason): reason is string => reason !== undefined);
     if (missing.length > 0) {
       configurations.push({
@@ -100,10 +108,14 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         spec.dense ? builtValue(dense) : undefined,
         spec.sparse ? builtValue(sparse) : undefined,
       ].filter((retriever): retriever is IndexedRetriever => retriever !== undefined);
+      const scored: ImagesScored = { images: 0, candidates: 0 };
       const rerankerValue = spec.rerank ? builtValue(reranker) : undefined;
       const pipeline = engines.createPipeline({
         retrievers,
-        ...(rerankerValue ? { reranker: rerankerValue } : {}),
+        ...(rerankerValue
+          ? { reranker: spec.images ? countImagesScored(rerankerValue, scored) : rerankerValue }
+          : {}),
+        ...(spec.images && pageImages instanceof RenderedPageImages ? { pageImages } : {}),
         topK: options.topK,
         rerankTop: options.rerankTop,
       });
@@ -131,6 +143,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         configuration: pipeline.configuration,
         ...(comparedTo ? { comparedTo } : {}),
         warnings: result.warnings,
+        ...(spec.images ? { pageImages: { ...scored } } : {}),
       });
     } catch (error) {
       const failure = toHybridRagError(error, spec.label);
@@ -194,6 +207,26 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     ...(fusionTuning ? { fusionTuning } : {}),
     ...studies,
   };
+}
+
+/** The page images of the corpus documents that name a PDF (`metadata.pdf`), rendered once. */
+async function renderPageImages(
+  datasetDirectory: string,
+  dataset: BeirDataset,
+  progress: Progress,
+): Promise<RenderedPageImages | { readonly reason: string }> {
+  const bar = progress.start("render page images", dataset.documentCount, "docs");
+  try {
+    const rendered = await RenderedPageImages.render(datasetDirectory, dataset.documents());
+    if (rendered.count > 0) return rendered;
+    return {
+      reason: `no corpus document of ${datasetDirectory} names a PDF in metadata.pdf, so there are no page images to rerank (--dataset visual has them)`,
+    };
+  } catch (error) {
+    return { reason: toHybridRagError(error, "Rendering the page images").message };
+  } finally {
+    bar.stop();
+  }
 }
 
 function available<T>(component: Component<T> | undefined): Available<T> {

@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
-import { toHybridRagError } from "@hybrid-rag/core";
+import { type Hit, toHybridRagError } from "@hybrid-rag/core";
 import type { Run } from "@hybrid-rag/eval";
 import type { RunnablePipeline } from "./engines.ts";
 import type { Progress } from "./progress.ts";
+import { judgedDocumentId } from "./visual/judged-document-id.ts";
 
 export interface ConfigurationRun {
   readonly run: Run;
@@ -33,10 +34,7 @@ export async function runConfiguration(
         throw toHybridRagError(error, `Query "${queryId}" in ${label}`);
       }
       const total = performance.now() - started;
-      run.set(
-        queryId,
-        result.hits.map((hit) => ({ docId: hit.id, score: hit.score })),
-      );
+      run.set(queryId, judgedRun(result.hits));
       for (const [stage, duration] of Object.entries(result.timings)) {
         // "total" is measured here, around the whole call, the same way for every pipeline.
         if (stage !== "total") record(timings, stage, duration);
@@ -50,6 +48,22 @@ export async function runConfiguration(
     bar.stop();
   }
   return { run, timings, warnings: [...warnings] };
+}
+
+/**
+ * A query's ranked list as judged: a page image counts for its document (see
+ * `judgedDocumentId`), whose first, best-ranked appearance alone is kept.
+ */
+function judgedRun(hits: readonly Hit[]): { docId: string; score: number }[] {
+  const seen = new Set<string>();
+  const ranked: { docId: string; score: number }[] = [];
+  for (const hit of hits) {
+    const docId = judgedDocumentId(hit);
+    if (seen.has(docId)) continue;
+    seen.add(docId);
+    ranked.push({ docId, score: hit.score });
+  }
+  return ranked;
 }
 
 function record(timings: Map<string, number[]>, stage: string, duration: number): void {

@@ -40,6 +40,7 @@ export const queryModelSpecFlags: readonly SpecFlag[] = [
   specFlag("reranker.model", { description: "cross-encoder for reranking" }),
   specFlag("reranker.api"),
   specFlag("reranker.endpointModel"),
+  specFlag("reranker.images"),
 ];
 
 /** `search`: the models, the fusion and how many hits. */
@@ -48,6 +49,8 @@ export const searchSpecFlags: readonly SpecFlag[] = [
   specFlag("fusion.method", { description: fusionDescription() }),
   specFlag("topK.retrieve", { description: "hits asked of each side before fusion" }),
   specFlag("topK.final", { description: "passages to print" }),
+  specFlag("pageImages"),
+  specFlag("maxPageImages"),
 ];
 
 function fusionDescription(): string {

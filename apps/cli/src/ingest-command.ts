@@ -5,6 +5,7 @@ import {
   createEmbeddedCollection,
   type DocumentStore,
   type EmbeddedCollection,
+  type ImageLimits,
   type IngestProgress,
   type IngestStageTimes,
   type IngestSummary,
@@ -50,6 +51,8 @@ export interface IngestFlags {
   readonly workers: number;
   /** BM25 analyzer of a new collection (default standard); an existing one keeps its own. */
   readonly analyzer?: "standard" | "english";
+  /** Bounds on each image the collection stores (`--max-image-bytes`, `--max-image-pixels`). */
+  readonly imageLimits?: ImageLimits;
 }
 
 export interface IngestOutcome {
@@ -157,9 +160,10 @@ async function ingestLocked(
       releaseModel = release;
       const chunking = flags.spec.spec.chunking ?? { maxTokens: 256 };
       const collection: EmbeddedCollection = manifest
-        ? await openExisting(flags.into, manifest, embedder, tokenCounter, io)
+        ? await openExisting(flags.into, manifest, embedder, tokenCounter, io, flags.imageLimits)
         : createEmbeddedCollection({
             ...(embedder ? { embedder } : {}),
+            ...(flags.imageLimits ? { images: flags.imageLimits } : {}),
             ...(flags.analyzer ? { bm25: { analyzer: flags.analyzer } } : {}),
             chunking: {
               maxTokens: Math.min(chunking.maxTokens, modelMaxTokens ?? Number.POSITIVE_INFINITY),
@@ -230,10 +234,12 @@ async function openExisting(
   embedder: BuiltEmbedder["embedder"] | undefined,
   tokenCounter: BuiltEmbedder["tokenCounter"],
   io: CliIo,
+  imageLimits: ImageLimits | undefined,
 ): Promise<EmbeddedCollection> {
   const counter = chunkingCounterFor(manifest, tokenCounter);
   const gainsDense = manifest.embedder === null && embedder !== undefined;
   const collection = await openCollection(directory, {
+    ...(imageLimits ? { images: imageLimits } : {}),
     ...(embedder && !gainsDense ? { embedder } : {}),
     ...(counter ? { tokenCounter: counter } : {}),
   });
@@ -324,6 +330,7 @@ export function formatSummary(
       ? [`  excluded    ${listing.excluded.length} files (--include/--exclude, .hybridragignore)`]
       : []),
     `  chunks      ${summary.chunks} written (${rate(summary.documents)} docs/s, ${rate(summary.chunks)} chunks/s)`,
+    ...formatImages(summary.images),
     `  stages      ${formatStages(summary.stages)}`,
     `              (they overlap: a batch is embedded while the next is loaded and chunked)`,
     `  skipped     ${summary.skipped.length}`,
@@ -353,6 +360,18 @@ const failureOutcome = {
   none: "not added",
   removed: "its previous version could not be restored and was removed; ingest it again",
 } as const;
+
+/** The images line, when the ingest met any image (page images, figures). */
+function formatImages(images: IngestSummary["images"]): string[] {
+  const seen = images.stored + images.deduplicated + images.skipped.length;
+  if (seen === 0) return [];
+  return [
+    `  images      ${images.stored} stored, ${images.deduplicated} deduplicated (bytes already stored), ${images.skipped.length} skipped; ${images.imageOnly} image-only documents (page images: BM25 and the embedder skip them, search --page-images add reranks them)`,
+    ...images.skipped.map(
+      (entry) => `    ${escapeForTerminal(entry.id)}: ${escapeForTerminal(entry.reason)}`,
+    ),
+  ];
+}
 
 function formatStages(stages: IngestStageTimes): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -62,9 +62,30 @@ export function withLoaderFlags(command: Command): Command {
         .choices(["row", "table"])
         .default("row"),
     )
+    .option("--json-text-field <name>", 'the field holding a .json record\'s text (default "text")')
+    .addOption(
+      new Option(
+        "--pdf-page-images <mode>",
+        "render PDF pages as image documents the collection stores, for a VLM reranker (search --page-images add): no-text-layer renders pages with (almost) no text (charts, scans), all every page",
+      )
+        .choices(["none", "no-text-layer", "all"])
+        .default("none"),
+    )
+    .option("--pdf-dpi <n>", "resolution of PDF page images (default 100)", budget)
     .option(
-      "--json-text-field <name>",
-      'the field holding a .json record\'s text (default "text")',
+      "--embedded-images",
+      "load the images HTML/Markdown files show that live in the folder, as image documents",
+      false,
+    )
+    .option(
+      "--max-image-bytes <n>",
+      "bytes one image may have (page image, folder image, stored image; default 8 MiB)",
+      budget,
+    )
+    .option(
+      "--max-image-pixels <n>",
+      "pixels one image may have (a larger PDF page is rendered smaller; default 2048² for pages, 4096² otherwise)",
+      budget,
     );
 }
 
@@ -82,7 +103,13 @@ export function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderO
     maxUnzippedBytes: number;
     csvPassage: "row" | "table";
     jsonTextField?: string;
+    pdfPageImages: "none" | "no-text-layer" | "all";
+    pdfDpi?: number;
+    embeddedImages: boolean;
+    maxImageBytes?: number;
+    maxImagePixels?: number;
   };
+  const limits = imageLimitsFrom(options);
   return {
     followSymlinks: flags.followSymlinks,
     maxFileBytes: flags.maxFileBytes,
@@ -95,5 +122,26 @@ export function loaderOptionsFrom(options: Record<string, unknown>): LoadFolderO
     maxUnzippedBytes: flags.maxUnzippedBytes,
     csv: { passage: flags.csvPassage },
     ...(flags.jsonTextField ? { json: { textField: flags.jsonTextField } } : {}),
+    pdf: {
+      pageImages: flags.pdfPageImages,
+      ...(flags.pdfDpi !== undefined ? { dpi: flags.pdfDpi } : {}),
+      ...limits,
+    },
+    images: { embedded: flags.embeddedImages, ...limits },
+  };
+}
+
+/** `--max-image-bytes` / `--max-image-pixels`: bounds for the loaders and the collection alike. */
+export function imageLimitsFrom(options: Record<string, unknown>): {
+  maxImageBytes?: number;
+  maxImagePixels?: number;
+} {
+  const { maxImageBytes, maxImagePixels } = options as {
+    maxImageBytes?: number;
+    maxImagePixels?: number;
+  };
+  return {
+    ...(maxImageBytes !== undefined ? { maxImageBytes } : {}),
+    ...(maxImagePixels !== undefined ? { maxImagePixels } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { type CliIo, processIo } from "./cli-io.ts";
 import { cliDefaultSpec, ingestSpecFlags, searchSpecFlags } from "./cli-spec.ts";
 import { ingestCommand } from "./ingest-command.ts";
-import { loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
+import { imageLimitsFrom, loaderOptionsFrom, withLoaderFlags } from "./loader-flags.ts";
 import { addMcpCommand } from "./mcp-command.ts";
 import { searchCommand } from "./search-command.ts";
 import { addServeCommand } from "./serve-command.ts";
@@ -135,6 +135,7 @@ export function createProgram(
         {
           ...(options as object),
           loader: loaderOptionsFrom(options),
+          imageLimits: imageLimitsFrom(options),
           spec,
           signal: interrupt.signal,
         } as never,

@@ -3,6 +3,7 @@ import {
   buildContext,
   chunkMetadataOf,
   citationLocation,
+  ImageStore,
   sourceSpanOfChunk,
 } from "@hybrid-rag/collection";
 import { type Hit, HybridRagError } from "@hybrid-rag/core";
@@ -76,6 +77,7 @@ function printResult(
       alsoIn: result.alsoIn[citationOf(hit).parentId] ?? [],
       title: hit.document?.title ?? null,
       text: hit.document?.text ?? null,
+      image: hit.document?.image && "ref" in hit.document.image ? hit.document.image : null,
       sources: hit.sources,
     }));
     io.stdout.write(
@@ -114,14 +116,20 @@ function routeFlagsOf(flags: SearchFlags): SearchRouteFlags {
     rerankerModel: spec.reranker?.model ?? "none",
     modelGiven: chosen.has("embedder.model"),
     ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
+    ...(spec.pageImages === "add" ? { pageImages: true } : {}),
   };
 }
 
 async function searchHere(directory: string, query: string, flags: SearchFlags) {
   const { spec } = flags.spec;
+  // A reranker that looks at images reads the collection's stored ones from its image folder.
+  const imageResolver = new ImageStore({ directory });
   const queryable = await openQueryableCollection(directory, flags.spec, async (spec) =>
     spec.reranker
-      ? buildReranker(spec.reranker, { executionProvider: spec.executionProvider, options: {} })
+      ? buildReranker(spec.reranker, {
+          executionProvider: spec.executionProvider,
+          options: { imageResolver },
+        })
       : undefined,
   );
   try {
@@ -130,6 +138,8 @@ async function searchHere(directory: string, query: string, flags: SearchFlags) 
       candidates: spec.topK?.retrieve ?? 100,
       ...(flags.keepDuplicates ? { keepDuplicates: true } : {}),
       fusion: createFusion(spec.fusion),
+      ...(spec.pageImages ? { pageImages: spec.pageImages } : {}),
+      ...(spec.maxPageImages ? { maxPageImages: spec.maxPageImages } : {}),
     });
     // Released by the caller once printed (--context still counts with the model's tokenizer).
     return {
@@ -203,11 +213,18 @@ function formatHit(hit: Hit): string {
     sourceSpan: span,
   });
   const title = hit.document?.title ? `${escapeForTerminal(hit.document.title)} — ` : "";
+  const image = hit.document?.image;
   const provenance = Object.entries(hit.sources)
     .map(([source, evidence]) =>
       evidence.status === "found" ? `${source} #${evidence.rank}` : `${source} –`,
     )
     .join(", ");
+  if (image && hit.document?.text === "") {
+    // An image document (a PDF's page image): the file and page it shows, and the image itself.
+    const size = image.width && image.height ? ` ${image.width}×${image.height}` : "";
+    const ref = "ref" in image ? `, sha256 ${image.ref.slice(0, 12)}…` : "";
+    return `[${hit.rank}] ${title}${escapeForTerminal(location)} (page image)  (score ${hit.score.toFixed(4)}; ${provenance})\n    ${image.mediaType}${size}${ref}\n`;
+  }
   const text = (hit.document?.text ?? "").replace(/\s+/g, " ");
   const snippet = escapeForTerminal(text.slice(0, 240));
   const headings =

@@ -13,6 +13,8 @@ export interface SearchRouteFlags {
   readonly modelGiven?: boolean;
   /** `--keep-duplicates`: a serve collapses near-duplicates, so it cannot answer this. */
   readonly keepDuplicates?: boolean;
+  /** `--page-images add`: reranks stored page images, which a serve does not do per request. */
+  readonly pageImages?: boolean;
 }
 
 /**
@@ -31,12 +33,13 @@ export async function searchRoute(
     (flags.fusion ?? "rrf") === "rrf" &&
     flags.modelGiven !== true &&
     flags.keepDuplicates !== true &&
+    flags.pageImages !== true &&
     flags.rerankerModel === "none";
   if (typeof flags.server === "string") {
     if (!sameSettings) {
       throw new HybridRagError(
         "invalid-argument",
-        `--server ${flags.server} searches with that serve's own models and fusion (RRF): leave out --fusion, --embedding-model, --reranker-model and --keep-duplicates (start the serve with the models you want), or leave --server out to open ${directory} directly.`,
+        `--server ${flags.server} searches with that serve's own models and fusion (RRF): leave out --fusion, --embedding-model, --reranker-model, --keep-duplicates and --page-images (start the serve with the models you want), or leave --server out to open ${directory} directly.`,
       );
     }
     return flags.server;

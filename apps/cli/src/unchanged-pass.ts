@@ -45,7 +45,8 @@ export async function unchangedPass(
       item.id &&
       parents.parent(item.id)
     ) {
-      seen.add(item.id);
+      // Its page images and figures came from the same bytes: unchanged too.
+      for (const id of [item.id, ...parents.partsOf(item.id)]) seen.add(id);
       continue;
     }
     if (item.kind === "skipped") continue;
@@ -83,6 +84,7 @@ export async function unchangedPass(
       },
       skipped: skipped.map((item) => ({ source: item.source, reason: item.reason })),
       chunks: 0,
+      images: { stored: 0, deduplicated: 0, skipped: [], imageOnly: 0 },
       oversized: 0,
       warnings: [],
       stages: { loadMs: elapsedMs, chunkMs: 0, embedMs: 0, writeMs: 0 },

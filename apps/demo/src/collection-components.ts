@@ -1,6 +1,7 @@
 import { openServedCollection } from "@hybrid-rag/cli";
 import type { Reranker } from "@hybrid-rag/core";
 import { parsePipelineSpec } from "@hybrid-rag/pipeline";
+import { collectionImages } from "./collection-images.ts";
 import type { DemoConfig } from "./demo-config.ts";
 import type { DemoComponents, StageOff } from "./demo-engine.ts";
 import { exampleQueries, storedTitles } from "./example-queries.ts";
@@ -17,7 +18,8 @@ export interface CollectionComponents extends DemoComponents {
  * way `hybrid-rag search` opens it (`openServedCollection`): the BM25 index with the analyzer
  * its manifest records, the vector index with the embedder it was built with (or none:
  * BM25-only), nothing re-embedded. Its two indexes are the page's sparse and dense stages; the
- * fusion (RRF, k = 60, as the CLI's) and the reranker come from the demo's configuration.
+ * fusion (RRF, k = 60, as the CLI's) and the reranker come from the demo's configuration. Its
+ * stored images (PDF page images) are the hits' thumbnails, and a VLM reranker's page images.
  */
 export async function openCollectionComponents(
   directory: string,
@@ -41,7 +43,7 @@ export async function openCollectionComponents(
   });
   try {
     const { collection } = served;
-    const reranked = await buildRerankStage(config);
+    const reranked = await buildRerankStage(config, collection.images);
     const { fusion, description: fused } = buildFusion(config.fusion);
     const { sparse, dense, embedder } = collection;
     const off: { dense?: StageOff; reranked?: StageOff } = {};
@@ -58,6 +60,7 @@ export async function openCollectionComponents(
       ...("component" in reranked ? { reranker: reranked.component as Reranker } : {}),
       fusion,
       indexes: [],
+      images: collectionImages(collection),
       analyzer: sparse.analyzer,
       examples: exampleQueries(storedTitles(collection.store)),
       corpus: { documents: collection.store.parentCount, chunks: collection.store.chunkCount },

@@ -59,6 +59,7 @@ export async function ingestIntoCache(config: DemoConfig, io: CliIo): Promise<Co
       wait: waitForOtherWriterSeconds,
       workers: availableParallelism(),
       analyzer,
+      loader: { pdf: { pageImages: config.pageImages } },
     },
     io,
   );
@@ -77,12 +78,14 @@ async function embeddingModelOf(config: DemoConfig): Promise<string> {
 }
 
 /**
- * One directory per corpus path, embedding model and analyzer: a collection keeps the model and
- * analyzer it was built with.
+ * One directory per corpus path, embedding model, analyzer and page-image setting: a collection
+ * keeps the model and analyzer it was built with, and an unchanged file is not read again, so
+ * turning page images on must not reuse a collection built without them.
  */
 export function cacheDirectoryFor(config: DemoConfig, embeddingModel: string): string {
+  const pageImages = config.pageImages === "none" ? "" : `\npage-images=${config.pageImages}`;
   const key = createHash("sha256")
-    .update(`${config.corpusPath}\n${embeddingModel}\n${analyzer}`)
+    .update(`${config.corpusPath}\n${embeddingModel}\n${analyzer}${pageImages}`)
     .digest("hex")
     .slice(0, 16);
   const name =

@@ -32,6 +32,12 @@ export const environmentSchema = z.object({
   RERANKER_API_KEY: z.string().min(1).optional(),
   RERANKER_MODEL_NAME: z.string().min(1).optional(),
   DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("warn"),
+  /**
+   * Which PDF pages are rendered to page images at ingest (the loaders' `pdf.pageImages`):
+   * none (default), no-text-layer (charts, scans), all. Stored in the collection; shown as
+   * thumbnails, and reranked by a VLM reranker.
+   */
+  DEMO_PAGE_IMAGES: z.enum(["none", "no-text-layer", "all"]).default("none"),
   /** A fusion method of @hybrid-rag/fusion's registry ("dbsf"), or a JSON config ('{"method":"rrf","k":20}'). */
   DEMO_FUSION: z
     .string()
@@ -79,6 +85,8 @@ export interface DemoConfig {
   readonly rerankerApiKey: string | undefined;
   readonly rerankerModelName: string | undefined;
   readonly logLevel: string;
+  /** Which PDF pages a corpus folder's ingest renders to images (none, no-text-layer, all). */
+  readonly pageImages: "none" | "no-text-layer" | "all";
   /** How the lists are fused (default: RRF, k = 60). */
   readonly fusion?: FusionConfig;
 }
@@ -144,6 +152,7 @@ export function demoConfigFromEnvironment(
     rerankerApiKey: values.RERANKER_API_KEY,
     rerankerModelName: values.RERANKER_MODEL_NAME,
     logLevel: values.DEMO_LOG_LEVEL,
+    pageImages: values.DEMO_PAGE_IMAGES,
     ...(values.DEMO_FUSION ? { fusion: values.DEMO_FUSION } : {}),
   };
 }

@@ -9,6 +9,7 @@ import {
   toHybridRagError,
 } from "@hybrid-rag/core";
 import { createPipeline, type PipelineStages } from "@hybrid-rag/pipeline";
+import type { DemoImages } from "./page-thumbnails.ts";
 
 export const stageNames = ["sparse", "dense", "fused", "reranked"] as const;
 export type StageName = (typeof stageNames)[number];
@@ -34,6 +35,11 @@ export interface DemoComponents {
   readonly analyzer: Analyzer;
   /** "Try:" queries drawn from the loaded documents (none: no buttons). */
   readonly examples?: readonly string[];
+  /**
+   * The collection's stored images (PDF page images, figures): what the hits' thumbnails show.
+   * Absent: no thumbnails (the compose stack, or a collection without images).
+   */
+  readonly images?: DemoImages;
   /** Releases clients and sessions. */
   readonly close?: () => Promise<void>;
 }
@@ -112,7 +118,7 @@ export class DemoEngine {
     candidates: number,
     signal: AbortSignal | undefined,
   ): Promise<StageResult[]> {
-    const { fusion, reranker } = this.components;
+    const { fusion, reranker, images } = this.components;
     const retrievers = this.#retrievers();
     if (retrievers.length === 0) return stageNames.map((stage) => this.#offStage(stage));
     // Built per query because the page chooses topK and candidates per query; creating a
@@ -125,6 +131,10 @@ export class DemoEngine {
       topK: { retrieve: candidates, fuse: candidates, final: topK },
       onSourceFailure: "continue",
       onRerankFailure: "fallback",
+      // A reranker that looks at images also scores the stored page images of its candidates.
+      ...(reranker?.accepts?.images && images
+        ? { pageImages: "add" as const, pageImageSource: images }
+        : {}),
     });
     let stages: PipelineStages;
     try {

@@ -36,6 +36,8 @@ Environment:
   RERANKER_URL, RERANKER_API_KEY, RERANKER_MODEL_NAME
                               a NIM-compatible reranking service instead of an in-process model
   DEMO_LOG_LEVEL              fatal, error, warn (default), info, debug, silent
+  DEMO_PAGE_IMAGES            PDF pages rendered to page images at ingest (thumbnails; a VLM
+                              reranker scores them): none (default), no-text-layer, all
   DEMO_FUSION                 a fusion method, or a JSON config such as {"method":"rrf","k":20}:
 ${fusionMethods.map((method) => `                                ${method}: ${fusionMethodRegistry[method].description}`).join("\n")}
 `;

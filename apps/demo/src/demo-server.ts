@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type DemoEngine, stageNames } from "./demo-engine.ts";
 import { answerClientError, type DemoErrorBody, errorAnswer } from "./demo-http-errors.ts";
+import { addImageRoute } from "./image-route.ts";
 import { toPageHits } from "./page-hit.ts";
 import { queryHighlighter } from "./query-highlights.ts";
 import { SearchQueue } from "./search-queue.ts";
@@ -39,6 +40,10 @@ export interface DemoServerLimits {
   readonly maxConcurrentSearches: number;
   /** Searches waiting at most; one more is answered 503 with Retry-After. */
   readonly maxQueuedSearches: number;
+  /** Page images read from the collection at once (each up to the store's image limit, 8 MiB). */
+  readonly maxConcurrentImageReads: number;
+  /** Image reads waiting at most; one more is answered 503 with Retry-After. */
+  readonly maxQueuedImageReads: number;
 }
 
 export const defaultDemoServerLimits: DemoServerLimits = {
@@ -49,6 +54,8 @@ export const defaultDemoServerLimits: DemoServerLimits = {
   maxConnections: 256,
   maxConcurrentSearches: 2,
   maxQueuedSearches: 16,
+  maxConcurrentImageReads: 8,
+  maxQueuedImageReads: 64,
 };
 
 export interface DemoServerOptions {
@@ -63,7 +70,10 @@ export interface DemoServerOptions {
   readonly limits?: Partial<DemoServerLimits>;
 }
 
-/** The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`). */
+/**
+ * The demo's web page and its JSON API (`GET /api/status`, `POST /api/search`), and the
+ * collection's stored images the hits' thumbnails link to (`GET /api/images/<sha256>.<ext>`).
+ */
 export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   const limits = { ...defaultDemoServerLimits, ...options.limits };
   const app = Fastify({
@@ -109,10 +119,16 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   }
 
   const searches = new SearchQueue(limits.maxConcurrentSearches, limits.maxQueuedSearches);
+  const imageReads = new SearchQueue(
+    limits.maxConcurrentImageReads,
+    limits.maxQueuedImageReads,
+    "image reads",
+  );
   app.get("/api/status", async () => ({
     corpus: options.corpus,
     examples: engine.components.examples ?? [],
     searches: { running: searches.running, waiting: searches.waiting },
+    imageReads: { running: imageReads.running, waiting: imageReads.waiting },
     stages: stageNames.map((stage) => ({
       stage,
       status: engine.components.off[stage] ? "off" : "on",
@@ -134,6 +150,13 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
     });
   });
 
+  addImageRoute(
+    app,
+    engine.components.images,
+    imageReads,
+    (request) => clientGone.get(request as FastifyRequest) ?? new AbortController().signal,
+  );
+
   app.post("/api/search", async (request) => {
     const body = parseWithSchema(searchRequestSchema, request.body, "search request");
     const signal = clientGone.get(request) ?? new AbortController().signal;
@@ -145,7 +168,7 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
       ...response,
       stages: response.stages.map((stage) => ({
         ...stage,
-        hits: toPageHits(stage.hits, highlight),
+        hits: toPageHits(stage.hits, highlight, engine.components.images),
       })),
     };
   });
@@ -157,7 +180,7 @@ export function createDemoServer(options: DemoServerOptions): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
-      error: `No route ${request.method} ${request.url}: the demo serves GET /, GET /api/status and POST /api/search.`,
+      error: `No route ${request.method} ${request.url}: the demo serves GET /, GET /api/status, POST /api/search and GET /api/images/<sha256>.<extension>.`,
       code: "not-found",
     } satisfies DemoErrorBody),
   );

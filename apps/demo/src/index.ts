@@ -14,4 +14,5 @@ export {
 } from "./demo-engine.ts";
 export { createDemoServer, type DemoServerOptions } from "./demo-server.ts";
 export { loadDocuments } from "./load-documents.ts";
+export type { DemoImages, PageThumbnail } from "./page-thumbnails.ts";
 export { type RunningDemo, type StartDemoOptions, startDemo } from "./start-demo.ts";

@@ -10,12 +10,15 @@ import { abortError } from "@hybrid-rag/core/internal";
 export class SearchQueue {
   readonly #maxRunning: number;
   readonly #maxWaiting: number;
+  /** What runs, in the busy message ("searches", "image reads"). */
+  readonly #what: string;
   #running = 0;
   readonly #waiting: Array<() => void> = [];
 
-  constructor(maxRunning: number, maxWaiting: number) {
+  constructor(maxRunning: number, maxWaiting: number, what = "searches") {
     this.#maxRunning = maxRunning;
     this.#maxWaiting = maxWaiting;
+    this.#what = what;
   }
 
   get running(): number {
@@ -47,7 +50,7 @@ export class SearchQueue {
       return Promise.reject(
         new HybridRagError(
           "resource-exhausted",
-          `The demo is busy: ${this.#running} searches running and ${this.#waiting.length} waiting (the most it queues); retry in a moment.`,
+          `The demo is busy: ${this.#running} ${this.#what} running and ${this.#waiting.length} waiting (the most it queues); retry in a moment.`,
         ),
       );
     }

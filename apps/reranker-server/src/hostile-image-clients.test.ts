@@ -1,13 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { formatImageDataUrl } from "@hybrid-rag/core";
+import { createVisionRerankerDirectory } from "@hybrid-rag/models/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { flatPng } from "./testing/flat-png.ts";
 import { openSocket } from "./testing/raw-http.ts";
 
 // Class "images" of the hostile-client suite: a 512-passage request of large images must be
 // refused while it arrives, in bounded memory. The server runs in a child process (default
 // settings: RERANKER_MAX_IMAGE_BYTES 8 MiB, RERANKER_MAX_REQUEST_IMAGE_BYTES 64 MiB,
 // RERANKER_MAX_BODY_BYTES 16 MiB) whose peak RSS it reports; the test asserts on statuses,
-// bytes and memory, never on elapsed time.
+// bytes and memory, never on elapsed time. Each test runs against the model-less image scorer
+// and against the VLM family itself (a generated tiny llama-nemotron-vl-rerank directory on a
+// worker thread, as the server serves it), whose process holds onnxruntime and the model too.
 
 const serverProcess = fileURLToPath(new URL("./testing/image-server-process.ts", import.meta.url));
 const MiB = 1024 * 1024;
@@ -17,11 +25,27 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill();
 });
 
-async function startServerProcess() {
-  const child = spawn(process.execPath, [serverProcess], {
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "hostile-images-"));
+  await createVisionRerankerDirectory(join(root, "vlm"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Which scorer the server process runs. */
+type Model = "image-scorer" | "vlm";
+
+async function startServerProcess(model: Model) {
+  const child = spawn(
+    process.execPath,
+    [serverProcess, ...(model === "vlm" ? [join(root, "vlm")] : [])],
+    {
+      env: { PATH: process.env.PATH ?? "", HYBRID_RAG_CACHE_DIR: join(root, "cache") },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   children.push(child);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -115,11 +139,17 @@ async function streamImages(url: string, count: number, imageBytes: number) {
   };
 }
 
-describe("hostile clients: images", () => {
+/** Peak RSS bounds: Node's baseline plus what each test reads, measured in the README. */
+const bounds: Record<Model, { readonly manyImages: number; readonly oneImage: number }> = {
+  "image-scorer": { manyImages: 512 * MiB, oneImage: 384 * MiB },
+  vlm: { manyImages: 640 * MiB, oneImage: 512 * MiB },
+};
+
+describe.each(["image-scorer", "vlm"] as const)("hostile clients: images (%s)", (model) => {
   it("refuses 512 × 6 MiB images (4 GiB of base64) with 413 once 64 MiB of images have arrived, in bounded memory", {
     timeout: 120_000,
   }, async () => {
-    const server = await startServerProcess();
+    const server = await startServerProcess(model);
     const answer = await streamImages(server.url, 512, 6 * MiB);
     expect(answer.status).toBe(413);
     expect(answer.message).toMatch(
@@ -130,14 +160,15 @@ describe("hostile clients: images", () => {
     // The server stopped reading at its budget (64 MiB as base64 ≈ 85 MiB), not at 4 GiB.
     expect(answer.sent).toBeLessThan(160 * MiB);
     const rss = await server.peakRss();
-    // Node's baseline and the ≈ 85 MiB read before the refusal, never the 4 GiB request.
-    expect(rss).toBeLessThan(512 * MiB);
+    console.log(`${model}: 512 × 6 MiB images: peak RSS ${(rss / MiB).toFixed(0)} MiB`);
+    // Node's baseline (and the model) and the ≈ 85 MiB read before the refusal, never 4 GiB.
+    expect(rss).toBeLessThan(bounds[model].manyImages);
   });
 
   it("refuses one 40 MiB image with 413 after its first 8 MiB (RERANKER_MAX_IMAGE_BYTES)", {
     timeout: 60_000,
   }, async () => {
-    const server = await startServerProcess();
+    const server = await startServerProcess(model);
     const answer = await streamImages(server.url, 1, 40 * MiB);
     expect(answer.status).toBe(413);
     expect(answer.message).toMatch(
@@ -145,6 +176,35 @@ describe("hostile clients: images", () => {
     );
     expect(answer.sent).toBeLessThan(24 * MiB);
     expect(answer.closedByServer).toBe(true);
-    expect(await server.peakRss()).toBeLessThan(384 * MiB);
+    const rss = await server.peakRss();
+    console.log(`${model}: one 40 MiB image: peak RSS ${(rss / MiB).toFixed(0)} MiB`);
+    expect(rss).toBeLessThan(bounds[model].oneImage);
   });
 });
+
+describe("hostile clients: images the VLM admits", () => {
+  it("scores 512 image passages of 768 × 768 (1.7 MiB each decoded, 864 MiB if held at once) decoding a few at a time, in bounded memory", {
+    timeout: 300_000,
+  }, async () => {
+    const server = await startServerProcess("vlm");
+    const image = formatImageDataUrl({ mediaType: "image/png", data: flatPng(768, 768) });
+    const response = await fetch(`${server.url}/v1/ranking`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "vlm",
+        query: { text: "chart" },
+        passages: Array.from({ length: 512 }, (_, index) => ({ text: `page ${index}`, image })),
+      }),
+    });
+    expect(response.status).toBe(200);
+    const { rankings } = (await response.json()) as { rankings: unknown[] };
+    expect(rankings).toHaveLength(512);
+    const rss = await server.peakRss();
+    console.log(`vlm: 512 × 768² images scored: peak RSS ${(rss / MiB).toFixed(0)} MiB`);
+    expect(rss).toBeLessThan(admittedImagesBound);
+  });
+});
+
+/** Peak RSS bound of the 512 admitted images: the model's process, a few rasters at a time. */
+const admittedImagesBound = 640 * MiB;

@@ -22,6 +22,10 @@ try {
 }
 
 const { modelPath, executionProvider, workers, ...settings } = config;
+// A VLM checks each image against the server's limits again before decoding it.
+const scorerOptions = {
+  imageLimits: { maxBytes: settings.maxImageBytes, maxPixels: settings.maxImagePixels },
+};
 let release: (() => Promise<void>) | undefined;
 const server = createRerankerServer({
   settings,
@@ -39,7 +43,7 @@ const server = createRerankerServer({
         crossEncoder.providerReport,
         "RERANKER_WORKERS=0: the model runs on the HTTP thread; health checks wait for batches",
       );
-      return crossEncoderScorer(crossEncoder);
+      return crossEncoderScorer(crossEncoder, scorerOptions);
     }
     // Tokenising and the model run on worker threads: the HTTP thread stays free for health
     // checks, timeouts and refusing overload while a batch is scored.
@@ -52,8 +56,11 @@ const server = createRerankerServer({
       maxBatchSize: settings.maxBatchPairs,
     });
     release = () => pool.release();
-    server.app.log.info({ ...pool.providerReport, workers }, "execution provider");
-    return workerPoolScorer(pool);
+    server.app.log.info(
+      { ...pool.providerReport, workers, family: pool.family, acceptsImages: pool.acceptsImages },
+      "execution provider",
+    );
+    return workerPoolScorer(pool, scorerOptions);
   },
 });
 

@@ -45,9 +45,14 @@ export interface PairScorer<Pair extends TokenizedPair = TokenizedPair> {
   readonly tokenizeConcurrency?: number;
   /**
    * Tokenises each pair once; inputs longer than `maxTokens` are cut at the end. Asynchronous,
-   * so a scorer can tokenise off the event loop (`workerPoolScorer`).
+   * so a scorer can tokenise off the event loop (`workerPoolScorer`). `firstIndex` is the index
+   * of pairs[0] in its request, for messages naming a passage.
    */
-  tokenizePairs(pairs: readonly ScoringPair[], signal?: AbortSignal): Promise<Pair[]> | Pair[];
+  tokenizePairs(
+    pairs: readonly ScoringPair[],
+    signal?: AbortSignal,
+    firstIndex?: number,
+  ): Promise<Pair[]> | Pair[];
   /**
    * Raw logits, one per pair, in order, for pairs this scorer tokenised (method syntax on
    * purpose: a `PairScorer<Encoded>` serves where a `PairScorer` is expected).

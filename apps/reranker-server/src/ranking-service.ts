@@ -94,7 +94,7 @@ export class RankingService {
         pairs = [];
         for (const slice of slicesForTokenizing(inputs)) {
           throwIfAborted(signal, "tokenising the request");
-          pairs.push(...(await this.#scorer.tokenizePairs(slice, signal)));
+          pairs.push(...(await this.#scorer.tokenizePairs(slice, signal, pairs.length)));
         }
       } finally {
         release();
@@ -123,20 +123,33 @@ export class RankingService {
 /** Characters of query + passage per tokenisation call at most (one pair may pass it alone). */
 const maxCharactersPerSlice = 128 * 1024;
 
-/** Consecutive runs of pairs of at most `maxCharactersPerSlice` characters each. */
+/**
+ * Images per tokenisation call at most: a VLM decodes each one to count its tiles, so a client
+ * that leaves stops within 16 decodes.
+ */
+const maxImagesPerSlice = 16;
+
+/** Consecutive runs of pairs within `maxCharactersPerSlice` characters and `maxImagesPerSlice` images. */
 function slicesForTokenizing<Pair extends ScoringPair>(pairs: readonly Pair[]): Pair[][] {
   const slices: Pair[][] = [];
   let current: Pair[] = [];
   let characters = 0;
+  let images = 0;
   for (const pair of pairs) {
     const size = pair.query.length + pair.passage.length;
-    if (current.length > 0 && characters + size > maxCharactersPerSlice) {
+    const image = pair.image === undefined ? 0 : 1;
+    if (
+      current.length > 0 &&
+      (characters + size > maxCharactersPerSlice || images + image > maxImagesPerSlice)
+    ) {
       slices.push(current);
       current = [];
       characters = 0;
+      images = 0;
     }
     current.push(pair);
     characters += size;
+    images += image;
   }
   if (current.length > 0) slices.push(current);
   return slices;

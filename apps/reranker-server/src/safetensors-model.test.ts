@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatImageDataUrl } from "@hybrid-rag/core";
+import { tinyPng } from "@hybrid-rag/core/testing";
 import { padBatch } from "@hybrid-rag/models/internal";
 import {
   createDecoderRerankerDirectory,
@@ -27,6 +29,7 @@ if (unavailable && process.env.CI)
   throw new Error(`CI needs the PyTorch reference: ${unavailable}`);
 if (unavailable) console.log(`skipping the PyTorch reference comparisons: ${unavailable}`);
 
+const tinyPngUrl = formatImageDataUrl({ mediaType: "image/png", data: tinyPng(3, 2, 1) });
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const query = "which organelle makes ATP?";
 const passages = [
@@ -114,6 +117,31 @@ describe.skipIf(unavailable !== undefined)(
           const { rankings } = (await response.json()) as {
             rankings: { index: number; logit: number }[];
           };
+          // Asked now, before the reference runs for seconds: a keep-alive connection left idle
+          // past RERANKER_KEEP_ALIVE_TIMEOUT_MS may be closed by the server as fetch reuses it.
+          const metadata = (await (await fetch(`${url}/v1/metadata`)).json()) as {
+            acceptsImages: boolean;
+            modelInfo: Record<string, unknown>[];
+          };
+          expect(metadata.acceptsImages).toBe(false);
+          expect(metadata.modelInfo[0]).toMatchObject({
+            modelFamily: family,
+            passageModalities: ["text"],
+          });
+          // A text family refuses image passages, naming itself.
+          const withImage = await fetch(`${url}/v1/ranking`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              model: "tiny",
+              query: { text: query },
+              passages: [{ text: passages[0] }, { image: tinyPngUrl }],
+            }),
+          });
+          expect(withImage.status).toBe(422);
+          expect(((await withImage.json()) as { message: string }).message).toMatch(
+            /^The model tiny is text-only; serve a VLM reranker/,
+          );
 
           // The same token ids as the server's, scored by PyTorch.
           const encoder = await createCrossEncoder({

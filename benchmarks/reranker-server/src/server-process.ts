@@ -15,12 +15,16 @@ export interface ServerProcess {
   stop(): Promise<number | string>;
 }
 
-/** Starts `apps/reranker-server` as its own process on a free loopback port and waits until ready. */
+/**
+ * Starts `apps/reranker-server` as its own process on a free loopback port and waits until ready
+ * (`main`: another checkout's server, for before/after comparisons).
+ */
 export async function startServerProcess(
   environment: Readonly<Record<string, string>>,
+  main = serverMain,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [serverMain], {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       RERANKER_HOST: "127.0.0.1",

@@ -95,6 +95,8 @@ export interface IngestSummary {
   readonly skipped: ReadonlyArray<{ readonly source: string; readonly reason: string }>;
   /** Chunks written (to both sides). */
   readonly chunks: number;
+  /** Images of the new and changed documents (see `IngestImageCounts`). */
+  readonly images: IngestImageCounts;
   /** Chunks longer than the model limit (kept, reported). */
   readonly oversized: number;
   /** Event listeners that threw during the ingest (skipped; the ingest went on). */
@@ -105,6 +107,27 @@ export interface IngestSummary {
    */
   readonly stages: IngestStageTimes;
   readonly elapsedMs: number;
+}
+
+/**
+ * What became of the images of an ingest's new and changed documents (unchanged ones are not
+ * looked at). Each image is counted once: stored, deduplicated or skipped.
+ */
+export interface IngestImageCounts {
+  /** New images written to the collection's image store. */
+  readonly stored: number;
+  /** Images whose bytes the store already held (another document, an earlier version): not stored again. */
+  readonly deduplicated: number;
+  /**
+   * Images refused (over `images.maxImageBytes` / `maxImagePixels`, not the format declared):
+   * an image-only document is then not ingested, a text document is ingested without it.
+   */
+  readonly skipped: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+  /**
+   * Image-only documents stored: BM25 and the text embedder skip them (nothing to read), so
+   * search finds them only through an image-aware reranker (pipeline `pageImages: "add"`).
+   */
+  readonly imageOnly: number;
 }
 
 export interface IngestStageTimes {

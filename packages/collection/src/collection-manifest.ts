@@ -4,14 +4,17 @@ import { HybridRagError, parseWithSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 
 /**
+ * Version 4 adds images: the `images/` folder of the collection directory (one file per
+ * SHA-256) and the version folder's image list (`images`); a collection without images is
+ * still written as version 2 or 3, so that the previous release reads it.
  * Version 3 adds checkpoint segments on top of the version folder and the marker of an ingest in
  * progress; a manifest without either is still written as version 2, so that collections that
  * use neither stay readable by the previous release.
  * Version 2 allows a collection without a dense side (`embedder`, `metric` and `files.dense`
  * null); a version-1 manifest (always hybrid) reads the same.
  */
-export const collectionFormatVersion = 3;
-const readableFormatVersions: readonly number[] = [1, 2, 3];
+export const collectionFormatVersion = 4;
+const readableFormatVersions: readonly number[] = [1, 2, 3, 4];
 export const manifestFile = "manifest.json";
 
 export const manifestSchema = z.strictObject({
@@ -38,6 +41,17 @@ export const manifestSchema = z.strictObject({
     sparse: z.string(),
     dense: z.string().nullable(),
   }),
+  /**
+   * The refs of the images the version folder's store uses (format 4): a file in the folder,
+   * one JSON string a line. The images themselves are under `images/` in the collection directory.
+   */
+  images: z
+    .strictObject({
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      count: z.number().int().min(0),
+    })
+    .optional(),
   /**
    * Changes on top of `directory`, applied in order when the collection is opened: the
    * checkpoints of a resumable ingest and the writes of small incremental ones (format 3).

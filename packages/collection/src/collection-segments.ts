@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Bm25Index } from "@hybrid-rag/bm25";
 import type { Chunk } from "@hybrid-rag/chunking";
-import { HybridRagError } from "@hybrid-rag/core";
+import { HybridRagError, isImageOnly } from "@hybrid-rag/core";
 import type { VectorIndex } from "@hybrid-rag/vector-index";
 import type { SegmentReference } from "./collection-manifest.ts";
 import type { DocumentStore, ParentRecord } from "./document-store.ts";
@@ -21,7 +21,7 @@ export interface SegmentTargets {
 /**
  * Applies a version's segments in order on top of its loaded folder: a written parent replaces
  * the stored one (its chunks to the store and BM25, its stored vectors to the dense side: no
- * embedding), a deleted one is removed from all three.
+ * embedding; image-only chunks have none), a deleted one is removed from all three.
  */
 export async function applySegments(
   directory: string,
@@ -61,8 +61,10 @@ async function applyEntry(path: string, entry: SegmentEntry, targets: SegmentTar
       `${path} holds no vectors for ${JSON.stringify(id)}, but the collection has a dense side; re-ingest the documents.`,
     );
   }
-  const vectors = decodeVectors(entry.vectors, chunks.length, dense.dimension);
-  await dense.upsertVectors(chunks.map((document, row) => ({ document, vector: vectors[row]! })));
+  // Image-only chunks have no vector (a text embedder skips them): only text chunks' are stored.
+  const embedded = chunks.filter((chunk) => !isImageOnly(chunk));
+  const vectors = decodeVectors(entry.vectors, embedded.length, dense.dimension);
+  await dense.upsertVectors(embedded.map((document, row) => ({ document, vector: vectors[row]! })));
 }
 
 /** The segment lines for the parents a checkpoint commits, read from the in-memory collection. */
@@ -81,16 +83,18 @@ export function* segmentEntries(
     if (targets.dense) {
       const dense = targets.dense;
       vectors = encodeVectors(
-        chunks.map((chunk) => {
-          const vector = dense.vectorOf(chunk.id);
-          if (!vector) {
-            throw new HybridRagError(
-              "internal",
-              `Chunk ${JSON.stringify(chunk.id)} is in the store but not on the dense side; the checkpoint is not written.`,
-            );
-          }
-          return vector;
-        }),
+        chunks
+          .filter((chunk) => !isImageOnly(chunk))
+          .map((chunk) => {
+            const vector = dense.vectorOf(chunk.id);
+            if (!vector) {
+              throw new HybridRagError(
+                "internal",
+                `Chunk ${JSON.stringify(chunk.id)} is in the store but not on the dense side; the checkpoint is not written.`,
+              );
+            }
+            return vector;
+          }),
       );
     }
     yield { parent, chunks, vectors };

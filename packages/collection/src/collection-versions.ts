@@ -9,6 +9,8 @@ export const versionFiles = {
   store: "store.jsonl",
   sparse: "sparse.bm25",
   dense: "dense.vectors",
+  /** The refs of the images the store uses (only when it uses any). */
+  images: "images.jsonl",
 } as const;
 
 export function versionFolderName(version: number): string {

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,9 +72,18 @@ async function snapshot(directory: string, dense: boolean) {
   const parents = [...collection.store.parents()]
     .map((parent) => `${parent.id}:${parent.contentHash}:${parent.chunkIds.length}`)
     .sort();
+  // Every stored image resolves (its file is there, whole: the resolver checks its hash).
+  const images = [];
+  for (const parent of collection.store.parents()) {
+    const reference = collection.imageOf(parent.id);
+    if (!reference) continue;
+    const { data } = await collection.images.resolveImage(reference);
+    images.push(`${parent.id}:${createHash("sha256").update(data).digest("hex")}`);
+  }
   return {
     parents,
     chunks: collection.store.chunkCount,
+    images: images.sort(),
     rankings: await rankings(collection),
   };
 }
@@ -96,6 +106,9 @@ describe("an ingest killed (SIGKILL) at random moments and run again", () => {
         })(),
       };
       expect(reference.bm25.parents).toHaveLength(documentCount);
+      // A quarter of the documents are page images, eight distinct pictures among them.
+      expect(reference.bm25.images).toHaveLength(documentCount / 4);
+      expect(new Set(reference.bm25.images.map((line) => line.split(":")[1])).size).toBe(8);
       // How long a child ingests, uninterrupted: kills land anywhere in [0, 0.9×] of it.
       const timed = startChild(join(workspace, "timed"), true);
       await timed.ingesting;
@@ -140,12 +153,12 @@ describe("an ingest killed (SIGKILL) at random moments and run again", () => {
         const after = await snapshot(directory, dense);
         expect(after, `trial ${trial}`).toEqual(dense ? reference.dense : reference.bm25);
         expect((await readManifest(directory))?.ingest).toBeUndefined();
-        // Nothing left behind but the manifest, version folders and named segments (and the
-        // temporary lock file of a child killed while taking the lock: removed once it is old,
-        // since another writer may be taking the lock through such a file).
+        // Nothing left behind but the manifest, version folders, named segments and the image
+        // store (and the temporary lock file of a child killed while taking the lock: removed
+        // once it is old, since another writer may be taking the lock through such a file).
         for (const entry of await readdir(directory)) {
           expect(entry).toMatch(
-            /^(manifest\.json|v\d{6}|segment-\d{6}-[0-9a-f]{8}\.jsonl|writer\.lock\.[0-9a-f]{24}\.tmp)$/,
+            /^(manifest\.json|v\d{6}|segment-\d{6}-[0-9a-f]{8}\.jsonl|writer\.lock\.[0-9a-f]{24}\.tmp|images)$/,
           );
         }
         await rm(directory, { recursive: true, force: true });

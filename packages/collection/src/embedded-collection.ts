@@ -23,6 +23,8 @@ import {
 } from "./collection-versions.ts";
 import { DocumentStore } from "./document-store.ts";
 import { HybridCollection } from "./hybrid-collection.ts";
+import { imageRefsOfVersion, writeImageListFile } from "./image-list-file.ts";
+import { collectImageGarbage, type ImageLimits, ImageStore } from "./image-store.ts";
 import { CheckpointTracker, type IngestCheckpointOptions } from "./ingest-checkpoints.ts";
 import type { IngestItem, IngestOptions } from "./ingest-documents.ts";
 import { writeSegmentFile } from "./segment-file.ts";
@@ -42,6 +44,8 @@ export interface EmbeddedCollectionOptions {
   };
   readonly metric?: VectorMetric;
   readonly reranker?: Reranker;
+  /** Bounds on each image stored (bytes, pixels); a larger one is refused and reported. */
+  readonly images?: ImageLimits;
 }
 
 export interface AddDenseSideOptions {
@@ -92,6 +96,8 @@ export class EmbeddedCollection extends HybridCollection {
     sparse: Bm25Index;
     dense?: VectorIndex;
     store: DocumentStore;
+    /** The image store (openCollection binds it to the directory); default: a new in-memory one. */
+    images?: ImageStore;
     chunking?: ChunkingOptions;
     embedder?: Embedder;
     reranker?: Reranker;
@@ -104,6 +110,7 @@ export class EmbeddedCollection extends HybridCollection {
       sparse: parts.sparse,
       ...(parts.dense ? { dense: parts.dense } : {}),
       store: parts.store,
+      ...(parts.images ? { images: parts.images } : {}),
       chunker: createChunker(parts.chunking),
       ...(parts.reranker ? { reranker: parts.reranker } : {}),
     });
@@ -190,6 +197,9 @@ export class EmbeddedCollection extends HybridCollection {
     const version = (previous?.version ?? 0) + 1;
     const segments = [...saved.segments];
     if (changes.size > 0) {
+      // The segment's new images go to disk before the manifest that names the segment.
+      const writtenIds = [...changes].flatMap(([id, change]) => (change === "written" ? [id] : []));
+      await this.images.persist(directory, this.store.imageRefsOf(writtenIds));
       const written = await writeSegmentFile(
         directory,
         version,
@@ -201,7 +211,7 @@ export class EmbeddedCollection extends HybridCollection {
     await lock.verify();
     await swapManifest(
       directory,
-      this.#manifest(version, saved.folder, saved.storeSha256, segments, marker),
+      this.#manifest(version, saved.folder, saved.storeSha256, segments, marker, saved.images),
     );
     this.#basedOn = { directory: resolve(directory), version };
     this.#saved = { ...saved, segments, ...(marker ? { ingest: marker } : { ingest: undefined }) };
@@ -259,8 +269,16 @@ export class EmbeddedCollection extends HybridCollection {
     this.#checkBase(directory, previous?.version ?? 0);
     const version = (previous?.version ?? 0) + 1;
     let storeSha256 = "";
+    const imageRefs = this.store.imageRefs();
+    // Every image the version uses is on disk before the manifest names it.
+    await this.images.persist(directory, imageRefs);
+    let images: ImageList | undefined;
     const name = await writeVersionFolder(directory, version, async (folder) => {
       storeSha256 = await writeStoreFile(join(folder, versionFiles.store), this.store);
+      if (imageRefs.size > 0) {
+        const sha256 = await writeImageListFile(join(folder, versionFiles.images), imageRefs);
+        images = { file: versionFiles.images, sha256, count: imageRefs.size };
+      }
       await this.sparse.save(join(folder, versionFiles.sparse), { storeDocuments: false });
       await syncPath(join(folder, versionFiles.sparse));
       if (this.dense) {
@@ -269,16 +287,20 @@ export class EmbeddedCollection extends HybridCollection {
       }
     });
     await lock.verify();
-    const manifest = this.#manifest(version, name, storeSha256, [], marker);
+    const manifest = this.#manifest(version, name, storeSha256, [], marker, images);
     await swapManifest(directory, manifest);
     this.#basedOn = { directory: resolve(directory), version };
     this.#saved = savedStateOf(manifest);
     this.#needsWholeVersion = false;
-    // The previous version (and its segments) stays for readers that read its manifest.
+    // The previous version (and its segments, and its images) stays for readers that read its
+    // manifest; images neither version uses are removed.
     await removeOtherVersions(directory, [
       name,
       ...(previous ? [previous.directory, ...(previous.segments ?? []).map((s) => s.file)] : []),
     ]);
+    const keep = previous ? await imageRefsOfVersion(directory, previous) : new Set<string>();
+    for (const ref of imageRefs) keep.add(ref);
+    await collectImageGarbage(directory, keep);
     this.events.emit("collection-saved", { directory, version });
     return version;
   }
@@ -356,13 +378,16 @@ export class EmbeddedCollection extends HybridCollection {
     storeSha256: string,
     segments: readonly SegmentReference[],
     ingest: IngestInProgress | undefined,
+    images: ImageList | undefined,
   ): CollectionManifest {
     const options = this.chunker.options;
     const usesFormat3 = segments.length > 0 || ingest !== undefined;
+    const usesImages = images !== undefined || this.store.imageCount > 0;
     return {
       format: "hybrid-rag-collection",
-      // Format 2 when nothing needs 3: the previous release still reads such a collection.
-      formatVersion: usesFormat3 ? collectionFormatVersion : 2,
+      // The lowest format that holds it: earlier releases still read collections without images
+      // (format 2 or 3), and those without segments either (format 2).
+      formatVersion: usesImages ? collectionFormatVersion : usesFormat3 ? 3 : 2,
       version,
       directory: name,
       savedAt: new Date().toISOString(),
@@ -378,16 +403,25 @@ export class EmbeddedCollection extends HybridCollection {
         modelMaxTokens: options.modelMaxTokens ?? null,
       },
       counts: { parents: this.store.parentCount, chunks: this.store.chunkCount },
-      files: { ...versionFiles, dense: this.dense ? versionFiles.dense : null, storeSha256 },
+      files: {
+        store: versionFiles.store,
+        sparse: versionFiles.sparse,
+        dense: this.dense ? versionFiles.dense : null,
+        storeSha256,
+      },
+      ...(images ? { images } : {}),
       ...(segments.length > 0 ? { segments: [...segments] } : {}),
       ...(ingest ? { ingest } : {}),
     };
   }
 }
 
+type ImageList = NonNullable<CollectionManifest["images"]>;
+
 interface SavedState {
   readonly folder: string;
   readonly storeSha256: string;
+  readonly images: ImageList | undefined;
   readonly segments: readonly SegmentReference[];
   readonly ingest: IngestInProgress | undefined;
 }
@@ -396,6 +430,7 @@ function savedStateOf(manifest: CollectionManifest): SavedState {
   return {
     folder: manifest.directory,
     storeSha256: manifest.files.storeSha256,
+    images: manifest.images,
     segments: manifest.segments ?? [],
     ingest: manifest.ingest,
   };
@@ -423,6 +458,7 @@ export function createEmbeddedCollection(options: EmbeddedCollectionOptions): Em
         }
       : {}),
     store: new DocumentStore(),
+    images: new ImageStore(options.images ? { limits: options.images } : {}),
     ...(options.chunking ? { chunking: options.chunking } : {}),
     ...(options.reranker ? { reranker: options.reranker } : {}),
   });

@@ -1,15 +1,19 @@
 import type { Chunker } from "@hybrid-rag/chunking";
 import type {
+  Document,
   DocumentIndex,
   Fusion,
   Hit,
   MetadataFilter,
   Reranker,
   Retriever,
+  StoredImageReference,
 } from "@hybrid-rag/core";
 import {
   createPipeline,
   ListenerSafeEmitter,
+  type PageImageSource,
+  type PageImagesMode,
   type Pipeline,
   type StageTopK,
 } from "@hybrid-rag/pipeline";
@@ -17,6 +21,7 @@ import { collapseNearDuplicates, type DuplicateSource } from "./collapse-near-du
 import { collapseToParents, type ParentHit } from "./collapse-to-parents.ts";
 import type { CollectionEvents, IngestSummary } from "./collection-events.ts";
 import type { DocumentStore } from "./document-store.ts";
+import { ImageStore } from "./image-store.ts";
 import {
   type IngestItem,
   type IngestOptions,
@@ -24,6 +29,9 @@ import {
   removeParent,
 } from "./ingest-documents.ts";
 import { NearDuplicateGroups } from "./near-duplicate-groups.ts";
+
+/** `pageImages: "add"` as a search asked for it. */
+type PageImagesChoice = { readonly pageImages: "add"; readonly maxPageImages: number | undefined };
 
 /** One side of the collection: a retriever you can write to (embedded index, Elasticsearch, Qdrant). */
 export type CollectionIndex = Retriever & DocumentIndex;
@@ -33,6 +41,8 @@ export interface HybridCollectionParts {
   /** Omitted: a BM25-only collection (ingest writes the sparse side, search runs BM25 alone). */
   readonly dense?: CollectionIndex;
   readonly store: DocumentStore;
+  /** Where the documents' images are kept (default: a new in-memory image store). */
+  readonly images?: ImageStore;
   readonly chunker: Chunker;
   readonly reranker?: Reranker;
 }
@@ -54,6 +64,13 @@ export interface CollectionSearchOptions {
    * near-duplicate parents only the best-ranked one is shown, the others listed in `alsoIn`).
    */
   readonly keepDuplicates?: boolean;
+  /**
+   * "add": the reranker also scores the stored page images of its candidates' PDF pages (see
+   * the pipeline's `pageImages`); needs an image-aware reranker. Default "off".
+   */
+  readonly pageImages?: PageImagesMode;
+  /** Page images added to one query's rerank candidates at most (default 8). */
+  readonly maxPageImages?: number;
 }
 
 export interface CollectionSearchResult {
@@ -75,13 +92,18 @@ export interface CollectionSearchResult {
  * sparse and a dense index (or the sparse one alone, BM25-only) over one document store; search runs both in parallel, fuses
  * (RRF), optionally reranks, and groups the chunk hits by parent.
  */
-export class HybridCollection {
+export class HybridCollection implements PageImageSource {
   /** Listener errors are isolated: they never fail an ingest (see `CollectionEvents`). */
   readonly events = new ListenerSafeEmitter<CollectionEvents>();
   readonly sparse: CollectionIndex;
   /** Undefined in a BM25-only collection. */
   dense: CollectionIndex | undefined;
   readonly store: DocumentStore;
+  /**
+   * The documents' images, stored once by SHA-256; also the collection's `ImageResolver`: pass
+   * it to a VLM reranker so that the stored references of its candidates resolve to bytes.
+   */
+  readonly images: ImageStore;
   readonly chunker: Chunker;
   /** Parents holding the same text as another (the same page in two formats). */
   readonly nearDuplicates: NearDuplicateGroups;
@@ -92,6 +114,7 @@ export class HybridCollection {
     this.sparse = parts.sparse;
     this.dense = parts.dense;
     this.store = parts.store;
+    this.images = parts.images ?? new ImageStore();
     this.chunker = parts.chunker;
     this.nearDuplicates = new NearDuplicateGroups(parts.store);
     this.#reranker = parts.reranker;
@@ -110,6 +133,33 @@ export class HybridCollection {
     return removeParent(this, parentId);
   }
 
+  /**
+   * The image of a stored document: a chunk id or a parent id (an image-only document's id, e.g.
+   * `report.pdf#page=2`). A `StoredImageReference` (resolve its bytes with `images.resolveImage`),
+   * or undefined when it has none.
+   */
+  imageOf(id: string): StoredImageReference | undefined {
+    const image = this.store.chunk(id)?.image ?? this.store.parent(id)?.image;
+    return image && "ref" in image ? image : undefined;
+  }
+
+  /**
+   * The stored page images (image-only chunks, `metadata.parent` + `metadata.page`) near a text
+   * chunk (`metadata.parentId`, `pageStart`–`pageEnd`): those of the pages it spans (at most 4),
+   * then of the page after and the page before it — a chart-only page has no text chunk of its
+   * own, and the text that points to it ("the chart on the next page") sits beside it. How a
+   * text hit brings the picture of its page, or of the chart beside it, to an image reranker.
+   */
+  pageImagesOf(document: Document): Document[] {
+    const { parentId, pageStart, pageEnd } = document.metadata ?? {};
+    if (typeof parentId !== "string" || typeof pageStart !== "number") return [];
+    const last = typeof pageEnd === "number" ? Math.min(pageEnd, pageStart + 3) : pageStart;
+    const pages = [];
+    for (let page = pageStart; page <= last; page++) pages.push(page);
+    pages.push(last + 1, pageStart - 1);
+    return pages.flatMap((page) => this.store.pageImage(parentId, page) ?? []);
+  }
+
   async search(
     query: string,
     options: CollectionSearchOptions = {},
@@ -122,10 +172,14 @@ export class HybridCollection {
       retrieve: candidates,
       final: collapsing ? Math.max(wanted, Math.min(candidates, wanted * 3)) : wanted,
     };
+    const pageImages =
+      options.pageImages === "add"
+        ? { pageImages: "add" as const, maxPageImages: options.maxPageImages }
+        : undefined;
     const pipeline =
       options.fusion && this.dense
-        ? this.#createPipeline(topK, options.fusion)
-        : this.#pipeline(topK);
+        ? this.#createPipeline(topK, options.fusion, pageImages)
+        : this.#pipeline(topK, pageImages);
     const result = await pipeline.run(query, {
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -139,11 +193,11 @@ export class HybridCollection {
     return { hits, parents, alsoIn, timings: result.timings, warnings: result.warnings };
   }
 
-  #pipeline(topK: StageTopK): Pipeline {
-    const key = `${topK.retrieve}/${topK.final}`;
+  #pipeline(topK: StageTopK, pageImages?: PageImagesChoice): Pipeline {
+    const key = `${topK.retrieve}/${topK.final}/${pageImages ? `add-${pageImages.maxPageImages ?? ""}` : "off"}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
-      pipeline = this.#createPipeline(topK);
+      pipeline = this.#createPipeline(topK, undefined, pageImages);
       this.#pipelines.set(key, pipeline);
     }
     return pipeline;
@@ -154,13 +208,22 @@ export class HybridCollection {
     this.#pipelines.clear();
   }
 
-  #createPipeline(topK: StageTopK, fusion?: Fusion): Pipeline {
+  #createPipeline(topK: StageTopK, fusion?: Fusion, pageImages?: PageImagesChoice): Pipeline {
     return createPipeline({
       // Without a dense side the BM25 list is the result: one retriever, nothing to fuse.
       retrievers: this.dense ? [this.sparse, this.dense] : [this.sparse],
       ...(this.#reranker ? { reranker: this.#reranker } : {}),
       ...(fusion ? { fusion } : {}),
       topK,
+      ...(pageImages
+        ? {
+            pageImages: "add",
+            pageImageSource: this,
+            ...(pageImages.maxPageImages !== undefined
+              ? { maxPageImages: pageImages.maxPageImages }
+              : {}),
+          }
+        : {}),
     });
   }
 }

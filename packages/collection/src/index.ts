@@ -23,6 +23,7 @@ export { chunkMetadataOf, collapseToParents, type ParentHit } from "./collapse-t
 export type {
   CollectionEvents,
   DocumentFailure,
+  IngestImageCounts,
   IngestProgress,
   IngestStageTimes,
   IngestSummary,
@@ -54,6 +55,13 @@ export {
   HybridCollection,
   type HybridCollectionParts,
 } from "./hybrid-collection.ts";
+export {
+  defaultImageLimits,
+  type ImageLimits,
+  ImageStore,
+  imagesFolder,
+  type PreparedImage,
+} from "./image-store.ts";
 export type { IngestCheckpointOptions, SavedIngest } from "./ingest-checkpoints.ts";
 export type { CommittedChanges, IngestItem, IngestOptions } from "./ingest-documents.ts";
 export {

@@ -1,4 +1,4 @@
-import type { Chunker } from "@hybrid-rag/chunking";
+import type { Chunk, Chunker } from "@hybrid-rag/chunking";
 import { type Document, type DocumentIndex, HybridRagError, isImageOnly } from "@hybrid-rag/core";
 import { throwIfAborted } from "@hybrid-rag/core/internal";
 import type { LoadResult } from "@hybrid-rag/loaders";
@@ -6,6 +6,8 @@ import type { ListenerSafeEmitter } from "@hybrid-rag/pipeline";
 import type { CollectionEvents, DocumentFailure, IngestSummary } from "./collection-events.ts";
 import { contentHash } from "./content-hash.ts";
 import type { DocumentStore, ParentRecord } from "./document-store.ts";
+import type { ImageStore, PreparedImage } from "./image-store.ts";
+import { imageChunk, prepareDocumentImage } from "./ingest-images.ts";
 import { encodeSignature, minHashSignature } from "./min-hash.ts";
 import type { NearDuplicateGroups } from "./near-duplicate-groups.ts";
 import {
@@ -47,6 +49,7 @@ export interface IngestTargets {
   /** Undefined in a BM25-only collection. */
   readonly dense: DocumentIndex | undefined;
   readonly store: DocumentStore;
+  readonly images: ImageStore;
   readonly chunker: Chunker;
   readonly events: ListenerSafeEmitter<CollectionEvents>;
   readonly nearDuplicates: NearDuplicateGroups;
@@ -97,6 +100,12 @@ export async function ingestDocuments(
     duplicates: 0,
     chunks: 0,
     oversized: 0,
+  };
+  const images = {
+    stored: 0,
+    deduplicated: 0,
+    skipped: [] as Array<{ id: string; reason: string }>,
+    imageOnly: 0,
   };
   let pending: PendingDocument[] = [];
   let pendingChunks = 0;
@@ -152,10 +161,14 @@ export async function ingestDocuments(
       if ("kind" in item && item.kind === "skipped" && item.code === "unchanged" && item.id) {
         // The loader did not extract it: its bytes hash as when it was stored (`unchangedFile`).
         if (store.parent(item.id) && !seen.has(item.id)) {
-          seen.add(item.id);
-          counts.documents++;
-          counts.unchanged++;
-          emit("document-unchanged", { parentId: item.id });
+          // Its page images and figures came from the same bytes: unchanged too.
+          for (const id of [item.id, ...store.partsOf(item.id)]) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+            counts.documents++;
+            counts.unchanged++;
+            emit("document-unchanged", { parentId: id });
+          }
           progress();
           continue;
         }
@@ -171,19 +184,23 @@ export async function ingestDocuments(
         format?: string;
         fileSha256?: string;
       };
+      let image: PreparedImage | undefined;
       if (document.image !== undefined) {
-        // Images are not stored by the collection yet: say so rather than keep an empty parent.
-        const source = document.source ?? document.id;
-        if (isImageOnly(document)) {
-          const reason = `an image-only document (${document.id}): this collection does not store images yet, so it was not ingested (rerank page images from the loader's documents directly)`;
-          skipped.push({ source, reason });
-          emit("source-skipped", { source, reason });
-          progress();
-          continue;
-        }
-        warnings.push(
-          `${document.id}: its text was ingested, its image was not (this collection does not store images yet)`,
-        );
+        const prepared = await prepareDocumentImage(targets.images, document);
+        if ("refused" in prepared) {
+          images.skipped.push({ id: document.id, reason: prepared.refused });
+          if (isImageOnly(document)) {
+            const source = document.source ?? document.id;
+            const reason = `an image-only document (${document.id}) whose image was refused: ${prepared.refused}`;
+            skipped.push({ source, reason });
+            emit("source-skipped", { source, reason });
+            progress();
+            continue;
+          }
+          warnings.push(
+            `${document.id}: its text was ingested, its image was not: ${prepared.refused}`,
+          );
+        } else image = prepared;
       }
       counts.documents++;
       if (seen.has(document.id)) {
@@ -195,7 +212,7 @@ export async function ingestDocuments(
         continue;
       }
       seen.add(document.id);
-      const hash = contentHash(document);
+      const hash = contentHash(document, image?.reference.ref);
       const existing = store.parent(document.id);
       if (existing?.contentHash === hash) {
         counts.unchanged++;
@@ -203,8 +220,14 @@ export async function ingestDocuments(
         progress();
         continue;
       }
+      if (image) {
+        const { deduplicated } = await targets.images.keep(image);
+        if (deduplicated) images.deduplicated++;
+        else images.stored++;
+      }
       const chunkStarted = performance.now();
-      const { chunks, oversized } = chunker.chunk(document);
+      const { chunks, oversized } = chunkWithImage(chunker, document, image);
+      if (image && document.text === "") images.imageOnly++;
       const signature = minHashSignature(document.text);
       stages.chunkMs += performance.now() - chunkStarted;
       for (const chunk of oversized) {
@@ -229,6 +252,10 @@ export async function ingestDocuments(
         chunkIds: chunks.map((chunk) => chunk.id),
         ...(signature ? { signature: encodeSignature(signature) } : {}),
         ...(document.fileSha256 !== undefined ? { fileSha256: document.fileSha256 } : {}),
+        ...(image ? { image: image.reference } : {}),
+        ...(image && typeof document.metadata?.parent === "string"
+          ? { partOf: document.metadata.parent }
+          : {}),
       };
       const previous = existing && { parent: existing, chunks: store.chunksOf(existing.id) };
       pending.push({ parent, chunks, previous });
@@ -244,6 +271,7 @@ export async function ingestDocuments(
     await items.return?.();
     throw error;
   }
+  targets.images.dropPendingExcept(store.imageRefs());
   let removed = 0;
   const missing = [...store.parents()].filter((parent) => !seen.has(parent.id));
   if (options.removeMissing) {
@@ -257,6 +285,7 @@ export async function ingestDocuments(
   const groups = targets.nearDuplicates.groups;
   return {
     ...counts,
+    images,
     nearDuplicates: {
       groups: groups.length,
       documents: groups.reduce((sum, group) => sum + group.members.length, 0),
@@ -305,6 +334,26 @@ export async function removeParent(
   targets.store.delete(parentId);
   emit("document-deleted", { parentId, chunks: ids.length });
   return ids.length;
+}
+
+/**
+ * An image-only document is one chunk holding its image; a document with text and an image is
+ * chunked as text, and every chunk carries the image (a reranker that looks at images sees it
+ * beside each passage of the text).
+ */
+function chunkWithImage(
+  chunker: Chunker,
+  document: Document & { readonly source?: string },
+  image: PreparedImage | undefined,
+): { chunks: Chunk[]; oversized: readonly Chunk[] } {
+  // The chunker copies no image: a document whose image was refused is chunked as text alone.
+  if (image === undefined) return chunker.chunk(document);
+  if (document.text === "")
+    return { chunks: [imageChunk(document, image.reference)], oversized: [] };
+  const { chunks, oversized } = chunker.chunk(document);
+  const withImage = chunks.map((chunk) => ({ ...chunk, image: image.reference }));
+  const ids = new Set(oversized.map((chunk) => chunk.id));
+  return { chunks: withImage, oversized: withImage.filter((chunk) => ids.has(chunk.id)) };
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

@@ -6,6 +6,7 @@ import { loadVectorIndex } from "@hybrid-rag/vector-index";
 import { type CollectionManifest, manifestFile, readManifest } from "./collection-manifest.ts";
 import { applySegments } from "./collection-segments.ts";
 import { EmbeddedCollection } from "./embedded-collection.ts";
+import { type ImageLimits, ImageStore } from "./image-store.ts";
 import { readStoreFile } from "./store-file.ts";
 
 export interface OpenCollectionOptions {
@@ -18,6 +19,8 @@ export interface OpenCollectionOptions {
   /** Required when the collection was chunked with a tokenizer: the same one (same name). */
   readonly tokenCounter?: TokenCounter;
   readonly reranker?: Reranker;
+  /** Bounds on each image stored from now on, and read back (default: 8 MiB, 4096² pixels). */
+  readonly images?: ImageLimits;
 }
 
 /**
@@ -119,24 +122,30 @@ async function openVersion(
     );
   }
   await applySegments(directory, manifest.segments ?? [], { store, sparse, dense });
-  // The open-time count check: every side present must hold every stored chunk.
+  // The open-time count check: every side present must hold every stored text chunk (image-only
+  // chunks are in the store alone: neither side can read them).
+  const textChunks = store.chunkCount - store.imageOnlyChunkCount;
   const counts = [
-    store.chunkCount,
+    textChunks,
     await sparse.count(),
     ...(dense ? [await dense.count()] : []),
-    manifest.counts.chunks,
+    manifest.counts.chunks - store.imageOnlyChunkCount,
   ];
   if (new Set(counts).size !== 1) {
     const sides = dense ? "the BM25 index, the vector index" : "the BM25 index";
     throw new HybridRagError(
       "corrupt-data",
-      `${folder}: the store, ${sides} and the manifest disagree on the number of chunks (${counts.join(", ")}); restore the folder from a backup or re-ingest the documents.`,
+      `${folder}: the store, ${sides} and the manifest disagree on the number of chunks (${counts.join(", ")}${store.imageOnlyChunkCount > 0 ? `, not counting ${store.imageOnlyChunkCount} image-only chunks, which are in the store alone` : ""}); restore the folder from a backup or re-ingest the documents.`,
     );
   }
   return new EmbeddedCollection({
     sparse,
     ...(dense && embedder ? { dense, embedder } : {}),
     store,
+    images: new ImageStore({
+      directory,
+      ...(options.images ? { limits: options.images } : {}),
+    }),
     chunking: {
       maxTokens: manifest.chunking.maxTokens,
       overlapTokens: manifest.chunking.overlapTokens,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import type { Chunk } from "@hybrid-rag/chunking";
-import { documentSchema } from "@hybrid-rag/core";
+import { documentImageSchema, documentSchema } from "@hybrid-rag/core";
 import { z } from "zod";
 import { checkedBy, readChecksummedLines } from "./checksummed-lines.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
@@ -16,6 +16,8 @@ export const parentRecordSchema = z.strictObject({
   /** MinHash signature of the parent's normalised text (near-duplicate detection), base64. */
   signature: z.string().optional(),
   fileSha256: z.string().optional(),
+  image: documentImageSchema.optional(),
+  partOf: z.string().optional(),
 });
 
 const lineSchema = z.strictObject({

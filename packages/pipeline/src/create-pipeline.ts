@@ -99,6 +99,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       plan: resolved.rerankPlan,
       costModel,
       cache: resolved.scoreCache,
+      pageImages: resolved.pageImages,
       ...rerankCost,
     });
     reports.push(report);

@@ -50,6 +50,12 @@ export {
 } from "./create-pipeline.ts";
 export { type ListenerErrorSink, ListenerSafeEmitter } from "./listener-safe-emitter.ts";
 export {
+  defaultMaxPageImages,
+  type PageImageSource,
+  pageImageSourceName,
+  withPageImages,
+} from "./page-images.ts";
+export {
   type ComponentRegistry,
   createPipelineFromDefinition,
   type PipelineDefinition,
@@ -57,6 +63,7 @@ export {
 } from "./pipeline-definition.ts";
 export type { PipelineOptions } from "./pipeline-options.ts";
 export type {
+  PageImagesMode,
   PipelineSettings,
   RerankFailurePolicy,
   SourceFailurePolicy,

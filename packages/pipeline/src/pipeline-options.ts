@@ -6,6 +6,7 @@ import {
   type Retriever,
 } from "@hybrid-rag/core";
 import { z } from "zod";
+import { defaultMaxPageImages, type PageImageSource } from "./page-images.ts";
 import {
   type PipelineSettings,
   pipelineSettingsShape,
@@ -34,6 +35,8 @@ export interface PipelineOptions extends PipelineSettings {
   readonly scoreCache?: { readonly maxEntries: number } | RerankScoreCache;
   /** Token counting and cost-curve key for the latency-budget cost model. */
   readonly rerankCost?: RerankCostOptions;
+  /** Where `pageImages: "add"` finds the page images (a collection that stores them). */
+  readonly pageImageSource?: PageImageSource;
 }
 
 /** The options with every default applied. */
@@ -48,6 +51,8 @@ export interface ResolvedPipelineOptions {
   readonly rerankPlan: ResolvedRerankPlan;
   readonly scoreCache: RerankScoreCache | undefined;
   readonly rerankCost: RerankCostOptions;
+  /** Set with `pageImages: "add"`: where the images come from and how many one query adds. */
+  readonly pageImages: { readonly source: PageImageSource; readonly max: number } | undefined;
 }
 
 const hasMethod = (method: string) => (value: unknown) =>
@@ -73,6 +78,12 @@ const optionsSchema = z.strictObject({
   rerank: rerankPlanSchema.optional(),
   scoreCache: scoreCacheSchema.optional(),
   rerankCost: rerankCostSchema.optional(),
+  pageImageSource: z
+    .custom<PageImageSource>(
+      hasMethod("pageImagesOf"),
+      "pageImageSource needs a pageImagesOf(document) method (a collection that stores page images)",
+    )
+    .optional(),
 });
 
 /** Validates pipeline options and applies the defaults (retrieve 100, fuse 100, rerank 100, final 10). */
@@ -110,6 +121,7 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
       );
     }
   }
+  const pageImages = resolvePageImages(parsed);
   const rerankPlan = resolveRerankPlan(parsed.rerank, { rerank, final });
   if (typeof rerankPlan === "string") fail(rerankPlan);
   const scoreCache =
@@ -136,7 +148,40 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
     rerankPlan,
     scoreCache,
     rerankCost: parsed.rerankCost ?? {},
+    pageImages,
   };
+}
+
+/**
+ * `pageImages: "add"` checked where the pipeline is built, not at the first query: it needs an
+ * image-aware reranker and a source of page images.
+ */
+function resolvePageImages(
+  parsed: Pick<PipelineOptions, "pageImages" | "maxPageImages" | "pageImageSource" | "reranker">,
+): ResolvedPipelineOptions["pageImages"] {
+  if (parsed.pageImages !== "add") {
+    if (parsed.maxPageImages !== undefined) {
+      fail('maxPageImages is set but pageImages is not "add"; set pageImages: "add" or remove it.');
+    }
+    return undefined;
+  }
+  const { reranker, pageImageSource } = parsed;
+  if (reranker === undefined) {
+    fail(
+      'pageImages "add" adds page images to the reranker\'s candidates, and there is no reranker: add an image-aware reranker (a VLM reranker) or set pageImages "off".',
+    );
+  }
+  if (reranker.accepts?.images !== true) {
+    fail(
+      `pageImages "add" needs a reranker that looks at images, and "${reranker.name}" is text-only (no accepts.images): use a VLM reranker (e.g. NIM's llama-nemotron-rerank-vl or an in-process VLM family) or set pageImages "off".`,
+    );
+  }
+  if (pageImageSource === undefined) {
+    fail(
+      'pageImages "add" needs pageImageSource: the collection that stores the page images (ingest PDFs with page images on, then pass the collection).',
+    );
+  }
+  return { source: pageImageSource, max: parsed.maxPageImages ?? defaultMaxPageImages };
 }
 
 function fail(message: string): never {

@@ -61,6 +61,15 @@ export const pipelineSettingsShape = {
   onRerankFailure: z
     .enum(["fail", "fallback"], { error: 'onRerankFailure must be "fail" or "fallback"' })
     .optional(),
+  pageImages: z
+    .enum(["off", "add"], { error: 'pageImages must be "off" or "add"' })
+    .optional()
+    .describe(
+      "add: the reranker (an image-aware one) also scores the stored page images of its candidates' PDF pages",
+    ),
+  maxPageImages: count("maxPageImages")
+    .optional()
+    .describe("page images added to one query's rerank candidates at most (default 8)"),
 };
 
 export interface PipelineSettings {
@@ -70,4 +79,16 @@ export interface PipelineSettings {
   readonly onSourceFailure?: SourceFailurePolicy | Readonly<Record<string, SourceFailurePolicy>>;
   /** Default "fallback": the fused order, with a warning. */
   readonly onRerankFailure?: RerankFailurePolicy;
+  /**
+   * "add": before reranking, the stored page image of each text candidate's PDF page joins the
+   * candidates (each once, at most `maxPageImages`), so a page whose picture holds the answer
+   * can be reranked up. Needs an image-aware reranker (`accepts.images`) and a page-image
+   * source (a collection); anything else is refused when the pipeline is built. Default "off".
+   */
+  readonly pageImages?: PageImagesMode;
+  /** Page images added to one query's candidates at most (default 8). */
+  readonly maxPageImages?: number;
 }
+
+/** Whether page images join the rerank candidates (see `PipelineSettings.pageImages`). */
+export type PageImagesMode = "off" | "add";

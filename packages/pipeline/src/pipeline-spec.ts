@@ -115,6 +115,12 @@ export const embedderSpecSchema = z.strictObject({
 
 export const rerankerSpecSchema = z.strictObject({
   ...modelShape("reranker", ["nim", "tei", "cohere"]),
+  images: z
+    .boolean()
+    .optional()
+    .describe(
+      "the nim endpoint serves a VLM reranker (llama-nemotron-rerank-vl): send passages' images too",
+    ),
 });
 
 export const chunkingSpecSchema = z.strictObject({

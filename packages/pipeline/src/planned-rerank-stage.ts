@@ -1,5 +1,6 @@
 import type { Document, Hit, Reranker, RerankPlanReport } from "@hybrid-rag/core";
 import { type CacheCounts, cachedReranker } from "./cached-reranker.ts";
+import { type PageImageSource, withPageImages } from "./page-images.ts";
 import type { RerankFailurePolicy } from "./pipeline-settings.ts";
 import type { RerankCostModel } from "./rerank-cost-model.ts";
 import type { ResolvedRerankPlan } from "./rerank-plan-options.ts";
@@ -21,6 +22,8 @@ export interface PlannedRerankOptions {
   readonly cache: RerankScoreCache | undefined;
   readonly countTokens: (query: string, passage: string) => number;
   readonly passageText: (document: Document) => string;
+  /** Page images to add after the chosen depth (`pageImages: "add"`). */
+  readonly pageImages?: { readonly source: PageImageSource; readonly max: number } | undefined;
 }
 
 /** The default token estimate: about four UTF-16 units per word piece. */
@@ -87,7 +90,11 @@ export async function plannedRerankStage(
     ...(cache ? { cache: { ...counts } } : {}),
   });
   let report: RerankReport | undefined;
-  const hits = await rerankStage(context, fused.slice(0, depth), {
+  const chosen = fused.slice(0, depth);
+  const candidates = options.pageImages
+    ? withPageImages(chosen, options.pageImages.source, options.pageImages.max)
+    : chosen;
+  const hits = await rerankStage(context, candidates, {
     reranker,
     final: options.final,
     timeoutMs: options.timeoutMs,

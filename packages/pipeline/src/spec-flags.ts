@@ -60,6 +60,13 @@ const flagEntries = {
   "reranker.model": { flag: "--reranker-model", valueName: "dir|hub-id|url|none" },
   "reranker.api": { flag: "--reranker-api" },
   "reranker.endpointModel": { flag: "--reranker-endpoint-model", valueName: "name" },
+  "reranker.images": {
+    flag: "--reranker-images",
+    valueName: "yes|no",
+    description:
+      "the nim endpoint serves a VLM reranker (llama-nemotron-rerank-vl): send passages' images too",
+    parse: parseYesNo,
+  },
   executionProvider: { flag: "--execution-provider" },
   "fusion.method": {
     flag: "--fusion",
@@ -87,6 +94,8 @@ const flagEntries = {
   "topK.retrieve": { flag: "--candidates", description: "hits asked of each retriever" },
   "topK.rerank": { flag: "--rerank-top", description: "candidates the reranker scores" },
   "topK.final": { flag: "--top-k", description: "hits returned" },
+  pageImages: { flag: "--page-images" },
+  maxPageImages: { flag: "--max-page-images" },
 } satisfies Record<string, FlagEntry>;
 
 export type SpecFlagPath = keyof typeof flagEntries;
@@ -227,6 +236,15 @@ function unwrap(schema: z.ZodType): {
       numeric: type === "number",
     };
   }
+}
+
+function parseYesNo(text: string, flag: string): boolean {
+  if (text === "yes") return true;
+  if (text === "no") return false;
+  throw new HybridRagError(
+    "invalid-argument",
+    `${flag} takes yes or no, got ${JSON.stringify(text)}.`,
+  );
 }
 
 function parseNumber(text: string, flag: string): number {

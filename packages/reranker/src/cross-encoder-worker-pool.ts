@@ -10,6 +10,11 @@ import {
 } from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+import type {
+  ImageBytesEncodedPair,
+  ImageBytesPair,
+  TokenizeImagePairsOptions,
+} from "./image-bytes-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
 import type { CrossEncoderFacts, CrossEncoderTask, WorkerStartData } from "./worker-protocol.ts";
 
@@ -43,6 +48,10 @@ export class CrossEncoderWorkerPool {
   readonly modelFile: ChosenModelFile;
   /** Where the model came from (path or Hub id). */
   readonly source: string;
+  /** The architecture family the workers' graph was built for (undefined: an ONNX file as published). */
+  readonly family: string | undefined;
+  /** True for a vision-language model: passages may carry images (`tokenizeImagePairs`). */
+  readonly acceptsImages: boolean;
   readonly #pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>;
 
   private constructor(pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>, source: string) {
@@ -53,6 +62,8 @@ export class CrossEncoderWorkerPool {
     this.providerReport = pool.facts.providerReport;
     this.modelFile = pool.facts.modelFile;
     this.source = source;
+    this.family = pool.facts.family;
+    this.acceptsImages = pool.facts.acceptsImages;
   }
 
   static async create(options: CrossEncoderWorkerPoolOptions): Promise<CrossEncoderWorkerPool> {
@@ -101,7 +112,31 @@ export class CrossEncoderWorkerPool {
     );
   }
 
-  /** Raw logits of pairs from `tokenizePairs`, in input order, computed in a worker. */
+  /**
+   * `CrossEncoder.tokenizeImagePairs` in a worker: images decoded there (off the calling
+   * thread) and counted in tiles; each encoded pair holds its caller's image file, not a copy.
+   */
+  async tokenizeImagePairs(
+    pairs: readonly ImageBytesPair[],
+    options: TokenizeImagePairsOptions = {},
+  ): Promise<ImageBytesEncodedPair[]> {
+    const { signal, ...rest } = options;
+    const encoded = await this.#pool.run<ImageBytesEncodedPair[]>(
+      { kind: "tokenize-images", pairs, options: rest },
+      { signal },
+    );
+    return encoded.map((pair, index) => {
+      const data = pairs[index]?.image?.data;
+      return pair.image === undefined || data === undefined
+        ? pair
+        : { ...pair, image: { ...pair.image, data } };
+    });
+  }
+
+  /**
+   * Raw logits of pairs from `tokenizePairs` or `tokenizeImagePairs`, in input order, computed
+   * in a worker (which decodes each model run's images just before it).
+   */
   scoreEncoded(
     pairs: readonly EncodedPair[],
     options: { readonly signal?: AbortSignal } = {},

@@ -1,5 +1,6 @@
 import { serveWorker } from "@hybrid-rag/core/worker-pool";
 import { CrossEncoder } from "./cross-encoder.ts";
+import type { ImageBytesEncodedPair } from "./image-bytes-pairs.ts";
 import type { CrossEncoderFacts, CrossEncoderTask, WorkerStartData } from "./worker-protocol.ts";
 
 // One cross-encoder per worker thread: tokenising and onnxruntime's run() happen here, so the
@@ -20,10 +21,20 @@ await serveWorker<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>(
         providerReport: { ...crossEncoder.providerReport },
         modelFile: { ...crossEncoder.modelFile },
         source: crossEncoder.model.source,
+        family: crossEncoder.model.builtGraph?.family,
+        acceptsImages: crossEncoder.acceptsImages,
       },
       async run(task, signal) {
         if (task.kind === "tokenize") {
           return { value: crossEncoder.tokenizePairs(task.pairs, task) };
+        }
+        if (task.kind === "tokenize-images") {
+          const encoded = await crossEncoder.tokenizeImagePairs(task.pairs, {
+            ...task.options,
+            signal,
+          });
+          // The files stay with the caller, which sent them: only what was learnt comes back.
+          return { value: encoded.map(withoutImageData) };
         }
         const scores =
           task.kind === "score"
@@ -38,3 +49,8 @@ await serveWorker<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>(
     };
   },
 );
+
+function withoutImageData(pair: ImageBytesEncodedPair): ImageBytesEncodedPair {
+  if (pair.image === undefined) return pair;
+  return { ...pair, image: { ...pair.image, data: new Uint8Array(0) } };
+}

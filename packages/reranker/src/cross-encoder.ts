@@ -32,6 +32,13 @@ import {
 } from "./encode-pairs.ts";
 import type { VisionEncodedPair } from "./encode-vision-pairs.ts";
 import { float16BitsToFloat32 } from "./float16.ts";
+import {
+  type ImageBytesEncodedPair,
+  type ImageBytesPair,
+  pendingImageTiles,
+  type TokenizeImagePairsOptions,
+  tokenizeImageBytesPairs,
+} from "./image-bytes-pairs.ts";
 import { type ChosenModelFile, chooseModelFile } from "./model-precision.ts";
 import { PairTokenizerWorker } from "./pair-tokenizer.ts";
 import {
@@ -187,6 +194,11 @@ export class CrossEncoder {
     return { maxTokensPerBatch: this.#maxTokensPerBatch, maxBatchSize: this.#maxBatchSize };
   }
 
+  /** True for a vision-language model (llama-nemotron-vl-rerank): passages may carry images. */
+  get acceptsImages(): boolean {
+    return this.model.builtGraph?.vision !== undefined;
+  }
+
   /** Model runs (onnxruntime `run` calls) since the encoder was created. */
   get modelRuns(): number {
     return this.#modelRuns;
@@ -314,6 +326,43 @@ export class CrossEncoder {
     return scores;
   }
 
+  /**
+   * Tokenises pairs whose passages may carry image files, for `scoreEncoded`, without keeping
+   * any image decoded: each is decoded once here (bad bytes are refused now, naming the
+   * passage) and counted in tiles, then decoded again by the model run that reads it. What a
+   * server that queues pairs between tokenising and scoring needs: a queued pair holds its
+   * file, never its 3 MB-per-tile pixels. On a text-only model a pair with an image is refused.
+   */
+  async tokenizeImagePairs(
+    pairs: readonly ImageBytesPair[],
+    options: TokenizeImagePairsOptions = {},
+  ): Promise<ImageBytesEncodedPair[]> {
+    const vision = this.model.builtGraph?.vision;
+    if (vision === undefined) {
+      const position = pairs.findIndex((pair) => pair.image !== undefined);
+      if (position >= 0) {
+        const index = (options.firstIndex ?? 0) + position;
+        throw new HybridRagError(
+          "unsupported",
+          `${this.model.source} reads text only, and passage ${index} has an image; rerank images with a vision-language model (llama-nemotron-rerank-vl-1b-v2).`,
+          { details: { index } },
+        );
+      }
+      return this.tokenizePairs(
+        pairs,
+        options.truncate === undefined ? {} : { truncate: options.truncate },
+      ).map((pair) => ({ ...pair, image: undefined }));
+    }
+    return tokenizeImageBytesPairs(
+      this.model.tokenizer,
+      vision,
+      this.#pairTemplate ?? "{query} \n {passage}",
+      pairs,
+      this.maxLength,
+      options,
+    );
+  }
+
   #passageEncoding(): PassageEncoding {
     return {
       model: this.model,
@@ -377,9 +426,17 @@ export class CrossEncoder {
     const feeds = batchFeeds(batch, this.#session.inputNames);
     const vision = this.model.builtGraph?.vision;
     if (vision && this.#session.inputNames.includes("pixel_values")) {
-      // Text-only pairs on a vision-language model run the same graph with no tiles.
+      // Text-only pairs on a vision-language model run the same graph with no tiles. Pending
+      // images (tokenizeImagePairs) are decoded here, one model run's worth at a time.
+      const rows = encoded as readonly (Partial<VisionEncodedPair> &
+        Partial<ImageBytesEncodedPair>)[];
+      const pending = rows.some((row) => row.image !== undefined)
+        ? await pendingImageTiles(rows, vision)
+        : undefined;
       feeds.pixel_values = pixelValuesFeed(
-        encoded as readonly Partial<VisionEncodedPair>[],
+        pending === undefined
+          ? rows
+          : rows.map((row, index) => ({ tiles: row.tiles ?? pending[index] })),
         vision,
       );
     }

@@ -9,6 +9,8 @@ export interface VisionPair {
   readonly query: string;
   readonly passage: string;
   readonly tiles?: ImageTiles | undefined;
+  /** Cut the passage text to this many tokens first (Cohere's `max_tokens_per_doc`). */
+  readonly maxPassageTokens?: number | undefined;
 }
 
 /** A pair tokenised for a vision-language cross-encoder: its tiles travel with its ids. */
@@ -35,29 +37,58 @@ export function encodeVisionPairs(
   /** Index of pairs[0] in the caller's list, for messages. */
   firstIndex = 0,
 ): VisionEncodedPair[] {
+  const encoded = encodeImageTokenPairs(
+    tokenizer,
+    format,
+    template,
+    pairs.map((pair) => ({ ...pair, tileCount: pair.tiles?.count ?? 0 })),
+    maxLength,
+    truncate,
+    firstIndex,
+  );
+  return encoded.map((pair, index) => ({ ...pair, tiles: pairs[index]!.tiles }));
+}
+
+/**
+ * encodeVisionPairs on tile counts alone (0: no image): what a caller that decodes each image
+ * only when its model run comes needs to know its length now.
+ */
+export function encodeImageTokenPairs(
+  tokenizer: TextTokenizer,
+  format: VisionInputFormat,
+  template: string,
+  pairs: readonly (Omit<VisionPair, "tiles"> & { readonly tileCount: number })[],
+  maxLength: number,
+  truncate: TruncateMode,
+  firstIndex = 0,
+): EncodedPair[] {
   const [beforeQuery, afterQuery, afterPassage] = splitTemplate(template);
-  return pairs.map(({ query, passage, tiles }, position) => {
+  const suffix = afterPassage === "" ? [] : tokenizer.tokenize(afterPassage);
+  return pairs.map(({ query, passage, tileCount, maxPassageTokens }, position) => {
     const index = firstIndex + position;
     const imageTokens =
-      tiles === undefined
+      tileCount === 0
         ? []
         : [
             format.imageStartToken,
-            ...new Array<string>(format.tokensPerTile * tiles.count).fill(format.imageContextToken),
+            ...new Array<string>(format.tokensPerTile * tileCount).fill(format.imageContextToken),
             format.imageEndToken,
           ];
     // After the image block the processor's text starts with a space ("<image> " + text).
     const head = tokenizer.tokenize(
-      `${tiles === undefined ? "" : " "}${beforeQuery}${query}${afterQuery}`,
+      `${tileCount === 0 ? "" : " "}${beforeQuery}${query}${afterQuery}`,
     );
-    const suffix = afterPassage === "" ? [] : tokenizer.tokenize(afterPassage);
-    const passageTokens = tokenizer.tokenize(passage);
+    const allPassageTokens = tokenizer.tokenize(passage);
+    const passageTokens =
+      maxPassageTokens === undefined
+        ? allPassageTokens
+        : allPassageTokens.slice(0, maxPassageTokens);
     const fixed = imageTokens.length + head.length + suffix.length + tokenizer.specialTokensSingle;
     const untruncatedLength = fixed + passageTokens.length;
     if (fixed > maxLength) {
       throw new HybridRagError(
         "invalid-argument",
-        `Passage ${index} needs ${fixed} tokens before its text (${imageTokens.length} for its image of ${tiles?.count ?? 0} tiles, the rest for the query and the model's template), over the model's limit of ${maxLength}: shorten the query, lower the image's tiles (max_input_tiles) or raise maxLength.`,
+        `Passage ${index} needs ${fixed} tokens before its text (${imageTokens.length} for its image of ${tileCount} tiles, the rest for the query and the model's template), over the model's limit of ${maxLength}: shorten the query, lower the image's tiles (max_input_tiles) or raise maxLength.`,
         { details: { index, tokens: fixed, maxLength } },
       );
     }
@@ -77,6 +108,6 @@ export function encodeVisionPairs(
         `The model's tokenizer.json has no ${format.imageContextToken} token of id ${format.imageContextTokenId} (config.json img_context_token_id); use the model's own tokenizer.`,
       );
     }
-    return { ...encoded, length: encoded.ids.length, untruncatedLength, tiles };
+    return { ...encoded, length: encoded.ids.length, untruncatedLength };
   });
 }

@@ -24,6 +24,12 @@ export {
 } from "./cross-encoder-worker-pool.ts";
 export type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 export type { VisionEncodedPair, VisionPair } from "./encode-vision-pairs.ts";
+export type {
+  ImageBytesEncodedPair,
+  ImageBytesPair,
+  PendingImage,
+  TokenizeImagePairsOptions,
+} from "./image-bytes-pairs.ts";
 export type { ChosenModelFile, ModelPrecision } from "./model-precision.ts";
 export { type CohereRerankerOptions, createCohereReranker } from "./remote/cohere-reranker.ts";
 export { createJinaReranker, type JinaRerankerOptions } from "./remote/jina-reranker.ts";

@@ -1,6 +1,7 @@
 import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
+import type { ImageBytesPair, TokenizeImagePairsOptions } from "./image-bytes-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
 
 /** What a pool hands each worker at start (structured-cloneable: no functions). */
@@ -16,6 +17,11 @@ export type CrossEncoderTask =
       readonly kind: "tokenize";
       readonly pairs: readonly QueryPassagePair[];
       readonly truncate: TruncateMode;
+    }
+  | {
+      readonly kind: "tokenize-images";
+      readonly pairs: readonly ImageBytesPair[];
+      readonly options: Omit<TokenizeImagePairsOptions, "signal">;
     }
   | { readonly kind: "score"; readonly pairs: readonly EncodedPair[] }
   | {
@@ -33,4 +39,7 @@ export interface CrossEncoderFacts {
   readonly providerReport: ProviderReport;
   readonly modelFile: ChosenModelFile;
   readonly source: string;
+  /** The architecture family a graph was built for (undefined for an ONNX file as published). */
+  readonly family: string | undefined;
+  readonly acceptsImages: boolean;
 }

@@ -123,16 +123,20 @@ function drawHits(section, hits) {
     const title = element("div", "title");
     title.append(element("span", "rank", `${hit.rank}.`), document.createTextNode(hit.title));
     if (hit.pages) title.append(element("span", "pages", hit.pages));
+    title.append(element("span", `kind ${hit.kind === "page image" ? "image" : "text"}`, hit.kind));
     const origin = [
-      hit.parentId === hit.id
-        ? hit.id
-        : `${hit.parentId} · chunk ${hit.id.slice(hit.parentId.length + 1)}`,
+      hit.kind === "page image"
+        ? `${hit.parentId} · page image`
+        : hit.parentId === hit.id
+          ? hit.id
+          : `${hit.parentId} · chunk ${hit.id.slice(hit.parentId.length + 1)}`,
     ];
     if (hit.section) origin.push(hit.section);
     item.append(
       title,
       element("div", "origin", origin.join(" · ")),
-      snippetOf(hit),
+      ...(hit.thumbnails?.length ? [thumbnailStrip(hit)] : []),
+      ...(hit.kind === "page image" ? [] : [snippetOf(hit)]),
       element("div", "description", `score ${formatScore(hit.score)}`),
       evidenceBadges(hit),
     );
@@ -141,6 +145,41 @@ function drawHits(section, hits) {
     list.append(item);
   }
   section.append(list);
+}
+
+/**
+ * The hit's page images, loaded from the server by URL (never inlined); each says which file
+ * and physical page it shows, and whether it is the hit itself, the page its text is on, or a
+ * page beside it.
+ */
+function thumbnailStrip(hit) {
+  const strip = element("div", "thumbnails");
+  for (const thumbnail of hit.thumbnails) {
+    const page = thumbnail.page === undefined ? "" : `page ${thumbnail.page}`;
+    const image = element("img");
+    image.src = thumbnail.url;
+    image.loading = "lazy";
+    const relation =
+      thumbnail.relation === "hit"
+        ? " (page image)"
+        : thumbnail.relation === "on"
+          ? ": the page this text chunk is on"
+          : ": a page beside this text chunk";
+    image.alt = `${hit.parentId}, ${page || "image"}${relation}`;
+    if (thumbnail.width && thumbnail.height) {
+      image.width = 120;
+      image.height = Math.round((120 * thumbnail.height) / thumbnail.width);
+    }
+    const link = element("a");
+    link.href = thumbnail.url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.append(image);
+    const figure = element("figure", "thumbnail");
+    figure.append(link, element("figcaption", undefined, page ? `p. ${thumbnail.page}` : "image"));
+    strip.append(figure);
+  }
+  return strip;
 }
 
 function snippetOf(hit) {

@@ -1,10 +1,18 @@
 // A reranker server with a model that accepts images, in its own process, for tests that
 // measure its memory: prints `listening <url>`, and `rss <bytes>` (peak resident set size)
-// then exits when a line arrives on stdin. Settings are the defaults of `configFromEnvironment`.
+// then exits when a line arrives on stdin. Settings are the defaults of `configFromEnvironment`
+// (and RERANKER_* variables given to the process). With a VLM directory as its argument it
+// serves that model as the server does (`workerPoolScorer` on one worker thread), else the
+// model-less `imageScorer`.
 import { createInterface } from "node:readline";
+import { createCrossEncoderWorkerPool } from "@hybrid-rag/reranker";
 import { configFromEnvironment } from "../config.ts";
+import { workerPoolScorer } from "../cross-encoder-scorer.ts";
+import type { PairScorer } from "../pair-scorer.ts";
 import { createRerankerServer } from "../server.ts";
 import { imageScorer } from "./image-scorer.ts";
+
+const modelDirectory = process.argv[2];
 
 const {
   modelPath: _,
@@ -18,7 +26,20 @@ const {
   NIM_HTTP_API_PORT: "0",
   RERANKER_LOG_LEVEL: "silent",
 });
-const server = createRerankerServer({ settings, loadScorer: async () => imageScorer() });
+async function loadScorer(): Promise<PairScorer> {
+  if (modelDirectory === undefined) return imageScorer();
+  const pool = await createCrossEncoderWorkerPool({
+    model: modelDirectory,
+    executionProvider: "cpu",
+    maxTokensPerBatch: settings.maxBatchTokens,
+    maxBatchSize: settings.maxBatchPairs,
+  });
+  return workerPoolScorer(pool, {
+    imageLimits: { maxBytes: settings.maxImageBytes, maxPixels: settings.maxImagePixels },
+  });
+}
+
+const server = createRerankerServer({ settings, loadScorer });
 const url = await server.listen();
 await server.modelLoaded;
 process.stdout.write(`listening ${url}\n`);

@@ -1,5 +1,6 @@
 import type { Document } from "@hybrid-rag/core";
 import { mulberry32 } from "@hybrid-rag/core/internal";
+import { tinyPng } from "@hybrid-rag/core/testing";
 
 const vocabulary = Array.from({ length: 400 }, (_, index) =>
   `w${index.toString(36)}`.replace(/\d/g, (digit) => "klmnopqrst"[Number(digit)]!),
@@ -7,7 +8,9 @@ const vocabulary = Array.from({ length: 400 }, (_, index) =>
 
 /**
  * `count` documents of seeded random words (so BM25 scores differ), each long enough for a few
- * chunks: the corpus the resumable-ingest tests interrupt and compare.
+ * chunks, and every fourth one the image-only page 2 of the document before it (as loaders give
+ * a PDF's chart page), the pictures repeating every eight of them (stored once): the corpus the
+ * resumable-ingest tests interrupt and compare.
  */
 export function resumableDocuments(count: number, seed = 7): Document[] {
   const random = mulberry32(seed);
@@ -16,7 +19,15 @@ export function resumableDocuments(count: number, seed = 7): Document[] {
       { length: 40 + Math.floor(random() * 120) },
       () => vocabulary[Math.floor(random() * vocabulary.length)]!,
     );
-    return { id: `doc-${String(index).padStart(4, "0")}`, text: words.join(" ") };
+    const id = `doc-${String(index).padStart(4, "0")}`;
+    if (index % 4 !== 3) return { id, text: words.join(" ") };
+    const parent = `doc-${String(index - 1).padStart(4, "0")}`;
+    return {
+      id,
+      text: "",
+      image: { mediaType: "image/png", data: tinyPng(6, 6, (index >> 2) % 8) },
+      metadata: { parent, page: 2 },
+    };
   });
 }
 

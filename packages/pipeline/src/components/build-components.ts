@@ -115,6 +115,9 @@ export async function buildPipeline(
       ...(spec.timeouts ? { timeouts: spec.timeouts } : {}),
       ...(spec.onSourceFailure ? { onSourceFailure: spec.onSourceFailure } : {}),
       ...(spec.onRerankFailure ? { onRerankFailure: spec.onRerankFailure } : {}),
+      ...(spec.pageImages ? { pageImages: spec.pageImages } : {}),
+      ...(spec.maxPageImages ? { maxPageImages: spec.maxPageImages } : {}),
+      ...(options.pageImageSource ? { pageImageSource: options.pageImageSource } : {}),
     });
     return { pipeline, components };
   } catch (error) {

@@ -1,4 +1,6 @@
+import type { ImageResolver } from "@hybrid-rag/core";
 import type { ExecutionProviderChoice } from "@hybrid-rag/models";
+import type { PageImageSource } from "../page-images.ts";
 
 /** How an app wants the spec's components built (what the spec, being portable, leaves out). */
 export interface BuildComponentsOptions {
@@ -18,6 +20,13 @@ export interface BuildComponentsOptions {
    * `HYBRID_RAG_RERANKER_API_KEY` from the environment: a spec never holds a secret.
    */
   readonly apiKeys?: { readonly embedder?: string; readonly reranker?: string };
+  /**
+   * Reads the stored images of candidates (a collection's `images`): an image-aware reranker
+   * (an in-process VLM, a NIM endpoint with `reranker.images`) resolves their references with it.
+   */
+  readonly imageResolver?: ImageResolver;
+  /** Where a spec's `pageImages: "add"` finds page images (the collection the app searches). */
+  readonly pageImageSource?: PageImageSource;
 }
 
 /** What every built part needs from the spec besides its own section. */

@@ -36,12 +36,27 @@ const endpointKind: RerankerKind = {
     const apiKey = rerankerApiKey(options);
     const common = { baseUrl: spec.model.trim(), ...(apiKey ? { apiKey } : {}) };
     const model = spec.endpointModel ?? "";
+    if (spec.images && spec.api !== "nim") {
+      throw new HybridRagError(
+        "invalid-argument",
+        `reranker.images is for a NIM VLM endpoint (api nim), and reranker.api is ${spec.api}: set api nim, or leave reranker.images out.`,
+      );
+    }
     const reranker =
       spec.api === "tei"
         ? remote.createTeiReranker(common)
         : spec.api === "cohere"
           ? remote.createCohereReranker({ ...common, model })
-          : remote.createNimReranker({ ...common, model });
+          : remote.createNimReranker({
+              ...common,
+              model,
+              ...(spec.images
+                ? {
+                    acceptsImages: true,
+                    ...(options.imageResolver ? { imageResolver: options.imageResolver } : {}),
+                  }
+                : {}),
+            });
     return { kind: "endpoint", reranker, release: async () => undefined };
   },
 };
@@ -63,7 +78,19 @@ const crossEncoderKind: RerankerKind = {
         release: () => reranker.workerPool.release(),
       };
     }
-    const reranker = await createCrossEncoderReranker({ model, executionProvider });
+    const resolver = options.imageResolver;
+    // A VLM reads collection-stored page images through the app's resolver (text models ignore it).
+    const reranker = await createCrossEncoderReranker({
+      model,
+      executionProvider,
+      ...(resolver
+        ? {
+            images: {
+              resolveImage: async (image) => (await resolver.resolveImage(image)).data,
+            },
+          }
+        : {}),
+    });
     return { kind: "cross-encoder", reranker, release: () => reranker.crossEncoder.release() };
   },
 };
