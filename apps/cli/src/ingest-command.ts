@@ -70,14 +70,15 @@ export interface IngestOutcome {
  *
  * `--embedding-model none` makes (or keeps) a BM25-only collection; a model named for a
  * BM25-only collection first embeds every stored chunk (from the store, no file is read again),
- * and the collection is hybrid from then on.
+ * and the collection is hybrid from then on. The model is loaded only once a document is to be
+ * embedded: an unchanged re-ingest never loads it.
  */
 export async function ingestCommand(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
 ): Promise<IngestOutcome> {
-  // Read before loading a model (which may mean a download); the open under the lock re-checks.
+  // Read before taking the lock; the open under the lock re-checks.
   const manifest = await readCollectionManifest(flags.into);
   if (manifest && flags.analyzer && flags.analyzer !== manifest.bm25.analyzer) {
     throw new HybridRagError(
@@ -95,22 +96,11 @@ export async function ingestCommand(
       `${flags.into} is a hybrid collection built with embedder ${manifest.embedder.name}: ingest into it with that model (or leave --embedding-model out to use it), or pass --embedding-model none with a new --into directory for a BM25-only collection.`,
     );
   }
-  const { release, ...loaded }: Partial<BuiltEmbedder> =
-    bm25Only || !spec.embedder
-      ? {}
-      : await buildEmbedder(spec.embedder, {
-          executionProvider: spec.executionProvider,
-          options: { embedderWorkers: flags.workers },
-        });
+  const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
   try {
-    const lock = await lockCollection(flags.into, { waitMs: (flags.wait ?? 0) * 1000 });
-    try {
-      return await ingestLocked(folder, flags, io, loaded, lock);
-    } finally {
-      await lock.release();
-    }
+    return await ingestLocked(folder, flags, io, bm25Only, lock);
   } finally {
-    await release?.();
+    await lock.release();
   }
 }
 
@@ -118,7 +108,7 @@ async function ingestLocked(
   folder: string,
   flags: IngestFlags,
   io: CliIo,
-  { embedder, tokenCounter, modelMaxTokens }: Partial<Omit<BuiltEmbedder, "release">>,
+  bm25Only: boolean,
   lock: CollectionLock,
 ): Promise<IngestOutcome> {
   const manifest = await readCollectionManifest(flags.into);
@@ -140,13 +130,14 @@ async function ingestLocked(
   );
   let summary: IngestSummary;
   let bar: Awaited<ReturnType<typeof startBar>> | undefined;
+  let releaseModel: (() => Promise<void>) | undefined;
   try {
     let input: AsyncIterable<LoadResult> = files;
     let unchanged: IngestSummary | undefined;
     // The first pass reads only the parent records: an unchanged folder never opens the
-    // collection (its indexes and text). Not when resuming or when the collection gains its
-    // dense side: both write whatever the folder holds.
-    const gainsDense = manifest?.embedder === null && embedder !== undefined;
+    // collection (its indexes and text) nor loads the model. Not when resuming or when the
+    // collection gains its dense side: both write whatever the folder holds.
+    const gainsDense = manifest?.embedder === null && !bm25Only;
     if (manifest && !manifest.ingest && !gainsDense) {
       known = (await readParentRecords(flags.into))?.parents;
       if (known) {
@@ -158,6 +149,15 @@ async function ingestLocked(
     if (unchanged) {
       summary = unchanged;
     } else {
+      // Something is to be written: only now is the model loaded (it may mean a download).
+      const { release, embedder, tokenCounter, modelMaxTokens }: Partial<BuiltEmbedder> =
+        bm25Only || !flags.spec.spec.embedder
+          ? {}
+          : await buildEmbedder(flags.spec.spec.embedder, {
+              executionProvider: flags.spec.spec.executionProvider,
+              options: { embedderWorkers: flags.workers },
+            });
+      releaseModel = release;
       const chunking = flags.spec.spec.chunking ?? { maxTokens: 256 };
       const collection: EmbeddedCollection = manifest
         ? await openExisting(flags.into, manifest, embedder, tokenCounter, io, flags.imageLimits)
@@ -208,6 +208,7 @@ async function ingestLocked(
     throw error;
   } finally {
     bar?.stop();
+    await releaseModel?.();
   }
   const version = summary.saved?.version ?? manifest?.version;
   if (flags.json) {

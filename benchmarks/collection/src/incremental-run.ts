@@ -1,10 +1,20 @@
 // One phase of `incremental.ts`, in a fresh process so that its time and peak memory are its own:
-//   node incremental-run.ts <folder> <collection directory> <embedding model: none|use-lite>
+//   node incremental-run.ts <folder> <collection directory> <embedding model: none|use-lite> [<cli main.ts>]
 // Runs `hybrid-rag ingest <folder> --into <dir> --json` in this process (the CLI's own code,
 // loaded from apps/cli) and prints one JSON line: wall time, peak memory, the summary's counts.
-const [folder, directory, embeddingModel] = process.argv.slice(2) as [string, string, string];
-// Loaded by URL, not by package: the benchmark does not depend on the CLI app.
-const cliMain = new URL("../../../apps/cli/src/main.ts", import.meta.url).href;
+import { pathToFileURL } from "node:url";
+
+const [folder, directory, embeddingModel, cliPath] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string | undefined,
+];
+// Loaded by URL, not by package: the benchmark does not depend on the CLI app (and may run
+// another checkout's, as a baseline).
+const cliMain = cliPath
+  ? pathToFileURL(cliPath).href
+  : new URL("../../../apps/cli/src/main.ts", import.meta.url).href;
 const { runCli } = (await import(cliMain)) as {
   runCli: (argv: string[], io: unknown) => Promise<number>;
 };

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { readChecksummedLines } from "./checksummed-lines.ts";
 import { type CollectionManifest, readManifest } from "./collection-manifest.ts";
 import { DocumentStore, type ParentRecord } from "./document-store.ts";
-import { readSegmentFile } from "./segment-file.ts";
+import { readSegmentParents } from "./segment-file.ts";
 import { storeFileKind } from "./store-file.ts";
 import { parentRecordSchema } from "./store-line-schema.ts";
 import { readStoreOffsets, storeOffsetsFile } from "./store-offsets.ts";
@@ -12,7 +12,8 @@ import { readStoreOffsets, storeOffsetsFile } from "./store-offsets.ts";
  * without their chunks or the indexes: what an incremental ingest needs to find out that nothing
  * changed, in memory proportional to the number of parents rather than to the text. They come
  * from the store's offsets index when it has a sound one (its checksum verified), else from the
- * store (its checksum verified; the chunks parsed as JSON but neither validated nor kept). Returns a
+ * store (its checksum verified; the chunks parsed as JSON but neither validated nor kept); the
+ * segments' checksums are verified and only their parent records validated. Returns a
  * `DocumentStore` holding the records with no chunks (its `hasFile` and near-duplicate groups
  * work), or undefined when the directory holds no collection.
  */
@@ -38,7 +39,7 @@ export async function readParentRecords(
       );
   for await (const parent of records) parents.put(parent as ParentRecord, []);
   for (const segment of manifest.segments ?? []) {
-    for await (const entry of readSegmentFile(join(directory, segment.file), segment.sha256)) {
+    for await (const entry of readSegmentParents(join(directory, segment.file), segment.sha256)) {
       if ("deleted" in entry) parents.delete(entry.deleted);
       else parents.put(entry.parent, []);
     }

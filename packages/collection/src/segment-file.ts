@@ -81,6 +81,12 @@ export async function writeSegmentFile(
   return { file, sha256: hash.digest("hex"), bytes };
 }
 
+const segmentFileKind = {
+  what: "a usable checkpoint segment",
+  whenMissing:
+    "the manifest names this checkpoint segment. Restore the collection folder from a backup or re-ingest the documents.",
+};
+
 /** Reads a segment's entries in order, checking its SHA-256 against the manifest's. */
 export function readSegmentFile(
   path: string,
@@ -90,11 +96,36 @@ export function readSegmentFile(
     path,
     expectedSha256,
     (value) => checkedBy(entrySchema)(value) as SegmentEntry,
-    {
-      what: "a usable checkpoint segment",
-      whenMissing:
-        "the manifest names this checkpoint segment. Restore the collection folder from a backup or re-ingest the documents.",
+    segmentFileKind,
+  );
+}
+
+/** A segment line as `readParentRecords` needs it: the parent record or the deletion. */
+export type SegmentParentEntry = { readonly parent: ParentRecord } | { readonly deleted: string };
+
+const deletionSchema = z.strictObject({ deleted: z.string() });
+const parentOfLine = checkedBy(parentRecordSchema);
+
+/**
+ * Reads a segment's parent records and deletions in order, checking its SHA-256 against the
+ * manifest's like `readSegmentFile`, but without validating (or keeping) the chunks and vectors:
+ * an incremental ingest that finds nothing changed needs no more.
+ */
+export function readSegmentParents(
+  path: string,
+  expectedSha256: string,
+): AsyncGenerator<SegmentParentEntry> {
+  return readChecksummedLines(
+    path,
+    expectedSha256,
+    (value): SegmentParentEntry => {
+      const line = value as { parent?: unknown };
+      if (line !== null && typeof line === "object" && "parent" in line) {
+        return { parent: parentOfLine(line.parent) as ParentRecord };
+      }
+      return checkedBy(deletionSchema)(value);
     },
+    segmentFileKind,
   );
 }
 

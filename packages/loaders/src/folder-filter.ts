@@ -4,8 +4,11 @@ import { HybridRagError } from "@hybrid-rag/core";
 import ignore from "ignore";
 
 export interface FolderFilter {
-  /** Whether a path inside the folder (with `/`) is walked (a folder) or loaded (a file). */
-  keeps(path: string, isDirectory: boolean): boolean;
+  /**
+   * Whether a path inside the folder (with `/`) is walked (a folder) or loaded (a file); one left
+   * out is reported to `onExcluded` unless `report` is false (a look ahead, not the walk itself).
+   */
+  keeps(path: string, isDirectory: boolean, report?: boolean): boolean;
 }
 
 const ignoreFile = ".hybridragignore";
@@ -39,11 +42,11 @@ export async function folderFilter(
   const include = options.include ?? [];
   const included = include.length > 0 ? ignore().add([...include]) : undefined;
   return {
-    keeps(path, isDirectory) {
+    keeps(path, isDirectory, report = true) {
       const left =
         excluded.ignores(isDirectory ? `${path}/` : path) ||
         (!isDirectory && included !== undefined && !included.ignores(path));
-      if (left && path !== ignoreFile) options.onExcluded?.(path);
+      if (left && report && path !== ignoreFile) options.onExcluded?.(path);
       return !left;
     },
   };

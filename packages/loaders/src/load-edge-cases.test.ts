@@ -7,6 +7,7 @@ import { loadFile } from "./load-file.ts";
 import { loadFolder } from "./load-folder.ts";
 import { loadJsonLines } from "./load-json-lines.ts";
 import type { LoadResult } from "./loaded-document.ts";
+import { readAheadDepth } from "./read-ahead.ts";
 
 let folder: string;
 beforeEach(async () => {
@@ -34,6 +35,10 @@ describe("a walk that outlives its folder", () => {
     await writeFile(join(folder, "a.txt"), "first");
     await mkdir(join(folder, "b"));
     await writeFile(join(folder, "b", "inner.txt"), "inner");
+    // A walk reads up to readAheadDepth files ahead of their turn (one removed after its read is
+    // loaded as read): these put c.txt beyond that window when it is removed.
+    const ahead = Array.from({ length: readAheadDepth }, (_, index) => `b-${index}.txt`).sort();
+    for (const name of ahead) await writeFile(join(folder, name), name);
     await writeFile(join(folder, "c.txt"), "third");
     await writeFile(join(folder, "d.txt"), "fourth");
     const results: LoadResult[] = [];
@@ -48,6 +53,7 @@ describe("a walk that outlives its folder", () => {
     expect(summary(results)).toEqual([
       "document a.txt",
       "skipped b: vanished",
+      ...ahead.map((name) => `document ${name}`),
       "skipped c.txt: vanished",
       "document d.txt",
     ]);

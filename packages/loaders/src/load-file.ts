@@ -73,6 +73,8 @@ export async function* readFileResults(
   unchangedFile?: UnchangedFile,
   /** The folder embedded images must live in (default: the file's own folder). */
   imageRoot: string = dirname(path),
+  /** This file's read, started ahead by a folder walk (`ReadAhead`); undefined: read it now. */
+  readStarted?: Promise<BoundedRead | DeferredRead>,
 ): AsyncGenerator<LoadResult> {
   const extension = extname(path).toLowerCase();
   const skip = (code: SkipCode, reason: string): SkippedSource => ({
@@ -93,7 +95,11 @@ export async function* readFileResults(
     );
     return;
   }
-  const read = await readBounded(path, budgets.maxFileBytes);
+  const started = await readStarted;
+  const read =
+    started === undefined || started.kind === "deferred"
+      ? await readBounded(path, budgets.maxFileBytes)
+      : started;
   if (read.kind === "skipped") {
     yield skip(read.code, read.reason);
     return;
@@ -202,12 +208,35 @@ async function pageImages(
  */
 export type UnchangedFile = (id: string, fileSha256: string) => boolean;
 
-type BoundedRead =
+export type BoundedRead =
   | { readonly kind: "bytes"; readonly bytes: Uint8Array }
   | { readonly kind: "skipped"; readonly code: SkipCode; readonly reason: string };
 
-/** Reads a whole file through one handle, so a file replaced between the check and the read is still one file. */
-async function readBounded(path: string, maxBytes: number): Promise<BoundedRead> {
+/** Larger than `deferAbove`: not read (a read ahead leaves it to the file's turn). */
+export interface DeferredRead {
+  readonly kind: "deferred";
+}
+
+/** True when `readFileResults` reads the whole file at `path` (by its extension) before extracting. */
+export function readsWholeFile(path: string): boolean {
+  return formats[extname(path).toLowerCase()] !== undefined;
+}
+
+/**
+ * Reads a whole file through one handle, so a file replaced between the check and the read is
+ * still one file. A file over `deferAbove` bytes is not read (`deferred`).
+ */
+export function readBounded(path: string, maxBytes: number): Promise<BoundedRead>;
+export function readBounded(
+  path: string,
+  maxBytes: number,
+  deferAbove: number,
+): Promise<BoundedRead | DeferredRead>;
+export async function readBounded(
+  path: string,
+  maxBytes: number,
+  deferAbove = Number.POSITIVE_INFINITY,
+): Promise<BoundedRead | DeferredRead> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
@@ -230,6 +259,7 @@ async function readBounded(path: string, maxBytes: number): Promise<BoundedRead>
         reason: `${info.size} bytes, over the ${maxBytes}-byte budget (raise maxFileBytes)`,
       };
     }
+    if (info.size > deferAbove) return { kind: "deferred" };
     const bytes = await handle.readFile();
     // It may have grown after the check.
     if (bytes.length > maxBytes) {

@@ -10,12 +10,14 @@ import {
   formatOptionsOf,
   type LoadFileOptions,
   readFileResults,
+  readsWholeFile,
   type UnchangedFile,
 } from "./load-file.ts";
 import { readJsonLines } from "./load-json-lines.ts";
 import type { LoadResult, SkipCode, SkippedSource } from "./loaded-document.ts";
 import type { OcrFunction } from "./ocr.ts";
 import { printableBytes, printablePath } from "./printable-path.ts";
+import { ReadAhead } from "./read-ahead.ts";
 
 export interface LoadFolderOptions extends LoadFileOptions {
   /**
@@ -49,7 +51,8 @@ const maxIdBytes = 512;
 /**
  * Walks a folder (sorted, depth first) and streams every document it can load, and a `skipped`
  * result for every file it cannot: unsupported types, binary files, budgets exceeded, unreadable
- * files, files or folders that vanish mid-walk, links outside the folder, loops. Documents are
+ * files, files or folders that vanish mid-walk (small files are read up to 16 ahead of their
+ * turn: `ReadAhead`), links outside the folder, loops. Documents are
  * identified by their path relative to the folder (with `/`). A folder holding a BEIR
  * `corpus.jsonl` is read as a BEIR corpus (record ids). Ids are unique: the first document with
  * an id wins.
@@ -136,10 +139,23 @@ class Walk {
       }
       return;
     }
-    for (const entry of entries) yield* this.#entry(directory, entry);
+    const ahead = new ReadAhead(this.#budgets.maxFileBytes);
+    for (const entry of entries) {
+      // Regular files the walk will read whole (links are resolved at their turn).
+      const name = entry.isFile() ? decodedName(entry) : undefined;
+      if (name === undefined) continue;
+      const path = join(directory, name);
+      const inside = relative(this.#folder, path).split(sep).join("/");
+      if (readsWholeFile(path) && this.#filter.keeps(inside, false, false)) ahead.add(path);
+    }
+    for (const entry of entries) yield* this.#entry(directory, entry, ahead);
   }
 
-  async *#entry(directory: string, entry: Dirent<Buffer>): AsyncGenerator<LoadResult> {
+  async *#entry(
+    directory: string,
+    entry: Dirent<Buffer>,
+    ahead: ReadAhead,
+  ): AsyncGenerator<LoadResult> {
     let name: string;
     try {
       name = utf8.decode(entry.name);
@@ -215,10 +231,19 @@ class Walk {
         this.#ocr,
         this.#unchangedFile,
         this.#folder,
+        ahead.take(path),
       );
     } else {
       yield skipped(path, "not-a-file", "not a regular file (socket, device or pipe)");
     }
+  }
+}
+
+function decodedName(entry: Dirent<Buffer>): string | undefined {
+  try {
+    return utf8.decode(entry.name);
+  } catch {
+    return undefined;
   }
 }
 
