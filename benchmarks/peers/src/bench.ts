@@ -86,7 +86,7 @@ const write = async (results: PeersResults) => {
   await writeFile(values.results, `${JSON.stringify(written, null, 2)}\n`);
   if (!values["no-readme"]) await writeTables(written);
 };
-// Written after every round (medians of the runs done so far), then once more at the end.
+// Written after every measurement (medians of the runs done so far), then once more at the end.
 await write(
   await runBenchmark({
     corpora,
@@ -104,7 +104,9 @@ await write(
     },
     command:
       `pnpm --filter @hybrid-rag/benchmark-peers bench ${process.argv.slice(2).join(" ")}`.trim(),
-    onRound: write,
+    onResults: write,
+    onFailure: (corpus, system, run, message) =>
+      console.error(`${corpus} · ${system} · run ${run}: FAILED, ${message}`),
     onMeasurement: (corpus, system, run, result) =>
       console.error(
         `${corpus} · ${system} · run ${run}: ${

@@ -10,20 +10,24 @@ const corpus = { kind: "synthetic", documents: 400, queries: 30, dimension: 8 } 
 const settings = { timedQueries: 10, warmUpPasses: 1, minTimedSeconds: 0.05, topK: 10 };
 
 describe("per-system budgets", () => {
-  it("kills a build past its budget and says how far it got, then keeps measuring the others", async () => {
+  it("kills a build past its budget and says how far it got, reports a crash, and keeps measuring the others", async () => {
     const results = await runBenchmark({
       corpora: [corpus],
-      systems: ["fake-finishes", "fake-endless-build"],
+      systems: ["fake-finishes", "fake-crashes", "fake-endless-build"],
       runs: 2,
       settings,
       budgets: { buildSeconds: 2, querySeconds: 60 },
       command: "test",
       systemsModule,
     });
-    const [finished, endless] = results.corpora[0]!.systems;
+    const [finished, crashed, endless] = results.corpora[0]!.systems;
     expect(finished!.runs).toHaveLength(2);
     expect(finished!.median!.ndcgAt10).toBe(1);
     expect(finished!.didNotFinish).toBeUndefined();
+
+    // A crash is reported with its error, and the others still run.
+    expect(crashed!.runs).toEqual([]);
+    expect(crashed!.failure).toMatch(/RangeError: Maximum call stack size exceeded \(on purpose\)/);
 
     // Killed once, not run again in the second round; nothing measured.
     expect(endless!.runs).toEqual([]);
@@ -46,6 +50,12 @@ describe("per-system budgets", () => {
       `- DNF, Fake endless build: ${describeDidNotFinish(endless!.didNotFinish!)}.`,
     );
     expect(table).toContain("Budgets per run: build 2 s, queries 60 s;");
+    expect(table).toContain(
+      "| hybrid | Fake crash | failed | failed | failed | failed | failed | failed | 0 |",
+    );
+    expect(table).toContain(
+      "- Failed, Fake crash: RangeError: Maximum call stack size exceeded (on purpose)",
+    );
   }, 120_000);
 
   it("kills queries past their budget and keeps the build's figures", async () => {

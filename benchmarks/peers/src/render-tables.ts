@@ -12,9 +12,10 @@ const rate = (value: number) =>
 /** A row's cells: the median where a run finished, else what the killed run had measured, else DNF. */
 function cells(system: SystemResult): string[] {
   const figures: Partial<SystemMeasurement> = system.median ?? system.partial ?? {};
+  const missing = system.failure !== undefined && !system.median ? "failed" : "DNF";
   const cell = (key: keyof SystemMeasurement, format: (value: number) => string) => {
     const value = figures[key];
-    return value === undefined ? "DNF" : format(value);
+    return value === undefined ? missing : format(value);
   };
   return [
     cell("ndcgAt10", (value) => fixed(value, 4)),
@@ -27,6 +28,14 @@ function cells(system: SystemResult): string[] {
   ];
 }
 
+/** The error's own line: the last line of the child's stderr that names an error. */
+const errorLine = (failure: string) =>
+  failure
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => /Error\b/.test(line))
+    .at(-1) ?? failure.split("\n")[0]!;
+
 function budgetLine(corpus: CorpusResult): string[] {
   const unfinished = corpus.systems.filter((system) => system.didNotFinish);
   const budgets = corpus.budgets
@@ -35,6 +44,9 @@ function budgetLine(corpus: CorpusResult): string[] {
   const notes = unfinished.map(
     (system) => `- DNF, ${system.label}: ${describeDidNotFinish(system.didNotFinish!)}.`,
   );
+  for (const system of corpus.systems.filter((candidate) => candidate.failure)) {
+    notes.push(`- Failed, ${system.label}: ${errorLine(system.failure!)}`);
+  }
   return [...(budgets ? ["", budgets] : []), ...(notes.length > 0 ? ["", ...notes] : [])];
 }
 

@@ -16,6 +16,8 @@ export interface SystemResult {
    */
   readonly didNotFinish?: DidNotFinish;
   readonly partial?: Partial<SystemMeasurement>;
+  /** Set when the system's process failed (a crash, not a budget): its error, as reported. */
+  readonly failure?: string;
 }
 
 export interface CorpusResult {

@@ -24,10 +24,10 @@ export interface BenchmarkOptions {
   /** The module whose `systems` list is measured (default `systems.ts`; the tests give fakes). */
   readonly systemsModule?: string;
   /**
-   * Called after every round with the results so far (each system's medians over the runs done),
-   * so that an interrupted benchmark still leaves what it measured.
+   * Called after every measurement with the results so far (each system's medians over the runs
+   * done), so that an interrupted benchmark still leaves what it measured.
    */
-  readonly onRound?: (results: PeersResults) => Promise<void>;
+  readonly onResults?: (results: PeersResults) => Promise<void>;
   /** Called after each measurement (progress on stderr). */
   readonly onMeasurement?: (
     corpus: string,
@@ -35,6 +35,8 @@ export interface BenchmarkOptions {
     run: number,
     result: SystemMeasurement | DidNotFinish,
   ) => void;
+  /** Called when a system's process fails (it is not run again for that corpus). */
+  readonly onFailure?: (corpus: string, system: string, run: number, message: string) => void;
 }
 
 const peerPackages = ["@lancedb/lancedb", "@orama/orama", "minisearch", "flexsearch"];
@@ -54,7 +56,8 @@ function installedVersion(name: string): string {
  * Every system on every corpus, `runs` times, each measurement in its own process. Runs are
  * rounds: round r measures every system once, in an order rotated by r, so slow drift of a
  * shared machine's load spreads over all systems instead of landing on one. A system killed at
- * its budget is reported DNF and left out of the later rounds of that corpus.
+ * its budget is reported DNF, and one whose process fails is reported with its error; either is
+ * left out of the later rounds of that corpus.
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResults> {
   const { systems } = (await import(options.systemsModule ?? "./systems.ts")) as {
@@ -81,7 +84,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
     // The parent loads the corpus once: counts for the table, and SciFact's vector cache filled.
     const corpus = await loadCorpus(spec);
     const runs = new Map<string, SystemMeasurement[]>(chosen.map((system) => [system.id, []]));
-    const unfinished = new Map<string, Pick<SystemResult, "didNotFinish" | "partial">>();
+    const unfinished = new Map<
+      string,
+      Pick<SystemResult, "didNotFinish" | "partial" | "failure">
+    >();
     const systemResult = (system: SystemEntry): SystemResult => {
       const measured = runs.get(system.id)!;
       return {
@@ -109,10 +115,20 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
       const order = chosen.map((_, index) => chosen[(index + round) % chosen.length]!);
       for (const system of order) {
         if (unfinished.has(system.id)) continue;
-        const outcome = await runChild(system.id, spec, options.settings, {
-          budgets: options.budgets,
-          ...(options.systemsModule ? { systemsModule: options.systemsModule } : {}),
-        });
+        let outcome: Awaited<ReturnType<typeof runChild>>;
+        try {
+          outcome = await runChild(system.id, spec, options.settings, {
+            budgets: options.budgets,
+            ...(options.systemsModule ? { systemsModule: options.systemsModule } : {}),
+          });
+        } catch (error) {
+          // An engine that crashes is reported with its error, and the others still run.
+          const failure = (error as Error).message;
+          unfinished.set(system.id, { failure });
+          options.onFailure?.(corpus.name, system.id, round + 1, failure);
+          await options.onResults?.(resultsWith([...corpora, corpusResult()]));
+          continue;
+        }
         if ("measurement" in outcome) {
           runs.get(system.id)!.push(outcome.measurement);
           options.onMeasurement?.(corpus.name, system.id, round + 1, outcome.measurement);
@@ -120,8 +136,8 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<PeersResu
           unfinished.set(system.id, outcome);
           options.onMeasurement?.(corpus.name, system.id, round + 1, outcome.didNotFinish);
         }
+        await options.onResults?.(resultsWith([...corpora, corpusResult()]));
       }
-      await options.onRound?.(resultsWith([...corpora, corpusResult()]));
     }
     corpora.push(corpusResult());
   }

@@ -21,7 +21,8 @@ function plantedAnswers(): PeerSystem & { corpus?: Corpus } {
 
 /**
  * Systems for the budget tests, run in real child processes as the peers are: one that finishes,
- * one whose build stops after half the documents, one whose queries stop after five.
+ * one that crashes, one whose build stops after half the documents, one whose queries stop
+ * after five.
  */
 export const systems: readonly SystemEntry[] = [
   {
@@ -29,6 +30,19 @@ export const systems: readonly SystemEntry[] = [
     label: "Fake that finishes",
     kind: "bm25",
     create: async () => plantedAnswers(),
+  },
+  {
+    id: "fake-crashes",
+    label: "Fake crash",
+    kind: "hybrid",
+    create: async () => ({
+      async build() {
+        throw new RangeError("Maximum call stack size exceeded (on purpose)");
+      },
+      async search() {
+        return [];
+      },
+    }),
   },
   {
     id: "fake-endless-build",
