@@ -9,6 +9,8 @@ const fixed = (value: number, digits: number) => value.toFixed(digits);
 const rate = (value: number) =>
   value.toLocaleString("en", { maximumFractionDigits: value < 100 ? 1 : 0 });
 
+const runsAsked = (count: number) => `${count} run${count === 1 ? "" : "s"}`;
+
 /** A row's cells: the median where a run finished, else what the killed run had measured, else DNF. */
 function cells(system: SystemResult): string[] {
   const figures: Partial<SystemMeasurement> = system.median ?? system.partial ?? {};
@@ -64,7 +66,7 @@ export function renderTables(results: PeersResults): string {
     lines.push(
       "",
       `**${corpus.name}**: ${corpus.documents.toLocaleString("en")} documents, ${corpus.queries.toLocaleString("en")} judged queries; vectors: ${corpus.vectors}.`,
-      `\`${corpus.command}\` (${corpus.date}; ${corpus.runsAsked ?? settings.runs} runs asked; load average ${corpus.loadAverage[0].toFixed(1)} before, ${corpus.loadAverage[1].toFixed(1)} after).`,
+      `\`${corpus.command}\` (${corpus.date}; ${runsAsked(corpus.runsAsked ?? settings.runs)} asked; load average ${corpus.loadAverage[0].toFixed(1)} before, ${corpus.loadAverage[1].toFixed(1)} after).`,
       "",
       "| query | system | nDCG@10 | recall@100 | build s | RSS Δ MiB | heap Δ MiB | q/s | runs |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
