@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { HybridRagError } from "@hybrid-rag/core";
 import type { CorpusSpec } from "./corpus-spec.ts";
+import { describeDidNotFinish } from "./did-not-finish.ts";
 import { mergeResults } from "./merge-results.ts";
 import { committedResults, writeTables } from "./readme-files.ts";
 import type { PeersResults } from "./results.ts";
@@ -13,7 +14,8 @@ import { systems } from "./systems.ts";
 
 /**
  * pnpm --filter @hybrid-rag/benchmark-peers bench [--corpus scifact,synthetic] [--documents 200000]
- *   [--runs 3] [--systems id,…] [--results file] [--no-readme]   (see the README for every flag)
+ *   [--runs 3] [--systems id,…] [--build-budget 600] [--query-budget 180] [--results file]
+ *   [--no-readme] [--merge]   (see the README for every flag)
  */
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     "warm-up-passes": { type: "string", default: "2" },
     "min-timed-seconds": { type: "string", default: "2" },
     "top-k": { type: "string", default: "10" },
+    "build-budget": { type: "string", default: "600" },
+    "query-budget": { type: "string", default: "180" },
     "vector-cache": { type: "string", default: defaultVectorCache },
     scifact: {
       type: "string",
@@ -82,7 +86,7 @@ const write = async (results: PeersResults) => {
   await writeFile(values.results, `${JSON.stringify(written, null, 2)}\n`);
   if (!values["no-readme"]) await writeTables(written);
 };
-// Written after every round (medians of the runs done so far), then once more at the end.
+// Written after every measurement (medians of the runs done so far), then once more at the end.
 await write(
   await runBenchmark({
     corpora,
@@ -94,12 +98,22 @@ await write(
       minTimedSeconds: Number(values["min-timed-seconds"]),
       topK: positiveInteger("top-k"),
     },
+    budgets: {
+      buildSeconds: positiveInteger("build-budget"),
+      querySeconds: positiveInteger("query-budget"),
+    },
     command:
       `pnpm --filter @hybrid-rag/benchmark-peers bench ${process.argv.slice(2).join(" ")}`.trim(),
-    onRound: write,
+    onResults: write,
+    onFailure: (corpus, system, run, message) =>
+      console.error(`${corpus} · ${system} · run ${run}: FAILED, ${message}`),
     onMeasurement: (corpus, system, run, result) =>
       console.error(
-        `${corpus} · ${system} · run ${run}: nDCG@10 ${result.ndcgAt10.toFixed(4)}, build ${result.buildSeconds.toFixed(2)} s, ${result.queriesPerSecond.toFixed(1)} q/s`,
+        `${corpus} · ${system} · run ${run}: ${
+          "phase" in result
+            ? `DNF, ${describeDidNotFinish(result)}`
+            : `nDCG@10 ${result.ndcgAt10.toFixed(4)}, build ${result.buildSeconds.toFixed(2)} s, ${result.queriesPerSecond.toFixed(1)} q/s`
+        }`,
       ),
   }),
 );

@@ -13,11 +13,12 @@ export function flexSearchSystem(): PeerSystem {
   let index = new FlexSearch.Index();
   let corpus: Corpus | undefined;
   return {
-    async build(built) {
+    async build(built, onProgress) {
       corpus = built;
       index = new FlexSearch.Index();
       built.documents.forEach((document, row) => {
         index.add(row, indexedText(document));
+        if ((row + 1) % 10_000 === 0) onProgress?.(row + 1);
       });
     },
     async search(queryIndex, topK) {

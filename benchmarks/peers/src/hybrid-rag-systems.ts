@@ -40,9 +40,10 @@ export function hybridRagBm25(): PeerSystem {
   let index = createBm25Index();
   let queries: readonly string[] = [];
   return {
-    async build(corpus) {
+    async build(corpus, onProgress) {
       queries = corpus.queries.map((query) => query.text);
       index = createBm25Index({ batchSize: 10_000 });
+      index.events.on("index-progress", (event) => onProgress?.(event.done));
       await index.upsert(toDocuments(corpus));
     },
     async search(queryIndex, topK) {
@@ -58,13 +59,14 @@ export function hybridRagVectors(settings: VectorSettings): PeerSystem {
   let index: VectorIndex | undefined;
   let queries: readonly Float32Array[] = [];
   return {
-    async build(corpus) {
+    async build(corpus, onProgress) {
       queries = corpus.vectors.queries;
       index = createVectorIndex({
         embedder: corpusVectors(corpus),
         embedBatchSize: 1024,
         ...settings,
       });
+      index.events.on("index-progress", (event) => onProgress?.(event.done));
       await index.upsert(toDocuments(corpus));
     },
     async search(queryIndex, topK) {
@@ -83,10 +85,21 @@ export function hybridRagHybrid(): PeerSystem {
   let queryVectors: readonly Float32Array[] = [];
   const fusion = reciprocalRankFusion({ k: 60 });
   return {
-    async build(corpus) {
+    async build(corpus, onProgress) {
       corpusQueries = corpus.queries;
       queryVectors = corpus.vectors.queries;
       dense = createVectorIndex({ embedder: corpusVectors(corpus), embedBatchSize: 1024 });
+      // Indexed means in both indexes: the lesser of the two counts.
+      let lexicalDone = 0;
+      let denseDone = 0;
+      bm25.events.on("index-progress", (event) => {
+        lexicalDone = event.done;
+        onProgress?.(Math.min(lexicalDone, denseDone));
+      });
+      dense.events.on("index-progress", (event) => {
+        denseDone = event.done;
+        onProgress?.(Math.min(lexicalDone, denseDone));
+      });
       const documents = toDocuments(corpus);
       await Promise.all([bm25.upsert(documents), dense.upsert(documents)]);
     },

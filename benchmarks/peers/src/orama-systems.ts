@@ -9,12 +9,14 @@ export type OramaMode = "bm25" | "vectors" | "hybrid";
  * the stored vectors) and its hybrid mode (both, weights 0.5 / 0.5). The similarity threshold is
  * set to 0 (default 0.8) so that it returns `limit` hits as the other engines do.
  */
+const batchSize = 10_000;
+
 export function oramaSystem(mode: OramaMode): PeerSystem {
   let database: AnyOrama | undefined;
   let corpusQueries: Corpus["queries"] = [];
   let queryVectors: readonly Float32Array[] = [];
   return {
-    async build(corpus) {
+    async build(corpus, onProgress) {
       corpusQueries = corpus.queries;
       queryVectors = corpus.vectors.queries;
       const withVectors = mode !== "bm25";
@@ -24,15 +26,22 @@ export function oramaSystem(mode: OramaMode): PeerSystem {
           ? { id: "string", text: "string", ...vectorField }
           : { id: "string", text: "string" },
       });
-      await insertMultiple(
-        database,
-        corpus.documents.map((document, row) => ({
-          id: document.id,
-          text: mode === "vectors" ? "" : indexedText(document),
-          ...(withVectors ? { embedding: Array.from(corpus.vectors.documents[row]!) } : {}),
-        })),
-        10_000,
-      );
+      // Batches of 10,000 (Orama's insertMultiple batch size), each reported when written.
+      for (let start = 0; start < corpus.documents.length; start += batchSize) {
+        const batch = corpus.documents.slice(start, start + batchSize);
+        await insertMultiple(
+          database,
+          batch.map((document, offset) => ({
+            id: document.id,
+            text: mode === "vectors" ? "" : indexedText(document),
+            ...(withVectors
+              ? { embedding: Array.from(corpus.vectors.documents[start + offset]!) }
+              : {}),
+          })),
+          batchSize,
+        );
+        onProgress?.(start + batch.length);
+      }
     },
     async search(queryIndex, topK) {
       const term = corpusQueries[queryIndex]!.text;

@@ -1,3 +1,4 @@
+import type { DidNotFinish, PhaseBudgets } from "./did-not-finish.ts";
 import type { SystemMeasurement } from "./measure-system.ts";
 import type { QueryKind } from "./peer-system.ts";
 
@@ -5,10 +6,18 @@ export interface SystemResult {
   readonly id: string;
   readonly label: string;
   readonly kind: QueryKind;
-  /** One measurement per run, each in its own process. */
+  /** One measurement per finished run, each in its own process. */
   readonly runs: readonly SystemMeasurement[];
-  /** The median of every field over the runs. */
-  readonly median: SystemMeasurement;
+  /** The median of every field over the runs; absent when no run finished. */
+  readonly median?: SystemMeasurement;
+  /**
+   * Set when a run was killed at its budget: the system is not run again for this corpus, and
+   * `partial` keeps what that run had measured (build figures when it stopped in the queries).
+   */
+  readonly didNotFinish?: DidNotFinish;
+  readonly partial?: Partial<SystemMeasurement>;
+  /** Set when the system's process failed (a crash, not a budget): its error, as reported. */
+  readonly failure?: string;
 }
 
 export interface CorpusResult {
@@ -17,6 +26,10 @@ export interface CorpusResult {
   readonly command: string;
   readonly date: string;
   readonly loadAverage: readonly [number, number];
+  /** Runs asked per system (absent in results from before budgets: then `settings.runs`). */
+  readonly runsAsked?: number;
+  /** The budgets a system had per run (absent in results from before budgets). */
+  readonly budgets?: PhaseBudgets;
   readonly documents: number;
   readonly queries: number;
   readonly vectors: string;
@@ -25,7 +38,8 @@ export interface CorpusResult {
 
 /**
  * What `pnpm bench` writes (`results.json`) and the tables are rendered from. With
- * `--merge`, a run replaces the corpora it measured and keeps the others (same machine only).
+ * `--merge`, a run replaces the corpora it measured and keeps the others (same machine and
+ * measurement settings only; the runs asked may differ, each corpus says its own).
  */
 export interface PeersResults {
   readonly machine: {
