@@ -23,6 +23,7 @@ export {
   visionReference,
 } from "../graph/testing/vision-reference.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
+export { type BmpVariant, bmpVariants, encodeTestBmp } from "./encode-bmp.ts";
 export {
   createSafetensorsModel,
   type EncoderFamilyName,
