@@ -23,7 +23,6 @@ export {
   visionReference,
 } from "../graph/testing/vision-reference.ts";
 export { type BertArchitecture, buildBertGraph } from "./bert-graph.ts";
-export { type BmpVariant, bmpVariants, encodeTestBmp } from "./encode-bmp.ts";
 export {
   createSafetensorsModel,
   type EncoderFamilyName,
@@ -36,6 +35,7 @@ export {
   type TinyBertModel,
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
+export { type BmpVariant, bmpVariants, encodeTestBmp } from "./encode-bmp.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 export {
   type ReferenceBatch,
