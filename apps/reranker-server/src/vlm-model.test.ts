@@ -147,7 +147,10 @@ describe.skipIf(unavailable !== undefined)(
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ model: "tiny-vl", query: { text: query }, passages }),
         });
-        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([200, ""]);
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
         const answer = (await response.json()) as RankingAnswer;
 
         // The same pairs through the in-process reranker's own path (images tiled at once), then
@@ -226,7 +229,10 @@ describe.skipIf(unavailable !== undefined)(
           query: { text: query },
           passages,
         });
-        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([200, ""]);
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
         const answer = (await response.json()) as RankingAnswer;
         expect(batches.length).toBeGreaterThan(1);
         for (const batch of batches) {
@@ -281,7 +287,10 @@ describe.skipIf(unavailable !== undefined)(
             body: JSON.stringify({ model: "tiny-vl", query: { text: query }, ...body }),
           });
         const response = await rank({ passages });
-        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([200, ""]);
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
         const { rankings } = (await response.json()) as RankingAnswer;
         const logits = rankings.sort((a, b) => a.index - b.index).map(({ logit }) => logit);
         expect(logits).toHaveLength(2 * bmpVariants.length);
