@@ -146,7 +146,7 @@ function asClientError(error: unknown): unknown {
   }
   return clientError(
     400,
-    `${error.message} (this server decodes whole PNG, JPEG, WebP, GIF and TIFF files; convert a BMP to PNG).`,
+    `${error.message} (this server decodes whole PNG, JPEG, WebP, GIF, BMP and TIFF files).`,
   );
 }
 

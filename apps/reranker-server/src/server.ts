@@ -9,6 +9,7 @@ import { answerClientError } from "./client-errors.ts";
 import { trackClientDisconnects } from "./client-gone.ts";
 import { maxTimerMs, type ServerConfig } from "./config.ts";
 import { clientError, httpError } from "./http-errors.ts";
+import { closeAfterAnswerWithoutReset } from "./lingering-close.ts";
 import type { PairScorer } from "./pair-scorer.ts";
 import { registerRankingRoutes } from "./ranking-routes.ts";
 import { RankingService } from "./ranking-service.ts";
@@ -145,14 +146,16 @@ export function createRerankerServer(options: RerankerServerOptions): RerankerSe
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", async (request, reply) => {
     // A body refused while it arrives (413) is not read to its end: the connection cannot carry
-    // another request, and closing it stops the upload.
+    // another request, and closing it stops the upload (lingering, so the client reads the 413).
     if (closing || reply.statusCode === 413) reply.header("connection", "close");
+    const socket = request.raw.socket;
+    if (reply.statusCode === 413 && socket) closeAfterAnswerWithoutReset(socket);
   });
   app.addHook("onResponse", async (request, reply) => {
-    // The upload of a body refused while it arrived is never read: once the answer is out, the
-    // socket is closed rather than left half-open with the client's writes stalled against it.
+    // The upload of a body refused while it arrived is never read to its end: once the answer
+    // is out, the socket is closed rather than left with the client's writes stalled against it.
     if (reply.statusCode === 413) request.raw.socket?.destroySoon();
     const route = request.routeOptions.url ?? "unmatched";
     metrics.recordRequest(route, reply.statusCode, reply.elapsedTime / 1000);

@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import { formatImageDataUrl } from "@hybrid-rag/core";
 import { padBatch } from "@hybrid-rag/models/internal";
 import {
+  bmpVariants,
   createVisionRerankerDirectory,
+  encodeTestBmp,
   torchUnavailableReason,
   visionReference,
   writeTestImages,
@@ -17,6 +19,7 @@ import {
   createCrossEncoderWorkerPool,
   type ImageBytesEncodedPair,
 } from "@hybrid-rag/reranker";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workerPoolScorer } from "./cross-encoder-scorer.ts";
 import { startTestServer } from "./testing/test-server.ts";
@@ -144,7 +147,10 @@ describe.skipIf(unavailable !== undefined)(
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ model: "tiny-vl", query: { text: query }, passages }),
         });
-        expect(response.status).toBe(200);
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
         const answer = (await response.json()) as RankingAnswer;
 
         // The same pairs through the in-process reranker's own path (images tiled at once), then
@@ -223,7 +229,10 @@ describe.skipIf(unavailable !== undefined)(
           query: { text: query },
           passages,
         });
-        expect(response.status).toBe(200);
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
         const answer = (await response.json()) as RankingAnswer;
         expect(batches.length).toBeGreaterThan(1);
         for (const batch of batches) {
@@ -252,6 +261,64 @@ describe.skipIf(unavailable !== undefined)(
       } finally {
         await server.close();
         await pool.release();
+      }
+    });
+
+    it("serves BMP passages of every layout (200) with the logits of the same pictures in PNG, and answers a malformed BMP with 400 naming it", async () => {
+      const server = await startServerProcess();
+      try {
+        const [width, height] = [37, 23];
+        const passages = await Promise.all(
+          bmpVariants.flatMap((variant, seed) => {
+            const { bmp, rgb } = encodeTestBmp(variant, width, height, seed + 1);
+            const png = sharp(rgb, { raw: { width, height, channels: 3 } })
+              .png()
+              .toBuffer();
+            return [
+              { image: formatImageDataUrl({ mediaType: "image/bmp", data: bmp }) },
+              png.then((data) => ({ image: formatImageDataUrl({ mediaType: "image/png", data }) })),
+            ];
+          }),
+        );
+        const rank = (body: object) =>
+          fetch(`${server.url}/v1/ranking`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ model: "tiny-vl", query: { text: query }, ...body }),
+          });
+        const response = await rank({ passages });
+        expect([response.status, response.status === 200 ? "" : await response.text()]).toEqual([
+          200,
+          "",
+        ]);
+        const { rankings } = (await response.json()) as RankingAnswer;
+        const logits = rankings.sort((a, b) => a.index - b.index).map(({ logit }) => logit);
+        expect(logits).toHaveLength(2 * bmpVariants.length);
+        for (const [position, variant] of bmpVariants.entries()) {
+          expect([variant, logits[2 * position]]).toEqual([variant, logits[2 * position + 1]]);
+        }
+        const { bmp } = encodeTestBmp("rgb-24", width, height);
+        const rle = bmp.slice();
+        new DataView(rle.buffer).setUint32(30, 1, true); // claims BI_RLE8
+        for (const [data, problem] of [
+          [bmp.subarray(0, 200), /the file is truncated/],
+          [rle, /BI_RLE8 at 24 bits per pixel is not decoded here/],
+        ] as const) {
+          const refused = await rank({
+            passages: [
+              { text: "fine" },
+              { image: formatImageDataUrl({ mediaType: "image/bmp", data }) },
+            ],
+          });
+          const body = (await refused.json()) as { message: string };
+          expect({ status: refused.status, message: body.message }).toMatchObject({
+            status: 400,
+            message: expect.stringMatching(/^passage 1's image \(bmp\) cannot be decoded: /),
+          });
+          expect(body.message).toMatch(problem);
+        }
+      } finally {
+        await server.stop();
       }
     });
 

@@ -13,7 +13,7 @@ import type { TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import { encodeImageTokenPairs } from "./encode-vision-pairs.ts";
 
-/** A (query, passage) pair whose passage may carry an image file (PNG, JPEG, WebP, GIF, TIFF). */
+/** A (query, passage) pair whose passage may carry an image file (PNG, JPEG, WebP, GIF, BMP, TIFF). */
 export interface ImageBytesPair extends QueryPassagePair {
   readonly image?: { readonly data: Uint8Array } | undefined;
 }

@@ -135,7 +135,7 @@ describe.skipIf(unavailable !== undefined)(
             hit({ mediaType: "image/png", data: new TextEncoder().encode("not a picture") }),
           ]),
         ).rejects.toThrow(
-          /passage 0's image is not a PNG, JPEG, WebP, GIF or TIFF image \(it starts with bytes 6e 6f/,
+          /passage 0's image is not a PNG, JPEG, WebP, GIF, BMP or TIFF image \(it starts with bytes 6e 6f/,
         );
         await expect(
           reranker.rerank(query, [hit({ mediaType: "image/png", ref: "ab12" })]),

@@ -25,7 +25,11 @@ export function readImageDimensions(
       case "image/gif":
         return valid(view.getUint16(6, true), view.getUint16(8, true));
       case "image/bmp":
-        // Height is negative for top-down bitmaps.
+        // BITMAPCOREHEADER (12 bytes) holds 16-bit sizes; the others 32-bit, height negative
+        // for top-down bitmaps.
+        if (view.getUint32(14, true) === 12) {
+          return valid(view.getUint16(18, true), Math.abs(view.getInt16(20, true)));
+        }
         return valid(Math.abs(view.getInt32(18, true)), Math.abs(view.getInt32(22, true)));
       case "image/jpeg":
         return jpegDimensions(view, valid);

@@ -62,6 +62,15 @@ describe("sniffImageMediaType and checkImageBytes", () => {
     expect(readImageDimensions(tiff, "image/tiff")).toEqual({ width: 300, height: 200 });
   });
 
+  it("reads a BMP's size from its OS/2 core header (16-bit sizes) as from its info header", () => {
+    const core = Buffer.alloc(26);
+    core.write("BM", 0, "latin1");
+    core.writeUInt32LE(12, 14);
+    core.writeUInt16LE(300, 18);
+    core.writeInt16LE(200, 20);
+    expect(readImageDimensions(core, "image/bmp")).toEqual({ width: 300, height: 200 });
+  });
+
   it("answers undefined for cut headers instead of throwing", () => {
     for (const mediaType of imageMediaTypes) {
       expect(readImageDimensions(samples[mediaType].subarray(0, 4), mediaType)).toBeUndefined();

@@ -35,6 +35,7 @@ export {
   type TinyBertModel,
   type TinyBertOptions,
 } from "./create-tiny-bert-model.ts";
+export { type BmpVariant, bmpVariants, encodeTestBmp } from "./encode-bmp.ts";
 export { OnnxGraphBuilder } from "./onnx-graph-builder.ts";
 export {
   type ReferenceBatch,

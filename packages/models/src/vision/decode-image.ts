@@ -1,5 +1,6 @@
 import { HybridRagError } from "@hybrid-rag/core";
 import type { Sharp } from "sharp";
+import { decodeBmp } from "./decode-bmp.ts";
 import type { RgbImage } from "./pil-bicubic-resize.ts";
 
 /** Bounds on an image before it is decoded: bytes of the file and pixels of the raster. */
@@ -13,7 +14,7 @@ export interface ImageLimits {
 export const defaultImageLimits = { maxBytes: 32 * 1024 * 1024, maxPixels: 40_000_000 } as const;
 
 /** The formats decodeImage reads, by their magic bytes. */
-export type DecodableImageFormat = "png" | "jpeg" | "webp" | "gif" | "tiff";
+export type DecodableImageFormat = "png" | "jpeg" | "webp" | "gif" | "bmp" | "tiff";
 
 /** The format the bytes start with, or undefined when they are none we decode. */
 export function sniffImageFormat(bytes: Uint8Array): DecodableImageFormat | undefined {
@@ -32,12 +33,14 @@ export function sniffImageFormat(bytes: Uint8Array): DecodableImageFormat | unde
   }
   if (starts(0x47, 0x49, 0x46, 0x38)) return "gif";
   if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
+  if (starts(0x42, 0x4d)) return "bmp";
   return undefined;
 }
 
 /**
  * Decodes an image to 8-bit RGB (alpha dropped, as PIL's convert("RGB"); the first frame of an
- * animation) with sharp (libvips, prebuilt binaries). The format is checked by magic bytes and
+ * animation) with sharp (libvips, prebuilt binaries); BMP, which libvips cannot read, is unpacked
+ * by decodeBmp and handed to sharp as raw pixels. The format is checked by magic bytes and
  * the byte and pixel budgets before any pixel is decoded; what is wrong is `invalid-argument`
  * naming `what` (e.g. "passage 3's image").
  */
@@ -61,7 +64,7 @@ export async function decodeImage(
     ).join(" ");
     throw new HybridRagError(
       "invalid-argument",
-      `${what} is not a PNG, JPEG, WebP, GIF or TIFF image (it starts with bytes ${head || "(none)"}); convert it to PNG or JPEG.`,
+      `${what} is not a PNG, JPEG, WebP, GIF, BMP or TIFF image (it starts with bytes ${head || "(none)"}); convert it to PNG or JPEG.`,
     );
   }
   // Loaded on first use: text-only users of @hybrid-rag/models never load the native module.
@@ -72,11 +75,20 @@ export async function decodeImage(
   try {
     // The header first (no pixels decoded), so an over-size image is refused with its size;
     // sharp's own pixel limit stays on the decoder as a second guard.
-    const metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
-    decoder = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, failOn: "error" });
-    width = metadata.width;
-    height = metadata.height;
+    if (format === "bmp") {
+      const raw = decodeBmp(bytes, what, maxPixels);
+      decoder = sharp(raw.data, {
+        raw: { width: raw.width, height: raw.height, channels: raw.channels },
+      });
+      ({ width, height } = raw);
+    } else {
+      const metadata = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
+      decoder = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, failOn: "error" });
+      width = metadata.width;
+      height = metadata.height;
+    }
   } catch (error) {
+    if (HybridRagError.isInstance(error)) throw error;
     throw new HybridRagError(
       "invalid-argument",
       `${what} (${format}) cannot be decoded: ${(error as Error).message}.`,
