@@ -1,4 +1,4 @@
-import type { EmbeddedCollection } from "@hybrid-rag/collection";
+import { type EmbeddedCollection, ImageStore } from "@hybrid-rag/collection";
 import { buildReranker } from "@hybrid-rag/pipeline";
 import { openQueryableCollection } from "./collection-model.ts";
 import type { CommandSpec } from "./spec-options.ts";
@@ -27,7 +27,11 @@ export async function openServedCollection(
       spec.reranker
         ? buildReranker(spec.reranker, {
             executionProvider: spec.executionProvider,
-            options: { rerankerOnWorker: options.rerankOnWorkers === true },
+            options: {
+              rerankerOnWorker: options.rerankOnWorkers === true,
+              // An image-aware reranker reads stored images (documents with a figure) from here.
+              imageResolver: new ImageStore({ directory }),
+            },
           })
         : undefined,
   );

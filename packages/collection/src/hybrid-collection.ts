@@ -30,6 +30,9 @@ import {
 } from "./ingest-documents.ts";
 import { NearDuplicateGroups } from "./near-duplicate-groups.ts";
 
+/** `pageImages: "add"` as a search asked for it. */
+type PageImagesChoice = { readonly pageImages: "add"; readonly maxPageImages: number | undefined };
+
 /** One side of the collection: a retriever you can write to (embedded index, Elasticsearch, Qdrant). */
 export type CollectionIndex = Retriever & DocumentIndex;
 
@@ -174,9 +177,9 @@ export class HybridCollection implements PageImageSource {
         ? { pageImages: "add" as const, maxPageImages: options.maxPageImages }
         : undefined;
     const pipeline =
-      (options.fusion && this.dense) || pageImages
-        ? this.#createPipeline(topK, this.dense ? options.fusion : undefined, pageImages)
-        : this.#pipeline(topK);
+      options.fusion && this.dense
+        ? this.#createPipeline(topK, options.fusion, pageImages)
+        : this.#pipeline(topK, pageImages);
     const result = await pipeline.run(query, {
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -190,11 +193,11 @@ export class HybridCollection implements PageImageSource {
     return { hits, parents, alsoIn, timings: result.timings, warnings: result.warnings };
   }
 
-  #pipeline(topK: StageTopK): Pipeline {
-    const key = `${topK.retrieve}/${topK.final}`;
+  #pipeline(topK: StageTopK, pageImages?: PageImagesChoice): Pipeline {
+    const key = `${topK.retrieve}/${topK.final}/${pageImages ? `add-${pageImages.maxPageImages ?? ""}` : "off"}`;
     let pipeline = this.#pipelines.get(key);
     if (!pipeline) {
-      pipeline = this.#createPipeline(topK);
+      pipeline = this.#createPipeline(topK, undefined, pageImages);
       this.#pipelines.set(key, pipeline);
     }
     return pipeline;
@@ -205,11 +208,7 @@ export class HybridCollection implements PageImageSource {
     this.#pipelines.clear();
   }
 
-  #createPipeline(
-    topK: StageTopK,
-    fusion?: Fusion,
-    pageImages?: { pageImages: "add"; maxPageImages: number | undefined },
-  ): Pipeline {
+  #createPipeline(topK: StageTopK, fusion?: Fusion, pageImages?: PageImagesChoice): Pipeline {
     return createPipeline({
       // Without a dense side the BM25 list is the result: one retriever, nothing to fuse.
       retrievers: this.dense ? [this.sparse, this.dense] : [this.sparse],
