@@ -15,7 +15,9 @@ const howToEnable =
  * reads the collection's stored images through `images`), or in-process ONNX on a worker
  * thread. A vision-language reranker folder (llama-nemotron-rerank-vl: `vision_config` in its
  * config.json) runs in-process on the main thread, reading the collection's stored images
- * through `images`, so it scores the page images the pipeline adds.
+ * through `images`, so it scores the page images the pipeline adds: the reranker package's
+ * worker pool (`createWorkerPoolReranker`) carries text pairs only, images are decoded and tiled
+ * by `createCrossEncoderReranker` on the calling thread.
  */
 export async function buildRerankStage(
   config: DemoConfig,
@@ -36,7 +38,7 @@ export async function buildRerankStage(
     });
     return {
       component: reranker,
-      description: `VLM reranker ${spec.model.split("/").at(-1)} (in process, on ${describeDevice(reranker.crossEncoder.providerReport)}): text chunks and page images, raw logits`,
+      description: `VLM reranker ${spec.model.split("/").at(-1)} (in process on the main thread, on ${describeDevice(reranker.crossEncoder.providerReport)}): text chunks and page images, raw logits`,
       close: () => reranker.crossEncoder.release(),
     };
   }
