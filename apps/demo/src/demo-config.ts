@@ -31,6 +31,13 @@ export const environmentSchema = z.object({
   RERANKER_URL: optionalUrl("RERANKER_URL"),
   RERANKER_API_KEY: z.string().min(1).optional(),
   RERANKER_MODEL_NAME: z.string().min(1).optional(),
+  /**
+   * RERANKER_URL serves a VLM reranker (NIM's llama-nemotron-rerank-vl): send passages' images,
+   * the collection's stored page images among them (the spec's `reranker.images`).
+   */
+  RERANKER_IMAGES: z
+    .stringbool({ error: "RERANKER_IMAGES must be true or false (1/0, yes/no, on/off)" })
+    .optional(),
   DEMO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("warn"),
   /**
    * Which PDF pages are rendered to page images at ingest (the loaders' `pdf.pageImages`):
@@ -125,6 +132,7 @@ export function demoConfigFromEnvironment(
       rerankerModelPath: path(values.RERANKER_MODEL_PATH),
       rerankerUrl: values.RERANKER_URL,
       rerankerModelName: values.RERANKER_MODEL_NAME,
+      rerankerImages: values.RERANKER_IMAGES,
       // Only a variable that is set overrides the spec (its schema default would always be).
       executionProvider:
         "DEMO_EXECUTION_PROVIDER" in present ? values.DEMO_EXECUTION_PROVIDER : undefined,

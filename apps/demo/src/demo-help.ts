@@ -35,6 +35,8 @@ Environment:
   QDRANT_URL                  vectors in Qdrant instead of the embedded index
   RERANKER_URL, RERANKER_API_KEY, RERANKER_MODEL_NAME
                               a NIM-compatible reranking service instead of an in-process model
+  RERANKER_IMAGES             true: RERANKER_URL is a NIM VLM reranker; it is sent the stored
+                              page images too (default false)
   DEMO_LOG_LEVEL              fatal, error, warn (default), info, debug, silent
   DEMO_PAGE_IMAGES            PDF pages rendered to page images at ingest (thumbnails; a VLM
                               reranker scores them): none (default), no-text-layer, all

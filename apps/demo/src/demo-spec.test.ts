@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { PipelineSpecInput } from "@hybrid-rag/pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDemoInvocation } from "./demo-arguments.ts";
 import { demoConfigFromEnvironment } from "./demo-config.ts";
@@ -56,6 +57,31 @@ describe("the demo's pipeline spec", () => {
       reranker: { model: "http://reranker:8000", api: "nim", endpointModel: "reranker" },
       executionProvider: "cpu",
     });
+  });
+
+  it("marks a RERANKER_URL VLM with RERANKER_IMAGES (reranker.images), and refuses it without a URL", () => {
+    const url = "http://vlm:8000";
+    const vlm = (environment: Record<string, string>, base?: PipelineSpecInput) =>
+      demoConfigFromEnvironment(environment, {}, base).spec.reranker;
+    expect(vlm({ RERANKER_URL: url, RERANKER_IMAGES: "true" })).toEqual({
+      model: url,
+      api: "nim",
+      endpointModel: "reranker",
+      images: true,
+    });
+    expect(vlm({ RERANKER_URL: url, RERANKER_IMAGES: "0" })).not.toHaveProperty("images");
+    // A --spec VLM endpoint moved by RERANKER_URL stays a VLM.
+    const base: PipelineSpecInput = {
+      version: 1,
+      reranker: { model: "http://old:8000", api: "nim", images: true },
+    };
+    expect(vlm({ RERANKER_URL: url }, base)).toMatchObject({ model: url, images: true });
+    expect(() => vlm({ RERANKER_IMAGES: "true" })).toThrow(
+      /RERANKER_IMAGES is for a NIM VLM reranker behind RERANKER_URL, and RERANKER_URL is not set/,
+    );
+    expect(() => vlm({ RERANKER_URL: url, RERANKER_IMAGES: "maybe" })).toThrow(
+      /RERANKER_IMAGES must be true or false/,
+    );
   });
 
   it("prints a spec that --spec reads back to the same spec (round trip)", async () => {

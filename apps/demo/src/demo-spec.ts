@@ -1,3 +1,4 @@
+import { HybridRagError } from "@hybrid-rag/core";
 import {
   type PipelineSpec,
   type PipelineSpecInput,
@@ -27,6 +28,8 @@ export interface DemoSpecVariables {
   readonly rerankerModelPath?: string | undefined;
   readonly rerankerUrl?: string | undefined;
   readonly rerankerModelName?: string | undefined;
+  /** RERANKER_URL is a VLM reranker: the spec's `reranker.images`. */
+  readonly rerankerImages?: boolean | undefined;
   readonly executionProvider?: PipelineSpec["executionProvider"] | undefined;
   readonly fusion?: PipelineSpec["fusion"] | undefined;
 }
@@ -41,6 +44,14 @@ export function demoSpec(
   base: PipelineSpecInput = demoDefaultSpec,
 ): PipelineSpec {
   const spec = parsePipelineSpec(base, "the demo's base spec");
+  if (variables.rerankerImages === true && !variables.rerankerUrl) {
+    throw new HybridRagError(
+      "invalid-argument",
+      "RERANKER_IMAGES is for a NIM VLM reranker behind RERANKER_URL, and RERANKER_URL is not set: set it, or leave RERANKER_IMAGES out (a local VLM folder in RERANKER_MODEL_PATH is recognised from its config.json).",
+    );
+  }
+  // A VLM endpoint stays one when RERANKER_URL only moves it (the base spec's `images`).
+  const images = variables.rerankerImages ?? spec.reranker?.images;
   const bm25 = spec.sparse ?? { analyzer: "english" as const, k1: 1.2, b: 0.75 };
   const overrides: Partial<PipelineSpecInput> = {
     ...(variables.elasticsearchUrl
@@ -75,6 +86,7 @@ export function demoSpec(
             api: "nim",
             // The id the server lists at GET /v1/models (compose serves it as "reranker").
             endpointModel: variables.rerankerModelName ?? "reranker",
+            ...(images ? { images: true } : {}),
           },
         }
       : variables.rerankerModelPath

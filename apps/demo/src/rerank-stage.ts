@@ -11,10 +11,13 @@ const howToEnable =
   "RERANKER_MODEL_PATH=<folder of a cross-encoder with onnx/model.onnx, e.g. ms-marco-MiniLM-L-6-v2> pnpm demo (or RERANKER_URL=<reranker-server URL>)";
 
 /**
- * The spec's cross-encoder: a reranking server (RERANKER_URL), or in-process ONNX on a worker
+ * The spec's cross-encoder: a reranking server (RERANKER_URL; a NIM VLM one, `reranker.images`,
+ * reads the collection's stored images through `images`), or in-process ONNX on a worker
  * thread. A vision-language reranker folder (llama-nemotron-rerank-vl: `vision_config` in its
  * config.json) runs in-process on the main thread, reading the collection's stored images
- * through `images`, so it scores the page images the pipeline adds.
+ * through `images`, so it scores the page images the pipeline adds: the reranker package's
+ * worker pool (`createWorkerPoolReranker`) carries text pairs only, images are decoded and tiled
+ * by `createCrossEncoderReranker` on the calling thread.
  */
 export async function buildRerankStage(
   config: DemoConfig,
@@ -35,7 +38,7 @@ export async function buildRerankStage(
     });
     return {
       component: reranker,
-      description: `VLM reranker ${spec.model.split("/").at(-1)} (in process, on ${describeDevice(reranker.crossEncoder.providerReport)}): text chunks and page images, raw logits`,
+      description: `VLM reranker ${spec.model.split("/").at(-1)} (in process on the main thread, on ${describeDevice(reranker.crossEncoder.providerReport)}): text chunks and page images, raw logits`,
       close: () => reranker.crossEncoder.release(),
     };
   }
@@ -46,12 +49,17 @@ export async function buildRerankStage(
     options: {
       rerankerOnWorker: true,
       ...(config.rerankerApiKey ? { apiKeys: { reranker: config.rerankerApiKey } } : {}),
+      // A VLM endpoint (`reranker.images`) is sent the collection's stored page images.
+      ...(images ? { imageResolver: images } : {}),
     },
   });
   if (built.kind === "endpoint") {
+    const api = spec.api === "nim" ? "NIM" : spec.api;
     return {
       component: built.reranker,
-      description: `cross-encoder behind the ${spec.api === "nim" ? "NIM" : spec.api} API at ${spec.model}`,
+      description: spec.images
+        ? `VLM reranker behind the ${api} API at ${spec.model}: text chunks${images ? " and page images" : " (no stored images on this stack)"}`
+        : `cross-encoder behind the ${api} API at ${spec.model}`,
     };
   }
   const { workerPool } = built.reranker as WorkerPoolReranker;

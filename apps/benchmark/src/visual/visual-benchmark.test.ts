@@ -79,10 +79,12 @@ describe("bench --pipelines …+images on the visual set", () => {
     }
     expect(report.components.reranker).toMatchObject({
       status: "ok",
-      configuration: { model: vlm },
+      configuration: { model: vlm, testModel: true },
     });
     const table = stdout.join("");
-    expect(table).toContain(`- Reranker model: ${vlm}`);
+    expect(table).toContain(
+      `- Reranker model: ${vlm} (random test weights: quality is meaningless)`,
+    );
     expect(table).toContain(
       "- Sparse + Reranking (page images): 64 of the 128 candidates the reranker scored were page images.",
     );

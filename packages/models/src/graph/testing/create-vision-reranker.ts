@@ -12,7 +12,8 @@ export const visionSpecialTokens = ["<img>", "</img>", "<IMG_CONTEXT>"] as const
 /**
  * llama-nemotron-rerank-vl-1b-v2's config.json at tiny size: SigLIP 32 px tiles of 4 px patches
  * (an 8×8 grid, 16 image tokens per tile after the 2×2 pixel shuffle), 2 vision layers of width
- * 32, the tiny bidirectional Llama of the text family, up to 4 tiles plus a thumbnail.
+ * 32, the tiny bidirectional Llama of the text family, up to 4 tiles plus a thumbnail. It
+ * carries the `hybrid_rag_test_model` marker of the other test models.
  */
 export function tinyNemotronVlConfig(
   vocabularySize: number,
@@ -27,6 +28,9 @@ export function tinyNemotronVlConfig(
   delete (llm as Record<string, unknown>).auto_map;
   return {
     architectures: ["LlamaNemotronVLForSequenceClassification"],
+    // Read by reports (apps/benchmark) so that numbers from this model are never taken for quality.
+    hybrid_rag_test_model:
+      "random weights from @hybrid-rag/models/testing: latency is real, quality is meaningless",
     model_type: "llama_nemotron_vl_rerank",
     vision_config: {
       model_type: "siglip_vision_model",
