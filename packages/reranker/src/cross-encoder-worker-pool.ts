@@ -11,6 +11,11 @@ import {
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
+import {
+  type ImageReadingOptions,
+  inlinePassageImages,
+  type PassageWithImage,
+} from "./vision-documents.ts";
 import type { CrossEncoderFacts, CrossEncoderTask, WorkerStartData } from "./worker-protocol.ts";
 
 export interface CrossEncoderWorkerPoolOptions extends CrossEncoderSettings {
@@ -43,6 +48,8 @@ export class CrossEncoderWorkerPool {
   readonly modelFile: ChosenModelFile;
   /** Where the model came from (path or Hub id). */
   readonly source: string;
+  /** The workers run a vision-language model: `scorePassages` scores passage images. */
+  readonly vision: boolean;
   readonly #pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>;
 
   private constructor(pool: WorkerPool<CrossEncoderTask, CrossEncoderFacts>, source: string) {
@@ -53,6 +60,7 @@ export class CrossEncoderWorkerPool {
     this.providerReport = pool.facts.providerReport;
     this.modelFile = pool.facts.modelFile;
     this.source = source;
+    this.vision = pool.facts.vision;
   }
 
   static async create(options: CrossEncoderWorkerPoolOptions): Promise<CrossEncoderWorkerPool> {
@@ -119,6 +127,34 @@ export class CrossEncoderWorkerPool {
     if (passages.length === 0) return Promise.resolve(new Float32Array(0));
     return this.#pool.run<Float32Array>(
       { kind: "score-pairs", query, passages, truncate: options.truncate ?? "END" },
+      { signal: options.signal },
+    );
+  }
+
+  /**
+   * `CrossEncoder.scorePassages` in a worker: raw logits of passages that may carry images.
+   * Stored image references are read here, on the calling thread, through
+   * `options.resolveImage` (a worker has no resolver), and cross as bytes; the worker checks
+   * `imageLimits`, decodes and tiles them.
+   */
+  async scorePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ImageReadingOptions & {
+      readonly truncate?: TruncateMode;
+      readonly signal?: AbortSignal;
+    } = {},
+  ): Promise<Float32Array> {
+    if (passages.length === 0) return new Float32Array(0);
+    const inlined = await inlinePassageImages(passages, options);
+    return this.#pool.run<Float32Array>(
+      {
+        kind: "score-passages",
+        query,
+        passages: inlined,
+        truncate: options.truncate ?? "END",
+        imageLimits: options.imageLimits,
+      },
       { signal: options.signal },
     );
   }

@@ -20,6 +20,7 @@ await serveWorker<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>(
         providerReport: { ...crossEncoder.providerReport },
         modelFile: { ...crossEncoder.modelFile },
         source: crossEncoder.model.source,
+        vision: crossEncoder.model.builtGraph?.vision !== undefined,
       },
       async run(task, signal) {
         if (task.kind === "tokenize") {
@@ -28,10 +29,16 @@ await serveWorker<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>(
         const scores =
           task.kind === "score"
             ? await crossEncoder.scoreEncoded(task.pairs, { signal })
-            : await crossEncoder.scorePairs(task.query, task.passages, {
-                truncate: task.truncate,
-                signal,
-              });
+            : task.kind === "score-passages"
+              ? await crossEncoder.scorePassages(task.query, task.passages, {
+                  truncate: task.truncate,
+                  ...(task.imageLimits ? { imageLimits: task.imageLimits } : {}),
+                  signal,
+                })
+              : await crossEncoder.scorePairs(task.query, task.passages, {
+                  truncate: task.truncate,
+                  signal,
+                });
         return { value: scores, transfer: [scores.buffer as ArrayBuffer] };
       },
       release: () => crossEncoder.release(),

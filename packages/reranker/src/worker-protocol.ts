@@ -1,7 +1,13 @@
-import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
+import type {
+  ExecutionProvider,
+  ImageLimits,
+  LoadModelOptions,
+  ProviderReport,
+} from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
+import type { PassageWithImage } from "./vision-documents.ts";
 
 /** What a pool hands each worker at start (structured-cloneable: no functions). */
 export interface WorkerStartData {
@@ -23,6 +29,14 @@ export type CrossEncoderTask =
       readonly query: string;
       readonly passages: readonly string[];
       readonly truncate: TruncateMode;
+    }
+  | {
+      /** A vision-language model's passages; their images are inline bytes (resolved before). */
+      readonly kind: "score-passages";
+      readonly query: string;
+      readonly passages: readonly PassageWithImage[];
+      readonly truncate: TruncateMode;
+      readonly imageLimits: ImageLimits | undefined;
     };
 
 /** What a worker reports once its model is loaded. */
@@ -33,4 +47,6 @@ export interface CrossEncoderFacts {
   readonly providerReport: ProviderReport;
   readonly modelFile: ChosenModelFile;
   readonly source: string;
+  /** The model is a vision-language model (it scores passage images). */
+  readonly vision: boolean;
 }
