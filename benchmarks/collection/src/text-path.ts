@@ -23,7 +23,13 @@ const checkouts = {
   before: resolve(options.before),
   after: fileURLToPath(new URL("../../..", import.meta.url)),
 };
-type Run = { ingestMs: number; chunks: number; searchMsPerQuery: number };
+type Run = {
+  ingestMs: number;
+  ingestCpuMs: number;
+  chunks: number;
+  searchMsPerQuery: number;
+  searchCpuMsPerQuery: number;
+};
 
 const work = await mkdtemp(join(tmpdir(), "text-path-bench-"));
 try {
@@ -60,25 +66,36 @@ try {
         const result = JSON.parse(output.toString().trim().split("\n").at(-1)!) as Run;
         results.set(`${side} ${which}`, [...(results.get(`${side} ${which}`) ?? []), result]);
         console.error(
-          `run ${run + 1} ${side} ${which}: ingest ${(result.ingestMs / 1000).toFixed(2)} s (${result.chunks} chunks), search ${result.searchMsPerQuery.toFixed(2)} ms/query (load ${loads.at(-1)!.toFixed(1)})`,
+          `run ${run + 1} ${side} ${which}: ingest ${(result.ingestMs / 1000).toFixed(2)} s wall, ${(result.ingestCpuMs / 1000).toFixed(2)} s CPU (${result.chunks} chunks), search ${result.searchMsPerQuery.toFixed(2)} ms wall, ${result.searchCpuMsPerQuery.toFixed(2)} ms CPU per query (load ${loads.at(-1)!.toFixed(1)})`,
         );
       }
     }
   }
-  const of = (key: string, pick: (run: Run) => number) => median(results.get(key)!.map(pick));
+  // Per measure: the medians of each checkout's runs, and the median of the runs' own ratios
+  // (run n after ÷ run n before, measured back to back), which cancels slow drifts in the load.
+  const measures: Array<[string, (run: Run) => number, (value: number) => string]> = [
+    ["ingest CPU", (run) => run.ingestCpuMs, (ms) => `${(ms / 1000).toFixed(2)} s`],
+    ["ingest wall", (run) => run.ingestMs, (ms) => `${(ms / 1000).toFixed(2)} s`],
+    ["search CPU per query", (run) => run.searchCpuMsPerQuery, (ms) => `${ms.toFixed(2)} ms`],
+    ["search wall per query", (run) => run.searchMsPerQuery, (ms) => `${ms.toFixed(2)} ms`],
+  ];
   console.log(
     `${options.documents} SciFact documents, ${options.queries} queries, ${options.runs} alternating runs, medians; load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
   );
-  console.log(
-    "| path | ingest before | ingest after | after ÷ before | search before (ms/query) | search after | after ÷ before |",
-  );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| path | measure | before | after | after ÷ before | median of paired ratios |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: |");
   for (const side of ["bm25", "hybrid"]) {
-    const ingest = (which: string) => of(`${side} ${which}`, (run) => run.ingestMs);
-    const search = (which: string) => of(`${side} ${which}`, (run) => run.searchMsPerQuery);
-    console.log(
-      `| ${side === "bm25" ? "BM25-only" : `hybrid (hashing ${options.dimension} d)`} | ${(ingest("before") / 1000).toFixed(2)} s | ${(ingest("after") / 1000).toFixed(2)} s | ${(ingest("after") / ingest("before")).toFixed(3)} | ${search("before").toFixed(2)} | ${search("after").toFixed(2)} | ${(search("after") / search("before")).toFixed(3)} |`,
-    );
+    const label = side === "bm25" ? "BM25-only" : `hybrid (hashing ${options.dimension} d)`;
+    const before = results.get(`${side} before`)!;
+    const after = results.get(`${side} after`)!;
+    for (const [measure, pick, format] of measures) {
+      const b = median(before.map(pick));
+      const a = median(after.map(pick));
+      const paired = median(after.map((run, index) => pick(run) / pick(before[index]!)));
+      console.log(
+        `| ${label} | ${measure} | ${format(b)} | ${format(a)} | ${(a / b).toFixed(3)} | ${paired.toFixed(3)} |`,
+      );
+    }
   }
 } finally {
   await rm(work, { recursive: true, force: true });
