@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadFolder } from "@hybrid-rag/loaders";
+import { loadFile, loadFolder } from "@hybrid-rag/loaders";
 import { createTestPdf } from "@hybrid-rag/loaders/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildContext } from "./build-context.ts";
 import { citationLocation } from "./citation-location.ts";
-import { searchPassages } from "./cited-passages.ts";
+import { citedPassage, searchPassages } from "./cited-passages.ts";
 import { createEmbeddedCollection } from "./embedded-collection.ts";
 import { openCollection } from "./open-collection.ts";
 
@@ -73,6 +73,33 @@ describe("citations give the span in the original file", () => {
     expect(context.text).toContain(`Manual — ${join(folder, "manual.pdf")}, p. 3 (printed 1)`);
     expect(context.citations[0]).toMatchObject({ pageLabelStart: "1", pageLabelEnd: "1" });
     expect(context.citations[0]!.sourceSpan).toMatchObject({ lineStart: null });
+  });
+
+  it("cites a stored page image by its page and its printed label, as a text chunk of that page", async () => {
+    // The same PDF with every page rendered: each page image's one chunk carries its page's
+    // label too, through save and reopen.
+    const withImages = createEmbeddedCollection({});
+    const manual = join(folder, "manual.pdf");
+    await withImages.ingest(
+      loadFile(manual, "manual.pdf", { pdf: { pageImages: "all", dpi: 18 } }),
+    );
+    const imagesSaved = join(folder, "with-page-images");
+    await withImages.save(imagesSaved);
+    const collection = await openCollection(imagesSaved);
+    const imageChunkOf = (page: number) => {
+      const [chunk] = collection.store.chunksOf(`manual.pdf#page=${page}`);
+      expect(chunk?.image).toBeDefined();
+      return chunk!;
+    };
+    expect(imageChunkOf(3).metadata).toMatchObject({
+      pageStart: 3,
+      pageLabelStart: "1",
+      pageLabelEnd: "1",
+    });
+    expect(imageChunkOf(1).metadata).toMatchObject({ pageStart: 1, pageLabelStart: "i" });
+    const chunk = imageChunkOf(3);
+    const passage = citedPassage({ id: chunk.id, score: 1, rank: 1, document: chunk, sources: {} });
+    expect(citationLocation(passage)).toBe(`${manual}, p. 3 (printed 1)`);
   });
 
   it("writes page ranges with labels, and leaves out labels equal to the page number", () => {

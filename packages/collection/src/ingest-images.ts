@@ -41,15 +41,22 @@ export async function prepareDocumentImage(
 
 /**
  * The one chunk of an image-only document: no text, the stored image, and the chunk metadata
- * every chunk has (its page when the loader linked it to one: `metadata.page`), so citations
+ * every chunk has (its page when the loader linked it to one: `metadata.page`, and that page's
+ * printed label from the loader's page hints), so citations
  * and the page-image lookup (`DocumentStore.pageImage`) work on it as on text chunks.
  */
 export function imageChunk(
-  document: Document & { readonly source?: string },
+  document: Document & {
+    readonly source?: string;
+    /** A loader's page hints: a PDF page image has its page's, with the printed label if any. */
+    readonly pages?: readonly { readonly number: number; readonly label?: string }[];
+  },
   reference: StoredImageReference,
 ): Chunk {
   const page = document.metadata?.page;
   const pageNumber = typeof page === "number" ? page : null;
+  // The page's printed label ("1", "xiv") when the PDF declares page labels, as text chunks have.
+  const pageLabel = document.pages?.find((hint) => hint.number === pageNumber)?.label ?? null;
   return {
     id: chunkId(document.id, 0),
     text: "",
@@ -72,8 +79,8 @@ export function imageChunk(
       sourceEntry: null,
       pageStart: pageNumber,
       pageEnd: pageNumber,
-      pageLabelStart: null,
-      pageLabelEnd: null,
+      pageLabelStart: pageLabel,
+      pageLabelEnd: pageLabel,
       tokens: 0,
     },
   };

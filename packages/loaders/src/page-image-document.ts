@@ -14,10 +14,12 @@ export function pageImageId(parentId: string, page: number): string {
  * rule (a parent id near the 512-byte limit): the caller reports it.
  */
 export function pageImageDocument(
-  parent: Pick<LoadedDocument, "id" | "source" | "title">,
+  parent: Pick<LoadedDocument, "id" | "source" | "title"> & Partial<Pick<LoadedDocument, "pages">>,
   rendered: RenderedPage,
 ): LoadedDocument | undefined {
   const id = pageImageId(parent.id, rendered.page);
+  // The page's printed label ("1", "xiv") when the PDF declares page labels: citations print it.
+  const label = parent.pages?.find((hint) => hint.number === rendered.page)?.label;
   if (!documentIdSchema.safeParse(id).success) return undefined;
   return {
     kind: "document",
@@ -29,6 +31,6 @@ export function pageImageDocument(
     image: rendered.image,
     metadata: { parent: parent.id, page: rendered.page },
     headings: [],
-    pages: [{ number: rendered.page, start: 0, end: 0 }],
+    pages: [{ number: rendered.page, ...(label ? { label } : {}), start: 0, end: 0 }],
   };
 }

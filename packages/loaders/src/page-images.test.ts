@@ -16,6 +16,7 @@ import { loadFolder } from "./load-folder.ts";
 import type { LoadedDocument, LoadResult } from "./loaded-document.ts";
 import { createChartPdf } from "./testing/create-chart-pdf.ts";
 import { createScannedPdf } from "./testing/create-scanned-pdf.ts";
+import { createTestPdf } from "./testing/create-test-pdf.ts";
 
 let folder: string;
 
@@ -104,6 +105,37 @@ describe("PDF page images", () => {
       (differences: number[]) => differences.every((difference) => difference <= 2),
     );
     expect(await pixel(image.data, 5, 5)).toEqual([255, 255, 255, 255]);
+  });
+
+  it("gives each page image its page's printed label when the PDF declares page labels", async () => {
+    // In a folder of its own: the loadFolder test below reads `folder` whole.
+    const own = await mkdtemp(join(tmpdir(), "loaders-page-labels-"));
+    const path = join(own, "labelled.pdf");
+    await writeFile(
+      path,
+      await createTestPdf({
+        pages: ["Preface.", "Contents.", "Chapter one."],
+        pageLabels: [
+          { page: 1, style: "r" },
+          { page: 3, style: "D" },
+        ],
+      }),
+    );
+    const results: LoadedDocument[] = [];
+    try {
+      for await (const result of loadFile(path, "labelled.pdf", {
+        pdf: { pageImages: "all", dpi: 18 },
+      }))
+        results.push(result as LoadedDocument);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+    expect(results.slice(1).map((result) => [result.id, result.pages])).toEqual([
+      ["labelled.pdf#page=1", [{ number: 1, label: "i", start: 0, end: 0 }]],
+      ["labelled.pdf#page=2", [{ number: 2, label: "ii", start: 0, end: 0 }]],
+      ["labelled.pdf#page=3", [{ number: 3, label: "1", start: 0, end: 0 }]],
+    ]);
+    // Without page labels, no label (the report.pdf test above: pages [{ number, start, end }]).
   });
 
   it('"all" renders every page, text pages included, in page order after the text document', async () => {

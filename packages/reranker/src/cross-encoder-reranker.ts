@@ -3,7 +3,7 @@ import { HybridRagError } from "@hybrid-rag/core";
 import { CrossEncoder, type CrossEncoderOptions } from "./cross-encoder.ts";
 import type { TruncateMode } from "./cross-encoder-options.ts";
 import { defaultPassageText, rerankHits } from "./rerank-hits.ts";
-import type { ImageReadingOptions } from "./vision-documents.ts";
+import type { ImageReadingOptions, PassageWithImage } from "./vision-documents.ts";
 
 export interface CrossEncoderRerankerOptions extends Partial<CrossEncoderOptions> {
   /** Share an encoder between rerankers (and a reranking server) instead of loading `model`. */
@@ -54,14 +54,23 @@ export async function createCrossEncoderReranker(
   };
 }
 
+/** Anything that scores passages with images: a `CrossEncoder` or a `CrossEncoderWorkerPool`. */
+export interface PassageImageScorer {
+  scorePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ImageReadingOptions & { truncate?: TruncateMode; signal?: AbortSignal },
+  ): Promise<Float32Array>;
+}
+
 /**
  * The `rerank` method of a vision-language cross-encoder: each candidate is scored on its
  * passage text and, when its document has one, its image (text-only, image-only and
  * text-and-image candidates in one call).
  */
-function imageScoringRerank(
+export function imageScoringRerank(
   name: string,
-  crossEncoder: CrossEncoder,
+  crossEncoder: PassageImageScorer,
   { activation, truncate, passageText }: RerankSettings,
   images: ImageReadingOptions,
 ): Reranker["rerank"] {

@@ -16,6 +16,11 @@ import type {
   TokenizeImagePairsOptions,
 } from "./image-bytes-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
+import {
+  type ImageReadingOptions,
+  inlinePassageImages,
+  type PassageWithImage,
+} from "./vision-documents.ts";
 import type { CrossEncoderFacts, CrossEncoderTask, WorkerStartData } from "./worker-protocol.ts";
 
 export interface CrossEncoderWorkerPoolOptions extends CrossEncoderSettings {
@@ -154,6 +159,34 @@ export class CrossEncoderWorkerPool {
     if (passages.length === 0) return Promise.resolve(new Float32Array(0));
     return this.#pool.run<Float32Array>(
       { kind: "score-pairs", query, passages, truncate: options.truncate ?? "END" },
+      { signal: options.signal },
+    );
+  }
+
+  /**
+   * `CrossEncoder.scorePassages` in a worker: raw logits of passages that may carry images.
+   * Stored image references are read here, on the calling thread, through
+   * `options.resolveImage` (a worker has no resolver), and cross as bytes; the worker checks
+   * `imageLimits`, decodes and tiles them.
+   */
+  async scorePassages(
+    query: string,
+    passages: readonly PassageWithImage[],
+    options: ImageReadingOptions & {
+      readonly truncate?: TruncateMode;
+      readonly signal?: AbortSignal;
+    } = {},
+  ): Promise<Float32Array> {
+    if (passages.length === 0) return new Float32Array(0);
+    const inlined = await inlinePassageImages(passages, options);
+    return this.#pool.run<Float32Array>(
+      {
+        kind: "score-passages",
+        query,
+        passages: inlined,
+        truncate: options.truncate ?? "END",
+        imageLimits: options.imageLimits,
+      },
       { signal: options.signal },
     );
   }

@@ -39,10 +39,16 @@ await serveWorker<WorkerStartData, CrossEncoderTask, CrossEncoderFacts>(
         const scores =
           task.kind === "score"
             ? await crossEncoder.scoreEncoded(task.pairs, { signal })
-            : await crossEncoder.scorePairs(task.query, task.passages, {
-                truncate: task.truncate,
-                signal,
-              });
+            : task.kind === "score-passages"
+              ? await crossEncoder.scorePassages(task.query, task.passages, {
+                  truncate: task.truncate,
+                  ...(task.imageLimits ? { imageLimits: task.imageLimits } : {}),
+                  signal,
+                })
+              : await crossEncoder.scorePairs(task.query, task.passages, {
+                  truncate: task.truncate,
+                  signal,
+                });
         return { value: scores, transfer: [scores.buffer as ArrayBuffer] };
       },
       release: () => crossEncoder.release(),

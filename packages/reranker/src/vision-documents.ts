@@ -29,6 +29,44 @@ export interface ImageReadingOptions {
   readonly resolveImage?: (image: StoredImageReference) => Promise<Uint8Array>;
 }
 
+/**
+ * The passages with every stored image reference read into inline bytes (through
+ * `resolveImage`), so that they can cross to a worker thread, which has no resolver. A passage
+ * without an image, or with inline bytes, is passed as it is.
+ */
+export async function inlinePassageImages(
+  passages: readonly PassageWithImage[],
+  options: ImageReadingOptions,
+): Promise<PassageWithImage[]> {
+  const inlined: PassageWithImage[] = [];
+  for (const [index, passage] of passages.entries()) {
+    const image = passage.image;
+    inlined.push(
+      image === undefined || "data" in image
+        ? passage
+        : {
+            text: passage.text,
+            image: { mediaType: image.mediaType, data: await imageBytes(image, index, options) },
+          },
+    );
+  }
+  return inlined;
+}
+
+async function imageBytes(
+  image: DocumentImage,
+  index: number,
+  options: ImageReadingOptions,
+): Promise<Uint8Array> {
+  if ("data" in image) return image.data;
+  if (options.resolveImage) return options.resolveImage(image);
+  throw new HybridRagError(
+    "invalid-argument",
+    `passage ${index}'s image is a stored reference (${image.ref}) and no resolveImage was given; pass the collection's image reader as resolveImage, or inline the bytes.`,
+    { details: { index } },
+  );
+}
+
 /** Each passage's image as model tiles (undefined for text-only passages), in input order. */
 export async function passageTiles(
   passages: readonly PassageWithImage[],
@@ -46,18 +84,7 @@ export async function passageTiles(
       continue;
     }
     const what = `passage ${index}'s image`;
-    let bytes: Uint8Array;
-    if ("data" in image) {
-      bytes = image.data;
-    } else if (options.resolveImage) {
-      bytes = await options.resolveImage(image);
-    } else {
-      throw new HybridRagError(
-        "invalid-argument",
-        `${what} is a stored reference (${image.ref}) and no resolveImage was given; pass the collection's image reader as resolveImage, or inline the bytes.`,
-        { details: { index } },
-      );
-    }
+    const bytes = await imageBytes(image, index, options);
     tiles.push(imageTiles(await decodeImage(bytes, what, options.imageLimits ?? {}), format));
   }
   return tiles;

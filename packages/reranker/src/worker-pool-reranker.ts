@@ -3,6 +3,7 @@ import type { TruncateMode } from "./cross-encoder-options.ts";
 import {
   checkRerankSettings,
   checkSharedOrOptions,
+  imageScoringRerank,
   scoringRerank,
 } from "./cross-encoder-reranker.ts";
 import {
@@ -10,6 +11,7 @@ import {
   type CrossEncoderWorkerPoolOptions,
 } from "./cross-encoder-worker-pool.ts";
 import { defaultPassageText } from "./rerank-hits.ts";
+import type { ImageReadingOptions } from "./vision-documents.ts";
 
 export interface WorkerPoolRerankerOptions extends Partial<CrossEncoderWorkerPoolOptions> {
   /** Share a pool (with a reranking server, say) instead of starting one for `model`. */
@@ -19,6 +21,11 @@ export interface WorkerPoolRerankerOptions extends Partial<CrossEncoderWorkerPoo
   readonly activation?: "none" | "sigmoid";
   readonly truncate?: TruncateMode;
   readonly passageText?: (document: Document) => string;
+  /**
+   * Vision-language models: bounds on passage images, and the reader of collection-stored
+   * images. References are read on the calling thread and their bytes sent to the worker.
+   */
+  readonly images?: ImageReadingOptions;
 }
 
 export interface WorkerPoolReranker extends Reranker {
@@ -39,15 +46,21 @@ export async function createWorkerPoolReranker(
     activation = "none",
     truncate = "END",
     passageText = defaultPassageText,
+    images = {},
     ...poolOptions
   } = options;
   checkRerankSettings(activation, truncate);
   checkSharedOrOptions("createWorkerPoolReranker", "workerPool", given, poolOptions);
   const workerPool =
     given ?? (await CrossEncoderWorkerPool.create(poolOptions as CrossEncoderWorkerPoolOptions));
+  const settings = { activation, truncate, passageText };
   return {
     name,
     workerPool,
-    rerank: scoringRerank(name, workerPool, { activation, truncate, passageText }),
+    // A vision-language model scores image passages, as createCrossEncoderReranker's does.
+    ...(workerPool.acceptsImages ? { accepts: { images: true as const } } : {}),
+    rerank: workerPool.acceptsImages
+      ? imageScoringRerank(name, workerPool, settings, images)
+      : scoringRerank(name, workerPool, settings),
   };
 }

@@ -1,8 +1,14 @@
-import type { ExecutionProvider, LoadModelOptions, ProviderReport } from "@hybrid-rag/models";
+import type {
+  ExecutionProvider,
+  ImageLimits,
+  LoadModelOptions,
+  ProviderReport,
+} from "@hybrid-rag/models";
 import type { CrossEncoderSettings, TruncateMode } from "./cross-encoder-options.ts";
 import type { EncodedPair, QueryPassagePair } from "./encode-pairs.ts";
 import type { ImageBytesPair, TokenizeImagePairsOptions } from "./image-bytes-pairs.ts";
 import type { ChosenModelFile } from "./model-precision.ts";
+import type { PassageWithImage } from "./vision-documents.ts";
 
 /** What a pool hands each worker at start (structured-cloneable: no functions). */
 export interface WorkerStartData {
@@ -29,6 +35,14 @@ export type CrossEncoderTask =
       readonly query: string;
       readonly passages: readonly string[];
       readonly truncate: TruncateMode;
+    }
+  | {
+      /** A vision-language model's passages; their images are inline bytes (resolved before). */
+      readonly kind: "score-passages";
+      readonly query: string;
+      readonly passages: readonly PassageWithImage[];
+      readonly truncate: TruncateMode;
+      readonly imageLimits: ImageLimits | undefined;
     };
 
 /** What a worker reports once its model is loaded. */

@@ -1,4 +1,4 @@
-import { HybridRagError, type Reranker } from "@hybrid-rag/core";
+import { HybridRagError, type Reranker, type StoredImageReference } from "@hybrid-rag/core";
 import type { z } from "zod";
 import type { rerankerSpecSchema } from "../pipeline-spec.ts";
 import type { ModelBuildContext } from "./build-options.ts";
@@ -70,27 +70,26 @@ const crossEncoderKind: RerankerKind = {
       "@hybrid-rag/reranker"
     );
     const model = spec.model.trim();
+    const resolver = options.imageResolver;
+    // A VLM reads collection-stored page images through the app's resolver (text models ignore
+    // it); on a worker thread, the references are read here and their bytes sent to the worker.
+    const images = resolver
+      ? {
+          images: {
+            resolveImage: async (image: StoredImageReference) =>
+              (await resolver.resolveImage(image)).data,
+          },
+        }
+      : {};
     if (options.rerankerOnWorker === true) {
-      const reranker = await createWorkerPoolReranker({ model, executionProvider });
+      const reranker = await createWorkerPoolReranker({ model, executionProvider, ...images });
       return {
         kind: "cross-encoder",
         reranker,
         release: () => reranker.workerPool.release(),
       };
     }
-    const resolver = options.imageResolver;
-    // A VLM reads collection-stored page images through the app's resolver (text models ignore it).
-    const reranker = await createCrossEncoderReranker({
-      model,
-      executionProvider,
-      ...(resolver
-        ? {
-            images: {
-              resolveImage: async (image) => (await resolver.resolveImage(image)).data,
-            },
-          }
-        : {}),
-    });
+    const reranker = await createCrossEncoderReranker({ model, executionProvider, ...images });
     return { kind: "cross-encoder", reranker, release: () => reranker.crossEncoder.release() };
   },
 };
