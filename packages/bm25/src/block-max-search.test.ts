@@ -93,11 +93,13 @@ describe("pruning never changes results, with either strategy", () => {
           expect(pruned).toEqual(exhaustive);
           if (accept) expect(pruned.every(({ document }) => accept(document))).toBe(true);
         }),
-        { numRuns: 250 },
+        { numRuns: 500 },
       );
-      // Term at a time does not prune with a filter, hence its lower bar.
+      // Term at a time does not prune with a filter, hence its lower bar. Measured over 30 seeds
+      // at 250 runs: 165–189 pruned runs document at a time, 20–35 term at a time (one CI run
+      // saw 15, under the old bar of 15 at 250 runs); at 500 runs the bars sit > 5 σ below.
       expect(prunedRuns, "runs that exercised pruning").toBeGreaterThan(
-        strategy === "document-at-a-time" ? 60 : 15,
+        strategy === "document-at-a-time" ? 120 : 25,
       );
     },
   );
